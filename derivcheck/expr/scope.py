@@ -1,0 +1,138 @@
+"""What the declarations of one derivation mean: the names an expression may use.
+
+``expr/declarations.py`` builds a :class:`Scope` from a
+:class:`~derivcheck.model.Derivation`; ``expr/parser.py`` reads expressions
+against it; the checkers read the same scope to know each symbol's domain
+(assumptions, interval, matrix qualifiers, randomness, independence).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy
+
+from ..errors import Span
+
+
+@dataclass(frozen=True)
+class Interval:
+    """``in (lo, hi)`` / ``in [lo, hi]``; ``None`` for an unbounded end."""
+
+    lo: sympy.Expr | None
+    hi: sympy.Expr | None
+    lo_open: bool = True
+    hi_open: bool = True
+
+
+@dataclass(frozen=True)
+class ScalarDecl:
+    """A scalar: ``kind`` is real, positive, nonnegative, negative, integer, natural,
+    complex or dimension (an integer >= 1 usable as a shape)."""
+
+    name: str
+    symbol: sympy.Symbol
+    kind: str
+    interval: Interval | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class MatrixDecl:
+    """``matrix[r, c]``, ``vector[n]`` (r x 1) or ``rowvector[n]`` (1 x n).
+
+    ``qualifiers`` is a subset of symmetric, psd, pd, orthogonal, diagonal,
+    invertible, complex.
+    """
+
+    name: str
+    symbol: sympy.MatrixSymbol
+    rows: sympy.Expr
+    cols: sympy.Expr
+    qualifiers: frozenset[str]
+    span: Span
+
+
+@dataclass(frozen=True)
+class SequenceDecl:
+    """``sequence``: an indexed family ``x[i]`` of scalars (``random sequence``:
+    of random variables). ``kind`` as in :class:`ScalarDecl` for the elements."""
+
+    name: str
+    base: sympy.IndexedBase
+    kind: str
+    interval: Interval | None
+    random: bool
+    distribution: tuple[str, tuple[sympy.Expr, ...]] | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class RandomDecl:
+    """``random`` (optionally ``random normal(0, 1)``): a real random variable."""
+
+    name: str
+    symbol: sympy.Symbol
+    distribution: tuple[str, tuple[sympy.Expr, ...]] | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class FunctionDecl:
+    """``function(x)``, ``function(x, y)``, ``function(matrix[n, k])``.
+
+    ``arguments`` holds, per argument, ``None`` for a scalar or ``(rows, cols)``
+    for a matrix argument. ``cls`` is made by ``objects.declared_function``.
+    """
+
+    name: str
+    cls: Any
+    arguments: tuple[tuple[sympy.Expr, sympy.Expr] | None, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class DefinitionDecl:
+    """A ``define`` entry. ``params`` are the dummy symbols of ``q(x)`` or the index
+    of ``alpha_bar[t]``; ``indexed`` tells which of the two forms; a plain name has
+    no params. Uses substitute the arguments for ``params`` in ``body``."""
+
+    name: str
+    params: tuple[Any, ...]
+    body: Any
+    indexed: bool
+    span: Span
+
+
+Declared = ScalarDecl | MatrixDecl | SequenceDecl | RandomDecl | FunctionDecl
+
+
+@dataclass
+class Scope:
+    """Every name of one derivation, and the facts the checkers need about them."""
+
+    path: str
+    names: dict[str, Declared] = field(default_factory=dict)
+    definitions: dict[str, DefinitionDecl] = field(default_factory=dict)
+    hypotheses: dict[str, Any] = field(default_factory=dict)  # name -> objects.Relation
+    independent: list[frozenset[str]] = field(default_factory=list)
+
+    def random_names(self) -> set[str]:
+        """Names of random variables and random sequences."""
+        return {
+            n
+            for n, d in self.names.items()
+            if isinstance(d, RandomDecl) or (isinstance(d, SequenceDecl) and d.random)
+        }
+
+    def dimensions(self) -> list[sympy.Symbol]:
+        return [d.symbol for d in self.names.values() if isinstance(d, ScalarDecl) and d.kind == "dimension"]
+
+    def integer_parameters(self) -> list[sympy.Symbol]:
+        """Integer scalars (natural, integer, dimension): the ones ``for`` may instantiate."""
+        return [
+            d.symbol
+            for d in self.names.values()
+            if isinstance(d, ScalarDecl) and d.kind in ("integer", "natural", "dimension")
+        ]
