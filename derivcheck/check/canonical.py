@@ -1,0 +1,152 @@
+"""Canonical forms that make equal expressions structurally equal.
+
+Every rewrite here is an identity (sound for all values the declarations allow):
+definitions of E/Var/Cov as raw moments, transpose of a symmetric matrix,
+trace's invariance under transposition and cyclic rotation, dummy renaming of
+sums, and SymPy's own ``doit``/``expand`` of matrix expressions.
+"""
+
+from __future__ import annotations
+
+import sympy
+from sympy.matrices.expressions.matexpr import MatrixExpr
+
+from ..expr.objects import FunctionGradient, Gradient, HessianMatrix, is_declared_function
+from ..expr.scope import MatrixDecl, Scope
+from .probability import has_probability, to_moments
+
+
+def symmetric_matrices(scope: Scope) -> dict[sympy.Basic, sympy.Basic]:
+    """``X.T -> X`` for every matrix declared symmetric (psd and pd imply symmetric)."""
+    out: dict[sympy.Basic, sympy.Basic] = {}
+    for decl in scope.names.values():
+        if isinstance(decl, MatrixDecl) and decl.qualifiers & {"symmetric", "psd", "pd", "diagonal"}:
+            out[sympy.Transpose(decl.symbol)] = decl.symbol
+    return out
+
+
+def canonical(expr: sympy.Basic, scope: Scope) -> sympy.Basic:
+    """A canonical form of ``expr``: same value, and equal values often equal forms."""
+    if not isinstance(expr, sympy.Basic):
+        return expr
+    symmetric = symmetric_matrices(scope)
+    out = expr
+    for _ in range(2):
+        if isinstance(out, MatrixExpr):
+            out = out.doit().expand().doit()
+        else:
+            out = out.doit() if not _has_opaque(out) else _doit_safe(out)
+        if symmetric:
+            out = out.xreplace(symmetric)
+        out = _canonical_traces(out, symmetric)
+        if has_probability(out):
+            out = to_moments(out, scope)
+        if not isinstance(out, MatrixExpr):
+            out = sympy.expand(out)
+    return rename_dummies(out)
+
+
+def _has_opaque(expr: sympy.Basic) -> bool:
+    return expr.has(Gradient, FunctionGradient, HessianMatrix)
+
+
+def _doit_safe(expr: sympy.Basic) -> sympy.Basic:
+    """``doit`` everywhere except inside gradient objects (those are realised elsewhere)."""
+    if isinstance(expr, (Gradient, FunctionGradient, HessianMatrix)) or not expr.args:
+        return expr
+    args = [_doit_safe(a) if isinstance(a, sympy.Basic) else a for a in expr.args]
+    rebuilt = expr.func(*args)
+    if isinstance(rebuilt, (sympy.MatMul, sympy.MatAdd, sympy.Transpose, sympy.Add, sympy.Mul)):
+        return rebuilt.doit(deep=False)
+    return rebuilt
+
+
+def _canonical_traces(expr: sympy.Basic, symmetric: dict) -> sympy.Basic:
+    traces = expr.atoms(sympy.Trace)
+    if not traces:
+        return expr
+    mapping = {t: canonical_trace(t, symmetric) for t in traces}
+    return expr.xreplace(mapping)
+
+
+def canonical_trace(trace: sympy.Trace, symmetric: dict | None = None) -> sympy.Basic:
+    """tr(M) with M expanded, split over sums, and each product in its least rotation.
+
+    tr(ABC) = tr(BCA) = tr((ABC)^T) = tr(C^T B^T A^T); the least of these (by
+    SymPy's sort key) stands for all of them.
+    """
+    inner = trace.arg.doit().expand().doit()
+    if symmetric:
+        inner = inner.xreplace(symmetric)
+    terms = inner.args if isinstance(inner, sympy.MatAdd) else (inner,)
+    total = sympy.Integer(0)
+    for term in terms:
+        coeff, factors = _matmul_factors(term)
+        if not factors:
+            total += coeff * sympy.Trace(term)
+            continue
+        candidates = []
+        for seq in (factors, [_transpose(f, symmetric) for f in reversed(factors)]):
+            for k in range(len(seq)):
+                rotated = seq[k:] + seq[:k]
+                candidates.append(rotated)
+        best = min(candidates, key=lambda seq: [sympy.default_sort_key(f) for f in seq])
+        product = best[0] if len(best) == 1 else sympy.MatMul(*best)
+        total += coeff * sympy.Trace(product)
+    return total
+
+
+def _transpose(matrix: sympy.Basic, symmetric: dict | None) -> sympy.Basic:
+    out = sympy.Transpose(matrix).doit()
+    return out.xreplace(symmetric) if symmetric else out
+
+
+def _matmul_factors(term: sympy.Basic) -> tuple[sympy.Basic, list[sympy.Basic]]:
+    """Split ``c * A @ B`` into the scalar ``c`` and ``[A, B]``."""
+    if isinstance(term, sympy.MatMul):
+        coeff = sympy.Integer(1)
+        factors = []
+        for f in term.args:
+            if isinstance(f, MatrixExpr):
+                factors.append(f)
+            else:
+                coeff *= f
+        return coeff, factors
+    if isinstance(term, sympy.MatrixSymbol) or isinstance(term, sympy.Transpose):
+        return sympy.Integer(1), [term]
+    return sympy.Integer(1), []
+
+
+def rename_dummies(expr: sympy.Basic) -> sympy.Basic:
+    """Rename the bound variables of Sum/Product/Integral by position, so that
+    ``Sum(f(i), (i, 1, n))`` and ``Sum(f(j), (j, 1, n))`` become the same object."""
+    if not isinstance(expr, sympy.Basic):
+        return expr
+    def visit(node: sympy.Basic, depth: int) -> sympy.Basic:
+        if not node.args:
+            return node
+        if isinstance(node, (sympy.Sum, sympy.Product, sympy.Integral)):
+            mapping = {}
+            limits = []
+            for position, limit in enumerate(node.limits):
+                var = limit[0]
+                fresh = sympy.Symbol(f"_b{depth}_{position}", **_assumptions(var))
+                bounds = tuple(visit(b.xreplace(mapping), depth) for b in limit[1:])
+                mapping[var] = fresh
+                limits.append((fresh,) + bounds)
+            body = visit(node.function.xreplace(mapping), depth + 1)
+            return node.func(body, *limits)
+        new = [visit(a, depth) if isinstance(a, sympy.Basic) else a for a in node.args]
+        if all(x is y for x, y in zip(new, node.args)):
+            return node
+        return node.func(*new)
+
+    return visit(expr, 0)
+
+
+def _assumptions(var: sympy.Symbol) -> dict[str, bool]:
+    return {"integer": True} if var.is_integer else {"real": True}
+
+
+def has_declared_functions(expr: sympy.Basic) -> bool:
+    return any(is_declared_function(f) for f in expr.atoms(sympy.Function))

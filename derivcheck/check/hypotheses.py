@@ -1,0 +1,107 @@
+"""Using named hypotheses (``given`` + ``using``): rewrite rules and solved substitutions.
+
+A hypothesis ``lhs = rhs`` is used in one of two ways, both sound consequences of it:
+
+* a rewrite rule ``lhs -> rhs``; integer-kind symbols that occur as indices on
+  its left side are universally quantified (``Var(X[i]) = sigma**2`` rewrites
+  every ``Var(X[k])``);
+* a solved substitution: when a declared symbol stands alone as an additive term
+  of ``lhs - rhs`` (numeric coefficient, nowhere else in the hypothesis), the
+  hypothesis is solved for it (``2*A@x + b = 0`` gives ``b -> -2*A@x``).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import sympy
+from sympy.matrices.expressions.matexpr import MatrixExpr
+
+from ..expr.objects import Relation
+from ..expr.scope import Scope, ScalarDecl
+
+
+def quantified_indices(lhs: sympy.Basic, scope: Scope) -> list[sympy.Symbol]:
+    """Integer symbols that index something on the left side: the rule's pattern variables."""
+    integers = {
+        d.symbol for d in scope.names.values() if isinstance(d, ScalarDecl) and d.kind in ("integer", "natural")
+    }
+    found: list[sympy.Symbol] = []
+    for indexed in lhs.atoms(sympy.Indexed):
+        for index in indexed.indices:
+            for s in index.free_symbols:
+                if s in integers and s not in found:
+                    found.append(s)
+    return found
+
+
+def rewrite_with(expr: sympy.Basic, hypothesis: Relation, scope: Scope) -> sympy.Basic:
+    """Apply one equality hypothesis to ``expr`` as a rewrite rule (or substitution)."""
+    if hypothesis.op != "=":
+        return expr
+    lhs, rhs = hypothesis.lhs, hypothesis.rhs
+    pattern_vars = quantified_indices(lhs, scope)
+    if pattern_vars:
+        wilds = {v: sympy.Wild(f"w_{v.name}") for v in pattern_vars}
+        pattern = lhs.xreplace(wilds)
+        template = rhs.xreplace(wilds)
+
+        def replace(node: sympy.Basic) -> sympy.Basic:
+            match = node.match(pattern)
+            if match is None or not all(w in match for w in wilds.values()):
+                return node
+            return template.xreplace(match)
+
+        return _bottom_up(expr, lambda n: type(n) is type(lhs), replace)
+    solved = solve_for_lone_symbol(lhs, rhs)
+    if solved is not None:
+        symbol, value = solved
+        return expr.xreplace({symbol: value})
+    return expr.xreplace({lhs: rhs})
+
+
+def _bottom_up(expr: sympy.Basic, test, replace) -> sympy.Basic:
+    if not isinstance(expr, sympy.Basic) or not expr.args:
+        return replace(expr) if isinstance(expr, sympy.Basic) and test(expr) else expr
+    new_args = [_bottom_up(a, test, replace) for a in expr.args]
+    node = expr if all(x is y for x, y in zip(new_args, expr.args)) else expr.func(*new_args)
+    return replace(node) if test(node) else node
+
+
+def solve_for_lone_symbol(lhs: sympy.Basic, rhs: sympy.Basic) -> tuple[sympy.Basic, sympy.Basic] | None:
+    """``(S, value)`` when ``lhs - rhs`` is ``c*S + rest`` with S a symbol not in ``rest``."""
+    matrix = isinstance(lhs, MatrixExpr) or isinstance(rhs, MatrixExpr)
+    difference = (lhs - rhs).doit() if matrix else sympy.expand(lhs - rhs)
+    terms = difference.args if isinstance(difference, (sympy.Add, sympy.MatAdd)) else (difference,)
+    for k, term in enumerate(terms):
+        coeff, core = _split_coefficient(term)
+        if not isinstance(core, (sympy.Symbol, sympy.MatrixSymbol)) or coeff == 0:
+            continue
+        rest = [t for j, t in enumerate(terms) if j != k]
+        if any(core in t.free_symbols or t.has(core) for t in rest):
+            continue
+        total = (sympy.MatAdd(*rest) if matrix else sympy.Add(*rest)) if rest else sympy.Integer(0)
+        if matrix and not rest:
+            total = sympy.ZeroMatrix(*core.shape)
+        value = (-total / coeff) if not matrix else (-sympy.Integer(1) / coeff) * total
+        return core, value.doit() if matrix else value
+    return None
+
+
+def _split_coefficient(term: sympy.Basic) -> tuple[sympy.Basic, sympy.Basic]:
+    if isinstance(term, (sympy.Mul, sympy.MatMul)):
+        numbers = [a for a in term.args if a.is_number]
+        others = [a for a in term.args if not a.is_number]
+        if len(others) == 1:
+            return sympy.Mul(*numbers), others[0]
+        return sympy.Integer(0), term
+    return sympy.Integer(1), term
+
+
+def apply_hypotheses(relation: Relation, hypotheses: Iterable[Relation], scope: Scope) -> Relation:
+    """The relation with every usable equality hypothesis applied to both sides."""
+    lhs, rhs = relation.lhs, relation.rhs
+    for h in hypotheses:
+        lhs = rewrite_with(lhs, h, scope)
+        rhs = rewrite_with(rhs, h, scope)
+    return Relation(lhs, relation.op, rhs)

@@ -1,0 +1,115 @@
+"""Sign proofs for inequality steps: sums of squares, Gram forms, monotone maps.
+
+``nonnegative(e)`` and ``positive(e)`` return True only with a proof; False
+means "not shown", never "false".
+"""
+
+from __future__ import annotations
+
+import sympy
+from sympy.matrices.expressions.matexpr import MatrixExpr
+
+from ..expr.objects import Variance
+from ..expr.scope import MatrixDecl, Scope
+
+_MONOTONE = (sympy.exp, sympy.log, sympy.sqrt, sympy.tanh, sympy.atan)
+
+
+def psd_matrices(scope: Scope) -> set[sympy.Basic]:
+    return {
+        d.symbol for d in scope.names.values() if isinstance(d, MatrixDecl) and d.qualifiers & {"psd", "pd"}
+    }
+
+
+def nonnegative(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
+    """A proof that ``expr >= 0`` for every allowed value."""
+    if depth > 40:
+        return False
+    if expr.is_nonnegative:
+        return True
+    if isinstance(expr, sympy.Add):
+        return all(nonnegative(t, scope, depth + 1) for t in expr.args)
+    if isinstance(expr, sympy.Mul):
+        signs = [_sign(f, scope, depth) for f in expr.args]
+        if None in signs:
+            return False
+        return signs.count(-1) % 2 == 0
+    if isinstance(expr, sympy.Pow):
+        if expr.exp.is_integer and expr.exp.is_even:
+            return bool(expr.base.is_real) or _is_real_matrix_scalar(expr.base)
+        return nonnegative(expr.base, scope, depth + 1) and bool(expr.exp.is_real)
+    if isinstance(expr, (sympy.Abs, Variance)) or expr.func in (sympy.exp,):
+        return True
+    if isinstance(expr, sympy.Trace):
+        return gram(expr.arg, scope)
+    return False
+
+
+def positive(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
+    """A proof that ``expr > 0``."""
+    if depth > 40:
+        return False
+    if expr.is_positive:
+        return True
+    if isinstance(expr, sympy.Add):
+        return all(nonnegative(t, scope, depth + 1) for t in expr.args) and any(
+            positive(t, scope, depth + 1) for t in expr.args
+        )
+    if isinstance(expr, sympy.Mul):
+        return all(positive(f, scope, depth + 1) for f in expr.args)
+    if expr.func == sympy.exp:
+        return bool(expr.args[0].is_real)
+    return False
+
+
+def _sign(factor: sympy.Basic, scope: Scope, depth: int) -> int | None:
+    if nonnegative(factor, scope, depth + 1):
+        return 1
+    if factor.is_nonpositive or nonnegative(-factor, scope, depth + 1):
+        return -1
+    return None
+
+
+def _is_real_matrix_scalar(expr: sympy.Basic) -> bool:
+    return isinstance(expr, sympy.Trace)
+
+
+def gram(matrix: sympy.Basic, scope: Scope) -> bool:
+    """A proof that the square matrix product has non-negative trace: ``P.T @ Q @ P``
+    with Q positive semi-definite (or absent), up to a non-negative scalar factor."""
+    matrix = matrix.doit()
+    if isinstance(matrix, sympy.MatAdd):
+        return all(gram(t, scope) for t in matrix.args)
+    coeff = sympy.Integer(1)
+    factors: list[sympy.Basic] = []
+    if isinstance(matrix, sympy.MatMul):
+        for f in matrix.args:
+            if isinstance(f, MatrixExpr):
+                factors.append(f)
+            else:
+                coeff *= f
+    else:
+        factors = [matrix]
+    if not coeff.is_nonnegative:
+        return False
+    psd = psd_matrices(scope)
+    # the trace is invariant under rotation: look for a Gram form in any rotation
+    return any(_palindrome(factors[r:] + factors[:r], psd) for r in range(len(factors)))
+
+
+def _palindrome(factors: list[sympy.Basic], psd: set[sympy.Basic]) -> bool:
+    k = len(factors)
+    for i in range(k // 2):
+        if sympy.Transpose(factors[i]).doit() != factors[k - 1 - i]:
+            return False
+    if k % 2 == 1:
+        middle = factors[k // 2]
+        return middle in psd or isinstance(middle, sympy.Identity)
+    return k > 0
+
+
+def monotone_pair(lower: sympy.Basic, upper: sympy.Basic) -> tuple[sympy.Basic, sympy.Basic] | None:
+    """``(u, v)`` when ``lower = f(u)`` and ``upper = f(v)`` for one increasing map f."""
+    if lower.func == upper.func and lower.func in _MONOTONE and len(lower.args) == len(upper.args) == 1:
+        return lower.args[0], upper.args[0]
+    return None

@@ -1,0 +1,216 @@
+"""The per-step pipeline: load, parse, prove (bounded), cross-check numerically, judge.
+
+For every item:
+
+1. general symbolic proof (in a child process, ``options.timeout`` seconds);
+2. otherwise a symbolic proof at each instance (``for`` values, small shapes);
+3. the numeric cross-check (unless ``--no-numeric``): a confirmed counterexample
+   refutes the item -- even when a symbolic strategy claimed a proof, in which case
+   the conflict is reported -- and agreement alone gives ``numeric``.
+
+The gate: an item expected to hold passes at ``numeric`` or better
+(``--strict``: ``proved-instances`` or better); an item expected to be refuted
+passes only when refuted.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import Any
+
+from ..errors import DerivcheckError, InputError, InputErrors
+from ..model import Counterexample, DerivationReport, Options, Outcome, Report, Verdict
+from .items import Item, build_items
+from .limits import run_bounded
+
+
+def verify_paths(paths: list[str], options: Options) -> Report:
+    """Check every derivation under ``paths``; bad input is reported per file, never raised."""
+    from ..format.library import load_library
+
+    started = time.perf_counter()
+    derivations, load_errors = load_library(paths)
+    errors_by_file: dict[str, list[str]] = {}
+    for err in load_errors:
+        file = err.span.file if err.span is not None else "?"
+        errors_by_file.setdefault(file, []).append(err.format())
+    reports = [check_derivation(d, options) for d in derivations]
+    for file, messages in errors_by_file.items():
+        reports.append(DerivationReport(path=file, id=file, title="(could not be loaded)", source=None,
+                                        outcomes=(), errors=tuple(messages)))
+    reports.sort(key=lambda r: r.path)
+    return Report(
+        derivations=tuple(reports),
+        seconds=time.perf_counter() - started,
+        seed=options.seed,
+        options={"timeout": f"{options.timeout:g}", "numeric": str(options.numeric), "strict": str(options.strict)},
+    )
+
+
+def check_derivation(derivation: Any, options: Options) -> DerivationReport:
+    """All outcomes of one loaded derivation."""
+    from ..expr.declarations import build_scope
+    from ..expr.parser import parse_expression, parse_relation
+
+    started = time.perf_counter()
+    head = dict(path=derivation.path, id=derivation.id.value, title=derivation.title.value,
+                source=derivation.source.value if derivation.source else None)
+    try:
+        scope = build_scope(derivation)
+    except (InputErrors, InputError) as exc:
+        errors = exc.errors if isinstance(exc, InputErrors) else [exc]
+        return DerivationReport(**head, outcomes=(), errors=tuple(e.format() for e in errors),
+                                seconds=time.perf_counter() - started)
+    items = build_items(derivation, scope, parse_expression, parse_relation)
+    outcomes: dict[str, Outcome] = {}
+    for item in items:
+        if item.key == "claim" and item.chain:
+            outcomes[item.key] = _claim_link(item, scope, outcomes, derivation, options)
+        else:
+            outcomes[item.key] = check_item(item, scope, derivation, options)
+    return DerivationReport(**head, outcomes=tuple(outcomes.values()), seconds=time.perf_counter() - started)
+
+
+def _base_outcome(item: Item, derivation: Any) -> Outcome:
+    return Outcome(derivation=derivation.id.value, item=item.key, label=item.label, verdict=Verdict.UNKNOWN,
+                   expect=item.expect, span=item.span, by=item.by, pretty=item.text)
+
+
+def check_item(item: Item, scope: Any, derivation: Any, options: Options) -> Outcome:
+    """The verdict on one step or check."""
+    started = time.perf_counter()
+    outcome = _base_outcome(item, derivation)
+    if item.error is not None:
+        return _judge(replace(outcome, verdict=Verdict.ERROR, detail=item.error), options, started)
+    if item.unsupported is not None:
+        return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="none", detail=item.unsupported),
+                      options, started)
+    from ..expr.pretty import pretty_relation
+    from .hypotheses import apply_hypotheses
+
+    relation = item.relation
+    outcome = replace(outcome, pretty=pretty_relation(relation.lhs, relation.op, relation.rhs))
+    if relation.op == "~":
+        return _judge(replace(outcome, method="none",
+                              detail="`~` claims are checked by distribution checks, not as steps"), options, started)
+    target = apply_hypotheses(relation, item.hypotheses, scope)
+    verdict, method, detail = _prove(target, scope, item, options)
+    if options.numeric:
+        numeric = _numeric(relation, scope, item, options)
+        if numeric is not None and numeric.status == "disagree" and numeric.counterexample is not None:
+            conflict = f" (symbolic strategy '{method}' had claimed a proof: soundness guard)" if verdict in (
+                Verdict.PROVED, Verdict.PROVED_INSTANCES) else ""
+            ce = numeric.counterexample
+            if ce.replay is None:
+                ce = replace(ce, replay=_replay(derivation.path, options))
+            return _judge(replace(outcome, verdict=Verdict.REFUTED, method="counterexample",
+                                  detail=numeric.detail + conflict, counterexample=ce), options, started)
+        if verdict is Verdict.UNKNOWN and numeric is not None and numeric.status == "agree":
+            verdict, method = Verdict.NUMERIC, "numeric"
+            detail = f"agreement at {numeric.points} random points ({numeric.tolerance}); {detail}".rstrip("; ")
+        elif numeric is not None and numeric.status != "agree" and verdict is Verdict.UNKNOWN:
+            detail = f"{detail}; numeric: {numeric.detail}".strip("; ")
+    return _judge(replace(outcome, verdict=verdict, method=method, detail=detail), options, started)
+
+
+def _prove(relation: Any, scope: Any, item: Item, options: Options) -> tuple[Verdict, str, str]:
+    from .instances import instance_assignments, prove_at_instances
+    from .symbolic import prove
+
+    general = run_bounded(lambda: _proof_tuple(prove(relation, scope)), options.timeout)
+    if general.status == "ok" and general.value is not None:
+        return Verdict.PROVED, general.value[0], general.value[1]
+    notes = [] if general.status == "ok" else [f"general proof: {general.message.splitlines()[0]}"]
+    assignments, described = instance_assignments(relation, scope, item.instances)
+    if assignments:
+        at = run_bounded(lambda: prove_at_instances(relation, scope, assignments), options.timeout)
+        if at.status == "ok" and at.value and at.value[0]:
+            return Verdict.PROVED_INSTANCES, at.value[1], f"at {described}"
+        if at.status == "ok" and at.value:
+            notes.append(at.value[1])
+        elif at.status != "ok":
+            notes.append(f"instances: {at.message.splitlines()[0]}")
+    return Verdict.UNKNOWN, "", "; ".join(notes)
+
+
+def _proof_tuple(proof: Any) -> tuple[str, str] | None:
+    return None if proof is None else (proof.method, proof.detail)
+
+
+def _numeric(relation: Any, scope: Any, item: Item, options: Options) -> Any:
+    from .numeric import check_numerically
+
+    try:
+        return check_numerically(relation, scope, seed=options.seed, points=options.points,
+                                 hypotheses=item.hypotheses, device=options.device)
+    except DerivcheckError:
+        raise
+    except Exception as exc:  # a numeric back-end failure is no verdict, and is said so
+        from .numeric import NumericResult
+
+        return NumericResult(status="inconclusive", points=0, tolerance="", counterexample=None,
+                             detail=f"numeric check failed: {type(exc).__name__}: {exc}")
+
+
+def _replay(path: str, options: Options) -> str:
+    extra = "" if options.points == 24 else f" --points {options.points}"
+    return f"derivcheck verify {path} --seed {options.seed}{extra}"
+
+
+def _claim_link(item: Item, scope: Any, outcomes: dict[str, Outcome], derivation: Any, options: Options) -> Outcome:
+    """The claim is established by the first chain: same ends, implied relation, every step holding."""
+    from ..expr.pretty import pretty_relation
+    from .symbolic import prove_equal
+
+    started = time.perf_counter()
+    outcome = _base_outcome(item, derivation)
+    claim = _parse_claim(item, derivation, scope)
+    composed = item.note or "="
+    start, end = item.relation.lhs, item.relation.rhs
+    outcome = replace(outcome, pretty=pretty_relation(claim.lhs, claim.op, claim.rhs))
+
+    def same(a: Any, b: Any) -> bool:
+        done = run_bounded(lambda: prove_equal(a, b, scope) is not None, options.timeout)
+        return done.status == "ok" and bool(done.value)
+
+    forward = _implies(composed, claim.op)
+    backward = _implies(_flip(composed), claim.op)
+    linked = (forward and same(claim.lhs, start) and same(claim.rhs, end)) or (
+        backward and same(claim.lhs, end) and same(claim.rhs, start))
+    if not linked:
+        return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="claim link",
+                              detail=f"the first chain establishes `start {composed} last`, which does not give "
+                                     f"the claim `{item.text}`"), options, started)
+    steps = [outcomes[k] for k in item.chain if k in outcomes]
+    weakest = min(steps, key=lambda o: o.verdict.strength)
+    verdict = weakest.verdict if weakest.verdict.strength > Verdict.UNKNOWN.strength else Verdict.UNKNOWN
+    detail = f"chain composes to {composed}; weakest step: {weakest.label} ({weakest.verdict.value})"
+    return _judge(replace(outcome, verdict=verdict, method="claim link", detail=detail), options, started)
+
+
+def _parse_claim(item: Item, derivation: Any, scope: Any) -> Any:
+    from ..expr.parser import parse_relation
+
+    return parse_relation(derivation.claim, scope)
+
+
+def _flip(op: str) -> str:
+    return {"<=": ">=", "<": ">", ">=": "<=", ">": "<", "=": "="}[op]
+
+
+def _implies(composed: str, claim_op: str) -> bool:
+    allowed = {"=": {"=", "<=", ">="}, "<=": {"<="}, "<": {"<", "<="}, ">=": {">="}, ">": {">", ">="}}
+    return claim_op in allowed.get(composed, set())
+
+
+def _judge(outcome: Outcome, options: Options, started: float) -> Outcome:
+    if outcome.expect == "refuted":
+        passed = outcome.verdict is Verdict.REFUTED
+    else:
+        floor = Verdict.PROVED_INSTANCES if options.strict else Verdict.NUMERIC
+        passed = outcome.verdict.strength >= floor.strength
+    return replace(outcome, passed=passed, seconds=time.perf_counter() - started)
+
+
+__all__ = ["verify_paths", "check_derivation", "check_item", "Counterexample"]

@@ -1,0 +1,144 @@
+"""Symbolic strategies, from cheap to expensive, producing ``proved`` or nothing.
+
+An equality is proved when the difference of its two sides reaches zero under
+one of: structural identity; canonical forms (``doit``/``expand``, matrix
+canonicalisation, E/Var/Cov as raw moments, traces in least rotation); sums
+(telescoping, SymPy's ``doit``); matrix calculus for gradients without declared
+functions; ``simplify``. An inequality ``a <= b`` is proved when ``b - a`` is shown
+non-negative (sums of squares, Gram forms, monotone maps).
+
+Nothing here says "false": a counterexample is the numeric checker's job. Each
+function is pure SymPy work meant to run under :func:`limits.run_bounded`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy
+from sympy.matrices.expressions.matexpr import MatrixExpr
+
+from ..expr.objects import FunctionGradient, Gradient, HessianMatrix, Relation
+from ..expr.scope import Scope
+from .canonical import canonical, has_declared_functions
+from .inequalities import monotone_pair, nonnegative, positive
+from .sums import telescope
+
+
+@dataclass(frozen=True)
+class Proof:
+    """How a relation was proved (``method`` names the strategy)."""
+
+    method: str
+    detail: str = ""
+
+
+def prove(relation: Relation, scope: Scope) -> Proof | None:
+    """A proof of ``relation`` for all values the declarations allow, or None."""
+    relation = Relation(sympy.sympify(relation.lhs), relation.op, sympy.sympify(relation.rhs))
+    if relation.op == "=":
+        return prove_equal(relation.lhs, relation.rhs, scope)
+    if relation.op in ("<=", "<", ">=", ">"):
+        return prove_order(relation, scope)
+    return None
+
+
+def prove_equal(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | None:
+    if lhs == rhs:
+        return Proof("structural")
+    if _is_zero(_difference(canonical(lhs, scope), canonical(rhs, scope))):
+        return Proof("canonical form", "expand, matrix canonicalisation, moments")
+    if lhs.has(sympy.Sum, sympy.Product) or rhs.has(sympy.Sum, sympy.Product):
+        left, right = canonical(telescope(lhs), scope), canonical(telescope(rhs), scope)
+        if _is_zero(_difference(left, right)):
+            return Proof("sums", "telescoping and doit of sums/products")
+    calculus = _matrix_calculus(lhs), _matrix_calculus(rhs)
+    if calculus != (lhs, rhs) and None not in calculus:
+        if _is_zero(_difference(canonical(calculus[0], scope), canonical(calculus[1], scope))):
+            return Proof("matrix calculus", "SymPy matrix derivatives")
+    difference = _difference(canonical(lhs, scope), canonical(rhs, scope))
+    if not isinstance(difference, MatrixExpr) and _simplifies_to_zero(difference):
+        return Proof("simplify", "sympy.simplify of the difference")
+    return None
+
+
+def prove_order(relation: Relation, scope: Scope) -> Proof | None:
+    """``a <= b``, ``a < b`` (and the reversed forms) through the sign of ``b - a``."""
+    lower, upper = (relation.lhs, relation.rhs) if relation.op in ("<=", "<") else (relation.rhs, relation.lhs)
+    strict = relation.op in ("<", ">")
+    lower_c, upper_c = canonical(lower, scope), canonical(upper, scope)
+    gap = sympy.expand(upper_c - lower_c)
+    for candidate in _forms(gap):
+        if positive(candidate, scope) or (not strict and nonnegative(candidate, scope)):
+            return Proof("sign of the difference", "sum of non-negative terms / Gram form")
+    pair = monotone_pair(lower, upper)
+    if pair is not None:
+        func = lower.func
+        domain_ok = func not in (sympy.log, sympy.sqrt) or all(
+            positive(canonical(p, scope), scope) for p in pair
+        )
+        if domain_ok:
+            inner = Relation(pair[0], "<" if strict else "<=", pair[1])
+            sub = prove_order(inner, scope)
+            if sub is not None:
+                return Proof("monotone map", f"{func.__name__} is increasing; {sub.method}")
+    return None
+
+
+def _forms(gap: sympy.Basic) -> list[sympy.Basic]:
+    forms = [gap]
+    try:
+        forms.append(sympy.factor(gap))
+    except (sympy.PolynomialError, NotImplementedError, TypeError, ValueError):
+        pass
+    return forms
+
+
+def _difference(lhs: sympy.Basic, rhs: sympy.Basic) -> sympy.Basic:
+    if isinstance(lhs, MatrixExpr) or isinstance(rhs, MatrixExpr):
+        return (lhs - rhs).doit().expand().doit()
+    return sympy.expand(lhs - rhs)
+
+
+def _is_zero(expr: sympy.Basic) -> bool:
+    if isinstance(expr, sympy.ZeroMatrix):
+        return True
+    if isinstance(expr, sympy.MatrixBase):
+        return all(sympy.expand(e) == 0 for e in expr)
+    return expr == 0
+
+
+def _simplifies_to_zero(expr: sympy.Basic) -> bool:
+    if expr.has(Gradient, FunctionGradient, HessianMatrix):
+        return False
+    try:
+        return sympy.simplify(expr) == 0
+    except (TypeError, ValueError, NotImplementedError, AttributeError):
+        return False
+
+
+def _matrix_calculus(expr: sympy.Basic) -> sympy.Basic | None:
+    """Gradients taken by SymPy's matrix calculus; None when a gradient is out of its reach."""
+    if not expr.has(Gradient, HessianMatrix) or expr.has(FunctionGradient) or has_declared_functions(expr):
+        return expr if not expr.has(Gradient, HessianMatrix, FunctionGradient) else None
+    failed = False
+
+    def replace(node: sympy.Basic) -> sympy.Basic:
+        nonlocal failed
+        if isinstance(node, Gradient):
+            inner = node.expr.doit()
+            try:
+                out = inner.diff(node.wrt)
+            except (AttributeError, NotImplementedError, TypeError, ValueError):
+                failed = True
+                return node
+            if getattr(out, "shape", None) != node.shape:
+                failed = True
+                return node
+            return out
+        return node
+
+    out = expr.replace(lambda n: isinstance(n, Gradient), replace)
+    if failed or out.has(HessianMatrix):
+        return None
+    return out

@@ -1,0 +1,114 @@
+"""The symbolic strategies: what they prove, and what they must never prove."""
+
+from __future__ import annotations
+
+import sympy
+
+from derivcheck.check.probability import to_moments
+from derivcheck.check.symbolic import prove
+from derivcheck.check.sums import telescope
+from derivcheck.expr.objects import Covariance, Expectation, Gradient, Relation, Variance
+from symbolic_helpers import scope_with
+
+
+def test_gram_form_is_nonnegative():
+    scope, o = scope_with(n="dimension", k="dimension", X="matrix n k", z="matrix k 1")
+    X, z = o["X"], o["z"]
+    assert prove(Relation(sympy.Trace((X * z).T * (X * z)), ">=", 0), scope) is not None
+    assert prove(Relation(sympy.Trace(z.T * X.T * X * z), "=", sympy.Trace((X * z).T * (X * z))), scope)
+
+
+def test_quadratic_form_of_general_matrix_is_not_nonnegative():
+    scope, o = scope_with(n="dimension", A="matrix n n", z="matrix n 1")
+    assert prove(Relation(sympy.Trace(o["z"].T * o["A"] * o["z"]), ">=", 0), scope) is None
+
+
+def test_psd_quadratic_form_is_nonnegative():
+    scope, o = scope_with(n="dimension", S="psd matrix n n", z="matrix n 1")
+    assert prove(Relation(sympy.Trace(o["z"].T * o["S"] * o["z"]), ">=", 0), scope) is not None
+
+
+def test_transpose_of_product_is_not_product_of_transposes():
+    scope, o = scope_with(n="dimension", A="matrix n n", B="matrix n n")
+    A, B = o["A"], o["B"]
+    assert prove(Relation((A * B).T, "=", A.T * B.T), scope) is None
+    assert prove(Relation((A * B).T, "=", B.T * A.T), scope) is not None
+    assert prove(Relation(A * B, "=", B * A), scope) is None
+
+
+def test_trace_is_invariant_under_transpose_and_rotation():
+    scope, o = scope_with(n="dimension", A="matrix n n", x="matrix n 1")
+    A, x = o["A"], o["x"]
+    assert prove(Relation(sympy.Trace(x.T * A * x), "=", sympy.Trace(x.T * A.T * x)), scope)
+    assert prove(Relation(sympy.Trace(x.T * A * x), "=", sympy.Trace(A * x * x.T)), scope)
+
+
+def test_branch_cuts_are_not_proved():
+    scope, o = scope_with(x="real", a="real", b="real", p="positive")
+    x, a, b, p = o["x"], o["a"], o["b"], o["p"]
+    assert prove(Relation(sympy.sqrt(x**2), "=", x), scope) is None
+    assert prove(Relation(sympy.log(a * b), "=", sympy.log(a) + sympy.log(b)), scope) is None
+    assert prove(Relation(sympy.sqrt(p**2), "=", p), scope) is not None
+
+
+def test_gradient_by_matrix_calculus():
+    scope, o = scope_with(n="dimension", A="matrix n n", x="matrix n 1")
+    A, x = o["A"], o["x"]
+    assert prove(Relation(Gradient(sympy.Trace(x.T * A * x), x), "=", (A + A.T) * x), scope)
+    assert prove(Relation(Gradient(sympy.Trace(x.T * A * x), x), "=", 2 * A * x), scope) is None
+    sym, s = scope_with(n="dimension", A="symmetric matrix n n", x="matrix n 1")
+    assert prove(Relation(Gradient(sympy.Trace(s["x"].T * s["A"] * s["x"]), s["x"]), "=", 2 * s["A"] * s["x"]), sym)
+
+
+def test_covariance_bilinearity_without_independence():
+    scope, o = scope_with(a="real", b="real", c="real", X="random", Y="random", Z="random")
+    a, b, c, X, Y, Z = (o[k] for k in "abcXYZ")
+    assert prove(Relation(Covariance(a * X + b * Y, c * Z), "=", a * c * Covariance(X, Z) + b * c * Covariance(Y, Z)), scope)
+    assert prove(Relation(Covariance(a * X + b * Y, c * Z), "=", a * c * Covariance(X, Z) + b * c * Covariance(Z, Y)), scope)
+    assert prove(Relation(Covariance(a * X + b * Y, c * Z), "=", a * c * Covariance(X, Z)), scope) is None
+
+
+def test_independence_is_never_assumed():
+    scope, o = scope_with(X="random", Y="random")
+    X, Y = o["X"], o["Y"]
+    assert prove(Relation(Variance(X + Y), "=", Variance(X) + Variance(Y)), scope) is None
+    assert prove(Relation(Expectation(X * Y), "=", Expectation(X) * Expectation(Y)), scope) is None
+    scope.independent.append(frozenset({"X", "Y"}))
+    assert prove(Relation(Variance(X + Y), "=", Variance(X) + Variance(Y)), scope) is not None
+    assert prove(Relation(Expectation(X * Y), "=", Expectation(X) * Expectation(Y)), scope) is not None
+
+
+def test_sequence_elements_with_unknown_indices_are_not_split():
+    scope, o = scope_with(X="random sequence", i="integer", j="integer")
+    scope.independent.append(frozenset({"X"}))
+    X, i, j = o["X"], o["i"], o["j"]
+    assert prove(Relation(Expectation(X[i] * X[j]), "=", Expectation(X[i]) * Expectation(X[j])), scope) is None
+    assert prove(Relation(Expectation(X[i] * X[i + 1]), "=", Expectation(X[i]) * Expectation(X[i + 1])), scope)
+
+
+def test_covariance_definition_as_centred_moment():
+    scope, o = scope_with(X="random", Y="random")
+    X, Y = o["X"], o["Y"]
+    centred = Expectation((X - Expectation(X)) * (Y - Expectation(Y)))
+    assert sympy.expand(to_moments(Covariance(X, Y) - centred, scope)) == 0
+
+
+def test_telescoping_sum_for_general_bound():
+    scope, o = scope_with(t="natural", alpha="sequence")
+    alpha, t = o["alpha"], o["t"]
+    i, tau = sympy.symbols("i tau", integer=True)
+    lhs = sympy.Sum(
+        sympy.Product(alpha[i], (i, tau + 2, t)) - sympy.Product(alpha[i], (i, tau + 1, t)), (tau, 0, t - 2)
+    ) + (1 - alpha[t])
+    assert prove(Relation(lhs, "=", 1 - sympy.Product(alpha[i], (i, 1, t))), scope) is not None
+    assert prove(Relation(lhs, "=", 1 - sympy.Product(alpha[i], (i, 1, t - 1))), scope) is None
+    k, n = sympy.symbols("k n", integer=True)
+    assert sympy.simplify(telescope(sympy.Sum(1 / k - 1 / (k + 1), (k, 1, n))) - (1 - 1 / (n + 1))) == 0
+
+
+def test_off_by_one_sum_is_not_proved():
+    scope, o = scope_with(n="natural")
+    n = o["n"]
+    i = sympy.Symbol("i", integer=True)
+    assert prove(Relation(sympy.Sum(i, (i, 1, n)), "=", n * (n + 1) / 2), scope) is not None
+    assert prove(Relation(sympy.Sum(i, (i, 0, n + 1)), "=", n * (n + 1) / 2), scope) is None
