@@ -1,0 +1,69 @@
+"""A library: a folder tree of ``.deriv.yaml`` files whose ids are unique."""
+
+from __future__ import annotations
+
+import os
+
+from ..errors import InputError, InputErrors
+from ..model import Derivation
+from .loader import load_derivation
+
+SUFFIX = ".deriv.yaml"
+
+
+def discover(paths: list[str]) -> list[str]:
+    """The derivation files under ``paths``, sorted and without repeats.
+
+    A folder is searched recursively for files ending ``.deriv.yaml`` (folders
+    whose names start with ``.`` are skipped); a file named explicitly is taken
+    whatever its name. Raises :class:`InputError` naming every path that does
+    not exist.
+    """
+    found: set[str] = set()
+    missing: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            for folder, subfolders, files in os.walk(path):
+                subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+                found.update(os.path.join(folder, f) for f in files if f.endswith(SUFFIX))
+        elif os.path.isfile(path):
+            found.add(path)
+        else:
+            missing.append(path)
+    if missing:
+        listed = ", ".join(f"'{p}'" for p in missing)
+        raise InputError(f"no such file or folder: {listed}", None,
+                         "give .deriv.yaml files or folders that contain them")
+    return sorted(os.path.normpath(p) for p in found)
+
+
+def load_library(paths: list[str]) -> tuple[list[Derivation], list[InputError]]:
+    """Load every derivation under ``paths``; collect each file's errors instead of stopping.
+
+    A derivation whose id was already used by an earlier file (in sorted path
+    order) is reported at its id and left out of the result.
+    """
+    errors: list[InputError] = []
+    files: list[str] = []
+    for path in paths:
+        try:
+            files.extend(discover([path]))
+        except InputError as exc:
+            errors.append(exc)
+    derivations: list[Derivation] = []
+    first: dict[str, Derivation] = {}
+    for path in sorted(set(files)):
+        try:
+            derivation = load_derivation(path)
+        except InputErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        earlier = first.get(derivation.id.value)
+        if earlier is not None:
+            errors.append(InputError(
+                f"duplicate derivation id '{derivation.id.value}' (first in {earlier.id.span})",
+                derivation.id.span, "derivation ids are unique in a library; rename one"))
+            continue
+        first[derivation.id.value] = derivation
+        derivations.append(derivation)
+    return derivations, errors

@@ -1,0 +1,5 @@
+"""Outcomes -> human-readable reports. Only this package and ``cli.py`` print."""
+
+from .rich_report import render_report as render_report
+
+__all__ = ["render_report"]
