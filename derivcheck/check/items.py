@@ -13,6 +13,7 @@ from typing import Any
 
 from ..errors import InputError, Span
 from ..expr.objects import Gradient, Relation
+from ..expr.shapes import make_relation
 from ..model import Check, Derivation, Step
 
 CHAIN_OPS = {"eq": "=", "le": "<=", "lt": "<", "ge": ">=", "gt": ">"}
@@ -96,7 +97,10 @@ def build_items(derivation: Derivation, scope: Any, parse_expression, parse_rela
         if previous is None:
             item.error = item.error or "the previous expression of this chain could not be read"
         else:
-            item.relation = Relation(previous, CHAIN_OPS[step.relation], expr)
+            try:
+                item.relation = make_relation(previous, CHAIN_OPS[step.relation], expr)
+            except InputError as exc:
+                item.error = InputError(exc.message, step.expr.span, exc.hint).format()
         items.append(item)
         if item.expect == "holds" and current is not None:
             current.append((step, expr))
@@ -168,9 +172,9 @@ def _check_item(check: Check, scope, parse_expression, instances) -> Item:
         wrt = parse_expression(check.fields["wrt"], scope)
         equals = parse_expression(check.fields["equals"], scope)
         item.text = f"grad({check.fields['of'].value}, {check.fields['wrt'].value}) = {check.fields['equals'].value}"
-        item.relation = Relation(Gradient(of, wrt), "=", equals)
+        item.relation = make_relation(Gradient(of, wrt), "=", equals)
     except InputError as exc:
-        item.error = exc.format()
+        item.error = exc.format() if exc.span else InputError(exc.message, check.span, exc.hint).format()
     except (KeyError, TypeError, ValueError) as exc:
         item.error = f"gradient check needs `of`, `wrt` (a declared matrix or vector) and `equals`: {exc}"
     return item

@@ -161,6 +161,7 @@ def _replay(path: str, options: Options) -> str:
 def _claim_link(item: Item, scope: Any, outcomes: dict[str, Outcome], derivation: Any, options: Options) -> Outcome:
     """The claim is established by the first chain: same ends, implied relation, every step holding."""
     from ..expr.pretty import pretty_relation
+    from ..expr.shapes import make_relation
     from .symbolic import prove_equal
 
     started = time.perf_counter()
@@ -171,7 +172,11 @@ def _claim_link(item: Item, scope: Any, outcomes: dict[str, Outcome], derivation
     outcome = replace(outcome, pretty=pretty_relation(claim.lhs, claim.op, claim.rhs))
 
     def same(a: Any, b: Any) -> bool:
-        done = run_bounded(lambda: prove_equal(a, b, scope) is not None, options.timeout)
+        try:
+            pair = make_relation(a, "=", b)
+        except InputError:
+            return False
+        done = run_bounded(lambda: prove_equal(pair.lhs, pair.rhs, scope) is not None, options.timeout)
         return done.status == "ok" and bool(done.value)
 
     forward = _implies(composed, claim.op)

@@ -1,0 +1,147 @@
+"""Confirmation in high precision: is the float disagreement a real counterexample?
+
+At the (shrunk) point every realised symbol gets an exact value (rationals; the
+random functions are already SymPy ``Lambda`` bodies in the realised
+expressions), the two sides are evaluated with SymPy to 50 digits, and only a
+difference far above that precision -- or an inequality violated exactly or
+beyond it -- counts. Hypotheses that filtered points must hold at the point
+too. Values where a side is undefined (``zoo``, ``nan``) or, for an inequality,
+not real, confirm nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sympy
+
+from ..model import Counterexample
+from .realize import RealizedRelation, RealizeError, substitute_functions
+from .sampling import Param, Point, exact_values, readable
+
+DIGITS = 50
+MARGIN = sympy.Float("1e-30", DIGITS)
+
+
+def confirm_violation(main: RealizedRelation, filters: list[RealizedRelation], params: list[Param],
+                      point: Point, config: dict[sympy.Symbol, int], seed: int | None,
+                      functions: dict[str, Any] | None = None) -> Counterexample | None:
+    """A counterexample when ``main`` is confirmed false at ``point`` (and every filter holds).
+
+    ``functions`` are the replacements of the declared functions (see
+    :func:`derivcheck.check.realize.substitute_functions`), applied after the point's
+    exact values are in.
+    """
+    try:
+        values = _Values(exact_values(params, point), functions or {})
+    except RealizeError:
+        return None
+    for f in filters:
+        if not all(_entry_holds(f.op, a, b, values) is True for a, b in _pairs(f)):
+            return None
+    for lhs, rhs in main.cases:
+        for a, b in _pairs(RealizedRelation(main.op, ((lhs, rhs),), None)):
+            if _entry_holds(main.op, a, b, values) is False:
+                shown = {str(k): str(v) for k, v in config.items()}
+                shown.update(_grouped(readable(params, point)))
+                return Counterexample(values=shown, lhs=_show(lhs, values), rhs=_show(rhs, values), seed=seed)
+    return None
+
+
+def _grouped(values: dict[str, str]) -> dict[str, str]:
+    """A random variable's values on the outcomes (``X@0``, ``X@1``, ...) as one list ``X``."""
+    out: dict[str, str] = {}
+    lists: dict[str, list[str]] = {}
+    for key, value in values.items():
+        name, at, _ = key.partition("@")
+        if at and not name.startswith("P("):
+            lists.setdefault(f"{name} (per outcome)", []).append(value)
+        else:
+            out[key] = value
+    for key, items in lists.items():
+        out[key] = "[" + ", ".join(items) + "]"
+    return out
+
+
+def _pairs(realized: RealizedRelation) -> list[tuple[Any, Any]]:
+    out = []
+    for lhs, rhs in realized.cases:
+        le = list(lhs) if isinstance(lhs, sympy.MatrixBase) else [lhs]
+        re_ = list(rhs) if isinstance(rhs, sympy.MatrixBase) else [rhs]
+        if len(le) != len(re_):
+            if le == [0]:
+                le = le * len(re_)
+            elif re_ == [0]:
+                re_ = re_ * len(le)
+            else:
+                return []
+        out.extend(zip(le, re_))
+    return out
+
+
+class _Values:
+    """Exact values of the realised symbols, and the replacements of declared functions."""
+
+    def __init__(self, values: dict, functions: dict[str, Any]) -> None:
+        self.values = values
+        self.functions = functions
+
+
+def _number(expr: Any, at: _Values) -> sympy.Expr | None:
+    """The exact value, evaluated to DIGITS digits unless it is already rational; None if undefined."""
+    v = sympy.sympify(expr).xreplace(at.values) if isinstance(expr, sympy.Basic) else sympy.sympify(expr)
+    v = substitute_functions(v, at.functions)
+    if v.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        return None
+    if v.free_symbols:
+        return None
+    if v.is_Rational:
+        return v
+    n = sympy.N(v, DIGITS)
+    if n.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or not n.is_number:
+        return None
+    return n
+
+
+def _entry_holds(op: str, a: Any, b: Any, values: _Values) -> bool | None:
+    """True/False when settled beyond doubt at 50 digits, None when it cannot be told."""
+    l, r = _number(a, values), _number(b, values)
+    if l is None or r is None:
+        return None
+    exact = l.is_Rational and r.is_Rational
+    scale = 1 + abs(sympy.N(l, DIGITS)) + abs(sympy.N(r, DIGITS))
+    if op == "=":
+        if exact:
+            return l == r
+        gap = abs(sympy.N(l - r, DIGITS))
+        if gap > MARGIN * scale:
+            return False
+        return True if gap < MARGIN * scale * sympy.Float("1e-10", DIGITS) else None
+    if not exact:
+        li, ri = sympy.im(l), sympy.im(r)
+        if abs(li) > MARGIN * scale or abs(ri) > MARGIN * scale:
+            return None
+        l, r = sympy.re(l), sympy.re(r)
+    d = l - r
+    if exact:
+        return {">=": d >= 0, ">": d > 0, "<=": d <= 0, "<": d < 0}[op] == sympy.true
+    if abs(d) <= MARGIN * scale:
+        return None  # equal to the precision used: a strict inequality is not confirmed violated
+    return bool({">=": d > 0, ">": d > 0, "<=": d < 0, "<": d < 0}[op])
+
+
+def _show(side: Any, values: _Values) -> str:
+    if isinstance(side, sympy.MatrixBase):
+        rows = [[_show_scalar(x, values) for x in row] for row in side.tolist()]
+        return "[" + ", ".join("[" + ", ".join(row) + "]" for row in rows) + "]"
+    return _show_scalar(side, values)
+
+
+def _show_scalar(x: Any, values: _Values) -> str:
+    v = _number(x, values)
+    if v is None:
+        return "undefined"
+    if v.is_Rational:
+        return str(v)
+    v = sympy.N(v, 12)
+    return str(v)

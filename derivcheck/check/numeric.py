@@ -1,0 +1,642 @@
+"""The numeric cross-check: both sides at random points, in torch (complex128), batched.
+
+For each of a few integer configurations (dimensions, naturals) the relation is
+realised once with symbolic entries (:mod:`derivcheck.check.realize`), every
+free quantity is sampled from its declared domain (:mod:`derivcheck.check.sampling`)
+and the realised SymPy expressions are evaluated on all points at once by a
+small tree evaluator. Values follow SymPy's meaning: real symbols, principal
+complex branches (``log(-1) = i*pi``); an equality compares complex values, an
+inequality is tested only where both sides are real. A disagreement is shrunk
+(:mod:`derivcheck.check.shrink`) and confirmed in 50-digit precision
+(:mod:`derivcheck.check.confirm`); only a confirmed one is a counterexample.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import time
+import zlib
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import sympy
+
+from ..expr import objects
+from ..expr.scope import FunctionDecl, MatrixDecl, RandomDecl, ScalarDecl, Scope, SequenceDecl
+from ..model import Counterexample
+from .realize import (Realization, RealizeError, RealizedRelation, entry_symbol, realize_relations,
+                      resolve_function)
+from .sampling import (Param, domain_of, integer_configs, integer_range, matrix_transform, point_at,
+                       random_function, random_matrix_function, sample_batch, symbol_values, REAL)
+
+TOLERANCE_TEXT = "|lhs - rhs| <= 1e-8 * (1 + |lhs| + |rhs|), entrywise"
+MAX_CONFIGS = 6
+MAX_CONFIRMATIONS = 6
+
+
+@dataclass(frozen=True)
+class NumericResult:
+    """What the numeric check found: ``status`` is ``agree``, ``disagree`` or ``inconclusive``."""
+
+    status: str
+    points: int
+    tolerance: str
+    counterexample: Counterexample | None
+    detail: str
+
+
+def check_numerically(
+    relation: objects.Relation,
+    scope: Scope,
+    *,
+    seed: int,
+    points: int = 24,
+    fixed: dict[sympy.Symbol, int] | None = None,
+    hypotheses: Sequence[objects.Relation] = (),
+    device: str = "auto",
+    budget: float = 10.0,
+) -> NumericResult:
+    """Check ``relation`` at ``points`` random points per integer configuration.
+
+    ``fixed`` pins integer parameters; ``hypotheses`` are the step's ``using``
+    relations (solved and substituted, applied as rewrite rules, or used to reject
+    points); ``budget`` is the wall-clock limit in seconds.
+    """
+    deadline = time.monotonic() + budget
+    if relation.op == "~":
+        return _inconclusive(0, "`~` claims are checked by distribution checks")
+    prepared = prepare(relation, hypotheses, scope)
+    fixed = dict(fixed or {})
+    ranges, kinds = _integer_parameters([prepared.relation, *prepared.filters], scope, fixed)
+    configs = integer_configs(ranges, kinds, random.Random(seed), MAX_CONFIGS)
+    dev = _device(device)
+    trials: list[Trial] = []
+    notes: list[str] = []
+    for index, config in enumerate(configs):
+        if time.monotonic() > deadline:
+            notes.append("time budget spent")
+            break
+        try:
+            trial = Trial.build(prepared, scope, {**fixed, **config}, seed, dev)
+            trial.run(points, seed * 1000 + index)
+        except (RealizeError, Unsupported) as exc:
+            notes.append(f"{_show(config) or 'here'}: {exc}")
+            continue
+        trials.append(trial)
+    valid = sum(t.valid for t in trials)
+    failing = [t for t in trials if t.failing]
+    if failing:
+        return _disagreement(failing, prepared, seed, valid, deadline, notes)
+    needed = 1 if trials and all(not t.params for t in trials) else max(3, points // 3)
+    if valid >= needed:
+        where = "; ".join(_show(t.config) for t in trials if t.config)
+        return NumericResult("agree", valid, TOLERANCE_TEXT, None,
+                             f"agree at {valid} points" + (f" ({where})" if where else "")
+                             + (f"; skipped {'; '.join(notes)}" if notes else ""))
+    reason = "; ".join(notes) if notes else "the hypotheses or the domain rejected the points"
+    return _inconclusive(valid, f"only {valid} usable points: {reason}")
+
+
+def _disagreement(failing: list["Trial"], prepared: Any, seed: int, valid: int, deadline: float,
+                  notes: list[str]) -> NumericResult:
+    from .shrink import shrink
+
+    attempts = 0
+    count = sum(len(t.hard) for t in failing) or sum(len(t.failing) for t in failing)
+    for trial in failing:
+        for i in trial.failing[:3]:
+            if attempts >= MAX_CONFIRMATIONS or time.monotonic() > deadline:
+                break
+            attempts += 1
+            original = point_at(trial.params, trial.batch, i)
+            small = shrink(trial.params, original, trial.fails, deadline)
+            for pt in ([small, original] if small != original else [original]):
+                found = trial.confirm(pt, seed)
+                if found is None:
+                    continue
+                if prepared.caveats:
+                    return _inconclusive(valid, f"disagreement at {found.values}, but {'; '.join(prepared.caveats)}")
+                return NumericResult("disagree", valid, TOLERANCE_TEXT, found,
+                                     f"counterexample confirmed to 50 digits (float disagreement at "
+                                     f"{count} of {valid} points)")
+    if not any(t.hard for t in failing):  # only strict inequalities holding with slack
+        return NumericResult("agree", valid, TOLERANCE_TEXT, None,
+                             f"agree at {valid} points (strict inequality within tolerance at {count})")
+    return _inconclusive(valid, f"float disagreement at {count} points, not confirmed in high precision"
+                         + (f"; skipped {'; '.join(notes)}" if notes else ""))
+
+
+def _inconclusive(points: int, detail: str) -> NumericResult:
+    return NumericResult("inconclusive", points, TOLERANCE_TEXT, None, detail)
+
+
+def _show(config: dict[sympy.Symbol, int]) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in config.items())
+
+
+def _device(device: str) -> str:
+    import torch
+
+    if device in ("auto", "cuda") and torch.cuda.is_available():
+        return "cuda"
+    return "cpu"
+
+
+def _integer_parameters(
+    relations: list[objects.Relation], scope: Scope, fixed: dict[sympy.Symbol, int]
+) -> tuple[dict[sympy.Symbol, list[int]], dict[sympy.Symbol, str]]:
+    used: set[sympy.Basic] = set()
+    for relation in relations:
+        for side in (relation.lhs, relation.rhs):
+            if isinstance(side, sympy.Basic):
+                used |= side.free_symbols
+                for m in side.atoms(sympy.MatrixSymbol):
+                    for dim in m.shape:
+                        used |= sympy.sympify(dim).free_symbols
+    ranges, kinds = {}, {}
+    for d in scope.names.values():
+        if isinstance(d, ScalarDecl) and d.kind in ("integer", "natural", "dimension"):
+            if d.symbol in used and d.symbol not in fixed:
+                ranges[d.symbol] = integer_range(d.kind, d.interval)
+                kinds[d.symbol] = d.kind
+    return ranges, kinds
+
+
+class Trial:
+    """One integer configuration: the realised relations, their params, and a sampled batch."""
+
+    def __init__(self, config: dict, realized: list[RealizedRelation], params: list[Param], device: str,
+                 functions: dict[str, Any]) -> None:
+        self.config = config
+        self.functions = functions
+        self.main, self.filters = realized[0], realized[1:]
+        self.params = params
+        self.device = device
+        self.batch: dict[str, Any] = {}
+        self.valid = 0
+        self.failing: list[int] = []
+        self.hard: list[int] = []
+
+    @classmethod
+    def build(cls, prepared: Any, scope: Scope, config: dict, seed: int, device: str) -> "Trial":
+        env = Realization(integers=dict(config))
+        functions = {}
+        for decl in scope.names.values():
+            if isinstance(decl, MatrixDecl):
+                try:
+                    r, c = (int(sympy.sympify(x).xreplace({k: sympy.Integer(v) for k, v in config.items()}))
+                            for x in (decl.rows, decl.cols))
+                except TypeError:
+                    continue
+                env.matrices[decl.symbol] = sympy.ImmutableMatrix(
+                    r, c, lambda i, j, name=decl.name, cols=c: entry_symbol(name, i, j, cols))
+            elif isinstance(decl, FunctionDecl):
+                functions[decl.name] = _replacement(decl, seed)
+        realized = realize_relations([prepared.relation, *prepared.filters], env, scope, laws=prepared.laws)
+        return cls(config, realized, _params(realized, env, scope), device, functions)
+
+    def evaluate(self, batch: dict[str, Any]) -> tuple[Any, Any]:
+        """(usable, holds, firm) masks over the batch's points (see :func:`compare`)."""
+        values, ok = symbol_values(self.params, batch, self.device)
+        n = ok.shape[0]
+        valid, holds, firm = compare(self.main, values, n, self.functions)
+        usable = ok & valid
+        for f in self.filters:
+            f_valid, _, f_firm = compare(f, values, n, self.functions, robust=True)
+            usable &= f_valid & f_firm
+        return usable, holds, firm
+
+    def run(self, points: int, seed: int) -> None:
+        import torch
+
+        generator = torch.Generator().manual_seed(seed)
+        n = (points * (4 if self.filters else 1)) if self.params else 1  # filters reject some points
+        self.batch = sample_batch(self.params, n, generator)
+        usable, holds, firm = self.evaluate(self.batch)
+        self.valid = int(usable.sum())
+        # clear failures first, then points where a strict inequality holds only with slack
+        # (equal sides: confirmation decides whether they are exactly equal)
+        self.hard = [int(i) for i in torch.nonzero(usable & ~holds).flatten()]
+        self.failing = self.hard + [int(i) for i in torch.nonzero(usable & holds & ~firm).flatten()]
+
+    def fails(self, candidates: list[dict[str, Any]]) -> list[bool]:
+        """For shrinking: which candidate points still break the relation (in float)."""
+        from .sampling import batch_of
+
+        usable, _, firm = self.evaluate(batch_of(self.params, candidates))
+        return [bool(x) for x in (usable & ~firm).cpu()]
+
+    def confirm(self, point: dict[str, Any], seed: int) -> Counterexample | None:
+        from .confirm import confirm_violation
+
+        return confirm_violation(self.main, self.filters, self.params, point, self.config, seed, self.functions)
+
+
+def _replacement(decl: FunctionDecl, seed: int) -> Any:
+    matrix = any(a is not None for a in decl.arguments)
+    return lambda nargs: _random_model(seed, decl.name, matrix, nargs)
+
+
+@functools.lru_cache(maxsize=256)
+def _random_model(seed: int, name: str, matrix: bool, nargs: int) -> sympy.Lambda:
+    """The random smooth function standing for ``name`` (the same one for the same seed)."""
+    rng = random.Random(zlib.crc32(f"{seed}:{name}:{nargs}".encode()))
+    return (random_matrix_function if matrix else random_function)(name, nargs, rng)
+
+
+_ORDER = {"scalar": 0, "matrix": 1, "simplex": 2}
+
+
+def _params(realized: list[RealizedRelation], env: Realization, scope: Scope) -> list[Param]:
+    """One param per free quantity of the realised relations, with its domain."""
+    entries = {s: m for m, value in env.matrices.items() for s in value if isinstance(s, sympy.Symbol)}
+    space = realized[0].space
+    probabilities = {s: f for f in (space.factors if space else ()) for s in f.free}
+    found: dict[str, Param] = {}
+    for rel in realized:
+        for case in rel.cases:
+            for side in case:
+                for item in (list(side) if isinstance(side, sympy.MatrixBase) else [side]):
+                    for leaf in _leaves(item):
+                        _classify(leaf, found, entries, probabilities, space, env, scope)
+    return sorted(found.values(), key=lambda p: (_ORDER[p.kind], p.key))
+
+
+def _leaves(expr: Any) -> set[sympy.Basic]:
+    """Symbols and sequence elements in ``expr``, not counting integrals' bound variables."""
+    if not isinstance(expr, sympy.Basic):
+        return set()
+    if isinstance(expr, (sympy.Symbol, sympy.Indexed)):
+        return {expr}
+    if isinstance(expr, sympy.Integral):
+        bound = {limit[0] for limit in expr.limits}
+        out = _leaves(expr.function) - bound
+        for limit in expr.limits:
+            for end in limit[1:]:
+                out |= _leaves(end)
+        return out
+    out: set[sympy.Basic] = set()
+    for arg in expr.args:
+        out |= _leaves(arg)
+    return out
+
+
+def _classify(leaf: sympy.Basic, found: dict[str, Param], entries: dict, probabilities: dict,
+              space: Any, env: Realization, scope: Scope) -> None:
+    if leaf in entries:
+        m = entries[leaf]
+        if m.name not in found:
+            decl = scope.names[m.name]
+            value = env.matrices[m]
+            transform, invertible = matrix_transform(decl.qualifiers, value.rows, value.cols)
+            found[m.name] = Param(m.name, "matrix", tuple(value), shape=value.shape,
+                                  transform=transform, invertible=invertible)
+        return
+    if leaf in probabilities:
+        factor = probabilities[leaf]
+        found.setdefault(f"P({factor.name})", Param(f"P({factor.name})", "simplex", factor.free))
+        return
+    if space is not None and leaf in space.value_atoms:
+        decl = scope.names.get(str(space.value_atoms[leaf].base.label) if isinstance(
+            space.value_atoms[leaf], sympy.Indexed) else str(space.value_atoms[leaf]))
+        domain = domain_of(decl.kind, decl.interval) if isinstance(decl, SequenceDecl) else REAL
+        found.setdefault(str(leaf), Param(str(leaf), "scalar", (leaf,), domain))
+        return
+    name = str(leaf.base.label) if isinstance(leaf, sympy.Indexed) else leaf.name
+    decl = scope.names.get(name)
+    if isinstance(leaf, sympy.Indexed) and isinstance(decl, SequenceDecl):
+        if decl.kind in ("integer", "natural", "dimension"):
+            raise Unsupported(f"integer-valued sequence element {leaf} is not sampled")
+        domain = REAL if decl.random else domain_of(decl.kind, decl.interval)
+        found.setdefault(str(leaf), Param(str(leaf), "scalar", (leaf,), domain))
+    elif isinstance(decl, ScalarDecl) and decl.symbol == leaf and decl.kind not in ("integer", "natural", "dimension"):
+        found.setdefault(name, Param(name, "scalar", (leaf,), domain_of(decl.kind, decl.interval)))
+    elif isinstance(decl, RandomDecl) and decl.symbol == leaf:
+        found.setdefault(name, Param(name, "scalar", (leaf,), REAL))
+    else:
+        raise Unsupported(f"{leaf} has no declared domain to sample from")
+
+
+# -- hypotheses -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Prepared:
+    """The relation after solved substitutions and rewrite rules; the hypotheses left to filter
+    points with; ``caveats`` say why a disagreement may not be a counterexample."""
+
+    relation: objects.Relation
+    filters: tuple[objects.Relation, ...]
+    caveats: tuple[str, ...]
+    laws: tuple[objects.Relation, ...] = ()
+
+
+_MOMENTS = (objects.Expectation, objects.Variance, objects.Covariance)
+
+
+def prepare(relation: objects.Relation, hypotheses: Sequence[objects.Relation], scope: Scope) -> Prepared:
+    """Use each hypothesis: solve-and-substitute, rewrite rule (``Var(X[i]) = s**2``), or filter."""
+    from .hypotheses import quantified_indices, rewrite_with, solve_for_lone_symbol
+
+    pending = list(hypotheses)
+    filters: list[objects.Relation] = []
+    laws: list[objects.Relation] = []
+    rule_names: set[str] = set()
+    while pending:
+        h = pending.pop(0)
+        if h.op == "=" and isinstance(h.lhs, sympy.Basic) and (
+                isinstance(h.lhs, _MOMENTS) or quantified_indices(h.lhs, scope)):
+            relation = objects.Relation(rewrite_with(relation.lhs, h, scope), relation.op,
+                                        rewrite_with(relation.rhs, h, scope))
+            law = _law(h, quantified_indices(h.lhs, scope), scope)
+            if law is not None:
+                laws.append(law)
+            else:
+                rule_names |= {n for n in scope.random_names() if _mentions(h.lhs, n)}
+            continue
+        solved = None
+        if h.op == "=":
+            try:
+                solved = solve_for_lone_symbol(h.lhs, h.rhs)
+            except Exception:  # noqa: BLE001 - an unsolvable hypothesis is simply a filter
+                solved = None
+        if solved is not None and _solvable(solved[0], scope):
+            symbol, value = solved
+            subs = {symbol: value}
+            relation = objects.Relation(_subs(relation.lhs, subs), relation.op, _subs(relation.rhs, subs))
+            pending = [objects.Relation(_subs(p.lhs, subs), p.op, _subs(p.rhs, subs)) for p in pending]
+            filters = [objects.Relation(_subs(p.lhs, subs), p.op, _subs(p.rhs, subs)) for p in filters]
+            filters.extend(_domain_filters(symbol, value, scope))
+            continue
+        filters.append(h)
+    caveats = []
+    if rule_names:
+        left = [n for n in rule_names if _moment_mentions(relation, n)]
+        if left:
+            caveats.append(f"a rewrite-rule hypothesis about {', '.join(sorted(left))} is not enforced elsewhere")
+    return Prepared(relation, tuple(filters), tuple(caveats), tuple(laws))
+
+
+def _law(h: objects.Relation, quantified: list[sympy.Symbol], scope: Scope) -> objects.Relation | None:
+    """``E(P) = m`` or ``Var(P) = v`` with P one random variable and m, v not random: the
+    pattern (quantified indices as Wilds) that the probability space is built to satisfy."""
+    if not isinstance(h.lhs, (objects.Expectation, objects.Variance)):
+        return None
+    target = h.lhs.args[0]
+    names = scope.random_names()
+    if isinstance(target, sympy.Indexed):
+        if str(target.base.label) not in names:
+            return None
+    elif not (isinstance(target, sympy.Symbol) and target.name in names):
+        return None
+    if isinstance(h.rhs, sympy.Basic) and any(_mentions(h.rhs, n) for n in names):
+        return None
+    wilds = {v: sympy.Wild(f"w_{v.name}", properties=[lambda k: k.is_Integer]) for v in quantified}
+    return objects.Relation(h.lhs.xreplace(wilds), "=", h.rhs.xreplace(wilds) if isinstance(h.rhs, sympy.Basic) else h.rhs)
+
+
+def _subs(expr: Any, subs: dict) -> Any:
+    return expr.xreplace(subs) if isinstance(expr, sympy.Basic) else expr
+
+
+def _mentions(expr: sympy.Basic, name: str) -> bool:
+    return any(str(getattr(n, "label", n)) == name for n in sympy.preorder_traversal(expr)
+               if isinstance(n, (sympy.Symbol, sympy.IndexedBase)))
+
+
+def _moment_mentions(relation: objects.Relation, name: str) -> bool:
+    for side in (relation.lhs, relation.rhs):
+        if isinstance(side, sympy.Basic):
+            if any(_mentions(m, name) for m in side.atoms(*_MOMENTS)):
+                return True
+    return False
+
+
+def _solvable(symbol: sympy.Basic, scope: Scope) -> bool:
+    decl = scope.names.get(getattr(symbol, "name", ""))
+    if isinstance(decl, MatrixDecl):
+        return decl.symbol == symbol and not decl.qualifiers
+    return (isinstance(decl, ScalarDecl) and decl.symbol == symbol
+            and decl.kind in ("real", "positive", "nonnegative", "negative"))
+
+
+def _domain_filters(symbol: sympy.Basic, value: Any, scope: Scope) -> list[objects.Relation]:
+    decl = scope.names.get(getattr(symbol, "name", ""))
+    if not isinstance(decl, ScalarDecl):
+        return []
+    out = {"positive": [objects.Relation(value, ">", sympy.Integer(0))],
+           "nonnegative": [objects.Relation(value, ">=", sympy.Integer(0))],
+           "negative": [objects.Relation(value, "<", sympy.Integer(0))]}.get(decl.kind, [])
+    if decl.interval is not None:
+        if decl.interval.lo is not None:
+            out.append(objects.Relation(value, ">" if decl.interval.lo_open else ">=", decl.interval.lo))
+        if decl.interval.hi is not None:
+            out.append(objects.Relation(value, "<" if decl.interval.hi_open else "<=", decl.interval.hi))
+    return out
+
+
+# -- evaluation -----------------------------------------------------------------
+
+class Unsupported(Exception):
+    """An object the torch evaluator has no meaning for (an undefined function, an integral)."""
+
+
+def _unary() -> dict[type, Any]:
+    import torch
+
+    return {
+        sympy.exp: torch.exp, sympy.log: torch.log, sympy.sin: torch.sin, sympy.cos: torch.cos,
+        sympy.tan: torch.tan, sympy.tanh: torch.tanh, sympy.sinh: torch.sinh, sympy.cosh: torch.cosh,
+        sympy.atan: torch.atan, sympy.asin: torch.asin, sympy.acos: torch.acos,
+        sympy.Abs: lambda z: torch.abs(z).to(z.dtype), sympy.sign: torch.sgn,
+        sympy.re: lambda z: torch.real(z).to(z.dtype), sympy.im: lambda z: torch.imag(z).to(z.dtype),
+        sympy.conjugate: torch.conj,
+    }
+
+
+class Evaluator:
+    """Evaluates realised SymPy scalars on complex128 tensors (one value per point), memoised."""
+
+    def __init__(self, values: dict[sympy.Basic, Any], n: int, device: str,
+                 functions: dict[str, Any] | None = None) -> None:
+        import torch
+
+        self.functions = functions or {}
+        self.torch = torch
+        self.values = values
+        self.n = n
+        self.device = device
+        self.memo: dict[sympy.Basic, Any] = {}
+        self.unary = _unary()
+
+    def __call__(self, expr: Any) -> Any:
+        torch = self.torch
+        if not isinstance(expr, sympy.Basic):
+            return torch.full((self.n,), complex(expr), dtype=torch.complex128, device=self.device)
+        hit = self.memo.get(expr)
+        if hit is None:
+            hit = self._eval(expr) + 0j  # +0j turns a -0.0 imaginary part into +0.0 (branch cuts)
+            if hit.dim() == 0:
+                hit = hit.expand(self.n)
+            self.memo[expr] = hit
+        return hit
+
+    def _const(self, value: complex) -> Any:
+        return self.torch.tensor(value, dtype=self.torch.complex128, device=self.device)
+
+    def _eval(self, e: sympy.Basic) -> Any:
+        torch = self.torch
+        if e in self.values:
+            return self.values[e]
+        if e.is_Number or e.is_NumberSymbol or e is sympy.I:
+            return self._const(complex(sympy.N(e, 17)))
+        if isinstance(e, (sympy.Symbol, sympy.Indexed)):
+            raise Unsupported(f"no value for {e}")
+        if isinstance(e, sympy.Add):
+            return sum((self(a) for a in e.args[1:]), self(e.args[0]))
+        if isinstance(e, sympy.Mul):
+            out = self(e.args[0])
+            for a in e.args[1:]:
+                out = out * self(a)
+            return out
+        if isinstance(e, sympy.Pow):
+            return self._pow(e.base, e.exp)
+        fn = self.unary.get(type(e))
+        if fn is not None and len(e.args) == 1:
+            return fn(self(e.args[0]))
+        if isinstance(e, (sympy.Min, sympy.Max)):
+            parts = [self(a) for a in e.args]
+            real = torch.stack([p.real for p in parts])
+            imag = torch.stack([p.imag.abs() for p in parts]).amax(dim=0)
+            best = real.amin(dim=0) if isinstance(e, sympy.Min) else real.amax(dim=0)
+            return torch.where(imag == 0, best, torch.nan).to(torch.complex128)
+        if isinstance(e, sympy.Piecewise):
+            return self._piecewise(e)
+        if isinstance(e, sympy.Integral):
+            return self._integral(e)
+        if objects.is_declared_function(e):
+            return self._function(e)
+        raise Unsupported(f"cannot evaluate {type(e).__name__}: {e}")
+
+    def _pow(self, base: sympy.Basic, exp: sympy.Basic) -> Any:
+        torch = self.torch
+        b = self(base)
+        if exp.is_Integer and abs(int(exp)) <= 64:
+            k = int(exp)
+            out, square, m = torch.ones_like(b), b, abs(k)
+            while m:
+                if m & 1:
+                    out = out * square
+                square = square * square
+                m >>= 1
+            return 1 / out if k < 0 else out
+        if exp.is_Rational and exp.q == 2:
+            return self._pow_int(torch.sqrt(b), int(exp.p))
+        return torch.pow(b, self(exp))
+
+    def _pow_int(self, b: Any, k: int) -> Any:
+        out = self.torch.ones_like(b)
+        for _ in range(abs(k)):
+            out = out * b
+        return 1 / out if k < 0 else out
+
+    def _function(self, e: sympy.Function) -> Any:
+        """A declared function through its replacement: the Lambda body on the argument values."""
+        lam = resolve_function(self.functions, type(e).__name__, len(e.args))
+        if lam is None:
+            raise Unsupported(f"no replacement for the function {type(e).__name__}")
+        inner = {v: self(a) for v, a in zip(lam.variables, e.args)}
+        return Evaluator(inner, self.n, self.device, self.functions)(lam.expr)
+
+    def _integral(self, e: sympy.Integral) -> Any:
+        """A definite integral over finite bounds by 64-point Gauss-Legendre quadrature
+        (an inexact integrand only makes a float disagreement, which confirmation rejects)."""
+        import numpy
+
+        torch = self.torch
+        if len(e.limits) != 1 or len(e.limits[0]) != 3:
+            raise Unsupported(f"cannot evaluate the multiple or indefinite integral {e}")
+        var, lo, hi = e.limits[0]
+        a, b = self(lo), self(hi)
+        if not (bool(torch.isfinite(a.real).all()) and bool(torch.isfinite(b.real).all())):
+            raise Unsupported(f"cannot evaluate the integral over an infinite range {e}")
+        nodes, weights = numpy.polynomial.legendre.leggauss(64)
+        m = len(nodes)
+        x = torch.tensor(nodes, dtype=torch.complex128, device=self.device)
+        w = torch.tensor(weights, dtype=torch.complex128, device=self.device)
+        points = (a[:, None] + (b - a)[:, None] * (x[None, :] + 1) / 2).reshape(-1)
+        inner = {k: v.repeat_interleave(m) for k, v in self.values.items()}
+        inner[var] = points
+        body = Evaluator(inner, self.n * m, self.device, self.functions)(e.function).reshape(self.n, m)
+        return (body * w[None, :]).sum(dim=1) * (b - a) / 2
+
+    def _piecewise(self, e: sympy.Piecewise) -> Any:
+        torch = self.torch
+        out = torch.full((self.n,), complex("nan"), dtype=torch.complex128, device=self.device)
+        done = torch.zeros(self.n, dtype=torch.bool, device=self.device)
+        for value, cond in e.args:
+            if cond is sympy.true:
+                mask = ~done
+            elif isinstance(cond, sympy.core.relational.Relational):
+                diff = self(cond.lhs - cond.rhs).real
+                mask = {"<": diff < 0, "<=": diff <= 0, ">": diff > 0, ">=": diff >= 0,
+                        "==": diff == 0, "!=": diff != 0}[cond.rel_op] & ~done
+            else:
+                raise Unsupported(f"cannot evaluate the condition {cond}")
+            out = torch.where(mask, self(value), out)
+            done |= mask
+        return out
+
+
+def _entries(side: Any) -> tuple[tuple[int, int] | None, list[Any]]:
+    if isinstance(side, sympy.MatrixBase):
+        return tuple(side.shape), list(side)
+    return None, [side]
+
+
+def compare(realized: RealizedRelation, values: dict[sympy.Basic, Any], n: int,
+            functions: dict[str, Any] | None = None, robust: bool = False) -> tuple[Any, Any]:
+    """(valid, holds) masks: a point is valid where every value is finite (and real, for an
+    inequality); it holds where every case and entry is within tolerance. ``robust``
+    (for hypotheses that select points) turns the slack of inequalities into a margin."""
+    import torch
+
+    device = next(iter(values.values())).device if values else "cpu"
+    ev = Evaluator(values, n, str(device), functions or {})
+    valid = torch.ones(n, dtype=torch.bool, device=device)
+    holds = torch.ones(n, dtype=torch.bool, device=device)
+    firm = torch.ones(n, dtype=torch.bool, device=device)
+    for lhs, rhs in realized.cases:
+        (ls, le), (rs, re_) = _entries(lhs), _entries(rhs)
+        if ls != rs:
+            if ls is None and le[0] == 0 and rs is not None:
+                le = le * len(re_)
+            elif rs is None and re_[0] == 0 and ls is not None:
+                re_ = re_ * len(le)
+            elif {ls, rs} != {None, (1, 1)}:
+                raise RealizeError(f"the sides have different shapes: {ls or 'scalar'} and {rs or 'scalar'}")
+        if realized.op != "=" and len(le) != 1:
+            raise RealizeError("an inequality between matrices is not a scalar inequality")
+        for a, b in zip(le, re_):
+            v_valid, v_holds, v_firm = _compare_values(ev(a), ev(b), realized.op, robust)
+            valid &= v_valid
+            holds &= v_holds
+            firm &= v_firm
+    return valid, holds, firm
+
+
+def _compare_values(l: Any, r: Any, op: str, robust: bool = False) -> tuple[Any, Any, Any]:
+    """(valid, holds, firm): ``holds`` within the tolerance; ``firm`` also for strict
+    inequalities beyond it (``robust``: non-strict ones without slack)."""
+    import torch
+
+    valid = torch.isfinite(l.real) & torch.isfinite(l.imag) & torch.isfinite(r.real) & torch.isfinite(r.imag)
+    tol = 1e-8 * (1 + l.abs() + r.abs())
+    if op == "=":
+        holds = (l - r).abs() <= tol
+        return valid, holds, holds
+    valid &= (l.imag.abs() <= 1e-10 * (1 + l.abs())) & (r.imag.abs() <= 1e-10 * (1 + r.abs()))
+    d = l.real - r.real
+    holds = {">=": d >= -tol, ">": d > -tol, "<=": d <= tol, "<": d < tol}[op]
+    firm = {">=": d >= (0 if robust else -tol), ">": d > tol, "<=": d <= (0 if robust else tol), "<": d < -tol}[op]
+    return valid, holds, firm

@@ -1,0 +1,563 @@
+"""Explicit realisation: a parsed expression at concrete sizes, written out entry by entry.
+
+``realize(expr, env)`` substitutes the integer parameters, replaces every
+``MatrixSymbol`` by an explicit matrix (entries may be symbols or numbers) and
+evaluates the matrix algebra, sums and products with concrete bounds, gradients,
+Hessians and derivatives explicitly. The symbolic checker uses it with symbolic
+entries (``realize_symbolic``); the numeric checker with symbolic entries that it
+then evaluates at sampled points, and the confirmation with exact rationals.
+
+>>> n = sympy.Symbol("n", integer=True, positive=True)
+>>> z = sympy.MatrixSymbol("z", n, 1)
+>>> env = Realization(integers={n: 2}, matrices={z: sympy.ImmutableMatrix([1, 2])})
+>>> realize(sympy.Trace(z.T @ z), env)
+5
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Callable, Mapping
+
+import sympy
+from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
+
+from ..errors import DerivcheckError
+from ..expr import objects
+from ..expr.scope import MatrixDecl, Scope
+
+if TYPE_CHECKING:
+    from .sampling import FiniteSpace
+
+MAX_TERMS = 10_000
+
+FunctionReplacement = sympy.Lambda | Callable[[int], sympy.Lambda] | None
+
+
+class RealizeError(DerivcheckError):
+    """The expression cannot be written out explicitly: unsupported, too large, or ill-shaped."""
+
+
+@dataclass
+class Realization:
+    """Everything ``realize`` substitutes.
+
+    ``integers``: values of dimensions and integer parameters. ``matrices``: an
+    explicit matrix per ``MatrixSymbol``. ``scalars``: other scalar substitutions.
+    ``sequences``: a callable or mapping from a concrete ``Indexed`` to its value
+    (``None``/missing keeps the element). ``functions``: per declared function name,
+    ``None`` (keep it undefined) or a ``Lambda`` (or ``nargs -> Lambda`` for a
+    matrix-argument function, whose Lambda takes the entries row-major).
+    ``space``: the finite probability space that evaluates E/Var/Cov (``None``
+    keeps them unevaluated).
+    """
+
+    integers: dict[sympy.Symbol, int] = field(default_factory=dict)
+    matrices: dict[sympy.MatrixSymbol, sympy.ImmutableMatrix] = field(default_factory=dict)
+    scalars: dict[sympy.Basic, sympy.Basic] = field(default_factory=dict)
+    sequences: Callable[[sympy.Indexed], Any] | Mapping[sympy.Indexed, Any] | None = None
+    functions: dict[str, FunctionReplacement] = field(default_factory=dict)
+    space: "FiniteSpace | None" = None
+    max_terms: int = MAX_TERMS
+
+
+@dataclass(frozen=True)
+class SymbolicMatrix:
+    """An explicit matrix of fresh real symbols and which qualifiers it encodes."""
+
+    matrix: sympy.ImmutableMatrix
+    encoded: frozenset[str]
+    dropped: frozenset[str]
+
+
+def entry_symbol(name: str, i: int, j: int, cols: int) -> sympy.Symbol:
+    """The real symbol for entry (i, j) (0-based) of matrix ``name``: ``X[1,2]`` or ``z[1]``."""
+    label = f"{name}[{i + 1}]" if cols == 1 else f"{name}[{i + 1},{j + 1}]"
+    return sympy.Symbol(label, real=True)
+
+
+def symbolic_matrix(decl: MatrixDecl, sizes: Mapping[sympy.Symbol, int]) -> SymbolicMatrix:
+    """An explicit matrix of fresh real symbols for ``decl`` at the given sizes.
+
+    ``symmetric`` shares the entries (i, j) and (j, i); ``diagonal`` puts zeros
+    off the diagonal. ``psd``, ``pd``, ``orthogonal``, ``invertible`` are NOT
+    encoded (listed in ``dropped``): a checker must not rely on them.
+    """
+    rows, cols = _int(decl.rows, sizes), _int(decl.cols, sizes)
+    quals = set(decl.qualifiers) - {"complex"}
+    if "complex" in decl.qualifiers:
+        raise RealizeError(f"complex matrix {decl.name} is not supported")
+    symmetric = bool(quals & {"symmetric", "psd", "pd"}) and rows == cols
+    diagonal = "diagonal" in quals and rows == cols
+
+    def entry(i: int, j: int) -> sympy.Expr:
+        if diagonal and i != j:
+            return sympy.Integer(0)
+        if symmetric and i > j:
+            return entry_symbol(decl.name, j, i, cols)
+        return entry_symbol(decl.name, i, j, cols)
+
+    matrix = sympy.ImmutableMatrix(rows, cols, lambda i, j: entry(i, j))
+    encoded = quals & {"symmetric", "diagonal"}
+    return SymbolicMatrix(matrix, frozenset(encoded), frozenset(quals - encoded))
+
+
+def realize_symbolic(expr: Any, scope: Scope, integers: Mapping[sympy.Symbol, int]) -> Any:
+    """``expr`` at one instance of the integer parameters, every matrix written out with
+    symbolic entries (see :func:`symbolic_matrix`), functions kept undefined and E/Var/Cov
+    kept unevaluated."""
+    env = Realization(integers=dict(integers))
+    for decl in scope.names.values():
+        if isinstance(decl, MatrixDecl):
+            try:
+                env.matrices[decl.symbol] = symbolic_matrix(decl, integers).matrix
+            except RealizeError:
+                continue
+    return realize(expr, env)
+
+
+def realize(expr: Any, env: Realization) -> Any:
+    """``expr`` written out at ``env``: a SymPy scalar or an explicit ``ImmutableMatrix``."""
+    return _Realizer(env).run(expr)
+
+
+@dataclass(frozen=True)
+class RealizedRelation:
+    """A relation realised: ``cases`` holds (lhs, rhs) pairs, one per outcome of the random
+    variables that occur outside E/Var/Cov (a single pair when there are none); each side
+    is a scalar or an explicit matrix."""
+
+    op: str
+    cases: tuple[tuple[Any, Any], ...]
+    space: "FiniteSpace | None"
+
+
+def realize_relation(
+    relation: objects.Relation, env: Realization, scope: Scope, *, atoms_per_factor: int = 3
+) -> RealizedRelation:
+    """Realise both sides on one finite probability space built for their random variables
+    (``env.space`` is ignored; see :class:`derivcheck.check.sampling.FiniteSpace`)."""
+    return realize_relations([relation], env, scope, atoms_per_factor=atoms_per_factor)[0]
+
+
+def realize_relations(
+    relations: list[objects.Relation], env: Realization, scope: Scope, *, atoms_per_factor: int = 3,
+    laws: tuple[objects.Relation, ...] = (),
+) -> list[RealizedRelation]:
+    """Several relations (a claim and its hypotheses) realised on ONE shared probability space.
+
+    ``laws`` are hypotheses ``E(P) = m`` / ``Var(P) = v`` whose pattern P is a random
+    variable (``Wild`` indices allowed: ``Var(X[w]) = sigma**2``); the space is built so
+    that they hold exactly for every matching random variable.
+    """
+    from .sampling import build_space, random_atoms
+
+    first = _Realizer(replace(env, space=None))
+    sides = []
+    for relation in relations:
+        if relation.op == "~":
+            raise RealizeError("`~` relations are distribution claims, not realisable relations")
+        sides.append((relation.op, first.run(relation.lhs), first.run(relation.rhs)))
+    atoms: set[sympy.Basic] = set()
+    for _, lhs, rhs in sides:
+        atoms |= random_atoms(lhs, scope) | random_atoms(rhs, scope)
+    if not atoms and not any(_has_moments(x) for _, lhs, rhs in sides for x in (lhs, rhs)):
+        return [RealizedRelation(op, ((lhs, rhs),), None) for op, lhs, rhs in sides]
+    space = build_space(atoms, scope, atoms_per_factor)
+    for atom in list(space.variables):
+        targets: dict[type, Any] = {}
+        for law in laws:
+            match = atom.match(law.lhs.args[0]) if atom != law.lhs.args[0] else {}
+            if match is not None:
+                targets[type(law.lhs)] = _scalar(first.run(law.rhs.xreplace(match)), "a law")
+        if targets:
+            space.constrain(atom, targets.get(objects.Expectation), targets.get(objects.Variance))
+    result = []
+    for op, lhs, rhs in sides:
+        lhs, rhs = space.evaluate_moments(lhs), space.evaluate_moments(rhs)
+        result.append(RealizedRelation(op, tuple(space.outcomes((lhs, rhs))), space))
+    return result
+
+
+def _has_moments(expr: Any) -> bool:
+    return isinstance(expr, sympy.Basic) and expr.has(objects.Expectation, objects.Variance, objects.Covariance)
+
+
+def _int(value: Any, sizes: Mapping[sympy.Symbol, int]) -> int:
+    v = sympy.sympify(value).xreplace({k: sympy.Integer(x) for k, x in sizes.items()})
+    if not v.is_Integer:
+        raise RealizeError(f"size {value} has no concrete value (got {v})")
+    return int(v)
+
+
+def _is_matrix(value: Any) -> bool:
+    return isinstance(value, sympy.MatrixBase)
+
+
+def _scalar(value: Any, what: str) -> sympy.Expr:
+    if _is_matrix(value):
+        if value.shape == (1, 1):
+            return value[0, 0]
+        raise RealizeError(f"{what} needs a scalar, got a {value.rows}x{value.cols} matrix")
+    return value
+
+
+class _Realizer:
+    """One realisation pass; ``bound`` holds the values of Sum/Product indices being expanded."""
+
+    def __init__(self, env: Realization) -> None:
+        self.env = env
+        self.bound: dict[sympy.Symbol, sympy.Integer] = {}
+        self.terms = 0
+        self.handlers = self._handlers()
+
+    # -- dispatch ---------------------------------------------------------
+    def run(self, e: Any) -> Any:
+        if _is_matrix(e):
+            return sympy.ImmutableMatrix(e.applyfunc(lambda x: _scalar(self.run(x), "a matrix entry")))
+        if not isinstance(e, sympy.Basic):
+            return e
+        if isinstance(e, sympy.Symbol):
+            return self._symbol(e)
+        if e.is_Number or e.is_NumberSymbol or e is sympy.I or isinstance(e, sympy.Dummy):
+            return e
+        handler = self.handlers.get(type(e))
+        if handler is not None:
+            return handler(e)
+        if objects.is_declared_function(e):
+            return self._function(e)
+        if isinstance(e, MatrixExpr):
+            raise RealizeError(f"cannot realise the matrix expression {e} ({type(e).__name__})")
+        if not e.args:
+            return e
+        return e.func(*[_scalar(self.run(a), type(e).__name__) for a in e.args])
+
+    def _handlers(self) -> dict[type, Callable[[Any], Any]]:
+        return {
+            sympy.MatrixSymbol: self._matrix_symbol,
+            sympy.Identity: lambda e: sympy.ImmutableMatrix(sympy.eye(self._size(e.rows))),
+            sympy.ZeroMatrix: lambda e: sympy.ImmutableMatrix(sympy.zeros(self._size(e.rows), self._size(e.cols))),
+            sympy.OneMatrix: lambda e: sympy.ImmutableMatrix(sympy.ones(self._size(e.rows), self._size(e.cols))),
+            sympy.MatMul: self._matmul,
+            sympy.MatAdd: self._matadd,
+            sympy.Transpose: lambda e: self._matrix(e.arg, "transpose").T,
+            sympy.Inverse: lambda e: _inverse(self._matrix(e.arg, "inv")),
+            sympy.MatPow: self._matpow,
+            sympy.Determinant: lambda e: _square(self._matrix(e.arg, "det"), "det").det(method="berkowitz"),
+            sympy.Trace: self._trace,
+            MatrixElement: self._element,
+            sympy.Indexed: self._indexed,
+            sympy.Sum: lambda e: self._expand(e, sympy.Add),
+            sympy.Product: lambda e: self._expand(e, sympy.Mul),
+            sympy.Integral: self._integral,
+            sympy.Derivative: self._derivative,
+            objects.Gradient: self._gradient,
+            objects.FunctionGradient: self._function_gradient,
+            objects.HessianMatrix: self._hessian,
+            objects.Expectation: self._moment,
+            objects.Variance: self._moment,
+            objects.Covariance: self._moment,
+        }
+
+    # -- atoms ------------------------------------------------------------
+    def _symbol(self, s: sympy.Symbol) -> Any:
+        if s in self.bound:
+            return self.bound[s]
+        if s in self.env.integers:
+            return sympy.Integer(self.env.integers[s])
+        if s in self.env.scalars:
+            return self.env.scalars[s]
+        return s
+
+    def _size(self, value: Any) -> int:
+        v = self.run(sympy.sympify(value))
+        if not (isinstance(v, sympy.Basic) and v.is_Integer) or v < 0:
+            raise RealizeError(f"size {value} has no concrete non-negative value (got {v})")
+        return int(v)
+
+    def _matrix_symbol(self, m: sympy.MatrixSymbol) -> sympy.ImmutableMatrix:
+        value = self.env.matrices.get(m)
+        if value is None:
+            raise RealizeError(f"no explicit value for the matrix {m.name}")
+        shape = (self._size(m.rows), self._size(m.cols))
+        if tuple(value.shape) != shape:
+            raise RealizeError(f"{m.name} is {shape[0]}x{shape[1]} but was given a {value.rows}x{value.cols} value")
+        return sympy.ImmutableMatrix(value)
+
+    def _matrix(self, e: Any, what: str) -> sympy.ImmutableMatrix:
+        value = self.run(e)
+        if not _is_matrix(value):
+            raise RealizeError(f"{what} needs a matrix, got {value}")
+        return sympy.ImmutableMatrix(value)
+
+    def _indexed(self, e: sympy.Indexed) -> Any:
+        indices = [_scalar(self.run(i), "an index") for i in e.indices]
+        element = sympy.Indexed(e.base, *indices)
+        source = self.env.sequences
+        if source is not None and all(isinstance(i, sympy.Basic) and i.is_Integer for i in indices):
+            value = source(element) if callable(source) else source.get(element)
+            if value is not None:
+                return value
+        return element
+
+    # -- matrix algebra ---------------------------------------------------
+    def _matmul(self, e: sympy.MatMul) -> Any:
+        result: Any = sympy.Integer(1)
+        for arg in e.args:
+            value = self.run(arg)
+            if _is_matrix(result) and _is_matrix(value):
+                if result.cols != value.rows:
+                    raise RealizeError(f"cannot multiply {result.rows}x{result.cols} by {value.rows}x{value.cols} in {e}")
+                result = sympy.ImmutableMatrix(result * value)
+            else:
+                result = result * value
+        return sympy.ImmutableMatrix(result) if _is_matrix(result) else result
+
+    def _matadd(self, e: sympy.MatAdd) -> Any:
+        values = [self.run(a) for a in e.args]
+        shapes = {v.shape for v in values if _is_matrix(v)}
+        if len(shapes) > 1:
+            raise RealizeError(f"cannot add matrices of shapes {sorted(shapes)} in {e}")
+        total = values[0]
+        for v in values[1:]:
+            total = total + v
+        return sympy.ImmutableMatrix(total) if _is_matrix(total) else total
+
+    def _matpow(self, e: sympy.MatPow) -> sympy.ImmutableMatrix:
+        base = _square(self._matrix(e.base, "a matrix power"), "a matrix power")
+        exp = _scalar(self.run(e.exp), "an exponent")
+        if not exp.is_Integer:
+            raise RealizeError(f"matrix power with non-integer exponent {exp}")
+        if exp < 0:
+            return sympy.ImmutableMatrix(_inverse(base) ** int(-exp))
+        return sympy.ImmutableMatrix(base ** int(exp))
+
+    def _trace(self, e: sympy.Trace) -> Any:
+        m = self._matrix(e.arg, "trace")
+        if m.shape == (1, 1):
+            return m[0, 0]
+        return _square(m, "trace").trace()
+
+    def _element(self, e: MatrixElement) -> Any:
+        parent = self._matrix(e.parent, "a subscript")
+        i, j = (_scalar(self.run(x), "an index") for x in (e.i, e.j))
+        if not (i.is_Integer and j.is_Integer):
+            raise RealizeError(f"index of {e} has no concrete value")
+        if not (0 <= i < parent.rows and 0 <= j < parent.cols):
+            raise RealizeError(f"index ({i + 1}, {j + 1}) out of range for a {parent.rows}x{parent.cols} matrix")
+        return parent[int(i), int(j)]
+
+    # -- sums, products, integrals, derivatives -----------------------------
+    def _expand(self, e: sympy.Sum | sympy.Product, combine: type) -> Any:
+        body, limits = e.function, list(e.limits)[::-1]  # SymPy lists the innermost limit first
+        return self._expand_limits(body, limits, combine)
+
+    def _expand_limits(self, body: Any, limits: list[Any], combine: type) -> Any:
+        if not limits:
+            return self.run(body)
+        (var, lo, hi), rest = limits[0], limits[1:]
+        a, b = (_scalar(self.run(x), "a bound") for x in (lo, hi))
+        if not (a.is_Integer and b.is_Integer):
+            raise RealizeError(f"bounds {lo}..{hi} of {var} have no concrete value")
+        a, b = int(a), int(b)
+        invert = b < a - 1  # Karr's convention, as SymPy: sum_{a}^{b} = -sum_{b+1}^{a-1}
+        if invert:
+            a, b = b + 1, a - 1
+        self.terms += max(0, b - a + 1)
+        if self.terms > self.env.max_terms:
+            raise RealizeError(f"more than {self.env.max_terms} terms in sums and products")
+        saved = self.bound.get(var)
+        values = []
+        try:
+            for v in range(a, b + 1):
+                self.bound[var] = sympy.Integer(v)
+                values.append(self._expand_limits(body, rest, combine))
+        finally:
+            if saved is None:
+                self.bound.pop(var, None)
+            else:
+                self.bound[var] = saved
+        result = _combine(values, combine)
+        if invert:
+            result = -result if combine is sympy.Add else _power(result, -1)
+        return result
+
+    def _integral(self, e: sympy.Integral) -> Any:
+        # bound variables become fresh dummies, so no later substitution reaches them
+        limits, renaming = [], {}
+        for limit in e.limits:
+            if len(limit) != 3:
+                raise RealizeError(f"indefinite integral {e} cannot be realised")
+            var, lo, hi = limit
+            fresh = sympy.Dummy(var.name, real=True)
+            renaming[var] = fresh
+            limits.append((fresh, _scalar(self.run(lo), "a bound"), _scalar(self.run(hi), "a bound")))
+        shadow = {v: self.bound.pop(v) for v in renaming if v in self.bound}
+        try:
+            body = _scalar(self.run(e.function.xreplace(renaming)), "an integrand")
+        finally:
+            self.bound.update(shadow)
+        return sympy.Integral(body, *limits)
+
+    def _derivative(self, e: sympy.Derivative) -> Any:
+        body = self.run(e.expr)
+        variables = []
+        for var, count in e.variable_count:
+            v = self.run(var)
+            if not isinstance(v, sympy.Symbol):
+                raise RealizeError(f"cannot differentiate with respect to {var} (realised as {v})")
+            variables.append((v, count))
+        if _is_matrix(body):
+            return sympy.ImmutableMatrix(body.applyfunc(lambda x: sympy.diff(x, *variables)))
+        return sympy.diff(body, *variables)
+
+    def _fresh(self, wrt: Any) -> tuple[sympy.MatrixSymbol, sympy.ImmutableMatrix, sympy.ImmutableMatrix]:
+        if not isinstance(wrt, sympy.MatrixSymbol):
+            raise RealizeError(f"gradients are taken with respect to a declared matrix or vector, not {wrt}")
+        value = self._matrix_symbol(wrt)
+        fresh = sympy.ImmutableMatrix(value.rows, value.cols,
+                                      lambda i, j: sympy.Dummy(f"d{wrt.name}_{i}_{j}", real=True))
+        return wrt, value, fresh
+
+    def _scalar_in(self, expr: Any, wrt: sympy.MatrixSymbol, fresh: sympy.ImmutableMatrix) -> sympy.Expr:
+        inner = _Realizer(replace(self.env, matrices={**self.env.matrices, wrt: fresh}))
+        inner.bound = dict(self.bound)
+        return _scalar(inner.run(expr), "a gradient's function")
+
+    def _gradient(self, e: objects.Gradient) -> sympy.ImmutableMatrix:
+        # The unconstrained gradient: V's entries vary independently (also for a
+        # symmetric V), evaluated at V's value.
+        wrt, value, fresh = self._fresh(e.wrt)
+        f = self._scalar_in(e.expr, wrt, fresh)
+        back = dict(zip(fresh, value))
+        return sympy.ImmutableMatrix(fresh.rows, fresh.cols,
+                                     lambda i, j: sympy.diff(f, fresh[i, j]).xreplace(back))
+
+    def _hessian(self, e: objects.HessianMatrix) -> sympy.ImmutableMatrix:
+        wrt, value, fresh = self._fresh(e.args[1])
+        if fresh.cols != 1:
+            raise RealizeError(f"hessian needs a vector, {wrt.name} is {fresh.rows}x{fresh.cols}")
+        f = self._scalar_in(e.args[0], wrt, fresh)
+        back = dict(zip(fresh, value))
+        n = fresh.rows
+        return sympy.ImmutableMatrix(n, n, lambda i, j: sympy.diff(f, fresh[i], fresh[j]).xreplace(back))
+
+    # -- declared functions -----------------------------------------------
+    def _replacement(self, name: str, nargs: int) -> sympy.Lambda | None:
+        return resolve_function(self.env.functions, name, nargs)
+
+    def _function(self, e: sympy.Function) -> Any:
+        name = type(e).__name__
+        args = [self.run(a) for a in e.args]
+        if len(args) == 1 and _is_matrix(args[0]):
+            entries = list(args[0])
+            lam = self._replacement(name, len(entries))
+            return lam(*entries) if lam is not None else objects.declared_function(name, len(entries))(*entries)
+        args = [_scalar(a, f"the function {name}") for a in args]
+        lam = self._replacement(name, len(args))
+        return lam(*args) if lam is not None else type(e)(*args)
+
+    def _function_gradient(self, e: objects.FunctionGradient) -> sympy.ImmutableMatrix:
+        app = e.application
+        name = type(app).__name__
+        m = self._matrix(app.args[0], f"grad({name}, ...)")
+        entries = list(m)
+        lam = self._replacement(name, len(entries))
+        if lam is not None:
+            partials = [sympy.diff(lam.expr, v) for v in lam.variables]
+            subs = dict(zip(lam.variables, entries))
+            values = [p.xreplace(subs) for p in partials]
+        else:
+            values = [objects.declared_function(f"{name}__d{k + 1}", len(entries))(*entries)
+                      for k in range(len(entries))]
+        return sympy.ImmutableMatrix(m.rows, m.cols, values)
+
+    # -- probability --------------------------------------------------------
+    def _moment(self, e: sympy.Function) -> Any:
+        args = [_scalar(self.run(a), type(e).__name__) for a in e.args]
+        node = type(e)(*args)
+        if self.env.space is None:
+            return node
+        return self.env.space.evaluate_moments(node)
+
+
+def resolve_function(functions: Mapping[str, FunctionReplacement], name: str, nargs: int) -> sympy.Lambda | None:
+    """The Lambda standing for the declared function ``name`` (``f`` or a partial ``f__d1__d2``)
+    of ``nargs`` arguments, or None when ``f`` has no replacement."""
+    base = name.split("__d")[0]
+    found = functions.get(base)
+    if found is None:
+        return None
+    lam = found if isinstance(found, sympy.Lambda) else found(nargs)
+    if len(lam.variables) != nargs:
+        raise RealizeError(f"replacement for {base} takes {len(lam.variables)} arguments, not {nargs}")
+    parts = tuple(int(p) for p in name.split("__d")[1:])
+    if not parts:
+        return lam
+    key = (lam, parts)
+    if key not in _PARTIALS:
+        if len(_PARTIALS) > 512:
+            _PARTIALS.clear()
+        body = lam.expr
+        for part in parts:
+            body = sympy.diff(body, lam.variables[part - 1])
+        _PARTIALS[key] = sympy.Lambda(lam.variables, body)
+    return _PARTIALS[key]
+
+
+_PARTIALS: dict[tuple[sympy.Lambda, tuple[int, ...]], sympy.Lambda] = {}
+
+
+def substitute_functions(expr: Any, functions: Mapping[str, FunctionReplacement]) -> Any:
+    """A realised expression with each declared function (and its partials) replaced.
+
+    Differentiating first with the functions undefined and substituting afterwards
+    (what the numeric checker does) is much cheaper than differentiating the bodies.
+    """
+    if isinstance(expr, sympy.MatrixBase):
+        return sympy.ImmutableMatrix(expr.applyfunc(lambda x: substitute_functions(x, functions)))
+    if not isinstance(expr, sympy.Basic) or not expr.args:
+        return expr
+    args = [substitute_functions(a, functions) for a in expr.args]
+    if objects.is_declared_function(expr):
+        lam = resolve_function(functions, type(expr).__name__, len(args))
+        if lam is not None:
+            return lam(*args)
+    if all(a is b for a, b in zip(args, expr.args)):
+        return expr
+    return expr.func(*args)
+
+
+def _combine(values: list[Any], combine: type) -> Any:
+    if not values:
+        return sympy.Integer(0 if combine is sympy.Add else 1)
+    if any(_is_matrix(v) for v in values):
+        if combine is not sympy.Add:
+            raise RealizeError("a Product of matrices is not supported")
+        total = values[0]
+        for v in values[1:]:
+            total = total + v
+        return sympy.ImmutableMatrix(total)
+    return combine(*values)
+
+
+def _power(value: Any, k: int) -> Any:
+    return value ** k
+
+
+def _square(m: sympy.ImmutableMatrix, what: str) -> sympy.ImmutableMatrix:
+    if m.rows != m.cols:
+        raise RealizeError(f"{what} needs a square matrix, got {m.rows}x{m.cols}")
+    return m
+
+
+def _inverse(m: sympy.ImmutableMatrix) -> sympy.ImmutableMatrix:
+    m = _square(m, "inv")
+    if all(x.is_Rational for x in m):
+        if m.det() == 0:
+            raise RealizeError("inverse of a singular matrix")
+        return sympy.ImmutableMatrix(m.inv())
+    det = m.det(method="berkowitz")
+    if det == 0:
+        raise RealizeError("inverse of a singular matrix")
+    return sympy.ImmutableMatrix(m.adjugate(method="berkowitz") / det)

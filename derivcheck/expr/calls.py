@@ -1,0 +1,270 @@
+"""Calls: the fixed list of built-in functions, declared functions, defined functions.
+
+Each built-in has a signature (shown in arity errors) and a reader that turns the
+call's ``ast`` arguments into a SymPy object through the parser's
+:class:`~derivcheck.expr.parser.Reader`.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import sympy
+from sympy.matrices.expressions.matexpr import MatrixExpr
+
+from ..errors import InputError
+from . import objects, shapes
+from .names import declaration_problem, name_problem
+from .numbers import is_undefined
+from .scope import DefinitionDecl, FunctionDecl, MatrixDecl
+
+if TYPE_CHECKING:
+    from .parser import Reader
+
+
+@dataclass(frozen=True)
+class Builtin:
+    """A built-in function: how it is written, how many arguments, how it is read."""
+
+    signature: str
+    arity: tuple[int, int | None]
+    read: Callable[["Reader", ast.Call], Any]
+
+
+def _scalar_function(function: Callable[..., sympy.Expr]) -> Callable[["Reader", ast.Call], Any]:
+    def read(reader: "Reader", node: ast.Call) -> Any:
+        result = function(*(reader.scalar(arg) for arg in node.args))
+        if is_undefined(result):
+            reader.fail(node, "undefined value (such as log(0))")
+        return result
+
+    return read
+
+
+def _bound_limits(reader: "Reader", node: ast.Call, assumption: str) -> list[tuple[sympy.Symbol, Any, Any]]:
+    name = node.func.id  # type: ignore[attr-defined]
+    limits: list[tuple[sympy.Symbol, Any, Any]] = []
+    bound: dict[str, sympy.Symbol] = {}
+    for limit in node.args[1:]:
+        if not (isinstance(limit, ast.Tuple) and len(limit.elts) == 3 and isinstance(limit.elts[0], ast.Name)):
+            reader.fail(limit, f"a limit of {name} is a tuple (variable, lower, upper)", f"write {BUILTINS[name].signature}")
+        variable = limit.elts[0].id  # type: ignore[attr-defined]
+        problem = declaration_problem(variable)
+        if problem is not None:
+            reader.fail(limit.elts[0], problem)
+        with reader.bind(bound):
+            lower = reader.scalar(limit.elts[1], "a scalar limit")
+            upper = reader.scalar(limit.elts[2], "a scalar limit")
+        symbol = sympy.Symbol(variable, **{assumption: True})
+        if symbol in lower.free_symbols | upper.free_symbols:
+            reader.fail(limit, f"bound variable `{variable}` also appears in its own limits", "rename the bound variable")
+        bound = {**bound, variable: symbol}
+        limits.append((symbol, lower, upper))
+    return limits
+
+
+def _sum_like(kind: type, assumption: str) -> Callable[["Reader", ast.Call], Any]:
+    def read(reader: "Reader", node: ast.Call) -> Any:
+        limits = _bound_limits(reader, node, assumption)
+        with reader.bind({str(symbol): symbol for symbol, _, _ in limits}):
+            body = reader.scalar(node.args[0], f"a scalar inside {node.func.id}")  # type: ignore[attr-defined]
+        return kind(body, *limits)
+
+    return read
+
+
+def _diff(reader: "Reader", node: ast.Call) -> Any:
+    expr = reader.scalar(node.args[0])
+    variables: list[Any] = []
+    for arg in node.args[1:]:
+        if isinstance(arg, ast.Constant) and type(arg.value) is int and variables:
+            if not 1 <= arg.value <= 10:
+                reader.fail(arg, "a derivative order is an integer from 1 to 10")
+            variables[-1] = (variables[-1][0], arg.value)
+            continue
+        value = reader.read(arg)
+        if shapes.is_matrix(value):
+            reader.fail(arg, "diff differentiates by a scalar", "use grad(f, X) for a vector or matrix")
+        if not isinstance(value, (sympy.Symbol, sympy.Indexed)):
+            reader.fail(arg, "diff differentiates by a name or a sequence element")
+        variables.append((value, 1))
+    return sympy.Derivative(expr, *variables)
+
+
+def _declared_matrix(reader: "Reader", node: ast.AST, what: str) -> sympy.MatrixSymbol:
+    value = reader.read(node)
+    if not isinstance(value, sympy.MatrixSymbol):
+        hint = "use diff(f, x) for a scalar" if not shapes.is_matrix(value) else None
+        reader.fail(node, f"{what} must be a declared matrix or vector name", hint)
+    return value
+
+
+def _grad(reader: "Reader", node: ast.Call) -> Any:
+    first = node.args[0]
+    if isinstance(first, ast.Name) and not any(first.id in frame for frame in reader.bound):
+        decl = reader.scope.names.get(first.id)
+        if isinstance(decl, FunctionDecl):
+            if len(decl.arguments) != 1 or decl.arguments[0] is None:
+                reader.fail(first, f"grad({first.id}, M) needs a function of one matrix argument")
+            return objects.FunctionGradient(_declared_call(reader, node, decl, [node.args[1]]))
+    wrt = _declared_matrix(reader, node.args[1], "the variable of grad")
+    return objects.Gradient(reader.scalar(first, "a scalar to differentiate"), wrt)
+
+
+def _hessian(reader: "Reader", node: ast.Call) -> Any:
+    wrt = _declared_matrix(reader, node.args[1], "the variable of hessian")
+    if wrt.shape[1] != 1:
+        reader.fail(node.args[1], "hessian is taken in a vector (a vector[n] name)")
+    return objects.HessianMatrix(reader.scalar(node.args[0], "a scalar to differentiate"), wrt)
+
+
+def _square(kind: type) -> Callable[["Reader", ast.Call], Any]:
+    def read(reader: "Reader", node: ast.Call) -> Any:
+        value = reader.read(node.args[0])
+        if not shapes.is_matrix(value) or not shapes.same_dimension(*value.shape):
+            reader.fail(node.args[0], f"{node.func.id} needs a square matrix, got {shapes.describe(value)}")  # type: ignore[attr-defined]
+        return kind(value)
+
+    return read
+
+
+def _constant_matrix(kind: type) -> Callable[["Reader", ast.Call], Any]:
+    def read(reader: "Reader", node: ast.Call) -> Any:
+        return kind(*(reader.dimension(arg) for arg in node.args))
+
+    return read
+
+
+def _normal_misplaced(reader: "Reader", node: ast.Call) -> Any:
+    reader.fail(node, "Normal(mean, variance) is only allowed on the right of `~` in a distribution check")
+
+
+BUILTINS: dict[str, Builtin] = {
+    "sqrt": Builtin("sqrt(x)", (1, 1), _scalar_function(sympy.sqrt)),
+    "exp": Builtin("exp(x)", (1, 1), _scalar_function(sympy.exp)),
+    "log": Builtin("log(x) or log(x, base)", (1, 2), _scalar_function(sympy.log)),
+    "sin": Builtin("sin(x)", (1, 1), _scalar_function(sympy.sin)),
+    "cos": Builtin("cos(x)", (1, 1), _scalar_function(sympy.cos)),
+    "tanh": Builtin("tanh(x)", (1, 1), _scalar_function(sympy.tanh)),
+    "Abs": Builtin("Abs(x)", (1, 1), _scalar_function(sympy.Abs)),
+    "sign": Builtin("sign(x)", (1, 1), _scalar_function(sympy.sign)),
+    "Min": Builtin("Min(a, b, ...)", (1, None), _scalar_function(sympy.Min)),
+    "Max": Builtin("Max(a, b, ...)", (1, None), _scalar_function(sympy.Max)),
+    "Sum": Builtin("Sum(f, (i, a, b))", (2, None), _sum_like(sympy.Sum, "integer")),
+    "Product": Builtin("Product(f, (i, a, b))", (2, None), _sum_like(sympy.Product, "integer")),
+    "Integral": Builtin("Integral(f, (x, a, b))", (2, None), _sum_like(sympy.Integral, "real")),
+    "diff": Builtin("diff(f, x) or diff(f, x, n)", (2, None), _diff),
+    "grad": Builtin("grad(f, X) or grad(F, M)", (2, 2), _grad),
+    "hessian": Builtin("hessian(f, x)", (2, 2), _hessian),
+    "det": Builtin("det(M)", (1, 1), _square(sympy.Determinant)),
+    "trace": Builtin("trace(M)", (1, 1), _square(sympy.Trace)),
+    "inv": Builtin("inv(M)", (1, 1), _square(sympy.Inverse)),
+    "eye": Builtin("eye(n)", (1, 1), _constant_matrix(sympy.Identity)),
+    "ones": Builtin("ones(r, c)", (2, 2), _constant_matrix(sympy.OneMatrix)),
+    "zeros": Builtin("zeros(r, c)", (2, 2), _constant_matrix(sympy.ZeroMatrix)),
+    "E": Builtin("E(x)", (1, 1), _scalar_function(objects.Expectation)),
+    "Var": Builtin("Var(x)", (1, 1), _scalar_function(objects.Variance)),
+    "Cov": Builtin("Cov(x, y)", (2, 2), _scalar_function(objects.Covariance)),
+    "Normal": Builtin("Normal(mean, variance)", (2, 2), _normal_misplaced),
+}
+
+
+def _declared_call(reader: "Reader", node: ast.Call, decl: FunctionDecl, args: list[ast.expr]) -> Any:
+    values = []
+    for arg, shape in zip(args, decl.arguments):
+        if shape is None:
+            values.append(reader.scalar(arg, f"a scalar argument of {decl.name}"))
+            continue
+        value = reader.read(arg)
+        if not shapes.is_matrix(value) or not (
+            shapes.same_dimension(value.shape[0], shape[0]) and shapes.same_dimension(value.shape[1], shape[1])
+        ):
+            reader.fail(arg, f"{decl.name} takes a {shape[0]} x {shape[1]} matrix, got {shapes.describe(value)}")
+        values.append(value)
+    return decl.cls(*values)
+
+
+def _may_be_complex(value: Any, reader: "Reader") -> bool:
+    if value.is_real is False:
+        return True
+    labels = {atom.base.label for atom in value.atoms(sympy.Indexed)}
+    for atom in value.atoms(sympy.Symbol, sympy.Indexed, sympy.MatrixSymbol):
+        if isinstance(atom, sympy.MatrixSymbol):
+            decl = reader.scope.names.get(str(atom.name))
+            if isinstance(decl, MatrixDecl) and "complex" in decl.qualifiers:
+                return True
+        elif atom not in labels and atom.is_real is not True:
+            return True
+    return False
+
+
+def _defined_call(reader: "Reader", node: ast.Call, definition: DefinitionDecl) -> Any:
+    replacements: dict[Any, Any] = {}
+    for arg, param in zip(node.args, definition.params):
+        if isinstance(param, MatrixExpr):
+            value = reader.read(arg)
+            if not shapes.is_matrix(value) or not shapes.same_shape(value, param):
+                reader.fail(arg, f"{definition.name} takes {shapes.describe(param)} here, got {shapes.describe(value)}")
+        else:
+            value = reader.scalar(arg, f"a scalar argument of {definition.name}")
+            if param.is_integer and value.is_integer is not True:
+                reader.fail(arg, f"{definition.name} takes an integer here")
+            if param.is_real and _may_be_complex(value, reader):
+                reader.fail(arg, f"{definition.name} takes a real scalar here, and this may be complex")
+        replacements[param] = value
+    return definition.body.xreplace(replacements)
+
+
+def read_call(reader: "Reader", node: ast.Call) -> Any:
+    """The value of a call: a built-in, a declared function or a defined function."""
+    func = node.func
+    if isinstance(func, ast.Attribute):
+        reader.read(func)  # a non-.T attribute is refused there, at its own column
+    if not isinstance(func, ast.Name):
+        reader.fail(func, "only named functions can be called")
+    if node.keywords:
+        reader.fail(node.keywords[0], "keyword arguments are not allowed", "pass arguments by position")
+    name = func.id
+    problem = name_problem(name)
+    if problem is not None:
+        reader.fail(func, problem)
+    if any(name in frame for frame in reader.bound):
+        reader.fail(func, f"`{name}` is a bound variable, not a function")
+    builtin = BUILTINS.get(name)
+    definition = reader.scope.definitions.get(name)
+    decl = reader.scope.names.get(name)
+    if builtin is not None:
+        low, high = builtin.arity
+        if len(node.args) < low or (high is not None and len(node.args) > high):
+            reader.fail(node, f"wrong number of arguments to {name}", f"write {builtin.signature}")
+        try:
+            return builtin.read(reader, node)
+        except InputError:
+            raise
+        except Exception as exc:  # a SymPy constructor refusing its arguments
+            reader.fail(node, f"cannot build {name}: {exc}")
+    if definition is not None and definition.params and not definition.indexed:
+        if len(node.args) != len(definition.params):
+            reader.fail(node, f"{name} takes {len(definition.params)} argument(s)")
+        return _defined_call(reader, node, definition)
+    if isinstance(decl, FunctionDecl):
+        if len(node.args) != len(decl.arguments):
+            reader.fail(node, f"{name} takes {len(decl.arguments)} argument(s), as declared")
+        return _declared_call(reader, node, decl, node.args)
+    if decl is not None or definition is not None:
+        reader.fail(func, f"`{name}` is not a function")
+    functions = [n for n, d in reader.scope.names.items() if isinstance(d, FunctionDecl)]
+    functions += [n for n, d in reader.scope.definitions.items() if d.params and not d.indexed]
+    reader.undeclared(func, name, sorted(BUILTINS) + functions)
+
+
+def read_law(reader: "Reader", node: ast.expr) -> objects.NormalLaw:
+    """The right side of ``~``: ``Normal(mean, variance)``."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Normal"):
+        reader.fail(node, "the right side of `~` must be Normal(mean, variance)")
+    if node.keywords or len(node.args) != 2:
+        reader.fail(node, "wrong arguments to Normal", "write Normal(mean, variance)")
+    return objects.NormalLaw(reader.scalar(node.args[0]), reader.scalar(node.args[1]))

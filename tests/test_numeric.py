@@ -1,0 +1,279 @@
+"""The numeric cross-check (derivcheck/check/numeric.py, sampling.py, shrink.py, confirm.py).
+
+True identities must agree; false ones must disagree with a shrunk counterexample
+that was confirmed in high precision. Built directly from SymPy objects and a Scope.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+import sympy
+
+from derivcheck.errors import Span
+from derivcheck.expr import objects
+from derivcheck.expr.scope import (FunctionDecl, Interval, MatrixDecl, RandomDecl, ScalarDecl, Scope,
+                                   SequenceDecl)
+from derivcheck.check.numeric import check_numerically
+from derivcheck.check.sampling import Domain, Param
+from derivcheck.check.shrink import candidates, shrink
+
+SPAN = Span("test", 1, 1)
+R = objects.Relation
+ASSUMPTIONS = {"real": {"real": True}, "positive": {"positive": True}, "integer": {"integer": True},
+               "natural": {"integer": True, "positive": True}, "dimension": {"integer": True, "positive": True}}
+
+
+class Decls:
+    """A Scope built by hand, the way expr/declarations.py would build it."""
+
+    def __init__(self) -> None:
+        self.scope = Scope("test")
+
+    def scalar(self, name: str, kind: str = "real", interval: Interval | None = None) -> sympy.Symbol:
+        s = sympy.Symbol(name, **ASSUMPTIONS[kind])
+        self.scope.names[name] = ScalarDecl(name, s, kind, interval, SPAN)
+        return s
+
+    def matrix(self, name: str, rows: sympy.Expr, cols: sympy.Expr, *qualifiers: str) -> sympy.MatrixSymbol:
+        m = sympy.MatrixSymbol(name, rows, cols)
+        self.scope.names[name] = MatrixDecl(name, m, rows, cols, frozenset(qualifiers), SPAN)
+        return m
+
+    def random(self, name: str, law: tuple | None = None) -> sympy.Symbol:
+        s = sympy.Symbol(name, real=True)
+        self.scope.names[name] = RandomDecl(name, s, law, SPAN)
+        return s
+
+    def function(self, name: str, *arguments: tuple | None) -> type:
+        cls = objects.declared_function(name, len(arguments))
+        self.scope.names[name] = FunctionDecl(name, cls, tuple(arguments), SPAN)
+        return cls
+
+    def check(self, relation: R, **kw):  # type: ignore[no-untyped-def]
+        kw.setdefault("seed", 7)
+        kw.setdefault("device", "cpu")
+        return check_numerically(relation, self.scope, **kw)
+
+
+@pytest.fixture()
+def d() -> Decls:
+    return Decls()
+
+
+def agrees(result) -> bool:  # type: ignore[no-untyped-def]
+    return result.status == "agree" and result.counterexample is None and result.points > 0
+
+
+def test_polynomial_identity_and_its_mistake(d: Decls) -> None:
+    x, y = d.scalar("x"), d.scalar("y")
+    assert agrees(d.check(R((x + y) ** 2, "=", x**2 + 2 * x * y + y**2)))
+    wrong = d.check(R((x + y) ** 2, "=", x**2 + y**2))
+    assert wrong.status == "disagree"
+    assert wrong.counterexample.seed == 7
+    assert "1e-8" in wrong.tolerance
+
+
+def test_sqrt_of_square(d: Decls) -> None:
+    p, x = d.scalar("p", "positive"), d.scalar("x")
+    assert agrees(d.check(R(sympy.sqrt(p**2), "=", p)))
+    wrong = d.check(R(sympy.sqrt(x**2), "=", x))
+    assert wrong.status == "disagree"
+    assert wrong.counterexample.values == {"x": "-1"}  # shrunk to the simplest negative number
+    assert (wrong.counterexample.lhs, wrong.counterexample.rhs) == ("1", "-1")
+
+
+def test_log_of_product_for_real_arguments(d: Decls) -> None:
+    a, b = d.scalar("a"), d.scalar("b")
+    wrong = d.check(R(sympy.log(a * b), "=", sympy.log(a) + sympy.log(b)))
+    assert wrong.status == "disagree"
+    values = {k: Fraction(v) for k, v in wrong.counterexample.values.items()}
+    assert min(values.values()) < 0
+    assert all(v.denominator <= 2 for v in values.values())
+    pa, pb = d.scalar("pa", "positive"), d.scalar("pb", "positive")
+    assert agrees(d.check(R(sympy.log(pa * pb), "=", sympy.log(pa) + sympy.log(pb))))
+
+
+def test_transpose_of_product(d: Decls) -> None:
+    n = d.scalar("n", "dimension")
+    a, b = d.matrix("A", n, n), d.matrix("B", n, n)
+    assert agrees(d.check(R((a @ b).T, "=", b.T @ a.T)))
+    wrong = d.check(R((a @ b).T, "=", a.T @ b.T))
+    assert wrong.status == "disagree"
+    assert wrong.counterexample.values["n"] == "2"  # n = 1 cannot break it; the smallest that can
+    assert set(wrong.counterexample.values["A"]) <= set("[], -0123/")
+
+
+def test_trace_cyclicity_on_non_square_shapes(d: Decls) -> None:
+    n, k = d.scalar("n", "dimension"), d.scalar("k", "dimension")
+    a, b = d.matrix("A", n, k), d.matrix("B", k, n)
+    result = d.check(R(sympy.Trace(a @ b), "=", sympy.Trace(b @ a)))
+    assert agrees(result) and "k = 3" in result.detail  # a non-square configuration was tried
+    assert d.check(R(sympy.Trace(a @ b), "=", sympy.Trace(a) * 0 + sympy.Trace(b @ a) + 1)).status == "disagree"
+
+
+def test_covariance_bilinearity_and_variance_of_a_sum(d: Decls) -> None:
+    x, y, z = d.random("X"), d.random("Y"), d.random("Z")
+    a, b = d.scalar("a"), d.scalar("b")
+    cov = objects.Covariance
+    assert agrees(d.check(R(cov(a * x + b * y, z), "=", a * cov(x, z) + b * cov(y, z))))
+    var_sum = R(objects.Variance(x + y), "=", objects.Variance(x) + objects.Variance(y))
+    product = R(objects.Expectation(x * y), "=", objects.Expectation(x) * objects.Expectation(y))
+    dependent = d.check(var_sum)
+    assert dependent.status == "disagree"
+    assert "P(B)" in dependent.counterexample.values  # the shared factor's probabilities are shown
+    assert dependent.counterexample.values["X (per outcome)"].count(",") == 2  # 3 outcomes
+    assert d.check(product).status == "disagree"
+    d.scope.independent = [frozenset({"X", "Y"})]
+    assert agrees(d.check(var_sum))
+    assert agrees(d.check(product))
+    # X and Z are still not independent: declared groups only
+    assert d.check(R(objects.Expectation(x * z), "=", objects.Expectation(x) * objects.Expectation(z))).status == "disagree"
+
+
+def test_random_variables_outside_expectations_compare_outcome_by_outcome(d: Decls) -> None:
+    x, y = d.random("X"), d.random("Y")
+    assert agrees(d.check(R((x + y) ** 2, "=", x**2 + 2 * x * y + y**2)))
+    assert d.check(R(x * y, "=", y * x + 1)).status == "disagree"
+
+
+def test_normal_variables_use_their_moments(d: Decls) -> None:
+    eps = sympy.IndexedBase("eps", real=True)
+    d.scope.names["eps"] = SequenceDecl("eps", eps, "real", None, True, ("normal", (0, 1)), SPAN)
+    d.scope.independent = [frozenset({"eps"})]
+    alpha = d.scalar("alpha", "real", Interval(sympy.Integer(0), sympy.Integer(1)))
+    mix = sympy.sqrt(alpha) * eps[1] + sympy.sqrt(1 - alpha) * eps[2]
+    assert agrees(d.check(R(objects.Variance(mix), "=", 1)))
+    assert d.check(R(objects.Variance(mix), "=", alpha)).status == "disagree"
+    assert agrees(d.check(R(objects.Expectation(eps[1] ** 4), "=", 3)))
+
+
+def test_gradient_of_quadratic_form(d: Decls) -> None:
+    n = d.scalar("n", "dimension")
+    x, a, s = d.matrix("x", n, 1), d.matrix("A", n, n), d.matrix("S", n, n, "symmetric")
+    grad = lambda m: objects.Gradient(sympy.Trace(x.T @ m @ x), x)  # noqa: E731
+    assert agrees(d.check(R(grad(a), "=", (a + a.T) @ x)))
+    assert d.check(R(grad(a), "=", 2 * a @ x)).status == "disagree"
+    assert agrees(d.check(R(grad(s), "=", 2 * s @ x)))
+
+
+def test_function_gradient_chain_rule(d: Decls) -> None:
+    n = d.scalar("n", "dimension")
+    x, w = d.matrix("X", n, n), d.matrix("W", n, n)
+    loss = d.function("L", (n, n))
+    lhs = objects.Gradient(loss(x @ w), x)
+    assert agrees(d.check(R(lhs, "=", objects.FunctionGradient(loss(x @ w)) @ w.T), budget=30))
+    wrong = d.check(R(lhs, "=", objects.FunctionGradient(loss(x @ w)) @ w), budget=30)
+    assert wrong.status == "disagree" and wrong.counterexample.values["n"] == "2"
+
+
+def test_scalar_function_derivative(d: Decls) -> None:
+    x = d.scalar("x")
+    f = d.function("f", None)
+    f1 = objects.declared_function("f__d1", 1)
+    assert agrees(d.check(R(sympy.Derivative(f(x**2), x), "=", 2 * x * f1(x**2))))
+    assert d.check(R(sympy.Derivative(f(x**2), x), "=", x * f1(x**2))).status == "disagree"
+
+
+def test_inequalities(d: Decls) -> None:
+    n, k = d.scalar("n", "dimension"), d.scalar("k", "dimension")
+    z, x_m = d.matrix("z", k, 1), d.matrix("X", n, k)
+    assert agrees(d.check(R(sympy.Trace(z.T @ x_m.T @ x_m @ z), ">=", 0)))
+    x = d.scalar("x")
+    wrong = d.check(R(x**2 - 1, ">=", 0))
+    assert wrong.status == "disagree" and wrong.counterexample.values == {"x": "0"}
+    strict = d.check(R(x**2, ">", 0))  # fails only at x = 0 exactly: shrinking finds it
+    assert strict.status == "disagree" and strict.counterexample.values == {"x": "0"}
+    assert agrees(d.check(R(x**2 + 1, ">", 0)))
+    s = d.matrix("S", k, k, "psd")
+    assert agrees(d.check(R(sympy.Trace(z.T @ s @ z), ">=", 0)))
+    assert d.check(R(sympy.Determinant(s), ">", 0)).status == "disagree"  # psd may be singular
+
+
+def test_sums_with_a_symbolic_bound(d: Decls) -> None:
+    n = d.scalar("n", "natural")
+    i = sympy.Symbol("i", integer=True)
+    assert agrees(d.check(R(sympy.Sum(i, (i, 1, n)), "=", n * (n + 1) / 2)))
+    wrong = d.check(R(sympy.Sum(i, (i, 1, n)), "=", n**2 / 2))
+    assert wrong.status == "disagree" and wrong.counterexample.values == {"n": "1"}
+    assert agrees(d.check(R(sympy.Sum(i, (i, 1, n)), "=", 3), fixed={n: 2}))
+    assert d.check(R(sympy.Sum(i, (i, 1, n)), "=", 3)).status == "disagree"
+
+
+def test_hypotheses_are_solved_used_as_rules_or_filter_points(d: Decls) -> None:
+    n = d.scalar("n", "dimension")
+    a = d.matrix("A", n, n, "symmetric")
+    xs, b, z = d.matrix("x_star", n, 1), d.matrix("b", n, 1), d.matrix("z", n, 1)
+    c = d.scalar("c")
+    q = lambda v: sympy.Trace(v.T @ a @ v) + sympy.Trace(v.T @ b) + c  # noqa: E731
+    claim = R(q(z), "=", q(xs) + sympy.Trace((z - xs).T @ a @ (z - xs)))
+    critical = R(2 * a @ xs + b, "=", sympy.ZeroMatrix(n, 1))
+    assert agrees(d.check(claim, hypotheses=[critical]))
+    assert d.check(claim).status == "disagree"
+    x = d.scalar("x")
+    above = d.check(R(x, ">", 2), hypotheses=[R(x, ">", 1)])
+    assert above.status == "disagree" and Fraction(above.counterexample.values["x"]) > 1
+    assert agrees(d.check(R(x, ">", 0), hypotheses=[R(x, ">", 1)]))
+    assert agrees(d.check(R(x, ">", 3), hypotheses=[R(x, "=", sympy.pi)]))  # solved: x -> pi
+    assert d.check(R(x, ">", 0), hypotheses=[R(x**2, "=", 2)]).status == "inconclusive"  # rejects all
+
+
+def test_rewrite_rule_hypothesis_with_quantified_index(d: Decls) -> None:
+    sigma, i, n = d.scalar("sigma", "positive"), d.scalar("i", "integer"), d.scalar("n", "natural")
+    xq = sympy.IndexedBase("X", real=True)
+    d.scope.names["X"] = SequenceDecl("X", xq, "real", None, True, None, SPAN)
+    rule = R(objects.Variance(xq[i]), "=", sigma**2)
+    assert agrees(d.check(R(objects.Variance(xq[2]) + objects.Variance(xq[3]), "=", 2 * sigma**2),
+                          hypotheses=[rule]))
+    # the space is built so that Var(X[k]) = sigma**2 holds exactly for every k
+    j = sympy.Symbol("j", integer=True)
+    var_sum = objects.Variance(sympy.Sum(xq[j], (j, 1, n)))
+    assert d.check(R(var_sum, "=", n * sigma**2), hypotheses=[rule]).status == "disagree"  # not independent
+    d.scope.independent = [frozenset({"X"})]
+    assert agrees(d.check(R(var_sum, "=", n * sigma**2), hypotheses=[rule]))
+    wrong = d.check(R(var_sum, "=", n**2 * sigma**2), hypotheses=[rule])
+    assert wrong.status == "disagree" and wrong.counterexample.values["n"] == "2"
+    # a rule that is only a rewrite (not a law of one variable) cannot certify a counterexample
+    second = R(objects.Expectation(xq[i] ** 2), "=", sigma**2)
+    claim = R(objects.Variance(xq[2]) + objects.Expectation(xq[2]) ** 2, "=", sigma**2)
+    assert d.check(claim, hypotheses=[second]).status == "inconclusive"
+
+
+def test_unsupported_and_undefined_are_inconclusive_never_wrong(d: Decls) -> None:
+    x = d.scalar("x")
+    assert d.check(R(x, "~", objects.NormalLaw(0, 1))).status == "inconclusive"
+    assert d.check(R(sympy.log(x - x), "=", 0)).status == "inconclusive"  # log(0) everywhere
+    u = sympy.Symbol("u", real=True)  # undeclared
+    assert d.check(R(u, "=", u + 1)).status == "inconclusive"
+    y = d.scalar("y")
+    assert agrees(d.check(R(sympy.Integral(x * y, (y, 0, 1)), "=", x / 2)))
+    assert d.check(R(sympy.Integral(x * y, (y, 0, 1)), "=", x)).status == "disagree"
+
+
+def test_qualified_matrices_are_sampled_inside_their_class(d: Decls) -> None:
+    n = d.scalar("n", "dimension")
+    q, p = d.matrix("Q", n, n, "orthogonal"), d.matrix("P", n, n, "pd")
+    assert agrees(d.check(R(q.T @ q, "=", sympy.Identity(n))))
+    assert d.check(R(sympy.Determinant(q), "=", 1)).status == "disagree"  # reflections too
+    assert agrees(d.check(R(sympy.Determinant(p), ">", 0)))
+    g = d.matrix("G", n, n, "invertible")
+    assert agrees(d.check(R(sympy.Inverse(g) @ g, "=", sympy.Identity(n))))
+
+
+def test_same_seed_same_result(d: Decls) -> None:
+    x, y = d.scalar("x"), d.scalar("y")
+    claim = R(sympy.sin(x + y), "=", sympy.sin(x) + sympy.sin(y))
+    first, second = d.check(claim, seed=3), d.check(claim, seed=3)
+    assert first == second and first.status == "disagree"
+
+
+def test_shrink_candidates_stay_in_domain_and_get_simpler() -> None:
+    positive = Domain(Fraction(0), None, True, True)
+    options = candidates(2.718281828, positive)
+    assert options[0] == 1 and all(o > 0 for o in options)
+    assert Fraction(0) not in options
+    param = Param("x", "scalar", (sympy.Symbol("x"),), positive)
+    # fails whenever x > 2: the simplest failing value in the list is 3
+    result = shrink([param], {"x": 7.123}, lambda pts: [float(p["x"]) > 2 for p in pts], deadline=1e18)
+    assert result == {"x": Fraction(3)}

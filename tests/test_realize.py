@@ -1,0 +1,177 @@
+"""Explicit realisation (derivcheck/check/realize.py) and finite probability spaces (sampling.py)."""
+
+from __future__ import annotations
+
+import pytest
+import sympy
+
+from derivcheck.errors import Span
+from derivcheck.expr import objects
+from derivcheck.expr.scope import MatrixDecl, RandomDecl, Scope, SequenceDecl
+from derivcheck.check.realize import (Realization, RealizeError, entry_symbol, realize, realize_relation,
+                                      realize_symbolic, substitute_functions, symbolic_matrix)
+from derivcheck.check.sampling import build_space, exact_matrix
+
+SPAN = Span("test", 1, 1)
+n = sympy.Symbol("n", integer=True, positive=True)
+k = sympy.Symbol("k", integer=True, positive=True)
+
+
+def explicit(m: sympy.MatrixSymbol, rows: int, cols: int) -> sympy.ImmutableMatrix:
+    return sympy.ImmutableMatrix(rows, cols, lambda i, j: entry_symbol(m.name, i, j, cols))
+
+
+def test_quadratic_form_is_its_scalar_and_trace_of_1x1_is_the_entry() -> None:
+    z, a = sympy.MatrixSymbol("z", n, 1), sympy.MatrixSymbol("A", n, n)
+    env = Realization(integers={n: 2}, matrices={z: sympy.ImmutableMatrix([1, 2]),
+                                                 a: sympy.ImmutableMatrix([[1, 2], [3, 4]])})
+    assert realize(sympy.Trace(z.T @ a @ z), env) == 1 + 2 * 2 + 3 * 2 + 4 * 4
+    assert realize(a @ z + sympy.OneMatrix(n, 1), env) == sympy.ImmutableMatrix([6, 12])
+    assert realize(sympy.Determinant(a), env) == -2
+    assert realize(sympy.Inverse(a) @ a, env) == sympy.eye(2)
+    assert realize(a[1, 0], env) == 3  # the parser's X[2, 1] is MatrixElement(X, 1, 0)
+
+
+def test_symbolic_entries_transpose_of_product() -> None:
+    a, b = sympy.MatrixSymbol("A", n, k), sympy.MatrixSymbol("B", k, n)
+    env = Realization(integers={n: 2, k: 3}, matrices={a: explicit(a, 2, 3), b: explicit(b, 3, 2)})
+    assert sympy.expand(realize((a @ b).T, env) - realize(b.T @ a.T, env)) == sympy.zeros(2, 2)
+    with pytest.raises(RealizeError, match="cannot multiply 2x3 by 2x3"):
+        realize(sympy.MatMul(a, b.T, a), env)
+    with pytest.raises(RealizeError, match="square"):
+        realize(a @ a, env)  # SymPy builds A**2 for a non-square A
+
+
+def test_missing_matrix_and_wrong_shape_are_errors() -> None:
+    a = sympy.MatrixSymbol("A", n, n)
+    with pytest.raises(RealizeError, match="no explicit value"):
+        realize(a, Realization(integers={n: 2}))
+    with pytest.raises(RealizeError, match="2x2"):
+        realize(a, Realization(integers={n: 2}, matrices={a: sympy.ImmutableMatrix([[1]])}))
+
+
+def test_sums_and_products_expand_and_are_bounded() -> None:
+    i = sympy.Symbol("i", integer=True)
+    alpha = sympy.IndexedBase("alpha", positive=True)
+    env = Realization(integers={n: 3})
+    assert realize(sympy.Sum(i**2, (i, 1, n)), env) == 14
+    assert realize(sympy.Product(alpha[i], (i, 1, n)), env) == alpha[1] * alpha[2] * alpha[3]
+    assert realize(sympy.Sum(i, (i, 1, 0)), env) == 0
+    j = sympy.Symbol("j", integer=True)
+    assert realize(sympy.Sum(i * j, (j, 1, i - 1), (i, 1, n)), env) == 2 + 3 + 6  # inner bound uses i
+    with pytest.raises(RealizeError, match="more than 10000 terms"):
+        realize(sympy.Sum(i, (i, 1, 10**9)), env)
+    x = sympy.MatrixSymbol("x", n, 1)
+    env.matrices[x] = explicit(x, 3, 1)
+    total = realize(sympy.Sum(x[i - 1, 0], (i, 1, n)), env)  # a symbolic index, bound per term
+    assert total == sum(explicit(x, 3, 1))
+
+
+def test_gradient_of_quadratic_form_entrywise() -> None:
+    x, a = sympy.MatrixSymbol("x", n, 1), sympy.MatrixSymbol("A", n, n)
+    env = Realization(integers={n: 2}, matrices={x: explicit(x, 2, 1), a: explicit(a, 2, 2)})
+    grad = realize(objects.Gradient(sympy.Trace(x.T @ a @ x), x), env)
+    assert sympy.expand(grad - realize((a + a.T) @ x, env)) == sympy.zeros(2, 1)
+    assert sympy.expand(grad - realize(2 * a @ x, env)) != sympy.zeros(2, 1)
+    # numeric values for the variable: differentiated with fresh symbols, then substituted
+    env.matrices[x] = sympy.ImmutableMatrix([1, -1])
+    assert realize(objects.Gradient(sympy.Trace(x.T @ x), x), env) == sympy.ImmutableMatrix([2, -2])
+    hess = realize(objects.HessianMatrix(sympy.Trace(x.T @ a @ x), x), env)
+    assert hess == realize(a + a.T, env)
+
+
+def test_function_gradient_is_structural_and_accepts_a_replacement() -> None:
+    x, w = sympy.MatrixSymbol("X", n, k), sympy.MatrixSymbol("W", k, n)
+    big_l = objects.declared_function("L", 1)
+    env = Realization(integers={n: 1, k: 2}, matrices={x: explicit(x, 1, 2), w: explicit(w, 2, 1)})
+    value = realize(objects.FunctionGradient(big_l(x @ w)), env)
+    arg = realize(x @ w, env)[0, 0]
+    assert value == sympy.ImmutableMatrix([[objects.declared_function("L__d1", 1)(arg)]])
+    chain = realize(objects.Gradient(big_l(x @ w), x), env)
+    assert sympy.expand(chain - realize(objects.FunctionGradient(big_l(x @ w)) @ w.T, env)) == sympy.zeros(1, 2)
+    u = sympy.Dummy("u")
+    square = sympy.Lambda((u,), u**2)
+    env.functions["L"] = square
+    assert realize(objects.FunctionGradient(big_l(x @ w)), env) == sympy.ImmutableMatrix([[2 * arg]])
+    # realising undefined, then substituting, gives the same
+    undefined = realize(objects.FunctionGradient(big_l(x @ w)), Realization(env.integers, env.matrices))
+    assert substitute_functions(undefined, {"L": square}) == sympy.ImmutableMatrix([[2 * arg]])
+
+
+def test_derivative_of_declared_function() -> None:
+    f = objects.declared_function("f", 1)
+    x = sympy.Symbol("x", real=True)
+    assert realize(sympy.Derivative(f(x**2), x), Realization()) == 2 * x * objects.declared_function("f__d1", 1)(x**2)
+
+
+def test_symbolic_matrix_qualifiers() -> None:
+    decl = MatrixDecl("S", sympy.MatrixSymbol("S", n, n), n, n, frozenset({"symmetric", "psd"}), SPAN)
+    made = symbolic_matrix(decl, {n: 3})
+    assert made.matrix == made.matrix.T
+    assert made.encoded == {"symmetric"} and made.dropped == {"psd"}
+    diag = MatrixDecl("D", sympy.MatrixSymbol("D", n, n), n, n, frozenset({"diagonal"}), SPAN)
+    assert symbolic_matrix(diag, {n: 2}).matrix[0, 1] == 0
+
+
+def test_realize_symbolic_uses_the_scope() -> None:
+    scope = Scope("t")
+    s = sympy.MatrixSymbol("S", n, n)
+    scope.names["S"] = MatrixDecl("S", s, n, n, frozenset({"symmetric"}), SPAN)
+    assert realize_symbolic(s - s.T, scope, {n: 2}) == sympy.zeros(2, 2)
+
+
+def test_orthogonal_generator_is_exactly_orthogonal() -> None:
+    g = sympy.ImmutableMatrix([[1, 2, sympy.Rational(1, 3)], [0, -1, 5], [3, 1, -2]])
+    q = exact_matrix("orthogonal", g)
+    assert q * q.T == sympy.eye(3)
+    assert q.det() == -1  # g[2, 2] < 0: a reflection
+    assert exact_matrix("pd", sympy.zeros(2, 2)) == sympy.eye(2)
+
+
+def _random_scope(independent: list[set[str]]) -> tuple[Scope, sympy.Symbol, sympy.Symbol]:
+    scope = Scope("t")
+    xs = []
+    for name in ("X", "Y"):
+        s = sympy.Symbol(name, real=True)
+        scope.names[name] = RandomDecl(name, s, None, SPAN)
+        xs.append(s)
+    scope.independent = [frozenset(g) for g in independent]
+    return scope, xs[0], xs[1]
+
+
+def test_variance_of_sum_depends_on_declared_independence() -> None:
+    claim = lambda x, y: objects.Relation(objects.Variance(x + y), "=", objects.Variance(x) + objects.Variance(y))
+    scope, x, y = _random_scope([])
+    dependent = realize_relation(claim(x, y), Realization(), scope)
+    lhs, rhs = dependent.cases[0]
+    assert sympy.expand(lhs - rhs) != 0  # 2 Cov(X, Y) survives
+    scope, x, y = _random_scope([{"X", "Y"}])
+    independent = realize_relation(claim(x, y), Realization(), scope)
+    lhs, rhs = independent.cases[0]
+    probabilities = [s for f in independent.space.factors for s in f.free]
+    assert len(independent.space.factors) == 2
+    assert sympy.expand(lhs - rhs) == 0 and probabilities
+
+
+def test_pointwise_relations_enumerate_outcomes() -> None:
+    scope, x, y = _random_scope([])
+    realized = realize_relation(objects.Relation(x + y, "=", y + x), Realization(), scope)
+    assert len(realized.cases) == 3  # one shared factor of 3 atoms
+    assert all(sympy.expand(a - b) == 0 for a, b in realized.cases)
+
+
+def test_normal_moments_and_refusals() -> None:
+    scope = Scope("t")
+    eps = sympy.IndexedBase("eps", real=True)
+    scope.names["eps"] = SequenceDecl("eps", eps, "real", None, True, ("normal", (0, 1)), SPAN)
+    z = sympy.Symbol("Z", real=True)
+    scope.names["Z"] = RandomDecl("Z", z, ("normal", (sympy.Integer(2), sympy.Integer(3))), SPAN)
+    scope.independent = [frozenset({"eps"})]
+    space = build_space({eps[1], eps[2], z}, scope)
+    assert space.expectation(eps[1] ** 4) == 3
+    assert space.expectation((eps[1] + eps[2]) ** 2) == 2
+    assert space.expectation(z**2) == 3 + 4
+    with pytest.raises(RealizeError, match="not declared independent"):
+        space.expectation(eps[1] * z)
+    with pytest.raises(RealizeError, match="non-polynomial"):
+        space.expectation(sympy.exp(eps[1]))
