@@ -24,6 +24,8 @@ import click
 
 from . import __version__
 
+from .model import Verdict
+
 if TYPE_CHECKING:
     from .model import Options, Report
 
@@ -100,11 +102,29 @@ def verify(
         from .report import render_report
 
         render_report(report, Console(), quiet=quiet)
+        for line in input_error_lines(report):
+            click.echo(line, err=True)
     except DerivcheckError as error:
         _fail(error.format(), error.exit_code)
     except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
         _internal_error(error)
     sys.exit(exit_status(report))
+
+
+def input_error_lines(report: Report) -> list[str]:
+    """Every input error of the run as one unwrapped ``FILE:LINE:COL: message`` line.
+
+    The report shows them in place; these lines (on stderr) are for editors and CI
+    logs that jump to a location.
+    """
+    lines: list[str] = []
+    for derivation in report.derivations:
+        lines.extend(derivation.errors)
+        for outcome in derivation.outcomes:
+            if outcome.verdict is Verdict.ERROR:
+                located = outcome.detail.startswith(derivation.path)
+                lines.append(outcome.detail if located or outcome.span is None else f"{outcome.span}: {outcome.detail}")
+    return lines
 
 
 def run_verify(paths: list[str], options: Options) -> Report:
@@ -115,13 +135,17 @@ def run_verify(paths: list[str], options: Options) -> Report:
 
 
 def exit_status(report: Report) -> int:
-    """0 when the gate passes, 1 when it fails, 2 when any derivation has input errors.
+    """0 when the gate passes, 1 when it fails, 2 when any input could not be read.
+
+    Input that cannot be read is a file-level error or an item whose verdict is
+    ``error`` (a step expression that does not parse); the rest of the run is
+    still checked and reported.
 
     >>> from derivcheck.model import Report
     >>> exit_status(Report(derivations=()))
     0
     """
-    if any(d.errors for d in report.derivations):
+    if any(d.errors or any(o.verdict is Verdict.ERROR for o in d.outcomes) for d in report.derivations):
         return EXIT_BAD_INPUT
     return EXIT_OK if report.passed else EXIT_GATE_FAILED
 

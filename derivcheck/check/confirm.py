@@ -89,7 +89,7 @@ class _Values:
 
 def _number(expr: Any, at: _Values) -> sympy.Expr | None:
     """The exact value, evaluated to DIGITS digits unless it is already rational; None if undefined."""
-    v = sympy.sympify(expr).xreplace(at.values) if isinstance(expr, sympy.Basic) else sympy.sympify(expr)
+    v = sympy.sympify(expr, strict=True).xreplace(at.values) if isinstance(expr, sympy.Basic) else sympy.sympify(expr, strict=True)
     v = substitute_functions(v, at.functions)
     if v.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         return None

@@ -28,7 +28,7 @@ def integer_parameters(relation: Relation, scope: Scope) -> list[sympy.Symbol]:
             used |= side.free_symbols
             for m in side.atoms(sympy.MatrixSymbol):
                 for dim in m.shape:
-                    used |= sympy.sympify(dim).free_symbols
+                    used |= sympy.sympify(dim, strict=True).free_symbols
     return [
         d.symbol
         for d in scope.names.values()

@@ -153,7 +153,7 @@ def _integer_parameters(
                 used |= side.free_symbols
                 for m in side.atoms(sympy.MatrixSymbol):
                     for dim in m.shape:
-                        used |= sympy.sympify(dim).free_symbols
+                        used |= sympy.sympify(dim, strict=True).free_symbols
     ranges, kinds = {}, {}
     for d in scope.names.values():
         if isinstance(d, ScalarDecl) and d.kind in ("integer", "natural", "dimension"):
@@ -185,7 +185,7 @@ class Trial:
         for decl in scope.names.values():
             if isinstance(decl, MatrixDecl):
                 try:
-                    r, c = (int(sympy.sympify(x).xreplace({k: sympy.Integer(v) for k, v in config.items()}))
+                    r, c = (int(sympy.sympify(x, strict=True).xreplace({k: sympy.Integer(v) for k, v in config.items()}))
                             for x in (decl.rows, decl.cols))
                 except TypeError:
                     continue

@@ -184,7 +184,7 @@ def _has_moments(expr: Any) -> bool:
 
 
 def _int(value: Any, sizes: Mapping[sympy.Symbol, int]) -> int:
-    v = sympy.sympify(value).xreplace({k: sympy.Integer(x) for k, x in sizes.items()})
+    v = sympy.sympify(value, strict=True).xreplace({k: sympy.Integer(x) for k, x in sizes.items()})
     if not v.is_Integer:
         raise RealizeError(f"size {value} has no concrete value (got {v})")
     return int(v)
@@ -270,7 +270,7 @@ class _Realizer:
         return s
 
     def _size(self, value: Any) -> int:
-        v = self.run(sympy.sympify(value))
+        v = self.run(sympy.sympify(value, strict=True))
         if not (isinstance(v, sympy.Basic) and v.is_Integer) or v < 0:
             raise RealizeError(f"size {value} has no concrete non-negative value (got {v})")
         return int(v)

@@ -197,7 +197,7 @@ def build_space(atoms: Iterable[sympy.Basic], scope: Scope, atoms_per_factor: in
         if law is None:
             finite.append(a)
         elif law[0].lower() == "normal" and len(law[1]) == 2:
-            normals[a] = (sympy.sympify(law[1][0]), sympy.sympify(law[1][1]))
+            normals[a] = (sympy.sympify(law[1][0], strict=True), sympy.sympify(law[1][1], strict=True))
         else:
             raise RealizeError(f"the distribution {law[0]} of {a} is not supported")
     everything = finite + list(normals)

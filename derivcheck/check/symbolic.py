@@ -35,7 +35,7 @@ class Proof:
 
 def prove(relation: Relation, scope: Scope) -> Proof | None:
     """A proof of ``relation`` for all values the declarations allow, or None."""
-    relation = Relation(sympy.sympify(relation.lhs), relation.op, sympy.sympify(relation.rhs))
+    relation = Relation(sympy.sympify(relation.lhs, strict=True), relation.op, sympy.sympify(relation.rhs, strict=True))
     if relation.op == "=":
         return prove_equal(relation.lhs, relation.rhs, scope)
     if relation.op in ("<=", "<", ">=", ">"):

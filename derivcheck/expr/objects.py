@@ -129,7 +129,7 @@ class Gradient(MatrixExpr):
     """grad(expr, V): the derivative of the scalar ``expr`` with respect to the matrix ``V``."""
 
     def __new__(cls, expr: sympy.Basic, wrt: MatrixExpr) -> "Gradient":
-        return sympy.Basic.__new__(cls, sympy.sympify(expr), wrt)
+        return sympy.Basic.__new__(cls, sympy.sympify(expr, strict=True), wrt)
 
     @property
     def expr(self) -> sympy.Basic:
@@ -173,7 +173,7 @@ class HessianMatrix(MatrixExpr):
     """hessian(expr, x): the matrix of second derivatives of a scalar in the vector x."""
 
     def __new__(cls, expr: sympy.Basic, wrt: MatrixExpr) -> "HessianMatrix":
-        return sympy.Basic.__new__(cls, sympy.sympify(expr), wrt)
+        return sympy.Basic.__new__(cls, sympy.sympify(expr, strict=True), wrt)
 
     @property
     def shape(self) -> tuple[sympy.Expr, sympy.Expr]:
@@ -188,7 +188,7 @@ class NormalLaw(sympy.Basic):
     """Normal(mean, variance): a law, the right side of a ``~`` relation."""
 
     def __new__(cls, mean: sympy.Basic, variance: sympy.Basic) -> "NormalLaw":
-        return sympy.Basic.__new__(cls, sympy.sympify(mean), sympy.sympify(variance))
+        return sympy.Basic.__new__(cls, sympy.sympify(mean, strict=True), sympy.sympify(variance, strict=True))
 
     @property
     def mean(self) -> sympy.Basic:

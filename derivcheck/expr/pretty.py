@@ -11,7 +11,7 @@ from sympy.printing.pretty.stringpict import prettyForm
 _SYMBOLS = {"=": " = ", "<=": " ≤ ", "<": " < ", ">=": " ≥ ", ">": " > ", "~": " ~ ", "chain": " … "}
 
 
-def pretty_relation(lhs: Any, op: str, rhs: Any, width: int = 100) -> str:
+def pretty_relation(lhs: Any, op: str, rhs: Any, width: int = 64) -> str:
     """``lhs op rhs`` drawn in Unicode; falls back to one line of plain text."""
     try:
         printer = PrettyPrinter({"use_unicode": True, "wrap_line": False})
