@@ -37,8 +37,8 @@ def quantified_indices(lhs: sympy.Basic, scope: Scope) -> list[sympy.Symbol]:
 
 def rewrite_with(expr: sympy.Basic, hypothesis: Relation, scope: Scope) -> sympy.Basic:
     """Apply one equality hypothesis to ``expr`` as a rewrite rule (or substitution)."""
-    if hypothesis.op != "=":
-        return expr
+    if hypothesis.op != "=" or getattr(hypothesis.lhs, "is_number", False):
+        return expr  # inequalities are not rewrite rules; a number is never rewritten
     lhs, rhs = hypothesis.lhs, hypothesis.rhs
     pattern_vars = quantified_indices(lhs, scope)
     if pattern_vars:

@@ -78,6 +78,8 @@ def gram(matrix: sympy.Basic, scope: Scope) -> bool:
     """A proof that the square matrix product has non-negative trace: ``P.T @ Q @ P``
     with Q positive semi-definite (or absent), up to a non-negative scalar factor."""
     matrix = matrix.doit()
+    if any(_complex(m, scope) for m in matrix.atoms(sympy.MatrixSymbol)):
+        return False  # z.T @ z is not a squared norm for complex z
     if isinstance(matrix, sympy.MatAdd):
         return all(gram(t, scope) for t in matrix.args)
     coeff = sympy.Integer(1)
@@ -95,6 +97,11 @@ def gram(matrix: sympy.Basic, scope: Scope) -> bool:
     psd = psd_matrices(scope)
     # the trace is invariant under rotation: look for a Gram form in any rotation
     return any(_palindrome(factors[r:] + factors[:r], psd) for r in range(len(factors)))
+
+
+def _complex(symbol: sympy.MatrixSymbol, scope: Scope) -> bool:
+    decl = scope.names.get(symbol.name)
+    return not isinstance(decl, MatrixDecl) or "complex" in decl.qualifiers
 
 
 def _palindrome(factors: list[sympy.Basic], psd: set[sympy.Basic]) -> bool:

@@ -29,6 +29,7 @@ class Item:
     expect: str = "holds"
     relation: Relation | None = None
     hypotheses: list[Relation] = field(default_factory=list)
+    using: list[str] = field(default_factory=list)
     instances: dict[str, tuple[int, ...]] = field(default_factory=dict)
     by: str | None = None
     text: str = ""
@@ -63,6 +64,7 @@ def build_items(derivation: Derivation, scope: Any, parse_expression, parse_rela
             by=step.by.value if step.by else None,
             text=step.expr.value,
         )
+        item.using = [u.value for u in step.using]
         try:
             item.hypotheses = [scope.hypotheses[u.value] for u in step.using]
         except KeyError as exc:  # the loader checks names; a hypothesis that failed to parse lands here

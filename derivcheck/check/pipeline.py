@@ -96,6 +96,8 @@ def check_item(item: Item, scope: Any, derivation: Any, options: Options) -> Out
                               detail="`~` claims are checked by distribution checks, not as steps"), options, started)
     target = apply_hypotheses(relation, item.hypotheses, scope)
     verdict, method, detail = _prove(target, scope, item, options)
+    if item.hypotheses and verdict in (Verdict.PROVED, Verdict.PROVED_INSTANCES):
+        detail = f"{detail}; under the hypotheses {', '.join(item.using)}".lstrip("; ")
     if options.numeric:
         numeric = _numeric(relation, scope, item, options)
         if numeric is not None and numeric.status == "disagree" and numeric.counterexample is not None:
