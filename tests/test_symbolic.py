@@ -112,3 +112,18 @@ def test_off_by_one_sum_is_not_proved():
     i = sympy.Symbol("i", integer=True)
     assert prove(Relation(sympy.Sum(i, (i, 1, n)), "=", n * (n + 1) / 2), scope) is not None
     assert prove(Relation(sympy.Sum(i, (i, 0, n + 1)), "=", n * (n + 1) / 2), scope) is None
+
+
+def test_orthogonal_and_determinant_identities():
+    scope, o = scope_with(n="dimension", P="matrix n n", L="matrix n n", A="symmetric matrix n n", z="matrix n 1")
+    P, L, z = o["P"], o["L"], o["z"]
+    # without the qualifier nothing cancels
+    assert prove(Relation(P.T * L * P * P.T, "=", P.T * L), scope) is None
+    assert prove(Relation(sympy.Determinant(P * L * P.I), "=", sympy.Determinant(L)), scope) is not None
+    from derivcheck.expr.scope import MatrixDecl
+
+    scope.names["P"] = MatrixDecl("P", P, P.shape[0], P.shape[1], frozenset({"orthogonal", "invertible"}), scope.names["P"].span)
+    assert prove(Relation(P.T * L * P * P.T, "=", P.T * L), scope) is not None
+    assert prove(Relation(sympy.Trace(z.T * P * L * P.T * P * z), "=", sympy.Trace((P.T * z).T * L * (P.T * P * z))), scope)
+    assert prove(Relation(P.I, "=", P.T), scope) is not None
+    assert prove(Relation(P * L, "=", L * P), scope) is None

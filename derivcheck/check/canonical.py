@@ -30,6 +30,7 @@ def canonical(expr: sympy.Basic, scope: Scope) -> sympy.Basic:
     if not isinstance(expr, sympy.Basic):
         return expr
     symmetric = symmetric_matrices(scope)
+    orthogonal = orthogonal_matrices(scope)
     out = expr
     for _ in range(2):
         if isinstance(out, MatrixExpr):
@@ -38,12 +39,72 @@ def canonical(expr: sympy.Basic, scope: Scope) -> sympy.Basic:
             out = out.doit() if not _has_opaque(out) else _doit_safe(out)
         if symmetric:
             out = out.xreplace(symmetric)
+        out = _matrix_identities(out, orthogonal)
         out = _canonical_traces(out, symmetric)
         if has_probability(out):
             out = to_moments(out, scope)
         if not isinstance(out, MatrixExpr):
             out = sympy.expand(out)
     return rename_dummies(out)
+
+
+def orthogonal_matrices(scope: Scope) -> set[sympy.Basic]:
+    """Matrices declared orthogonal: P.T @ P = P @ P.T = I, inv(P) = P.T."""
+    return {d.symbol for d in scope.names.values() if isinstance(d, MatrixDecl) and "orthogonal" in d.qualifiers}
+
+
+def _matrix_identities(expr: sympy.Basic, orthogonal: set[sympy.Basic]) -> sympy.Basic:
+    """Identities of inverses, determinants and orthogonal matrices, applied bottom-up.
+
+    det(inv(M)) = 1/det(M) and det(M.T) = det(M) hold wherever the left side is
+    defined; for P orthogonal, inv(P) = P.T, P.T @ P = P @ P.T = I, det(P)**2 = 1.
+    """
+    if not isinstance(expr, sympy.Basic) or not expr.has(sympy.Determinant, sympy.Inverse, sympy.MatMul, sympy.MatPow):
+        return expr
+
+    def visit(node: sympy.Basic) -> sympy.Basic:
+        if not node.args:
+            return node
+        new = [visit(a) if isinstance(a, sympy.Basic) else a for a in node.args]
+        if not all(x is y for x, y in zip(new, node.args)):
+            node = node.func(*new)
+        if isinstance(node, (sympy.Inverse, sympy.MatPow)) and node.args[0] in orthogonal and node.args[1] == -1:
+            return sympy.Transpose(node.args[0])
+        if isinstance(node, sympy.Determinant):
+            inner = node.arg
+            if isinstance(inner, (sympy.Inverse, sympy.MatPow)) and inner.args[1] == -1:
+                return 1 / sympy.Determinant(inner.args[0])
+            if isinstance(inner, sympy.Transpose):
+                return sympy.Determinant(inner.arg)
+        if isinstance(node, sympy.Pow) and isinstance(node.base, sympy.Determinant) and node.base.arg in orthogonal:
+            if node.exp.is_integer and node.exp.is_even:
+                return sympy.Integer(1)
+        if isinstance(node, sympy.MatMul) and orthogonal:
+            return _cancel_orthogonal(node, orthogonal)
+        return node
+
+    return visit(expr)
+
+
+def _cancel_orthogonal(product: sympy.MatMul, orthogonal: set[sympy.Basic]) -> sympy.Basic:
+    coeff = [a for a in product.args if not isinstance(a, MatrixExpr)]
+    factors = [a for a in product.args if isinstance(a, MatrixExpr)]
+    changed = True
+    while changed and len(factors) > 1:
+        changed = False
+        for i in range(len(factors) - 1):
+            a, b = factors[i], factors[i + 1]
+            if (isinstance(a, sympy.Transpose) and a.arg in orthogonal and b == a.arg) or (
+                a in orthogonal and isinstance(b, sympy.Transpose) and b.arg == a
+            ):
+                factors = factors[:i] + factors[i + 2 :]
+                changed = True
+                break
+    if len(factors) == len([a for a in product.args if isinstance(a, MatrixExpr)]):
+        return product
+    if not factors:
+        return sympy.Mul(*coeff) * sympy.Identity(product.shape[0])
+    return sympy.MatMul(*coeff, *factors).doit()
 
 
 def _has_opaque(expr: sympy.Basic) -> bool:
