@@ -127,3 +127,16 @@ def test_orthogonal_and_determinant_identities():
     assert prove(Relation(sympy.Trace(z.T * P * L * P.T * P * z), "=", sympy.Trace((P.T * z).T * L * (P.T * P * z))), scope)
     assert prove(Relation(P.I, "=", P.T), scope) is not None
     assert prove(Relation(P * L, "=", L * P), scope) is None
+
+
+def test_eigen_hypotheses_rewrite_inside_products_and_their_transposes():
+    from derivcheck.check.hypotheses import apply_hypotheses
+
+    scope, o = scope_with(n="dimension", A="symmetric matrix n n", v="matrix n 1", w="matrix n 1", li="real", lj="real")
+    A, v, w, li, lj = (o[k] for k in ("A", "v", "w", "li", "lj"))
+    on_v, on_w = Relation(A * v, "=", li * v), Relation(A * w, "=", lj * w)
+    left = sympy.Trace(w.T * A * v)
+    assert prove(apply_hypotheses(Relation(left, "=", li * sympy.Trace(w.T * v)), [on_v], scope), scope)
+    assert prove(apply_hypotheses(Relation(left, "=", lj * sympy.Trace(w.T * v)), [on_w], scope), scope)
+    # the wrong eigenvalue is not proved
+    assert prove(apply_hypotheses(Relation(left, "=", lj * sympy.Trace(w.T * v)), [on_v], scope), scope) is None

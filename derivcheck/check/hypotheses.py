@@ -19,6 +19,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from ..expr.objects import Relation
 from ..expr.scope import Scope, ScalarDecl
+from .canonical import symmetric_matrices
 
 
 def quantified_indices(lhs: sympy.Basic, scope: Scope) -> list[sympy.Symbol]:
@@ -57,7 +58,49 @@ def rewrite_with(expr: sympy.Basic, hypothesis: Relation, scope: Scope) -> sympy
     if solved is not None:
         symbol, value = solved
         return expr.xreplace({symbol: value})
+    if isinstance(lhs, sympy.MatMul):
+        symmetric = symmetric_matrices(scope)
+        out = rewrite_products(expr.xreplace(symmetric), lhs.xreplace(symmetric), rhs.xreplace(symmetric))
+        flipped_lhs = sympy.Transpose(lhs).doit().xreplace(symmetric)
+        flipped_rhs = sympy.Transpose(rhs).doit().xreplace(symmetric)
+        return rewrite_products(out, flipped_lhs, flipped_rhs)
     return expr.xreplace({lhs: rhs})
+
+
+def rewrite_products(expr: sympy.Basic, lhs: sympy.MatMul, rhs: sympy.Basic) -> sympy.Basic:
+    """Replace every run of consecutive factors ``lhs`` inside a matrix product by ``rhs``.
+
+    ``A @ v = lam * v`` rewrites ``w.T @ A @ v`` (one flat product) to ``lam * w.T @ v``.
+    """
+    pattern_coeff, pattern = _factors(lhs)
+    if not pattern or pattern_coeff != 1:
+        return expr
+    if isinstance(expr, sympy.Basic) and not expr.args:
+        return expr
+
+    def visit(node: sympy.Basic) -> sympy.Basic:
+        if not node.args:
+            return node
+        new = [visit(a) if isinstance(a, sympy.Basic) else a for a in node.args]
+        if not all(x is y for x, y in zip(new, node.args)):
+            node = node.func(*new)
+        if isinstance(node, sympy.MatMul):
+            coeff, factors = _factors(node)
+            k = len(pattern)
+            for i in range(len(factors) - k + 1):
+                if factors[i : i + k] == pattern:
+                    rebuilt = sympy.MatMul(*([coeff] + factors[:i] + [rhs] + factors[i + k :])).doit()
+                    return visit(rebuilt) if rebuilt != node else rebuilt
+        return node
+
+    return visit(expr.doit() if isinstance(expr, MatrixExpr) else expr)
+
+
+def _factors(product: sympy.Basic) -> tuple[sympy.Basic, list[sympy.Basic]]:
+    if not isinstance(product, sympy.MatMul):
+        return sympy.Integer(1), [product]
+    coeff = sympy.Mul(*[a for a in product.args if not isinstance(a, MatrixExpr)])
+    return coeff, [a for a in product.args if isinstance(a, MatrixExpr)]
 
 
 def _bottom_up(expr: sympy.Basic, test, replace) -> sympy.Basic:
