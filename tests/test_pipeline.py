@@ -1,0 +1,154 @@
+"""The per-item pipeline on small inline files: every verdict kind, chains, the claim link."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from derivcheck.check.items import compose
+from derivcheck.check.pipeline import check_derivation
+from derivcheck.format.loader import load_text
+from derivcheck.model import Options, Verdict
+
+
+def run(body: str, **options) -> dict[str, object]:
+    text = "derivation: t\ntitle: t\n" + textwrap.dedent(body)
+    report = check_derivation(load_text(text, "t.deriv.yaml"), Options(**options))
+    assert not report.errors, report.errors
+    return {o.item: o for o in report.outcomes}
+
+
+@pytest.mark.parametrize(
+    ("ops", "composed"),
+    [(["="], "="), (["=", "<=", "="], "<="), (["<=", "<"], "<"), ([">=", "="], ">="), (["=", ">"], ">")],
+)
+def test_relations_compose_like_calc(ops: list[str], composed: str) -> None:
+    assert compose(ops) == composed
+
+
+def test_proved_and_claim_link() -> None:
+    out = run("""
+        symbols:
+          x, y: real
+        claim: (x + y)**2 >= 4*x*y
+        steps:
+          - start: (x + y)**2
+          - eq: (x - y)**2 + 4*x*y
+          - ge: 4*x*y
+        """)
+    assert out["step-2"].verdict is Verdict.PROVED
+    assert out["step-3"].verdict is Verdict.PROVED
+    assert out["claim"].verdict is Verdict.PROVED and out["claim"].passed
+
+
+def test_claim_link_needs_matching_ends_and_direction() -> None:
+    out = run("""
+        symbols:
+          x, y: real
+        claim: (x + y)**2 <= 4*x*y
+        steps:
+          - start: (x + y)**2
+          - eq: (x - y)**2 + 4*x*y
+          - ge: 4*x*y
+        """)
+    assert out["claim"].verdict is Verdict.UNKNOWN and not out["claim"].passed
+
+
+def test_reversed_claim_is_linked() -> None:
+    out = run("""
+        symbols:
+          x, y: real
+        claim: 4*x*y <= (x + y)**2
+        steps:
+          - start: (x + y)**2
+          - eq: (x - y)**2 + 4*x*y
+          - ge: 4*x*y
+        """)
+    assert out["claim"].verdict is Verdict.PROVED
+
+
+def test_refuted_step_does_not_advance_the_chain() -> None:
+    out = run("""
+        symbols:
+          x: real
+        claim: (x + 1)**2 = x**2 + 2*x + 1
+        steps:
+          - start: (x + 1)**2
+          - eq: x**2 + 1
+            expect: refuted
+          - eq: x**2 + 2*x + 1
+        """)
+    assert out["step-2"].verdict is Verdict.REFUTED and out["step-2"].passed
+    assert out["step-2"].counterexample is not None
+    assert out["step-3"].verdict is Verdict.PROVED  # relates to step 1, not to the refuted step
+    assert out["claim"].verdict is Verdict.PROVED
+
+
+def test_refuted_step_in_chain_makes_the_claim_unknown() -> None:
+    out = run("""
+        symbols:
+          x: real
+        claim: (x + 1)**2 = x**2 + 1
+        steps:
+          - start: (x + 1)**2
+          - eq: x**2 + 1
+        """)
+    assert out["step-2"].verdict is Verdict.REFUTED and not out["step-2"].passed
+    assert out["claim"].verdict is Verdict.UNKNOWN
+
+
+def test_proved_at_instances() -> None:
+    out = run("""
+        symbols:
+          n: natural
+        for: {n: 1..5}
+        steps:
+          - claim: Product(1 + 1/k, (k, 1, n)) = n + 1
+        """)
+    assert out["step-1"].verdict in (Verdict.PROVED, Verdict.PROVED_INSTANCES)
+    instance_only = run("""
+        symbols:
+          n: natural
+        for: {n: 1..3}
+        steps:
+          - claim: (n - 1)*(n - 2)*(n - 3) + Sum(k, (k, 1, n)) = n*(n + 1)/2
+            expect: refuted
+        """)
+    # true at the listed instances 1..3, false at 4: the numeric check must refute it
+    assert instance_only["step-1"].verdict is Verdict.REFUTED
+
+
+def test_timeout_yields_to_numeric_and_numeric_alone_is_not_strict() -> None:
+    body = """
+        symbols:
+          x: real
+        steps:
+          - claim: sin(x)**2 + cos(x)**2 = 1
+        """
+    out = run(body, timeout=0.001)
+    assert out["step-1"].verdict is Verdict.NUMERIC and out["step-1"].passed
+    strict = run(body, timeout=0.001, strict=True)
+    assert strict["step-1"].verdict is Verdict.NUMERIC and not strict["step-1"].passed
+
+
+def test_unknown_without_numeric() -> None:
+    out = run("""
+        symbols:
+          x: real
+        steps:
+          - claim: sin(x)**2 + cos(x)**2 = 1
+        """, timeout=0.001, numeric=False)
+    assert out["step-1"].verdict is Verdict.UNKNOWN and not out["step-1"].passed
+
+
+def test_error_verdict_for_unreadable_step() -> None:
+    out = run("""
+        symbols:
+          x: real
+        steps:
+          - claim: x.real = x
+          - claim: x + x = 2*x
+        """)
+    assert out["step-1"].verdict is Verdict.ERROR and "t.deriv.yaml:" in out["step-1"].detail
+    assert out["step-2"].verdict is Verdict.PROVED
