@@ -172,12 +172,12 @@ def test_quiet_leaves_out_passing_items(pipeline) -> None:
     assert "PASSED" in quiet
 
 
-def test_default_path_is_the_local_derivations_folder(pipeline) -> None:
+def test_default_path_is_the_local_derivations_folder(pipeline, monkeypatch, tmp_path: Path) -> None:
     fake = pipeline(Report(derivations=(derivation(),)))
     runner = CliRunner()
-    with runner.isolated_filesystem():
-        Path("derivations").mkdir()
-        result = runner.invoke(cli.main, ["verify"])
+    monkeypatch.chdir(tmp_path)
+    Path("derivations").mkdir()
+    result = runner.invoke(cli.main, ["verify"])
     assert result.exit_code == 0, result.output
     assert fake.calls[0][0] == ["derivations"]
 
@@ -186,18 +186,19 @@ def test_default_path_falls_back_to_the_shipped_library(pipeline, monkeypatch, t
     fake = pipeline(Report(derivations=(derivation(),)))
     monkeypatch.setattr(cli, "shipped_library", lambda: tmp_path / "lib")
     runner = CliRunner()
-    with runner.isolated_filesystem():
-        result = runner.invoke(cli.main, ["verify"])
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    result = runner.invoke(cli.main, ["verify"])
     assert result.exit_code == 0, result.output
     assert fake.calls[0][0] == [str(tmp_path / "lib")]
 
 
-def test_no_default_library_is_a_usage_error(pipeline, monkeypatch) -> None:
+def test_no_default_library_is_a_usage_error(pipeline, monkeypatch, tmp_path: Path) -> None:
     fake = pipeline(Report(derivations=(derivation(),)))
     monkeypatch.setattr(cli, "shipped_library", lambda: None)
     runner = CliRunner()
-    with runner.isolated_filesystem():
-        result = runner.invoke(cli.main, ["verify"])
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli.main, ["verify"])
     assert result.exit_code == 2
     assert "pass the files or folders to check" in result.output
     assert fake.calls == []
