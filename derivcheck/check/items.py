@@ -36,6 +36,7 @@ class Item:
     error: str | None = None
     note: str | None = None
     chain: list[str] = field(default_factory=list)  # for the claim link: keys of the chain's steps
+    claim: Relation | None = None  # for the claim link: the claim itself (``relation`` holds the chain's ends)
     unsupported: str | None = None
 
 
@@ -140,6 +141,7 @@ def _claim_item(derivation, scope, parse_relation, chains, instances) -> Item:
     item.chain = [f"step-{s.index}" for s, _ in chain[1:]]
     ops = [CHAIN_OPS[s.relation] for s, _ in chain[1:]]
     item.note = compose(ops)
+    item.claim = item.relation
     item.relation = Relation(chain[0][1], "chain", chain[-1][1])
     return item
 

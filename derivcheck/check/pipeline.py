@@ -168,7 +168,7 @@ def _claim_link(item: Item, scope: Any, outcomes: dict[str, Outcome], derivation
 
     started = time.perf_counter()
     outcome = _base_outcome(item, derivation)
-    claim = _parse_claim(item, derivation, scope)
+    claim = item.claim
     composed = item.note or "="
     start, end = item.relation.lhs, item.relation.rhs
     outcome = replace(outcome, pretty=pretty_relation(claim.lhs, claim.op, claim.rhs))
@@ -194,12 +194,6 @@ def _claim_link(item: Item, scope: Any, outcomes: dict[str, Outcome], derivation
     verdict = weakest.verdict if weakest.verdict.strength > Verdict.UNKNOWN.strength else Verdict.UNKNOWN
     detail = f"chain composes to {composed}; weakest step: {weakest.label} ({weakest.verdict.value})"
     return _judge(replace(outcome, verdict=verdict, method="claim link", detail=detail), options, started)
-
-
-def _parse_claim(item: Item, derivation: Any, scope: Any) -> Any:
-    from ..expr.parser import parse_relation
-
-    return parse_relation(derivation.claim, scope)
 
 
 def _flip(op: str) -> str:
