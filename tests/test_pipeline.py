@@ -152,3 +152,19 @@ def test_error_verdict_for_unreadable_step() -> None:
         """)
     assert out["step-1"].verdict is Verdict.ERROR and "t.deriv.yaml:" in out["step-1"].detail
     assert out["step-2"].verdict is Verdict.PROVED
+
+
+def test_wrong_row_index_is_refuted_not_accepted_on_the_one_valid_configuration() -> None:
+    # Most random index values fall outside the matrix; the few configurations that
+    # remain must not be only those where i = n by accident.
+    out = run("""
+        symbols:
+          N, M, D: dimension
+          G: matrix[N, M]
+          W: matrix[D, M]
+          i, n, j: natural
+        steps:
+          - claim: (G @ W.T)[i, j] = (G @ W.T)[n, j]
+        """)
+    assert out["step-1"].verdict is Verdict.REFUTED
+    assert out["step-1"].counterexample.values["i"] != out["step-1"].counterexample.values["n"]
