@@ -16,7 +16,13 @@ def scope_with(**kinds: str) -> tuple[Scope, dict[str, sympy.Basic]]:
     objects: dict[str, sympy.Basic] = {}
     for name, kind in kinds.items():
         words = kind.split()
-        if words[0] in ("real", "positive", "natural", "dimension", "integer"):
+        if words[-1] == "sequence":
+            assumptions = {"positive": True} if words[0] == "positive" else {"real": True}
+            base = sympy.IndexedBase(name, **assumptions)
+            scope.names[name] = SequenceDecl(name, base, words[0] if words[0] == "positive" else "real", None,
+                                             words[0] == "random", None, HERE)
+            objects[name] = base
+        elif words[0] in ("real", "positive", "natural", "dimension", "integer"):
             assumptions = {
                 "real": {"real": True},
                 "positive": {"positive": True},

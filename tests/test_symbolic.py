@@ -140,3 +140,16 @@ def test_eigen_hypotheses_rewrite_inside_products_and_their_transposes():
     assert prove(apply_hypotheses(Relation(left, "=", lj * sympy.Trace(w.T * v)), [on_w], scope), scope)
     # the wrong eigenvalue is not proved
     assert prove(apply_hypotheses(Relation(left, "=", lj * sympy.Trace(w.T * v)), [on_v], scope), scope) is None
+
+
+def test_goal_following_from_equality_hypotheses():
+    from derivcheck.check.ideal import follows_from
+
+    scope, o = scope_with(w="positive sequence", x="real", y="real")
+    w, x, y = o["w"], o["x"], o["y"]
+    h = Relation(w[1] / (w[1] + w[2]), "=", w[3] / (w[3] + w[4]))
+    assert prove(Relation(w[1] * w[4], "=", w[2] * w[3]), scope, [h]) is not None
+    assert prove(Relation(w[1] * w[4], "=", w[2] * w[4]), scope, [h]) is None
+    assert prove(Relation(w[1] * w[4], "=", w[2] * w[3]), scope) is None  # not without the hypothesis
+    assert follows_from(x**3 - y**3, [x - y])
+    assert not follows_from(x**2 - y**2 - 1, [x - y])

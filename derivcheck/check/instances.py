@@ -99,7 +99,10 @@ def instantiate(expr: Any, assignment: dict[sympy.Symbol, int], scope: Scope) ->
 
 
 def prove_at_instances(
-    relation: Relation, scope: Scope, assignments: list[dict[sympy.Symbol, int]]
+    relation: Relation,
+    scope: Scope,
+    assignments: list[dict[sympy.Symbol, int]],
+    hypotheses: list[Relation] | tuple[Relation, ...] = (),
 ) -> tuple[bool, str]:
     """(True, method) when the relation is proved at every assignment; else (False, why)."""
     from .symbolic import prove
@@ -111,7 +114,13 @@ def prove_at_instances(
             rhs = instantiate(relation.rhs, a, scope)
         except Exception as exc:  # realisation refused (too large, unsupported object)
             return False, f"could not realise at {_show(a)}: {exc}"
-        proof = prove(Relation(lhs, relation.op, rhs), scope)
+        at = []
+        for h in hypotheses:
+            try:
+                at.append(Relation(instantiate(h.lhs, a, scope), h.op, instantiate(h.rhs, a, scope)))
+            except Exception:  # a hypothesis that cannot be realised here is simply not used
+                continue
+        proof = prove(Relation(lhs, relation.op, rhs), scope, at)
         if proof is None:
             return False, f"no symbolic proof at {_show(a)}"
         methods.add(proof.method)

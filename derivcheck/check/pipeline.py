@@ -20,14 +20,24 @@ from dataclasses import replace
 from typing import Any
 
 from ..errors import DerivcheckError, InputError, InputErrors
+from ..expr.latex import item_latex, latex_relation
 from ..model import Counterexample, DerivationReport, Options, Outcome, Report, Verdict
 from .items import Item, build_items
 from .limits import run_bounded
 
 
-def verify_paths(paths: list[str], options: Options) -> Report:
-    """Check every derivation under ``paths``; bad input is reported per file, never raised."""
+def verify_paths(paths: list[str], options: Options, *, jobs: int = 1, cache: Any = None,
+                 shard: tuple[int, int] | None = None, progress: Any = None,
+                 deadline: float | None = None) -> Report:
+    """Check every derivation under ``paths``; bad input is reported per file, never raised.
+
+    ``jobs``, ``cache`` (a :class:`~derivcheck.check.cache.ResultCache`), ``shard``
+    (``(K, N)``) and ``progress`` are passed to :func:`~derivcheck.check.run.run_derivations`
+    and :func:`~derivcheck.check.shard.shard_paths`; none of them changes a verdict.
+    """
     from ..format.library import load_library
+    from .run import run_derivations
+    from .shard import shard_paths
 
     started = time.perf_counter()
     derivations, load_errors = load_library(paths)
@@ -35,7 +45,12 @@ def verify_paths(paths: list[str], options: Options) -> Report:
     for err in load_errors:
         file = err.span.file if err.span is not None else "?"
         errors_by_file.setdefault(file, []).append(err.format())
-    reports = [check_derivation(d, options) for d in derivations]
+    if shard is not None:
+        kept = set(shard_paths([d.path for d in derivations] + [f for f in errors_by_file if f != "?"], *shard))
+        derivations = [d for d in derivations if d.path in kept]
+        errors_by_file = {f: m for f, m in errors_by_file.items() if f in kept or f == "?"}
+    reports = run_derivations(derivations, options, check_derivation, jobs=jobs, cache=cache, progress=progress,
+                              **({} if deadline is None else {"deadline": deadline}))
     for file, messages in errors_by_file.items():
         reports.append(DerivationReport(path=file, id=file, title="(could not be loaded)", source=None,
                                         outcomes=(), errors=tuple(messages)))
@@ -83,6 +98,10 @@ def check_item(item: Item, scope: Any, derivation: Any, options: Options) -> Out
     outcome = _base_outcome(item, derivation)
     if item.error is not None:
         return _judge(replace(outcome, verdict=Verdict.ERROR, detail=item.error), options, started)
+    if item.distribution is not None:
+        from .distribution import distribution_outcome
+
+        return _judge(distribution_outcome(item, scope, derivation, options, outcome), options, started)
     if item.unsupported is not None:
         return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="none", detail=item.unsupported),
                       options, started)
@@ -90,7 +109,8 @@ def check_item(item: Item, scope: Any, derivation: Any, options: Options) -> Out
     from .hypotheses import apply_hypotheses
 
     relation = item.relation
-    outcome = replace(outcome, pretty=pretty_relation(relation.lhs, relation.op, relation.rhs))
+    outcome = replace(outcome, pretty=pretty_relation(relation.lhs, relation.op, relation.rhs),
+                      latex=item_latex(item, derivation))
     if relation.op == "~":
         return _judge(replace(outcome, method="none",
                               detail="`~` claims are checked by distribution checks, not as steps"), options, started)
@@ -120,13 +140,13 @@ def _prove(relation: Any, scope: Any, item: Item, options: Options) -> tuple[Ver
     from .instances import instance_assignments, prove_at_instances
     from .symbolic import prove
 
-    general = run_bounded(lambda: _proof_tuple(prove(relation, scope)), options.timeout)
+    general = run_bounded(lambda: _proof_tuple(prove(relation, scope, item.hypotheses)), options.timeout)
     if general.status == "ok" and general.value is not None:
         return Verdict.PROVED, general.value[0], general.value[1]
     notes = [] if general.status == "ok" else [f"general proof: {general.message.splitlines()[0]}"]
     assignments, described = instance_assignments(relation, scope, item.instances)
     if assignments:
-        at = run_bounded(lambda: prove_at_instances(relation, scope, assignments), options.timeout)
+        at = run_bounded(lambda: prove_at_instances(relation, scope, assignments, item.hypotheses), options.timeout)
         if at.status == "ok" and at.value and at.value[0]:
             return Verdict.PROVED_INSTANCES, at.value[1], f"at {described}"
         if at.status == "ok" and at.value:
@@ -171,7 +191,8 @@ def _claim_link(item: Item, scope: Any, outcomes: dict[str, Outcome], derivation
     claim = item.claim
     composed = item.note or "="
     start, end = item.relation.lhs, item.relation.rhs
-    outcome = replace(outcome, pretty=pretty_relation(claim.lhs, claim.op, claim.rhs))
+    outcome = replace(outcome, pretty=pretty_relation(claim.lhs, claim.op, claim.rhs),
+                      latex=latex_relation(claim.lhs, claim.op, claim.rhs))
 
     def same(a: Any, b: Any) -> bool:
         try:

@@ -14,6 +14,7 @@ function is pure SymPy work meant to run under :func:`limits.run_bounded`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixExpr
@@ -21,6 +22,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 from ..expr.objects import FunctionGradient, Gradient, HessianMatrix, Relation
 from ..expr.scope import Scope
 from .canonical import canonical, has_declared_functions
+from .ideal import follows_from
 from .inequalities import monotone_pair, nonnegative, positive
 from .sums import telescope
 
@@ -33,11 +35,15 @@ class Proof:
     detail: str = ""
 
 
-def prove(relation: Relation, scope: Scope) -> Proof | None:
-    """A proof of ``relation`` for all values the declarations allow, or None."""
+def prove(relation: Relation, scope: Scope, hypotheses: Sequence[Relation] = ()) -> Proof | None:
+    """A proof of ``relation`` for all values the declarations allow (and the
+    equality ``hypotheses`` admit), or None."""
     relation = Relation(sympy.sympify(relation.lhs, strict=True), relation.op, sympy.sympify(relation.rhs, strict=True))
     if relation.op == "=":
-        return prove_equal(relation.lhs, relation.rhs, scope)
+        proof = prove_equal(relation.lhs, relation.rhs, scope)
+        if proof is None and hypotheses:
+            proof = prove_from_hypotheses(relation, scope, hypotheses)
+        return proof
     if relation.op in ("<=", "<", ">=", ">"):
         return prove_order(relation, scope)
     return None
@@ -59,6 +65,22 @@ def prove_equal(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | Non
     difference = _difference(canonical(lhs, scope), canonical(rhs, scope))
     if not isinstance(difference, MatrixExpr) and _simplifies_to_zero(difference):
         return Proof("simplify", "sympy.simplify of the difference")
+    return None
+
+
+def prove_from_hypotheses(relation: Relation, scope: Scope, hypotheses: Sequence[Relation]) -> Proof | None:
+    """Scalar equalities that follow from scalar equality hypotheses (see ``ideal.py``)."""
+    if isinstance(relation.lhs, MatrixExpr) or isinstance(relation.rhs, MatrixExpr):
+        return None
+    equalities = [h for h in hypotheses if h.op == "=" and not isinstance(h.lhs, MatrixExpr)]
+    if not equalities:
+        return None
+    goal = _difference(canonical(relation.lhs, scope), canonical(relation.rhs, scope))
+    given = [_difference(canonical(h.lhs, scope), canonical(h.rhs, scope)) for h in equalities]
+    if any(g.has(sympy.Sum, sympy.Product, sympy.Integral) for g in [goal, *given]):
+        return None
+    if follows_from(goal, given):
+        return Proof("hypotheses", "the goal is a polynomial consequence of the hypotheses (Groebner basis)")
     return None
 
 
