@@ -18,7 +18,7 @@ import importlib.util
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -71,6 +71,18 @@ def main() -> None:
     show_default=True,
     help="Where torch runs numeric and distribution checks (auto: CUDA when available).",
 )
+@click.option("--format", "output_format", type=click.Choice(["rich", "json", "junit", "markdown", "html"]),
+              default="rich", show_default=True, help="Report format (to stdout, or to --output FILE).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), metavar="FILE",
+              help="Write the --format report to FILE; the terminal still shows the Rich report.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Derivations checked at once, in worker processes  [default: the number of CPUs]")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=".derivcheck-cache",
+              show_default=True, help="Folder of the incremental cache (results keyed by file content and options).")
+@click.option("--no-cache", is_flag=True, help="Check everything again; neither read nor write the cache.")
+@click.option("--shard", metavar="K/N", help="Check only shard K of N (deterministic split, for CI matrices).")
+@click.option("--job-timeout", type=click.FloatRange(min=0, min_open=True), default=1800.0, show_default=True,
+              metavar="SECONDS", help="With --jobs > 1: a worker running longer is stopped; its derivation is an error.")
 def verify(
     paths: tuple[str, ...],
     strict: bool,
@@ -80,6 +92,13 @@ def verify(
     quiet: bool,
     points: int,
     device: str,
+    output_format: str = "rich",
+    output: str | None = None,
+    jobs: int | None = None,
+    cache_dir: str = ".derivcheck-cache",
+    no_cache: bool = False,
+    shard: str | None = None,
+    job_timeout: float = 1800.0,
 ) -> None:
     """Check derivation files or folders of them (default: ./derivations/, else the shipped library).
 
@@ -93,15 +112,24 @@ def verify(
         seed=seed, timeout=timeout, numeric=not no_numeric, strict=strict, points=points, device=device
     )
     try:
+        from .check.cache import ResultCache
+        from .check.parallel import default_jobs
+        from .check.shard import parse_shard
+        from .report.progress import progress_bar
+        from .report.writers import emit_report
+
         targets = list(paths) if paths else [default_library()]
-        report = run_verify(targets, options)
+        part = parse_shard(shard) if shard else None
+        cache = None if no_cache else ResultCache(cache_dir)
+        with progress_bar(enabled=not quiet) as progress:
+            report = run_verify(targets, options, jobs=jobs or default_jobs(), cache=cache, shard=part,
+                                progress=progress, deadline=job_timeout)
+        if not report.derivations and part is not None:
+            click.echo(f"derivcheck: shard {shard}: no derivation files fall in this shard", err=True)
+            sys.exit(EXIT_OK)
         if not report.derivations:
             raise UsageError(f"no .deriv.yaml files found in: {', '.join(targets)}")
-        from rich.console import Console
-
-        from .report import render_report
-
-        render_report(report, Console(), quiet=quiet)
+        emit_report(report, output_format, output, quiet=quiet)
         for line in input_error_lines(report):
             click.echo(line, err=True)
     except DerivcheckError as error:
@@ -109,6 +137,145 @@ def verify(
     except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
         _internal_error(error)
     sys.exit(exit_status(report))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--max-per-step", type=click.IntRange(min=0), default=4, show_default=True,
+              help="Mutants per step (a seeded sample, one of each kind of edit first); 0 keeps all.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the sample and of the checks.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
+              metavar="SECONDS", help="Symbolic time limit per mutant.")
+@click.option("--points", type=click.IntRange(min=1), default=24, show_default=True,
+              help="Random points per numeric check.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list the undecided mutants.")
+def mutate(paths: tuple[str, ...], max_per_step: int, seed: int, timeout: float, points: int, verbose: bool) -> None:
+    """Break every step that should hold (flip a sign, drop a term, shift a bound, ...) and check each mutant.
+
+    Reports the kill rate (refuted / non-equivalent mutants) per derivation and
+    overall, and lists survivors. Exit status: 0 no mutant survived, 1 some
+    mutant was accepted without a proof of equivalence, 2 bad input or usage.
+    """
+    from .errors import DerivcheckError, UsageError
+    from .model import Options
+
+    try:
+        targets = list(paths) if paths else [default_library()]
+        from .check.mutate import run_mutation
+        from .report.mutation import mutation_lines
+
+        options = Options(seed=seed, timeout=timeout, points=points, device="cpu")
+        report = run_mutation(targets, options, max_per_step=max_per_step or None, seed=seed)
+        if not report.results:
+            raise UsageError(f"no mutants: no loadable .deriv.yaml with steps expected to hold in {', '.join(targets)}")
+        for line in mutation_lines(report, verbose=verbose):
+            click.echo(line)
+    except DerivcheckError as error:
+        _fail(error.format(), error.exit_code)
+    except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
+        _internal_error(error)
+    sys.exit(EXIT_GATE_FAILED if report.counts()["survived"] else EXIT_OK)
+
+
+@main.command()
+@click.argument("name")
+@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=str), default=".", show_default=True,
+              help="Folder to create NAME.deriv.yaml in.")
+def new(name: str, folder: str) -> None:
+    """Create NAME.deriv.yaml: a commented derivation that verifies as written."""
+    from .authoring.scaffold import scaffold_text
+    from .errors import DerivcheckError
+
+    try:
+        text = scaffold_text(name)
+        target = Path(folder) / f"{name}.deriv.yaml"
+        if target.exists():
+            _fail(f"{target} exists already; choose another NAME or remove it", EXIT_BAD_INPUT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except DerivcheckError as error:
+        _fail(error.format(), error.exit_code)
+    click.echo(f"created {target}; check it with: derivcheck check {target}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=str))
+@click.option("--latex", is_flag=True, help="Print LaTeX instead of Unicode.")
+def show(file: str, latex: bool) -> None:
+    """Print a derivation typeset (Unicode, or --latex) without checking it."""
+    from .errors import DerivcheckError
+    from .format.loader import load_derivation
+    from .report.typeset import typeset_derivation
+
+    try:
+        click.echo(typeset_derivation(load_derivation(file), latex=latex), nl=False)
+    except DerivcheckError as error:
+        _fail(error.format(), error.exit_code)
+    except Exception as error:  # noqa: BLE001
+        _internal_error(error)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=str))
+@click.option("--once", is_flag=True, help="Verify once and exit with verify's status (no watching).")
+@click.option("--for", "duration", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="Stop watching after SECONDS (default: until Ctrl-C); exit with the last run's status.")
+@click.option("--interval", type=click.FloatRange(min=0.05), default=0.5, show_default=True, metavar="SECONDS",
+              help="How often to look at the files' modification times.")
+def check(files: tuple[str, ...], once: bool, duration: float | None, interval: float) -> None:
+    """Verify FILES, then again each time one is saved (uses the cache; Ctrl-C stops)."""
+    import time
+
+    from .authoring.watch import stamp, wait_for_change
+
+    until = None if duration is None else time.monotonic() + duration
+    status = _verify_once(list(files))
+    stamps = {f: stamp(f) for f in files}
+    try:
+        while not once:
+            click.echo(f"-- watching {len(files)} file(s); Ctrl-C stops --", err=True)
+            changed = wait_for_change(files, stamps, interval=interval, until=until)
+            if changed is None:
+                break
+            stamps = changed
+            status = _verify_once(list(files))
+    except KeyboardInterrupt:
+        pass
+    sys.exit(status)
+
+
+def _verify_once(files: list[str]) -> int:
+    """One verify run of ``files`` for ``check``: its exit status (input errors reported, not raised)."""
+    from .check.cache import ResultCache
+    from .errors import DerivcheckError
+    from .model import Options
+    from .report.writers import emit_report
+
+    try:
+        report = run_verify(files, Options(), jobs=1, cache=ResultCache())
+        emit_report(report, "rich", None)
+        for line in input_error_lines(report):
+            click.echo(line, err=True)
+    except DerivcheckError as error:
+        click.echo(f"derivcheck: error: {error.format()}", err=True)
+        return error.exit_code
+    return exit_status(report)
+
+
+@main.command()
+@click.option("--report", is_flag=True, help="The schema of the JSON report (--format json) instead.")
+def schema(report: bool) -> None:
+    """Print the JSON Schema of the .deriv.yaml format (for editor completion)."""
+    import json
+
+    if report:
+        from .report.json_report import report_schema
+
+        click.echo(json.dumps(report_schema(), indent=2, ensure_ascii=False))
+        return
+    from .authoring.file_schema import file_schema
+
+    click.echo(json.dumps(file_schema(), indent=2, ensure_ascii=False))
 
 
 def input_error_lines(report: Report) -> list[str]:
@@ -127,11 +294,15 @@ def input_error_lines(report: Report) -> list[str]:
     return lines
 
 
-def run_verify(paths: list[str], options: Options) -> Report:
-    """Run the checking pipeline on ``paths`` (imported here: it pulls in SymPy and torch)."""
+def run_verify(paths: list[str], options: Options, **run: Any) -> Report:
+    """Run the checking pipeline on ``paths`` (imported here: it pulls in SymPy and torch).
+
+    ``run`` holds what changes how, not what, is checked: ``jobs``, ``cache``,
+    ``shard``, ``progress``, ``deadline`` (see ``verify_paths``).
+    """
     from .check.pipeline import verify_paths
 
-    return verify_paths(paths, options)
+    return verify_paths(paths, options, **run)
 
 
 def exit_status(report: Report) -> int:

@@ -172,6 +172,7 @@ class Outcome:
     by: str | None = None
     pretty: str = ""
     passed: bool = False
+    latex: str = ""
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,7 @@ class DerivationReport:
     outcomes: tuple[Outcome, ...]
     seconds: float = 0.0
     errors: tuple[str, ...] = ()
+    cached: bool = False
 
     @property
     def passed(self) -> bool:

@@ -37,7 +37,7 @@ class FakePipeline:
         self.result = result
         self.calls: list[tuple[list[str], Options]] = []
 
-    def verify_paths(self, paths: list[str], options: Options) -> Report:
+    def verify_paths(self, paths: list[str], options: Options, **run: object) -> Report:
         self.calls.append((list(paths), options))
         if isinstance(self.result, Exception):
             raise self.result

@@ -1,4 +1,4 @@
-"""Explicit realisation (derivcheck/check/realize.py) and finite probability spaces (sampling.py)."""
+"""Explicit realisation (derivcheck/check/realize.py) and finite probability spaces (finite_space.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from derivcheck.expr import objects
 from derivcheck.expr.scope import MatrixDecl, RandomDecl, Scope, SequenceDecl
 from derivcheck.check.realize import (Realization, RealizeError, entry_symbol, realize, realize_relation,
                                       realize_symbolic, substitute_functions, symbolic_matrix)
-from derivcheck.check.sampling import build_space, exact_matrix
+from derivcheck.check.finite_space import build_space
+from derivcheck.check.sampling import exact_matrix
 
 SPAN = Span("test", 1, 1)
 n = sympy.Symbol("n", integer=True, positive=True)

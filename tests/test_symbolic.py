@@ -153,3 +153,20 @@ def test_goal_following_from_equality_hypotheses():
     assert prove(Relation(w[1] * w[4], "=", w[2] * w[3]), scope) is None  # not without the hypothesis
     assert follows_from(x**3 - y**3, [x - y])
     assert not follows_from(x**2 - y**2 - 1, [x - y])
+
+
+def test_diagonal_matrices_commute_and_determinants_have_signs():
+    scope, o = scope_with(n="dimension", L="matrix n n", S="matrix n n", Q="matrix n n")
+    L, S, Q = o["L"], o["S"], o["Q"]
+    assert prove(Relation(Q * L * S, "=", Q * S * L), scope) is None
+    from derivcheck.expr.scope import MatrixDecl
+
+    span = scope.names["L"].span
+    scope.names["L"] = MatrixDecl("L", L, L.shape[0], L.shape[1], frozenset({"diagonal", "symmetric"}), span)
+    scope.names["S"] = MatrixDecl("S", S, S.shape[0], S.shape[1], frozenset({"diagonal", "symmetric"}), span)
+    assert prove(Relation(Q * L * S, "=", Q * S * L), scope) is not None
+    assert prove(Relation(L * Q * S, "=", S * Q * L), scope) is None
+    assert prove(Relation(sympy.Determinant(Q), ">", 0), scope) is None
+    scope.names["Q"] = MatrixDecl("Q", Q, Q.shape[0], Q.shape[1], frozenset({"pd", "psd", "symmetric", "invertible"}), span)
+    assert prove(Relation(sympy.Determinant(Q), ">", 0), scope) is not None
+    assert prove(Relation(sympy.Determinant(L), ">=", 0), scope) is None

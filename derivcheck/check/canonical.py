@@ -31,6 +31,7 @@ def canonical(expr: sympy.Basic, scope: Scope) -> sympy.Basic:
         return expr
     symmetric = symmetric_matrices(scope)
     orthogonal = orthogonal_matrices(scope)
+    diagonal = diagonal_matrices(scope)
     out = expr
     for _ in range(2):
         if isinstance(out, MatrixExpr):
@@ -40,6 +41,8 @@ def canonical(expr: sympy.Basic, scope: Scope) -> sympy.Basic:
         if symmetric:
             out = out.xreplace(symmetric)
         out = _matrix_identities(out, orthogonal)
+        if diagonal:
+            out = _sort_diagonal_runs(out, diagonal)
         out = _canonical_traces(out, symmetric)
         if has_probability(out):
             out = to_moments(out, scope)
@@ -51,6 +54,37 @@ def canonical(expr: sympy.Basic, scope: Scope) -> sympy.Basic:
 def orthogonal_matrices(scope: Scope) -> set[sympy.Basic]:
     """Matrices declared orthogonal: P.T @ P = P @ P.T = I, inv(P) = P.T."""
     return {d.symbol for d in scope.names.values() if isinstance(d, MatrixDecl) and "orthogonal" in d.qualifiers}
+
+
+def diagonal_matrices(scope: Scope) -> set[sympy.Basic]:
+    return {d.symbol for d in scope.names.values() if isinstance(d, MatrixDecl) and "diagonal" in d.qualifiers}
+
+
+def _sort_diagonal_runs(expr: sympy.Basic, diagonal: set[sympy.Basic]) -> sympy.Basic:
+    """Diagonal matrices commute: order each run of adjacent diagonal factors."""
+
+    def is_diagonal(m: sympy.Basic) -> bool:
+        base = m.args[0] if isinstance(m, (sympy.MatPow, sympy.Inverse)) else m
+        return base in diagonal or isinstance(base, sympy.Identity)
+
+    def reorder(node: sympy.Basic) -> sympy.Basic:
+        coeff = [a for a in node.args if not isinstance(a, MatrixExpr)]
+        factors = [a for a in node.args if isinstance(a, MatrixExpr)]
+        out: list[sympy.Basic] = []
+        run: list[sympy.Basic] = []
+        for f in factors + [None]:
+            if f is not None and is_diagonal(f):
+                run.append(f)
+                continue
+            out.extend(sorted(run, key=sympy.default_sort_key))
+            run = []
+            if f is not None:
+                out.append(f)
+        if out == factors:
+            return node
+        return sympy.MatMul(*coeff, *out).doit()
+
+    return expr.replace(lambda n: isinstance(n, sympy.MatMul), reorder)
 
 
 def _matrix_identities(expr: sympy.Basic, orthogonal: set[sympy.Basic]) -> sympy.Basic:

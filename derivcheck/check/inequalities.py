@@ -42,6 +42,8 @@ def nonnegative(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
         return True
     if isinstance(expr, sympy.Trace):
         return gram(expr.arg, scope)
+    if isinstance(expr, sympy.Determinant):
+        return expr.arg in psd_matrices(scope)  # the eigenvalues of a psd matrix are >= 0
     return False
 
 
@@ -59,7 +61,15 @@ def positive(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
         return all(positive(f, scope, depth + 1) for f in expr.args)
     if expr.func == sympy.exp:
         return bool(expr.args[0].is_real)
+    if isinstance(expr, sympy.Determinant):
+        return expr.arg in pd_matrices(scope)  # the eigenvalues of a pd matrix are > 0
+    if isinstance(expr, sympy.Pow) and expr.exp.is_real:
+        return positive(expr.base, scope, depth + 1)
     return False
+
+
+def pd_matrices(scope: Scope) -> set[sympy.Basic]:
+    return {d.symbol for d in scope.names.values() if isinstance(d, MatrixDecl) and "pd" in d.qualifiers}
 
 
 def _sign(factor: sympy.Basic, scope: Scope, depth: int) -> int | None:

@@ -38,6 +38,7 @@ class Item:
     chain: list[str] = field(default_factory=list)  # for the claim link: keys of the chain's steps
     claim: Relation | None = None  # for the claim link: the claim itself (``relation`` holds the chain's ends)
     unsupported: str | None = None
+    distribution: Check | None = None  # a distribution check, run by check/distribution.py
 
 
 def _expect(text: Any) -> str:
@@ -166,10 +167,12 @@ def _check_item(check: Check, scope, parse_expression, instances) -> Item:
         instances=dict(instances),
         by=check.fields["by"].value if "by" in check.fields else None,
     )
+    if check.kind == "distribution":
+        item.distribution = check
+        item.text = check.fields["claim"].value
+        return item
     if check.kind != "gradient":
-        item.unsupported = (
-            f"{check.kind} checks (Monte Carlo) are not implemented in this version; no verdict is claimed"
-        )
+        item.unsupported = f"{check.kind} checks are not implemented in this version; no verdict is claimed"
         return item
     try:
         of = parse_expression(check.fields["of"], scope)

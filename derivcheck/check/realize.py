@@ -27,7 +27,7 @@ from ..expr import objects
 from ..expr.scope import MatrixDecl, Scope
 
 if TYPE_CHECKING:
-    from .sampling import FiniteSpace
+    from .finite_space import FiniteSpace
 
 MAX_TERMS = 10_000
 
@@ -136,7 +136,7 @@ def realize_relation(
     relation: objects.Relation, env: Realization, scope: Scope, *, atoms_per_factor: int = 3
 ) -> RealizedRelation:
     """Realise both sides on one finite probability space built for their random variables
-    (``env.space`` is ignored; see :class:`derivcheck.check.sampling.FiniteSpace`)."""
+    (``env.space`` is ignored; see :class:`derivcheck.check.finite_space.FiniteSpace`)."""
     return realize_relations([relation], env, scope, atoms_per_factor=atoms_per_factor)[0]
 
 
@@ -150,7 +150,7 @@ def realize_relations(
     variable (``Wild`` indices allowed: ``Var(X[w]) = sigma**2``); the space is built so
     that they hold exactly for every matching random variable.
     """
-    from .sampling import build_space, random_atoms
+    from .finite_space import build_space, random_atoms
 
     first = _Realizer(replace(env, space=None))
     sides = []

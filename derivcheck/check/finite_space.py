@@ -1,0 +1,231 @@
+"""Finite probability spaces for random variables: E, Var and Cov as exact finite sums.
+
+Random variables are realised on a finite probability space (:class:`FiniteSpace`):
+a variable named in an ``independent`` group gets its own factor of K atoms, and
+variables that may depend on each other share factors, so that any dependence
+the declarations allow can show up. E, Var and Cov are then exact finite sums.
+A ``normal(mean, variance)`` variable is not finite: E of a polynomial in such
+variables (independent of everything else in it) uses the normal moments;
+anything else about it is refused (inconclusive, never wrong).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+import sympy
+
+from ..expr import objects
+from ..expr.scope import RandomDecl, Scope, SequenceDecl
+from .realize import RealizeError
+
+MAX_ATOMS = 4096
+_MOMENTS = (objects.Expectation, objects.Variance, objects.Covariance)
+
+
+def atom_name(atom: sympy.Basic) -> str:
+    """The declared name behind a random atom: ``X`` for ``X`` and for ``X[3]``."""
+    return str(atom.base.label) if isinstance(atom, sympy.Indexed) else str(atom)
+
+
+def random_atoms(expr: Any, scope: Scope) -> set[sympy.Basic]:
+    """Random scalars and random-sequence elements in ``expr`` (also inside E/Var/Cov)."""
+    names = scope.random_names()
+    found: set[sympy.Basic] = set()
+    items = list(expr) if isinstance(expr, sympy.MatrixBase) else [expr]
+    for item in items:
+        if not isinstance(item, sympy.Basic):
+            continue
+        for node in sympy.preorder_traversal(item):
+            if isinstance(node, sympy.Indexed) and atom_name(node) in names:
+                if not all(i.is_Integer for i in node.indices):
+                    raise RealizeError(f"random element {node} has no concrete index")
+                found.add(node)
+            elif isinstance(node, sympy.Symbol) and node.name in names:
+                if isinstance(scope.names[node.name], RandomDecl):
+                    found.add(node)
+    return found
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One independent factor: ``size`` atoms with probabilities ``free`` + (1 - sum(free))."""
+
+    name: str
+    free: tuple[sympy.Symbol, ...]
+
+    @property
+    def probabilities(self) -> tuple[sympy.Expr, ...]:
+        return (*self.free, 1 - sympy.Add(*self.free))
+
+    @property
+    def size(self) -> int:
+        return len(self.free) + 1
+
+
+@dataclass(frozen=True)
+class RandomVariable:
+    """A finite random atom: its value for each combination of the atoms of ``deps``."""
+
+    atom: sympy.Basic
+    deps: tuple[int, ...]
+    table: dict[tuple[int, ...], sympy.Expr]
+
+
+@dataclass
+class FiniteSpace:
+    """The joint space: a product of factors; each random atom a function of some of them."""
+
+    factors: tuple[Factor, ...]
+    variables: dict[sympy.Basic, RandomVariable]
+    normals: dict[sympy.Basic, tuple[sympy.Expr, sympy.Expr]]
+    independent: frozenset[frozenset[sympy.Basic]] = frozenset()
+    value_atoms: dict[sympy.Symbol, sympy.Basic] = field(default_factory=dict)
+
+    def outcomes_of(self, atoms: Iterable[sympy.Basic]) -> list[tuple[sympy.Expr, dict[sympy.Basic, sympy.Expr]]]:
+        """(probability, values) for each joint outcome of the factors ``atoms`` depend on."""
+        atoms = [a for a in atoms if a in self.variables]
+        used = sorted({d for a in atoms for d in self.variables[a].deps})
+        result = []
+        for combo in itertools.product(*[range(self.factors[f].size) for f in used]):
+            at = dict(zip(used, combo))
+            p = sympy.Mul(*[self.factors[f].probabilities[at[f]] for f in used])
+            values = {a: self.variables[a].table[tuple(at[d] for d in self.variables[a].deps)] for a in atoms}
+            result.append((p, values))
+        return result
+
+    def constrain(self, atom: sympy.Basic, mean: sympy.Expr | None, variance: sympy.Expr | None) -> None:
+        """Make ``E(atom) = mean`` and/or ``Var(atom) = variance`` hold exactly on this space:
+        each value becomes ``mean + sqrt(variance) * (u - mu) / sd`` of its free value ``u``."""
+        var = self.variables[atom]
+        outcomes = self.outcomes_of([atom])
+        mu = sympy.Add(*[p * v[atom] for p, v in outcomes])
+        sd = sympy.sqrt(sympy.Add(*[p * (v[atom] - mu) ** 2 for p, v in outcomes]))
+        centre = mu if mean is None else mean
+        table = {}
+        for combo, u in var.table.items():
+            spread = (u - mu) if variance is None else sympy.sqrt(variance) * (u - mu) / sd
+            table[combo] = centre + spread
+        self.variables[atom] = RandomVariable(atom, var.deps, table)
+
+    def expectation(self, g: sympy.Expr) -> sympy.Expr:
+        """E(g), exactly: a finite sum over the outcomes, then normal moments."""
+        atoms = _atoms_in(g, set(self.variables) | set(self.normals))
+        normals = [a for a in atoms if a in self.normals]
+        for a in normals:
+            for b in atoms:
+                if a != b and frozenset((a, b)) not in self.independent:
+                    raise RealizeError(
+                        f"E of {a} (normal) together with {b}: not declared independent, joint law unknown")
+        finite = set(atoms) - set(normals)
+        if len(finite) > 1:  # linearity first: each term only needs the factors of its own atoms
+            terms = sympy.Add.make_args(sympy.expand(g))
+        else:
+            terms = (g,)
+        total = sympy.Integer(0)
+        for term in terms:
+            present = [a for a in atoms if a in finite and term.has(a)]
+            total += sympy.Add(*[p * term.xreplace(v) for p, v in self.outcomes_of(present)])
+        return _normal_moments(total, {a: self.normals[a] for a in normals}) if normals else total
+
+    def evaluate_moments(self, expr: Any) -> Any:
+        """Every E/Var/Cov in ``expr`` (innermost first) replaced by its exact value."""
+        if isinstance(expr, sympy.MatrixBase):
+            return sympy.ImmutableMatrix(expr.applyfunc(self.evaluate_moments))
+        if not isinstance(expr, sympy.Basic) or not expr.has(*_MOMENTS):
+            return expr
+        args = [self.evaluate_moments(a) for a in expr.args]
+        if isinstance(expr, objects.Expectation):
+            return self.expectation(args[0])
+        if isinstance(expr, objects.Variance):
+            return self.expectation(args[0] ** 2) - self.expectation(args[0]) ** 2
+        if isinstance(expr, objects.Covariance):
+            return self.expectation(args[0] * args[1]) - self.expectation(args[0]) * self.expectation(args[1])
+        return expr.func(*args)
+
+    def outcomes(self, sides: tuple[Any, Any]) -> list[tuple[Any, Any]]:
+        """The two sides at each outcome of the random atoms left in them (outside E)."""
+        atoms: set[sympy.Basic] = set()
+        for side in sides:
+            for item in (list(side) if isinstance(side, sympy.MatrixBase) else [side]):
+                if isinstance(item, sympy.Basic):
+                    atoms |= _atoms_in(item, set(self.variables))
+        if not atoms:
+            return [sides]
+        cases = []
+        for _, values in self.outcomes_of(sorted(atoms, key=str)):
+            cases.append(tuple(s.xreplace(values) if isinstance(s, sympy.Basic) else s for s in sides))
+        return cases
+
+
+def _atoms_in(expr: sympy.Basic, candidates: set[sympy.Basic]) -> set[sympy.Basic]:
+    return {n for n in sympy.preorder_traversal(expr) if n in candidates}
+
+
+def _normal_moments(expr: sympy.Expr, laws: dict[sympy.Basic, tuple[sympy.Expr, sympy.Expr]]) -> sympy.Expr:
+    gens = list(laws)
+    try:
+        poly = sympy.Poly(sympy.expand(expr), *gens)
+    except sympy.PolynomialError as exc:
+        raise RealizeError(f"E of a non-polynomial function of normal variables: {exc}") from exc
+    total = sympy.Integer(0)
+    for monomial, coeff in poly.terms():
+        term = coeff
+        for g, k in zip(gens, monomial):
+            mean, variance = laws[g]
+            term *= sympy.Add(*[sympy.binomial(k, j) * mean ** (k - j) * variance ** (j // 2) * sympy.factorial2(j - 1)
+                                for j in range(0, k + 1, 2)])
+        total += term
+    return total
+
+
+def build_space(atoms: Iterable[sympy.Basic], scope: Scope, atoms_per_factor: int = 3) -> FiniteSpace:
+    """The finite space for ``atoms``: own factors for grouped atoms, a shared base factor ``B``."""
+    finite, normals = [], {}
+    for a in sorted(atoms, key=str):
+        decl = scope.names[atom_name(a)]
+        law = decl.distribution if isinstance(decl, (RandomDecl, SequenceDecl)) else None
+        if law is None:
+            finite.append(a)
+        elif law[0].lower() == "normal" and len(law[1]) == 2:
+            normals[a] = (sympy.sympify(law[1][0], strict=True), sympy.sympify(law[1][1], strict=True))
+        else:
+            raise RealizeError(f"the distribution {law[0]} of {a} is not supported")
+    everything = finite + list(normals)
+    groups = [g for g in scope.independent]
+    member = {a: {k for k, g in enumerate(groups) if atom_name(a) in g} for a in everything}
+    independent = frozenset(frozenset((a, b)) for a in everything for b in everything
+                            if a != b and member[a] & member[b])
+    grouped = [a for a in finite if member[a]]
+    ungrouped = [a for a in finite if not member[a]]
+    names = [str(a) for a in grouped]
+    base_members: list[sympy.Basic] = []
+    for a in grouped:
+        if not any(frozenset((a, m)) in independent for m in base_members):
+            base_members.append(a)
+    use_base = bool(ungrouped) or len(base_members) >= 2
+    if use_base:
+        names.append("B")
+    k = atoms_per_factor
+    while names and k ** len(names) > MAX_ATOMS and k > 2:
+        k -= 1
+    if names and k ** len(names) > MAX_ATOMS:
+        raise RealizeError(f"{len(names)} independent factors: more than {MAX_ATOMS} joint outcomes")
+    factors = tuple(Factor(n, tuple(sympy.Symbol(f"P({n})@{j}", positive=True) for j in range(k - 1)))
+                    for n in names)
+    base = len(names) - 1 if use_base else None
+    variables, value_atoms = {}, {}
+    for a in finite:
+        if a in grouped:
+            deps = (grouped.index(a),) + ((base,) if base is not None and a in base_members else ())
+        else:
+            deps = tuple(range(len(factors)))
+        table = {}
+        for combo in itertools.product(*[range(factors[d].size) for d in deps]):
+            symbol = sympy.Symbol(f"{a}@{'.'.join(map(str, combo))}", real=True)
+            table[combo] = symbol
+            value_atoms[symbol] = a
+        variables[a] = RandomVariable(a, deps, table)
+    return FiniteSpace(factors, variables, normals, independent, value_atoms)

@@ -1,0 +1,105 @@
+"""The JUnit XML report, for CI test viewers (GitHub, GitLab, Jenkins, Azure).
+
+One ``<testsuite>`` per derivation, one ``<testcase>`` per item: a failing item
+is a ``<failure>`` (an ``<error>`` when its verdict is ``error``), whose text
+holds the relation, the detail, the counterexample and the replay command. A
+file that could not be loaded is a suite with one errored case per message.
+``file`` and ``line`` attributes point at the item in its ``.deriv.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from ..model import DerivationReport, Outcome, Report, Verdict
+from .pretty import expectation_phrase
+
+
+def render_junit(report: Report) -> str:
+    """The report as JUnit XML text (UTF-8, with an XML declaration)."""
+    root = ET.Element("testsuites", name="derivcheck", time=_seconds(report.seconds))
+    totals = {"tests": 0, "failures": 0, "errors": 0}
+    for derivation in report.derivations:
+        suite = _suite(derivation)
+        root.append(suite)
+        for key in totals:
+            totals[key] += int(suite.get(key, "0"))
+    for key, value in totals.items():
+        root.set(key, str(value))
+    ET.indent(root)
+    text = ET.tostring(root, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + _NOT_XML.sub("\ufffd", text) + "\n"
+
+
+def _suite(derivation: DerivationReport) -> ET.Element:
+    suite = ET.Element("testsuite", name=derivation.id, file=derivation.path, time=_seconds(derivation.seconds))
+    failures = errors = 0
+    for outcome in derivation.outcomes:
+        case = _case(derivation, outcome)
+        suite.append(case)
+        failures += case.find("failure") is not None
+        errors += case.find("error") is not None
+    for number, message in enumerate(derivation.errors, start=1):
+        case = ET.SubElement(suite, "testcase", classname=derivation.id, name=f"input error {number}",
+                             file=derivation.path, time="0")
+        ET.SubElement(case, "error", message=message.splitlines()[0] if message else "input error",
+                      type="input-error").text = message
+        errors += 1
+    tests = len(derivation.outcomes) + len(derivation.errors)
+    suite.set("tests", str(tests))
+    suite.set("failures", str(failures))
+    suite.set("errors", str(errors))
+    suite.set("skipped", "0")
+    return suite
+
+
+def _case(derivation: DerivationReport, outcome: Outcome) -> ET.Element:
+    case = ET.Element("testcase", classname=derivation.id, name=f"{outcome.item}: {outcome.label}",
+                      file=derivation.path, time=_seconds(outcome.seconds))
+    if outcome.span is not None:
+        case.set("line", str(outcome.span.line))
+    body = failure_text(outcome)
+    if not outcome.passed:
+        tag = "error" if outcome.verdict is Verdict.ERROR else "failure"
+        ET.SubElement(case, tag, message=expectation_phrase(outcome), type=outcome.verdict.value).text = body
+    else:
+        ET.SubElement(case, "system-out").text = body
+    return case
+
+
+def failure_text(outcome: Outcome) -> str:
+    """Everything known about one item, as plain text lines (shared with the pytest plugin)."""
+    lines = [f"verdict: {outcome.verdict.value} (expected {outcome.expect}): {expectation_phrase(outcome)}"]
+    if outcome.span is not None:
+        lines.append(f"at: {outcome.span}")
+    if outcome.pretty:
+        lines.append(outcome.pretty)
+    if outcome.by:
+        lines.append(f"by: {outcome.by}")
+    if outcome.method:
+        lines.append(f"method: {outcome.method}")
+    if outcome.detail:
+        lines.append(f"detail: {outcome.detail}")
+    example = outcome.counterexample
+    if example is not None:
+        lines.append("counterexample:")
+        lines.extend(f"  {name} = {value}" for name, value in example.values.items())
+        lines.append(f"  left side  = {example.lhs}")
+        lines.append(f"  right side = {example.rhs}")
+        if example.seed is not None:
+            lines.append(f"  seed: {example.seed}")
+        if example.replay:
+            lines.append(f"replay: {example.replay}")
+    return "\n".join(lines)
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters XML 1.0 cannot hold even escaped; replaced so the file always parses."""
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.3f}"
+
+
+__all__ = ["failure_text", "render_junit"]
