@@ -168,3 +168,20 @@ def test_wrong_row_index_is_refuted_not_accepted_on_the_one_valid_configuration(
         """)
     assert out["step-1"].verdict is Verdict.REFUTED
     assert out["step-1"].counterexample.values["i"] != out["step-1"].counterexample.values["n"]
+
+
+def test_no_counterexample_where_a_rewrite_hypothesis_fails() -> None:
+    # Random tables do not satisfy the quantified rule, so a disagreement after
+    # rewriting refutes nothing: the honest verdict is unknown.
+    out = run("""
+        symbols:
+          w: positive sequence
+          k: integer
+        given:
+          flat: w[k] = w[k + 1]
+        steps:
+          - claim: w[1] + w[2] = 3*w[2]
+            using: [flat]
+        """)
+    assert out["step-1"].verdict is Verdict.UNKNOWN
+    assert "not enforced" in out["step-1"].detail
