@@ -12,6 +12,7 @@ from typing import Any
 import sympy
 
 from ..expr import objects
+from .lazy_algebra import LazyDet, LazyInverseEntry, evaluate_lazy
 from .realize import RealizeError, RealizedRelation, resolve_function
 
 class Unsupported(Exception):
@@ -44,6 +45,7 @@ class Evaluator:
         self.n = n
         self.device = device
         self.memo: dict[sympy.Basic, Any] = {}
+        self.inverses: dict[tuple, Any] = {}
         self.unary = _unary()
 
     def __call__(self, expr: Any) -> Any:
@@ -91,6 +93,8 @@ class Evaluator:
             return self._piecewise(e)
         if isinstance(e, sympy.Integral):
             return self._integral(e)
+        if isinstance(e, (LazyDet, LazyInverseEntry)):
+            return evaluate_lazy(e, self, torch, self.inverses)
         if objects.is_declared_function(e):
             return self._function(e)
         raise Unsupported(f"cannot evaluate {type(e).__name__}: {e}")

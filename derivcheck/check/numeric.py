@@ -45,6 +45,7 @@ class NumericResult:
     tolerance: str
     counterexample: Counterexample | None
     detail: str
+    evidence: str = ""  # for agreement: its kind and its bound or tolerance (shown in the report)
 
 
 def check_numerically(
@@ -67,6 +68,13 @@ def check_numerically(
     deadline = time.monotonic() + budget
     if relation.op == "~":
         return _inconclusive(0, "`~` claims are checked by distribution checks")
+    if not hypotheses and fixed is None:
+        from .gradient import cross_check, gradient_parts
+
+        if gradient_parts(relation) is not None:  # autograd as well; `fixed={}` runs this check alone
+            return cross_check(relation, scope, seed=seed, points=points, device=device, budget=budget,
+                               symbolic=lambda left: check_numerically(relation, scope, seed=seed, points=points,
+                                                                       fixed={}, device=device, budget=left))
     prepared = prepare(relation, hypotheses, scope)
     fixed = dict(fixed or {})
     ranges, kinds = _integer_parameters([prepared.relation, *prepared.filters], scope, fixed)
@@ -102,11 +110,33 @@ def check_numerically(
     needed = 1 if trials and all(not t.params for t in trials) else max(3, points // 3)
     if valid >= needed:
         where = "; ".join(_show(t.config) for t in trials if t.config)
+        exact = None if prepared.caveats else _exact(trials, seed, deadline, valid)
+        if isinstance(exact, NumericResult):
+            return exact
         return NumericResult("agree", valid, TOLERANCE_TEXT, None,
                              f"agree at {valid} points" + (f" ({where})" if where else "")
-                             + (f"; skipped {'; '.join(notes)}" if notes else ""))
+                             + (f"; skipped {'; '.join(notes)}" if notes else ""),
+                             evidence=exact or f"float64 at {valid} points, {TOLERANCE_TEXT.replace(', entrywise', '')}")
     reason = "; ".join(notes) if notes else "the hypotheses or the domain rejected the points"
     return _inconclusive(valid, f"only {valid} usable points: {reason}")
+
+
+def _exact(trials: list["Trial"], seed: int, deadline: float, valid: int) -> "NumericResult | str | None":
+    """Exact evaluation of a rational equality (:mod:`derivcheck.check.exact`): its evidence text,
+    a refutation by an exact (shrunk) counterexample, or None when it does not apply."""
+    from .exact import ExactFailure, exact_check, shrink_exact
+    from .shrink import shrink
+
+    found = exact_check(trials, seed, deadline)
+    if not isinstance(found, ExactFailure):
+        return found.text() if found is not None else None
+    point = shrink_exact(found, deadline, shrink)
+    for pt in (point, found.point):
+        ce = found.trial.confirm(pt, seed)
+        if ce is not None:
+            return NumericResult("disagree", valid, "exact rational evaluation", ce,
+                                 "counterexample by exact rational evaluation (float64 had agreed)")
+    return None
 
 
 def _disagreement(failing: list["Trial"], prepared: Any, seed: int, valid: int, deadline: float,
@@ -189,7 +219,11 @@ class Trial:
 
     @classmethod
     def build(cls, prepared: Any, scope: Scope, config: dict, seed: int, device: str) -> "Trial":
-        env = Realization(integers=dict(config))
+        sides = [prepared.relation, *prepared.filters]
+        differentiated = any(isinstance(x, sympy.Basic) and x.has(
+            objects.Gradient, objects.FunctionGradient, objects.HessianMatrix, sympy.Derivative)
+            for r in sides for x in (r.lhs, r.rhs))
+        env = Realization(integers=dict(config), lazy_linear_algebra=not differentiated)
         functions = {}
         for decl in scope.names.values():
             if isinstance(decl, MatrixDecl):

@@ -25,6 +25,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 from ..errors import DerivcheckError
 from ..expr import objects
 from ..expr.scope import MatrixDecl, Scope
+from .lazy_algebra import lazy_det, lazy_inverse
 
 if TYPE_CHECKING:
     from .finite_space import FiniteSpace
@@ -59,6 +60,7 @@ class Realization:
     functions: dict[str, FunctionReplacement] = field(default_factory=dict)
     space: "FiniteSpace | None" = None
     max_terms: int = MAX_TERMS
+    lazy_linear_algebra: bool = False  # det/inv as opaque nodes for the numeric back end
 
 
 @dataclass(frozen=True)
@@ -211,6 +213,17 @@ class _Realizer:
         self.terms = 0
         self.handlers = self._handlers()
 
+    def _lazy(self, m: sympy.ImmutableMatrix) -> bool:
+        return self.env.lazy_linear_algebra and m.rows > 1 and not all(x.is_number for x in m)
+
+    def _det(self, m: sympy.ImmutableMatrix) -> Any:
+        return lazy_det(m) if self._lazy(m) else m.det(method="berkowitz")
+
+    def _inverse(self, m: sympy.ImmutableMatrix) -> sympy.ImmutableMatrix:
+        if self._lazy(_square(m, "inv")):
+            return lazy_inverse(m)
+        return _inverse(m)
+
     # -- dispatch ---------------------------------------------------------
     def run(self, e: Any) -> Any:
         if _is_matrix(e):
@@ -241,9 +254,9 @@ class _Realizer:
             sympy.MatMul: self._matmul,
             sympy.MatAdd: self._matadd,
             sympy.Transpose: lambda e: self._matrix(e.arg, "transpose").T,
-            sympy.Inverse: lambda e: _inverse(self._matrix(e.arg, "inv")),
+            sympy.Inverse: lambda e: self._inverse(self._matrix(e.arg, "inv")),
             sympy.MatPow: self._matpow,
-            sympy.Determinant: lambda e: _square(self._matrix(e.arg, "det"), "det").det(method="berkowitz"),
+            sympy.Determinant: lambda e: self._det(_square(self._matrix(e.arg, "det"), "det")),
             sympy.Trace: self._trace,
             MatrixElement: self._element,
             sympy.Indexed: self._indexed,
@@ -329,7 +342,7 @@ class _Realizer:
         if not exp.is_Integer:
             raise RealizeError(f"matrix power with non-integer exponent {exp}")
         if exp < 0:
-            return sympy.ImmutableMatrix(_inverse(base) ** int(-exp))
+            return sympy.ImmutableMatrix(self._inverse(base) ** int(-exp))
         return sympy.ImmutableMatrix(base ** int(exp))
 
     def _trace(self, e: sympy.Trace) -> Any:
