@@ -82,6 +82,7 @@ def main() -> None:
     print("| --- | --- | --- | --- | --- |")
     for device in devices:
         if device == "cuda" and not torch.cuda.is_available():
+            print("| cuda | CUDA: not available on this machine (no figures) | - | - | - |")
             continue
 
         def ours() -> None:

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from derivcheck.check import pipeline
-from derivcheck.check.run import preload_checker
-
 pytest_plugins = ["pytester"]
 
-# pytester's in-process runs drop the modules a run imported; torch cannot be
-# imported twice in one process, so the checker is imported here, once.
-preload_checker()
-assert pipeline.check_derivation
+# Runs that check derivations go through runpytest_subprocess: pytester's
+# in-process runs drop the modules each run imported, and torch cannot be
+# imported twice in one process. Collection-only runs stay in-process.
 
 GOOD = """\
 derivation: commute
@@ -53,7 +49,7 @@ def test_nothing_is_collected_unless_asked(library: pytest.Pytester) -> None:
 
 
 def test_items_failure_report_shows_file_lines_and_replay(library: pytest.Pytester) -> None:
-    result = library.runpytest(".", "-p", "no:randomly", "-rf")
+    result = library.runpytest_subprocess(".", "-rf")
     result.assert_outcomes(passed=3, failed=1)
     out = result.stdout.str()
     result.stdout.fnmatch_lines([
@@ -70,13 +66,14 @@ def test_items_failure_report_shows_file_lines_and_replay(library: pytest.Pytest
     assert "Traceback" not in out and "raise DerivationFailure" not in out
 
 
+@pytest.mark.slow
 def test_k_x_and_last_failed(library: pytest.Pytester) -> None:
-    result = library.runpytest(".", "-k", "step-2 and commute", "-q")
+    result = library.runpytest_subprocess(".", "-k", "step-2 and commute", "-q")
     result.assert_outcomes(passed=1, deselected=3)
-    result = library.runpytest("-x", "-q", "square.deriv.yaml")
+    result = library.runpytest_subprocess("-x", "-q", "square.deriv.yaml")
     result.assert_outcomes(failed=1)
-    result = library.runpytest(".", "--lf", "-q")
-    result.assert_outcomes(failed=1, deselected=3)
+    result = library.runpytest_subprocess(".", "--lf", "-q")
+    result.assert_outcomes(failed=1)  # only the item that failed last time ran
 
 
 def test_reportinfo_points_at_the_step_line(library: pytest.Pytester) -> None:

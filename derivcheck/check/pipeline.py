@@ -130,7 +130,10 @@ def check_item(item: Item, scope: Any, derivation: Any, options: Options) -> Out
                                   detail=numeric.detail + conflict, counterexample=ce), options, started)
         if verdict is Verdict.UNKNOWN and numeric is not None and numeric.status == "agree":
             verdict, method = Verdict.NUMERIC, "numeric"
-            detail = f"agreement at {numeric.points} random points ({numeric.tolerance}); {detail}".rstrip("; ")
+            evidence = numeric.evidence or f"agreement at {numeric.points} random points, {numeric.tolerance}"
+            detail = f"numeric ({evidence}); {detail}".rstrip("; ")
+        elif numeric is not None and numeric.status == "agree" and numeric.evidence.startswith("torch autograd"):
+            detail = f"{detail}; cross-checked: {numeric.evidence}".lstrip("; ")
         elif numeric is not None and numeric.status != "agree" and verdict is Verdict.UNKNOWN:
             detail = f"{detail}; numeric: {numeric.detail}".strip("; ")
     return _judge(replace(outcome, verdict=verdict, method=method, detail=detail), options, started)

@@ -1,0 +1,99 @@
+"""Authoring commands: new, show, check --once, schema; the file watcher; formats through the CLI."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from derivcheck.authoring.file_schema import file_schema
+from derivcheck.authoring.scaffold import scaffold_text
+from derivcheck.authoring.watch import stamp, wait_for_change
+from derivcheck.cli import main
+from derivcheck.errors import UsageError
+from derivcheck.format.loader import load_text
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_scaffold_loads_and_rejects_bad_names() -> None:
+    derivation = load_text(scaffold_text("my-proof"), "my-proof.deriv.yaml")
+    assert derivation.id.value == "my-proof" and len(derivation.steps) == 4
+    with pytest.raises(UsageError):
+        scaffold_text("My Proof")
+
+
+def test_file_schema_accepts_the_library_and_rejects_unknown_keys() -> None:
+    schema = file_schema()
+    jsonschema.Draft7Validator.check_schema(schema)
+    files = sorted((REPO / "derivations").glob("*.deriv.yaml"))[:6]
+    assert files
+    for path in files:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # every scalar as text
+        jsonschema.validate(data, schema)
+    data = yaml.load(scaffold_text("x"), Loader=yaml.BaseLoader)
+    jsonschema.validate(data, schema)
+    data["sybmols"] = data.pop("symbols")
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
+
+
+def test_new_creates_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["new", "my-proof", "--dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "my-proof.deriv.yaml").exists()
+    again = runner.invoke(main, ["new", "my-proof", "--dir", str(tmp_path)])
+    assert again.exit_code == 2 and "exists already" in again.output
+    bad = runner.invoke(main, ["new", "Bad_Name", "--dir", str(tmp_path)])
+    assert bad.exit_code == 2
+
+
+def test_schema_command_prints_both_schemas() -> None:
+    runner = CliRunner()
+    fmt = json.loads(runner.invoke(main, ["schema"]).output)
+    assert "derivation" in fmt["properties"] and fmt["additionalProperties"] is False
+    report = json.loads(runner.invoke(main, ["schema", "--report"]).output)
+    assert report["properties"]["schema_version"]["const"] == 1
+
+
+def test_wait_for_change_sees_a_save_and_times_out(tmp_path: Path) -> None:
+    target = tmp_path / "a.deriv.yaml"
+    target.write_text("one\n", encoding="utf-8")
+    before = {str(target): stamp(str(target))}
+    assert wait_for_change([str(target)], before, interval=0.05, until=time.monotonic() + 0.3) is None
+
+    def save() -> None:
+        time.sleep(0.2)
+        target.write_text("two, longer\n", encoding="utf-8")
+
+    writer = threading.Thread(target=save)
+    writer.start()
+    changed = wait_for_change([str(target)], before, interval=0.05, until=time.monotonic() + 10)
+    writer.join()
+    assert changed is not None and changed != before
+
+
+@pytest.mark.slow
+def test_show_check_and_every_format_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(main, ["new", "demo"]).exit_code == 0
+    shown = runner.invoke(main, ["show", "demo.deriv.yaml"])
+    assert shown.exit_code == 0 and "demo: The square of a sum" in shown.output and "by: distribute" in shown.output
+    checked = runner.invoke(main, ["check", "--once", "demo.deriv.yaml"])
+    assert checked.exit_code == 0, checked.output
+    for fmt in ("json", "junit", "markdown", "html", "rich"):
+        result = runner.invoke(main, ["verify", "demo.deriv.yaml", "--jobs", "1", "--format", fmt,
+                                      "--output", f"out.{fmt}", "-q"])
+        assert result.exit_code == 0, result.output
+        assert Path(f"out.{fmt}").stat().st_size > 200
+    data = json.loads(Path("out.json").read_text(encoding="utf-8"))
+    assert [d["cached"] for d in data["derivations"]] == [True]  # check --once filled the cache
+    assert data["derivations"][0]["outcomes"][1]["latex"] == r"\left(a + b\right)^{2} = a^2 + 2ab + b^2"
