@@ -204,3 +204,17 @@ def test_determinants_and_inverses_of_3x3_products_stay_fast_and_checked() -> No
     assert out["step-1"].verdict is Verdict.PROVED
     assert out["step-2"].verdict is Verdict.REFUTED
     assert time.perf_counter() - started < 120  # was minutes when det/inv were expanded symbolically
+
+
+def test_a_false_general_proof_is_overridden_and_reported(monkeypatch) -> None:
+    from derivcheck.check import symbolic
+
+    monkeypatch.setattr(symbolic, "prove", lambda *a, **k: symbolic.Proof("broken strategy"))
+    out = run("""
+        symbols:
+          x: real
+        steps:
+          - claim: (x + 1)**2 = x**2 + 1
+        """)
+    assert out["step-1"].verdict is Verdict.REFUTED
+    assert "broken strategy" in out["step-1"].detail and "soundness guard" in out["step-1"].detail

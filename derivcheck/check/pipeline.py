@@ -2,11 +2,12 @@
 
 For every item:
 
-1. general symbolic proof (in a child process, ``options.timeout`` seconds);
-2. otherwise a symbolic proof at each instance (``for`` values, small shapes);
-3. the numeric cross-check (unless ``--no-numeric``): a confirmed counterexample
-   refutes the item -- even when a symbolic strategy claimed a proof, in which case
-   the conflict is reported -- and agreement alone gives ``numeric``.
+1. the numeric check (unless ``--no-numeric``): a confirmed counterexample refutes
+   the item; the general symbolic attempt still runs, and a general proof of a
+   refuted item is reported as a conflict (a soundness guard);
+2. otherwise a general symbolic proof (in a child process, ``options.timeout`` s);
+3. otherwise a symbolic proof at each instance (``for`` values, small shapes);
+4. otherwise numeric agreement alone gives ``numeric``.
 
 The gate: an item expected to hold passes at ``numeric`` or better
 (``--strict``: ``proved-instances`` or better); an item expected to be refuted
@@ -114,27 +115,31 @@ def check_item(item: Item, scope: Any, derivation: Any, options: Options) -> Out
     if relation.op == "~":
         return _judge(replace(outcome, method="none",
                               detail="`~` claims are checked by distribution checks, not as steps"), options, started)
+    # The numeric check runs first: a confirmed counterexample settles the item
+    # (it would override any symbolic proof anyway), so no time goes into instances
+    # on false steps. Only the general symbolic attempt still runs then, as a guard:
+    # a general proof of a refuted step would be a soundness bug, and is reported.
+    numeric = _numeric(relation, scope, item, options) if options.numeric else None
     target = apply_hypotheses(relation, item.hypotheses, scope)
+    if numeric is not None and numeric.status == "disagree" and numeric.counterexample is not None:
+        ce = numeric.counterexample
+        if ce.replay is None:
+            ce = replace(ce, replay=_replay(derivation.path, options))
+        general = _general_proof(target, scope, item, options)
+        conflict = "" if general is None else f" (symbolic strategy '{general[0]}' had claimed a proof: soundness guard)"
+        return _judge(replace(outcome, verdict=Verdict.REFUTED, method="counterexample",
+                              detail=numeric.detail + conflict, counterexample=ce), options, started)
     verdict, method, detail = _prove(target, scope, item, options)
     if item.hypotheses and verdict in (Verdict.PROVED, Verdict.PROVED_INSTANCES):
         detail = f"{detail}; under the hypotheses {', '.join(item.using)}".lstrip("; ")
-    if options.numeric:
-        numeric = _numeric(relation, scope, item, options)
-        if numeric is not None and numeric.status == "disagree" and numeric.counterexample is not None:
-            conflict = f" (symbolic strategy '{method}' had claimed a proof: soundness guard)" if verdict in (
-                Verdict.PROVED, Verdict.PROVED_INSTANCES) else ""
-            ce = numeric.counterexample
-            if ce.replay is None:
-                ce = replace(ce, replay=_replay(derivation.path, options))
-            return _judge(replace(outcome, verdict=Verdict.REFUTED, method="counterexample",
-                                  detail=numeric.detail + conflict, counterexample=ce), options, started)
-        if verdict is Verdict.UNKNOWN and numeric is not None and numeric.status == "agree":
+    if numeric is not None:
+        if verdict is Verdict.UNKNOWN and numeric.status == "agree":
             verdict, method = Verdict.NUMERIC, "numeric"
             evidence = numeric.evidence or f"agreement at {numeric.points} random points, {numeric.tolerance}"
             detail = f"numeric ({evidence}); {detail}".rstrip("; ")
-        elif numeric is not None and numeric.status == "agree" and numeric.evidence.startswith("torch autograd"):
+        elif numeric.status == "agree" and numeric.evidence.startswith("torch autograd"):
             detail = f"{detail}; cross-checked: {numeric.evidence}".lstrip("; ")
-        elif numeric is not None and numeric.status != "agree" and verdict is Verdict.UNKNOWN:
+        elif numeric.status != "agree" and verdict is Verdict.UNKNOWN:
             detail = f"{detail}; numeric: {numeric.detail}".strip("; ")
     return _judge(replace(outcome, verdict=verdict, method=method, detail=detail), options, started)
 
@@ -157,6 +162,14 @@ def _prove(relation: Any, scope: Any, item: Item, options: Options) -> tuple[Ver
         elif at.status != "ok":
             notes.append(f"instances: {at.message.splitlines()[0]}")
     return Verdict.UNKNOWN, "", "; ".join(notes)
+
+
+def _general_proof(relation: Any, scope: Any, item: Item, options: Options) -> tuple[str, str] | None:
+    """(method, detail) of a general symbolic proof, or None (bounded like every attempt)."""
+    from .symbolic import prove
+
+    general = run_bounded(lambda: _proof_tuple(prove(relation, scope, item.hypotheses)), options.timeout)
+    return general.value if general.status == "ok" else None
 
 
 def _proof_tuple(proof: Any) -> tuple[str, str] | None:
