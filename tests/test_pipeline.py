@@ -218,3 +218,17 @@ def test_a_false_general_proof_is_overridden_and_reported(monkeypatch) -> None:
         """)
     assert out["step-1"].verdict is Verdict.REFUTED
     assert "broken strategy" in out["step-1"].detail and "soundness guard" in out["step-1"].detail
+
+
+def test_strict_inequality_failing_only_at_the_zero_vector_is_refuted() -> None:
+    out = run("""
+        symbols:
+          n: dimension
+          A: pd matrix[n, n]
+          x: vector[n]
+        steps:
+          - claim: x.T @ A @ x > 0
+          - claim: x.T @ A @ x >= 0
+        """)
+    assert out["step-1"].verdict is Verdict.REFUTED
+    assert out["step-2"].verdict is Verdict.PROVED

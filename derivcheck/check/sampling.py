@@ -230,6 +230,11 @@ def sample_batch(params: list[Param], n: int, generator: Any) -> dict[str, Any]:
             g = 4 * uniform(n, r, c) - 2
             if p.transform in ("psd", "diagpsd"):  # rank-deficient now and then: psd, not pd
                 g = g * (uniform(n, 1, c) > 0.25).to(g.dtype)
+            # the zero generator now and then, and at the first point with the simple
+            # scalars: the equality cases of strict inequalities (x.T @ A @ x > 0 at x = 0)
+            g = g * (uniform(n, 1, 1) > 0.1).to(g.dtype)
+            if n >= 4:
+                g[0] = 0
             batch[p.key] = g
         else:
             batch[p.key] = 0.2 + uniform(n, len(p.symbols) + 1)
