@@ -81,7 +81,7 @@ def main() -> None:
               show_default=True, help="Folder of the incremental cache (results keyed by file content and options).")
 @click.option("--no-cache", is_flag=True, help="Check everything again; neither read nor write the cache.")
 @click.option("--shard", metavar="K/N", help="Check only shard K of N (deterministic split, for CI matrices).")
-@click.option("--job-timeout", type=click.FloatRange(min=0, min_open=True), default=1800.0, show_default=True,
+@click.option("--job-timeout", type=click.FloatRange(min=0, min_open=True), default=600.0, show_default=True,
               metavar="SECONDS", help="With --jobs > 1: a worker running longer is stopped; its derivation is an error.")
 def verify(
     paths: tuple[str, ...],
@@ -98,7 +98,7 @@ def verify(
     cache_dir: str = ".derivcheck-cache",
     no_cache: bool = False,
     shard: str | None = None,
-    job_timeout: float = 1800.0,
+    job_timeout: float = 600.0,
 ) -> None:
     """Check derivation files or folders of them (default: ./derivations/, else the shipped library).
 

@@ -55,3 +55,21 @@ def test_shards_are_disjoint_and_cover_everything() -> None:
 def test_bad_shards_are_usage_errors(text: str) -> None:
     with pytest.raises(UsageError):
         parse_shard(text)
+
+
+def _torch_work(_: int) -> float:
+    import torch
+
+    m = torch.randn(64, 3, 3, dtype=torch.float64)
+    a = torch.randn(300, 300, dtype=torch.float64)
+    return float(torch.linalg.det(m).sum() + (a @ a).sum())
+
+
+def test_workers_do_not_hang_on_a_thread_pool_the_parent_used() -> None:
+    import torch
+
+    x = torch.randn(1500, 1500, dtype=torch.float64)
+    for _ in range(2):
+        (x @ x).sum()  # the parent's intra-op pool is now in use; a forked child must not wait on it
+    results = run_pool([1, 2, 3], _torch_work, jobs=2, deadline=60)
+    assert all(isinstance(r, float) for r in results.values()), results

@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
+import sys
 import traceback
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -27,6 +28,9 @@ class Bounded:
 
 
 def _child(conn: Any, fn: Callable[[], Any]) -> None:
+    torch = sys.modules.get("torch")
+    if torch is not None:  # the parent's thread pool does not survive fork (see check/parallel.py)
+        torch.set_num_threads(1)
     try:
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
     except (ValueError, OSError):  # pragma: no cover - platform without the limit

@@ -16,12 +16,13 @@ import multiprocessing
 import os
 import pickle
 import signal
+import sys
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Callable, Sequence
 
-DEFAULT_DEADLINE = 1800.0
+DEFAULT_DEADLINE = 600.0
 """Seconds one worker may run before it is killed (a hang costs only its derivation)."""
 
 
@@ -46,6 +47,12 @@ def _worker(conn: Connection, fn: Callable[[Any], Any], task: Any) -> None:
         os.setpgrp()  # its own process group: stopping it also stops its symbolic children
     except OSError:  # pragma: no cover
         pass
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        # A thread pool the parent used does not survive fork: the child's first
+        # parallel region would wait forever on it. One intra-op thread per worker
+        # (as torch's own DataLoader workers do) never enters that pool.
+        torch.set_num_threads(1)
     try:
         try:
             payload = pickle.dumps(("ok", fn(task)))
