@@ -40,7 +40,8 @@ table{border-collapse:collapse;width:100%}
 td,th{border-top:1px solid #d0d7de;padding:.45rem;vertical-align:top;text-align:left}
 th{font-size:.8rem;color:#59636e;font-weight:600}
 pre.math{font-family:"STIX Two Math","Cambria Math","DejaVu Sans Mono","Noto Sans Math",monospace;
-font-size:1rem;line-height:1.15;margin:0;white-space:pre;overflow-x:auto}
+font-size:1rem;line-height:1.15;margin:0;white-space:pre;overflow-x:auto;max-width:62vw}
+pre.math.line{white-space:pre-wrap;overflow-wrap:anywhere}
 .by{color:#59636e;font-style:italic;font-size:.85rem;margin-top:.3rem}
 .detail{font-size:.85rem;margin-top:.3rem}
 .result-fail{color:#cf222e;font-weight:600}
@@ -103,7 +104,8 @@ def _row(outcome: Outcome) -> str:
     verdict = outcome.verdict
     badge = (f'<span class="badge" style="background:{VERDICT_COLOUR[verdict]}">'
              f"{VERDICT_SYMBOL[verdict]} {verdict.value}</span>")
-    relation = f'<pre class="math">{escape(outcome.pretty)}</pre>' if outcome.pretty else ""
+    kind = "math" if "\n" in outcome.pretty else "math line"  # one line of text may wrap; a drawing may not
+    relation = f'<pre class="{kind}">{escape(outcome.pretty)}</pre>' if outcome.pretty else ""
     if outcome.by:
         relation += f'<div class="by">by: {escape(outcome.by)}</div>'
     if outcome.detail:
