@@ -80,6 +80,6 @@ def test_html_is_self_contained_escaped_and_coloured() -> None:
     assert "X^T X is &lt;psd&gt; &amp; fine" in page
     assert "<psd>" not in page
     assert "background:#cf222e" in page and "background:#1a7f37" in page
-    assert '<pre class="math">a - b = b - a</pre>' in page
+    assert '<pre class="math line">a - b = b - a</pre>' in page
     assert page.count("<section") == 2
     assert Verdict.ERROR.value in page
