@@ -236,10 +236,11 @@ def _give_values(plan: Plan, exprs: list[Any], scope: Scope, instances: dict[str
     """A value for every free quantity: the time index, `for` integers, sampled reals and sequences."""
     import torch
 
+    from .finite_space import unique_nodes
     from .sampling import domain_of, torch_matrix, matrix_transform
 
     for expr in exprs:
-        for leaf in sympy.preorder_traversal(expr):
+        for leaf in unique_nodes([expr]):
             if isinstance(leaf, MatrixElement):
                 matrix = leaf.args[0]
                 decl = scope.names.get(str(matrix.name))

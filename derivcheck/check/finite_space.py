@@ -30,22 +30,38 @@ def atom_name(atom: sympy.Basic) -> str:
     return str(atom.base.label) if isinstance(atom, sympy.Indexed) else str(atom)
 
 
+def unique_nodes(roots: list[sympy.Basic]) -> list[sympy.Basic]:
+    """Every distinct sub-expression of ``roots``, each once.
+
+    Realised expressions share sub-expressions heavily (a DAG); a plain preorder
+    traversal visits a shared node once per path to it, which grows exponentially.
+    """
+    seen: set[sympy.Basic] = set()
+    stack = list(roots)
+    out: list[sympy.Basic] = []
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        out.append(node)
+        stack.extend(a for a in node.args if isinstance(a, sympy.Basic))
+    return out
+
+
 def random_atoms(expr: Any, scope: Scope) -> set[sympy.Basic]:
     """Random scalars and random-sequence elements in ``expr`` (also inside E/Var/Cov)."""
     names = scope.random_names()
     found: set[sympy.Basic] = set()
     items = list(expr) if isinstance(expr, sympy.MatrixBase) else [expr]
-    for item in items:
-        if not isinstance(item, sympy.Basic):
-            continue
-        for node in sympy.preorder_traversal(item):
-            if isinstance(node, sympy.Indexed) and atom_name(node) in names:
-                if not all(i.is_Integer for i in node.indices):
-                    raise RealizeError(f"random element {node} has no concrete index")
+    for node in unique_nodes([i for i in items if isinstance(i, sympy.Basic)]):
+        if isinstance(node, sympy.Indexed) and atom_name(node) in names:
+            if not all(i.is_Integer for i in node.indices):
+                raise RealizeError(f"random element {node} has no concrete index")
+            found.add(node)
+        elif isinstance(node, sympy.Symbol) and node.name in names:
+            if isinstance(scope.names[node.name], RandomDecl):
                 found.add(node)
-            elif isinstance(node, sympy.Symbol) and node.name in names:
-                if isinstance(scope.names[node.name], RandomDecl):
-                    found.add(node)
     return found
 
 
@@ -161,7 +177,7 @@ class FiniteSpace:
 
 
 def _atoms_in(expr: sympy.Basic, candidates: set[sympy.Basic]) -> set[sympy.Basic]:
-    return {n for n in sympy.preorder_traversal(expr) if n in candidates}
+    return {n for n in unique_nodes([expr]) if n in candidates}
 
 
 def _normal_moments(expr: sympy.Expr, laws: dict[sympy.Basic, tuple[sympy.Expr, sympy.Expr]]) -> sympy.Expr:

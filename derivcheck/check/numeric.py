@@ -297,31 +297,38 @@ def _params(realized: list[RealizedRelation], env: Realization, scope: Scope) ->
     space = realized[0].space
     probabilities = {s: f for f in (space.factors if space else ()) for s in f.free}
     found: dict[str, Param] = {}
+    memo: dict[sympy.Basic, set[sympy.Basic]] = {}
     for rel in realized:
         for case in rel.cases:
             for side in case:
                 for item in (list(side) if isinstance(side, sympy.MatrixBase) else [side]):
-                    for leaf in _leaves(item):
+                    for leaf in _leaves(item, memo):
                         _classify(leaf, found, entries, probabilities, space, env, scope)
     return sorted(found.values(), key=lambda p: (_ORDER[p.kind], p.key))
 
 
-def _leaves(expr: Any) -> set[sympy.Basic]:
-    """Symbols and sequence elements in ``expr``, not counting integrals' bound variables."""
+def _leaves(expr: Any, memo: dict | None = None) -> set[sympy.Basic]:
+    """Symbols and sequence elements in ``expr``, not counting integrals' bound variables
+    (memoised per distinct sub-expression: realised expressions share them heavily)."""
     if not isinstance(expr, sympy.Basic):
         return set()
+    memo = {} if memo is None else memo
+    hit = memo.get(expr)
+    if hit is not None:
+        return hit
     if isinstance(expr, (sympy.Symbol, sympy.Indexed)):
-        return {expr}
-    if isinstance(expr, sympy.Integral):
+        out = {expr}
+    elif isinstance(expr, sympy.Integral):
         bound = {limit[0] for limit in expr.limits}
-        out = _leaves(expr.function) - bound
+        out = _leaves(expr.function, memo) - bound
         for limit in expr.limits:
             for end in limit[1:]:
-                out |= _leaves(end)
-        return out
-    out: set[sympy.Basic] = set()
-    for arg in expr.args:
-        out |= _leaves(arg)
+                out = out | _leaves(end, memo)
+    else:
+        out = set()
+        for arg in expr.args:
+            out = out | _leaves(arg, memo)
+    memo[expr] = out
     return out
 
 
@@ -441,7 +448,9 @@ def _subs(expr: Any, subs: dict) -> Any:
 
 
 def _mentions(expr: sympy.Basic, name: str) -> bool:
-    return any(str(getattr(n, "label", n)) == name for n in sympy.preorder_traversal(expr)
+    from .finite_space import unique_nodes
+
+    return any(str(getattr(n, "label", n)) == name for n in unique_nodes([expr])
                if isinstance(n, (sympy.Symbol, sympy.IndexedBase)))
 
 
