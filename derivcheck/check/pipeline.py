@@ -27,6 +27,10 @@ from .items import Item, build_items
 from .limits import run_bounded
 
 
+GUARD_SECONDS = 3.0
+"""Budget of the general symbolic attempt on an item a counterexample has refuted."""
+
+
 def verify_paths(paths: list[str], options: Options, *, jobs: int = 1, cache: Any = None,
                  shard: tuple[int, int] | None = None, progress: Any = None,
                  deadline: float | None = None) -> Report:
@@ -168,7 +172,9 @@ def _general_proof(relation: Any, scope: Any, item: Item, options: Options) -> t
     """(method, detail) of a general symbolic proof, or None (bounded like every attempt)."""
     from .symbolic import prove
 
-    general = run_bounded(lambda: _proof_tuple(prove(relation, scope, item.hypotheses)), options.timeout)
+    # the counterexample already decided the item: the guard gets a short budget
+    general = run_bounded(lambda: _proof_tuple(prove(relation, scope, item.hypotheses)),
+                          min(options.timeout, GUARD_SECONDS))
     return general.value if general.status == "ok" else None
 
 
