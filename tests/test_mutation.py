@@ -30,7 +30,15 @@ JUDGED_EQUIVALENT = {
         "under critical_psd x_star is a critical point of the convex qp, hence a global minimiser",
     ("s2-5-1-quadratic-critical-point", "step-7", "qp(x_star) <= qp(b + dx)"):
         "under critical_psd x_star is a critical point of the convex qp, hence a global minimiser",
-    ("s2-5-1-quadratic-critical-point", "step-13", "hessian(q(x), x) == 2 * A.T"): "A is declared symmetric",
+    ("s2-5-1-quadratic-critical-point", "step-10", "hessian(q(x), x) == 2 * A.T"): "A is declared symmetric",
+    ("s2-5-1-quadratic-critical-point", "step-12", "qn(x_star / 2 + dx) <= qn(x_star)"):
+        "under critical_nsd x_star is a critical point of the concave qn, hence a global maximiser",
+    ("s2-5-1-quadratic-critical-point", "step-12", "qn(b + dx) <= qn(x_star)"):
+        "under critical_nsd x_star is a critical point of the concave qn, hence a global maximiser",
+    ("s2-5-1-quadratic-critical-point", "step-14", "qd(x_star) <= qd(dx)"):
+        "under critical_pd x_star is a critical point of the convex qd, hence a global minimiser",
+    ("s2-5-1-quadratic-critical-point", "step-14", "qd(x_star) <= qd(x_star / 2 + dx)"):
+        "under critical_pd x_star is a critical point of the convex qd, hence a global minimiser",
     ("s2-5-2-gaussian-function", "step-14",
      "Sum(4 * u[i] ** 2 * Lam[i, i] ** 2, (i, 1, n)) * exp(2 * u.T @ Lam.T @ u) * g(x_star) ** 2"):
         "Lam is declared diagonal, so Lam.T = Lam",

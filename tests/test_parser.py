@@ -342,7 +342,8 @@ def test_multiline_text_positions() -> None:
 
 # --- the source never evaluates text -----------------------------------------------
 
-_FORBIDDEN = re.compile(r"\b(eval|exec|parse_expr|__import__)\s*\(|(?<![\w.])compile\s*\(|\bS\s*\(\s*[\"']")
+# ``def eval(`` is SymPy's evaluation hook of a Function subclass, not a call
+_FORBIDDEN = re.compile(r"(?<!def )\b(eval|exec|parse_expr|__import__)\s*\(|(?<![\w.])compile\s*\(|\bS\s*\(\s*[\"']")
 _LOOSE_SYMPIFY = re.compile(r"sympify\s*\((?![^)]*strict\s*=\s*True)")
 
 
@@ -369,6 +370,7 @@ def test_scanner_notices_violations() -> None:
     sample = (
         'x = eval(text)\ny = sympy.sympify(s)\nz = sympy.S("1")\n# eval(x) in a comment\n'
         'w = sympify(v, strict=True)\nr = re.compile("a")\nc = compile(t, "f", "eval")\n'
+        '    def eval(cls, x):\n'
     )
     forbidden, loose = unsafe_calls(sample)
     assert forbidden == ["x = eval(text)", 'z = sympy.S("1")', 'c = compile(t, "f", "eval")']

@@ -203,8 +203,14 @@ SPECIAL = [Fraction(x) for x in (0, 1, -1, 2, -2)] + [Fraction(1, 2), Fraction(-
 Point = dict[str, Any]  # param key -> float/Fraction, rows of a generator, or simplex weights
 
 
-def sample_batch(params: list[Param], n: int, generator: Any) -> dict[str, Any]:
-    """``n`` random points, one float64 tensor per param (on the CPU, reproducible by seed)."""
+def sample_batch(params: list[Param], n: int, generator: Any, zero_matrices: bool = True) -> dict[str, Any]:
+    """``n`` random points, one float64 tensor per param (on the CPU, reproducible by seed).
+
+    ``zero_matrices`` puts zero generators at the first point and now and then; the
+    caller turns it off when hypotheses filter the points, because a zero vector
+    satisfies ``A @ v = lam * v`` trivially and would make degenerate points the
+    only evidence.
+    """
     import torch
 
     def uniform(*shape: int) -> Any:
@@ -232,9 +238,10 @@ def sample_batch(params: list[Param], n: int, generator: Any) -> dict[str, Any]:
                 g = g * (uniform(n, 1, c) > 0.25).to(g.dtype)
             # the zero generator now and then, and at the first point with the simple
             # scalars: the equality cases of strict inequalities (x.T @ A @ x > 0 at x = 0)
-            g = g * (uniform(n, 1, 1) > 0.1).to(g.dtype)
-            if n >= 4:
-                g[0] = 0
+            if zero_matrices:
+                g = g * (uniform(n, 1, 1) > 0.1).to(g.dtype)
+                if n >= 4:
+                    g[0] = 0
             batch[p.key] = g
         else:
             batch[p.key] = 0.2 + uniform(n, len(p.symbols) + 1)
