@@ -232,3 +232,26 @@ def test_strict_inequality_failing_only_at_the_zero_vector_is_refuted() -> None:
         """)
     assert out["step-1"].verdict is Verdict.REFUTED
     assert out["step-2"].verdict is Verdict.PROVED
+
+
+def test_degenerate_points_satisfying_a_hypothesis_are_no_evidence() -> None:
+    # Only x = 0 (or v = 0) satisfies these hypotheses among random points; a claim
+    # that holds there by accident must not be accepted on such points alone.
+    out = run("""
+        symbols:
+          a, b, x: real
+          n: dimension
+          A: symmetric matrix[n, n]
+          v: vector[n]
+          lam: real
+        given:
+          scalar: a * x = b * x
+          eigen: A @ v = lam * v
+        steps:
+          - claim: a * x = 2 * b * x
+            using: [scalar]
+          - claim: lam * v = 2 * (A @ v)
+            using: [eigen]
+        """)
+    assert out["step-1"].verdict is not Verdict.NUMERIC and not out["step-1"].passed
+    assert out["step-2"].verdict is not Verdict.NUMERIC and not out["step-2"].passed

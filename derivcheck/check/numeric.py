@@ -255,7 +255,7 @@ class Trial:
 
         generator = torch.Generator().manual_seed(seed)
         n = (points * (4 if self.filters else 1)) if self.params else 1  # filters reject some points
-        self.batch = sample_batch(self.params, n, generator, zero_matrices=not self.filters)
+        self.batch = sample_batch(self.params, n, generator, special=not self.filters)
         usable, holds, firm = self.evaluate(self.batch)
         self.valid = int(usable.sum())
         # clear failures first, then points where a strict inequality holds only with slack

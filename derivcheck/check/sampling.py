@@ -203,13 +203,14 @@ SPECIAL = [Fraction(x) for x in (0, 1, -1, 2, -2)] + [Fraction(1, 2), Fraction(-
 Point = dict[str, Any]  # param key -> float/Fraction, rows of a generator, or simplex weights
 
 
-def sample_batch(params: list[Param], n: int, generator: Any, zero_matrices: bool = True) -> dict[str, Any]:
+def sample_batch(params: list[Param], n: int, generator: Any, special: bool = True) -> dict[str, Any]:
     """``n`` random points, one float64 tensor per param (on the CPU, reproducible by seed).
 
-    ``zero_matrices`` puts zero generators at the first point and now and then; the
-    caller turns it off when hypotheses filter the points, because a zero vector
-    satisfies ``A @ v = lam * v`` trivially and would make degenerate points the
-    only evidence.
+    ``special`` mixes in simple values (0, 1, -1, ...) and zero matrices, at the
+    first points and now and then: the equality cases of strict inequalities. The
+    caller turns it off when hypotheses filter the points: a zero vector satisfies
+    ``A @ v = lam * v`` trivially, and such degenerate points would be the only
+    ones left as evidence.
     """
     import torch
 
@@ -224,12 +225,12 @@ def sample_batch(params: list[Param], n: int, generator: Any, zero_matrices: boo
             for end, is_open in ((p.domain.lo, p.domain.lo_open), (p.domain.hi, p.domain.hi_open)):
                 if end is not None and not is_open:  # a closed end is hit now and then
                     v = torch.where(uniform(n) < 0.1, torch.full_like(v, float(end)), v)
-            special = [float(x) for x in SPECIAL if p.domain.contains(x)]
-            if special:  # simple values now and then: equality cases of strict inequalities
-                pick = torch.tensor(special, dtype=torch.float64)[(uniform(n) * len(special)).long()]
+            simple = [float(x) for x in SPECIAL if p.domain.contains(x)] if special else []
+            if simple:  # simple values now and then: equality cases of strict inequalities
+                pick = torch.tensor(simple, dtype=torch.float64)[(uniform(n) * len(simple)).long()]
                 v = torch.where(uniform(n) < 0.15, pick, v)
-                first = min(len(special), n // 4)  # and the first points all simple, deterministically
-                v[:first] = torch.tensor(special[:first], dtype=torch.float64)
+                first = min(len(simple), n // 4)  # and the first points all simple, deterministically
+                v[:first] = torch.tensor(simple[:first], dtype=torch.float64)
             batch[p.key] = v
         elif p.kind == "matrix":
             r, c = p.shape
@@ -238,7 +239,7 @@ def sample_batch(params: list[Param], n: int, generator: Any, zero_matrices: boo
                 g = g * (uniform(n, 1, c) > 0.25).to(g.dtype)
             # the zero generator now and then, and at the first point with the simple
             # scalars: the equality cases of strict inequalities (x.T @ A @ x > 0 at x = 0)
-            if zero_matrices:
+            if special:
                 g = g * (uniform(n, 1, 1) > 0.1).to(g.dtype)
                 if n >= 4:
                     g[0] = 0
