@@ -64,6 +64,9 @@ def run_derivations(
             progress(done, total, report)
 
     if jobs > 1 and len(todo) > 1:
+        # the largest derivations first, so the slowest one does not start last
+        # (results are still returned in file order)
+        todo.sort(key=lambda i: -_estimated_work(derivations[i]))
         preload_checker()
         outcomes = run_pool([derivations[i] for i in todo], lambda d: check(d, options), jobs, deadline=deadline,
                             on_done=lambda position, value: finish(
@@ -75,6 +78,14 @@ def run_derivations(
         for index in todo:
             finish(index, check(derivations[index], options))
     return [r for r in results if r is not None]
+
+
+def _estimated_work(derivation: Any) -> int:
+    """A rough cost: items times the instances they may be proved at."""
+    instances = 1
+    for instance in getattr(derivation, "instances", ()):
+        instances *= max(1, len(instance.values))
+    return (len(derivation.steps) + 4 * len(derivation.checks)) * min(instances, 64)
 
 
 def preload_checker() -> None:
