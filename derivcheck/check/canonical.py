@@ -14,6 +14,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 from ..expr.objects import FunctionGradient, Gradient, HessianMatrix, is_declared_function
 from ..expr.scope import MatrixDecl, Scope
 from .probability import has_probability, to_moments
+from .rewrite import bottom_up
 
 
 def symmetric_matrices(scope: Scope) -> dict[sympy.Basic, sympy.Basic]:
@@ -96,12 +97,7 @@ def _matrix_identities(expr: sympy.Basic, orthogonal: set[sympy.Basic]) -> sympy
     if not isinstance(expr, sympy.Basic) or not expr.has(sympy.Determinant, sympy.Inverse, sympy.MatMul, sympy.MatPow):
         return expr
 
-    def visit(node: sympy.Basic) -> sympy.Basic:
-        if not node.args:
-            return node
-        new = [visit(a) if isinstance(a, sympy.Basic) else a for a in node.args]
-        if not all(x is y for x, y in zip(new, node.args)):
-            node = node.func(*new)
+    def transform(node: sympy.Basic) -> sympy.Basic:
         if isinstance(node, (sympy.Inverse, sympy.MatPow)) and node.args[0] in orthogonal and node.args[1] == -1:
             return sympy.Transpose(node.args[0])
         if isinstance(node, sympy.Determinant):
@@ -117,7 +113,7 @@ def _matrix_identities(expr: sympy.Basic, orthogonal: set[sympy.Basic]) -> sympy
             return _cancel_orthogonal(node, orthogonal)
         return node
 
-    return visit(expr)
+    return bottom_up(expr, transform)
 
 
 def _cancel_orthogonal(product: sympy.MatMul, orthogonal: set[sympy.Basic]) -> sympy.Basic:

@@ -32,7 +32,6 @@ from ..expr.scope import MatrixDecl, RandomDecl, ScalarDecl, Scope, SequenceDecl
 from ..model import Counterexample, Text
 from .indexed_eval import IndexedEvaluator, SequenceTable, Unevaluable
 from .simulate import Noise, cpu_threads
-from .statistics import FAMILY_ALPHA
 
 DEFAULT_DIMENSION = 3
 NORMALITY_STEPS = (1, 2, 3)  # plus T/4, T/2 and T: early steps show non-normal noise best

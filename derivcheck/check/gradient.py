@@ -30,10 +30,10 @@ from typing import Any, Callable
 import sympy
 
 from ..expr import objects
-from ..expr.scope import FunctionDecl, MatrixDecl, Scope
+from ..expr.scope import FunctionDecl, Scope
 from ..model import Counterexample
 from .evaluate import Evaluator, Unsupported
-from .realize import Realization, RealizeError, RealizedRelation, entry_symbol, realize, substitute_functions
+from .realize import Realization, RealizeError, RealizedRelation, realize, substitute_functions
 from .sampling import Point, batch_of, exact_values, integer_configs, point_at, readable, sample_batch, torch_matrix
 
 RTOL, ATOL = 1e-7, 1e-9
@@ -194,19 +194,11 @@ class AutogradTrial:
     @classmethod
     def build(cls, grad: objects.Gradient, claimed: Any, scope: Scope, config: dict, seed: int,
               device: str) -> "AutogradTrial":
-        from .numeric import _params, _replacement
+        from .numeric import _params, _replacement, entry_matrices
 
-        env = Realization(integers=dict(config))
+        env = Realization(integers=dict(config), matrices=entry_matrices(scope, config))
         for decl in scope.names.values():
-            if isinstance(decl, MatrixDecl):
-                try:
-                    r, c = (int(sympy.sympify(x, strict=True).xreplace({k: sympy.Integer(v) for k, v in config.items()}))
-                            for x in (decl.rows, decl.cols))
-                except TypeError:
-                    continue
-                env.matrices[decl.symbol] = sympy.ImmutableMatrix(
-                    r, c, lambda i, j, name=decl.name, cols=c: entry_symbol(name, i, j, cols))
-            elif isinstance(decl, FunctionDecl):
+            if isinstance(decl, FunctionDecl):
                 env.functions[decl.name] = _replacement(decl, seed)
         of = realize(grad.expr, env)
         if isinstance(of, sympy.MatrixBase):

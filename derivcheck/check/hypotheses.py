@@ -20,6 +20,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 from ..expr.objects import Relation
 from ..expr.scope import Scope, ScalarDecl
 from .canonical import symmetric_matrices
+from .rewrite import bottom_up
 
 
 def quantified_indices(lhs: sympy.Basic, scope: Scope) -> list[sympy.Symbol]:
@@ -78,22 +79,17 @@ def rewrite_products(expr: sympy.Basic, lhs: sympy.MatMul, rhs: sympy.Basic) -> 
     if isinstance(expr, sympy.Basic) and not expr.args:
         return expr
 
-    def visit(node: sympy.Basic) -> sympy.Basic:
-        if not node.args:
-            return node
-        new = [visit(a) if isinstance(a, sympy.Basic) else a for a in node.args]
-        if not all(x is y for x, y in zip(new, node.args)):
-            node = node.func(*new)
+    def transform(node: sympy.Basic) -> sympy.Basic:
         if isinstance(node, sympy.MatMul):
             coeff, factors = _factors(node)
             k = len(pattern)
             for i in range(len(factors) - k + 1):
                 if factors[i : i + k] == pattern:
                     rebuilt = sympy.MatMul(*([coeff] + factors[:i] + [rhs] + factors[i + k :])).doit()
-                    return visit(rebuilt) if rebuilt != node else rebuilt
+                    return bottom_up(rebuilt, transform) if rebuilt != node else rebuilt
         return node
 
-    return visit(expr.doit() if isinstance(expr, MatrixExpr) else expr)
+    return bottom_up(expr.doit() if isinstance(expr, MatrixExpr) else expr, transform)
 
 
 def _factors(product: sympy.Basic) -> tuple[sympy.Basic, list[sympy.Basic]]:

@@ -223,19 +223,9 @@ class Trial:
         differentiated = any(isinstance(x, sympy.Basic) and x.has(
             objects.Gradient, objects.FunctionGradient, objects.HessianMatrix, sympy.Derivative)
             for r in sides for x in (r.lhs, r.rhs))
-        env = Realization(integers=dict(config), lazy_linear_algebra=not differentiated)
-        functions = {}
-        for decl in scope.names.values():
-            if isinstance(decl, MatrixDecl):
-                try:
-                    r, c = (int(sympy.sympify(x, strict=True).xreplace({k: sympy.Integer(v) for k, v in config.items()}))
-                            for x in (decl.rows, decl.cols))
-                except TypeError:
-                    continue
-                env.matrices[decl.symbol] = sympy.ImmutableMatrix(
-                    r, c, lambda i, j, name=decl.name, cols=c: entry_symbol(name, i, j, cols))
-            elif isinstance(decl, FunctionDecl):
-                functions[decl.name] = _replacement(decl, seed)
+        env = Realization(integers=dict(config), matrices=entry_matrices(scope, config),
+                          lazy_linear_algebra=not differentiated)
+        functions = {d.name: _replacement(d, seed) for d in scope.names.values() if isinstance(d, FunctionDecl)}
         realized = realize_relations([prepared.relation, *prepared.filters], env, scope, laws=prepared.laws)
         return cls(config, realized, _params(realized, env, scope), device, functions)
 
@@ -366,6 +356,21 @@ def _classify(leaf: sympy.Basic, found: dict[str, Param], entries: dict, probabi
         found.setdefault(name, Param(name, "scalar", (leaf,), REAL))
     else:
         raise Unsupported(f"{leaf} has no declared domain to sample from")
+
+
+def entry_matrices(scope: Scope, config: dict) -> dict[sympy.MatrixSymbol, sympy.ImmutableMatrix]:
+    """Every declared matrix at ``config``'s sizes, written out with one symbol per entry."""
+    matrices = {}
+    for decl in scope.names.values():
+        if isinstance(decl, MatrixDecl):
+            try:
+                r, c = (int(sympy.sympify(x, strict=True).xreplace({k: sympy.Integer(v) for k, v in config.items()}))
+                        for x in (decl.rows, decl.cols))
+            except TypeError:
+                continue
+            matrices[decl.symbol] = sympy.ImmutableMatrix(
+                r, c, lambda i, j, name=decl.name, cols=c: entry_symbol(name, i, j, cols))
+    return matrices
 
 
 # -- hypotheses -------------------------------------------------------------------

@@ -10,25 +10,22 @@ from __future__ import annotations
 
 import sympy
 
+from .rewrite import bottom_up
+
 
 def telescope(expr: sympy.Basic) -> sympy.Basic:
     """Rewrite every telescoping ``Sum`` in ``expr``; other sums are left alone."""
     if not isinstance(expr, sympy.Basic) or not expr.has(sympy.Sum):
         return expr
 
-    def visit(node: sympy.Basic) -> sympy.Basic:
-        if not node.args:
-            return node
-        new = [visit(a) if isinstance(a, sympy.Basic) else a for a in node.args]
-        if not all(x is y for x, y in zip(new, node.args)):
-            node = node.func(*new)
+    def transform(node: sympy.Basic) -> sympy.Basic:
         if isinstance(node, sympy.Sum) and len(node.limits) == 1:
             collapsed = _telescope_one(node)
             if collapsed is not None:
                 return collapsed
         return node
 
-    return visit(expr)
+    return bottom_up(expr, transform)
 
 
 def _telescope_one(node: sympy.Sum) -> sympy.Basic | None:

@@ -148,7 +148,7 @@ class Reader:
         if isinstance(node, ast.BinOp):
             operator = _OPERATORS.get(type(node.op))
             if operator is None:
-                self.fail(node, f"operator not allowed", "operators: + - * / ** @")
+                self.fail(node, "operator not allowed", "operators: + - * / ** @")
             left, right = self.read(node.left), self.read(node.right)
             return operator(left, right)
         if isinstance(node, ast.UnaryOp):
