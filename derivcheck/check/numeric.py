@@ -185,20 +185,14 @@ def _device(device: str) -> str:
 def _integer_parameters(
     relations: list[objects.Relation], scope: Scope, fixed: dict[sympy.Symbol, int]
 ) -> tuple[dict[sympy.Symbol, list[int]], dict[sympy.Symbol, str]]:
-    used: set[sympy.Basic] = set()
-    for relation in relations:
-        for side in (relation.lhs, relation.rhs):
-            if isinstance(side, sympy.Basic):
-                used |= side.free_symbols
-                for m in side.atoms(sympy.MatrixSymbol):
-                    for dim in m.shape:
-                        used |= sympy.sympify(dim, strict=True).free_symbols
+    from .instances import integer_parameters
+
+    used = {p for relation in relations for p in integer_parameters(relation, scope)}
     ranges, kinds = {}, {}
     for d in scope.names.values():
-        if isinstance(d, ScalarDecl) and d.kind in ("integer", "natural", "dimension"):
-            if d.symbol in used and d.symbol not in fixed:
-                ranges[d.symbol] = integer_range(d.kind, d.interval)
-                kinds[d.symbol] = d.kind
+        if isinstance(d, ScalarDecl) and d.symbol in used and d.symbol not in fixed:
+            ranges[d.symbol] = integer_range(d.kind, d.interval)
+            kinds[d.symbol] = d.kind
     return ranges, kinds
 
 
