@@ -64,19 +64,7 @@ def _grouped(values: dict[str, str]) -> dict[str, str]:
 
 
 def _pairs(realized: RealizedRelation) -> list[tuple[Any, Any]]:
-    out = []
-    for lhs, rhs in realized.cases:
-        le = list(lhs) if isinstance(lhs, sympy.MatrixBase) else [lhs]
-        re_ = list(rhs) if isinstance(rhs, sympy.MatrixBase) else [rhs]
-        if len(le) != len(re_):
-            if le == [0]:
-                le = le * len(re_)
-            elif re_ == [0]:
-                re_ = re_ * len(le)
-            else:
-                return []
-        out.extend(zip(le, re_))
-    return out
+    return realized.entry_pairs() or []
 
 
 class _Values:

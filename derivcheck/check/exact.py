@@ -226,19 +226,10 @@ def _extra_denominator(params: list[Param]) -> int:
 
 
 def _pairs(realized: Any) -> list[tuple[Any, Any]]:
-    out = []
-    for lhs, rhs in realized.cases:
-        le = list(lhs) if isinstance(lhs, sympy.MatrixBase) else [lhs]
-        re_ = list(rhs) if isinstance(rhs, sympy.MatrixBase) else [rhs]
-        if len(le) != len(re_):
-            if le == [0]:
-                le = le * len(re_)
-            elif re_ == [0]:
-                re_ = re_ * len(le)
-            else:
-                raise NotRational("sides of different shapes")
-        out.extend(zip(le, re_))
-    return out
+    pairs = realized.entry_pairs()
+    if pairs is None:
+        raise NotRational("sides of different shapes")
+    return pairs
 
 
 def _draw(domain: Domain, rng: random.Random) -> Fraction:

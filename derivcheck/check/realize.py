@@ -133,6 +133,23 @@ class RealizedRelation:
     cases: tuple[tuple[Any, Any], ...]
     space: "FiniteSpace | None"
 
+    def entry_pairs(self) -> list[tuple[Any, Any]] | None:
+        """(lhs, rhs) scalars entry by entry over every case (a scalar 0 matches a matrix
+        of any shape); None when the two sides' shapes differ otherwise."""
+        out = []
+        for lhs, rhs in self.cases:
+            left = list(lhs) if isinstance(lhs, sympy.MatrixBase) else [lhs]
+            right = list(rhs) if isinstance(rhs, sympy.MatrixBase) else [rhs]
+            if len(left) != len(right):
+                if left == [0]:
+                    left = left * len(right)
+                elif right == [0]:
+                    right = right * len(left)
+                else:
+                    return None
+            out.extend(zip(left, right))
+        return out
+
 
 def realize_relation(
     relation: objects.Relation, env: Realization, scope: Scope, *, atoms_per_factor: int = 3
