@@ -26,10 +26,30 @@ def symmetric_matrices(scope: Scope) -> dict[sympy.Basic, sympy.Basic]:
     return out
 
 
+_MEMO: dict[tuple, tuple[Scope, sympy.Basic]] = {}
+_MEMO_SIZE = 512
+
+
 def canonical(expr: sympy.Basic, scope: Scope) -> sympy.Basic:
-    """A canonical form of ``expr``: same value, and equal values often equal forms."""
+    """A canonical form of ``expr``: same value, and equal values often equal forms.
+
+    Remembered per scope and what it declares: the steps of a chain share their
+    ends, and several strategies ask for the same forms.
+    """
     if not isinstance(expr, sympy.Basic):
         return expr
+    key = (expr, id(scope), tuple(scope.names.items()), tuple(scope.independent))
+    known = _MEMO.get(key)
+    if known is not None and known[0] is scope:
+        return known[1]
+    out = _canonical(expr, scope)
+    if len(_MEMO) >= _MEMO_SIZE:
+        _MEMO.clear()
+    _MEMO[key] = (scope, out)
+    return out
+
+
+def _canonical(expr: sympy.Basic, scope: Scope) -> sympy.Basic:
     symmetric = symmetric_matrices(scope)
     orthogonal = orthogonal_matrices(scope)
     diagonal = diagonal_matrices(scope)

@@ -135,9 +135,11 @@ def degree_bound(expr: Any, leaves: dict[sympy.Basic, tuple[int, int]]) -> tuple
     return walk(expr)
 
 
-def evaluate_exact(expr: Any, values: dict[sympy.Basic, Fraction]) -> Fraction:
-    """The exact value of a rational expression; ``ZeroDivisionError`` where a denominator vanishes."""
-    memo: dict[sympy.Basic, Fraction] = {}
+def evaluate_exact(expr: Any, values: dict[sympy.Basic, Fraction],
+                   memo: dict[sympy.Basic, Fraction] | None = None) -> Fraction:
+    """The exact value of a rational expression; ``ZeroDivisionError`` where a denominator vanishes.
+    ``memo`` (values of sub-expressions at the same point) may be shared between calls."""
+    memo = {} if memo is None else memo
 
     def walk(e: sympy.Basic) -> Fraction:
         hit = memo.get(e)
@@ -283,9 +285,10 @@ class ExactRelation:
             values = {k: Fraction(int(v.p), int(v.q)) for k, v in exact_values(self.trial.params, point).items()}
         except RealizeError:
             return None
+        memo: dict[sympy.Basic, Fraction] = {}  # the sides share sub-expressions
         try:
-            return any(evaluate_exact(sympy.sympify(lhs, strict=True), values)
-                       != evaluate_exact(sympy.sympify(rhs, strict=True), values) for lhs, rhs in self.pairs)
+            return any(evaluate_exact(sympy.sympify(lhs, strict=True), values, memo)
+                       != evaluate_exact(sympy.sympify(rhs, strict=True), values, memo) for lhs, rhs in self.pairs)
         except ZeroDivisionError:
             return None
 

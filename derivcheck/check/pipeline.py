@@ -24,11 +24,16 @@ from ..errors import DerivcheckError, InputError, InputErrors
 from ..expr.latex import item_latex, latex_relation
 from ..model import Counterexample, DerivationReport, Options, Outcome, Report, Verdict
 from .items import Item, build_items
-from .limits import run_bounded
+from .limits import BoundedSession
 
 
-GUARD_SECONDS = 3.0
+GUARD_SECONDS = 1.0
 """Budget of the general symbolic attempt on an item a counterexample has refuted."""
+
+UPGRADE_SECONDS = 0.5
+"""Budget of ``simplify`` on an item already proved at its instances (a general proof
+would upgrade it to ``proved``); an item with no instance proof gives ``simplify``
+the whole ``--timeout``."""
 
 
 def verify_paths(paths: list[str], options: Options, *, jobs: int = 1, cache: Any = None,
@@ -84,12 +89,104 @@ def check_derivation(derivation: Any, options: Options) -> DerivationReport:
                                 seconds=time.perf_counter() - started)
     items = build_items(derivation, scope, parse_expression, parse_relation)
     outcomes: dict[str, Outcome] = {}
-    for item in items:
-        if item.key == "claim" and item.chain:
-            outcomes[item.key] = _claim_link(item, scope, outcomes, derivation, options)
-        else:
-            outcomes[item.key] = check_item(item, scope, derivation, options)
+    with Prover(items, scope) as prover:
+        for item in items:
+            if item.key == "claim" and item.chain:
+                outcomes[item.key] = _claim_link(item, scope, outcomes, derivation, options, prover)
+            else:
+                outcomes[item.key] = check_item(item, scope, derivation, options, prover)
     return DerivationReport(**head, outcomes=tuple(outcomes.values()), seconds=time.perf_counter() - started)
+
+
+class Prover:
+    """The symbolic work on a derivation's items, in one bounded child process.
+
+    Every attempt is bounded on its own (:class:`~derivcheck.check.limits.BoundedSession`);
+    the child keeps SymPy's caches from one attempt to the next, and the steps of a
+    chain share most of their sub-expressions. The child works from the items and
+    scope it inherits, so a request names only the item.
+    """
+
+    def __init__(self, items: list[Item], scope: Any) -> None:
+        self._items = {item.key: item for item in items}
+        self._scope = scope
+        self._targets: dict[str, Any] = {}
+        self._session = BoundedSession({"general": self._general, "instances": self._instances,
+                                        "simplify": self._simplify, "same": self._same})
+
+    def __enter__(self) -> "Prover":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._session.close()
+
+    def general(self, item: Item, seconds: float, *, simplify: bool = True) -> Any:
+        """A bounded general proof of the item: ``value`` is ``(method, detail)`` or None.
+        ``simplify=False``: every strategy but the last (see :meth:`simplify`)."""
+        return self._session.run(seconds, "general", item.key, simplify)
+
+    def simplify(self, item: Item, seconds: float) -> Any:
+        """A bounded proof of an equality by ``sympy.simplify`` alone: ``value`` as for :meth:`general`."""
+        return self._session.run(seconds, "simplify", item.key)
+
+    def instances(self, item: Item, seconds: float) -> Any:
+        """A bounded proof at instances: ``value`` is None (no instances) or
+        ``(proved, method or reason, instances described)``."""
+        return self._session.run(seconds, "instances", item.key)
+
+    def same(self, item: Item, left: str, right: str, seconds: float) -> bool:
+        """Whether two ends of a claim item (``claim.lhs``, ``claim.rhs``, ``start``, ``end``) are proved equal."""
+        done = self._session.run(seconds, "same", item.key, left, right)
+        return done.status == "ok" and bool(done.value)
+
+    # -- in the child --
+
+    def _target(self, key: str) -> Any:
+        from .hypotheses import apply_hypotheses
+
+        if key not in self._targets:
+            item = self._items[key]
+            self._targets[key] = apply_hypotheses(item.relation, item.hypotheses, self._scope)
+        return self._targets[key]
+
+    def _general(self, key: str, simplify: bool) -> tuple[str, str] | None:
+        from .symbolic import prove
+
+        return _proof_tuple(prove(self._target(key), self._scope, self._items[key].hypotheses, simplify=simplify))
+
+    def _simplify(self, key: str) -> tuple[str, str] | None:
+        import sympy
+
+        from .symbolic import prove_by_simplify
+
+        target = self._target(key)
+        if target.op != "=":
+            return None
+        lhs, rhs = (sympy.sympify(side, strict=True) for side in (target.lhs, target.rhs))
+        return _proof_tuple(prove_by_simplify(lhs, rhs, self._scope))
+
+    def _instances(self, key: str) -> tuple[bool, str, str] | None:
+        from .instances import instance_assignments, prove_at_instances
+
+        item, target = self._items[key], self._target(key)
+        assignments, described = instance_assignments(target, self._scope, item.instances)
+        if not assignments:
+            return None
+        proved, text = prove_at_instances(target, self._scope, assignments, item.hypotheses)
+        return proved, text, described
+
+    def _same(self, key: str, left: str, right: str) -> bool:
+        from ..expr.shapes import make_relation
+        from .symbolic import prove_equal
+
+        item = self._items[key]
+        ends = {"claim.lhs": item.claim.lhs, "claim.rhs": item.claim.rhs,
+                "start": item.relation.lhs, "end": item.relation.rhs}
+        try:
+            pair = make_relation(ends[left], "=", ends[right])
+        except InputError:
+            return False
+        return prove_equal(pair.lhs, pair.rhs, self._scope) is not None
 
 
 def _base_outcome(item: Item, derivation: Any) -> Outcome:
@@ -97,8 +194,11 @@ def _base_outcome(item: Item, derivation: Any) -> Outcome:
                    expect=item.expect, span=item.span, by=item.by, pretty=item.text)
 
 
-def check_item(item: Item, scope: Any, derivation: Any, options: Options) -> Outcome:
-    """The verdict on one step or check."""
+def check_item(item: Item, scope: Any, derivation: Any, options: Options, prover: Prover | None = None) -> Outcome:
+    """The verdict on one step or check; ``prover`` is the derivation's (else one for this item)."""
+    if prover is None:
+        with Prover([item], scope) as own:
+            return check_item(item, scope, derivation, options, own)
     started = time.perf_counter()
     outcome = _base_outcome(item, derivation)
     if item.error is not None:
@@ -111,7 +211,6 @@ def check_item(item: Item, scope: Any, derivation: Any, options: Options) -> Out
         return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="none", detail=item.unsupported),
                       options, started)
     from ..expr.pretty import pretty_relation
-    from .hypotheses import apply_hypotheses
 
     relation = item.relation
     outcome = replace(outcome, pretty=pretty_relation(relation.lhs, relation.op, relation.rhs),
@@ -124,16 +223,17 @@ def check_item(item: Item, scope: Any, derivation: Any, options: Options) -> Out
     # on false steps. Only the general symbolic attempt still runs then, as a guard:
     # a general proof of a refuted step would be a soundness bug, and is reported.
     numeric = _numeric(relation, scope, item, options) if options.numeric else None
-    target = apply_hypotheses(relation, item.hypotheses, scope)
     if numeric is not None and numeric.status == "disagree" and numeric.counterexample is not None:
         ce = numeric.counterexample
         if ce.replay is None:
             ce = replace(ce, replay=_replay(derivation.path, options))
-        general = _general_proof(target, scope, item, options)
+        # the counterexample already decided the item: the guard gets a short budget
+        general = prover.general(item, min(options.timeout, GUARD_SECONDS))
+        general = general.value if general.status == "ok" else None
         conflict = "" if general is None else f" (symbolic strategy '{general[0]}' had claimed a proof: soundness guard)"
         return _judge(replace(outcome, verdict=Verdict.REFUTED, method="counterexample",
                               detail=numeric.detail + conflict, counterexample=ce), options, started)
-    verdict, method, detail = _prove(target, scope, item, options)
+    verdict, method, detail = _prove(item, options, prover)
     if item.hypotheses and verdict in (Verdict.PROVED, Verdict.PROVED_INSTANCES):
         detail = f"{detail}; under the hypotheses {', '.join(item.using)}".lstrip("; ")
     if numeric is not None:
@@ -148,34 +248,28 @@ def check_item(item: Item, scope: Any, derivation: Any, options: Options) -> Out
     return _judge(replace(outcome, verdict=verdict, method=method, detail=detail), options, started)
 
 
-def _prove(relation: Any, scope: Any, item: Item, options: Options) -> tuple[Verdict, str, str]:
-    from .instances import instance_assignments, prove_at_instances
-    from .symbolic import prove
-
-    general = run_bounded(lambda: _proof_tuple(prove(relation, scope, item.hypotheses)), options.timeout)
+def _prove(item: Item, options: Options, prover: Prover) -> tuple[Verdict, str, str]:
+    """General strategies, then instances, then ``simplify`` (see :data:`UPGRADE_SECONDS`)."""
+    general = prover.general(item, options.timeout, simplify=False)
     if general.status == "ok" and general.value is not None:
         return Verdict.PROVED, general.value[0], general.value[1]
-    notes = [] if general.status == "ok" else [f"general proof: {general.message.splitlines()[0]}"]
-    assignments, described = instance_assignments(relation, scope, item.instances)
-    if assignments:
-        at = run_bounded(lambda: prove_at_instances(relation, scope, assignments, item.hypotheses), options.timeout)
-        if at.status == "ok" and at.value and at.value[0]:
-            return Verdict.PROVED_INSTANCES, at.value[1], f"at {described}"
-        if at.status == "ok" and at.value:
-            notes.append(at.value[1])
-        elif at.status != "ok":
-            notes.append(f"instances: {at.message.splitlines()[0]}")
+    if general.status != "ok":
+        return Verdict.UNKNOWN, "", f"general proof: {general.message.splitlines()[0]}"
+    notes = []
+    at = prover.instances(item, options.timeout)
+    at_instances = at.status == "ok" and at.value is not None and at.value[0]
+    if at.status == "ok" and at.value is not None and not at_instances:
+        notes.append(at.value[1])
+    elif at.status != "ok":
+        notes.append(f"instances: {at.message.splitlines()[0]}")
+    last = prover.simplify(item, min(options.timeout, UPGRADE_SECONDS) if at_instances else options.timeout)
+    if last.status == "ok" and last.value is not None:
+        return Verdict.PROVED, last.value[0], last.value[1]
+    if at_instances:
+        return Verdict.PROVED_INSTANCES, at.value[1], f"at {at.value[2]}"
+    if last.status != "ok":
+        notes.insert(0, f"general proof: {last.message.splitlines()[0]}")
     return Verdict.UNKNOWN, "", "; ".join(notes)
-
-
-def _general_proof(relation: Any, scope: Any, item: Item, options: Options) -> tuple[str, str] | None:
-    """(method, detail) of a general symbolic proof, or None (bounded like every attempt)."""
-    from .symbolic import prove
-
-    # the counterexample already decided the item: the guard gets a short budget
-    general = run_bounded(lambda: _proof_tuple(prove(relation, scope, item.hypotheses)),
-                          min(options.timeout, GUARD_SECONDS))
-    return general.value if general.status == "ok" else None
 
 
 def _proof_tuple(proof: Any) -> tuple[str, str] | None:
@@ -202,32 +296,25 @@ def _replay(path: str, options: Options) -> str:
     return f"derivcheck verify {path} --seed {options.seed}{extra}"
 
 
-def _claim_link(item: Item, scope: Any, outcomes: dict[str, Outcome], derivation: Any, options: Options) -> Outcome:
+def _claim_link(item: Item, scope: Any, outcomes: dict[str, Outcome], derivation: Any, options: Options,
+                prover: Prover) -> Outcome:
     """The claim is established by the first chain: same ends, implied relation, every step holding."""
     from ..expr.pretty import pretty_relation
-    from ..expr.shapes import make_relation
-    from .symbolic import prove_equal
 
     started = time.perf_counter()
     outcome = _base_outcome(item, derivation)
     claim = item.claim
     composed = item.note or "="
-    start, end = item.relation.lhs, item.relation.rhs
     outcome = replace(outcome, pretty=pretty_relation(claim.lhs, claim.op, claim.rhs),
                       latex=latex_relation(claim.lhs, claim.op, claim.rhs))
 
-    def same(a: Any, b: Any) -> bool:
-        try:
-            pair = make_relation(a, "=", b)
-        except InputError:
-            return False
-        done = run_bounded(lambda: prove_equal(pair.lhs, pair.rhs, scope) is not None, options.timeout)
-        return done.status == "ok" and bool(done.value)
+    def same(left: str, right: str) -> bool:
+        return prover.same(item, left, right, options.timeout)
 
     forward = _implies(composed, claim.op)
     backward = _implies(_flip(composed), claim.op)
-    linked = (forward and same(claim.lhs, start) and same(claim.rhs, end)) or (
-        backward and same(claim.lhs, end) and same(claim.rhs, start))
+    linked = (forward and same("claim.lhs", "start") and same("claim.rhs", "end")) or (
+        backward and same("claim.lhs", "end") and same("claim.rhs", "start"))
     if not linked:
         return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="claim link",
                               detail=f"the first chain establishes `start {composed} last`, which does not give "

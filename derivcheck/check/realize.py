@@ -180,7 +180,9 @@ def realize_relations(
     atoms: set[sympy.Basic] = set()
     for _, lhs, rhs in sides:
         atoms |= random_atoms(lhs, scope) | random_atoms(rhs, scope)
-    if not atoms and not any(_has_moments(x) for _, lhs, rhs in sides for x in (lhs, rhs)):
+    # (moments are looked for before realisation, which never introduces them,
+    # because the realised sides can be large)
+    if not atoms and not any(_has_moments(x) for r in relations for x in (r.lhs, r.rhs)):
         return [RealizedRelation(op, ((lhs, rhs),), None) for op, lhs, rhs in sides]
     space = build_space(atoms, scope, atoms_per_factor)
     for atom in list(space.variables):
@@ -196,6 +198,14 @@ def realize_relations(
         lhs, rhs = space.evaluate_moments(lhs), space.evaluate_moments(rhs)
         result.append(RealizedRelation(op, tuple(space.outcomes((lhs, rhs))), space))
     return result
+
+
+def _matrix_product(a: sympy.MatrixBase, b: sympy.MatrixBase) -> sympy.ImmutableMatrix:
+    """``a @ b`` entry by entry, each entry one ``Add`` (SymPy's own product adds
+    the terms one at a time, which is quadratic in the inner size)."""
+    entries = [sympy.Add(*[a[i, k] * b[k, j] for k in range(a.cols)])
+               for i in range(a.rows) for j in range(b.cols)]
+    return sympy.ImmutableMatrix(a.rows, b.cols, entries)
 
 
 def _has_moments(expr: Any) -> bool:
@@ -338,7 +348,7 @@ class _Realizer:
             if _is_matrix(result) and _is_matrix(value):
                 if result.cols != value.rows:
                     raise RealizeError(f"cannot multiply {result.rows}x{result.cols} by {value.rows}x{value.cols} in {e}")
-                result = sympy.ImmutableMatrix(result * value)
+                result = _matrix_product(result, value)
             else:
                 result = result * value
         return sympy.ImmutableMatrix(result) if _is_matrix(result) else result

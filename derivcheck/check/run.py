@@ -67,7 +67,7 @@ def run_derivations(
         # the largest derivations first, so the slowest one does not start last
         # (results are still returned in file order)
         todo.sort(key=lambda i: -_estimated_work(derivations[i]))
-        preload_checker()
+        preload_checker(numeric=options.numeric)
         outcomes = run_pool([derivations[i] for i in todo], lambda d: check(d, options), jobs, deadline=deadline,
                             on_done=lambda position, value: finish(
                                 todo[position], _as_report(value, derivations[todo[position]])))
@@ -88,10 +88,17 @@ def _estimated_work(derivation: Any) -> int:
     return (len(derivation.steps) + 4 * len(derivation.checks)) * min(instances, 64)
 
 
-def preload_checker() -> None:
-    """Import the checker's heavy modules once in the parent, so forked workers share them."""
+def preload_checker(*, numeric: bool = True) -> None:
+    """Import the checker's heavy modules once in the parent, so forked workers share them.
+
+    torch too when numeric checks will run: imported in each worker instead, it
+    costs about a second of CPU per derivation.
+    """
     from ..expr import declarations, parser, pretty  # noqa: F401
-    from . import hypotheses, instances, numeric, symbolic  # noqa: F401
+    from . import hypotheses, instances, numeric as numeric_checks, symbolic  # noqa: F401
+
+    if numeric:
+        import torch  # noqa: F401
 
 
 def _as_report(value: Any, derivation: Any) -> DerivationReport:

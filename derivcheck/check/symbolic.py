@@ -35,12 +35,14 @@ class Proof:
     detail: str = ""
 
 
-def prove(relation: Relation, scope: Scope, hypotheses: Sequence[Relation] = ()) -> Proof | None:
+def prove(relation: Relation, scope: Scope, hypotheses: Sequence[Relation] = (), *,
+          simplify: bool = True) -> Proof | None:
     """A proof of ``relation`` for all values the declarations allow (and the
-    equality ``hypotheses`` admit), or None."""
+    equality ``hypotheses`` admit), or None. ``simplify=False`` leaves out the
+    last and costliest strategy (see :func:`prove_by_simplify`)."""
     relation = Relation(sympy.sympify(relation.lhs, strict=True), relation.op, sympy.sympify(relation.rhs, strict=True))
     if relation.op == "=":
-        proof = prove_equal(relation.lhs, relation.rhs, scope)
+        proof = prove_equal(relation.lhs, relation.rhs, scope, simplify=simplify)
         if proof is None and hypotheses:
             proof = prove_from_hypotheses(relation, scope, hypotheses)
         return proof
@@ -49,7 +51,7 @@ def prove(relation: Relation, scope: Scope, hypotheses: Sequence[Relation] = ())
     return None
 
 
-def prove_equal(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | None:
+def prove_equal(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope, *, simplify: bool = True) -> Proof | None:
     if lhs == rhs:
         return Proof("structural")
     if _is_zero(_difference(canonical(lhs, scope), canonical(rhs, scope))):
@@ -62,6 +64,11 @@ def prove_equal(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | Non
     if calculus != (lhs, rhs) and None not in calculus:
         if _is_zero(_difference(canonical(calculus[0], scope), canonical(calculus[1], scope))):
             return Proof("matrix calculus", "SymPy matrix derivatives")
+    return prove_by_simplify(lhs, rhs, scope) if simplify else None
+
+
+def prove_by_simplify(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | None:
+    """The last strategy for an equality: ``sympy.simplify`` of the canonical difference."""
     difference = _difference(canonical(lhs, scope), canonical(rhs, scope))
     if not isinstance(difference, MatrixExpr) and _simplifies_to_zero(difference):
         return Proof("simplify", "sympy.simplify of the difference")
@@ -134,7 +141,7 @@ def _simplifies_to_zero(expr: sympy.Basic) -> bool:
     if expr.has(Gradient, FunctionGradient, HessianMatrix):
         return False
     try:
-        return sympy.simplify(expr) == 0
+        return sympy.simplify(expr, doit=False) == 0
     except (TypeError, ValueError, NotImplementedError, AttributeError):
         return False
 
