@@ -277,3 +277,43 @@ def test_shrink_candidates_stay_in_domain_and_get_simpler() -> None:
     # fails whenever x > 2: the simplest failing value in the list is 3
     result = shrink([param], {"x": 7.123}, lambda pts: [float(p["x"]) > 2 for p in pts], deadline=1e18)
     assert result == {"x": Fraction(3)}
+
+
+def _eigen_setup(d: Decls, qualifier: str = "symmetric"):  # type: ignore[no-untyped-def]
+    n = d.scalar("n", "dimension")
+    a = d.matrix("A", n, n, qualifier)
+    vi, vj = d.matrix("v_i", n, 1), d.matrix("v_j", n, 1)
+    li, lj = d.scalar("lambda_i"), d.scalar("lambda_j")
+    return a, vi, vj, li, lj, [R(a @ vi, "=", li * vi), R(a @ vj, "=", lj * vj)]
+
+
+def test_points_are_built_to_satisfy_eigenvector_hypotheses(d: Decls) -> None:
+    a, vi, vj, li, lj, eig = _eigen_setup(d)
+    inner = sympy.Trace(vj.T @ vi)
+    # true: the orthogonality argument of a symmetric matrix's eigenvectors
+    assert agrees(d.check(R(lj * inner, "=", li * inner), hypotheses=eig))
+    assert agrees(d.check(R(sympy.Trace(vi.T @ a @ vi), "=", li * sympy.Trace(vi.T @ vi)), hypotheses=eig[:1]))
+    # false: without the construction no point passes the filters and these were inconclusive
+    wrong = d.check(R(2 * li * vi.T, "=", vi.T @ a.T), hypotheses=eig[:1])
+    assert wrong.status == "disagree"
+    shown = wrong.counterexample.values
+    assert {"A", "v_i", "lambda_i"} <= set(shown)  # the declared quantities, not only the built ones
+    # eigenvectors are orthogonal for distinct eigenvalues only: both layouts are sampled
+    assert d.check(R(inner, "=", 0), hypotheses=eig).status == "disagree"
+    assert d.check(R(inner**2, "=", sympy.Trace(vi.T @ vi) * sympy.Trace(vj.T @ vj)),
+                   hypotheses=eig).status == "disagree"
+    assert d.check(R(li, "=", lj), hypotheses=eig).status == "disagree"
+
+
+def test_eigenvalues_of_a_psd_matrix_are_sampled_non_negative(d: Decls) -> None:
+    a, vi, _, li, _, eig = _eigen_setup(d, "psd")
+    assert agrees(d.check(R(li, ">=", 0), hypotheses=eig[:1]))
+    assert d.check(R(li, ">", 0), hypotheses=eig[:1]).status == "disagree"  # 0 is an eigenvalue of a psd matrix
+
+
+def test_a_general_matrix_is_not_built_as_a_symmetric_one(d: Decls) -> None:
+    n = d.scalar("n", "dimension")
+    a, v, lam = d.matrix("A", n, n), d.matrix("v", n, 1), d.scalar("lam")
+    # true for symmetric A only; for a general A the points are filtered, never built symmetric
+    claim = R(v.T @ a, "=", lam * v.T)
+    assert d.check(claim, hypotheses=[R(a @ v, "=", lam * v)]).status != "agree"

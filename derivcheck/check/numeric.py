@@ -210,6 +210,7 @@ class Trial:
         self.valid = 0
         self.failing: list[int] = []
         self.hard: list[int] = []
+        self.construction: Any = None  # an eigen.Construction, when points are built
 
     @classmethod
     def build(cls, prepared: Any, scope: Scope, config: dict, seed: int, device: str) -> "Trial":
@@ -219,9 +220,16 @@ class Trial:
             for r in sides for x in (r.lhs, r.rhs))
         env = Realization(integers=dict(config), matrices=entry_matrices(scope, config),
                           lazy_linear_algebra=not differentiated)
+        construction = _eigen_construction(prepared, scope, config, seed)
+        if construction is not None:  # points built to satisfy eigenvector hypotheses
+            scope = construction.scope
+            env.matrices.update(construction.matrices)
+            env.scalars.update(construction.scalars)
         functions = {d.name: _replacement(d, seed) for d in scope.names.values() if isinstance(d, FunctionDecl)}
         realized = realize_relations([prepared.relation, *prepared.filters], env, scope, laws=prepared.laws)
-        return cls(config, realized, _params(realized, env, scope), device, functions)
+        trial = cls(config, realized, _params(realized, env, scope), device, functions)
+        trial.construction = construction
+        return trial
 
     def evaluate(self, batch: dict[str, Any]) -> tuple[Any, Any]:
         """(usable, holds, firm) masks over the batch's points (see :func:`compare`)."""
@@ -255,9 +263,16 @@ class Trial:
         return [bool(x) for x in (usable & ~firm).cpu()]
 
     def confirm(self, point: dict[str, Any], seed: int) -> Counterexample | None:
-        from .confirm import confirm_violation
+        from dataclasses import replace
 
-        return confirm_violation(self.main, self.filters, self.params, point, self.config, seed, self.functions)
+        from .confirm import confirm_violation
+        from .sampling import exact_values
+
+        found = confirm_violation(self.main, self.filters, self.params, point, self.config, seed, self.functions)
+        if found is not None and self.construction is not None:  # the declared quantities, built
+            found = replace(found, values={**found.values,
+                                           **self.construction.shown(exact_values(self.params, point))})
+        return found
 
 
 def _replacement(decl: FunctionDecl, seed: int) -> Any:
@@ -350,6 +365,24 @@ def _classify(leaf: sympy.Basic, found: dict[str, Param], entries: dict, probabi
         found.setdefault(name, Param(name, "scalar", (leaf,), REAL))
     else:
         raise Unsupported(f"{leaf} has no declared domain to sample from")
+
+
+def _eigen_construction(prepared: "Prepared", scope: Scope, config: dict, seed: int) -> Any:
+    """Points built to satisfy the eigenvector hypotheses among the filters (:mod:`.eigen`)."""
+    from .eigen import construct, eigen_pairs
+
+    pairs = eigen_pairs(prepared.filters, scope)
+    if not pairs:
+        return None
+    sizes = {}
+    for m in {p.matrix for p in pairs}:
+        size = sympy.sympify(scope.names[m.name].rows, strict=True).xreplace(
+            {k: sympy.Integer(v) for k, v in config.items()})
+        if not size.is_Integer:
+            return None
+        sizes[m] = int(size)
+    layout = random.Random(zlib.crc32(f"{seed}:{sorted((str(k), v) for k, v in config.items())}".encode()))
+    return construct(pairs, scope, sizes, layout)
 
 
 def entry_matrices(scope: Scope, config: dict) -> dict[sympy.MatrixSymbol, sympy.ImmutableMatrix]:
