@@ -94,8 +94,12 @@ def preload_checker(*, numeric: bool = True) -> None:
     torch too when numeric checks will run: imported in each worker instead, it
     costs about a second of CPU per derivation.
     """
+    import sympy.combinatorics  # noqa: F401  -- SymPy imports these on first use, in every worker
+    import sympy.tensor.tensor  # noqa: F401
+
     from ..expr import declarations, parser, pretty  # noqa: F401
-    from . import hypotheses, instances, numeric as numeric_checks, symbolic  # noqa: F401
+    from . import (device, eigen, exact, finite_space, gradient, hypotheses, instances,  # noqa: F401
+                   numeric as numeric_checks, shrink, symbolic)
 
     if numeric:
         import torch  # noqa: F401
