@@ -56,7 +56,7 @@ def main() -> None:
     default=20.0,
     show_default=True,
     metavar="SECONDS",
-    help="Time limit of the symbolic check of one step; past it, the numeric check decides.",
+    help="CPU-time limit of each symbolic attempt on a step; past it, the numeric check decides.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of every random choice (points, shapes, samples).")
 @click.option("--no-numeric", is_flag=True, help="Skip numeric checks: items without a symbolic proof stay unknown.")

@@ -15,6 +15,7 @@ from ..expr.objects import FunctionGradient, Gradient, HessianMatrix, is_declare
 from ..expr.scope import MatrixDecl, Scope
 from .probability import has_probability, to_moments
 from .rewrite import bottom_up
+from .sums import normalize_sums
 
 
 def symmetric_matrices(scope: Scope) -> dict[sympy.Basic, sympy.Basic]:
@@ -68,7 +69,7 @@ def _canonical(expr: sympy.Basic, scope: Scope) -> sympy.Basic:
         if has_probability(out):
             out = to_moments(out, scope)
         if not isinstance(out, MatrixExpr):
-            out = sympy.expand(out)
+            out = sympy.expand(normalize_sums(out))
     return rename_dummies(out)
 
 

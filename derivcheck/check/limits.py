@@ -22,7 +22,10 @@ from typing import Any, Callable, Mapping
 
 MEMORY_LIMIT_BYTES = 4 * 1024**3
 GRACE_SECONDS = 2.0
-"""How long past its limit a session call may take to answer before its child is killed."""
+WALL_FACTOR = 3.0
+"""A session call's limit is CPU time, so that a loaded machine does not change what
+is proved; the parent kills a child that has not answered after ``WALL_FACTOR`` times
+the limit plus ``GRACE_SECONDS`` of wall-clock time."""
 
 
 @dataclass(frozen=True)
@@ -78,14 +81,14 @@ def _child(conn: Any, fn: Callable[[], Any]) -> None:
 def _serve(conn: Any, functions: Mapping[str, Callable[..., Any]]) -> None:
     """The session child: answer ``(name, args, seconds)`` requests until told to stop.
 
-    Each call is stopped by an alarm after ``seconds``, which leaves the child
+    Each call is stopped by an alarm after ``seconds`` of CPU time, which leaves the child
     usable: what an interrupted SymPy computation leaves behind is at worst an
     assumption recorded as unknown, and nothing half-computed is cached. (The
     parent still kills a child that does not answer in time: the alarm cannot
     interrupt a long call into C.)
     """
     _limit_child()
-    signal.signal(signal.SIGALRM, _on_alarm)
+    signal.signal(signal.SIGPROF, _on_alarm)
     try:
         while True:
             try:
@@ -96,11 +99,11 @@ def _serve(conn: Any, functions: Mapping[str, Callable[..., Any]]) -> None:
                 break
             name, args, seconds = request
             try:
-                signal.setitimer(signal.ITIMER_REAL, seconds)
+                signal.setitimer(signal.ITIMER_PROF, seconds)
                 try:
                     answer = _answer(lambda: functions[name](*args))
                 finally:
-                    signal.setitimer(signal.ITIMER_REAL, 0)
+                    signal.setitimer(signal.ITIMER_PROF, 0)
             except _SoftTimeout:
                 answer = ("timeout", f"no symbolic result within {seconds:g} s")
             conn.send(answer)
@@ -153,10 +156,10 @@ class BoundedSession:
     time. A call sends only the name and its (small, picklable) arguments and gets
     the picklable result back. SymPy's caches live on in the child between calls,
     which is the point: consecutive steps of a derivation share most of their
-    sub-expressions. A call past its time is stopped by an alarm in the child,
-    which goes on serving; a call that fails, or does not answer within
-    :data:`GRACE_SECONDS` of its limit, ends the child, and the next call forks a
-    fresh one.
+    sub-expressions. A call past its time (CPU time: a loaded machine does not
+    change the answers) is stopped by an alarm in the child, which goes on
+    serving; a call that fails, or does not answer in time (see
+    :data:`WALL_FACTOR`), ends the child, and the next call forks a fresh one.
     Use as a context manager, or call :meth:`close`.
 
     >>> with BoundedSession({"add": lambda a, b: a + b}) as session:
@@ -184,7 +187,7 @@ class BoundedSession:
             self._start()
         try:
             self._conn.send((name, args, seconds))
-            if not self._conn.poll(seconds + GRACE_SECONDS):
+            if not self._conn.poll(WALL_FACTOR * seconds + GRACE_SECONDS):
                 self._stop()
                 return Bounded("timeout", message=f"no symbolic result within {seconds:g} s")
             status, value = self._conn.recv()

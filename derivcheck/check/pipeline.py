@@ -227,8 +227,9 @@ def check_item(item: Item, scope: Any, derivation: Any, options: Options, prover
         ce = numeric.counterexample
         if ce.replay is None:
             ce = replace(ce, replay=_replay(derivation.path, options))
-        # the counterexample already decided the item: the guard gets a short budget
-        general = prover.general(item, min(options.timeout, GUARD_SECONDS))
+        # the counterexample already decided the item: the guard gets a short budget,
+        # for derivcheck's own strategies (SymPy's simplify is not re-run)
+        general = prover.general(item, min(options.timeout, GUARD_SECONDS), simplify=False)
         general = general.value if general.status == "ok" else None
         conflict = "" if general is None else f" (symbolic strategy '{general[0]}' had claimed a proof: soundness guard)"
         return _judge(replace(outcome, verdict=Verdict.REFUTED, method="counterexample",

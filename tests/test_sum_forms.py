@@ -1,0 +1,97 @@
+"""The normal form of sums (derivcheck/check/sums.py: normalize_sums).
+
+Every rewrite must keep the value for every value of the bounds, reversed ones
+included (SymPy's convention makes those signed sums): checked by expanding both
+forms at concrete bounds. Equal sums written differently must get one form, and
+the rewrites must never capture a name.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+import sympy
+
+from derivcheck.check.canonical import rename_dummies
+from derivcheck.check.rewrite import bottom_up
+from derivcheck.check.sums import normalize_sums
+from derivcheck.check.symbolic import prove
+from derivcheck.expr.objects import Relation
+from symbolic_helpers import scope_with
+
+i, j, k, n, m = sympy.symbols("i j k n m", integer=True)
+a, b, c = sympy.symbols("a b c", real=True)
+x, y, p = (sympy.IndexedBase(name, real=True) for name in "xyp")
+
+SUMS = [
+    a * sympy.Sum(x[i] * sympy.Sum(p[j + n * (i - 1)], (j, 1, n)), (i, 1, m)),
+    sympy.Sum(2 * x[i] + c * y[i] - x[i] * sympy.Sum(y[j], (j, 1, i)), (i, 1, n)),
+    sympy.Sum(sympy.Sum(x[i] * y[j], (j, 1, m)) * sympy.Sum(y[k], (k, 1, n)), (i, 1, n)),
+    sympy.Sum(x[i] * y[j], (i, 1, n), (j, 1, m)),
+    sympy.Sum(c + x[i], (i, 1, n)),
+    sympy.Sum(x[i] * sympy.Sum(y[i], (i, 1, m)), (i, 1, n)),  # a reused name: nothing may be captured
+    sympy.Sum(x[i] * y[j] * x[k] * y[i], (i, 1, n), (j, 1, m), (k, 1, n)),  # splits into groups
+    sympy.Sum(x[i] * y[j], (j, 1, i), (i, 1, m)),  # dependent limits: kept together
+]
+
+
+def _value(expr: sympy.Basic) -> sympy.Basic:
+    """A sum with concrete bounds written out term by term: the last limit outermost
+    (SymPy's meaning of several limits), a reversed range ``a > b + 1`` as minus the
+    sum over ``b + 1 .. a - 1`` (SymPy's signed convention)."""
+
+    def written_out(function: sympy.Basic, limits: tuple) -> sympy.Basic:
+        if not limits:
+            return function
+        var, lo, hi = limits[-1]
+        lo, hi = int(lo), int(hi)
+        values, sign = (range(lo, hi + 1), 1) if hi >= lo - 1 else (range(hi + 1, lo), -1)
+        return sign * sympy.Add(*[written_out(function.xreplace({var: v}),
+                                              tuple(tuple(x.xreplace({var: v}) for x in lim) for lim in limits[:-1]))
+                                  for v in values])
+
+    def visit(node: sympy.Basic) -> sympy.Basic:
+        if isinstance(node, sympy.Sum) and all(b.is_Integer for b in node.limits[-1][1:]):
+            return written_out(node.function, node.limits)
+        return node
+
+    for _ in range(4):  # sums whose bounds became concrete only once an outer sum was written out
+        expr = bottom_up(expr, visit)
+    assert not expr.has(sympy.Sum)
+    return sympy.expand(expr)
+
+
+@pytest.mark.parametrize("expr", SUMS)
+def test_the_normal_form_keeps_the_value_for_all_bounds(expr: sympy.Basic) -> None:
+    normal = normalize_sums(expr)
+    for nv, mv in itertools.product((-2, 0, 1, 3), (-1, 0, 2)):  # reversed ranges too
+        at = {n: nv, m: mv}
+        assert _value(expr.xreplace(at)) == _value(normal.xreplace(at)), (expr, normal, at)
+
+
+def test_equal_sums_written_differently_get_one_form() -> None:
+    nested = a * sympy.Sum(x[i] * sympy.Sum(p[j + n * (i - 1)], (j, 1, n)), (i, 1, m))
+    flat = sympy.Sum(a * p[j + n * (i - 1)] * x[i], (i, 1, m), (j, 1, n))
+    assert rename_dummies(normalize_sums(nested)) == rename_dummies(normalize_sums(flat))
+    split = sympy.Sum(x[i], (i, 1, n)) + sympy.Sum(2 * y[i], (i, 1, n))
+    assert sympy.expand(rename_dummies(normalize_sums(sympy.Sum(x[i] + 2 * y[i], (i, 1, n))))
+                        - rename_dummies(normalize_sums(split))) == 0
+
+
+def test_dependent_limits_keep_their_order() -> None:
+    triangle = sympy.Sum(x[i] * y[j], (j, 1, i), (i, 1, n))
+    assert normalize_sums(triangle).limits == triangle.limits
+
+
+def test_sums_are_proved_equal_through_the_normal_form_but_off_by_one_is_not() -> None:
+    scope, o = scope_with(n="natural", m="natural")
+    nn, mm = o["n"], o["m"]
+    xs = sympy.IndexedBase("x", real=True)
+    left = sympy.Sum(sympy.Sum(xs[i] * xs[j], (j, 1, mm)), (i, 1, nn))
+    right = sympy.Sum(xs[i] * sympy.Sum(xs[j], (j, 1, mm)), (i, 1, nn))
+    assert prove(Relation(left, "=", right), scope)
+    swapped = sympy.Sum(xs[j] * xs[i], (i, 1, nn), (j, 1, mm))
+    assert prove(Relation(left, "=", swapped), scope)
+    assert prove(Relation(left, "=", sympy.Sum(xs[i] * xs[j], (j, 1, mm), (i, 1, nn - 1))), scope) is None
+    assert prove(Relation(left, "=", sympy.Sum(xs[i] * xs[i], (j, 1, mm), (i, 1, nn))), scope) is None
