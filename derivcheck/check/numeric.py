@@ -226,7 +226,9 @@ class Trial:
             env.matrices.update(construction.matrices)
             env.scalars.update(construction.scalars)
         functions = {d.name: _replacement(d, seed) for d in scope.names.values() if isinstance(d, FunctionDecl)}
-        realized = realize_relations([prepared.relation, *prepared.filters], env, scope, laws=prepared.laws)
+        memo = None if construction is not None else _shared_memo(scope, config, env.lazy_linear_algebra)
+        realized = realize_relations([prepared.relation, *prepared.filters], env, scope, laws=prepared.laws,
+                                     memo=memo)
         trial = cls(config, realized, _params(realized, env, scope), device, functions)
         trial.construction = construction
         return trial
@@ -365,6 +367,24 @@ def _classify(leaf: sympy.Basic, found: dict[str, Param], entries: dict, probabi
         found.setdefault(name, Param(name, "scalar", (leaf,), REAL))
     else:
         raise Unsupported(f"{leaf} has no declared domain to sample from")
+
+
+_MEMOS: dict[tuple, tuple[Scope, dict]] = {}
+_MEMO_COUNT = 16
+
+
+def _shared_memo(scope: Scope, config: dict, lazy: bool) -> dict:
+    """Realised sub-expressions at one configuration of one scope, shared by the items of a
+    derivation (consecutive steps share their sides): the realisation depends only on these."""
+    key = (id(scope), tuple(sorted((str(k), v) for k, v in config.items())), lazy)
+    known = _MEMOS.get(key)
+    if known is not None and known[0] is scope:
+        return known[1]
+    if len(_MEMOS) >= _MEMO_COUNT:
+        _MEMOS.pop(next(iter(_MEMOS)))
+    memo: dict = {}
+    _MEMOS[key] = (scope, memo)
+    return memo
 
 
 def _eigen_construction(prepared: "Prepared", scope: Scope, config: dict, seed: int) -> Any:

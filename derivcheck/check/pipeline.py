@@ -30,7 +30,7 @@ from .limits import BoundedSession
 GUARD_SECONDS = 1.0
 """Budget of the general symbolic attempt on an item a counterexample has refuted."""
 
-UPGRADE_SECONDS = 0.5
+UPGRADE_SECONDS = 0.25
 """Budget of ``simplify`` on an item already proved at its instances (a general proof
 would upgrade it to ``proved``); an item with no instance proof gives ``simplify``
 the whole ``--timeout``."""

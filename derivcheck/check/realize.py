@@ -161,17 +161,18 @@ def realize_relation(
 
 def realize_relations(
     relations: list[objects.Relation], env: Realization, scope: Scope, *, atoms_per_factor: int = 3,
-    laws: tuple[objects.Relation, ...] = (),
+    laws: tuple[objects.Relation, ...] = (), memo: dict | None = None,
 ) -> list[RealizedRelation]:
     """Several relations (a claim and its hypotheses) realised on ONE shared probability space.
 
     ``laws`` are hypotheses ``E(P) = m`` / ``Var(P) = v`` whose pattern P is a random
     variable (``Wild`` indices allowed: ``Var(X[w]) = sigma**2``); the space is built so
-    that they hold exactly for every matching random variable.
+    that they hold exactly for every matching random variable. ``memo`` (realised
+    sub-expressions) may be shared between calls with equal ``env`` but its space.
     """
     from .finite_space import build_space, random_atoms
 
-    first = _Realizer(replace(env, space=None))
+    first = _Realizer(replace(env, space=None), memo)
     sides = []
     for relation in relations:
         if relation.op == "~":
@@ -234,9 +235,10 @@ def _scalar(value: Any, what: str) -> sympy.Expr:
 class _Realizer:
     """One realisation pass; ``bound`` holds the values of Sum/Product indices being expanded."""
 
-    def __init__(self, env: Realization) -> None:
+    def __init__(self, env: Realization, memo: dict | None = None) -> None:
         self.env = env
         self.bound: dict[sympy.Symbol, sympy.Integer] = {}
+        self.memo: dict[Any, Any] = {} if memo is None else memo
         self.terms = 0
         self.handlers = self._handlers()
 
@@ -261,6 +263,14 @@ class _Realizer:
             return self._symbol(e)
         if e.is_Number or e.is_NumberSymbol or e is sympy.I or isinstance(e, sympy.Dummy):
             return e
+        # each distinct sub-expression once (at the same values of the indices being expanded)
+        key = (e, tuple(self.bound.items())) if self.bound else e
+        done = self.memo.get(key)
+        if done is None:
+            done = self.memo[key] = self._run(e)
+        return done
+
+    def _run(self, e: sympy.Basic) -> Any:
         handler = self.handlers.get(type(e))
         if handler is not None:
             return handler(e)
