@@ -317,3 +317,15 @@ def test_a_general_matrix_is_not_built_as_a_symmetric_one(d: Decls) -> None:
     # true for symmetric A only; for a general A the points are filtered, never built symmetric
     claim = R(v.T @ a, "=", lam * v.T)
     assert d.check(claim, hypotheses=[R(a @ v, "=", lam * v)]).status != "agree"
+
+
+def test_a_matrix_hypothesis_is_solved_for_a_lone_factor(d: Decls) -> None:
+    n = d.scalar("n", "dimension")
+    b, v, lam = d.matrix("B", n, n), d.matrix("V", n, n, "invertible"), d.matrix("Lam", n, n, "diagonal")
+    eig = R(b @ v, "=", v @ lam)  # B = V Lam inv(V) at every point
+    assert agrees(d.check(R(sympy.Inverse(v) @ b @ v, "=", lam), hypotheses=[eig]))
+    wrong = d.check(R(sympy.Inverse(v) @ b @ v, "=", 2 * lam), hypotheses=[eig])
+    assert wrong.status == "disagree" and wrong.counterexample is not None
+    # a factor that need not be invertible leaves the hypothesis a filter (no usable points)
+    w = d.matrix("W", n, n)
+    assert d.check(R(b, "=", w @ lam @ sympy.Inverse(w)), hypotheses=[R(b @ w, "=", w @ lam)]).status != "agree"

@@ -127,6 +127,46 @@ def solve_for_lone_symbol(lhs: sympy.Basic, rhs: sympy.Basic) -> tuple[sympy.Bas
     return None
 
 
+def solve_for_lone_factor(lhs: sympy.Basic, rhs: sympy.Basic,
+                          invertible: set[sympy.Basic]) -> tuple[sympy.Basic, sympy.Basic] | None:
+    """``(M, value)`` for a matrix equation ``c * M @ X + rest = 0`` (or ``c * X @ M + rest``)
+    with M a matrix symbol found nowhere else and X a product of matrices in ``invertible``
+    (or their transposes and inverses): ``M = -rest/c @ inv(X)`` (or ``inv(X) @ ...``).
+    ``B @ V = V @ Lam`` with V invertible gives ``B = V @ Lam @ inv(V)``."""
+    if not (isinstance(lhs, MatrixExpr) or isinstance(rhs, MatrixExpr)):
+        return None
+    difference = (lhs - rhs).doit()
+    terms = difference.args if isinstance(difference, sympy.MatAdd) else (difference,)
+    for k, term in enumerate(terms):
+        if not isinstance(term, sympy.MatMul):
+            continue
+        coeff = sympy.Mul(*[a for a in term.args if not isinstance(a, MatrixExpr)])
+        factors = [a for a in term.args if isinstance(a, MatrixExpr)]
+        rest = [t for j, t in enumerate(terms) if j != k]
+        for position in (0, len(factors) - 1):
+            core, others = factors[position], factors[:position] + factors[position + 1:]
+            if not isinstance(core, sympy.MatrixSymbol) or not others or coeff == 0:
+                continue
+            if any(o.has(core) for o in others) or any(t.has(core) for t in rest):
+                continue
+            if not all(_invertible_factor(o, invertible) for o in others):
+                continue
+            x = sympy.MatMul(*others)
+            if x.shape[0] != x.shape[1]:
+                continue
+            total = sympy.MatAdd(*rest) if rest else sympy.ZeroMatrix(*term.shape)
+            right = (-sympy.Integer(1) / coeff) * total
+            value = right * sympy.Inverse(x) if position == 0 else sympy.Inverse(x) * right
+            return core, value
+    return None
+
+
+def _invertible_factor(m: sympy.Basic, invertible: set[sympy.Basic]) -> bool:
+    if isinstance(m, (sympy.Transpose, sympy.Inverse)):
+        return _invertible_factor(m.args[0], invertible)
+    return m in invertible
+
+
 def _split_coefficient(term: sympy.Basic) -> tuple[sympy.Basic, sympy.Basic]:
     if isinstance(term, (sympy.Mul, sympy.MatMul)):
         numbers = [a for a in term.args if a.is_number]

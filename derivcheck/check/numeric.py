@@ -438,7 +438,7 @@ _MOMENTS = (objects.Expectation, objects.Variance, objects.Covariance)
 
 def prepare(relation: objects.Relation, hypotheses: Sequence[objects.Relation], scope: Scope) -> Prepared:
     """Use each hypothesis: solve-and-substitute, rewrite rule (``Var(X[i]) = s**2``), or filter."""
-    from .hypotheses import quantified_indices, rewrite_with, solve_for_lone_symbol
+    from .hypotheses import quantified_indices, rewrite_with, solve_for_lone_factor, solve_for_lone_symbol
 
     pending = list(hypotheses)
     filters: list[objects.Relation] = []
@@ -461,7 +461,8 @@ def prepare(relation: objects.Relation, hypotheses: Sequence[objects.Relation], 
         solved = None
         if h.op == "=":
             try:
-                solved = solve_for_lone_symbol(h.lhs, h.rhs)
+                solved = solve_for_lone_symbol(h.lhs, h.rhs) or solve_for_lone_factor(
+                    h.lhs, h.rhs, _invertible_matrices(scope))
             except Exception:  # noqa: BLE001 - an unsolvable hypothesis is simply a filter
                 solved = None
         if solved is not None and _solvable(solved[0], scope):
@@ -504,6 +505,12 @@ def _mentions(expr: sympy.Basic, name: str) -> bool:
 
     return any(str(getattr(n, "label", n)) == name for n in unique_nodes([expr])
                if isinstance(n, (sympy.Symbol, sympy.IndexedBase)))
+
+
+def _invertible_matrices(scope: Scope) -> set[sympy.Basic]:
+    """Matrices declared invertible (orthogonal and pd ones are)."""
+    return {d.symbol for d in scope.names.values()
+            if isinstance(d, MatrixDecl) and d.qualifiers & {"invertible", "orthogonal", "pd"}}
 
 
 def _solvable(symbol: sympy.Basic, scope: Scope) -> bool:

@@ -7,6 +7,7 @@ cosmetic: any failure gives ``""`` and the reports fall back to Unicode.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from ..model import Derivation, Step
@@ -17,11 +18,17 @@ LATEX_OPS = {"=": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">", "~": r"\s
 def latex_side(expr: Any) -> str:
     """SymPy's LaTeX of one side, or ``""`` when the printer cannot draw it."""
     try:
-        import sympy
-
-        return sympy.latex(expr)
-    except Exception:  # cosmetic: never let printing fail a check
+        return _latex(expr)
+    except Exception:  # cosmetic: never let printing fail a check (an unhashable side too)
         return ""
+
+
+@functools.lru_cache(maxsize=512)
+def _latex(expr: Any) -> str:
+    """(Remembered: consecutive steps share their sides.)"""
+    import sympy
+
+    return sympy.latex(expr)
 
 
 def latex_relation(lhs: Any, op: str, rhs: Any, *, lhs_latex: str | None = None,
