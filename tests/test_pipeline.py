@@ -255,3 +255,21 @@ def test_degenerate_points_satisfying_a_hypothesis_are_no_evidence() -> None:
         """)
     assert out["step-1"].verdict is not Verdict.NUMERIC and not out["step-1"].passed
     assert out["step-2"].verdict is not Verdict.NUMERIC and not out["step-2"].passed
+
+
+def test_a_step_indexing_outside_its_matrices_at_every_size_is_an_error() -> None:
+    out = run("""
+        symbols:
+          n: dimension
+          z: vector[n]
+          Lam: diagonal matrix[n, n]
+        steps:
+          - claim: Sum(z[i]**2 * Lam[i, i], (i, 1, n + 1)) = z.T @ Lam @ z
+          - claim: Product(Lam[i, i], (i, 0, n)) = det(Lam)
+          - claim: Sum(z[i]**2 * Lam[i, i], (i, 1, n)) = z.T @ Lam @ z
+          - claim: z[n] = z[n]
+        """)
+    for key in ("step-1", "step-2"):
+        assert out[key].verdict is Verdict.ERROR and "out of range" in out[key].detail
+    assert out["step-3"].verdict is Verdict.PROVED_INSTANCES
+    assert out["step-4"].verdict is Verdict.PROVED  # a formal proof stands: z[n] is in range anyway

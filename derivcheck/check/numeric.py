@@ -26,7 +26,7 @@ from ..expr import objects
 from ..expr.scope import FunctionDecl, MatrixDecl, RandomDecl, ScalarDecl, Scope, SequenceDecl
 from ..model import Counterexample
 from .evaluate import Unsupported, compare
-from .realize import Realization, RealizeError, RealizedRelation, entry_symbol, realize_relations
+from .realize import Realization, RealizeError, RealizedRelation, UndefinedAt, entry_symbol, realize_relations
 from .sampling import (Param, domain_of, integer_configs, integer_range, matrix_transform, point_at,
                        random_function, random_matrix_function, sample_batch, symbol_values, REAL)
 
@@ -38,7 +38,8 @@ MAX_CONFIRMATIONS = 6
 
 @dataclass(frozen=True)
 class NumericResult:
-    """What the numeric check found: ``status`` is ``agree``, ``disagree`` or ``inconclusive``."""
+    """What the numeric check found: ``status`` is ``agree``, ``disagree``, ``inconclusive``, or
+    ``undefined`` (no value at any size tried: an index outside its matrix)."""
 
     status: str
     points: int
@@ -85,6 +86,7 @@ def check_numerically(
     dev = _device(device)
     trials: list[Trial] = []
     notes: list[str] = []
+    undefined = 0  # configurations where the relation has no value (an index outside its matrix)
     for index, config in enumerate(configs):
         if len(trials) >= MAX_CONFIGS:
             break
@@ -95,10 +97,15 @@ def check_numerically(
             trial = Trial.build(prepared, scope, {**fixed, **config}, seed, dev)
             trial.run(points, seed * 1000 + index)
         except (RealizeError, Unsupported) as exc:
+            undefined += isinstance(exc, UndefinedAt)
             if len(notes) < 5:
                 notes.append(f"{_show(config) or 'here'}: {exc}")
             continue
         trials.append(trial)
+    if not trials and configs and undefined == len(configs):
+        return NumericResult("undefined", 0, TOLERANCE_TEXT, None,
+                             f"the relation has no value at any of the {len(configs)} sizes tried ("
+                             + "; ".join(notes) + ")")
     if len(configs) > 1 and len([t for t in trials if t.valid]) < 2 and not any(t.failing for t in trials):
         return _inconclusive(sum(t.valid for t in trials),
                              "fewer than two integer configurations could be evaluated"

@@ -238,7 +238,11 @@ def check_item(item: Item, scope: Any, derivation: Any, options: Options, prover
     if item.hypotheses and verdict in (Verdict.PROVED, Verdict.PROVED_INSTANCES):
         detail = f"{detail}; under the hypotheses {', '.join(item.using)}".lstrip("; ")
     if numeric is not None:
-        if verdict is Verdict.UNKNOWN and numeric.status == "agree":
+        if verdict is Verdict.UNKNOWN and numeric.status == "undefined":
+            # an index outside its matrix at every size: the step does not read as mathematics
+            verdict, method = Verdict.ERROR, "numeric"
+            detail = f"{numeric.detail}; {detail}".rstrip("; ")
+        elif verdict is Verdict.UNKNOWN and numeric.status == "agree":
             verdict, method = Verdict.NUMERIC, "numeric"
             evidence = numeric.evidence or f"agreement at {numeric.points} random points, {numeric.tolerance}"
             detail = f"numeric ({evidence}); {detail}".rstrip("; ")

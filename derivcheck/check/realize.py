@@ -39,6 +39,11 @@ class RealizeError(DerivcheckError):
     """The expression cannot be written out explicitly: unsupported, too large, or ill-shaped."""
 
 
+class UndefinedAt(RealizeError):
+    """The expression has no value at these sizes: an index outside its matrix, or a
+    summation bound that is a number but not an integer."""
+
+
 @dataclass
 class Realization:
     """Everything ``realize`` substitutes.
@@ -394,7 +399,7 @@ class _Realizer:
         if not (i.is_Integer and j.is_Integer):
             raise RealizeError(f"index of {e} has no concrete value")
         if not (0 <= i < parent.rows and 0 <= j < parent.cols):
-            raise RealizeError(f"index ({i + 1}, {j + 1}) out of range for a {parent.rows}x{parent.cols} matrix")
+            raise UndefinedAt(f"index ({i + 1}, {j + 1}) out of range for a {parent.rows}x{parent.cols} matrix")
         return parent[int(i), int(j)]
 
     # -- sums, products, integrals, derivatives -----------------------------
@@ -408,6 +413,8 @@ class _Realizer:
         (var, lo, hi), rest = limits[0], limits[1:]
         a, b = (_scalar(self.run(x), "a bound") for x in (lo, hi))
         if not (a.is_Integer and b.is_Integer):
+            if a.is_number and b.is_number:
+                raise UndefinedAt(f"bounds {lo}..{hi} of {var} are {a}..{b}, not integers")
             raise RealizeError(f"bounds {lo}..{hi} of {var} have no concrete value")
         a, b = int(a), int(b)
         invert = b < a - 1  # Karr's convention, as SymPy: sum_{a}^{b} = -sum_{b+1}^{a-1}
