@@ -329,3 +329,18 @@ def test_a_matrix_hypothesis_is_solved_for_a_lone_factor(d: Decls) -> None:
     # a factor that need not be invertible leaves the hypothesis a filter (no usable points)
     w = d.matrix("W", n, n)
     assert d.check(R(b, "=", w @ lam @ sympy.Inverse(w)), hypotheses=[R(b @ w, "=", w @ lam)]).status != "agree"
+
+
+def test_integer_valued_sequence_elements_are_drawn_from_their_integers(d: Decls) -> None:
+    n = d.scalar("N", "natural")
+    y = sympy.IndexedBase("y", real=True)
+    d.scope.names["y"] = SequenceDecl("y", y, "integer", Interval(sympy.Integer(1), sympy.Integer(3), False, False),
+                                      False, None, SPAN)
+    i = sympy.Symbol("i", integer=True)
+    indicator = lambda u, v: 1 - sympy.sign(sympy.Abs(u - v))  # noqa: E731
+    labels = sympy.Sum(sum(indicator(y[i], j) for j in (1, 2, 3)), (i, 1, n))
+    assert agrees(d.check(R(labels, "=", n)))  # every label is one of 1, 2, 3
+    wrong = d.check(R(sympy.Sum(indicator(y[i], 2), (i, 1, n)), "=", n))
+    assert wrong.status == "disagree"
+    assert all(wrong.counterexample.values[k] in ("1", "3") for k in wrong.counterexample.values if k.startswith("y["))
+    assert d.check(R(y[1] ** 2, "<=", 9), fixed={n: 1}).status == "agree"

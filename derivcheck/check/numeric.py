@@ -27,8 +27,8 @@ from ..expr.scope import FunctionDecl, MatrixDecl, RandomDecl, ScalarDecl, Scope
 from ..model import Counterexample
 from .evaluate import Unsupported, compare
 from .realize import Realization, RealizeError, RealizedRelation, UndefinedAt, entry_symbol, realize_relations
-from .sampling import (Param, domain_of, integer_configs, integer_range, matrix_transform, point_at,
-                       random_function, random_matrix_function, sample_batch, symbol_values, REAL)
+from .sampling import (Param, domain_of, integer_configs, integer_domain, integer_range, matrix_transform,
+                       point_at, random_function, random_matrix_function, sample_batch, symbol_values, REAL)
 
 TOLERANCE_TEXT = "|lhs - rhs| <= 1e-8 * (1 + |lhs| + |rhs|), entrywise"
 MAX_CONFIGS = 6
@@ -364,8 +364,11 @@ def _classify(leaf: sympy.Basic, found: dict[str, Param], entries: dict, probabi
     name = str(leaf.base.label) if isinstance(leaf, sympy.Indexed) else leaf.name
     decl = scope.names.get(name)
     if isinstance(leaf, sympy.Indexed) and isinstance(decl, SequenceDecl):
-        if decl.kind in ("integer", "natural", "dimension"):
-            raise Unsupported(f"integer-valued sequence element {leaf} is not sampled")
+        if decl.kind in ("integer", "natural", "dimension"):  # labels, counts: uniform on a few integers
+            if decl.random:
+                raise Unsupported(f"integer-valued random sequence element {leaf} is not sampled")
+            found.setdefault(str(leaf), Param(str(leaf), "scalar", (leaf,), integer_domain(decl.kind, decl.interval)))
+            return
         domain = REAL if decl.random else domain_of(decl.kind, decl.interval)
         found.setdefault(str(leaf), Param(str(leaf), "scalar", (leaf,), domain))
     elif isinstance(decl, ScalarDecl) and decl.symbol == leaf and decl.kind not in ("integer", "natural", "dimension"):

@@ -29,8 +29,11 @@ class Domain:
     hi: Fraction | None
     lo_open: bool = True
     hi_open: bool = True
+    integer: bool = False  # integer values only, both bounds finite and closed (see integer_domain)
 
     def contains(self, v: Fraction | float) -> bool:
+        if self.integer and Fraction(v).denominator != 1:
+            return False
         if self.lo is not None and (v < self.lo or (self.lo_open and v == self.lo)):
             return False
         if self.hi is not None and (v > self.hi or (self.hi_open and v == self.hi)):
@@ -82,6 +85,13 @@ def domain_of(kind: str, interval: Interval | None) -> Domain:
     if base.hi is not None and (hi is None or hi > base.hi or (hi == base.hi and base.hi_open)):
         hi, hi_open = base.hi, base.hi_open
     return Domain(lo, hi, lo_open, hi_open)
+
+
+def integer_domain(kind: str, interval: Interval | None) -> Domain:
+    """The integers an integer-valued sequence element is drawn from (uniformly): the
+    values :func:`integer_range` gives an integer parameter of the same declaration."""
+    values = integer_range(kind, interval)
+    return Domain(Fraction(values[0]), Fraction(values[-1]), False, False, integer=True)
 
 
 def integer_range(kind: str, interval: Interval | None) -> list[int]:
@@ -219,7 +229,10 @@ def sample_batch(params: list[Param], n: int, generator: Any, special: bool = Tr
 
     batch: dict[str, Any] = {}
     for p in params:
-        if p.kind == "scalar":
+        if p.kind == "scalar" and p.domain.integer:
+            lo, hi = int(p.domain.lo), int(p.domain.hi)
+            batch[p.key] = torch.randint(lo, hi + 1, (n,), generator=generator).to(torch.float64)
+        elif p.kind == "scalar":
             lo, hi = p.domain.span()
             v = lo + (hi - lo) * uniform(n)
             for end, is_open in ((p.domain.lo, p.domain.lo_open), (p.domain.hi, p.domain.hi_open)):
