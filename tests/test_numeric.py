@@ -344,3 +344,13 @@ def test_integer_valued_sequence_elements_are_drawn_from_their_integers(d: Decls
     assert wrong.status == "disagree"
     assert all(wrong.counterexample.values[k] in ("1", "3") for k in wrong.counterexample.values if k.startswith("y["))
     assert d.check(R(y[1] ** 2, "<=", 9), fixed={n: 1}).status == "agree"
+
+
+def test_a_moment_hypothesis_without_quantified_indices_filters_the_points(d: Decls) -> None:
+    a = d.scalar("a")
+    x, y = d.random("X"), d.random("Y")
+    rule = R(objects.Covariance(a * x, y), "=", a * objects.Covariance(x, y))  # true, realisable as it stands
+    claim = R(objects.Covariance(a * x + y, y), "=", a * objects.Covariance(x, y) + objects.Variance(y))
+    assert agrees(d.check(claim, hypotheses=[rule]))
+    wrong = R(objects.Covariance(a * x + y, y), "=", 2 * a * objects.Covariance(x, y) + objects.Variance(y))
+    assert d.check(wrong, hypotheses=[rule]).status == "disagree"  # was inconclusive: the rule was unenforced

@@ -460,9 +460,14 @@ def prepare(relation: objects.Relation, hypotheses: Sequence[objects.Relation], 
                 isinstance(h.lhs, _MOMENTS) or quantified_indices(h.lhs, scope)):
             relation = objects.Relation(rewrite_with(relation.lhs, h, scope), relation.op,
                                         rewrite_with(relation.rhs, h, scope))
-            law = _law(h, quantified_indices(h.lhs, scope), scope)
+            quantified = quantified_indices(h.lhs, scope)
+            law = _law(h, quantified, scope)
             if law is not None:
                 laws.append(law)
+            elif not quantified:
+                # one relation, realisable as it stands: it also filters the points,
+                # where rewriting with it does not change the claim's value
+                filters.append(h)
             else:
                 # the sampled point need not satisfy the rule, so a disagreement
                 # after rewriting is no counterexample to "rule implies claim"
