@@ -7,9 +7,9 @@ derivcheck, definitions expanded, so both see the same SymPy expressions):
 
 * baseline: ``sympy.simplify(lhs - rhs) == 0`` in a forked child with the same
   time limit (equalities only; it has no notion of inequalities, hypotheses,
-  instances or refutation);
+  instances or refutation), one child per derivation as derivcheck has;
 * derivcheck, symbolic only: ``check_item`` with ``--no-numeric`` (general
-  proof, then instances), so numeric time is excluded.
+  strategies, instances, simplify), so numeric time is excluded.
 
 Prints both totals, the ratio, how many items each decides (``proved`` or
 ``proved-instances`` for derivcheck, ``== 0`` for the baseline), and any item
@@ -44,8 +44,8 @@ def main() -> None:
     args = parser.parse_args()
     os.chdir(ROOT)
     from derivcheck.check.items import build_items
-    from derivcheck.check.limits import run_bounded
-    from derivcheck.check.pipeline import check_item
+    from derivcheck.check.limits import BoundedSession
+    from derivcheck.check.pipeline import Prover, check_item
     from derivcheck.expr.declarations import build_scope
     from derivcheck.expr.parser import parse_expression, parse_relation
     from derivcheck.format.library import load_library
@@ -56,22 +56,26 @@ def main() -> None:
     rows = []
     for d in derivations:
         scope = build_scope(d)
-        for item in build_items(d, scope, parse_expression, parse_relation):
-            if item.relation is None or item.error or item.key == "claim" and item.chain:
-                continue
-            t = time.perf_counter()
-            mine = check_item(item, scope, d, options)
-            mine_s = time.perf_counter() - t
-            rel = item.relation
-            t = time.perf_counter()
-            if rel.op == "=":
-                base = run_bounded(lambda: bool(baseline_decides(rel.lhs, rel.rhs)), args.timeout)
-                base_ok = base.status == "ok" and bool(base.value)
-                base_note = base.status if base.status != "ok" else ("== 0" if base_ok else "!= 0")
-            else:
-                base_ok, base_note = False, "not an equality"
-            base_s = time.perf_counter() - t
-            rows.append((d.id.value, item.label, item.expect, mine.verdict, mine_s, base_ok, base_note, base_s))
+        items = [item for item in build_items(d, scope, parse_expression, parse_relation)
+                 if item.relation is not None and not item.error and not (item.key == "claim" and item.chain)]
+        relations = {item.key: item.relation for item in items}
+        # both sides get one child per derivation (SymPy's caches carry over within it)
+        baseline = BoundedSession({"simplify": lambda key: bool(baseline_decides(relations[key].lhs,
+                                                                                  relations[key].rhs))})
+        with Prover(items, scope) as prover, baseline:
+            for item in items:
+                t = time.perf_counter()
+                mine = check_item(item, scope, d, options, prover)
+                mine_s = time.perf_counter() - t
+                t = time.perf_counter()
+                if item.relation.op == "=":
+                    base = baseline.run(args.timeout, "simplify", item.key)
+                    base_ok = base.status == "ok" and bool(base.value)
+                    base_note = base.status if base.status != "ok" else ("== 0" if base_ok else "!= 0")
+                else:
+                    base_ok, base_note = False, "not an equality"
+                base_s = time.perf_counter() - t
+                rows.append((d.id.value, item.label, item.expect, mine.verdict, mine_s, base_ok, base_note, base_s))
     decided = [r for r in rows if r[3] in (Verdict.PROVED, Verdict.PROVED_INSTANCES)]
     base_decided = [r for r in rows if r[5]]
     mine_total, base_total = sum(r[4] for r in rows), sum(r[7] for r in rows)

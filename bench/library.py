@@ -49,21 +49,21 @@ def profile_in_process(paths: list[str]) -> None:
     import torch  # noqa: F401  -- timed on its own: every cold run pays it once
 
     torch_import = time.perf_counter() - started
-    from derivcheck.check import limits, numeric, pipeline
+    from derivcheck.check import limits, pipeline
     from derivcheck.format.library import load_library
     from derivcheck.model import Options
 
-    spent = {"symbolic (forked attempts)": 0.0, "numeric": 0.0}
-    forks = [0]
-    bounded, checker = limits.run_bounded, numeric.check_numerically
+    spent = {"symbolic (session child)": 0.0, "numeric": 0.0}
+    calls = [0]
+    session_run, checker = limits.BoundedSession.run, pipeline._numeric
 
-    def timed_bounded(fn, seconds):
+    def timed_run(self, seconds, name, *args):
         t = time.perf_counter()
-        forks[0] += 1
+        calls[0] += 1
         try:
-            return bounded(fn, seconds)
+            return session_run(self, seconds, name, *args)
         finally:
-            spent["symbolic (forked attempts)"] += time.perf_counter() - t
+            spent["symbolic (session child)"] += time.perf_counter() - t
 
     def timed_numeric(*a, **k):
         t = time.perf_counter()
@@ -72,8 +72,8 @@ def profile_in_process(paths: list[str]) -> None:
         finally:
             spent["numeric"] += time.perf_counter() - t
 
-    pipeline.run_bounded = timed_bounded
-    numeric.check_numerically = timed_numeric
+    limits.BoundedSession.run = timed_run
+    pipeline._numeric = timed_numeric
     t0 = time.perf_counter()
     derivations, _ = load_library(paths)
     outcomes = []
@@ -87,7 +87,8 @@ def profile_in_process(paths: list[str]) -> None:
     print("  slowest five:")
     for o in sorted(outcomes, key=lambda o: -o.seconds)[:5]:
         print(f"    {o.seconds:6.2f} s  {o.derivation} {o.label}: {o.verdict.value} by {o.method or '-'}")
-    print(f"  symbolic attempts (forked children): {forks[0]} forks, {spent['symbolic (forked attempts)']:.2f} s")
+    print(f"  symbolic attempts (one child per derivation): {calls[0]} calls, "
+          f"{spent['symbolic (session child)']:.2f} s")
     print(f"  numeric checks: {spent['numeric']:.2f} s")
     rest = total - sum(spent.values())
     print(f"  rest (loading, parsing, hypotheses, claim links): {rest:.2f} s")

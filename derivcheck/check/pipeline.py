@@ -125,9 +125,10 @@ class Prover:
         ``simplify=False``: every strategy but the last (see :meth:`simplify`)."""
         return self._session.run(seconds, "general", item.key, simplify)
 
-    def simplify(self, item: Item, seconds: float) -> Any:
-        """A bounded proof of an equality by ``sympy.simplify`` alone: ``value`` as for :meth:`general`."""
-        return self._session.run(seconds, "simplify", item.key)
+    def simplify(self, item: Item, seconds: float, *, upgrade: bool = False) -> Any:
+        """A bounded proof of an equality by ``sympy.simplify`` alone: ``value`` as for :meth:`general`.
+        ``upgrade``: the item is proved at its instances already (see :func:`symbolic.prove_by_simplify`)."""
+        return self._session.run(seconds, "simplify", item.key, upgrade)
 
     def instances(self, item: Item, seconds: float) -> Any:
         """A bounded proof at instances: ``value`` is None (no instances) or
@@ -154,7 +155,7 @@ class Prover:
 
         return _proof_tuple(prove(self._target(key), self._scope, self._items[key].hypotheses, simplify=simplify))
 
-    def _simplify(self, key: str) -> tuple[str, str] | None:
+    def _simplify(self, key: str, upgrade: bool) -> tuple[str, str] | None:
         import sympy
 
         from .symbolic import prove_by_simplify
@@ -163,7 +164,7 @@ class Prover:
         if target.op != "=":
             return None
         lhs, rhs = (sympy.sympify(side, strict=True) for side in (target.lhs, target.rhs))
-        return _proof_tuple(prove_by_simplify(lhs, rhs, self._scope))
+        return _proof_tuple(prove_by_simplify(lhs, rhs, self._scope, skip_sums=upgrade))
 
     def _instances(self, key: str) -> tuple[bool, str, str] | None:
         from .instances import instance_assignments, prove_at_instances
@@ -267,7 +268,8 @@ def _prove(item: Item, options: Options, prover: Prover) -> tuple[Verdict, str, 
         notes.append(at.value[1])
     elif at.status != "ok":
         notes.append(f"instances: {at.message.splitlines()[0]}")
-    last = prover.simplify(item, min(options.timeout, UPGRADE_SECONDS) if at_instances else options.timeout)
+    last = prover.simplify(item, min(options.timeout, UPGRADE_SECONDS) if at_instances else options.timeout,
+                           upgrade=at_instances)
     if last.status == "ok" and last.value is not None:
         return Verdict.PROVED, last.value[0], last.value[1]
     if at_instances:
