@@ -273,3 +273,15 @@ def test_a_step_indexing_outside_its_matrices_at_every_size_is_an_error() -> Non
         assert out[key].verdict is Verdict.ERROR and "out of range" in out[key].detail
     assert out["step-3"].verdict is Verdict.PROVED_INSTANCES
     assert out["step-4"].verdict is Verdict.PROVED  # a formal proof stands: z[n] is in range anyway
+
+
+def test_simplify_upgrades_an_item_proved_at_its_instances() -> None:
+    out = run("""
+        symbols:
+          n: natural
+          x: real
+        steps:
+          - claim: n * (sin(x)**2 + cos(x)**2) = n
+        for: {n: [1, 2, 3]}
+        """)
+    assert out["step-1"].verdict is Verdict.PROVED and out["step-1"].method == "simplify"
