@@ -219,6 +219,10 @@ def check_item(item: Item, scope: Any, derivation: Any, options: Options, prover
     if relation.op == "~":
         return _judge(replace(outcome, method="none",
                               detail="`~` claims are checked by distribution checks, not as steps"), options, started)
+    if relation.op in ("=", "<=", ">=") and _same_tree(relation.lhs, relation.rhs):
+        # `E = E` (definitions expanded): reflexivity; no point can tell the sides apart
+        return _judge(replace(outcome, verdict=Verdict.PROVED, method="structural",
+                              detail="the two sides are the same expression"), options, started)
     # The numeric check runs first: a confirmed counterexample settles the item
     # (it would override any symbolic proof anyway), so no time goes into instances
     # on false steps. Only the general symbolic attempt still runs then, as a guard:
@@ -277,6 +281,13 @@ def _prove(item: Item, options: Options, prover: Prover) -> tuple[Verdict, str, 
     if last.status != "ok":
         notes.insert(0, f"general proof: {last.message.splitlines()[0]}")
     return Verdict.UNKNOWN, "", "; ".join(notes)
+
+
+def _same_tree(lhs: Any, rhs: Any) -> bool:
+    try:
+        return bool(lhs == rhs)
+    except Exception:  # noqa: BLE001 - an object without structural equality is simply not the same
+        return False
 
 
 def _proof_tuple(proof: Any) -> tuple[str, str] | None:
