@@ -263,23 +263,22 @@ def _prove(item: Item, options: Options, prover: Prover) -> tuple[Verdict, str, 
     general = prover.general(item, options.timeout, simplify=False)
     if general.status == "ok" and general.value is not None:
         return Verdict.PROVED, general.value[0], general.value[1]
-    if general.status != "ok":
-        return Verdict.UNKNOWN, "", f"general proof: {general.message.splitlines()[0]}"
-    notes = []
+    notes = [] if general.status == "ok" else [f"general proof: {general.message.splitlines()[0]}"]
     at = prover.instances(item, options.timeout)
     at_instances = at.status == "ok" and at.value is not None and at.value[0]
     if at.status == "ok" and at.value is not None and not at_instances:
         notes.append(at.value[1])
     elif at.status != "ok":
         notes.append(f"instances: {at.message.splitlines()[0]}")
-    last = prover.simplify(item, min(options.timeout, UPGRADE_SECONDS) if at_instances else options.timeout,
-                           upgrade=at_instances)
-    if last.status == "ok" and last.value is not None:
-        return Verdict.PROVED, last.value[0], last.value[1]
+    if general.status == "ok":  # (past the limit on the cheaper strategies, simplify would be too)
+        last = prover.simplify(item, min(options.timeout, UPGRADE_SECONDS) if at_instances else options.timeout,
+                               upgrade=at_instances)
+        if last.status == "ok" and last.value is not None:
+            return Verdict.PROVED, last.value[0], last.value[1]
+        if last.status != "ok" and not at_instances:
+            notes.insert(0, f"general proof: {last.message.splitlines()[0]}")
     if at_instances:
         return Verdict.PROVED_INSTANCES, at.value[1], f"at {at.value[2]}"
-    if last.status != "ok":
-        notes.insert(0, f"general proof: {last.message.splitlines()[0]}")
     return Verdict.UNKNOWN, "", "; ".join(notes)
 
 
