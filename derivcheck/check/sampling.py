@@ -365,7 +365,9 @@ def integer_configs(
     """Up to ``limit`` assignments of the integer parameters, simplest first.
 
     Always the smallest values, then distinct (non-square) dimension sizes both
-    ways round, then random picks.
+    ways round, then random picks; among these a few with every dimension at its
+    largest and the other parameters at most 4, so that parameters used as
+    indices fit the matrices they index.
     """
     symbols = list(ranges)
     if not symbols:
@@ -377,6 +379,10 @@ def integer_configs(
             options = ranges[s]
             config[s] = options[min(len(options) - 1, (k % 3) + (1 if kinds[s] == "dimension" else 2))]
         candidates.append({s: config[s] for s in symbols})
+    if any(kinds[s] == "dimension" for s in symbols) and any(kinds[s] != "dimension" for s in symbols):
+        for _ in range(4):
+            candidates.append({s: max(ranges[s]) if kinds[s] == "dimension"
+                               else rng.choice([v for v in ranges[s] if abs(v) <= 4] or ranges[s]) for s in symbols})
     for _ in range(8 * limit):
         candidates.append({s: rng.choice(ranges[s]) for s in symbols})
     configs: list[dict[sympy.Symbol, int]] = []
