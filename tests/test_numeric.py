@@ -354,3 +354,18 @@ def test_a_moment_hypothesis_without_quantified_indices_filters_the_points(d: De
     assert agrees(d.check(claim, hypotheses=[rule]))
     wrong = R(objects.Covariance(a * x + y, y), "=", 2 * a * objects.Covariance(x, y) + objects.Variance(y))
     assert d.check(wrong, hypotheses=[rule]).status == "disagree"  # was inconclusive: the rule was unenforced
+
+
+def test_gaussian_integrals_over_the_real_line_have_their_closed_form(d: Decls) -> None:
+    mu, sigma = d.scalar("mu"), d.scalar("sigma", "positive")
+    x = sympy.Symbol("x", real=True)
+    density = sympy.exp(-(x - mu) ** 2 / (2 * sigma**2))
+    whole = sympy.Integral(density, (x, -sympy.oo, sympy.oo))
+    assert agrees(d.check(R(whole, "=", sympy.sqrt(2 * sympy.pi * sigma**2))))
+    wrong = d.check(R(whole, "=", sympy.sqrt(sympy.pi * sigma**2)))
+    assert wrong.status == "disagree" and wrong.counterexample is not None
+    # divergent (exp of an upward quadratic): no value, so no evidence either way
+    upward = sympy.Integral(sympy.exp((x - mu) ** 2), (x, -sympy.oo, sympy.oo))
+    assert d.check(R(upward, "=", 1)).status == "inconclusive"
+    # an empty range, infinite ends included, is 0
+    assert d.check(R(sympy.Integral(density, (x, sympy.oo, sympy.oo)), "=", 1)).status == "disagree"

@@ -454,6 +454,14 @@ class _Realizer:
             body = _scalar(self.run(e.function.xreplace(renaming)), "an integrand")
         finally:
             self.bound.update(shadow)
+        if any(lo == hi for _, lo, hi in limits):  # an empty range, infinite ends included
+            return sympy.Integer(0)
+        if len(limits) == 1 and limits[0][1] == -sympy.oo and limits[0][2] == sympy.oo:
+            from .integrals import gaussian_integral
+
+            closed = gaussian_integral(body, limits[0][0])  # quadrature cannot be trusted there
+            if closed is not None:
+                return closed
         return sympy.Integral(body, *limits)
 
     def _derivative(self, e: sympy.Derivative) -> Any:
