@@ -81,11 +81,14 @@ def run_derivations(
 
 
 def _estimated_work(derivation: Any) -> int:
-    """A rough cost: items times the instances they may be proved at."""
-    instances = 1
-    for instance in getattr(derivation, "instances", ()):
-        instances *= max(1, len(instance.values))
-    return (len(derivation.steps) + 4 * len(derivation.checks)) * min(instances, 64)
+    """A rough cost, to start the slow derivations first: steps (twice where instances are
+    listed: instance proofs and more integer configurations), a distribution check as a
+    dozen steps (its Monte Carlo simulation), another check as three."""
+    listed = bool(getattr(derivation, "instances", ())) or any(
+        getattr(step, "instances", ()) for step in getattr(derivation, "steps", ()))
+    checks = list(getattr(derivation, "checks", ()))
+    simulated = sum(1 for check in checks if getattr(check, "kind", "") == "distribution")
+    return len(getattr(derivation, "steps", ())) * (2 if listed else 1) + 12 * simulated + 3 * (len(checks) - simulated)
 
 
 def preload_checker(*, numeric: bool = True) -> None:
