@@ -1,12 +1,14 @@
 """Run a piece of SymPy work where it can be stopped: a forked child process.
 
 SymPy cannot be interrupted inside a thread, so each symbolic attempt runs in a
-child with a wall-clock limit and an address-space limit; on time-out the child is
-killed and the caller falls back to numeric evidence.
+child with a time limit and an address-space limit; past the limit the caller
+falls back to numeric evidence.
 
-:func:`run_bounded` forks a child per call. A :class:`BoundedSession` keeps one
-child for a series of calls (the steps of one derivation), so that SymPy's caches
-carry over from one call to the next; each call is still bounded on its own.
+:func:`run_bounded` forks a child per call and kills it at a wall-clock limit. A
+:class:`BoundedSession` keeps one child for a series of calls (the steps of one
+derivation), so that SymPy's caches carry over from one call to the next; each
+call is still bounded on its own, by CPU time (an alarm in the child), with a
+wall-clock backstop.
 """
 
 from __future__ import annotations
