@@ -1,13 +1,16 @@
 """The per-step pipeline: load, parse, prove (bounded), cross-check numerically, judge.
 
-For every item:
+For every item (a relation whose two sides are the same expression is proved by
+reflexivity at once):
 
 1. the numeric check (unless ``--no-numeric``): a confirmed counterexample refutes
-   the item; the general symbolic attempt still runs, and a general proof of a
-   refuted item is reported as a conflict (a soundness guard);
-2. otherwise a general symbolic proof (in a child process, ``options.timeout`` s);
-3. otherwise a symbolic proof at each instance (``for`` values, small shapes);
-4. otherwise numeric agreement alone gives ``numeric``.
+   the item; derivcheck's general strategies still run briefly, and a general
+   proof of a refuted item is reported as a conflict (a soundness guard);
+2. otherwise a general symbolic proof by every strategy but ``simplify`` (in the
+   derivation's child process, ``options.timeout`` s of CPU time per attempt);
+3. then a symbolic proof at each instance (``for`` values, small shapes);
+4. then ``simplify`` (a short upgrade attempt when the instances gave a proof);
+5. otherwise numeric agreement alone gives ``numeric``.
 
 The gate: an item expected to hold passes at ``numeric`` or better
 (``--strict``: ``proved-instances`` or better); an item expected to be refuted
