@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, replace
-from typing import Any, Sequence
+from typing import Sequence
 
 import sympy
 
@@ -36,6 +36,7 @@ from ..errors import Span
 from ..expr import objects
 from ..expr.scope import MatrixDecl, ScalarDecl, Scope
 from .realize import entry_symbol
+from .sampling import matrix_text
 
 BUILT = {"symmetric": "real", "psd": "nonnegative", "pd": "positive"}
 """The qualifiers of a matrix that is built, and the kind of its eigenvalues."""
@@ -60,13 +61,14 @@ class Construction:
     scope: Scope
     matrices: dict[sympy.MatrixSymbol, sympy.ImmutableMatrix]
     scalars: dict[sympy.Symbol, sympy.Symbol]
+    factors: frozenset[sympy.MatrixSymbol] = frozenset()  # the orthogonal factors Q (sampled, not declared)
 
     def shown(self, values: dict[sympy.Basic, sympy.Expr]) -> dict[str, str]:
         """The constructed quantities at a point, by their declared names (for a counterexample)."""
         out = {}
         for m, value in self.matrices.items():
-            if not m.name.startswith("eigenvectors("):
-                out[m.name] = _text(value.xreplace(values))
+            if m not in self.factors:
+                out[m.name] = matrix_text(value.xreplace(values))
         for s, d in self.scalars.items():
             out[s.name] = str(d.xreplace(values))
         return out
@@ -93,6 +95,7 @@ def construct(pairs: list[EigenPair], scope: Scope, sizes: dict[sympy.MatrixSymb
     names = dict(scope.names)
     matrices: dict[sympy.MatrixSymbol, sympy.ImmutableMatrix] = {}
     scalars: dict[sympy.Symbol, sympy.Symbol] = {}
+    factors: set[sympy.MatrixSymbol] = set()
     span = Span(scope.path, 1, 1)
     for m in dict.fromkeys(p.matrix for p in pairs):
         n = sizes[m]
@@ -108,6 +111,7 @@ def construct(pairs: list[EigenPair], scope: Scope, sizes: dict[sympy.MatrixSymb
         q = sympy.ImmutableMatrix(n, n, lambda i, j: entry_symbol(q_name, i, j, n))
         names[q_name] = MatrixDecl(q_name, sympy.MatrixSymbol(q_name, n, n), sympy.Integer(n), sympy.Integer(n),
                                    frozenset({"orthogonal"}), span)
+        factors.add(sympy.MatrixSymbol(q_name, n, n))
         matrices[sympy.MatrixSymbol(q_name, n, n)] = q
         eigenvalues: list[sympy.Symbol] = []
         for k in range(n):
@@ -135,7 +139,7 @@ def construct(pairs: list[EigenPair], scope: Scope, sizes: dict[sympy.MatrixSymb
                 vector += scale * q[:, k]
             matrices[p.vector] = sympy.ImmutableMatrix(vector)
             scalars[p.value] = eigenvalues[space[0]]
-    return Construction(replace(scope, names=names), matrices, scalars)
+    return Construction(replace(scope, names=names), matrices, scalars, frozenset(factors))
 
 
 def _pair(h: objects.Relation, scope: Scope) -> EigenPair | None:
@@ -171,8 +175,3 @@ def _combine(declared: str, implied: str) -> str | None:
     if declared == "real":
         return implied
     return _STRONGER.get((declared, implied))
-
-
-def _text(m: Any) -> str:
-    rows = [[str(x) if not x.is_Integer else int(x) for x in row] for row in m.tolist()]
-    return str(rows).replace("'", "")

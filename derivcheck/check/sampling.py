@@ -340,6 +340,11 @@ def _rational(f: Fraction) -> sympy.Rational:
     return sympy.Rational(f.numerator, f.denominator)
 
 
+def matrix_text(m: sympy.MatrixBase) -> str:
+    """An exact matrix as text: ``[[1, 0], [0, 1/2]]``."""
+    return str([[str(x) if not x.is_Integer else int(x) for x in row] for row in m.tolist()]).replace("'", "")
+
+
 def readable(params: list[Param], point: Point) -> dict[str, str]:
     """Each param's value as text: ``1/2``, ``[[1, 0], [0, 2]]``; probabilities as a list."""
     out: dict[str, str] = {}
@@ -347,9 +352,7 @@ def readable(params: list[Param], point: Point) -> dict[str, str]:
         if p.kind == "scalar":
             out[p.key] = str(_rational(exact(point[p.key])))
         elif p.kind == "matrix":
-            m = matrix_value(p, point)
-            out[p.key] = str([[str(x) if not x.is_Integer else int(x) for x in row] for row in m.tolist()])
-            out[p.key] = out[p.key].replace("'", "")
+            out[p.key] = matrix_text(matrix_value(p, point))
         else:
             w = [_rational(exact(x)) for x in point[p.key]]
             total = sympy.Add(*w)
