@@ -6,7 +6,10 @@ expressions), the two sides are evaluated with SymPy to 50 digits, and only a
 difference far above that precision -- or an inequality violated exactly or
 beyond it -- counts. Hypotheses that filtered points must hold at the point
 too. Values where a side is undefined (``zoo``, ``nan``) or, for an inequality,
-not real, confirm nothing.
+not real, confirm nothing. A side that is a divergent integral (``oo`` or
+``-oo``, see :func:`derivcheck.check.integrals.extended_value`) against a finite
+one confirms ``=`` false and settles an inequality; two infinite sides confirm
+nothing.
 """
 
 from __future__ import annotations
@@ -16,11 +19,13 @@ from typing import Any
 import sympy
 
 from ..model import Counterexample
+from .integrals import extended_value
 from .realize import RealizedRelation, RealizeError, substitute_functions
 from .sampling import Param, Point, exact_values, readable
 
 DIGITS = 50
 MARGIN = sympy.Float("1e-30", DIGITS)
+_INFINITE = (sympy.oo, -sympy.oo)
 
 
 def confirm_violation(main: RealizedRelation, filters: list[RealizedRelation], params: list[Param],
@@ -78,8 +83,10 @@ class _Values:
 def _number(expr: Any, at: _Values) -> sympy.Expr | None:
     """The exact value, evaluated to DIGITS digits unless it is already rational; None if undefined."""
     v = sympy.sympify(expr, strict=True).xreplace(at.values) if isinstance(expr, sympy.Basic) else sympy.sympify(expr, strict=True)
-    v = substitute_functions(v, at.functions)
-    if v.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+    v = extended_value(substitute_functions(v, at.functions))
+    if v in _INFINITE:
+        return v
+    if v is None or v.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         return None
     if v.free_symbols:
         return None
@@ -96,6 +103,8 @@ def _entry_holds(op: str, a: Any, b: Any, values: _Values) -> bool | None:
     l, r = _number(a, values), _number(b, values)
     if l is None or r is None:
         return None
+    if l in _INFINITE or r in _INFINITE:
+        return _infinite_holds(op, l, r)
     exact = l.is_Rational and r.is_Rational
     scale = 1 + abs(sympy.N(l, DIGITS)) + abs(sympy.N(r, DIGITS))
     if op == "=":
@@ -118,6 +127,20 @@ def _entry_holds(op: str, a: Any, b: Any, values: _Values) -> bool | None:
     return bool({">=": d > 0, ">": d > 0, "<=": d < 0, "<": d < 0}[op])
 
 
+def _infinite_holds(op: str, l: sympy.Expr, r: sympy.Expr) -> bool | None:
+    """A divergence against a finite value: ``=`` is false, an inequality is settled
+    when the finite side is real; two infinite sides settle nothing."""
+    if l in _INFINITE and r in _INFINITE:
+        return None
+    if op == "=":
+        return False
+    finite = r if l in _INFINITE else l
+    if sympy.im(finite) != 0:
+        return None
+    d = sympy.oo if sympy.oo in (l, -r) else -sympy.oo  # the sign of l - r
+    return {">=": d > 0, ">": d > 0, "<=": d < 0, "<": d < 0}[op] == sympy.true
+
+
 def _show(side: Any, values: _Values) -> str:
     if isinstance(side, sympy.MatrixBase):
         rows = [[_show_scalar(x, values) for x in row] for row in side.tolist()]
@@ -129,6 +152,8 @@ def _show_scalar(x: Any, values: _Values) -> str:
     v = _number(x, values)
     if v is None:
         return "undefined"
+    if v in _INFINITE:
+        return f"{v} (a divergent integral)"
     if v.is_Rational:
         return str(v)
     v = sympy.N(v, 12)

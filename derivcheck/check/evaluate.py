@@ -12,6 +12,7 @@ from typing import Any
 import sympy
 
 from ..expr import objects
+from .integrals import Diverges
 from .lazy_algebra import LazyDet, LazyInverseEntry, evaluate_lazy
 from .realize import RealizeError, RealizedRelation, resolve_function
 
@@ -93,6 +94,8 @@ class Evaluator:
             return self._piecewise(e)
         if isinstance(e, sympy.Integral):
             return self._integral(e)
+        if isinstance(e, Diverges):
+            return self._const(complex(float(e.args[0]) * float("inf"), 0.0))
         if isinstance(e, (LazyDet, LazyInverseEntry)):
             return evaluate_lazy(e, self, torch, self.inverses)
         if objects.is_declared_function(e):
@@ -156,17 +159,26 @@ class Evaluator:
         out = torch.full((self.n,), complex("nan"), dtype=torch.complex128, device=self.device)
         done = torch.zeros(self.n, dtype=torch.bool, device=self.device)
         for value, cond in e.args:
-            if cond is sympy.true:
-                mask = ~done
-            elif isinstance(cond, sympy.core.relational.Relational):
-                diff = self(cond.lhs - cond.rhs).real
-                mask = {"<": diff < 0, "<=": diff <= 0, ">": diff > 0, ">=": diff >= 0,
-                        "==": diff == 0, "!=": diff != 0}[cond.rel_op] & ~done
-            else:
-                raise Unsupported(f"cannot evaluate the condition {cond}")
+            mask = self._condition(cond) & ~done
             out = torch.where(mask, self(value), out)
             done |= mask
         return out
+
+    def _condition(self, cond: sympy.Basic) -> Any:
+        """The points where a condition (a relation of real parts, or a conjunction) holds."""
+        torch = self.torch
+        if cond is sympy.true:
+            return torch.ones(self.n, dtype=torch.bool, device=self.device)
+        if isinstance(cond, sympy.And):
+            mask = self._condition(cond.args[0])
+            for part in cond.args[1:]:
+                mask = mask & self._condition(part)
+            return mask
+        if isinstance(cond, sympy.core.relational.Relational):
+            diff = self(cond.lhs - cond.rhs).real
+            return {"<": diff < 0, "<=": diff <= 0, ">": diff > 0, ">=": diff >= 0,
+                    "==": diff == 0, "!=": diff != 0}[cond.rel_op]
+        raise Unsupported(f"cannot evaluate the condition {cond}")
 
 
 def _entries(side: Any) -> tuple[tuple[int, int] | None, list[Any]]:
@@ -199,25 +211,44 @@ def compare(realized: RealizedRelation, values: dict[sympy.Basic, Any], n: int,
         if realized.op != "=" and len(le) != 1:
             raise RealizeError("an inequality between matrices is not a scalar inequality")
         for a, b in zip(le, re_):
-            v_valid, v_holds, v_firm = _compare_values(ev(a), ev(b), realized.op, robust)
+            v_valid, v_holds, v_firm = _compare_values(ev(a), ev(b), realized.op, robust,
+                                                       (_may_diverge(a), _may_diverge(b)))
             valid &= v_valid
             holds &= v_holds
             firm &= v_firm
     return valid, holds, firm
 
 
-def _compare_values(l: Any, r: Any, op: str, robust: bool = False) -> tuple[Any, Any, Any]:
+def _may_diverge(side: Any) -> bool:
+    return isinstance(side, sympy.Basic) and side.has(Diverges)
+
+
+def _compare_values(l: Any, r: Any, op: str, robust: bool = False,
+                    diverging: tuple[bool, bool] = (False, False)) -> tuple[Any, Any, Any]:
     """(valid, holds, firm): ``holds`` within the tolerance; ``firm`` also for strict
-    inequalities beyond it (``robust``: non-strict ones without slack)."""
+    inequalities beyond it (``robust``: non-strict ones without slack).
+
+    A point where a side that holds a divergent integral (``diverging``) is infinite
+    and the other side finite is valid when the relation fails there: a candidate for a
+    counterexample, which exact confirmation decides (the float infinity may be an
+    overflow). Where it holds (``oo >= 1``) it is no evidence, and not valid."""
     import torch
 
-    valid = torch.isfinite(l.real) & torch.isfinite(l.imag) & torch.isfinite(r.real) & torch.isfinite(r.imag)
+    l_finite = torch.isfinite(l.real) & torch.isfinite(l.imag)
+    r_finite = torch.isfinite(r.real) & torch.isfinite(r.imag)
+    valid = l_finite & r_finite
+    infinite = torch.zeros_like(valid)
+    if diverging[0]:
+        infinite |= (torch.isinf(l.real) | torch.isinf(l.imag)) & r_finite
+    if diverging[1]:
+        infinite |= (torch.isinf(r.real) | torch.isinf(r.imag)) & l_finite
     tol = 1e-8 * (1 + l.abs() + r.abs())
     if op == "=":
-        holds = (l - r).abs() <= tol
-        return valid, holds, holds
+        holds = ((l - r).abs() <= tol) & ~infinite
+        return valid | infinite, holds, holds
     valid &= (l.imag.abs() <= 1e-10 * (1 + l.abs())) & (r.imag.abs() <= 1e-10 * (1 + r.abs()))
     d = l.real - r.real
     holds = {">=": d >= -tol, ">": d > -tol, "<=": d <= tol, "<": d < tol}[op]
     firm = {">=": d >= (0 if robust else -tol), ">": d > tol, "<=": d <= (0 if robust else tol), "<": d < -tol}[op]
-    return valid, holds, firm
+    infinite &= ~{">=": d > 0, ">": d > 0, "<=": d < 0, "<": d < 0}[op]  # oo >= 1 is no evidence
+    return valid | infinite, holds & ~infinite, firm & ~infinite

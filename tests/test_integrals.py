@@ -1,0 +1,97 @@
+"""Integrals over the real line: closed forms, divergences, and what a divergence may decide."""
+
+from __future__ import annotations
+
+import pytest
+import sympy
+
+from derivcheck.check.integrals import Diverges, extended_value, gaussian_integral
+from derivcheck.expr import objects
+
+from test_numeric import Decls, agrees
+
+R = objects.Relation
+oo = sympy.oo
+x = sympy.Dummy("x", real=True)
+
+
+def whole(body: sympy.Expr, var: sympy.Symbol = x) -> sympy.Integral:
+    return sympy.Integral(body, (var, -oo, oo))
+
+
+@pytest.fixture()
+def d() -> Decls:
+    return Decls()
+
+
+def value(closed: sympy.Basic, **at: float) -> sympy.Basic:
+    symbols = {s.name: s for s in closed.free_symbols}
+    return extended_value(closed.xreplace({symbols[k]: sympy.nsimplify(v) for k, v in at.items()}))
+
+
+def test_the_closed_form_is_the_gaussian_integral_where_it_converges() -> None:
+    a = sympy.Symbol("a", real=True)
+    closed = gaussian_integral(sympy.exp(-a * x**2 + x), x)
+    for at in (sympy.Rational(1, 3), 1, 5):
+        exact = sympy.integrate(sympy.exp(-at * x**2 + x), (x, -oo, oo))
+        assert abs(sympy.N(value(closed, a=at) - exact, 30)) < 1e-25
+
+
+@pytest.mark.parametrize("body, expected", [
+    (sympy.Integer(1), oo), (sympy.Integer(-3), -oo), (sympy.exp(x), oo), (-2 * sympy.exp(-x), -oo),
+    (sympy.exp(x**2 / 2), oo), (sympy.exp(x**2 - 7 * x) / 5, oo), (sympy.Integer(0), 0),
+])
+def test_a_divergent_integral_has_the_sign_of_its_integrand(body: sympy.Expr, expected: sympy.Basic) -> None:
+    assert extended_value(gaussian_integral(body, x)) == expected
+
+
+def test_integrands_of_unknown_or_complex_sign_have_no_value() -> None:
+    a, c = sympy.Symbol("a", real=True), sympy.Symbol("c", real=True)
+    closed = gaussian_integral(c * sympy.exp(a * x**2), x)
+    assert value(closed, a=1, c=2) == oo and value(closed, a=1, c=-2) == -oo
+    assert value(closed, a=1, c=0) == 0
+    assert value(closed, a=-1, c=2) == 2 * sympy.sqrt(sympy.pi)
+    z = sympy.Symbol("z")  # complex: a complex integrand has no sign
+    assert value(gaussian_integral(z * sympy.exp(x), x), z=1 + 1j) in (None, sympy.nan)
+    assert gaussian_integral(x * sympy.exp(-x**2), x) is None  # not a constant times exp(quadratic)
+    assert gaussian_integral(sympy.exp(-x**4), x) is None
+
+
+def test_arithmetic_keeps_a_divergence_only_where_its_value_is_certain() -> None:
+    a, b = (gaussian_integral(sympy.Integer(1), x) for _ in range(2))
+    assert isinstance(a, Diverges) and a != b  # two divergences never cancel
+    assert extended_value(3 * a + 1) == oo and extended_value(1 - sympy.sqrt(2) * a) == -oo
+    for undefined in (a - b, 1 / a, a * b, sympy.exp(-a), sympy.I * a, a + sympy.I, a + gaussian_integral(-x**0, x)):
+        assert extended_value(undefined) is None, undefined
+    assert extended_value(sympy.Integer(5)) == 5
+
+
+def test_a_divergent_integral_is_no_finite_number(d: Decls) -> None:
+    s, mu = d.scalar("s", "positive"), d.scalar("mu")
+    e = sympy.Symbol("e", real=True)
+    result = d.check(R(whole(sympy.exp(e**2 / 2) / sympy.sqrt(2 * sympy.pi), e), "=", 1))
+    assert result.status == "disagree"
+    assert result.counterexample.lhs.startswith("oo") and result.counterexample.rhs == "1"
+    assert d.check(R(whole(s, e), "=", s)).status == "disagree"
+    assert d.check(R(whole(sympy.exp(-(mu - mu) ** 2), e), "=", 1)).status == "disagree"
+    assert d.check(R(whole(-s * sympy.exp(e), e), ">=", 0)).status == "disagree"
+
+
+def test_a_relation_that_a_divergence_satisfies_is_no_evidence(d: Decls) -> None:
+    s = d.scalar("s", "positive")
+    e = sympy.Symbol("e", real=True)
+    assert d.check(R(whole(-s * sympy.exp(e), e), "<=", 0)).status == "inconclusive"
+    assert d.check(R(whole(s, e), ">=", 1)).status == "inconclusive"
+    # two divergences: oo = oo is not evidence, and oo - oo has no value
+    assert d.check(R(whole(s, e), "=", whole(2 * s, e))).status == "inconclusive"
+    assert d.check(R(whole(s, e) - whole(2 * s, e), "=", 0)).status == "inconclusive"
+    assert d.check(R(1 / whole(s, e), "=", 1)).status == "inconclusive"
+
+
+def test_a_gaussian_integral_that_diverges_for_some_parameters_is_refuted_there(d: Decls) -> None:
+    a, s = d.scalar("a"), d.scalar("s", "positive")
+    e = sympy.Symbol("e", real=True)
+    assert agrees(d.check(R(whole(sympy.exp(-s * e**2), e), "=", sympy.sqrt(sympy.pi / s))))
+    wrong = d.check(R(whole(sympy.exp(-a * e**2), e), "=", sympy.sqrt(sympy.pi / a)))  # a may be <= 0
+    assert wrong.status == "disagree"
+    assert sympy.Rational(wrong.counterexample.values["a"]) <= 0
