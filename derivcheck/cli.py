@@ -148,33 +148,40 @@ def verify(
               metavar="SECONDS", help="Symbolic time limit per mutant.")
 @click.option("--points", type=click.IntRange(min=1), default=24, show_default=True,
               help="Random points per numeric check.")
+@click.option("--judged", type=click.Path(dir_okay=False, path_type=str), default=None, metavar="FILE",
+              help="YAML file of survivors judged equivalent by hand (derivation, item, mutant, why).")
 @click.option("-v", "--verbose", is_flag=True, help="Also list the undecided mutants.")
-def mutate(paths: tuple[str, ...], max_per_step: int, seed: int, timeout: float, points: int, verbose: bool) -> None:
+def mutate(paths: tuple[str, ...], max_per_step: int, seed: int, timeout: float, points: int,
+           judged: str | None, verbose: bool) -> None:
     """Break every step that should hold (flip a sign, drop a term, shift a bound, ...) and check each mutant.
 
     Reports the kill rate (refuted / non-equivalent mutants) per derivation and
     overall, and lists survivors. Exit status: 0 no mutant survived, 1 some
-    mutant was accepted without a proof of equivalence, 2 bad input or usage.
+    mutant was accepted without a proof of equivalence (or a judged one was
+    refuted), 2 bad input or usage.
     """
     from .errors import DerivcheckError, UsageError
     from .model import Options
 
     try:
         targets = list(paths) if paths else [default_library()]
-        from .check.mutate import run_mutation
+        from .check.mutate import apply_judgements, run_mutation
+        from .format.judged import load_judgements
         from .report.mutation import mutation_lines
 
+        judgements = load_judgements(judged) if judged is not None else {}
         options = Options(seed=seed, timeout=timeout, points=points, device="cpu")
         report = run_mutation(targets, options, max_per_step=max_per_step or None, seed=seed)
         if not report.results:
             raise UsageError(f"no mutants: no loadable .deriv.yaml with steps expected to hold in {', '.join(targets)}")
+        report = apply_judgements(report, judgements)
         for line in mutation_lines(report, verbose=verbose):
             click.echo(line)
     except DerivcheckError as error:
         _fail(error.format(), error.exit_code)
     except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
         _internal_error(error)
-    sys.exit(EXIT_GATE_FAILED if report.counts()["survived"] else EXIT_OK)
+    sys.exit(EXIT_GATE_FAILED if report.counts()["survived"] or report.contradicted else EXIT_OK)
 
 
 @main.command()

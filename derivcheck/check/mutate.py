@@ -17,6 +17,11 @@ the derivation). Each mutant ends as one of:
   of equivalence: a soundness gap in derivcheck or a vacuous check in the file;
 * ``invalid`` -- the mutant does not read (shape error, ...): not counted.
 
+A survivor that a person has judged still true is recorded in a judgements file
+(:mod:`derivcheck.format.judged`); :func:`apply_judgements` then counts it as
+``equivalent``, with the reason. A judged mutant that is refuted contradicts the
+judgement (or derivcheck refuted a true step): it is listed, and fails the run.
+
 The kill rate is ``killed / (killed + undecided + survived)``. Mutant texts are
 produced by ``ast.unparse`` and read by the safe parser like any file text.
 """
@@ -65,6 +70,8 @@ class MutationReport:
 
     results: tuple[MutantResult, ...]
     seconds: float = 0.0
+    contradicted: tuple[MutantResult, ...] = ()  # judged equivalent, yet refuted
+    unmatched: tuple[tuple[str, str, str], ...] = ()  # judgements no mutant of this run matched
 
     def counts(self, derivation: str | None = None) -> dict[str, int]:
         """How many mutants (of one derivation, or all) ended in each status."""
@@ -372,6 +379,24 @@ def _equivalence(derivation: Derivation, mutant: Mutant, item: Any, scope: Any, 
     return None
 
 
+def apply_judgements(report: MutationReport, judged: dict[tuple[str, str, str], str]) -> MutationReport:
+    """Survivors judged equivalent by hand become ``equivalent``; refuted judged mutants
+    are recorded as contradictions, and judgements that match no mutant as unmatched."""
+    results, contradicted, used = [], [], set()
+    for r in report.results:
+        key = (r.mutant.derivation, r.mutant.item, r.mutant.text)
+        why = judged.get(key)
+        if why is not None:
+            used.add(key)
+            if r.status == "survived":
+                r = replace(r, status="equivalent", detail=f"equivalent (judged by hand): {why}")
+            elif r.status == "killed":
+                contradicted.append(r)
+        results.append(r)
+    unmatched = tuple(k for k in judged if k not in used)
+    return replace(report, results=tuple(results), contradicted=tuple(contradicted), unmatched=unmatched)
+
+
 def run_mutation(paths: list[str], options: Options, max_per_step: int | None = 6,
                  seed: int = 0, progress: Callable[[MutantResult], None] | None = None) -> MutationReport:
     """Generate and check the mutants of every derivation under ``paths``.
@@ -393,4 +418,4 @@ def run_mutation(paths: list[str], options: Options, max_per_step: int | None = 
 
 
 __all__ = ["Mutant", "MutantResult", "MutationReport", "mutate_text", "generate_mutants", "apply_mutant",
-           "run_mutant", "run_mutation"]
+           "run_mutant", "run_mutation", "apply_judgements"]

@@ -43,6 +43,21 @@ def mutation_lines(report: Any, verbose: bool = False) -> list[str]:
             lines.append(f"    mutant:   {m.text}")
             if r.detail:
                 lines.append(f"    why:      {r.detail.splitlines()[0][:300]}")
+    if report.contradicted:
+        lines.append("")
+        lines.append("JUDGED EQUIVALENT BUT REFUTED (the judgement or derivcheck is wrong: look at each):")
+        for r in report.contradicted:
+            m = r.mutant
+            lines.append(f"  {m.path} {m.item} [{m.operator}] -> {r.verdict}")
+            lines.append(f"    mutant:   {m.text}")
+            if r.detail:
+                lines.append(f"    why:      {r.detail.splitlines()[0][:300]}")
+    if report.unmatched:
+        lines.append("")
+        lines.append(f"{len(report.unmatched)} judgement(s) matched no mutant of this run "
+                     "(another --seed or --max-per-step, or an edited step)" + (":" if verbose else ""))
+        if verbose:
+            lines.extend(f"  {derivation} {item}: {text}" for derivation, item, text in report.unmatched)
     c = report.counts()
     lines.append("")
     lines.append(f"overall: {sum(c.values())} mutants, {c['killed']} killed, {c['undecided']} undecided, "
