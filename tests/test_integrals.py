@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from derivcheck.check.integrals import Diverges, extended_value, gaussian_integral
 from derivcheck.expr import objects
@@ -95,3 +99,18 @@ def test_a_gaussian_integral_that_diverges_for_some_parameters_is_refuted_there(
     wrong = d.check(R(whole(sympy.exp(-a * e**2), e), "=", sympy.sqrt(sympy.pi / a)))  # a may be <= 0
     assert wrong.status == "disagree"
     assert sympy.Rational(wrong.counterexample.values["a"]) <= 0
+
+
+@pytest.mark.slow
+@settings(max_examples=20, deadline=None, derandomize=True)
+@given(c=st.integers(-3, 3), a=st.fractions(-2, 2, max_denominator=3), b=st.integers(-3, 3), k=st.integers(-2, 2))
+def test_the_value_is_sympys_integral(c: int, a: Fraction, b: int, k: int) -> None:
+    """Cross-check against SymPy's own integrate, for real coefficients: the same
+    infinity where the integral diverges, the same number where it converges."""
+    a = sympy.Rational(a.numerator, a.denominator)
+    mine = extended_value(gaussian_integral(c * sympy.exp(a * x**2 + b * x + k), x))
+    theirs = sympy.integrate(c * sympy.exp(a * x**2 + b * x + k), (x, -oo, oo))
+    if theirs in (oo, -oo) or mine in (oo, -oo):
+        assert mine == theirs
+    else:
+        assert abs(sympy.N(mine - theirs, 30)) < 1e-20
