@@ -1,4 +1,5 @@
-"""Explicit realisation (derivcheck/check/realize.py) and finite probability spaces (finite_space.py)."""
+"""Explicit realisation (derivcheck/check/realize.py, realize_calculus.py, replacements.py,
+symbolic_matrices.py) and finite probability spaces (finite_space.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import sympy
 from derivcheck.errors import Span
 from derivcheck.expr import objects
 from derivcheck.expr.scope import MatrixDecl, RandomDecl, Scope, SequenceDecl
-from derivcheck.check.realize import (Realization, RealizeError, entry_symbol, realize, realize_relation,
-                                      realize_symbolic, substitute_functions, symbolic_matrix)
+from derivcheck.check.realize import Realization, RealizeError, realize, realize_relation
+from derivcheck.check.replacements import substitute_functions
+from derivcheck.check.symbolic_matrices import entry_symbol, realize_symbolic, symbolic_matrix
 from derivcheck.check.finite_space import build_space
 from derivcheck.check.sampling import exact_matrix
 

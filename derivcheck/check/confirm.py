@@ -20,7 +20,8 @@ import sympy
 
 from ..model import Counterexample
 from .integrals import extended_value
-from .realize import RealizedRelation, RealizeError, substitute_functions
+from .realize import RealizedRelation, RealizeError
+from .replacements import substitute_functions
 from .sampling import Param, Point, exact_values, readable
 
 DIGITS = 50
@@ -34,7 +35,7 @@ def confirm_violation(main: RealizedRelation, filters: list[RealizedRelation], p
     """A counterexample when ``main`` is confirmed false at ``point`` (and every filter holds).
 
     ``functions`` are the replacements of the declared functions (see
-    :func:`derivcheck.check.realize.substitute_functions`), applied after the point's
+    :func:`derivcheck.check.replacements.substitute_functions`), applied after the point's
     exact values are in.
     """
     try:

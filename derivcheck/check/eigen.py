@@ -35,7 +35,7 @@ import sympy
 from ..errors import Span
 from ..expr import objects
 from ..expr.scope import MatrixDecl, ScalarDecl, Scope
-from .realize import entry_symbol
+from .symbolic_matrices import entry_symbol
 from .sampling import matrix_text
 
 BUILT = {"symmetric": "real", "psd": "nonnegative", "pd": "positive"}

@@ -14,7 +14,8 @@ import sympy
 from ..expr import objects
 from .integrals import Diverges
 from .lazy_algebra import LazyDet, LazyInverseEntry, evaluate_lazy
-from .realize import RealizeError, RealizedRelation, resolve_function
+from .realize import RealizeError, RealizedRelation
+from .replacements import resolve_function
 
 class Unsupported(Exception):
     """An object the torch evaluator has no meaning for (an undefined function, an integral)."""

@@ -27,7 +27,8 @@ from ..expr.scope import FunctionDecl, MatrixDecl, RandomDecl, ScalarDecl, Scope
 from ..model import Counterexample
 from .evaluate import Unsupported, compare
 from .prepare import Prepared, prepare
-from .realize import Realization, RealizeError, RealizedRelation, UndefinedAt, entry_symbol, realize_relations
+from .realize import Realization, RealizeError, RealizedRelation, UndefinedAt, realize_relations
+from .symbolic_matrices import entry_symbol
 from .sampling import (Param, domain_of, integer_configs, integer_domain, integer_range, matrix_transform,
                        point_at, random_function, random_matrix_function, sample_batch, symbol_values, REAL)
 

@@ -3,9 +3,11 @@
 ``realize(expr, env)`` substitutes the integer parameters, replaces every
 ``MatrixSymbol`` by an explicit matrix (entries may be symbols or numbers) and
 evaluates the matrix algebra, sums and products with concrete bounds, gradients,
-Hessians and derivatives explicitly. The symbolic checker uses it with symbolic
-entries (``realize_symbolic``); the numeric checker with symbolic entries that it
-then evaluates at sampled points, and the confirmation with exact rationals.
+Hessians and derivatives explicitly (those in :mod:`derivcheck.check.realize_calculus`).
+The symbolic checker uses it with symbolic entries
+(:func:`derivcheck.check.symbolic_matrices.realize_symbolic`); the numeric
+checker with symbolic entries that it then evaluates at sampled points, and the
+confirmation with exact rationals.
 
 >>> n = sympy.Symbol("n", integer=True, positive=True)
 >>> z = sympy.MatrixSymbol("z", n, 1)
@@ -16,112 +18,20 @@ then evaluates at sampled points, and the confirmation with exact rationals.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Callable
 
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
-from ..errors import DerivcheckError
 from ..expr import objects
-from ..expr.scope import MatrixDecl, Scope
+from ..expr.scope import Scope
 from .lazy_algebra import lazy_det, lazy_inverse
+from .realize_calculus import CalculusRealizer
+from .realize_env import MAX_TERMS, FunctionReplacement, Realization, RealizeError, UndefinedAt, as_scalar, is_matrix
 
 if TYPE_CHECKING:
     from .finite_space import FiniteSpace
-
-MAX_TERMS = 10_000
-
-FunctionReplacement = sympy.Lambda | Callable[[int], sympy.Lambda] | None
-
-
-class RealizeError(DerivcheckError):
-    """The expression cannot be written out explicitly: unsupported, too large, or ill-shaped."""
-
-
-class UndefinedAt(RealizeError):
-    """The expression has no value at these sizes: an index outside its matrix, or a
-    summation bound that is a number but not an integer."""
-
-
-@dataclass
-class Realization:
-    """Everything ``realize`` substitutes.
-
-    ``integers``: values of dimensions and integer parameters. ``matrices``: an
-    explicit matrix per ``MatrixSymbol``. ``scalars``: other scalar substitutions.
-    ``sequences``: a callable or mapping from a concrete ``Indexed`` to its value
-    (``None``/missing keeps the element). ``functions``: per declared function name,
-    ``None`` (keep it undefined) or a ``Lambda`` (or ``nargs -> Lambda`` for a
-    matrix-argument function, whose Lambda takes the entries row-major).
-    ``space``: the finite probability space that evaluates E/Var/Cov (``None``
-    keeps them unevaluated).
-    """
-
-    integers: dict[sympy.Symbol, int] = field(default_factory=dict)
-    matrices: dict[sympy.MatrixSymbol, sympy.ImmutableMatrix] = field(default_factory=dict)
-    scalars: dict[sympy.Basic, sympy.Basic] = field(default_factory=dict)
-    sequences: Callable[[sympy.Indexed], Any] | Mapping[sympy.Indexed, Any] | None = None
-    functions: dict[str, FunctionReplacement] = field(default_factory=dict)
-    space: "FiniteSpace | None" = None
-    max_terms: int = MAX_TERMS
-    lazy_linear_algebra: bool = False  # det/inv as opaque nodes for the numeric back end
-
-
-@dataclass(frozen=True)
-class SymbolicMatrix:
-    """An explicit matrix of fresh real symbols and which qualifiers it encodes."""
-
-    matrix: sympy.ImmutableMatrix
-    encoded: frozenset[str]
-    dropped: frozenset[str]
-
-
-def entry_symbol(name: str, i: int, j: int, cols: int) -> sympy.Symbol:
-    """The real symbol for entry (i, j) (0-based) of matrix ``name``: ``X[1,2]`` or ``z[1]``."""
-    label = f"{name}[{i + 1}]" if cols == 1 else f"{name}[{i + 1},{j + 1}]"
-    return sympy.Symbol(label, real=True)
-
-
-def symbolic_matrix(decl: MatrixDecl, sizes: Mapping[sympy.Symbol, int]) -> SymbolicMatrix:
-    """An explicit matrix of fresh real symbols for ``decl`` at the given sizes.
-
-    ``symmetric`` shares the entries (i, j) and (j, i); ``diagonal`` puts zeros
-    off the diagonal. ``psd``, ``pd``, ``orthogonal``, ``invertible`` are NOT
-    encoded (listed in ``dropped``): a checker must not rely on them.
-    """
-    rows, cols = _int(decl.rows, sizes), _int(decl.cols, sizes)
-    quals = set(decl.qualifiers) - {"complex"}
-    if "complex" in decl.qualifiers:
-        raise RealizeError(f"complex matrix {decl.name} is not supported")
-    symmetric = bool(quals & {"symmetric", "psd", "pd"}) and rows == cols
-    diagonal = "diagonal" in quals and rows == cols
-
-    def entry(i: int, j: int) -> sympy.Expr:
-        if diagonal and i != j:
-            return sympy.Integer(0)
-        if symmetric and i > j:
-            return entry_symbol(decl.name, j, i, cols)
-        return entry_symbol(decl.name, i, j, cols)
-
-    matrix = sympy.ImmutableMatrix(rows, cols, lambda i, j: entry(i, j))
-    encoded = quals & {"symmetric", "diagonal"}
-    return SymbolicMatrix(matrix, frozenset(encoded), frozenset(quals - encoded))
-
-
-def realize_symbolic(expr: Any, scope: Scope, integers: Mapping[sympy.Symbol, int]) -> Any:
-    """``expr`` at one instance of the integer parameters, every matrix written out with
-    symbolic entries (see :func:`symbolic_matrix`), functions kept undefined and E/Var/Cov
-    kept unevaluated."""
-    env = Realization(integers=dict(integers))
-    for decl in scope.names.values():
-        if isinstance(decl, MatrixDecl):
-            try:
-                env.matrices[decl.symbol] = symbolic_matrix(decl, integers).matrix
-            except RealizeError:
-                continue
-    return realize(expr, env)
-
 
 def realize(expr: Any, env: Realization) -> Any:
     """``expr`` written out at ``env``: a SymPy scalar or an explicit ``ImmutableMatrix``."""
@@ -196,7 +106,7 @@ def realize_relations(
         for law in laws:
             match = atom.match(law.lhs.args[0]) if atom != law.lhs.args[0] else {}
             if match is not None:
-                targets[type(law.lhs)] = _scalar(first.run(law.rhs.xreplace(match)), "a law")
+                targets[type(law.lhs)] = as_scalar(first.run(law.rhs.xreplace(match)), "a law")
         if targets:
             space.constrain(atom, targets.get(objects.Expectation), targets.get(objects.Variance))
     result = []
@@ -218,26 +128,7 @@ def _has_moments(expr: Any) -> bool:
     return isinstance(expr, sympy.Basic) and expr.has(objects.Expectation, objects.Variance, objects.Covariance)
 
 
-def _int(value: Any, sizes: Mapping[sympy.Symbol, int]) -> int:
-    v = sympy.sympify(value, strict=True).xreplace({k: sympy.Integer(x) for k, x in sizes.items()})
-    if not v.is_Integer:
-        raise RealizeError(f"size {value} has no concrete value (got {v})")
-    return int(v)
-
-
-def _is_matrix(value: Any) -> bool:
-    return isinstance(value, sympy.MatrixBase)
-
-
-def _scalar(value: Any, what: str) -> sympy.Expr:
-    if _is_matrix(value):
-        if value.shape == (1, 1):
-            return value[0, 0]
-        raise RealizeError(f"{what} needs a scalar, got a {value.rows}x{value.cols} matrix")
-    return value
-
-
-class _Realizer:
+class _Realizer(CalculusRealizer):
     """One realisation pass; ``bound`` holds the values of Sum/Product indices being expanded."""
 
     def __init__(self, env: Realization, memo: dict | None = None) -> None:
@@ -260,8 +151,8 @@ class _Realizer:
 
     # -- dispatch ---------------------------------------------------------
     def run(self, e: Any) -> Any:
-        if _is_matrix(e):
-            return sympy.ImmutableMatrix(e.applyfunc(lambda x: _scalar(self.run(x), "a matrix entry")))
+        if is_matrix(e):
+            return sympy.ImmutableMatrix(e.applyfunc(lambda x: as_scalar(self.run(x), "a matrix entry")))
         if not isinstance(e, sympy.Basic):
             return e
         if isinstance(e, sympy.Symbol):
@@ -285,7 +176,7 @@ class _Realizer:
             raise RealizeError(f"cannot realise the matrix expression {e} ({type(e).__name__})")
         if not e.args:
             return e
-        return e.func(*[_scalar(self.run(a), type(e).__name__) for a in e.args])
+        return e.func(*[as_scalar(self.run(a), type(e).__name__) for a in e.args])
 
     def _handlers(self) -> dict[type, Callable[[Any], Any]]:
         return {
@@ -341,12 +232,12 @@ class _Realizer:
 
     def _matrix(self, e: Any, what: str) -> sympy.ImmutableMatrix:
         value = self.run(e)
-        if not _is_matrix(value):
+        if not is_matrix(value):
             raise RealizeError(f"{what} needs a matrix, got {value}")
         return sympy.ImmutableMatrix(value)
 
     def _indexed(self, e: sympy.Indexed) -> Any:
-        indices = [_scalar(self.run(i), "an index") for i in e.indices]
+        indices = [as_scalar(self.run(i), "an index") for i in e.indices]
         element = sympy.Indexed(e.base, *indices)
         source = self.env.sequences
         if source is not None and all(isinstance(i, sympy.Basic) and i.is_Integer for i in indices):
@@ -360,27 +251,27 @@ class _Realizer:
         result: Any = sympy.Integer(1)
         for arg in e.args:
             value = self.run(arg)
-            if _is_matrix(result) and _is_matrix(value):
+            if is_matrix(result) and is_matrix(value):
                 if result.cols != value.rows:
                     raise RealizeError(f"cannot multiply {result.rows}x{result.cols} by {value.rows}x{value.cols} in {e}")
                 result = _matrix_product(result, value)
             else:
                 result = result * value
-        return sympy.ImmutableMatrix(result) if _is_matrix(result) else result
+        return sympy.ImmutableMatrix(result) if is_matrix(result) else result
 
     def _matadd(self, e: sympy.MatAdd) -> Any:
         values = [self.run(a) for a in e.args]
-        shapes = {v.shape for v in values if _is_matrix(v)}
+        shapes = {v.shape for v in values if is_matrix(v)}
         if len(shapes) > 1:
             raise RealizeError(f"cannot add matrices of shapes {sorted(shapes)} in {e}")
         total = values[0]
         for v in values[1:]:
             total = total + v
-        return sympy.ImmutableMatrix(total) if _is_matrix(total) else total
+        return sympy.ImmutableMatrix(total) if is_matrix(total) else total
 
     def _matpow(self, e: sympy.MatPow) -> sympy.ImmutableMatrix:
         base = _square(self._matrix(e.base, "a matrix power"), "a matrix power")
-        exp = _scalar(self.run(e.exp), "an exponent")
+        exp = as_scalar(self.run(e.exp), "an exponent")
         if not exp.is_Integer:
             raise RealizeError(f"matrix power with non-integer exponent {exp}")
         if exp < 0:
@@ -395,14 +286,14 @@ class _Realizer:
 
     def _element(self, e: MatrixElement) -> Any:
         parent = self._matrix(e.parent, "a subscript")
-        i, j = (_scalar(self.run(x), "an index") for x in (e.i, e.j))
+        i, j = (as_scalar(self.run(x), "an index") for x in (e.i, e.j))
         if not (i.is_Integer and j.is_Integer):
             raise RealizeError(f"index of {e} has no concrete value")
         if not (0 <= i < parent.rows and 0 <= j < parent.cols):
             raise UndefinedAt(f"index ({i + 1}, {j + 1}) out of range for a {parent.rows}x{parent.cols} matrix")
         return parent[int(i), int(j)]
 
-    # -- sums, products, integrals, derivatives -----------------------------
+    # -- sums and products (integrals and derivatives: realize_calculus) -------
     def _expand(self, e: sympy.Sum | sympy.Product, combine: type) -> Any:
         body, limits = e.function, list(e.limits)[::-1]  # SymPy lists the innermost limit first
         return self._expand_limits(body, limits, combine)
@@ -411,7 +302,7 @@ class _Realizer:
         if not limits:
             return self.run(body)
         (var, lo, hi), rest = limits[0], limits[1:]
-        a, b = (_scalar(self.run(x), "a bound") for x in (lo, hi))
+        a, b = (as_scalar(self.run(x), "a bound") for x in (lo, hi))
         if not (a.is_Integer and b.is_Integer):
             if a.is_number and b.is_number:
                 raise UndefinedAt(f"bounds {lo}..{hi} of {var} are {a}..{b}, not integers")
@@ -439,164 +330,19 @@ class _Realizer:
             result = -result if combine is sympy.Add else _power(result, -1)
         return result
 
-    def _integral(self, e: sympy.Integral) -> Any:
-        # bound variables become fresh dummies, so no later substitution reaches them
-        limits, renaming = [], {}
-        for limit in e.limits:
-            if len(limit) != 3:
-                raise RealizeError(f"indefinite integral {e} cannot be realised")
-            var, lo, hi = limit
-            fresh = sympy.Dummy(var.name, real=True)
-            renaming[var] = fresh
-            limits.append((fresh, _scalar(self.run(lo), "a bound"), _scalar(self.run(hi), "a bound")))
-        shadow = {v: self.bound.pop(v) for v in renaming if v in self.bound}
-        try:
-            body = _scalar(self.run(e.function.xreplace(renaming)), "an integrand")
-        finally:
-            self.bound.update(shadow)
-        if any(lo == hi for _, lo, hi in limits):  # an empty range, infinite ends included
-            return sympy.Integer(0)
-        if len(limits) == 1 and limits[0][1] == -sympy.oo and limits[0][2] == sympy.oo:
-            from .integrals import gaussian_integral
-
-            closed = gaussian_integral(body, limits[0][0])  # quadrature cannot be trusted there
-            if closed is not None:
-                return closed
-        return sympy.Integral(body, *limits)
-
-    def _derivative(self, e: sympy.Derivative) -> Any:
-        body = self.run(e.expr)
-        variables = []
-        for var, count in e.variable_count:
-            v = self.run(var)
-            if not isinstance(v, sympy.Symbol):
-                raise RealizeError(f"cannot differentiate with respect to {var} (realised as {v})")
-            variables.append((v, count))
-        if _is_matrix(body):
-            return sympy.ImmutableMatrix(body.applyfunc(lambda x: sympy.diff(x, *variables)))
-        return sympy.diff(body, *variables)
-
-    def _fresh(self, wrt: Any) -> tuple[sympy.MatrixSymbol, sympy.ImmutableMatrix, sympy.ImmutableMatrix]:
-        if not isinstance(wrt, sympy.MatrixSymbol):
-            raise RealizeError(f"gradients are taken with respect to a declared matrix or vector, not {wrt}")
-        value = self._matrix_symbol(wrt)
-        fresh = sympy.ImmutableMatrix(value.rows, value.cols,
-                                      lambda i, j: sympy.Dummy(f"d{wrt.name}_{i}_{j}", real=True))
-        return wrt, value, fresh
-
-    def _scalar_in(self, expr: Any, wrt: sympy.MatrixSymbol, fresh: sympy.ImmutableMatrix) -> sympy.Expr:
-        inner = _Realizer(replace(self.env, matrices={**self.env.matrices, wrt: fresh}))
-        inner.bound = dict(self.bound)
-        return _scalar(inner.run(expr), "a gradient's function")
-
-    def _gradient(self, e: objects.Gradient) -> sympy.ImmutableMatrix:
-        # The unconstrained gradient: V's entries vary independently (also for a
-        # symmetric V), evaluated at V's value.
-        wrt, value, fresh = self._fresh(e.wrt)
-        f = self._scalar_in(e.expr, wrt, fresh)
-        back = dict(zip(fresh, value))
-        return sympy.ImmutableMatrix(fresh.rows, fresh.cols,
-                                     lambda i, j: sympy.diff(f, fresh[i, j]).xreplace(back))
-
-    def _hessian(self, e: objects.HessianMatrix) -> sympy.ImmutableMatrix:
-        wrt, value, fresh = self._fresh(e.args[1])
-        if fresh.cols != 1:
-            raise RealizeError(f"hessian needs a vector, {wrt.name} is {fresh.rows}x{fresh.cols}")
-        f = self._scalar_in(e.args[0], wrt, fresh)
-        back = dict(zip(fresh, value))
-        n = fresh.rows
-        return sympy.ImmutableMatrix(n, n, lambda i, j: sympy.diff(f, fresh[i], fresh[j]).xreplace(back))
-
-    # -- declared functions -----------------------------------------------
-    def _replacement(self, name: str, nargs: int) -> sympy.Lambda | None:
-        return resolve_function(self.env.functions, name, nargs)
-
-    def _function(self, e: sympy.Function) -> Any:
-        name = type(e).__name__
-        args = [self.run(a) for a in e.args]
-        if len(args) == 1 and _is_matrix(args[0]):
-            entries = list(args[0])
-            lam = self._replacement(name, len(entries))
-            return lam(*entries) if lam is not None else objects.declared_function(name, len(entries))(*entries)
-        args = [_scalar(a, f"the function {name}") for a in args]
-        lam = self._replacement(name, len(args))
-        return lam(*args) if lam is not None else type(e)(*args)
-
-    def _function_gradient(self, e: objects.FunctionGradient) -> sympy.ImmutableMatrix:
-        app = e.application
-        name = type(app).__name__
-        m = self._matrix(app.args[0], f"grad({name}, ...)")
-        entries = list(m)
-        lam = self._replacement(name, len(entries))
-        if lam is not None:
-            partials = [sympy.diff(lam.expr, v) for v in lam.variables]
-            subs = dict(zip(lam.variables, entries))
-            values = [p.xreplace(subs) for p in partials]
-        else:
-            values = [objects.declared_function(f"{name}__d{k + 1}", len(entries))(*entries)
-                      for k in range(len(entries))]
-        return sympy.ImmutableMatrix(m.rows, m.cols, values)
-
     # -- probability --------------------------------------------------------
     def _moment(self, e: sympy.Function) -> Any:
-        args = [_scalar(self.run(a), type(e).__name__) for a in e.args]
+        args = [as_scalar(self.run(a), type(e).__name__) for a in e.args]
         node = type(e)(*args)
         if self.env.space is None:
             return node
         return self.env.space.evaluate_moments(node)
 
 
-def resolve_function(functions: Mapping[str, FunctionReplacement], name: str, nargs: int) -> sympy.Lambda | None:
-    """The Lambda standing for the declared function ``name`` (``f`` or a partial ``f__d1__d2``)
-    of ``nargs`` arguments, or None when ``f`` has no replacement."""
-    base = name.split("__d")[0]
-    found = functions.get(base)
-    if found is None:
-        return None
-    lam = found if isinstance(found, sympy.Lambda) else found(nargs)
-    if len(lam.variables) != nargs:
-        raise RealizeError(f"replacement for {base} takes {len(lam.variables)} arguments, not {nargs}")
-    parts = tuple(int(p) for p in name.split("__d")[1:])
-    if not parts:
-        return lam
-    key = (lam, parts)
-    if key not in _PARTIALS:
-        if len(_PARTIALS) > 512:
-            _PARTIALS.clear()
-        body = lam.expr
-        for part in parts:
-            body = sympy.diff(body, lam.variables[part - 1])
-        _PARTIALS[key] = sympy.Lambda(lam.variables, body)
-    return _PARTIALS[key]
-
-
-_PARTIALS: dict[tuple[sympy.Lambda, tuple[int, ...]], sympy.Lambda] = {}
-
-
-def substitute_functions(expr: Any, functions: Mapping[str, FunctionReplacement]) -> Any:
-    """A realised expression with each declared function (and its partials) replaced.
-
-    Differentiating first with the functions undefined and substituting afterwards
-    (what the numeric checker does) is much cheaper than differentiating the bodies.
-    """
-    if isinstance(expr, sympy.MatrixBase):
-        return sympy.ImmutableMatrix(expr.applyfunc(lambda x: substitute_functions(x, functions)))
-    if not isinstance(expr, sympy.Basic) or not expr.args:
-        return expr
-    args = [substitute_functions(a, functions) for a in expr.args]
-    if objects.is_declared_function(expr):
-        lam = resolve_function(functions, type(expr).__name__, len(args))
-        if lam is not None:
-            return lam(*args)
-    if all(a is b for a, b in zip(args, expr.args)):
-        return expr
-    return expr.func(*args)
-
-
 def _combine(values: list[Any], combine: type) -> Any:
     if not values:
         return sympy.Integer(0 if combine is sympy.Add else 1)
-    if any(_is_matrix(v) for v in values):
+    if any(is_matrix(v) for v in values):
         if combine is not sympy.Add:
             raise RealizeError("a Product of matrices is not supported")
         total = values[0]
@@ -626,3 +372,7 @@ def _inverse(m: sympy.ImmutableMatrix) -> sympy.ImmutableMatrix:
     if det == 0:
         raise RealizeError("inverse of a singular matrix")
     return sympy.ImmutableMatrix(m.adjugate(method="berkowitz") / det)
+
+
+__all__ = ["MAX_TERMS", "FunctionReplacement", "Realization", "RealizeError", "UndefinedAt", "RealizedRelation",
+           "realize", "realize_relation", "realize_relations"]
