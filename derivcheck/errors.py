@@ -1,6 +1,6 @@
 """Errors. One root, :class:`DerivcheckError`; input errors carry a source span.
 
-Exceptions own their exit code and message format; ``cli.py`` maps them to exit
+Exceptions own their exit code and message format; ``cli/`` maps them to exit
 statuses (learned from click's ``exceptions.py``).
 """
 

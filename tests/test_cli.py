@@ -184,7 +184,7 @@ def test_default_path_is_the_local_derivations_folder(pipeline, monkeypatch, tmp
 
 def test_default_path_falls_back_to_the_shipped_library(pipeline, monkeypatch, tmp_path: Path) -> None:
     fake = pipeline(Report(derivations=(derivation(),)))
-    monkeypatch.setattr(cli, "shipped_library", lambda: tmp_path / "lib")
+    monkeypatch.setattr(cli.common, "shipped_library", lambda: tmp_path / "lib")
     runner = CliRunner()
     (tmp_path / "work").mkdir()
     monkeypatch.chdir(tmp_path / "work")
@@ -195,7 +195,7 @@ def test_default_path_falls_back_to_the_shipped_library(pipeline, monkeypatch, t
 
 def test_no_default_library_is_a_usage_error(pipeline, monkeypatch, tmp_path: Path) -> None:
     fake = pipeline(Report(derivations=(derivation(),)))
-    monkeypatch.setattr(cli, "shipped_library", lambda: None)
+    monkeypatch.setattr(cli.common, "shipped_library", lambda: None)
     runner = CliRunner()
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(cli.main, ["verify"])

@@ -176,7 +176,7 @@ def test_rich_view_lists_values_and_replay(sample) -> None:
 
 def test_errata_command_exits_1_when_an_erratum_is_not_refuted(sample, monkeypatch: pytest.MonkeyPatch) -> None:
     derivation, report = sample
-    monkeypatch.setattr(cli, "run_verify", lambda paths, options, **run: Report(derivations=(report,)))
+    monkeypatch.setattr(cli.library, "run_verify", lambda paths, options, **run: Report(derivations=(report,)))
     result = CliRunner().invoke(cli.main, ["errata", derivation.path, "--format", "markdown"])
     assert result.exit_code == 1, result.output
     assert "**NOT refuted (numeric)**" in result.output
@@ -187,7 +187,7 @@ def test_errata_command_exits_0_when_every_erratum_is_refuted(sample, monkeypatc
     fixed = tuple(o if o.item != "step-10" else Outcome(**{**o.__dict__, "verdict": Verdict.REFUTED, "passed": True})
                   for o in report.outcomes)
     good = DerivationReport(**{**report.__dict__, "outcomes": fixed})
-    monkeypatch.setattr(cli, "run_verify", lambda paths, options, **run: Report(derivations=(good,)))
+    monkeypatch.setattr(cli.library, "run_verify", lambda paths, options, **run: Report(derivations=(good,)))
     result = CliRunner().invoke(cli.main, ["errata", derivation.path])
     assert result.exit_code == 0, result.output
     assert "Errata: 3 recorded errors, 3 refuted" in result.output

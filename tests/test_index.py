@@ -128,7 +128,7 @@ def test_index_command_json_carries_verdicts(tmp_path: Path, monkeypatch: pytest
     path = _demo(tmp_path)
     report = DerivationReport(path=str(path), id="demo", title="t", source=None,
                               outcomes=(_outcome("a", Verdict.PROVED), _outcome("d", Verdict.REFUTED, "refuted")))
-    monkeypatch.setattr(cli, "run_verify", lambda paths, options, **run: Report(derivations=(report,)))
+    monkeypatch.setattr(cli.library, "run_verify", lambda paths, options, **run: Report(derivations=(report,)))
     result = CliRunner().invoke(cli.main, ["index", str(path.parent), "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -162,6 +162,6 @@ def test_library_readme_is_generated_and_lists_every_file_as_it_is_now() -> None
 def test_library_readme_is_exactly_what_index_generates(monkeypatch: pytest.MonkeyPatch) -> None:
     """The whole README, verdict counts and errata included, from a real verify run (the cache helps)."""
     monkeypatch.chdir(ROOT)
-    derivations, report = cli._verified_library(("derivations",), None, ".derivcheck-cache", False)
-    text = cli.index_document(derivations, report, "markdown", "derivations/README.md")
+    derivations, report = cli.library._verified_library(("derivations",), None, ".derivcheck-cache", False)
+    text = cli.library.index_document(derivations, report, "markdown", "derivations/README.md")
     assert text == README.read_text(encoding="utf-8"), f"derivations/README.md is stale; run: {REGENERATE}"

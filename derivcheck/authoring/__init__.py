@@ -1,4 +1,4 @@
 """Help for people writing derivations: a scaffold, a JSON Schema of the format, watching files.
 
-Nothing here prints (``cli.py`` does); nothing here checks (``check/`` does).
+Nothing here prints (``cli/`` does); nothing here checks (``check/`` does).
 """

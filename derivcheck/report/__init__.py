@@ -1,4 +1,4 @@
-"""Outcomes -> human-readable reports. Only this package and ``cli.py`` print."""
+"""Outcomes -> human-readable reports. Only this package and ``cli/`` print."""
 
 from .rich_report import render_report as render_report
 

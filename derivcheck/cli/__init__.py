@@ -1,0 +1,37 @@
+"""The command line: ``derivcheck verify [PATHS...]`` and its companions. The only place that exits.
+
+Importing this package is light (click only): SymPy, torch and Rich are imported
+inside the commands, so ``derivcheck --help`` and ``--version`` start fast.
+The commands live by purpose: ``verify.py`` (verify, mutate), ``authoring.py``
+(new, show, check, schema), ``library.py`` (index, errata); ``common.py`` holds
+the exit statuses and what they share.
+
+Exit statuses:
+
+* 0 -- every item of every derivation reached its expectation;
+* 1 -- the gate failed (an item did not reach its expectation);
+* 2 -- bad input (a derivation file with errors, a missing path, no derivation
+  files found) or bad command-line usage;
+* 3 -- an internal error of derivcheck itself (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import click
+
+from .. import __version__
+from .common import (DEBUG_ENV, DEFAULT_FOLDER, EXIT_BAD_INPUT, EXIT_GATE_FAILED, EXIT_INTERNAL, EXIT_OK,
+                     default_library, exit_status, input_error_lines, run_verify, shipped_library)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="derivcheck")
+def main() -> None:
+    """Verify mathematical derivations written as YAML step files (*.deriv.yaml)."""
+
+
+from . import authoring, library, verify  # noqa: E402  -- registers their commands on main
+
+__all__ = ["main", "DEBUG_ENV", "DEFAULT_FOLDER", "EXIT_OK", "EXIT_GATE_FAILED", "EXIT_BAD_INPUT", "EXIT_INTERNAL",
+           "default_library", "exit_status", "input_error_lines", "run_verify", "shipped_library",
+           "authoring", "library", "verify"]

@@ -1,0 +1,112 @@
+"""Commands for writing derivations: ``new``, ``show``, ``check`` (watch), ``schema``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import main
+from .common import EXIT_BAD_INPUT, exit_status, fail, input_error_lines, internal_error, run_verify
+
+
+@main.command()
+@click.argument("name")
+@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=str), default=".", show_default=True,
+              help="Folder to create NAME.deriv.yaml in.")
+def new(name: str, folder: str) -> None:
+    """Create NAME.deriv.yaml: a commented derivation that verifies as written."""
+    from ..authoring.scaffold import scaffold_text
+    from ..errors import DerivcheckError
+
+    try:
+        text = scaffold_text(name)
+        target = Path(folder) / f"{name}.deriv.yaml"
+        if target.exists():
+            fail(f"{target} exists already; choose another NAME or remove it", EXIT_BAD_INPUT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except DerivcheckError as error:
+        fail(error.format(), error.exit_code)
+    click.echo(f"created {target}; check it with: derivcheck check {target}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=str))
+@click.option("--latex", is_flag=True, help="Print LaTeX instead of Unicode.")
+def show(file: str, latex: bool) -> None:
+    """Print a derivation typeset (Unicode, or --latex) without checking it."""
+    from ..errors import DerivcheckError
+    from ..format.loader import load_derivation
+    from ..report.typeset import typeset_derivation
+
+    try:
+        click.echo(typeset_derivation(load_derivation(file), latex=latex), nl=False)
+    except DerivcheckError as error:
+        fail(error.format(), error.exit_code)
+    except Exception as error:  # noqa: BLE001
+        internal_error(error)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=str))
+@click.option("--once", is_flag=True, help="Verify once and exit with verify's status (no watching).")
+@click.option("--for", "duration", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="Stop watching after SECONDS (default: until Ctrl-C); exit with the last run's status.")
+@click.option("--interval", type=click.FloatRange(min=0.05), default=0.5, show_default=True, metavar="SECONDS",
+              help="How often to look at the files' modification times.")
+def check(files: tuple[str, ...], once: bool, duration: float | None, interval: float) -> None:
+    """Verify FILES, then again each time one is saved (uses the cache; Ctrl-C stops)."""
+    import time
+
+    from ..authoring.watch import stamp, wait_for_change
+
+    until = None if duration is None else time.monotonic() + duration
+    status = _verify_once(list(files))
+    stamps = {f: stamp(f) for f in files}
+    try:
+        while not once:
+            click.echo(f"-- watching {len(files)} file(s); Ctrl-C stops --", err=True)
+            changed = wait_for_change(files, stamps, interval=interval, until=until)
+            if changed is None:
+                break
+            stamps = changed
+            status = _verify_once(list(files))
+    except KeyboardInterrupt:
+        pass
+    sys.exit(status)
+
+
+def _verify_once(files: list[str]) -> int:
+    """One verify run of ``files`` for ``check``: its exit status (input errors reported, not raised)."""
+    from ..check.cache import ResultCache
+    from ..errors import DerivcheckError
+    from ..model import Options
+    from ..report.writers import emit_report
+
+    try:
+        report = run_verify(files, Options(), jobs=1, cache=ResultCache())
+        emit_report(report, "rich", None)
+        for line in input_error_lines(report):
+            click.echo(line, err=True)
+    except DerivcheckError as error:
+        click.echo(f"derivcheck: error: {error.format()}", err=True)
+        return error.exit_code
+    return exit_status(report)
+
+
+@main.command()
+@click.option("--report", is_flag=True, help="The schema of the JSON report (--format json) instead.")
+def schema(report: bool) -> None:
+    """Print the JSON Schema of the .deriv.yaml format (for editor completion)."""
+    import json
+
+    if report:
+        from ..report.json_report import report_schema
+
+        click.echo(json.dumps(report_schema(), indent=2, ensure_ascii=False))
+        return
+    from ..authoring.file_schema import file_schema
+
+    click.echo(json.dumps(file_schema(), indent=2, ensure_ascii=False))

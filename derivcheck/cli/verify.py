@@ -1,0 +1,148 @@
+"""``derivcheck verify`` (the gate) and ``derivcheck mutate`` (the gate's own test)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from . import main
+from .common import (EXIT_GATE_FAILED, EXIT_OK, default_library, exit_status, fail, input_error_lines,
+                     internal_error, run_verify)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--strict", is_flag=True, help="Require at least proved-instances: numeric agreement alone does not pass.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=20.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="CPU-time limit of each symbolic attempt on a step; past it, the numeric check decides.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of every random choice (points, shapes, samples).")
+@click.option("--no-numeric", is_flag=True, help="Skip numeric checks: items without a symbolic proof stay unknown.")
+@click.option("-q", "--quiet", is_flag=True, help="Show only failing items and the summary.")
+@click.option(
+    "--points", type=click.IntRange(min=1), default=24, show_default=True, help="Random points per numeric check."
+)
+@click.option(
+    "--device",
+    type=click.Choice(["auto", "cpu", "cuda"]),
+    default="auto",
+    show_default=True,
+    help="Where torch runs numeric and distribution checks (auto: CUDA when available).",
+)
+@click.option("--format", "output_format", type=click.Choice(["rich", "json", "junit", "markdown", "html"]),
+              default="rich", show_default=True, help="Report format (to stdout, or to --output FILE).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), metavar="FILE",
+              help="Write the --format report to FILE; the terminal still shows the Rich report.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Derivations checked at once, in worker processes  [default: the number of CPUs]")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=".derivcheck-cache",
+              show_default=True, help="Folder of the incremental cache (results keyed by file content and options).")
+@click.option("--no-cache", is_flag=True, help="Check everything again; neither read nor write the cache.")
+@click.option("--shard", metavar="K/N", help="Check only shard K of N (deterministic split, for CI matrices).")
+@click.option("--job-timeout", type=click.FloatRange(min=0, min_open=True), default=600.0, show_default=True,
+              metavar="SECONDS", help="With --jobs > 1: a worker running longer is stopped; its derivation is an error.")
+def verify(
+    paths: tuple[str, ...],
+    strict: bool,
+    timeout: float,
+    seed: int,
+    no_numeric: bool,
+    quiet: bool,
+    points: int,
+    device: str,
+    output_format: str = "rich",
+    output: str | None = None,
+    jobs: int | None = None,
+    cache_dir: str = ".derivcheck-cache",
+    no_cache: bool = False,
+    shard: str | None = None,
+    job_timeout: float = 600.0,
+) -> None:
+    """Check derivation files or folders of them (default: ./derivations/, else the shipped library).
+
+    Exit status: 0 all items reach their expectation, 1 the gate failed,
+    2 bad input or usage, 3 internal error.
+    """
+    from ..errors import DerivcheckError, UsageError
+    from ..model import Options
+
+    options = Options(
+        seed=seed, timeout=timeout, numeric=not no_numeric, strict=strict, points=points, device=device
+    )
+    try:
+        from ..check.cache import ResultCache
+        from ..check.parallel import default_jobs
+        from ..check.shard import parse_shard
+        from ..report.progress import progress_bar
+        from ..report.writers import emit_report
+
+        targets = list(paths) if paths else [default_library()]
+        part = parse_shard(shard) if shard else None
+        cache = None if no_cache else ResultCache(cache_dir)
+        with progress_bar(enabled=not quiet) as progress:
+            report = run_verify(targets, options, jobs=jobs or default_jobs(), cache=cache, shard=part,
+                                progress=progress, deadline=job_timeout)
+        if not report.derivations and part is not None:
+            click.echo(f"derivcheck: shard {shard}: no derivation files fall in this shard", err=True)
+            sys.exit(EXIT_OK)
+        if not report.derivations:
+            raise UsageError(f"no .deriv.yaml files found in: {', '.join(targets)}")
+        emit_report(report, output_format, output, quiet=quiet)
+        for line in input_error_lines(report):
+            click.echo(line, err=True)
+    except DerivcheckError as error:
+        fail(error.format(), error.exit_code)
+    except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
+        internal_error(error)
+    sys.exit(exit_status(report))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--max-per-step", type=click.IntRange(min=0), default=4, show_default=True,
+              help="Mutants per step (a seeded sample, one of each kind of edit first); 0 keeps all.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the sample and of the checks.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
+              metavar="SECONDS", help="Symbolic time limit per mutant.")
+@click.option("--points", type=click.IntRange(min=1), default=24, show_default=True,
+              help="Random points per numeric check.")
+@click.option("--judged", type=click.Path(dir_okay=False, path_type=str), default=None, metavar="FILE",
+              help="YAML file of survivors judged equivalent by hand (derivation, item, mutant, why).")
+@click.option("-v", "--verbose", is_flag=True, help="Also list the undecided mutants.")
+def mutate(paths: tuple[str, ...], max_per_step: int, seed: int, timeout: float, points: int,
+           judged: str | None, verbose: bool) -> None:
+    """Break every step that should hold (flip a sign, drop a term, shift a bound, ...) and check each mutant.
+
+    Reports the kill rate (refuted / non-equivalent mutants) per derivation and
+    overall, and lists survivors. Exit status: 0 no mutant survived, 1 some
+    mutant was accepted without a proof of equivalence (or a judged one was
+    refuted), 2 bad input or usage.
+    """
+    from ..errors import DerivcheckError, UsageError
+    from ..model import Options
+
+    try:
+        targets = list(paths) if paths else [default_library()]
+        from ..check.mutate import apply_judgements, run_mutation
+        from ..format.judged import load_judgements
+        from ..report.mutation import mutation_lines
+
+        judgements = load_judgements(judged) if judged is not None else {}
+        options = Options(seed=seed, timeout=timeout, points=points, device="cpu")
+        report = run_mutation(targets, options, max_per_step=max_per_step or None, seed=seed)
+        if not report.results:
+            raise UsageError(f"no mutants: no loadable .deriv.yaml with steps expected to hold in {', '.join(targets)}")
+        report = apply_judgements(report, judgements)
+        for line in mutation_lines(report, verbose=verbose):
+            click.echo(line)
+    except DerivcheckError as error:
+        fail(error.format(), error.exit_code)
+    except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
+        internal_error(error)
+    sys.exit(EXIT_GATE_FAILED if report.counts()["survived"] or report.contradicted else EXIT_OK)
