@@ -9,7 +9,7 @@ gradient, which is compared with the claimed ``G`` evaluated at the same points:
     |autograd - claimed| <= 1e-9 + 1e-7 * max(|autograd|, |claimed|), entrywise
 
 Each declared ``function`` is a random smooth function (the numeric checker's,
-:func:`derivcheck.check.numeric._random_model`), so agreement is evidence for
+:func:`derivcheck.check.parameters.random_model`), so agreement is evidence for
 "any loss L", and several integer configurations are tried (the smallest,
 distinct non-square sizes both ways round, random ones). A disagreement is
 shrunk and then confirmed independently of both torch and SymPy's ``diff``: a
@@ -95,16 +95,18 @@ def check_gradient(relation: objects.Relation, scope: Scope, *, seed: int, point
                    deadline: float) -> tuple[Any, bool]:
     """(result, disputed): the autograd comparison at random points of a few configurations;
     ``disputed`` is True when a float disagreement could not be confirmed."""
-    from .numeric import NumericResult, _device, _integer_parameters
+    from .device import resolve_device
+    from .numeric import NumericResult
+    from .parameters import integer_parameters_of
 
     parts = gradient_parts(relation)
     if parts is None:
         return NumericResult("inconclusive", 0, TOLERANCE_TEXT, None, "not a gradient relation"), False
     grad, claimed = parts
-    ranges, kinds = _integer_parameters([relation], scope, {})
+    ranges, kinds = integer_parameters_of([relation], scope, {})
     rng = random.Random(seed)
     configs = _spread(integer_configs(ranges, kinds, rng, MAX_CANDIDATES), rng)
-    dev = _device(device)
+    dev = resolve_device(device)
     trials: list[AutogradTrial] = []
     notes: list[str] = []
     for index, config in enumerate(configs):
@@ -195,12 +197,12 @@ class AutogradTrial:
     @classmethod
     def build(cls, grad: objects.Gradient, claimed: Any, scope: Scope, config: dict, seed: int,
               device: str) -> "AutogradTrial":
-        from .numeric import _params, _replacement, entry_matrices
+        from .parameters import entry_matrices, parameters_of, random_replacement
 
         env = Realization(integers=dict(config), matrices=entry_matrices(scope, config))
         for decl in scope.names.values():
             if isinstance(decl, FunctionDecl):
-                env.functions[decl.name] = _replacement(decl, seed)
+                env.functions[decl.name] = random_replacement(decl, seed)
         of = realize(grad.expr, env)
         if isinstance(of, sympy.MatrixBase):
             if of.shape != (1, 1):
@@ -216,7 +218,7 @@ class AutogradTrial:
             raise RealizeError("the claimed gradient does not have the shape of the variable")
         # the variable's entries are always sampled, even where f does not depend on them
         seen = RealizedRelation("=", ((of, value), (sympy.Add(*wrt_value), sympy.Integer(0))), None)
-        params = _params([seen], env, scope)
+        params = parameters_of([seen], env, scope)
         return cls(config, of, sympy.ImmutableMatrix(value), grad.wrt.name, params, env.functions, device)
 
     def evaluate(self, batch: dict[str, Any]) -> tuple[Any, Any, Any]:

@@ -13,7 +13,6 @@ inequality is tested only where both sides are real. A disagreement is shrunk
 
 from __future__ import annotations
 
-import functools
 import random
 import time
 import zlib
@@ -23,14 +22,14 @@ from typing import Any, Sequence
 import sympy
 
 from ..expr import objects
-from ..expr.scope import FunctionDecl, MatrixDecl, RandomDecl, ScalarDecl, Scope, SequenceDecl
+from ..expr.scope import FunctionDecl, Scope
 from ..model import Counterexample
+from .device import resolve_device
 from .evaluate import Unsupported, compare
+from .parameters import entry_matrices, integer_parameters_of, parameters_of, random_replacement
 from .prepare import Prepared, prepare
 from .realize import Realization, RealizeError, RealizedRelation, UndefinedAt, realize_relations
-from .symbolic_matrices import entry_symbol
-from .sampling import (Param, domain_of, integer_configs, integer_domain, integer_range, matrix_transform,
-                       point_at, random_function, random_matrix_function, sample_batch, symbol_values, REAL)
+from .sampling import Param, integer_configs, point_at, sample_batch, symbol_values
 
 TOLERANCE_TEXT = "|lhs - rhs| <= 1e-8 * (1 + |lhs| + |rhs|), entrywise"
 MAX_CONFIGS = 6
@@ -80,12 +79,12 @@ def check_numerically(
                                                                        fixed={}, device=device, budget=left))
     prepared = prepare(relation, hypotheses, scope)
     fixed = dict(fixed or {})
-    ranges, kinds = _integer_parameters([prepared.relation, *prepared.filters], scope, fixed)
+    ranges, kinds = integer_parameters_of([prepared.relation, *prepared.filters], scope, fixed)
     # Many candidates, of which the first MAX_CONFIGS valid ones are used: a
     # configuration can be invalid (an index beyond a dimension), and evidence
     # from the few that survive by accident (say i = n = 1) is no evidence.
     configs = integer_configs(ranges, kinds, random.Random(seed), MAX_CANDIDATES)
-    dev = _device(device)
+    dev = resolve_device(device)
     trials: list[Trial] = []
     notes: list[str] = []
     undefined = 0  # configurations where the relation has no value (an index outside its matrix)
@@ -185,26 +184,6 @@ def _show(config: dict[sympy.Symbol, int]) -> str:
     return ", ".join(f"{k} = {v}" for k, v in config.items())
 
 
-def _device(device: str) -> str:
-    from .device import resolve_device
-
-    return resolve_device(device)
-
-
-def _integer_parameters(
-    relations: list[objects.Relation], scope: Scope, fixed: dict[sympy.Symbol, int]
-) -> tuple[dict[sympy.Symbol, list[int]], dict[sympy.Symbol, str]]:
-    from .instances import integer_parameters
-
-    used = {p for relation in relations for p in integer_parameters(relation, scope)}
-    ranges, kinds = {}, {}
-    for d in scope.names.values():
-        if isinstance(d, ScalarDecl) and d.symbol in used and d.symbol not in fixed:
-            ranges[d.symbol] = integer_range(d.kind, d.interval)
-            kinds[d.symbol] = d.kind
-    return ranges, kinds
-
-
 class Trial:
     """One integer configuration: the realised relations, their params, and a sampled batch."""
 
@@ -234,11 +213,11 @@ class Trial:
             scope = construction.scope
             env.matrices.update(construction.matrices)
             env.scalars.update(construction.scalars)
-        functions = {d.name: _replacement(d, seed) for d in scope.names.values() if isinstance(d, FunctionDecl)}
+        functions = {d.name: random_replacement(d, seed) for d in scope.names.values() if isinstance(d, FunctionDecl)}
         memo = None if construction is not None else _shared_memo(scope, config, env.lazy_linear_algebra)
         realized = realize_relations([prepared.relation, *prepared.filters], env, scope, laws=prepared.laws,
                                      memo=memo)
-        trial = cls(config, realized, _params(realized, env, scope), device, functions)
+        trial = cls(config, realized, parameters_of(realized, env, scope), device, functions)
         trial.construction = construction
         return trial
 
@@ -286,101 +265,6 @@ class Trial:
         return found
 
 
-def _replacement(decl: FunctionDecl, seed: int) -> Any:
-    matrix = any(a is not None for a in decl.arguments)
-    return lambda nargs: _random_model(seed, decl.name, matrix, nargs)
-
-
-@functools.lru_cache(maxsize=256)
-def _random_model(seed: int, name: str, matrix: bool, nargs: int) -> sympy.Lambda:
-    """The random smooth function standing for ``name`` (the same one for the same seed)."""
-    rng = random.Random(zlib.crc32(f"{seed}:{name}:{nargs}".encode()))
-    return (random_matrix_function if matrix else random_function)(name, nargs, rng)
-
-
-_ORDER = {"scalar": 0, "matrix": 1, "simplex": 2}
-
-
-def _params(realized: list[RealizedRelation], env: Realization, scope: Scope) -> list[Param]:
-    """One param per free quantity of the realised relations, with its domain."""
-    entries = {s: m for m, value in env.matrices.items() for s in value if isinstance(s, sympy.Symbol)}
-    space = realized[0].space
-    probabilities = {s: f for f in (space.factors if space else ()) for s in f.free}
-    found: dict[str, Param] = {}
-    memo: dict[sympy.Basic, set[sympy.Basic]] = {}
-    for rel in realized:
-        for case in rel.cases:
-            for side in case:
-                for item in (list(side) if isinstance(side, sympy.MatrixBase) else [side]):
-                    for leaf in _leaves(item, memo):
-                        _classify(leaf, found, entries, probabilities, space, env, scope)
-    return sorted(found.values(), key=lambda p: (_ORDER[p.kind], p.key))
-
-
-def _leaves(expr: Any, memo: dict | None = None) -> set[sympy.Basic]:
-    """Symbols and sequence elements in ``expr``, not counting integrals' bound variables
-    (memoised per distinct sub-expression: realised expressions share them heavily)."""
-    if not isinstance(expr, sympy.Basic):
-        return set()
-    memo = {} if memo is None else memo
-    hit = memo.get(expr)
-    if hit is not None:
-        return hit
-    if isinstance(expr, (sympy.Symbol, sympy.Indexed)):
-        out = {expr}
-    elif isinstance(expr, sympy.Integral):
-        bound = {limit[0] for limit in expr.limits}
-        out = _leaves(expr.function, memo) - bound
-        for limit in expr.limits:
-            for end in limit[1:]:
-                out = out | _leaves(end, memo)
-    else:
-        out = set()
-        for arg in expr.args:
-            out = out | _leaves(arg, memo)
-    memo[expr] = out
-    return out
-
-
-def _classify(leaf: sympy.Basic, found: dict[str, Param], entries: dict, probabilities: dict,
-              space: Any, env: Realization, scope: Scope) -> None:
-    if leaf in entries:
-        m = entries[leaf]
-        if m.name not in found:
-            decl = scope.names[m.name]
-            value = env.matrices[m]
-            transform, invertible = matrix_transform(decl.qualifiers, value.rows, value.cols)
-            found[m.name] = Param(m.name, "matrix", tuple(value), shape=value.shape,
-                                  transform=transform, invertible=invertible)
-        return
-    if leaf in probabilities:
-        factor = probabilities[leaf]
-        found.setdefault(f"P({factor.name})", Param(f"P({factor.name})", "simplex", factor.free))
-        return
-    if space is not None and leaf in space.value_atoms:
-        decl = scope.names.get(str(space.value_atoms[leaf].base.label) if isinstance(
-            space.value_atoms[leaf], sympy.Indexed) else str(space.value_atoms[leaf]))
-        domain = domain_of(decl.kind, decl.interval) if isinstance(decl, SequenceDecl) else REAL
-        found.setdefault(str(leaf), Param(str(leaf), "scalar", (leaf,), domain))
-        return
-    name = str(leaf.base.label) if isinstance(leaf, sympy.Indexed) else leaf.name
-    decl = scope.names.get(name)
-    if isinstance(leaf, sympy.Indexed) and isinstance(decl, SequenceDecl):
-        if decl.kind in ("integer", "natural", "dimension"):  # labels, counts: uniform on a few integers
-            if decl.random:
-                raise Unsupported(f"integer-valued random sequence element {leaf} is not sampled")
-            found.setdefault(str(leaf), Param(str(leaf), "scalar", (leaf,), integer_domain(decl.kind, decl.interval)))
-            return
-        domain = REAL if decl.random else domain_of(decl.kind, decl.interval)
-        found.setdefault(str(leaf), Param(str(leaf), "scalar", (leaf,), domain))
-    elif isinstance(decl, ScalarDecl) and decl.symbol == leaf and decl.kind not in ("integer", "natural", "dimension"):
-        found.setdefault(name, Param(name, "scalar", (leaf,), domain_of(decl.kind, decl.interval)))
-    elif isinstance(decl, RandomDecl) and decl.symbol == leaf:
-        found.setdefault(name, Param(name, "scalar", (leaf,), REAL))
-    else:
-        raise Unsupported(f"{leaf} has no declared domain to sample from")
-
-
 _MEMOS: dict[tuple, tuple[Scope, dict]] = {}
 _MEMO_COUNT = 16
 
@@ -415,18 +299,3 @@ def _eigen_construction(prepared: Prepared, scope: Scope, config: dict, seed: in
         sizes[m] = int(size)
     layout = random.Random(zlib.crc32(f"{seed}:{sorted((str(k), v) for k, v in config.items())}".encode()))
     return construct(pairs, scope, sizes, layout)
-
-
-def entry_matrices(scope: Scope, config: dict) -> dict[sympy.MatrixSymbol, sympy.ImmutableMatrix]:
-    """Every declared matrix at ``config``'s sizes, written out with one symbol per entry."""
-    matrices = {}
-    for decl in scope.names.values():
-        if isinstance(decl, MatrixDecl):
-            try:
-                r, c = (int(sympy.sympify(x, strict=True).xreplace({k: sympy.Integer(v) for k, v in config.items()}))
-                        for x in (decl.rows, decl.cols))
-            except TypeError:
-                continue
-            matrices[decl.symbol] = sympy.ImmutableMatrix(
-                r, c, lambda i, j, name=decl.name, cols=c: entry_symbol(name, i, j, cols))
-    return matrices

@@ -102,7 +102,7 @@ def preload_checker(*, numeric: bool = True) -> None:
 
     from ..expr import declarations, parser, pretty  # noqa: F401
     from . import (device, eigen, exact, finite_space, gradient, hypotheses, instances,  # noqa: F401
-                   integrals, numeric as numeric_checks, shrink, symbolic, symbolic_matrices)
+                   integrals, numeric as numeric_checks, parameters, shrink, symbolic, symbolic_matrices)
 
     if numeric:
         import torch  # noqa: F401
