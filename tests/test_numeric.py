@@ -369,3 +369,44 @@ def test_gaussian_integrals_over_the_real_line_have_their_closed_form(d: Decls) 
     assert d.check(R(upward, "=", 1)).status == "disagree"
     # an empty range, infinite ends included, is 0
     assert d.check(R(sympy.Integral(density, (x, sympy.oo, sympy.oo)), "=", 1)).status == "disagree"
+
+
+def test_float_agreement_is_rechecked_in_50_digits_where_it_would_be_the_verdict(d: Decls) -> None:
+    p = d.scalar("p")
+    close = d.check(R(sympy.pi, "=", sympy.Rational(314159265358979, 10**14)))
+    assert close.status == "agree"  # within the float64 tolerance ...
+    rechecked = close.rechecked()
+    assert rechecked.status == "disagree" and rechecked.counterexample is not None  # ... but not in 50 digits
+    assert d.check(R(sympy.exp(p), "=", sympy.exp(p) + sympy.exp(-30))).rechecked().status == "disagree"
+    true = d.check(R(sympy.sin(p) ** 2 + sympy.cos(p) ** 2, "=", 1))
+    assert true.rechecked().status == "agree"
+
+
+def test_an_integral_counts_only_through_its_closed_form(d: Decls) -> None:
+    x = sympy.Symbol("x", real=True)
+    # quadrature is off at a kink; the closed form settles it, so this true step is not refuted
+    assert d.check(R(sympy.Integral(sympy.Max(x, 0), (x, -1, 1)), "=", sympy.Rational(1, 2))).status != "disagree"
+    # quadrature misses a narrow peak: its float agreement is no evidence
+    peak = sympy.Integral(sympy.exp(-10**8 * (x - sympy.Rational(1, 3)) ** 2), (x, 0, 1))
+    assert d.check(R(peak, "=", 0)).rechecked().status != "agree"
+    # symmetric nodes cancel a pole: no evidence either
+    assert d.check(R(sympy.Integral(1 / x, (x, -1, 1)), "=", 0)).rechecked().status != "agree"
+
+
+def test_integer_parameters_reach_beyond_small_values(d: Decls) -> None:
+    n = d.scalar("n", "natural")
+    i = sympy.Symbol("i", integer=True)
+    assert d.check(R(sympy.Product(i, (i, 1, n)), "<=", 3**n)).status == "disagree"  # false from n = 7
+    assert d.check(R(sympy.Product(i - n, (i, 1, 6)), "=", 0)).status == "disagree"
+
+
+def test_dependent_random_variables_have_room_for_a_full_rank_covariance(d: Decls) -> None:
+    x, y, z = d.random("X"), d.random("Y"), d.random("Z")
+    V, C = objects.Variance, objects.Covariance
+
+    def gram(a, b, c):  # the determinant of the covariance matrix of (a, b, c)  # type: ignore[no-untyped-def]
+        return (V(a) * V(b) * V(c) + 2 * C(a, b) * C(b, c) * C(a, c)
+                - V(a) * C(b, c) ** 2 - V(b) * C(a, c) ** 2 - V(c) * C(a, b) ** 2)
+
+    assert d.check(R(gram(x, y, z), "=", 0)).status == "disagree"  # three atoms made it 0 everywhere
+    assert d.check(R(gram(x, x**2, x**3), "=", 0)).status == "disagree"  # and moments up to degree 6

@@ -62,7 +62,8 @@ class ExactEvidence:
 
     def text(self) -> str:
         """``ε ≤ 1e-67, exact evaluation at 16 points`` and how the bound was obtained."""
-        per = f" in {self.configurations} configurations" if self.configurations > 1 else ""
+        per = (f" in {self.configurations} integer configurations (ε is per configuration; integers "
+               "not tried are not covered)" if self.configurations > 1 else "")
         return (f"ε ≤ {_eps(self.epsilon)}, exact evaluation at {self.points} points{per} "
                 f"(Schwartz–Zippel: degree ≤ {self.degree}, each value uniform on 2^{SET_BITS} rationals)")
 

@@ -12,6 +12,7 @@ anything else about it is refused (inconclusive, never wrong).
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -22,6 +23,7 @@ from ..expr.scope import RandomDecl, Scope, SequenceDecl
 from .realize import RealizeError
 
 MAX_ATOMS = 4096
+MAX_BASE_ATOMS = 8  # outcomes enough for the covariance matrix of 7 dependent variables to have full rank
 _MOMENTS = (objects.Expectation, objects.Variance, objects.Covariance)
 
 
@@ -140,10 +142,11 @@ class FiniteSpace:
             terms = sympy.Add.make_args(sympy.expand(g))
         else:
             terms = (g,)
-        total = sympy.Integer(0)
+        parts = []  # one Add at the end: adding to a growing sum re-sorts it every time
         for term in terms:
             present = [a for a in atoms if a in finite and term.has(a)]
-            total += sympy.Add(*[p * term.xreplace(v) for p, v in self.outcomes_of(present)])
+            parts.extend(p * term.xreplace(v) for p, v in self.outcomes_of(present))
+        total = sympy.Add(*parts)
         return _normal_moments(total, {a: self.normals[a] for a in normals}) if normals else total
 
     def evaluate_moments(self, expr: Any) -> Any:
@@ -224,12 +227,17 @@ def build_space(atoms: Iterable[sympy.Basic], scope: Scope, atoms_per_factor: in
     use_base = bool(ungrouped) or len(base_members) >= 2
     if use_base:
         names.append("B")
-    k = atoms_per_factor
-    while names and k ** len(names) > MAX_ATOMS and k > 2:
-        k -= 1
-    if names and k ** len(names) > MAX_ATOMS:
+    # variables that may depend on each other live on every factor: enough joint outcomes
+    # (one per variable, and one more) that their covariance matrix can have full rank
+    sizes = {n: atoms_per_factor for n in names}
+    while use_base and math.prod(sizes.values()) < min(len(ungrouped) + 1, MAX_BASE_ATOMS):
+        sizes["B"] += 1
+    while names and math.prod(sizes.values()) > MAX_ATOMS and max(sizes.values()) > 2:
+        largest = max(sizes, key=sizes.get)
+        sizes[largest] -= 1
+    if names and math.prod(sizes.values()) > MAX_ATOMS:
         raise RealizeError(f"{len(names)} independent factors: more than {MAX_ATOMS} joint outcomes")
-    factors = tuple(Factor(n, tuple(sympy.Symbol(f"P({n})@{j}", positive=True) for j in range(k - 1)))
+    factors = tuple(Factor(n, tuple(sympy.Symbol(f"P({n})@{j}", positive=True) for j in range(sizes[n] - 1)))
                     for n in names)
     base = len(names) - 1 if use_base else None
     variables, value_atoms = {}, {}

@@ -16,8 +16,8 @@ from __future__ import annotations
 import random
 import time
 import zlib
-from dataclasses import dataclass
-from typing import Any, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Sequence
 
 import sympy
 
@@ -35,6 +35,8 @@ TOLERANCE_TEXT = "|lhs - rhs| <= 1e-8 * (1 + |lhs| + |rhs|), entrywise"
 MAX_CONFIGS = 6
 MAX_CANDIDATES = 40
 MAX_CONFIRMATIONS = 6
+PRECISE_POINTS = 2  # float64 agreement re-checked in 50 digits at this many points,
+PRECISE_SECONDS = 5.0  # for at most this long
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,17 @@ class NumericResult:
     counterexample: Counterexample | None
     detail: str
     evidence: str = ""  # for agreement: its kind and its bound or tolerance (shown in the report)
+    # float64 agreement only: its re-check in 50 digits (see :meth:`rechecked`)
+    recheck: Callable[[], "NumericResult | None"] | None = field(default=None, compare=False, repr=False)
+
+    def rechecked(self) -> "NumericResult":
+        """Float64 agreement re-checked in 50 digits at a few points, for when it would be the
+        verdict: the same result, a refutation (true only within the float tolerance, as
+        ``pi = 3.14159265358979``), or inconclusive (no 50-digit value, as an integral
+        without a closed form)."""
+        if self.recheck is None:
+            return self
+        return self.recheck() or replace(self, recheck=None)
 
 
 def check_numerically(
@@ -83,7 +96,7 @@ def check_numerically(
     # Many candidates, of which the first MAX_CONFIGS valid ones are used: a
     # configuration can be invalid (an index beyond a dimension), and evidence
     # from the few that survive by accident (say i = n = 1) is no evidence.
-    configs = integer_configs(ranges, kinds, random.Random(seed), MAX_CANDIDATES)
+    configs = integer_configs(ranges, kinds, random.Random(seed), MAX_CANDIDATES, first=MAX_CONFIGS)
     dev = resolve_device(device)
     trials: list[Trial] = []
     notes: list[str] = []
@@ -121,10 +134,14 @@ def check_numerically(
         exact = None if prepared.caveats else _exact(trials, seed, deadline, valid)
         if isinstance(exact, NumericResult):
             return exact
+        # float64 agreement is re-checked in 50 digits only where it would be the verdict
+        recheck = None if exact else (lambda: _precise(trials, prepared, seed, valid,
+                                                       time.monotonic() + PRECISE_SECONDS))
         return NumericResult("agree", valid, TOLERANCE_TEXT, None,
                              f"agree at {valid} points" + (f" ({where})" if where else "")
                              + (f"; skipped {'; '.join(notes)}" if notes else ""),
-                             evidence=exact or f"float64 at {valid} points, {TOLERANCE_TEXT.replace(', entrywise', '')}")
+                             evidence=exact or f"float64 at {valid} points, {TOLERANCE_TEXT.replace(', entrywise', '')}",
+                             recheck=recheck)
     reason = "; ".join(notes) if notes else "the hypotheses or the domain rejected the points"
     return _inconclusive(valid, f"only {valid} usable points: {reason}")
 
@@ -144,6 +161,31 @@ def _exact(trials: list["Trial"], seed: int, deadline: float, valid: int) -> "Nu
         if ce is not None:
             return NumericResult("disagree", valid, "exact rational evaluation", ce,
                                  "counterexample by exact rational evaluation (float64 had agreed)")
+    return None
+
+
+def _precise(trials: list["Trial"], prepared: Any, seed: int, valid: int, deadline: float) -> NumericResult | None:
+    """Float agreement re-checked in 50 digits at up to PRECISE_POINTS points (a relation
+    true only within the float tolerance, such as ``pi = 3.14159265358979``, is refuted);
+    None when it stands, else the refutation or why it is no evidence."""
+    settled = undecided = 0
+    for trial in trials:
+        for i in trial.agreeing:
+            if settled + undecided >= PRECISE_POINTS or time.monotonic() > deadline:
+                break
+            holds, found = trial.settle(point_at(trial.params, trial.batch, i), seed)
+            if holds is False:
+                if prepared.caveats:
+                    return _inconclusive(valid, f"disagreement at {found.values} in 50 digits, "
+                                                f"but {'; '.join(prepared.caveats)}")
+                return NumericResult("disagree", valid, "50-digit evaluation", found,
+                                     "counterexample in 50-digit evaluation (float64 had agreed within "
+                                     "its tolerance)")
+            settled += holds is True
+            undecided += holds is None
+    if settled == 0 and undecided > 0:
+        return _inconclusive(valid, f"float64 agreement at {valid} points, not confirmed in 50 digits "
+                                    f"at any of {undecided} points (an integral without a closed form?)")
     return None
 
 
@@ -198,6 +240,7 @@ class Trial:
         self.valid = 0
         self.failing: list[int] = []
         self.hard: list[int] = []
+        self.agreeing: list[int] = []  # the first points where it holds (for the 50-digit re-check)
         self.construction: Any = None  # an eigen.Construction, when points are built
 
     @classmethod
@@ -244,6 +287,7 @@ class Trial:
         # (equal sides: confirmation decides whether they are exactly equal)
         self.hard = [int(i) for i in torch.nonzero(usable & ~holds).flatten()]
         self.failing = self.hard + [int(i) for i in torch.nonzero(usable & holds & ~firm).flatten()]
+        self.agreeing = [int(i) for i in torch.nonzero(usable & firm).flatten()[:PRECISE_POINTS]]
 
     def fails(self, candidates: list[dict[str, Any]]) -> list[bool]:
         """For shrinking: which candidate points still break the relation (in float)."""
@@ -252,17 +296,27 @@ class Trial:
         usable, _, firm = self.evaluate(batch_of(self.params, candidates))
         return [bool(x) for x in (usable & ~firm).cpu()]
 
-    def confirm(self, point: dict[str, Any], seed: int) -> Counterexample | None:
+    def settle(self, point: dict[str, Any], seed: int) -> tuple[bool | None, Counterexample | None]:
+        """The relation at ``point`` in 50 digits (see :func:`derivcheck.check.confirm.settle`)."""
+        from .confirm import settle
+
+        holds, found = settle(self.main, self.filters, self.params, point, self.config, seed, self.functions)
+        return holds, (self._shown(found, point) if found is not None else None)
+
+    def _shown(self, found: Counterexample, point: dict[str, Any]) -> Counterexample:
         from dataclasses import replace
 
-        from .confirm import confirm_violation
         from .sampling import exact_values
 
+        if self.construction is None:
+            return found
+        return replace(found, values={**found.values, **self.construction.shown(exact_values(self.params, point))})
+
+    def confirm(self, point: dict[str, Any], seed: int) -> Counterexample | None:
+        from .confirm import confirm_violation
+
         found = confirm_violation(self.main, self.filters, self.params, point, self.config, seed, self.functions)
-        if found is not None and self.construction is not None:  # the declared quantities, built
-            found = replace(found, values={**found.values,
-                                           **self.construction.shown(exact_values(self.params, point))})
-        return found
+        return self._shown(found, point) if found is not None else None  # with the declared quantities built
 
 
 _MEMOS: dict[tuple, tuple[Scope, dict]] = {}

@@ -245,6 +245,13 @@ def check_item(item: Item, scope: Any, derivation: Any, options: Options, prover
     verdict, method, detail = _prove(item, options, prover)
     if item.hypotheses and verdict in (Verdict.PROVED, Verdict.PROVED_INSTANCES):
         detail = f"{detail}; under the hypotheses {', '.join(item.using)}".lstrip("; ")
+    if numeric is not None and verdict is Verdict.UNKNOWN and numeric.status == "agree":
+        numeric = numeric.rechecked()  # float agreement would be the verdict: 50 digits first
+        if numeric.status == "disagree" and numeric.counterexample is not None:
+            ce = numeric.counterexample
+            ce = ce if ce.replay is not None else replace(ce, replay=_replay(derivation.path, options))
+            return _judge(replace(outcome, verdict=Verdict.REFUTED, method="counterexample",
+                                  detail=numeric.detail, counterexample=ce), options, started)
     if numeric is not None:
         if verdict is Verdict.UNKNOWN and numeric.status == "undefined":
             # an index outside its matrix at every size: the step does not read as mathematics

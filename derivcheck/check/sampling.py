@@ -96,7 +96,7 @@ def integer_domain(kind: str, interval: Interval | None) -> Domain:
 
 def integer_range(kind: str, interval: Interval | None) -> list[int]:
     """The values an integer parameter takes in numeric checks (small, inside its interval)."""
-    lo, hi = {"dimension": (1, 4), "natural": (1, 6)}.get(kind, (-3, 4))
+    lo, hi = {"dimension": (1, 4), "natural": (1, 7)}.get(kind, (-4, 6))
     if interval is not None:
         ilo, ihi = _fraction(interval.lo), _fraction(interval.hi)
         if ilo is not None:
@@ -363,19 +363,24 @@ def readable(params: list[Param], point: Point) -> dict[str, str]:
 # -- integer configurations and random functions --------------------------------
 
 def integer_configs(
-    ranges: dict[sympy.Symbol, list[int]], kinds: dict[sympy.Symbol, str], rng: Any, limit: int = 6
+    ranges: dict[sympy.Symbol, list[int]], kinds: dict[sympy.Symbol, str], rng: Any, limit: int = 6,
+    first: int = 6,
 ) -> list[dict[sympy.Symbol, int]]:
     """Up to ``limit`` assignments of the integer parameters, simplest first.
 
     Always the smallest values, then distinct (non-square) dimension sizes both
     ways round, then random picks; among these a few with every dimension at its
     largest and the other parameters at most 4, so that parameters used as
-    indices fit the matrices they index.
+    indices fit the matrices they index. The other parameters at their largest
+    (dimensions at their smallest) are among the ``first`` returned: a statement
+    true only for small integers (``n! <= 3**n``) fails there.
     """
     symbols = list(ranges)
     if not symbols:
         return [{}]
     candidates: list[dict[sympy.Symbol, int]] = [{s: min(ranges[s], key=abs) for s in symbols}]
+    largest = ({s: min(ranges[s]) if kinds[s] == "dimension" else max(ranges[s]) for s in symbols}
+               if any(kinds[s] != "dimension" for s in symbols) else None)
     for order in (1, -1):
         config = {}
         for k, s in enumerate(symbols[::order]):
@@ -394,7 +399,12 @@ def integer_configs(
             configs.append(c)
         if len(configs) >= limit:
             break
-    return sorted(configs, key=lambda c: (sum(abs(v) for v in c.values()), [c[s] for s in symbols]))
+    configs.sort(key=lambda c: (sum(abs(v) for v in c.values()), [c[s] for s in symbols]))
+    if largest is not None and largest not in configs[:first]:
+        if largest in configs:
+            configs.remove(largest)
+        configs.insert(min(first, len(configs) + 1) - 1, largest)
+    return configs[:limit]
 
 
 _COEFFS = [sympy.Rational(p, q) for p in (1, 2, 3) for q in (1, 2, 3)]
