@@ -410,3 +410,13 @@ def test_dependent_random_variables_have_room_for_a_full_rank_covariance(d: Decl
 
     assert d.check(R(gram(x, y, z), "=", 0)).status == "disagree"  # three atoms made it 0 everywhere
     assert d.check(R(gram(x, x**2, x**3), "=", 0)).status == "disagree"  # and moments up to degree 6
+
+
+def test_a_non_strict_hypothesis_is_tried_at_its_boundary(d: Decls) -> None:
+    x, y = d.scalar("x"), d.scalar("y")
+    le = R(x, "<=", y)
+    wrong = d.check(R(sympy.exp(x), "<", sympy.exp(y)), hypotheses=[le])  # false where x = y
+    assert wrong.status == "disagree" and "at the boundary x = y" in wrong.detail
+    assert wrong.counterexample.values["x"] == "y (the boundary)" and "y" in wrong.counterexample.values
+    assert agrees(d.check(R(sympy.exp(x), "<=", sympy.exp(y)), hypotheses=[le]))
+    assert agrees(d.check(R(sympy.exp(x), "<", sympy.exp(y)), hypotheses=[R(x, "<", y)]))

@@ -22,7 +22,7 @@ from typing import Any, Callable, Sequence
 import sympy
 
 from ..expr import objects
-from ..expr.scope import FunctionDecl, Scope
+from ..expr.scope import FunctionDecl, ScalarDecl, Scope
 from ..model import Counterexample
 from .device import resolve_device
 from .evaluate import Unsupported, compare
@@ -35,6 +35,8 @@ TOLERANCE_TEXT = "|lhs - rhs| <= 1e-8 * (1 + |lhs| + |rhs|), entrywise"
 MAX_CONFIGS = 6
 MAX_CANDIDATES = 40
 MAX_CONFIRMATIONS = 6
+MAX_BOUNDARIES = 2  # non-strict hypotheses also tried at their boundary
+INTEGER_KINDS = ("integer", "natural", "dimension")
 PRECISE_POINTS = 2  # float64 agreement re-checked in 50 digits at this many points,
 PRECISE_SECONDS = 5.0  # for at most this long
 
@@ -78,8 +80,56 @@ def check_numerically(
 
     ``fixed`` pins integer parameters; ``hypotheses`` are the step's ``using``
     relations (solved and substituted, applied as rewrite rules, or used to reject
-    points); ``budget`` is the wall-clock limit in seconds.
+    points); ``budget`` is the wall-clock limit in seconds. A hypothesis ``s <= e``
+    (or ``>=``) on a lone real symbol ``s`` is also tried at its boundary ``s = e``,
+    which random points never reach: ``exp(x) < exp(y)`` does not follow from ``x <= y``.
     """
+    started = time.monotonic()
+    result = _check(relation, scope, seed=seed, points=points, fixed=fixed, hypotheses=hypotheses,
+                    device=device, budget=budget)
+    if result.status == "disagree":
+        return result
+    for variant, boundary in _boundaries(hypotheses, scope):
+        left = budget - (time.monotonic() - started)
+        if left <= 0:
+            break
+        edge = _check(relation, scope, seed=seed, points=max(6, points // 2), fixed=fixed, hypotheses=variant,
+                      device=device, budget=left)
+        if edge.status == "disagree" and edge.counterexample is not None:
+            lone, other = boundary
+            shown = {str(lone): f"{other} (the boundary)", **edge.counterexample.values}
+            return replace(edge, detail=f"{edge.detail}, at the boundary {lone} = {other}",
+                           counterexample=replace(edge.counterexample, values=shown))
+    return result
+
+
+def _boundaries(hypotheses: Sequence[objects.Relation], scope: Scope) -> list[tuple[list[objects.Relation], tuple]]:
+    """The hypotheses with one non-strict inequality on a lone real symbol made an equality."""
+    out = []
+    for k, h in enumerate(hypotheses):
+        if h.op not in ("<=", ">=") or len(out) >= MAX_BOUNDARIES:
+            continue
+        for lone, other in ((h.lhs, h.rhs), (h.rhs, h.lhs)):
+            decl = scope.names.get(getattr(lone, "name", ""))
+            if (isinstance(decl, ScalarDecl) and decl.symbol == lone and decl.kind not in INTEGER_KINDS
+                    and isinstance(other, sympy.Basic) and not other.has(lone)):
+                equal = objects.Relation(lone, "=", other)
+                out.append(([*hypotheses[:k], equal, *hypotheses[k + 1:]], (lone, other)))
+                break
+    return out
+
+
+def _check(
+    relation: objects.Relation,
+    scope: Scope,
+    *,
+    seed: int,
+    points: int,
+    fixed: dict[sympy.Symbol, int] | None,
+    hypotheses: Sequence[objects.Relation],
+    device: str,
+    budget: float,
+) -> NumericResult:
     deadline = time.monotonic() + budget
     if relation.op == "~":
         return _inconclusive(0, "`~` claims are checked by distribution checks")
