@@ -198,6 +198,19 @@ def test_definitions_expand() -> None:
     assert "takes arguments" in error_of("q + 1").message
 
 
+def test_a_defined_derivative_is_taken_before_its_argument_goes_in() -> None:
+    scope = make_scope({"z": "real", "k": "dimension", "X": "matrix[k, k]", "w": "vector[k]",
+                        "f, g": "function(x)"},
+                       define={"fp(u)": "diff(f(u), u)", "sig(u)": "1 / (1 + exp(-u))"})
+    z = scope.names["z"].symbol
+    g = scope.names["g"].cls(z)
+    fp_of_g = parse_expression(text("fp(g(z))"), scope)  # f' at g(z), not d/d(g(z)) of f(g(z))
+    assert fp_of_g == objects.declared_function("f__d1", 1)(g)
+    assert parse_expression(text("fp(3 * z)"), scope) == objects.declared_function("f__d1", 1)(3 * z)
+    assert parse_expression(text("fp(z)"), scope) == sympy.Derivative(scope.names["f"].cls(z), z)
+    assert parse_expression(text("sig((X @ w)[1])"), scope).has(sympy.exp)  # an entry of a real product is real
+
+
 # --- relations -----------------------------------------------------------------------
 
 

@@ -191,6 +191,8 @@ def _may_be_complex(value: Any, reader: "Reader") -> bool:
     if value.is_real is False:
         return True
     labels = {atom.base.label for atom in value.atoms(sympy.Indexed)}
+    # the index of a sum (an entry of a matrix product is one) is an integer, whatever its assumptions
+    labels |= {limit[0] for node in value.atoms(sympy.Sum, sympy.Product) for limit in node.limits}
     for atom in value.atoms(sympy.Symbol, sympy.Indexed, sympy.MatrixSymbol):
         if isinstance(atom, sympy.MatrixSymbol):
             decl = reader.scope.names.get(str(atom.name))
@@ -215,7 +217,18 @@ def _defined_call(reader: "Reader", node: ast.Call, definition: DefinitionDecl) 
             if param.is_real and _may_be_complex(value, reader):
                 reader.fail(arg, f"{definition.name} takes a real scalar here, and this may be complex")
         replacements[param] = value
-    return definition.body.xreplace(replacements)
+    return _derivatives_first(definition.body, replacements).xreplace(replacements)
+
+
+def _derivatives_first(body: Any, replacements: dict[Any, Any]) -> Any:
+    """``body`` with its derivatives in the parameters that get a value other than a symbol
+    taken first: ``fp(u): diff(f(u), u)`` called as ``fp(g(z))`` is f' at g(z), not a
+    derivative with respect to ``g(z)`` (which SymPy cannot take)."""
+    taken = {p for p, v in replacements.items() if not isinstance(p, MatrixExpr) and not isinstance(v, sympy.Symbol)}
+    if not taken or not isinstance(body, sympy.Basic) or not body.has(sympy.Derivative):
+        return body
+    return body.replace(lambda e: isinstance(e, sympy.Derivative) and any(v in taken for v in e.variables),
+                        lambda e: e.doit())
 
 
 def read_call(reader: "Reader", node: ast.Call) -> Any:
