@@ -211,6 +211,13 @@ def test_a_defined_derivative_is_taken_before_its_argument_goes_in() -> None:
     assert parse_expression(text("sig((X @ w)[1])"), scope).has(sympy.exp)  # an entry of a real product is real
 
 
+def test_entries_of_gradients_and_hessians_can_be_read() -> None:
+    entry = parse("(grad(q(z), z))[1]")
+    assert isinstance(entry, sympy.matrices.expressions.matexpr.MatrixElement)
+    assert isinstance(entry.parent, objects.Gradient) and (entry.i, entry.j) == (0, 0)
+    assert isinstance(parse("(hessian(q(z), z))[1, 2]").parent, objects.HessianMatrix)
+
+
 # --- relations -----------------------------------------------------------------------
 
 

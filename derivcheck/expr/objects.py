@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sympy
-from sympy.matrices.expressions.matexpr import MatrixExpr
+from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
 
 class Expectation(sympy.Function):
@@ -143,6 +143,9 @@ class Gradient(MatrixExpr):
     def shape(self) -> tuple[sympy.Expr, sympy.Expr]:
         return self.args[1].shape
 
+    def _entry(self, i: Any, j: Any, **kwargs: Any) -> MatrixElement:
+        return MatrixElement(self, i, j)  # an entry stays unevaluated until realised
+
     def _sympystr(self, printer: Any) -> str:
         return "grad(%s, %s)" % (printer._print(self.args[0]), printer._print(self.args[1]))
 
@@ -164,6 +167,9 @@ class FunctionGradient(MatrixExpr):
     def shape(self) -> tuple[sympy.Expr, sympy.Expr]:
         return self.args[0].args[0].shape
 
+    def _entry(self, i: Any, j: Any, **kwargs: Any) -> MatrixElement:
+        return MatrixElement(self, i, j)  # an entry stays unevaluated until realised
+
     def _sympystr(self, printer: Any) -> str:
         app = self.args[0]
         return "grad(%s, %s)" % (type(app).__name__, printer._print(app.args[0]))
@@ -179,6 +185,9 @@ class HessianMatrix(MatrixExpr):
     def shape(self) -> tuple[sympy.Expr, sympy.Expr]:
         n = self.args[1].shape[0]
         return (n, n)
+
+    def _entry(self, i: Any, j: Any, **kwargs: Any) -> MatrixElement:
+        return MatrixElement(self, i, j)  # an entry stays unevaluated until realised
 
     def _sympystr(self, printer: Any) -> str:
         return "hessian(%s, %s)" % (printer._print(self.args[0]), printer._print(self.args[1]))
