@@ -420,3 +420,15 @@ def test_a_non_strict_hypothesis_is_tried_at_its_boundary(d: Decls) -> None:
     assert wrong.counterexample.values["x"] == "y (the boundary)" and "y" in wrong.counterexample.values
     assert agrees(d.check(R(sympy.exp(x), "<=", sympy.exp(y)), hypotheses=[le]))
     assert agrees(d.check(R(sympy.exp(x), "<", sympy.exp(y)), hypotheses=[R(x, "<", y)]))
+
+
+def test_uniform_variables_use_their_moments(d: Decls) -> None:
+    r = d.random("R", ("uniform", (sympy.Integer(0), sympy.Integer(1))))
+    s = d.random("S", ("uniform", (sympy.Integer(-1), sympy.Integer(3))))
+    d.scope.independent = (frozenset({"R", "S"}),)
+    E, V = objects.Expectation, objects.Variance
+    assert agrees(d.check(R(E(r), "=", sympy.Rational(1, 2))))
+    assert agrees(d.check(R(V(r), "=", sympy.Rational(1, 12))))
+    assert agrees(d.check(R(V(s), "=", sympy.Rational(4, 3))))  # (high - low)**2 / 12
+    assert agrees(d.check(R(E(r * s), "=", sympy.Rational(1, 2))))  # independent: E(R) * E(S) = 1/2 * 1
+    assert d.check(R(V(r), "=", sympy.Rational(1, 6))).status == "disagree"

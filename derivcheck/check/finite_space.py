@@ -4,9 +4,10 @@ Random variables are realised on a finite probability space (:class:`FiniteSpace
 a variable named in an ``independent`` group gets its own factor of K atoms, and
 variables that may depend on each other share factors, so that any dependence
 the declarations allow can show up. E, Var and Cov are then exact finite sums.
-A ``normal(mean, variance)`` variable is not finite: E of a polynomial in such
-variables (independent of everything else in it) uses the normal moments;
-anything else about it is refused (inconclusive, never wrong).
+A ``normal(mean, variance)`` or ``uniform(low, high)`` variable is not finite: E
+of a polynomial in such variables (independent of everything else in it) uses
+their exact moments; anything else about it is refused (inconclusive, never
+wrong).
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ class FiniteSpace:
 
     factors: tuple[Factor, ...]
     variables: dict[sympy.Basic, RandomVariable]
-    normals: dict[sympy.Basic, tuple[sympy.Expr, sympy.Expr]]
+    normals: dict[sympy.Basic, tuple[str, sympy.Expr, sympy.Expr]]  # atoms with a law: (kind, p1, p2)
     independent: frozenset[frozenset[sympy.Basic]] = frozenset()
     value_atoms: dict[sympy.Symbol, sympy.Basic] = field(default_factory=dict)
 
@@ -136,7 +137,8 @@ class FiniteSpace:
             for b in atoms:
                 if a != b and frozenset((a, b)) not in self.independent:
                     raise RealizeError(
-                        f"E of {a} (normal) together with {b}: not declared independent, joint law unknown")
+                        f"E of {a} ({self.normals[a][0]}) together with {b}: not declared independent, "
+                        "joint law unknown")
         finite = set(atoms) - set(normals)
         if len(finite) > 1:  # linearity first: each term only needs the factors of its own atoms
             terms = sympy.Add.make_args(sympy.expand(g))
@@ -183,21 +185,28 @@ def _atoms_in(expr: sympy.Basic, candidates: set[sympy.Basic]) -> set[sympy.Basi
     return {n for n in unique_nodes([expr]) if n in candidates}
 
 
-def _normal_moments(expr: sympy.Expr, laws: dict[sympy.Basic, tuple[sympy.Expr, sympy.Expr]]) -> sympy.Expr:
+def _normal_moments(expr: sympy.Expr, laws: dict[sympy.Basic, tuple[str, sympy.Expr, sympy.Expr]]) -> sympy.Expr:
+    """E of a polynomial in independent variables with a law, from their exact moments."""
     gens = list(laws)
     try:
         poly = sympy.Poly(sympy.expand(expr), *gens)
     except sympy.PolynomialError as exc:
-        raise RealizeError(f"E of a non-polynomial function of normal variables: {exc}") from exc
-    total = sympy.Integer(0)
+        raise RealizeError(f"E of a non-polynomial function of normal or uniform variables: {exc}") from exc
+    parts = []
     for monomial, coeff in poly.terms():
         term = coeff
         for g, k in zip(gens, monomial):
-            mean, variance = laws[g]
-            term *= sympy.Add(*[sympy.binomial(k, j) * mean ** (k - j) * variance ** (j // 2) * sympy.factorial2(j - 1)
-                                for j in range(0, k + 1, 2)])
-        total += term
-    return total
+            term *= _moment(*laws[g], k)
+        parts.append(term)
+    return sympy.Add(*parts)
+
+
+def _moment(kind: str, p1: sympy.Expr, p2: sympy.Expr, k: int) -> sympy.Expr:
+    """E(X**k) for X ~ normal(mean p1, variance p2) or uniform(low p1, high p2)."""
+    if kind == "normal":
+        return sympy.Add(*[sympy.binomial(k, j) * p1 ** (k - j) * p2 ** (j // 2) * sympy.factorial2(j - 1)
+                           for j in range(0, k + 1, 2)])
+    return (p2 ** (k + 1) - p1 ** (k + 1)) / ((k + 1) * (p2 - p1))
 
 
 def build_space(atoms: Iterable[sympy.Basic], scope: Scope, atoms_per_factor: int = 3) -> FiniteSpace:
@@ -208,8 +217,8 @@ def build_space(atoms: Iterable[sympy.Basic], scope: Scope, atoms_per_factor: in
         law = decl.distribution if isinstance(decl, (RandomDecl, SequenceDecl)) else None
         if law is None:
             finite.append(a)
-        elif law[0].lower() == "normal" and len(law[1]) == 2:
-            normals[a] = (sympy.sympify(law[1][0], strict=True), sympy.sympify(law[1][1], strict=True))
+        elif law[0].lower() in ("normal", "uniform") and len(law[1]) == 2:
+            normals[a] = (law[0].lower(), sympy.sympify(law[1][0], strict=True), sympy.sympify(law[1][1], strict=True))
         else:
             raise RealizeError(f"the distribution {law[0]} of {a} is not supported")
     everything = finite + list(normals)
