@@ -201,13 +201,17 @@ def test_definitions_expand() -> None:
 def test_a_defined_derivative_is_taken_before_its_argument_goes_in() -> None:
     scope = make_scope({"z": "real", "k": "dimension", "X": "matrix[k, k]", "w": "vector[k]",
                         "f, g": "function(x)"},
-                       define={"fp(u)": "diff(f(u), u)", "sig(u)": "1 / (1 + exp(-u))"})
+                       define={"fp(u)": "diff(f(u), u)", "sig(u)": "1 / (1 + exp(-u))",
+                               "h1(u, v)": "diff(f(u) * g(v), u)"})
     z = scope.names["z"].symbol
     g = scope.names["g"].cls(z)
     fp_of_g = parse_expression(text("fp(g(z))"), scope)  # f' at g(z), not d/d(g(z)) of f(g(z))
     assert fp_of_g == objects.declared_function("f__d1", 1)(g)
     assert parse_expression(text("fp(3 * z)"), scope) == objects.declared_function("f__d1", 1)(3 * z)
-    assert parse_expression(text("fp(z)"), scope) == sympy.Derivative(scope.names["f"].cls(z), z)
+    assert parse_expression(text("fp(z)"), scope) == objects.declared_function("f__d1", 1)(z)
+    # a partial stays partial when the arguments share a symbol (not the total derivative in z)
+    f1 = objects.declared_function("f__d1", 1)
+    assert parse_expression(text("h1(z, z**2)"), scope) == f1(z) * scope.names["g"].cls(z**2)
     assert parse_expression(text("sig((X @ w)[1])"), scope).has(sympy.exp)  # an entry of a real product is real
 
 

@@ -221,13 +221,16 @@ def _defined_call(reader: "Reader", node: ast.Call, definition: DefinitionDecl) 
 
 
 def _derivatives_first(body: Any, replacements: dict[Any, Any]) -> Any:
-    """``body`` with its derivatives in the parameters that get a value other than a symbol
-    taken first: ``fp(u): diff(f(u), u)`` called as ``fp(g(z))`` is f' at g(z), not a
-    derivative with respect to ``g(z)`` (which SymPy cannot take)."""
-    taken = {p for p, v in replacements.items() if not isinstance(p, MatrixExpr) and not isinstance(v, sympy.Symbol)}
-    if not taken or not isinstance(body, sympy.Basic) or not body.has(sympy.Derivative):
+    """``body`` with its derivatives in the (scalar) parameters taken first: a partial
+    derivative is taken in its parameter, then evaluated at the arguments. So
+    ``fp(u): diff(f(u), u)`` called as ``fp(g(z))`` is f' at g(z) (SymPy cannot
+    differentiate with respect to ``g(z)``), and ``h1(u, v): diff(h(u, v), u)``
+    called as ``h1(z, z**2)`` is the partial in the first argument, not the total
+    derivative in z that substituting first would make of it."""
+    params = {p for p in replacements if not isinstance(p, MatrixExpr)}
+    if not params or not isinstance(body, sympy.Basic) or not body.has(sympy.Derivative):
         return body
-    return body.replace(lambda e: isinstance(e, sympy.Derivative) and any(v in taken for v in e.variables),
+    return body.replace(lambda e: isinstance(e, sympy.Derivative) and any(v in params for v in e.variables),
                         lambda e: e.doit())
 
 
