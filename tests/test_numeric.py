@@ -432,3 +432,12 @@ def test_uniform_variables_use_their_moments(d: Decls) -> None:
     assert agrees(d.check(R(V(s), "=", sympy.Rational(4, 3))))  # (high - low)**2 / 12
     assert agrees(d.check(R(E(r * s), "=", sympy.Rational(1, 2))))  # independent: E(R) * E(S) = 1/2 * 1
     assert d.check(R(V(r), "=", sympy.Rational(1, 6))).status == "disagree"
+
+
+def test_summation_bounds_are_also_tried_in_reverse_order(d: Decls) -> None:
+    m, n = d.scalar("m", "natural"), d.scalar("n", "natural")
+    p = sympy.IndexedBase("p", positive=True)
+    d.scope.names["p"] = SequenceDecl("p", p, "positive", None, False, None, SPAN)
+    i = sympy.Symbol("i", integer=True)
+    # under SymPy's (Karr's) convention a sum from m down past n is minus a sum: negative here
+    assert d.check(R(sympy.Sum(p[i], (i, m, n)), ">=", 0)).status == "disagree"

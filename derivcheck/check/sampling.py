@@ -371,16 +371,24 @@ def integer_configs(
     Always the smallest values, then distinct (non-square) dimension sizes both
     ways round, then random picks; among these a few with every dimension at its
     largest and the other parameters at most 4, so that parameters used as
-    indices fit the matrices they index. The other parameters at their largest
-    (dimensions at their smallest) are among the ``first`` returned: a statement
-    true only for small integers (``n! <= 3**n``) fails there.
+    indices fit the matrices they index. Among the ``first`` returned: the other
+    parameters at their largest (dimensions at their smallest), where a statement
+    true only for small integers (``n! <= 3**n``) fails, and with two or more of
+    them, those alternately at their largest and smallest (summation bounds in
+    reverse order).
     """
     symbols = list(ranges)
     if not symbols:
         return [{}]
     candidates: list[dict[sympy.Symbol, int]] = [{s: min(ranges[s], key=abs) for s in symbols}]
-    largest = ({s: min(ranges[s]) if kinds[s] == "dimension" else max(ranges[s]) for s in symbols}
-               if any(kinds[s] != "dimension" for s in symbols) else None)
+    others = [s for s in symbols if kinds[s] != "dimension"]
+    required = []  # among the first returned: what small and random values miss
+    if others:
+        required.append({s: min(ranges[s]) if kinds[s] == "dimension" else max(ranges[s]) for s in symbols})
+    if len(others) > 1:  # far apart both ways round: bounds in reverse order (a sum from 7 down to 1)
+        for order in (0, 1):
+            required.append({s: min(ranges[s]) if kinds[s] == "dimension"
+                             else (max if (others.index(s) + order) % 2 == 0 else min)(ranges[s]) for s in symbols})
     for order in (1, -1):
         config = {}
         for k, s in enumerate(symbols[::order]):
@@ -400,11 +408,10 @@ def integer_configs(
         if len(configs) >= limit:
             break
     configs.sort(key=lambda c: (sum(abs(v) for v in c.values()), [c[s] for s in symbols]))
-    if largest is not None and largest not in configs[:first]:
-        if largest in configs:
-            configs.remove(largest)
-        configs.insert(min(first, len(configs) + 1) - 1, largest)
-    return configs[:limit]
+    required = [c for k, c in enumerate(required) if c not in required[:k]]
+    rest = [c for c in configs if c not in required]
+    keep = max(0, first - len(required))  # the required ones take the last places of the first ones
+    return (rest[:keep] + required + rest[keep:])[:limit]
 
 
 _COEFFS = [sympy.Rational(p, q) for p in (1, 2, 3) for q in (1, 2, 3)]
