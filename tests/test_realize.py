@@ -178,3 +178,12 @@ def test_normal_moments_and_refusals() -> None:
         space.expectation(eps[1] * z)
     with pytest.raises(RealizeError, match="non-polynomial"):
         space.expectation(sympy.exp(eps[1]))
+
+
+def test_an_infinite_sum_is_not_written_out_and_is_not_undefined() -> None:
+    from derivcheck.check.realize import UndefinedAt
+
+    r, i = sympy.Symbol("r", real=True), sympy.Symbol("i", integer=True)
+    with pytest.raises(RealizeError) as info:
+        realize(sympy.Sum(r**i, (i, 0, sympy.oo)), Realization())
+    assert not isinstance(info.value, UndefinedAt)  # unknown, not an `error` verdict

@@ -335,6 +335,8 @@ class _Realizer(CalculusRealizer):
         (var, lo, hi), rest = limits[0], limits[1:]
         a, b = (as_scalar(self.run(x), "a bound") for x in (lo, hi))
         if not (a.is_Integer and b.is_Integer):
+            if a.is_infinite or b.is_infinite:
+                raise RealizeError(f"the infinite sum or product over {var} ({lo}..{hi}) is not written out")
             if a.is_number and b.is_number:
                 raise UndefinedAt(f"bounds {lo}..{hi} of {var} are {a}..{b}, not integers")
             raise RealizeError(f"bounds {lo}..{hi} of {var} have no concrete value")
