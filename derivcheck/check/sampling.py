@@ -374,8 +374,8 @@ def integer_configs(
     indices fit the matrices they index. Among the ``first`` returned: the other
     parameters at their largest (dimensions at their smallest), where a statement
     true only for small integers (``n! <= 3**n``) fails, and with two or more of
-    them, those alternately at their largest and smallest (summation bounds in
-    reverse order).
+    them, each at its largest or smallest by a bit of its position, so that any
+    two of them differ somewhere and summation bounds come in reverse order.
     """
     symbols = list(ranges)
     if not symbols:
@@ -385,10 +385,17 @@ def integer_configs(
     required = []  # among the first returned: what small and random values miss
     if others:
         required.append({s: min(ranges[s]) if kinds[s] == "dimension" else max(ranges[s]) for s in symbols})
-    if len(others) > 1:  # far apart both ways round: bounds in reverse order (a sum from 7 down to 1)
-        for order in (0, 1):
-            required.append({s: min(ranges[s]) if kinds[s] == "dimension"
-                             else (max if (others.index(s) + order) % 2 == 0 else min)(ranges[s]) for s in symbols})
+    if len(others) > 1:
+        # each at its largest or smallest by one bit of its position: any two parameters differ
+        # in one of these (a symbol put for another is seen), and the first both ways round
+        # puts summation bounds in reverse order (a sum from 7 down to 1)
+        def by_bit(bit: int, flip: bool = False) -> dict[sympy.Symbol, int]:
+            return {s: min(ranges[s]) if kinds[s] == "dimension" else
+                    (max if bool((others.index(s) >> bit) & 1) != flip else min)(ranges[s]) for s in symbols}
+
+        required += [by_bit(0), by_bit(0, flip=True)]
+        required += [by_bit(bit) for bit in range(1, (len(others) - 1).bit_length())]
+    required = required[:max(1, first - 1)]  # the smallest values stay first
     for order in (1, -1):
         config = {}
         for k, s in enumerate(symbols[::order]):
