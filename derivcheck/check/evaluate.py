@@ -200,6 +200,7 @@ def compare(realized: RealizedRelation, values: dict[sympy.Basic, Any], n: int,
     valid = torch.ones(n, dtype=torch.bool, device=device)
     holds = torch.ones(n, dtype=torch.bool, device=device)
     firm = torch.ones(n, dtype=torch.bool, device=device)
+    diverging = realized.may_diverge
     for lhs, rhs in realized.cases:
         (ls, le), (rs, re_) = _entries(lhs), _entries(rhs)
         if ls != rs:
@@ -212,16 +213,11 @@ def compare(realized: RealizedRelation, values: dict[sympy.Basic, Any], n: int,
         if realized.op != "=" and len(le) != 1:
             raise RealizeError("an inequality between matrices is not a scalar inequality")
         for a, b in zip(le, re_):
-            v_valid, v_holds, v_firm = _compare_values(ev(a), ev(b), realized.op, robust,
-                                                       (_may_diverge(a), _may_diverge(b)))
+            v_valid, v_holds, v_firm = _compare_values(ev(a), ev(b), realized.op, robust, (diverging, diverging))
             valid &= v_valid
             holds &= v_holds
             firm &= v_firm
     return valid, holds, firm
-
-
-def _may_diverge(side: Any) -> bool:
-    return isinstance(side, sympy.Basic) and side.has(Diverges)
 
 
 def _compare_values(l: Any, r: Any, op: str, robust: bool = False,

@@ -24,7 +24,7 @@ from ..expr.scope import RandomDecl, Scope, SequenceDecl
 from .realize import RealizeError
 
 MAX_ATOMS = 4096
-MAX_BASE_ATOMS = 8  # outcomes enough for the covariance matrix of 7 dependent variables to have full rank
+MAX_BASE_ATOMS = 5  # outcomes enough for the covariance matrix of 4 dependent variables to have full rank
 _MOMENTS = (objects.Expectation, objects.Variance, objects.Covariance)
 
 

@@ -18,6 +18,7 @@ confirmation with exact rationals.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -47,6 +48,17 @@ class RealizedRelation:
     op: str
     cases: tuple[tuple[Any, Any], ...]
     space: "FiniteSpace | None"
+
+    @functools.cached_property
+    def may_diverge(self) -> bool:
+        """Whether a side holds a divergent integral (:class:`~derivcheck.check.integrals.Diverges`);
+        looked up once, since the sides can be large."""
+        from .finite_space import unique_nodes
+        from .integrals import Diverges
+
+        roots = [x for case in self.cases for side in case
+                 for x in (list(side) if is_matrix(side) else [side]) if isinstance(x, sympy.Basic)]
+        return any(isinstance(node, Diverges) for node in unique_nodes(roots))
 
     def entry_pairs(self) -> list[tuple[Any, Any]] | None:
         """(lhs, rhs) scalars entry by entry over every case (a scalar 0 matches a matrix
