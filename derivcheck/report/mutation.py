@@ -31,27 +31,11 @@ def mutation_lines(report: Any, verbose: bool = False) -> list[str]:
               ("equivalent", "equivalent (still true)"), ("undecided", "undecided (not accepted, not refuted)")]
     for status, title in groups:
         chosen = [r for r in report.results if r.status == status]
-        if not chosen or (status == "undecided" and not verbose):
-            continue
-        lines.append("")
-        lines.append(f"{title}:")
-        for r in chosen:
-            m = r.mutant
-            lines.append(f"  {m.path} {m.item} [{m.operator}] -> {r.verdict}"
-                         + (f" ({r.method})" if r.method else ""))
-            lines.append(f"    original: {m.original}")
-            lines.append(f"    mutant:   {m.text}")
-            if r.detail:
-                lines.append(f"    why:      {r.detail.splitlines()[0][:300]}")
+        if chosen and (status != "undecided" or verbose):
+            lines.extend(_listing(title, chosen))
     if report.contradicted:
-        lines.append("")
-        lines.append("JUDGED EQUIVALENT BUT REFUTED (the judgement or derivcheck is wrong: look at each):")
-        for r in report.contradicted:
-            m = r.mutant
-            lines.append(f"  {m.path} {m.item} [{m.operator}] -> {r.verdict}")
-            lines.append(f"    mutant:   {m.text}")
-            if r.detail:
-                lines.append(f"    why:      {r.detail.splitlines()[0][:300]}")
+        lines.extend(_listing("JUDGED EQUIVALENT BUT REFUTED (the judgement or derivcheck is wrong: look at each)",
+                              report.contradicted))
     if report.unmatched:
         lines.append("")
         lines.append(f"{len(report.unmatched)} judgement(s) matched no mutant of this run "
@@ -63,6 +47,19 @@ def mutation_lines(report: Any, verbose: bool = False) -> list[str]:
     lines.append(f"overall: {sum(c.values())} mutants, {c['killed']} killed, {c['undecided']} undecided, "
                  f"{c['equivalent']} equivalent, {c['survived']} survived, {c['invalid']} invalid; "
                  f"kill rate {_rate(report.kill_rate())} of non-equivalent mutants; {report.seconds:.1f} s")
+    return lines
+
+
+def _listing(title: str, results: Any) -> list[str]:
+    """A titled list of mutants: where, what the pipeline said, the texts, and why."""
+    lines = ["", f"{title}:"]
+    for r in results:
+        m = r.mutant
+        lines.append(f"  {m.path} {m.item} [{m.operator}] -> {r.verdict}" + (f" ({r.method})" if r.method else ""))
+        lines.append(f"    original: {m.original}")
+        lines.append(f"    mutant:   {m.text}")
+        if r.detail:
+            lines.append(f"    why:      {r.detail.splitlines()[0][:300]}")
     return lines
 
 
