@@ -99,7 +99,7 @@ class FiniteSpace:
 
     factors: tuple[Factor, ...]
     variables: dict[sympy.Basic, RandomVariable]
-    normals: dict[sympy.Basic, tuple[str, sympy.Expr, sympy.Expr]]  # atoms with a law: (kind, p1, p2)
+    laws: dict[sympy.Basic, tuple[str, sympy.Expr, sympy.Expr]]  # atoms with a law: (kind, p1, p2)
     independent: frozenset[frozenset[sympy.Basic]] = frozenset()
     value_atoms: dict[sympy.Symbol, sympy.Basic] = field(default_factory=dict)
 
@@ -131,15 +131,15 @@ class FiniteSpace:
 
     def expectation(self, g: sympy.Expr) -> sympy.Expr:
         """E(g), exactly: a finite sum over the outcomes, then normal moments."""
-        atoms = _atoms_in(g, set(self.variables) | set(self.normals))
-        normals = [a for a in atoms if a in self.normals]
-        for a in normals:
+        atoms = _atoms_in(g, set(self.variables) | set(self.laws))
+        laws = [a for a in atoms if a in self.laws]
+        for a in laws:
             for b in atoms:
                 if a != b and frozenset((a, b)) not in self.independent:
                     raise RealizeError(
-                        f"E of {a} ({self.normals[a][0]}) together with {b}: not declared independent, "
+                        f"E of {a} ({self.laws[a][0]}) together with {b}: not declared independent, "
                         "joint law unknown")
-        finite = set(atoms) - set(normals)
+        finite = set(atoms) - set(laws)
         if len(finite) > 1:  # linearity first: each term only needs the factors of its own atoms
             terms = sympy.Add.make_args(sympy.expand(g))
         else:
@@ -149,7 +149,7 @@ class FiniteSpace:
             present = [a for a in atoms if a in finite and term.has(a)]
             parts.extend(p * term.xreplace(v) for p, v in self.outcomes_of(present))
         total = sympy.Add(*parts)
-        return _normal_moments(total, {a: self.normals[a] for a in normals}) if normals else total
+        return _law_moments(total, {a: self.laws[a] for a in laws}) if laws else total
 
     def evaluate_moments(self, expr: Any) -> Any:
         """Every E/Var/Cov in ``expr`` (innermost first) replaced by its exact value."""
@@ -185,7 +185,7 @@ def _atoms_in(expr: sympy.Basic, candidates: set[sympy.Basic]) -> set[sympy.Basi
     return {n for n in unique_nodes([expr]) if n in candidates}
 
 
-def _normal_moments(expr: sympy.Expr, laws: dict[sympy.Basic, tuple[str, sympy.Expr, sympy.Expr]]) -> sympy.Expr:
+def _law_moments(expr: sympy.Expr, laws: dict[sympy.Basic, tuple[str, sympy.Expr, sympy.Expr]]) -> sympy.Expr:
     """E of a polynomial in independent variables with a law, from their exact moments."""
     gens = list(laws)
     try:
@@ -211,17 +211,17 @@ def _moment(kind: str, p1: sympy.Expr, p2: sympy.Expr, k: int) -> sympy.Expr:
 
 def build_space(atoms: Iterable[sympy.Basic], scope: Scope, atoms_per_factor: int = 3) -> FiniteSpace:
     """The finite space for ``atoms``: own factors for grouped atoms, a shared base factor ``B``."""
-    finite, normals = [], {}
+    finite, laws = [], {}
     for a in sorted(atoms, key=str):
         decl = scope.names[atom_name(a)]
         law = decl.distribution if isinstance(decl, (RandomDecl, SequenceDecl)) else None
         if law is None:
             finite.append(a)
         elif law[0].lower() in ("normal", "uniform") and len(law[1]) == 2:
-            normals[a] = (law[0].lower(), sympy.sympify(law[1][0], strict=True), sympy.sympify(law[1][1], strict=True))
+            laws[a] = (law[0].lower(), sympy.sympify(law[1][0], strict=True), sympy.sympify(law[1][1], strict=True))
         else:
             raise RealizeError(f"the distribution {law[0]} of {a} is not supported")
-    everything = finite + list(normals)
+    everything = finite + list(laws)
     groups = [g for g in scope.independent]
     member = {a: {k for k, g in enumerate(groups) if atom_name(a) in g} for a in everything}
     independent = frozenset(frozenset((a, b)) for a in everything for b in everything
@@ -261,4 +261,4 @@ def build_space(atoms: Iterable[sympy.Basic], scope: Scope, atoms_per_factor: in
             table[combo] = symbol
             value_atoms[symbol] = a
         variables[a] = RandomVariable(a, deps, table)
-    return FiniteSpace(factors, variables, normals, independent, value_atoms)
+    return FiniteSpace(factors, variables, laws, independent, value_atoms)

@@ -62,7 +62,11 @@ class NumericResult:
         without a closed form)."""
         if self.recheck is None:
             return self
-        return self.recheck() or replace(self, recheck=None)
+        try:
+            return self.recheck() or replace(self, recheck=None)
+        except Exception as exc:  # noqa: BLE001 - a failed re-check is no evidence, and is said so
+            return _inconclusive(self.points, f"float64 agreement; its 50-digit re-check failed: "
+                                              f"{type(exc).__name__}: {exc}")
 
 
 def check_numerically(
