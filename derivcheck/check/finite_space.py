@@ -22,8 +22,10 @@ import sympy
 from ..expr import objects
 from ..expr.scope import RandomDecl, Scope, SequenceDecl
 from .realize import RealizeError
+from .realize_env import is_matrix
 
 MAX_ATOMS = 4096
+MAX_ATOMS_PER_FACTOR = 6  # for moments of a high degree (see atoms_for_degree)
 MAX_BASE_ATOMS = 5  # outcomes enough for the covariance matrix of 4 dependent variables to have full rank
 _MOMENTS = (objects.Expectation, objects.Variance, objects.Covariance)
 
@@ -207,6 +209,32 @@ def _moment(kind: str, p1: sympy.Expr, p2: sympy.Expr, k: int) -> sympy.Expr:
         return sympy.Add(*[sympy.binomial(k, j) * p1 ** (k - j) * p2 ** (j // 2) * sympy.factorial2(j - 1)
                            for j in range(0, k + 1, 2)])
     return (p2 ** (k + 1) - p1 ** (k + 1)) / ((k + 1) * (p2 - p1))
+
+
+def atoms_for_degree(sides: list[tuple[str, Any, Any]], atoms: set[sympy.Basic]) -> int:
+    """Atoms per factor so that the moments in ``sides`` are generic: a distribution on k
+    atoms has 2k - 1 free parameters, so moments up to degree D need k >= D/2 + 1 (three
+    atoms make E(X**6) a function of the lower moments, and any identity in them could
+    hold by accident). Non-polynomial moments get the most, MAX_ATOMS_PER_FACTOR."""
+    gens = sorted(atoms, key=str)
+    roots = [x for _, lhs, rhs in sides for side in (lhs, rhs)
+             for x in (list(side) if is_matrix(side) else [side]) if isinstance(x, sympy.Basic)]
+    degree = 0
+    for node in unique_nodes(roots):
+        if isinstance(node, (objects.Expectation, objects.Variance, objects.Covariance)):
+            degrees = [_degree(a, gens) for a in node.args]
+            degree = max(degree, sum(degrees) if len(degrees) > 1 else degrees[0] * (
+                2 if isinstance(node, objects.Variance) else 1))
+    return min(MAX_ATOMS_PER_FACTOR, degree // 2 + 2)
+
+
+def _degree(expr: Any, gens: list[sympy.Basic]) -> int:
+    if not gens or not expr.has(*gens):
+        return 0
+    try:
+        return sympy.Poly(expr, *gens).total_degree()
+    except (sympy.PolynomialError, sympy.GeneratorsNeeded):
+        return 2 * MAX_ATOMS_PER_FACTOR
 
 
 def build_space(atoms: Iterable[sympy.Basic], scope: Scope, atoms_per_factor: int = 3) -> FiniteSpace:

@@ -97,7 +97,7 @@ def realize_relations(
     that they hold exactly for every matching random variable. ``memo`` (realised
     sub-expressions) may be shared between calls with equal ``env`` but its space.
     """
-    from .finite_space import build_space, random_atoms
+    from .finite_space import atoms_for_degree, build_space, random_atoms
 
     first = _Realizer(replace(env, space=None), memo)
     sides = []
@@ -112,7 +112,7 @@ def realize_relations(
     # because the realised sides can be large)
     if not atoms and not any(_has_moments(x) for r in relations for x in (r.lhs, r.rhs)):
         return [RealizedRelation(op, ((lhs, rhs),), None) for op, lhs, rhs in sides]
-    space = build_space(atoms, scope, max(atoms_per_factor, _atoms_for_degree(sides, atoms)))
+    space = build_space(atoms, scope, max(atoms_per_factor, atoms_for_degree(sides, atoms)))
     for atom in list(space.variables):
         targets: dict[type, Any] = {}
         for law in laws:
@@ -126,37 +126,6 @@ def realize_relations(
         lhs, rhs = space.evaluate_moments(lhs), space.evaluate_moments(rhs)
         result.append(RealizedRelation(op, tuple(space.outcomes((lhs, rhs))), space))
     return result
-
-
-MAX_ATOMS_PER_FACTOR = 6
-
-
-def _atoms_for_degree(sides: list[tuple[str, Any, Any]], atoms: set[sympy.Basic]) -> int:
-    """Atoms per factor so that the moments in ``sides`` are generic: a distribution on k
-    atoms has 2k - 1 free parameters, so moments up to degree D need k >= D/2 + 1 (three
-    atoms make E(X**6) a function of the lower moments, and any identity in them could
-    hold by accident). Non-polynomial moments get the most, MAX_ATOMS_PER_FACTOR."""
-    from .finite_space import unique_nodes
-
-    gens = sorted(atoms, key=str)
-    roots = [x for _, lhs, rhs in sides for side in (lhs, rhs)
-             for x in (list(side) if is_matrix(side) else [side]) if isinstance(x, sympy.Basic)]
-    degree = 0
-    for node in unique_nodes(roots):
-        if isinstance(node, (objects.Expectation, objects.Variance, objects.Covariance)):
-            degrees = [_degree(a, gens) for a in node.args]
-            degree = max(degree, sum(degrees) if len(degrees) > 1 else degrees[0] * (
-                2 if isinstance(node, objects.Variance) else 1))
-    return min(MAX_ATOMS_PER_FACTOR, degree // 2 + 2)
-
-
-def _degree(expr: Any, gens: list[sympy.Basic]) -> int:
-    if not gens or not expr.has(*gens):
-        return 0
-    try:
-        return sympy.Poly(expr, *gens).total_degree()
-    except (sympy.PolynomialError, sympy.GeneratorsNeeded):
-        return 2 * MAX_ATOMS_PER_FACTOR
 
 
 def _matrix_product(a: sympy.MatrixBase, b: sympy.MatrixBase) -> sympy.ImmutableMatrix:
