@@ -441,3 +441,11 @@ def test_summation_bounds_are_also_tried_in_reverse_order(d: Decls) -> None:
     i = sympy.Symbol("i", integer=True)
     # under SymPy's (Karr's) convention a sum from m down past n is minus a sum: negative here
     assert d.check(R(sympy.Sum(p[i], (i, m, n)), ">=", 0)).status == "disagree"
+
+
+def test_the_derivative_of_relu_is_evaluated(d: Decls) -> None:
+    x = d.scalar("x")
+    relu = sympy.Max(x, 0)
+    derivative = sympy.Derivative(relu, x)  # SymPy: Heaviside(x), with H(0) = 1/2
+    assert agrees(d.check(R(derivative, "=", (1 + sympy.sign(x)) / 2)))
+    assert d.check(R(derivative, "=", sympy.sign(x))).status == "disagree"

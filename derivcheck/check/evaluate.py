@@ -95,6 +95,10 @@ class Evaluator:
             return self._piecewise(e)
         if isinstance(e, sympy.Integral):
             return self._integral(e)
+        if isinstance(e, sympy.Heaviside):  # the derivative of Max/Min; H(0) as SymPy says (1/2)
+            x, at0 = self(e.args[0]), self(e.args[1] if len(e.args) > 1 else sympy.Rational(1, 2))
+            step = torch.where(x.real > 0, 1.0 + 0j, torch.where(x.real < 0, 0j, at0))
+            return torch.where(x.imag == 0, step, torch.nan + 0j)
         if isinstance(e, Diverges):
             return self._const(complex(float(e.args[0]) * float("inf"), 0.0))
         if isinstance(e, (LazyDet, LazyInverseEntry)):
