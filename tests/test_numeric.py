@@ -449,3 +449,14 @@ def test_the_derivative_of_relu_is_evaluated(d: Decls) -> None:
     derivative = sympy.Derivative(relu, x)  # SymPy: Heaviside(x), with H(0) = 1/2
     assert agrees(d.check(R(derivative, "=", (1 + sympy.sign(x)) / 2)))
     assert d.check(R(derivative, "=", sympy.sign(x))).status == "disagree"
+
+
+def test_a_derivative_with_respect_to_a_sequence_element(d: Decls) -> None:
+    n = d.scalar("n", "natural")
+    z = sympy.IndexedBase("z", real=True)
+    d.scope.names["z"] = SequenceDecl("z", z, "real", None, False, None, SPAN)
+    i = sympy.Symbol("i", integer=True)
+    total = sympy.Sum(sympy.exp(z[i]), (i, 1, n))
+    softmax_1 = sympy.Derivative(sympy.log(total), z[1])  # z[1] is in the sum for every n >= 1
+    assert agrees(d.check(R(softmax_1, "=", sympy.exp(z[1]) / total)))
+    assert d.check(R(softmax_1, "=", sympy.exp(z[1]))).status == "disagree"

@@ -54,7 +54,7 @@ class CalculusRealizer:
         variables = []
         for var, count in e.variable_count:
             v = self.run(var)
-            if not isinstance(v, sympy.Symbol):
+            if not isinstance(v, (sympy.Symbol, sympy.Indexed)):  # a sequence element is a variable too
                 raise RealizeError(f"cannot differentiate with respect to {var} (realised as {v})")
             variables.append((v, count))
         if is_matrix(body):
