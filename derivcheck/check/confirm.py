@@ -93,10 +93,21 @@ class _Values:
     def __init__(self, values: dict, functions: dict[str, Any]) -> None:
         self.values = values
         self.functions = functions
+        self.numbers: dict[Any, sympy.Expr | None] = {}  # each side once (shown again in a counterexample)
 
 
 def _number(expr: Any, at: _Values) -> sympy.Expr | None:
     """The exact value, evaluated to DIGITS digits unless it is already rational; None if undefined."""
+    try:
+        if expr in at.numbers:
+            return at.numbers[expr]
+    except TypeError:  # not hashable: evaluated every time
+        return _evaluate(expr, at)
+    found = at.numbers[expr] = _evaluate(expr, at)
+    return found
+
+
+def _evaluate(expr: Any, at: _Values) -> sympy.Expr | None:
     v = sympy.sympify(expr, strict=True).xreplace(at.values) if isinstance(expr, sympy.Basic) else sympy.sympify(expr, strict=True)
     v = extended_value(substitute_functions(v, at.functions))
     if v in _INFINITE:
