@@ -118,3 +118,11 @@ def test_file_schema_knows_the_top_level_using() -> None:
 def test_scaffold_shows_how_a_claim_states_its_hypotheses() -> None:
     text = scaffold_text("x")
     assert "\n# using: [h]" in text and "every one" in text
+
+
+def test_show_names_the_hypotheses_of_the_claim_and_of_each_step() -> None:
+    path = REPO / "tests" / "data" / "true" / "claim-states-hypothesis-second-step.deriv.yaml"
+    shown = CliRunner().invoke(main, ["show", str(path)])
+    assert shown.exit_code == 0, shown.output
+    assert "\nclaim (under [pos]):\n" in shown.output
+    assert "by: Abs(x) = x for x > 0\n         under [pos]\n" in shown.output
