@@ -357,7 +357,8 @@ def _claim_link(item: Item, scope: Any, outcomes: dict[str, Outcome], derivation
     steps = [outcomes[k] for k in item.chain if k in outcomes]
     weakest = min(steps, key=lambda o: o.verdict.strength)
     verdict = weakest.verdict if weakest.verdict.strength > Verdict.UNKNOWN.strength else Verdict.UNKNOWN
-    detail = f"chain composes to {composed}; weakest step: {weakest.label} ({weakest.verdict.value})"
+    under = f" under [{', '.join(weakest.using)}]" if weakest.using else ""
+    detail = f"chain composes to {composed}; weakest step: {weakest.label} ({weakest.verdict.value}{under})"
     return _judge(replace(outcome, verdict=verdict, method="claim link", detail=detail), options, started)
 
 
