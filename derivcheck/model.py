@@ -111,6 +111,7 @@ class Derivation:
     checks: tuple[Check, ...] = ()
     instances: tuple[Instance, ...] = ()
     expect: Text | None = None
+    using: tuple[Text, ...] = ()  # the hypotheses the top-level claim states (``using:`` at the top level)
 
 
 class Verdict(enum.Enum):
@@ -157,7 +158,12 @@ class Counterexample:
 
 @dataclass(frozen=True)
 class Outcome:
-    """The verdict on one item: a step, the claim link, or a check."""
+    """The verdict on one item: a step, the claim link, or a check.
+
+    ``using`` names the hypotheses (under ``given``) the item was checked under:
+    a verdict with hypotheses is conditional ("proved under [h]"), and every
+    report shows them beside it.
+    """
 
     derivation: str
     item: str
@@ -173,6 +179,7 @@ class Outcome:
     pretty: str = ""
     passed: bool = False
     latex: str = ""
+    using: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -30,3 +30,24 @@ def sample_report() -> Report:
         ),
         errors=(f"{path_b}:3:1: unknown key 'sybmols'",))
     return Report(derivations=(good, bad), seconds=3.5, seed=7, options={"strict": "False"})
+
+
+def conditional_report() -> Report:
+    """One derivation whose verdicts rest on hypotheses (``using``): each writer must show them beside the verdict."""
+    path = "lib/c.deriv.yaml"
+    outcomes = (
+        Outcome("under-h", "step-2", "step 2 (eq)", Verdict.PROVED, method="canonical", passed=True,
+                span=Span(path, 10, 5), pretty="a = b", latex="a = b", using=("h",)),
+        Outcome("under-h", "step-3", "step 3 (le)", Verdict.NUMERIC, method="numeric", passed=True,
+                span=Span(path, 12, 5), pretty="b <= c", latex=r"b \le c", using=("h", "g")),
+        Outcome("under-h", "step-4", "step 4 (eq)", Verdict.REFUTED, expect="refuted", method="counterexample",
+                passed=True, span=Span(path, 14, 5), pretty="c = 0", latex="c = 0", using=("g",),
+                counterexample=Counterexample(values={"c": "1"}, lhs="1", rhs="0", seed=0)),
+        Outcome("under-h", "step-5", "step 5 (eq)", Verdict.UNKNOWN, method="", passed=False,
+                detail="no proof", span=Span(path, 16, 5), pretty="c = d", latex="c = d", using=("g",)),
+        Outcome("under-h", "claim", "claim link", Verdict.PROVED, method="claim link", passed=True,
+                span=Span(path, 7, 8), pretty="a = b", latex="a = b", using=("h",)),
+    )
+    derivation = DerivationReport(path=path, id="under-h", title="Holds under h", source=None, seconds=1.0,
+                                  outcomes=outcomes)
+    return Report(derivations=(derivation,), seconds=1.0, seed=0)

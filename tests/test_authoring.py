@@ -97,3 +97,32 @@ def test_show_check_and_every_format_end_to_end(tmp_path: Path, monkeypatch: pyt
     data = json.loads(Path("out.json").read_text(encoding="utf-8"))
     assert [d["cached"] for d in data["derivations"]] == [True]  # check --once filled the cache
     assert data["derivations"][0]["outcomes"][1]["latex"] == r"\left(a + b\right)^{2} = a^2 + 2ab + b^2"
+
+
+def test_file_schema_knows_the_top_level_using() -> None:
+    schema = file_schema()
+    using = schema["properties"]["using"]
+    assert using["type"] == "array" and "claim" in using["description"]
+    data = yaml.load(scaffold_text("x"), Loader=yaml.BaseLoader)
+    data["given"] = {"h": "a = b"}
+    data["using"] = ["h"]
+    jsonschema.validate(data, schema)
+    data["using"] = "h"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
+    data["using"] = ["h", "h"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
+
+
+def test_scaffold_shows_how_a_claim_states_its_hypotheses() -> None:
+    text = scaffold_text("x")
+    assert "\n# using: [h]" in text and "every one" in text
+
+
+def test_show_names_the_hypotheses_of_the_claim_and_of_each_step() -> None:
+    path = REPO / "tests" / "data" / "true" / "claim-states-hypothesis-second-step.deriv.yaml"
+    shown = CliRunner().invoke(main, ["show", str(path)])
+    assert shown.exit_code == 0, shown.output
+    assert "\nclaim (under [pos]):\n" in shown.output
+    assert "by: Abs(x) = x for x > 0\n         under [pos]\n" in shown.output

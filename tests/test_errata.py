@@ -191,3 +191,24 @@ def test_errata_command_exits_0_when_every_erratum_is_refuted(sample, monkeypatc
     result = CliRunner().invoke(cli.main, ["errata", derivation.path])
     assert result.exit_code == 0, result.output
     assert "Errata: 3 recorded errors, 3 refuted" in result.output
+
+
+def test_errata_show_the_hypotheses_beside_each_conditional_verdict(sample) -> None:
+    from dataclasses import replace
+
+    derivation, report = sample
+    under = {"step-3": ("h",), "step-4": ("h", "g"), "step-10": ("g",)}
+    conditional = replace(report, outcomes=tuple(replace(o, using=under.get(o.item, ())) for o in report.outcomes))
+    errata = collect_errata([derivation], [conditional])
+    assert errata[0].using == ("h",) and errata[0].correction.using == ("h", "g")
+    text = render_errata_markdown(errata)
+    assert "1. `sample` step 3 (eq) (§7.2, eq. 7.2.2): refuted under [h]" in text
+    assert "   - correction (step 4 (eq), proved under [h, g]): `x**2 + 2*x + 1 = (x + 1)*(x + 1)`" in text
+    assert "2. `sample` step 7 (eq) (§7.2, eq. 7.2.3): refuted\n" in text  # no hypotheses: nothing added
+    assert "3. `sample` step 10 (claim) (§7.2, eq. 7.2.6): **NOT refuted (numeric under [g])**" in text
+    buffer = io.StringIO()
+    Console(file=buffer, no_color=True, width=100).print(errata_renderable(errata))
+    view = buffer.getvalue()
+    assert "✘ refuted under [h]  sample step 3 (eq) (§7.2, eq. 7.2.2)" in view
+    assert "correction step 4 (eq) (proved under [h, g])" in view
+    assert "! NOT refuted: numeric under [g]  sample step 10 (claim)" in view

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import json
 from pathlib import Path
 
@@ -88,7 +90,8 @@ def test_verdict_strength_counts_each_kind() -> None:
         _outcome("a", Verdict.PROVED), _outcome("b", Verdict.PROVED_INSTANCES), _outcome("c", Verdict.NUMERIC),
         _outcome("d", Verdict.REFUTED, "refuted"), _outcome("e", Verdict.UNKNOWN, passed=False),
         _outcome("f", Verdict.NUMERIC, "refuted", passed=False)), errors=("bad",))
-    assert verdict_strength(report) == {"proved": 1, "proved-instances": 1, "numeric": 1, "errata": 1, "failed": 3}
+    assert verdict_strength(report) == {"proved": 1, "proved-instances": 1, "numeric": 1, "conditional": 0,
+                                        "errata": 1, "failed": 3}
 
 
 def test_verified_rows_show_counts_totals_and_failures(tmp_path: Path) -> None:
@@ -99,8 +102,27 @@ def test_verified_rows_show_counts_totals_and_failures(tmp_path: Path) -> None:
     rows = build_index([load_derivation(str(path))], [report], base=str(path.parent))
     assert totals(rows)["proved_share"] == pytest.approx(66.7)
     text = render_index_markdown(rows)
-    assert "| 2 | 0 | 1 | 1 (**1 failed**) |" in text
+    assert "| 2 | 0 | 1 | 0 | 1 (**1 failed**) |" in text
     assert "Items expected to hold: 3; proved 2, proved at instances 0, numeric only 1 (66.7% proved" in text
+    assert "; 0 of them hold only under hypotheses they state (`using`)." in text
+
+
+def test_verdicts_under_hypotheses_are_counted_apart(tmp_path: Path) -> None:
+    path = _demo(tmp_path)
+    report = DerivationReport(path=str(path), id="demo", title="t", source=None, outcomes=(
+        replace(_outcome("a", Verdict.PROVED), using=("h",)), _outcome("b", Verdict.PROVED),
+        replace(_outcome("c", Verdict.NUMERIC), using=("h", "g")),
+        replace(_outcome("d", Verdict.REFUTED, "refuted"), using=("h",)),  # a recorded error: not a holding item
+        replace(_outcome("e", Verdict.UNKNOWN, passed=False), using=("h",))))
+    assert verdict_strength(report) == {"proved": 2, "proved-instances": 0, "numeric": 1, "conditional": 2,
+                                        "errata": 1, "failed": 1}
+    rows = build_index([load_derivation(str(path))], [report], base=str(path.parent))
+    text = render_index_markdown(rows)
+    assert "| ✔ proved | ✔ instances | ≈ numeric | of which under hypotheses | ✘ errata refuted |" in text
+    assert "| 2 | 0 | 1 | 2 | 1 (**1 failed**) |" in text
+    assert ("Items expected to hold: 3; proved 2, proved at instances 0, numeric only 1 (66.7% proved or proved "
+            "at instances); 2 of them hold only under hypotheses they state (`using`).") in text
+    assert totals(rows)["conditional"] == 2
 
 
 def test_preamble_is_kept_up_to_the_marker() -> None:
@@ -132,7 +154,8 @@ def test_index_command_json_carries_verdicts(tmp_path: Path, monkeypatch: pytest
     result = CliRunner().invoke(cli.main, ["index", str(path.parent), "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["files"][0]["counts"] == {"proved": 1, "proved-instances": 0, "numeric": 0, "errata": 1, "failed": 0}
+    assert data["files"][0]["counts"] == {"proved": 1, "proved-instances": 0, "numeric": 0, "conditional": 0,
+                                          "errata": 1, "failed": 0}
     assert data["totals"]["proved_share"] == 100.0
 
 

@@ -267,6 +267,39 @@ def test_using_must_be_a_list() -> None:
     assert msg.startswith("11:12: `using` in step 2 must be a list, not text 'h'")
 
 
+_CLAIMED = "given:\n  critical: a = 0\nclaim: a = 0\n"
+_CHAIN = "steps:\n  - start: a\n  - eq: 0\n    using: [critical]\n"
+
+
+def test_top_level_using_names_the_hypotheses_of_the_claim() -> None:
+    d = load(minimal(_CLAIMED + "using: [critical]\n", _CHAIN))
+    assert [u.value for u in d.using] == ["critical"] and str(d.using[0].span) == "f.deriv.yaml:9:9"
+    assert load(minimal(_CLAIMED, _CHAIN)).using == ()
+
+
+def test_top_level_using_an_unknown_hypothesis() -> None:
+    msg = only_problem(minimal(_CLAIMED + "using: [critcal]\n", _CHAIN))
+    assert msg == ("9:9: the claim uses 'critcal', which is not a hypothesis under `given` "
+                   "(did you mean 'critical'? hypotheses: critical)")
+
+
+def test_top_level_using_must_be_a_list_of_distinct_names() -> None:
+    msg = only_problem(minimal(_CLAIMED + "using: critical\n", _CHAIN))
+    assert msg.startswith("9:8: the top-level `using` must be a list, not text 'critical'")
+    msg = only_problem(minimal(_CLAIMED + "using: [critical, critical]\n", _CHAIN))
+    assert msg == "9:19: the top-level `using` lists 'critical' twice (list each hypothesis once)"
+
+
+def test_top_level_using_without_a_claim() -> None:
+    msg = only_problem(minimal("given:\n  critical: a = 0\nusing: [critical]\n", _CHAIN))
+    assert msg == ("8:1: the top-level `using` applies to nothing: there is no top-level `claim` (it names the "
+                   "hypotheses the top-level `claim` holds under; put `using` on a step instead)")
+
+
+def test_top_level_using_misspelt_key_suggests_using() -> None:
+    assert "did you mean 'using'?" in only_problem(minimal(_CLAIMED + "usin: [critical]\n", _CHAIN))
+
+
 def test_chain_without_start() -> None:
     msg = only_problem(minimal("", "steps:\n  - eq: a\n"))
     assert msg.startswith("7:5: step 1 continues a chain but no `start` came before (begin a chain with")

@@ -83,3 +83,70 @@ def test_html_is_self_contained_escaped_and_coloured() -> None:
     assert '<pre class="math line">a - b = b - a</pre>' in page
     assert page.count("<section") == 2
     assert Verdict.ERROR.value in page
+
+
+def test_json_carries_the_hypotheses_of_each_verdict() -> None:
+    from report_samples import conditional_report
+
+    data = json.loads(render_json(conditional_report()))
+    jsonschema.validate(data, report_schema())
+    assert [o["using"] for o in data["derivations"][0]["outcomes"]] == [["h"], ["h", "g"], ["g"], ["g"], ["h"]]
+    assert json.loads(render_json(sample_report()))["derivations"][0]["outcomes"][0]["using"] == []
+    for derivation in conditional_report().derivations:
+        assert derivation_from_dict(json.loads(json.dumps(derivation_to_dict(derivation)))) == derivation
+
+
+def test_json_written_before_the_hypotheses_field_still_reads_and_validates() -> None:
+    data = derivation_to_dict(sample_report().derivations[0])
+    for entry in data["outcomes"]:
+        del entry["using"]
+    assert derivation_from_dict(data) == sample_report().derivations[0]
+    whole = json.loads(render_json(sample_report()))
+    del whole["derivations"][0]["outcomes"][0]["using"]
+    jsonschema.validate(whole, report_schema())  # an optional field: the schema version stays 1
+    whole["derivations"][0]["outcomes"][1]["using"] = "h"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(whole, report_schema())
+
+
+def test_junit_shows_the_hypotheses_beside_the_verdict() -> None:
+    from report_samples import conditional_report
+
+    root = ET.fromstring(render_junit(conditional_report()).encode("utf-8"))
+    cases = root.find("testsuite").findall("testcase")
+    assert cases[0].find("system-out").text.splitlines()[0] == "verdict: proved under [h] (expected holds): pass"
+    assert cases[1].find("system-out").text.splitlines()[0] == \
+        "verdict: numeric under [h, g] (expected holds): pass"
+    assert cases[2].find("system-out").text.splitlines()[0] == \
+        "verdict: refuted under [g] (expected refuted): refuted as expected"
+    assert cases[3].find("failure").text.splitlines()[0] == \
+        "verdict: unknown (expected holds): FAIL: expected holds, got unknown"
+    assert [(p.get("name"), p.get("value")) for p in cases[1].find("properties")] == [("using", "h, g")]
+    assert cases[4].get("name") == "claim: claim link"
+    assert cases[4].find("system-out").text.splitlines()[0] == "verdict: proved under [h] (expected holds): pass"
+    assert ET.fromstring(render_junit(sample_report()).encode("utf-8")).find(".//properties") is None
+
+
+def test_markdown_shows_the_hypotheses_beside_the_verdict() -> None:
+    from report_samples import conditional_report
+
+    text = render_markdown(conditional_report())
+    assert "| ✔ proved | 2 (2 under hypotheses) |" in text
+    assert "| ? unknown | 1 |" in text
+    assert "| ✔ | step 2 (eq) | $a = b$ | `proved under [h]` | canonical | pass |" in text
+    assert r"| ≈ | step 3 (le) | $b \le c$ | `numeric under [h, g]` | numeric | pass |" in text
+    assert "| ✘ | step 4 (eq) | $c = 0$ | `refuted under [g]` | counterexample | refuted as expected |" in text
+    assert "| ? | step 5 (eq) | $c = d$ | `unknown` |  | **FAIL: expected holds, got unknown** |" in text
+    assert "| ✔ | claim link | $a = b$ | `proved under [h]` | claim link | pass |" in text
+
+
+def test_html_shows_the_hypotheses_beside_the_verdict() -> None:
+    from report_samples import conditional_report
+
+    page = render_html(conditional_report())
+    assert ('<td><span class="badge" style="background:#1a7f37">✔ proved</span>'
+            '<div class="under">under [h]</div></td><td>claim link') in page
+    assert '≈ numeric</span><div class="under">under [h, g]</div></td><td>step 3 (le)' in page
+    assert '? unknown</span></td><td>step 5 (eq)' in page
+    assert "✔ proved: 2 (2 under hypotheses)</span>" in page
+    assert page.count('<div class="under">') == 4

@@ -85,6 +85,80 @@ def test_refuted_step_does_not_advance_the_chain() -> None:
     assert out["claim"].verdict is Verdict.PROVED
 
 
+_ANY_TWO_REALS = """
+    symbols:
+      a, b: real
+    given:
+      h: a = b
+      g: b >= 0
+    claim: a = b
+    {using}
+    steps:
+      - start: a
+      - eq: b
+        using: [h]
+    """
+
+
+def test_a_claim_that_drops_a_hypothesis_its_chain_uses_is_not_accepted() -> None:
+    out = run(_ANY_TWO_REALS.format(using=""))
+    assert out["step-2"].verdict is Verdict.PROVED and out["step-2"].using == ("h",)  # true under h
+    claim = out["claim"]
+    assert claim.verdict is Verdict.UNKNOWN and not claim.passed and claim.using == ()
+    assert claim.detail == ("the chain uses hypotheses the claim does not state: h "
+                            "(add `using: [h]` at the top level)")
+
+
+def test_stating_other_hypotheses_is_not_enough() -> None:
+    claim = run(_ANY_TWO_REALS.format(using="using: [g]"))["claim"]
+    assert claim.verdict is Verdict.UNKNOWN and not claim.passed
+    assert claim.detail == ("the chain uses hypotheses the claim does not state: h "
+                            "(add `using: [g, h]` at the top level)")
+
+
+def test_a_claim_that_states_its_hypotheses_is_proved_under_them() -> None:
+    claim = run(_ANY_TWO_REALS.format(using="using: [h]"))["claim"]
+    assert claim.verdict is Verdict.PROVED and claim.passed and claim.using == ("h",)
+
+
+def test_a_hypothesis_of_a_step_the_chain_does_not_rely_on_is_not_needed() -> None:
+    out = run("""
+        symbols:
+          x: real
+        given:
+          h: x = 0
+        claim: (x + 1)**2 = x**2 + 2*x + 1
+        steps:
+          - start: (x + 1)**2
+          - eq: 2
+            using: [h]
+            expect: refuted
+          - eq: x**2 + 2*x + 1
+        """)
+    assert out["step-2"].verdict is Verdict.REFUTED  # a recorded error: not a step the claim relies on
+    assert out["claim"].verdict is Verdict.PROVED and out["claim"].using == ()
+
+
+def test_a_refuted_top_level_claim_is_checked_under_its_hypotheses() -> None:
+    body = """
+        symbols:
+          x: real
+        given:
+          pos: x > 0
+        claim: Abs(x) = {rhs}
+        using: [pos]
+        expect: refuted
+        steps:
+          - start: x
+          - eq: x
+        """
+    wrong = run(body.format(rhs="-x"))["claim"]
+    assert wrong.verdict is Verdict.REFUTED and wrong.passed and wrong.using == ("pos",)
+    assert float(wrong.counterexample.values["x"]) > 0  # where the hypothesis holds
+    right = run(body.format(rhs="x"))["claim"]  # true under x > 0: not refuted
+    assert right.verdict is not Verdict.REFUTED and not right.passed
+
+
 def test_refuted_step_in_chain_makes_the_claim_unknown() -> None:
     out = run("""
         symbols:

@@ -219,3 +219,22 @@ def test_verdict_counts_cover_every_verdict() -> None:
     assert list(counts)[0] is Verdict.PROVED
     assert counts[Verdict.REFUTED] == 2
     assert sum(counts.values()) == 7
+
+
+def test_a_verdict_under_hypotheses_shows_them_beside_it() -> None:
+    from report_samples import conditional_report
+
+    text = render(conditional_report())
+    assert "✔ proved under [h]  step 2 (eq)  pass" in text
+    assert "≈ numeric under [h, g]  step 3 (le)  pass" in text
+    assert "✘ refuted under [g]  step 4 (eq)  refuted as expected" in text
+    assert "? unknown  step 5 (eq)  FAIL: expected holds, got unknown" in text  # unknown claims nothing
+    assert "✔ proved under [h]  claim link  pass" in text
+    assert "✔ proved              2 (2 under hypotheses)" in text
+    assert "≈ numeric             1 (1 under hypotheses)" in text
+    assert "? unknown             1  " in text
+
+
+def test_a_failing_conditional_verdict_names_its_hypotheses() -> None:
+    failing = outcome("step 2 (eq)", Verdict.REFUTED, passed=False, using=("h",), counterexample=COUNTEREXAMPLE)
+    assert expectation_phrase(failing) == "FAIL: expected holds, got refuted under [h]"

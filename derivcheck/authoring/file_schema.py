@@ -25,6 +25,7 @@ _INSTANCE = {"oneOf": [
 ]}
 _FOR = {"type": "object", "description": "instances of integer parameters: {t: 1..12, n: [1, 2, 3]}",
         "additionalProperties": _INSTANCE}
+_USING = {"type": "array", "items": _TEXT, "uniqueItems": True}
 _EXPECT = {"enum": list(EXPECTATIONS), "description": "holds (default) or refuted: a recorded error"}
 
 _STEP_DOCS = {
@@ -36,7 +37,7 @@ _STEP_DOCS = {
     "gt": ("continues the chain: previous > this", _EXPR),
     "claim": ("a separate fact (a relation); ends the current chain", _RELATION),
     "by": ("the justification, free text shown in reports", _TEXT),
-    "using": ("names of hypotheses under `given` this step relies on", {"type": "array", "items": _TEXT}),
+    "using": ("names of hypotheses under `given` this step relies on", _USING),
     "latex": ("how reports typeset this step's expression (LaTeX)", _TEXT),
     "expect": ("holds (default) or refuted", _EXPECT),
     "for": ("instances for this step (replace the top-level ones)", _FOR),
@@ -56,6 +57,8 @@ _TOP_DOCS = {
     "given": ("named hypotheses `name: relation`, used by steps that list them in `using`",
               {"type": "object", "additionalProperties": _RELATION}),
     "claim": ("the relation the derivation establishes, linked to the first chain", _RELATION),
+    "using": ("names of hypotheses under `given` the claim holds under; the claim link needs every "
+              "hypothesis its chain's steps use", _USING),
     "steps": ("chains (`start`, then eq/le/lt/ge/gt) and separate facts (`claim`)",
               {"type": "array", "items": {"$ref": "#/$defs/step"}}),
     "checks": ("gradient and distribution checks", {"type": "array", "items": {"$ref": "#/$defs/check"}}),

@@ -22,6 +22,8 @@ symbols:                            # declare every name: real, positive, natura
   n: dimension
   x: vector[n]
 claim: (a + b)**2 = a**2 + 2*a*b + b**2   # what the chain below establishes
+# using: [h]                        # the hypotheses (under `given:`) the claim holds under: every one
+#                                   #   a step of its chain uses must be listed, or the claim is not accepted
 steps:
   - start: (a + b)**2               # a chain starts with an expression
   - eq: (a + b) * (a + b)           # eq/le/lt/ge/gt: previous = (<=, <, ...) this one

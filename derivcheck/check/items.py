@@ -37,6 +37,7 @@ class Item:
     note: str | None = None
     chain: list[str] = field(default_factory=list)  # for the claim link: keys of the chain's steps
     claim: Relation | None = None  # for the claim link: the claim itself (``relation`` holds the chain's ends)
+    chain_using: list[str] = field(default_factory=list)  # for the claim link: hypotheses the chain's steps use
     unsupported: str | None = None
     distribution: Check | None = None  # a distribution check, run by check/distribution.py
 
@@ -128,6 +129,14 @@ def _claim_item(derivation, scope, parse_relation, chains, instances) -> Item:
         instances=dict(instances),
         text=claim.value,
     )
+    # The claim holds only under the hypotheses it states (top-level `using`): the
+    # claim link refuses a chain that relies on others; a refuted claim is checked under them.
+    item.using = [u.value for u in derivation.using]
+    try:
+        item.hypotheses = [scope.hypotheses[name] for name in item.using]
+    except KeyError as exc:  # the loader checks names; a hypothesis that failed to parse lands here
+        item.error = f"hypothesis {exc} could not be read"
+        return item
     try:
         item.relation = parse_relation(claim, scope)
     except InputError as exc:
@@ -140,6 +149,7 @@ def _claim_item(derivation, scope, parse_relation, chains, instances) -> Item:
         return item
     chain = chains[0]
     item.chain = [f"step-{s.index}" for s, _ in chain[1:]]
+    item.chain_using = list(dict.fromkeys(u.value for s, _ in chain[1:] for u in s.using))
     ops = [CHAIN_OPS[s.relation] for s, _ in chain[1:]]
     item.note = compose(ops)
     item.claim = item.relation

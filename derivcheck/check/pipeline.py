@@ -195,7 +195,7 @@ class Prover:
 
 def _base_outcome(item: Item, derivation: Any) -> Outcome:
     return Outcome(derivation=derivation.id.value, item=item.key, label=item.label, verdict=Verdict.UNKNOWN,
-                   expect=item.expect, span=item.span, by=item.by, pretty=item.text)
+                   expect=item.expect, span=item.span, by=item.by, pretty=item.text, using=tuple(item.using))
 
 
 def check_item(item: Item, scope: Any, derivation: Any, options: Options, prover: Prover | None = None) -> Outcome:
@@ -243,8 +243,6 @@ def check_item(item: Item, scope: Any, derivation: Any, options: Options, prover
         return _judge(replace(outcome, verdict=Verdict.REFUTED, method="counterexample",
                               detail=numeric.detail + conflict, counterexample=ce), options, started)
     verdict, method, detail = _prove(item, options, prover)
-    if item.hypotheses and verdict in (Verdict.PROVED, Verdict.PROVED_INSTANCES):
-        detail = f"{detail}; under the hypotheses {', '.join(item.using)}".lstrip("; ")
     if numeric is not None and verdict is Verdict.UNKNOWN and numeric.status == "agree":
         numeric = numeric.rechecked()  # float agreement would be the verdict: 50 digits first
         if numeric.status == "disagree" and numeric.counterexample is not None:
@@ -325,7 +323,8 @@ def _replay(path: str, options: Options) -> str:
 
 def _claim_link(item: Item, scope: Any, outcomes: dict[str, Outcome], derivation: Any, options: Options,
                 prover: Prover) -> Outcome:
-    """The claim is established by the first chain: same ends, implied relation, every step holding."""
+    """The claim is established by the first chain: same ends, implied relation, every step holding,
+    and every hypothesis the chain's steps use stated by the claim (top-level ``using``)."""
     from ..expr.pretty import pretty_relation
 
     started = time.perf_counter()
@@ -334,6 +333,15 @@ def _claim_link(item: Item, scope: Any, outcomes: dict[str, Outcome], derivation
     composed = item.note or "="
     outcome = replace(outcome, pretty=pretty_relation(claim.lhs, claim.op, claim.rhs),
                       latex=latex_relation(claim.lhs, claim.op, claim.rhs))
+
+    missing = [name for name in item.chain_using if name not in item.using]
+    if missing:
+        # the chain holds only under these hypotheses, and the claim does not say so:
+        # accepting it would state the claim unconditionally
+        stated = ", ".join(item.using + missing)
+        return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="claim link",
+                              detail=f"the chain uses hypotheses the claim does not state: {', '.join(missing)} "
+                                     f"(add `using: [{stated}]` at the top level)"), options, started)
 
     def same(left: str, right: str) -> bool:
         return prover.same(item, left, right, options.timeout)
@@ -349,7 +357,8 @@ def _claim_link(item: Item, scope: Any, outcomes: dict[str, Outcome], derivation
     steps = [outcomes[k] for k in item.chain if k in outcomes]
     weakest = min(steps, key=lambda o: o.verdict.strength)
     verdict = weakest.verdict if weakest.verdict.strength > Verdict.UNKNOWN.strength else Verdict.UNKNOWN
-    detail = f"chain composes to {composed}; weakest step: {weakest.label} ({weakest.verdict.value})"
+    under = f" under [{', '.join(weakest.using)}]" if weakest.using else ""
+    detail = f"chain composes to {composed}; weakest step: {weakest.label} ({weakest.verdict.value}{under})"
     return _judge(replace(outcome, verdict=verdict, method="claim link", detail=detail), options, started)
 
 

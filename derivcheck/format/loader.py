@@ -17,7 +17,7 @@ from ..model import Check, Declaration, Definition, Derivation, Hypothesis, Inst
 from .yaml_tree import MAX_BYTES, Mapping, Node, Scalar, Sequence, TreeReader, decode_source, describe, read_tree, suggest
 
 TOP_KEYS = ("derivation", "title", "source", "symbols", "independent", "define", "given",
-            "claim", "steps", "checks", "for", "expect")
+            "claim", "using", "steps", "checks", "for", "expect")
 RELATION_KEYS = ("start", "eq", "le", "lt", "ge", "gt", "claim")
 STEP_KEYS = RELATION_KEYS + ("by", "using", "latex", "expect", "for")
 CHECK_FIELDS = {
@@ -115,6 +115,11 @@ class _Loader(TreeReader):
         define = self.definitions(root.get("define"))
         given = self.given(root.get("given"))
         claim = self.text(root.get("claim"), "`claim`", "a relation, e.g. `a + b = b + a`")
+        using = self.using(root.get("using"), "the top-level `using`", "the claim")
+        if root.get("using") is not None and claim is None:
+            self.error("the top-level `using` applies to nothing: there is no top-level `claim`",
+                       root.key("using").span,  # type: ignore[union-attr]
+                       "it names the hypotheses the top-level `claim` holds under; put `using` on a step instead")
         steps = self.steps(root.get("steps"))
         checks = self.checks(root.get("checks"))
         instances = self.instances(root.get("for"), "top-level `for`")
@@ -131,7 +136,7 @@ class _Loader(TreeReader):
         return Derivation(
             path=self.path, id=ident, title=title, symbols=symbols, span=root.span, source=source,
             independent=independent, define=define, given=given, claim=claim, steps=steps or (),
-            checks=checks or (), instances=instances, expect=expect)
+            checks=checks or (), instances=instances, expect=expect, using=using)
 
     def identifier(self, node: Node | None) -> Text | None:
         ident = self.text(node, "`derivation`", "a kebab-case id such as `gaussian-integral`")
@@ -320,26 +325,30 @@ class _Loader(TreeReader):
             step = Step(
                 index=index, relation=relation, expr=expr or Text("", key.span), span=entry.span,
                 by=self.text(entry.get("by"), f"`by` in step {index}", "free text: the reason for the step"),
-                using=self.using(entry.get("using"), index),
+                using=self.using(entry.get("using"), f"`using` in step {index}", f"step {index}"),
                 latex=self.text(entry.get("latex"), f"`latex` in step {index}", "LaTeX text"),
                 expect=self.expect(entry.get("expect"), f"`expect` in step {index}"),
                 instances=self.instances(entry.get("for"), f"`for` in step {index}"))
             result.append(step)
         return tuple(result)
 
-    def using(self, node: Node | None, index: int) -> tuple[Text, ...]:
+    def using(self, node: Node | None, what: str, user: str) -> tuple[Text, ...]:
+        """The hypothesis names of a ``using`` list (``what`` names the list, ``user`` who uses them)."""
         hint = "a list of names from `given`, e.g. `using: [critical]`"
-        names = self.sequence(node, f"`using` in step {index}", hint)
+        names = self.sequence(node, what, hint)
         if names is None:
             return ()
-        result = []
+        result: list[Text] = []
         for item in names.items:
-            name = self.text(item, f"`using` in step {index}", hint)
+            name = self.text(item, what, hint)
             if name is None:
                 continue
             if name.value.strip() not in self.hypotheses:
-                self.error(f"step {index} uses '{name.value}', which is not a hypothesis under `given`",
+                self.error(f"{user} uses '{name.value}', which is not a hypothesis under `given`",
                            name.span, suggest(name.value.strip(), list(self.hypotheses), "hypotheses"))
+                continue
+            if any(n.value == name.value.strip() for n in result):
+                self.error(f"{what} lists '{name.value.strip()}' twice", name.span, "list each hypothesis once")
                 continue
             result.append(Text(name.value.strip(), name.span))
         return tuple(result)

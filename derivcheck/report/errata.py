@@ -25,6 +25,7 @@ from typing import Any
 
 from ..model import Counterexample, Derivation, DerivationReport, Outcome, Step, Verdict
 from .index import equation_numbers, format_equations, section_of
+from .pretty import CONDITIONAL_VERDICTS, hypotheses_phrase
 
 FENCE = "`" * 3
 _OPS = {"eq": "=", "le": "<=", "lt": "<", "ge": ">=", "gt": ">"}
@@ -39,6 +40,7 @@ class Correction:
     by: str | None
     verdict: Verdict
     pretty: str = ""
+    using: tuple[str, ...] = ()  # the hypotheses its verdict rests on
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class Erratum:
     correction: Correction | None
     location: str
     pretty: str = ""
+    using: tuple[str, ...] = ()  # the hypotheses it was checked under (a counterexample satisfies them)
 
     @property
     def refuted(self) -> bool:
@@ -81,7 +84,8 @@ def collect_errata(derivations: list[Derivation], reports: list[DerivationReport
                 equations=format_equations(equation_numbers(outcome.by or "")), label=outcome.label,
                 statement=_written(derivation, outcome), pretty=outcome.pretty, by=outcome.by, verdict=outcome.verdict, detail=outcome.detail,
                 counterexample=outcome.counterexample, correction=correction,
-                location=str(outcome.span) if outcome.span is not None else report.path))
+                location=str(outcome.span) if outcome.span is not None else report.path,
+                using=outcome.using))
     return found
 
 
@@ -113,7 +117,7 @@ def _correction(derivation: Derivation, key: str, outcomes: dict[str, Outcome]) 
     if outcome is None:
         return None
     return Correction(label=outcome.label, statement=_written(derivation, outcome), by=outcome.by,
-                      verdict=outcome.verdict, pretty=outcome.pretty)
+                      verdict=outcome.verdict, pretty=outcome.pretty, using=outcome.using)
 
 
 def _written(derivation: Derivation | None, outcome: Outcome) -> str:
@@ -160,7 +164,8 @@ def errata_markdown_items(errata: list[Erratum]) -> list[str]:
     for number, erratum in enumerate(errata, 1):
         where = f"§{erratum.section}" if erratum.section else "no section"
         eqs = f", eq. {erratum.equations}" if erratum.equations else ""
-        status = "refuted" if erratum.refuted else f"**NOT refuted ({erratum.verdict.value})**"
+        status = _verdict(erratum.verdict, erratum.using)
+        status = status if erratum.refuted else f"**NOT refuted ({status})**"
         lines.append(f"{number}. `{erratum.derivation}` {erratum.label} ({where}{eqs}): {status}")
         lines += _statement("printed", erratum.statement)
         if erratum.by:
@@ -174,7 +179,7 @@ def errata_markdown_items(errata: list[Erratum]) -> list[str]:
             lines.append(f"   - {_text(erratum.detail)}")
         fix = erratum.correction
         if fix is not None:
-            lines += _statement(f"correction ({fix.label}, {fix.verdict.value})", fix.statement)
+            lines += _statement(f"correction ({fix.label}, {_verdict(fix.verdict, fix.using)})", fix.statement)
         else:
             lines.append("   - correction: none recorded beside it")
     return lines
@@ -203,7 +208,8 @@ def errata_renderable(errata: list[Erratum]) -> Any:
     for erratum in errata:
         where = f"§{erratum.section}" if erratum.section else "no section"
         eqs = f", eq. {erratum.equations}" if erratum.equations else ""
-        mark = ("✘ refuted", "red") if erratum.refuted else (f"! NOT refuted: {erratum.verdict.value}", "bold red")
+        status = _verdict(erratum.verdict, erratum.using)
+        mark = (f"✘ {status}", "red") if erratum.refuted else (f"! NOT refuted: {status}", "bold red")
         tree = Tree(Text.assemble(mark, "  ", (erratum.derivation, "bold"), f" {erratum.label} ({where}{eqs})"),
                     guide_style="dim")
         tree.add(Text.assemble(("printed: ", "dim"), Text(erratum.statement, overflow="fold")))
@@ -224,7 +230,8 @@ def errata_renderable(errata: list[Erratum]) -> Any:
             tree.add(Text(erratum.detail, style="red"))
         fix = erratum.correction
         if fix is not None:
-            node = tree.add(Text.assemble(("correction ", "green"), f"{fix.label} ({fix.verdict.value})"))
+            node = tree.add(Text.assemble(("correction ", "green"),
+                                          f"{fix.label} ({_verdict(fix.verdict, fix.using)})"))
             node.add(Text(fix.statement, overflow="fold"))
             if fix.by:
                 node.add(Text.assemble(("by: ", "dim"), fix.by))
@@ -233,6 +240,13 @@ def errata_renderable(errata: list[Erratum]) -> Any:
         tree.add(Text(f"at {erratum.location}", style="dim"))
         parts += [Text(""), tree]
     return Group(*parts)
+
+
+def _verdict(verdict: Verdict, using: tuple[str, ...]) -> str:
+    """``refuted``, or ``refuted under [h]`` when the verdict rests on hypotheses."""
+    if using and verdict in CONDITIONAL_VERDICTS:
+        return f"{verdict.value} {hypotheses_phrase(using)}"
+    return verdict.value
 
 
 def _statement(name: str, text: str) -> list[str]:

@@ -13,7 +13,8 @@ from __future__ import annotations
 from html import escape
 
 from ..model import DerivationReport, Outcome, Report, Verdict
-from .pretty import VERDICT_ORDER, VERDICT_SYMBOL, expectation_phrase, format_seconds, verdict_counts
+from .pretty import (VERDICT_ORDER, VERDICT_SYMBOL, conditional_counts, count_text, expectation_phrase,
+                     format_seconds, hypotheses_phrase, is_conditional, verdict_counts)
 
 VERDICT_COLOUR: dict[Verdict, str] = {
     Verdict.PROVED: "#1a7f37",
@@ -42,6 +43,7 @@ th{font-size:.8rem;color:#59636e;font-weight:600}
 pre.math{font-family:"STIX Two Math","Cambria Math","DejaVu Sans Mono","Noto Sans Math",monospace;
 font-size:1rem;line-height:1.15;margin:0;white-space:pre;overflow-x:auto;max-width:62vw}
 pre.math.line{white-space:pre-wrap;overflow-wrap:anywhere}
+.under{font-size:.85rem;font-weight:600;margin-top:.2rem;white-space:nowrap}
 .by{color:#59636e;font-style:italic;font-size:.85rem;margin-top:.3rem}
 .detail{font-size:.85rem;margin-top:.3rem}
 .result-fail{color:#cf222e;font-weight:600}
@@ -57,9 +59,10 @@ def render_html(report: Report) -> str:
     outcomes = [o for d in report.derivations for o in d.outcomes]
     failed = sum(1 for o in outcomes if not o.passed)
     result = _badge("PASSED", "pass") if report.passed else _badge("FAILED", "fail")
-    counts = verdict_counts(report)
+    counts, conditional = verdict_counts(report), conditional_counts(report)
     summary = "".join(
-        f'<span class="badge" style="background:{VERDICT_COLOUR[v]}">{VERDICT_SYMBOL[v]} {v.value}: {counts[v]}</span>'
+        f'<span class="badge" style="background:{VERDICT_COLOUR[v]}">{VERDICT_SYMBOL[v]} {v.value}: '
+        f'{escape(count_text(counts[v], conditional[v]))}</span>'
         for v in VERDICT_ORDER)
     body = "\n".join(_derivation(d) for d in report.derivations)
     return f"""<!DOCTYPE html>
@@ -104,6 +107,8 @@ def _row(outcome: Outcome) -> str:
     verdict = outcome.verdict
     badge = (f'<span class="badge" style="background:{VERDICT_COLOUR[verdict]}">'
              f"{VERDICT_SYMBOL[verdict]} {verdict.value}</span>")
+    if is_conditional(outcome):  # the hypotheses the verdict rests on, beside it
+        badge += f'<div class="under">{escape(hypotheses_phrase(outcome.using))}</div>'
     kind = "math" if "\n" in outcome.pretty else "math line"  # one line of text may wrap; a drawing may not
     relation = f'<pre class="{kind}">{escape(outcome.pretty)}</pre>' if outcome.pretty else ""
     if outcome.by:

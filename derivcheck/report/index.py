@@ -38,8 +38,9 @@ class IndexRow:
 
     ``counts`` is empty without verification results; otherwise it has the keys
     ``proved``, ``proved-instances``, ``numeric`` (items expected to hold, by
-    verdict), ``errata`` (recorded errors refuted as expected) and ``failed``
-    (items that did not reach their expectation, input errors included).
+    verdict), ``conditional`` (how many of those hold only under hypotheses
+    they state with ``using``), ``errata`` (recorded errors refuted as expected)
+    and ``failed`` (items that did not reach their expectation, input errors included).
     """
 
     file: str
@@ -177,7 +178,8 @@ def _plural(count: int, noun: str) -> str:
 
 def verdict_strength(report: DerivationReport) -> dict[str, int]:
     """The counts of one derivation's verdicts (see :class:`IndexRow`)."""
-    counts = {"proved": 0, "proved-instances": 0, "numeric": 0, "errata": 0, "failed": len(report.errors)}
+    counts = {"proved": 0, "proved-instances": 0, "numeric": 0, "conditional": 0, "errata": 0,
+              "failed": len(report.errors)}
     for outcome in report.outcomes:
         if not outcome.passed:
             counts["failed"] += 1
@@ -185,6 +187,7 @@ def verdict_strength(report: DerivationReport) -> dict[str, int]:
             counts["errata"] += 1
         elif outcome.verdict.value in counts:
             counts[outcome.verdict.value] += 1
+            counts["conditional"] += bool(outcome.using)
     return counts
 
 
@@ -219,7 +222,7 @@ def totals(rows: list[IndexRow]) -> dict[str, Any]:
     ``proved_share`` is (proved + proved-instances) / (items expected to hold),
     in percent, rounded to one decimal; ``None`` when nothing was verified.
     """
-    keys = ("proved", "proved-instances", "numeric", "errata", "failed")
+    keys = ("proved", "proved-instances", "numeric", "conditional", "errata", "failed")
     sums: dict[str, Any] = {k: sum(r.counts.get(k, 0) for r in rows) for k in keys}
     holding = sums["proved"] + sums["proved-instances"] + sums["numeric"]
     sums["files"] = len(rows)
@@ -241,14 +244,15 @@ def render_index_markdown(rows: list[IndexRow], *, errata: str = "") -> str:
     verified = any(r.counts for r in rows)
     header = ["file", "§", "equations", "title", "establishes"]
     if verified:
-        header += ["✔ proved", "✔ instances", "≈ numeric", "✘ errata refuted"]
+        header += ["✔ proved", "✔ instances", "≈ numeric", "of which under hypotheses", "✘ errata refuted"]
     lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     for row in rows:
         cells = [f"[`{row.file}`]({row.file})", row.section or "—", row.equations or "—", _cell(row.title),
                  (f"`{_code(row.establishes)}`" if row.establishes else "—")
                  + (f" (+ {row.also})" if row.also else "")]
         if verified:
-            cells += [str(row.counts.get(k, 0)) for k in ("proved", "proved-instances", "numeric", "errata")]
+            cells += [str(row.counts.get(k, 0))
+                      for k in ("proved", "proved-instances", "numeric", "conditional", "errata")]
             if row.counts.get("failed"):
                 cells[-1] += f" (**{row.counts['failed']} failed**)"
         lines.append("| " + " | ".join(cells) + " |")
@@ -259,7 +263,8 @@ def render_index_markdown(rows: list[IndexRow], *, errata: str = "") -> str:
         share = "—" if sums["proved_share"] is None else f"{sums['proved_share']:.1f}%"
         out += ["", f"Items expected to hold: {holding}; proved {sums['proved']}, proved at instances "
                 f"{sums['proved-instances']}, numeric only {sums['numeric']} ({share} proved or proved at "
-                f"instances). Recorded errors refuted: {sums['errata']}. Failed: {sums['failed']}.",
+                f"instances); {sums['conditional']} of them hold only under hypotheses they state (`using`). "
+                f"Recorded errors refuted: {sums['errata']}. Failed: {sums['failed']}.",
                 "", "Verdicts from `derivcheck verify` with the default options (seed 0)."]
     if errata:
         out += ["", errata.rstrip("\n")]

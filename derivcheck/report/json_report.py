@@ -76,6 +76,7 @@ def outcome_to_dict(outcome: Outcome) -> dict[str, Any]:
         "item": outcome.item,
         "label": outcome.label,
         "verdict": outcome.verdict.value,
+        "using": list(outcome.using),
         "expect": outcome.expect,
         "passed": outcome.passed,
         "method": outcome.method,
@@ -129,6 +130,7 @@ def _outcome_from_dict(data: dict[str, Any], derivation_id: str) -> Outcome:
         pretty=str(data["pretty"]),
         passed=bool(data["passed"]),
         latex=str(data.get("latex", "")),
+        using=tuple(str(name) for name in data.get("using", ())),  # absent from reports written before it
     )
 
 

@@ -13,7 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from ..model import DerivationReport, Outcome, Report, Verdict
-from .pretty import expectation_phrase
+from .pretty import expectation_phrase, verdict_text
 
 
 def render_junit(report: Report) -> str:
@@ -59,6 +59,9 @@ def _case(derivation: DerivationReport, outcome: Outcome) -> ET.Element:
                       file=derivation.path, time=_seconds(outcome.seconds))
     if outcome.span is not None:
         case.set("line", str(outcome.span.line))
+    if outcome.using:  # the hypotheses the item was checked under, for tools that read properties
+        properties = ET.SubElement(case, "properties")
+        ET.SubElement(properties, "property", name="using", value=", ".join(outcome.using))
     body = failure_text(outcome)
     if not outcome.passed:
         tag = "error" if outcome.verdict is Verdict.ERROR else "failure"
@@ -70,7 +73,7 @@ def _case(derivation: DerivationReport, outcome: Outcome) -> ET.Element:
 
 def failure_text(outcome: Outcome) -> str:
     """Everything known about one item, as plain text lines (shared with the pytest plugin)."""
-    lines = [f"verdict: {outcome.verdict.value} (expected {outcome.expect}): {expectation_phrase(outcome)}"]
+    lines = [f"verdict: {verdict_text(outcome)} (expected {outcome.expect}): {expectation_phrase(outcome)}"]
     if outcome.span is not None:
         lines.append(f"at: {outcome.span}")
     if outcome.pretty:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from ..model import DerivationReport, Outcome, Report
 from .junit import failure_text
-from .pretty import VERDICT_ORDER, VERDICT_SYMBOL, expectation_phrase, format_seconds, verdict_counts
+from .pretty import (VERDICT_ORDER, VERDICT_SYMBOL, conditional_counts, count_text, expectation_phrase,
+                     format_seconds, verdict_counts, verdict_text)
 
 
 def render_markdown(report: Report) -> str:
@@ -27,8 +28,9 @@ def render_markdown(report: Report) -> str:
         "| verdict | items |",
         "| --- | --- |",
     ]
-    counts = verdict_counts(report)
-    lines.extend(f"| {VERDICT_SYMBOL[v]} {v.value} | {counts[v]} |" for v in VERDICT_ORDER)
+    counts, conditional = verdict_counts(report), conditional_counts(report)
+    lines.extend(f"| {VERDICT_SYMBOL[v]} {v.value} | {count_text(counts[v], conditional[v])} |"
+                 for v in VERDICT_ORDER)
     for derivation in report.derivations:
         lines.extend(["", *_derivation(derivation)])
     return "\n".join(lines) + "\n"
@@ -60,7 +62,7 @@ def _row(outcome: Outcome) -> str:
         VERDICT_SYMBOL[outcome.verdict],
         _cell(outcome.label),
         math_cell(outcome),
-        f"`{outcome.verdict.value}`",
+        f"`{_code(verdict_text(outcome))}`",
         _cell(outcome.method),
         ("**" + _cell(expectation_phrase(outcome)) + "**") if not outcome.passed else _cell(expectation_phrase(outcome)),
     ]

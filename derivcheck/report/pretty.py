@@ -42,6 +42,37 @@ VERDICT_ORDER: tuple[Verdict, ...] = (
 """Order of the verdict counts in the summary: strongest evidence first."""
 
 
+CONDITIONAL_VERDICTS = frozenset({Verdict.PROVED, Verdict.PROVED_INSTANCES, Verdict.NUMERIC, Verdict.REFUTED})
+"""Verdicts that, reached under hypotheses, hold only where those hold (a counterexample
+to a step with hypotheses is one where they hold); ``unknown`` and ``error`` claim nothing."""
+
+
+def hypotheses_phrase(using: tuple[str, ...] | list[str]) -> str:
+    """``under [h, g]``, the words every report puts beside a conditional verdict (``""`` without hypotheses).
+
+    >>> hypotheses_phrase(("h", "g")), hypotheses_phrase(())
+    ('under [h, g]', '')
+    """
+    return f"under [{', '.join(using)}]" if using else ""
+
+
+def is_conditional(outcome: Outcome) -> bool:
+    """Whether ``outcome``'s verdict holds only under hypotheses (its ``using``)."""
+    return bool(outcome.using) and outcome.verdict in CONDITIONAL_VERDICTS
+
+
+def verdict_text(outcome: Outcome) -> str:
+    """The verdict in words, with the hypotheses it rests on: ``proved`` or ``proved under [h]``.
+
+    >>> from derivcheck.model import Outcome, Verdict
+    >>> verdict_text(Outcome("d", "claim", "claim link", Verdict.PROVED, using=("h",)))
+    'proved under [h]'
+    """
+    if is_conditional(outcome):
+        return f"{outcome.verdict.value} {hypotheses_phrase(outcome.using)}"
+    return outcome.verdict.value
+
+
 def format_seconds(seconds: float) -> str:
     """A short human duration.
 
@@ -68,13 +99,28 @@ def expectation_phrase(outcome: Outcome) -> str:
             return "refuted as expected"
         return "pass"
     if outcome.expect == "refuted":
-        return f"FAIL: expected refuted, got {verdict.value}"
+        return f"FAIL: expected refuted, got {verdict_text(outcome)}"
     if verdict is Verdict.NUMERIC:
         return "FAIL: numeric evidence only (--strict needs proved-instances)"
-    return f"FAIL: expected {outcome.expect}, got {verdict.value}"
+    return f"FAIL: expected {outcome.expect}, got {verdict_text(outcome)}"
 
 
 def verdict_counts(report: Report) -> dict[Verdict, int]:
     """How many items of ``report`` got each verdict, in :data:`VERDICT_ORDER`."""
     counts = Counter(o.verdict for d in report.derivations for o in d.outcomes)
     return {verdict: counts.get(verdict, 0) for verdict in VERDICT_ORDER}
+
+
+def conditional_counts(report: Report) -> dict[Verdict, int]:
+    """How many items of ``report`` got each verdict only under hypotheses (see :func:`is_conditional`)."""
+    counts = Counter(o.verdict for d in report.derivations for o in d.outcomes if is_conditional(o))
+    return {verdict: counts.get(verdict, 0) for verdict in VERDICT_ORDER}
+
+
+def count_text(count: int, conditional: int) -> str:
+    """A verdict count with how many of those items hold only under hypotheses.
+
+    >>> count_text(5, 2), count_text(5, 0)
+    ('5 (2 under hypotheses)', '5')
+    """
+    return f"{count} ({conditional} under hypotheses)" if conditional else str(count)

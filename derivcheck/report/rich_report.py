@@ -15,7 +15,8 @@ from rich.text import Text
 from rich.tree import Tree
 
 from ..model import Counterexample, DerivationReport, Outcome, Report
-from .pretty import VERDICT_STYLE, VERDICT_SYMBOL, expectation_phrase, format_seconds, verdict_counts
+from .pretty import (VERDICT_STYLE, VERDICT_SYMBOL, conditional_counts, count_text, expectation_phrase,
+                     format_seconds, hypotheses_phrase, is_conditional, verdict_counts)
 
 PASS_STYLE = "green"
 FAIL_STYLE = "bold red"
@@ -70,10 +71,11 @@ def summary_table(report: Report) -> Table:
         _passed_failed(len(report.derivations), len(report.derivations) - failed_derivations, failed_derivations),
     )
     table.add_row("items", _passed_failed(len(outcomes), len(outcomes) - failed_items, failed_items))
+    conditional = conditional_counts(report)
     for verdict, count in verdict_counts(report).items():
         table.add_row(
             Text.assemble((f"{VERDICT_SYMBOL[verdict]} ", VERDICT_STYLE[verdict]), verdict.value),
-            Text(str(count), style=VERDICT_STYLE[verdict] if count else DIM),
+            Text(count_text(count, conditional[verdict]), style=VERDICT_STYLE[verdict] if count else DIM),
         )
     if input_errors:
         table.add_row("input errors", Text(str(input_errors), style=FAIL_STYLE))
@@ -100,6 +102,8 @@ def _add_outcome(tree: Tree, outcome: Outcome) -> None:
     phrase = expectation_phrase(outcome)
     label = Text.assemble(
         (f"{VERDICT_SYMBOL[verdict]} {verdict.value}", VERDICT_STYLE[verdict]),
+        # a verdict reached under hypotheses holds only where they hold: said beside it
+        (f" {hypotheses_phrase(outcome.using)}" if is_conditional(outcome) else "", VERDICT_STYLE[verdict]),
         "  ",
         (outcome.label, "bold"),
         "  ",

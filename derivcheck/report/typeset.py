@@ -29,7 +29,8 @@ def typeset_derivation(derivation: Derivation, *, latex: bool = False) -> str:
     lines.append(f"file: {derivation.path}")
     scope = build_scope(derivation)
     if derivation.claim is not None:
-        lines += ["", "claim:", _indent(_relation(derivation.claim, scope, latex))]
+        under = f" (under [{', '.join(u.value for u in derivation.using)}])" if derivation.using else ""
+        lines += ["", f"claim{under}:", _indent(_relation(derivation.claim, scope, latex))]
     if derivation.steps:
         lines += ["", "steps:"]
     for step in derivation.steps:
@@ -51,6 +52,8 @@ def _step(step: Any, scope: Any, latex: bool) -> str:
     notes = []
     if step.by is not None:
         notes.append(f"by: {step.by.value}")
+    if step.using:
+        notes.append(f"under [{', '.join(u.value for u in step.using)}]")
     if step.expect is not None and step.expect.value == "refuted":
         notes.append("expected to be refuted")
     text = _hang(head + f"{mark:<4} ", body)
