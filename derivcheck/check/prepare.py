@@ -11,7 +11,7 @@ counterexample.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import sympy
 
@@ -93,8 +93,16 @@ def _law(h: objects.Relation, quantified: list[sympy.Symbol], scope: Scope) -> o
         return None
     if isinstance(h.rhs, sympy.Basic) and any(_mentions(h.rhs, n) for n in names):
         return None
-    wilds = {v: sympy.Wild(f"w_{v.name}", properties=[lambda k: k.is_Integer]) for v in quantified}
+    # the space satisfies the law only at the instances the hypothesis speaks of: a
+    # concrete index inside the declared domain of its symbol (not X[0] for k: natural)
+    wilds = {v: sympy.Wild(f"w_{v.name}", properties=[_in_domain(v, scope)]) for v in quantified}
     return objects.Relation(h.lhs.xreplace(wilds), "=", h.rhs.xreplace(wilds) if isinstance(h.rhs, sympy.Basic) else h.rhs)
+
+
+def _in_domain(symbol: sympy.Symbol, scope: Scope) -> Callable[[sympy.Basic], bool]:
+    from .index_domain import provably_in_domain
+
+    return lambda value: bool(value.is_Integer) and provably_in_domain(value, symbol, scope)
 
 
 def _subs(expr: Any, subs: dict) -> Any:
