@@ -82,4 +82,4 @@ def test_bad_expression_files_are_errors_at_their_position(path: Path) -> None:
 def test_the_bad_expression_corpus_covers_sum_bounds() -> None:
     names = {p.name.removesuffix(".deriv.yaml") for p in BAD_EXPRESSIONS}
     assert {"sum-bounds-real-offset", "sum-bounds-half-of-natural", "product-bounds-half-integers",
-            "sum-bounds-define-real-parameter"} <= names
+            "sum-bounds-define-real-parameter", "for-outside-declared-domain"} <= names

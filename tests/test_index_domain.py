@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sympy
 
-from derivcheck.check.index_domain import declared_range, provably_in_domain, summation_range
+from derivcheck.check.index_domain import declared_range, outside_domain, provably_in_domain, summation_range
 from derivcheck.expr.scope import Interval, ScalarDecl, Scope
 
 ONE, THREE = sympy.Integer(1), sympy.Integer(3)
@@ -74,3 +74,11 @@ def test_a_bound_variable_shadows_the_declared_symbol_of_its_name() -> None:
 
 def test_only_declared_integer_symbols_have_a_domain() -> None:
     assert not provably_in_domain(ONE, sympy.Symbol("q", integer=True), SCOPE)
+
+
+def test_a_for_value_outside_the_declared_domain_is_named() -> None:
+    assert outside_domain("k", (1, 2, 3), SCOPE) is None
+    assert outside_domain("k", (1, 0), SCOPE) == "`for` gives k = 0, outside its declared domain (k: natural)"
+    assert outside_domain("b", (1, 2, 3, 4), SCOPE) == (
+        "`for` gives b = 4, outside its declared domain (b: integer in [1, 3])")
+    assert outside_domain("m", (-5, 0), SCOPE) is None

@@ -119,3 +119,23 @@ def _nonnegative(difference: sympy.Expr, ranges: Ranges, budget: list[int]) -> b
             if all(_nonnegative(difference.xreplace({symbol: bound}), ranges, budget) for bound in bounds):
                 return True
     return False
+
+
+def outside_domain(name: str, values: tuple[int, ...], scope: Scope) -> str | None:
+    """Why a ``for`` list of ``values`` for the declared ``name`` leaves its declared domain
+    (``k = 0`` for ``k: natural``), or None. A proof at such an instance says nothing the
+    declarations allow, and a quantified hypothesis instantiated there is one the file
+    never gave."""
+    decl = scope.names.get(name)
+    if not isinstance(decl, ScalarDecl) or decl.kind not in _INTEGER_KINDS:
+        return None
+    bad = next((v for v in values if not provably_in_domain(sympy.Integer(v), decl.symbol, scope)), None)
+    if bad is None:
+        return None
+    where = decl.kind
+    if decl.interval is not None:
+        interval = decl.interval
+        lo = "(-oo" if interval.lo is None else f"{'(' if interval.lo_open else '['}{interval.lo}"
+        hi = "oo)" if interval.hi is None else f"{interval.hi}{')' if interval.hi_open else ']'}"
+        where += f" in {lo}, {hi}"
+    return f"`for` gives {name} = {bad}, outside its declared domain ({name}: {where})"
