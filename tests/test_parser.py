@@ -455,12 +455,22 @@ def test_integer_bounds_are_read() -> None:
 
 def test_several_limits_are_listed_outermost_first() -> None:
     n = S["n"]
-    i, j = sympy.Symbol("i", integer=True), sympy.Symbol("j", integer=True)
-    # j runs over 1..i for each i in 1..n: SymPy lists the inner limit first
-    triangle = parse("Sum(1, (i, 1, n), (j, 1, i))")
-    assert triangle == sympy.Sum(1, (j, 1, i), (i, 1, n))
+    u, w = sympy.Symbol("u", integer=True), sympy.Symbol("w", integer=True)
+    # w runs over 1..u for each u in 1..n: SymPy lists the inner limit first
+    triangle = parse("Sum(1, (u, 1, n), (w, 1, u))")
+    assert triangle == sympy.Sum(1, (w, 1, u), (u, 1, n))
     assert triangle.free_symbols == {n}
     assert sympy.simplify(triangle.doit() - n * (n + 1) / 2) == 0
+
+
+def test_a_bound_name_that_is_a_declared_symbol_cannot_be_captured() -> None:
+    # i: integer is the SymPy symbol Symbol("i", integer=True): the bound i must be another
+    i, a, t = S["i"], S["a"], S["t"]
+    total = parse("Sum(i, (i, 1, 3)) + i")
+    assert total.free_symbols == {i} and total.xreplace({i: t}).doit() == 6 + t
+    assert parse("Integral(a*x, (x, 0, 1))").free_symbols == {a}
+    shadow = parse("Integral(a, (a, 0, 1))")  # a: real is Symbol("a", real=True), as the variable would be
+    assert shadow.free_symbols == set() and shadow.xreplace({a: t}) == shadow
 
 
 def test_a_define_parameter_bounds_a_sum_only_when_declared_integer() -> None:

@@ -101,6 +101,11 @@ def _bound_limits(reader: "Reader", node: ast.Call, assumption: str) -> list[tup
         symbol = sympy.Symbol(variable, **{assumption: True})
         if symbol in lower.free_symbols | upper.free_symbols:
             reader.fail(limit, f"bound variable `{variable}` also appears in its own limits", "rename the bound variable")
+        if any(symbol == getattr(decl, "symbol", None) for decl in reader.scope.names.values()):
+            # the declared name is this very SymPy symbol: substituting the declared one
+            # (a solved hypothesis, an instance) would reach into the call and capture
+            # its variable; a fresh dummy of the same name cannot be reached
+            symbol = sympy.Dummy(variable, **{assumption: True})
         bound = {**bound, variable: symbol}
         limits.append((symbol, lower, upper))
     return limits
@@ -109,7 +114,7 @@ def _bound_limits(reader: "Reader", node: ast.Call, assumption: str) -> list[tup
 def _sum_like(kind: type, assumption: str) -> Callable[["Reader", ast.Call], Any]:
     def read(reader: "Reader", node: ast.Call) -> Any:
         limits = _bound_limits(reader, node, assumption)
-        with reader.bind({str(symbol): symbol for symbol, _, _ in limits}):
+        with reader.bind({symbol.name: symbol for symbol, _, _ in limits}):
             body = reader.scalar(node.args[0], f"a scalar inside {node.func.id}")  # type: ignore[attr-defined]
         # the file lists limits outermost first (a later limit may use an earlier
         # bound name); SymPy lists them innermost first
