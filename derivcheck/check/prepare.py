@@ -89,6 +89,11 @@ def _law(h: objects.Relation, quantified: list[sympy.Symbol], scope: Scope) -> o
     if isinstance(target, sympy.Indexed):
         if str(target.base.label) not in names:
             return None
+        # the space is matched against realised atoms (X[3]): an index with a symbol
+        # that is not quantified (X[n] with n a dimension) would match none of them,
+        # and the hypothesis would silently not hold at the sampled points
+        if any(s not in quantified for index in target.indices for s in index.free_symbols):
+            return None
     elif not (isinstance(target, sympy.Symbol) and target.name in names):
         return None
     if isinstance(h.rhs, sympy.Basic) and any(_mentions(h.rhs, n) for n in names):
