@@ -447,7 +447,8 @@ def test_integer_bounds_are_read() -> None:
     assert parse("Sum(j, (j, i, i + 2))") == sympy.Sum(j, (j, i, i + 2))
     assert parse("Sum(j, (j, t - 1, 2*n*t))") == sympy.Sum(j, (j, t - 1, 2 * n * t))
     assert parse("Sum(1/j**2, (j, 1, oo))") == sympy.Sum(1 / j**2, (j, 1, sympy.oo))
-    assert parse("Integral(x, (x, -oo, a))") == sympy.Integral(sympy.Symbol("x", real=True), (sympy.Symbol("x", real=True), -sympy.oo, S["a"]))
+    x = sympy.Symbol("x", real=True)
+    assert parse("Integral(x, (x, -oo, a))") == sympy.Integral(x, (x, -sympy.oo, S["a"]))
     labels = make_scope({"m": "natural", "y": "integer sequence"})
     y, m = labels.names["y"].base, labels.names["m"].symbol
     assert parse_expression(text("Sum(j, (j, y[1], y[m] + m))"), labels) == sympy.Sum(j, (j, y[1], y[m] + m))

@@ -20,8 +20,8 @@ terms run over (:func:`summation_range`, Karr's convention included).
 >>> from derivcheck.expr.scope import ScalarDecl
 >>> k, t = sympy.Symbol("k", integer=True, positive=True), sympy.Symbol("t", integer=True, positive=True)
 >>> scope = Scope("f", {n: ScalarDecl(n, s, "natural", None, None) for n, s in (("k", k), ("t", t))})
->>> provably_in_domain(t + 1, k, scope), provably_in_domain(t - 1, k, scope), provably_in_domain(sympy.Integer(0), k, scope)
-(True, False, False)
+>>> [provably_in_domain(value, k, scope) for value in (t + 1, t - 1, sympy.Integer(0))]
+[True, False, False]
 """
 
 from __future__ import annotations

@@ -49,7 +49,8 @@ _INTEGER_BOUNDS = (
     "names, enclosing bound variables, elements of integer sequences, and their sums, differences and "
     "products; or oo, -oo"
 )
-_REAL_BOUNDS = "an Integral bound is provably real (no complex names, no sqrt or log of what may be negative), or oo, -oo"
+_REAL_BOUNDS = ("an Integral bound is provably real (no complex names, no sqrt or log of what may be negative), "
+                "or oo, -oo")
 
 
 def _bound_problem(value: sympy.Expr, assumption: str) -> tuple[str, str] | None:
