@@ -62,3 +62,24 @@ def test_one_bad_step_loses_nothing_else(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.output.count("proved") >= 2
     assert f"{path}:7:" in result.output
+
+
+BAD_EXPRESSIONS = sorted((Path(__file__).resolve().parent / "data" / "bad-expressions").glob("*.deriv.yaml"))
+
+
+@pytest.mark.parametrize("path", BAD_EXPRESSIONS, ids=lambda p: p.name.removesuffix(".deriv.yaml"))
+def test_bad_expression_files_are_errors_at_their_position(path: Path) -> None:
+    """Each file's first line says ``# expect-error: LINE:COL: message``; the file loads, but
+    an expression in it cannot be read (a sum bound that is not provably an integer, ...)."""
+    expected = path.read_text(encoding="utf-8").splitlines()[0].removeprefix("# expect-error: ")
+    result = CliRunner().invoke(main, ["verify", str(path), "--no-numeric", "--no-cache"])
+    assert result.exit_code == 2, result.output
+    assert f"{path}:{expected}" in result.output.replace("\n", " ") or f"{path}:{expected}" in result.output
+    assert "proved" not in result.output.split("Summary")[0]
+    assert "Traceback" not in result.output
+
+
+def test_the_bad_expression_corpus_covers_sum_bounds() -> None:
+    names = {p.name.removesuffix(".deriv.yaml") for p in BAD_EXPRESSIONS}
+    assert {"sum-bounds-real-offset", "sum-bounds-half-of-natural", "product-bounds-half-integers",
+            "sum-bounds-define-real-parameter", "for-outside-declared-domain"} <= names

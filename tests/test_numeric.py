@@ -240,6 +240,26 @@ def test_rewrite_rule_hypothesis_with_quantified_index(d: Decls) -> None:
     assert d.check(claim, hypotheses=[second]).status == "inconclusive"
 
 
+def test_a_quantified_law_holds_only_inside_its_index_domain(d: Decls) -> None:
+    k = d.scalar("k", "natural")
+    b = d.scalar("b", "integer", Interval(sympy.Integer(1), sympy.Integer(3), False, False))
+    xq = sympy.IndexedBase("X", real=True)
+    d.scope.names["X"] = SequenceDecl("X", xq, "real", None, True, None, SPAN)
+    natural = R(objects.Variance(xq[k]), "=", sympy.Integer(1))
+    assert agrees(d.check(R(objects.Variance(xq[4]), "=", 1), hypotheses=[natural]))
+    # X[0] is no X[k] for a natural k: the space need not give it variance 1
+    assert d.check(R(objects.Variance(xq[0]), "=", 1), hypotheses=[natural]).status == "disagree"
+    assert d.check(R(objects.Covariance(xq[0], xq[0]), "=", 1), hypotheses=[natural]).status == "disagree"
+    inside = R(objects.Expectation(xq[b]), "=", sympy.Integer(0))
+    assert agrees(d.check(R(objects.Expectation(xq[1] + xq[3]), "=", 0), hypotheses=[inside]))
+    assert d.check(R(objects.Expectation(xq[5]), "=", 0), hypotheses=[inside]).status == "disagree"
+    # X[n] with n a dimension is one variable, not quantified: it matches no realised X[3]
+    # as a law would, so it filters the points; no disagreement where it does not hold
+    n = d.scalar("n", "dimension")
+    one = R(objects.Variance(xq[n]), "=", sympy.Integer(1))
+    assert d.check(R(objects.Variance(2 * xq[n]), "=", sympy.Integer(4)), hypotheses=[one]).status != "disagree"
+
+
 def test_unsupported_and_undefined_are_inconclusive_never_wrong(d: Decls) -> None:
     x = d.scalar("x")
     assert d.check(R(x, "~", objects.NormalLaw(0, 1))).status == "inconclusive"

@@ -408,3 +408,80 @@ def test_no_module_evaluates_text() -> None:
         assert forbidden == [], f"{path}: {forbidden}"
         # sympify(..., strict=True) refuses strings, so no text can reach SymPy's parser
         assert loose == [], f"{path}: non-strict sympify {loose}"
+
+
+# --- bounds of sums, products and integrals ----------------------------------------
+
+BOUND_HINT = ("a Sum or Product bound is an integer expression: integer literals, integer, natural or dimension "
+              "names, enclosing bound variables, elements of integer sequences, and their sums, differences and "
+              "products; or oo, -oo")
+
+
+@pytest.mark.parametrize(
+    ("source", "col", "message", "hint"),
+    [
+        ("Sum(sin(pi*j), (j, a, a + 2))", 19, "the bound of `j` in Sum is not provably an integer: `a`",
+         BOUND_HINT + "; declare `a` integer or natural"),
+        ("Sum(j, (j, 1, t/2))", 14, "the bound of `j` in Sum is not provably an integer: `t/2`", BOUND_HINT),
+        ("Product(j, (j, 1/2, t - 1/2))", 15, "the bound of `j` in Product is not provably an integer: `1/2`",
+         BOUND_HINT),
+        ("Sum(j, (j, 1, alpha[t]))", 14, "the bound of `j` in Sum is not provably an integer: `alpha[t]`",
+         BOUND_HINT + "; declare `alpha` an integer sequence"),
+        ("Sum(j, (j, 1, n), (m, 0, j + a))", 25, "the bound of `m` in Sum is not provably an integer: `j + a`",
+         BOUND_HINT + "; declare `a` integer or natural"),
+        ("Integral(x, (x, 0, sqrt(a)))", 19, "the bound of `x` in Integral is not provably real: `sqrt(a)`",
+         "an Integral bound is provably real (no complex names, no sqrt or log of what may be negative), "
+         "or oo, -oo"),
+    ],
+)
+def test_a_bound_that_is_not_provably_an_integer_is_refused(source: str, col: int, message: str, hint: str) -> None:
+    err = error_of(source)
+    assert err.message == message
+    assert err.hint == hint
+    assert err.span == Span("t.deriv.yaml", LINE, COL + col)
+
+
+def test_integer_bounds_are_read() -> None:
+    t, i, n = S["t"], S["i"], S["n"]
+    j = sympy.Symbol("j", integer=True)
+    assert parse("Sum(j, (j, i, i + 2))") == sympy.Sum(j, (j, i, i + 2))
+    assert parse("Sum(j, (j, t - 1, 2*n*t))") == sympy.Sum(j, (j, t - 1, 2 * n * t))
+    assert parse("Sum(1/j**2, (j, 1, oo))") == sympy.Sum(1 / j**2, (j, 1, sympy.oo))
+    x = sympy.Symbol("x", real=True)
+    assert parse("Integral(x, (x, -oo, a))") == sympy.Integral(x, (x, -sympy.oo, S["a"]))
+    labels = make_scope({"m": "natural", "y": "integer sequence"})
+    y, m = labels.names["y"].base, labels.names["m"].symbol
+    assert parse_expression(text("Sum(j, (j, y[1], y[m] + m))"), labels) == sympy.Sum(j, (j, y[1], y[m] + m))
+
+
+def test_several_limits_are_listed_outermost_first() -> None:
+    n = S["n"]
+    u, w = sympy.Symbol("u", integer=True), sympy.Symbol("w", integer=True)
+    # w runs over 1..u for each u in 1..n: SymPy lists the inner limit first
+    triangle = parse("Sum(1, (u, 1, n), (w, 1, u))")
+    assert triangle == sympy.Sum(1, (w, 1, u), (u, 1, n))
+    assert triangle.free_symbols == {n}
+    assert sympy.simplify(triangle.doit() - n * (n + 1) / 2) == 0
+
+
+def test_a_bound_name_that_is_a_declared_symbol_cannot_be_captured() -> None:
+    # i: integer is the SymPy symbol Symbol("i", integer=True): the bound i must be another
+    i, a, t = S["i"], S["a"], S["t"]
+    total = parse("Sum(i, (i, 1, 3)) + i")
+    assert total.free_symbols == {i} and total.xreplace({i: t}).doit() == 6 + t
+    assert parse("Integral(a*x, (x, 0, 1))").free_symbols == {a}
+    shadow = parse("Integral(a, (a, 0, 1))")  # a: real is Symbol("a", real=True), as the variable would be
+    assert shadow.free_symbols == set() and shadow.xreplace({a: t}) == shadow
+
+
+def test_a_define_parameter_bounds_a_sum_only_when_declared_integer() -> None:
+    with pytest.raises(InputErrors) as info:
+        make_scope({"n": "natural"}, define={"q(x)": "Sum(j, (j, 1, x))"})
+    (err,) = info.value.errors
+    assert err.message == "the bound of `j` in Sum is not provably an integer: `x`"
+    assert err.hint == BOUND_HINT + "; declare `x` integer or natural"
+    scope = make_scope({"n": "natural", "m": "natural"}, define={"q(m)": "Sum(j, (j, 1, m))"})
+    n, j = scope.names["n"].symbol, sympy.Symbol("j", integer=True)
+    assert parse_expression(text("q(n - 3)"), scope) == sympy.Sum(j, (j, 1, n - 3))
+    with pytest.raises(InputError, match="takes an integer"):
+        parse_expression(text("q(n/2)"), scope)

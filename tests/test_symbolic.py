@@ -170,3 +170,33 @@ def test_diagonal_matrices_commute_and_determinants_have_signs():
     scope.names["Q"] = MatrixDecl("Q", Q, Q.shape[0], Q.shape[1], frozenset({"pd", "psd", "symmetric", "invertible"}), span)
     assert prove(Relation(sympy.Determinant(Q), ">", 0), scope) is not None
     assert prove(Relation(sympy.Determinant(L), ">=", 0), scope) is None
+
+
+def test_a_quantified_hypothesis_rewrites_only_inside_its_index_domain():
+    from derivcheck.check.hypotheses import rewrite_with
+    from derivcheck.expr.scope import Interval, ScalarDecl
+
+    scope, o = scope_with(k="natural", t="natural", n="natural", x="real sequence", X="random sequence")
+    k, t, n, x, X = (o[name] for name in ("k", "t", "n", "x", "X"))
+    rule = Relation(x[k], "=", k)
+    assert rewrite_with(x[t + 1], rule, scope) == t + 1
+    assert rewrite_with(x[0], rule, scope) == x[0]  # k: natural says nothing of x[0]
+    assert rewrite_with(x[t - 1], rule, scope) == x[t - 1]  # t - 1 may be 0
+    i, j = sympy.Symbol("i", integer=True), sympy.Symbol("j", integer=True)
+    assert rewrite_with(sympy.Sum(x[i], (i, 1, n)), rule, scope) == sympy.Sum(i, (i, 1, n))
+    assert rewrite_with(sympy.Sum(x[i], (i, 0, n)), rule, scope) == sympy.Sum(x[i], (i, 0, n))
+    # limits innermost first: j runs over 1..i, i over 1..n
+    nested = sympy.Sum(x[j], (j, 1, i), (i, 1, n))
+    assert rewrite_with(nested, rule, scope) == sympy.Sum(j, (j, 1, i), (i, 1, n))
+    scope.names["k"] = ScalarDecl("k", k, "natural", Interval(sympy.Integer(1), sympy.Integer(3), False, False),
+                                  scope.names["k"].span)
+    law = Relation(Variance(X[k]), "=", sympy.Integer(1))
+    assert rewrite_with(Variance(X[2]) + Variance(X[5]), law, scope) == 1 + Variance(X[5])
+    assert rewrite_with(sympy.Sum(Variance(X[i]), (i, 1, 3)), law, scope) == sympy.Sum(1, (i, 1, 3))
+    assert rewrite_with(sympy.Sum(Variance(X[i]), (i, 1, n)), law, scope) == sympy.Sum(Variance(X[i]), (i, 1, n))
+    # an inner sum over a variable of the same name shadows the outer one: j runs over
+    # 1..i for the OUTER i (1..n), so the inner i in 1..3 must not bound j
+    shadowed = sympy.Sum(sympy.Sum(sympy.Sum(Variance(X[j]), (i, 1, 3)), (j, 1, i)), (i, 1, n))
+    assert rewrite_with(shadowed, law, scope) == shadowed
+    # x[2k] = ... does not reach x[5] (k would be 5/2)
+    assert rewrite_with(x[5], Relation(x[2 * k], "=", sympy.Integer(0)), scope) == x[5]

@@ -3,8 +3,9 @@
 A hypothesis ``lhs = rhs`` is used in one of two ways, both sound consequences of it:
 
 * a rewrite rule ``lhs -> rhs``; integer-kind symbols that occur as indices on
-  its left side are universally quantified (``Var(X[i]) = sigma**2`` rewrites
-  every ``Var(X[k])``);
+  its left side are universally quantified over their declared domain
+  (``Var(X[i]) = sigma**2`` with ``i: natural`` rewrites every ``Var(X[k])``
+  whose k is provably a natural, never ``Var(X[0])``);
 * a solved substitution: when a declared symbol stands alone as an additive term
   of ``lhs - rhs`` (numeric coefficient, nowhere else in the hypothesis), the
   hypothesis is solved for it (``2*A@x + b = 0`` gives ``b -> -2*A@x``).
@@ -20,6 +21,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 from ..expr.objects import Relation
 from ..expr.scope import Scope, ScalarDecl
 from .canonical import symmetric_matrices
+from .index_domain import IntegerRange, Ranges, provably_in_domain, summation_range
 from .rewrite import bottom_up
 
 
@@ -44,17 +46,7 @@ def rewrite_with(expr: sympy.Basic, hypothesis: Relation, scope: Scope) -> sympy
     lhs, rhs = hypothesis.lhs, hypothesis.rhs
     pattern_vars = quantified_indices(lhs, scope)
     if pattern_vars:
-        wilds = {v: sympy.Wild(f"w_{v.name}") for v in pattern_vars}
-        pattern = lhs.xreplace(wilds)
-        template = rhs.xreplace(wilds)
-
-        def replace(node: sympy.Basic) -> sympy.Basic:
-            match = node.match(pattern)
-            if match is None or not all(w in match for w in wilds.values()):
-                return node
-            return template.xreplace(match)
-
-        return _bottom_up(expr, lambda n: type(n) is type(lhs), replace)
+        return _rewrite_instances(expr, lhs, rhs, pattern_vars, scope)
     solved = solve_for_lone_symbol(lhs, rhs)
     if solved is not None:
         symbol, value = solved
@@ -99,12 +91,58 @@ def _factors(product: sympy.Basic) -> tuple[sympy.Basic, list[sympy.Basic]]:
     return coeff, [a for a in product.args if isinstance(a, MatrixExpr)]
 
 
-def _bottom_up(expr: sympy.Basic, test, replace) -> sympy.Basic:
+def _rewrite_instances(expr: sympy.Basic, lhs: sympy.Basic, rhs: sympy.Basic,
+                       pattern_vars: list[sympy.Symbol], scope: Scope) -> sympy.Basic:
+    """Every instance of the quantified ``lhs`` in ``expr`` replaced by ``rhs`` at the same
+    indices, where each quantified symbol's value there is provably in its declared domain
+    (``x[k] = k`` with ``k: natural`` says nothing of ``x[0]``; see :mod:`.index_domain`).
+    The variables of enclosing sums and products are known by the range they run over."""
+    wilds = {v: sympy.Wild(f"w_{v.name}") for v in pattern_vars}
+    pattern, template = lhs.xreplace(wilds), rhs.xreplace(wilds)
+
+    def replace(node: sympy.Basic, context: Ranges) -> sympy.Basic:
+        match = node.match(pattern)
+        if match is None or not all(w in match for w in wilds.values()):
+            return node
+        if not all(provably_in_domain(match[w], v, scope, context) for v, w in wilds.items()):
+            return node
+        return template.xreplace(match)
+
+    return _bottom_up(expr, lambda n: type(n) is type(lhs), replace, {})
+
+
+def _bottom_up(expr: sympy.Basic, test, replace, context: Ranges) -> sympy.Basic:
+    """``replace(node, context)`` on every node passing ``test``, innermost first; ``context``
+    holds the ranges of the enclosing sum and product variables."""
     if not isinstance(expr, sympy.Basic) or not expr.args:
-        return replace(expr) if isinstance(expr, sympy.Basic) and test(expr) else expr
-    new_args = [_bottom_up(a, test, replace) for a in expr.args]
+        return replace(expr, context) if isinstance(expr, sympy.Basic) and test(expr) else expr
+    if isinstance(expr, (sympy.Sum, sympy.Product)):
+        new_args = _limits_bottom_up(expr, test, replace, context)
+    else:
+        new_args = [_bottom_up(a, test, replace, context) for a in expr.args]
     node = expr if all(x is y for x, y in zip(new_args, expr.args)) else expr.func(*new_args)
-    return replace(node) if test(node) else node
+    return replace(node, context) if test(node) else node
+
+
+def _limits_bottom_up(expr: sympy.Basic, test, replace, context: Ranges) -> list[sympy.Basic]:
+    # SymPy lists limits innermost first: a limit's bounds see the variables of the
+    # limits after it, the summand sees them all
+    limits: list[sympy.Basic] = list(expr.limits)
+    inner = dict(context)
+    for m in reversed(range(len(limits))):
+        limit = limits[m]
+        bounds = [_bottom_up(b, test, replace, inner) for b in limit[1:]]
+        limits[m] = sympy.Tuple(limit[0], *bounds) if any(x is not y for x, y in zip(bounds, limit[1:])) else limit
+        # a variable without both bounds has no known range, and shadows a declared one;
+        # the ranges that speak of the variable it shadows are dropped with it
+        variable = limit[0]
+        inner = {s: r for s, r in inner.items() if not _mentions_symbol(r, variable)}
+        inner[variable] = summation_range(limit[1], limit[2]) if len(limit) == 3 else IntegerRange()
+    return [_bottom_up(expr.function, test, replace, inner), *limits]
+
+
+def _mentions_symbol(span: IntegerRange, symbol: sympy.Basic) -> bool:
+    return any(symbol in b.free_symbols for group in (*span.lows, *span.highs) for b in group)
 
 
 def solve_for_lone_symbol(lhs: sympy.Basic, rhs: sympy.Basic) -> tuple[sympy.Basic, sympy.Basic] | None:

@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import InputError, Span
 from ..expr.objects import Gradient, Relation
 from ..expr.shapes import make_relation
-from ..model import Check, Derivation, Step
+from ..model import Check, Derivation, Instance, Step
 
 CHAIN_OPS = {"eq": "=", "le": "<=", "lt": "<", "ge": ">=", "gt": ">"}
 
@@ -115,7 +115,33 @@ def build_items(derivation: Derivation, scope: Any, parse_expression, parse_rela
         items.append(_claim_item(derivation, scope, parse_relation, chains, top_instances))
     for check in derivation.checks:
         items.append(_check_item(check, scope, parse_expression, top_instances))
+    _refuse_instances_outside_domains(derivation, scope, items)
     return items
+
+
+def _refuse_instances_outside_domains(derivation: Derivation, scope: Any, items: list[Item]) -> None:
+    """An item whose ``for`` (its own, or the top-level one) lists a value outside the
+    symbol's declared domain is an error at that ``for`` entry."""
+    from ..expr.names import normalize
+    from .index_domain import outside_domain
+
+    def problems(instances: tuple[Instance, ...]) -> dict[str, str]:
+        found = {}
+        for instance in instances:
+            name = normalize(instance.name.value)
+            why = outside_domain(name, instance.values, scope)
+            if why is not None:
+                found[name] = InputError(why, instance.name.span, "list values the declaration allows").format()
+        return found
+
+    top = problems(derivation.instances)
+    own = {f"step-{step.index}": (problems(step.instances), {normalize(i.name.value) for i in step.instances})
+           for step in derivation.steps}
+    for item in items:
+        mine, overridden = own.get(item.key, ({}, set()))
+        found = {**mine, **{n: e for n, e in top.items() if n not in overridden}}
+        if found and item.error is None:
+            item.error = next(iter(found.values()))
 
 
 def _claim_item(derivation, scope, parse_relation, chains, instances) -> Item:

@@ -11,7 +11,7 @@ counterexample.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import sympy
 
@@ -89,12 +89,25 @@ def _law(h: objects.Relation, quantified: list[sympy.Symbol], scope: Scope) -> o
     if isinstance(target, sympy.Indexed):
         if str(target.base.label) not in names:
             return None
+        # the space is matched against realised atoms (X[3]): an index with a symbol
+        # that is not quantified (X[n] with n a dimension) would match none of them,
+        # and the hypothesis would silently not hold at the sampled points
+        if any(s not in quantified for index in target.indices for s in index.free_symbols):
+            return None
     elif not (isinstance(target, sympy.Symbol) and target.name in names):
         return None
     if isinstance(h.rhs, sympy.Basic) and any(_mentions(h.rhs, n) for n in names):
         return None
-    wilds = {v: sympy.Wild(f"w_{v.name}", properties=[lambda k: k.is_Integer]) for v in quantified}
+    # the space satisfies the law only at the instances the hypothesis speaks of: a
+    # concrete index inside the declared domain of its symbol (not X[0] for k: natural)
+    wilds = {v: sympy.Wild(f"w_{v.name}", properties=[_in_domain(v, scope)]) for v in quantified}
     return objects.Relation(h.lhs.xreplace(wilds), "=", h.rhs.xreplace(wilds) if isinstance(h.rhs, sympy.Basic) else h.rhs)
+
+
+def _in_domain(symbol: sympy.Symbol, scope: Scope) -> Callable[[sympy.Basic], bool]:
+    from .index_domain import provably_in_domain
+
+    return lambda value: bool(value.is_Integer) and provably_in_domain(value, symbol, scope)
 
 
 def _subs(expr: Any, subs: dict) -> Any:

@@ -44,6 +44,43 @@ def _scalar_function(function: Callable[..., sympy.Expr]) -> Callable[["Reader",
     return read
 
 
+_INTEGER_BOUNDS = (
+    "a Sum or Product bound is an integer expression: integer literals, integer, natural or dimension "
+    "names, enclosing bound variables, elements of integer sequences, and their sums, differences and "
+    "products; or oo, -oo"
+)
+_REAL_BOUNDS = ("an Integral bound is provably real (no complex names, no sqrt or log of what may be negative), "
+                "or oo, -oo")
+
+
+def _bound_problem(value: sympy.Expr, assumption: str) -> tuple[str, str] | None:
+    """(why, hint) when ``value`` may not bound a variable with ``assumption``, or None.
+
+    The variable of a sum is an integer only when its bounds are (SymPy's sum runs
+    over a, a + 1, ..., so a real offset makes every term non-integer): a bound
+    that is not *provably* an integer under the declarations is refused rather
+    than read with an assumption nothing justifies. An integral's variable is
+    real when its bounds are."""
+    integer = assumption == "integer"
+    if value in (sympy.oo, -sympy.oo) or (value.is_integer if integer else value.is_extended_real) is True:
+        return None
+
+    def loose(atom: Any) -> bool:
+        return (atom.is_integer if integer else atom.is_extended_real) is not True
+
+    labels = {element.base.label for element in value.atoms(sympy.Indexed)}
+    # a define's parameter is a dummy named after the parameter; it is an integer
+    # only when that name is declared integer or natural
+    names = sorted({f"`{s.name}`" for s in value.atoms(sympy.Symbol) if s not in labels and loose(s)})
+    sequences = sorted({f"`{e.base.label}`" for e in value.atoms(sympy.Indexed) if loose(e)})
+    hint = _INTEGER_BOUNDS if integer else _REAL_BOUNDS
+    if names:
+        hint += f"; declare {', '.join(names)} {'integer or natural' if integer else 'real'}"
+    if sequences:
+        hint += f"; declare {', '.join(sequences)} {'an integer' if integer else 'a real'} sequence"
+    return ("is not provably an integer" if integer else "is not provably real"), hint
+
+
 def _bound_limits(reader: "Reader", node: ast.Call, assumption: str) -> list[tuple[sympy.Symbol, Any, Any]]:
     name = node.func.id  # type: ignore[attr-defined]
     limits: list[tuple[sympy.Symbol, Any, Any]] = []
@@ -58,9 +95,18 @@ def _bound_limits(reader: "Reader", node: ast.Call, assumption: str) -> list[tup
         with reader.bind(bound):
             lower = reader.scalar(limit.elts[1], "a scalar limit")
             upper = reader.scalar(limit.elts[2], "a scalar limit")
+        for end, value in ((limit.elts[1], lower), (limit.elts[2], upper)):
+            problem = _bound_problem(value, assumption)
+            if problem is not None:
+                reader.fail(end, f"the bound of `{variable}` in {name} {problem[0]}", problem[1])
         symbol = sympy.Symbol(variable, **{assumption: True})
         if symbol in lower.free_symbols | upper.free_symbols:
             reader.fail(limit, f"bound variable `{variable}` also appears in its own limits", "rename the bound variable")
+        if any(symbol == getattr(decl, "symbol", None) for decl in reader.scope.names.values()):
+            # the declared name is this very SymPy symbol: substituting the declared one
+            # (a solved hypothesis, an instance) would reach into the call and capture
+            # its variable; a fresh dummy of the same name cannot be reached
+            symbol = sympy.Dummy(variable, **{assumption: True})
         bound = {**bound, variable: symbol}
         limits.append((symbol, lower, upper))
     return limits
@@ -69,9 +115,11 @@ def _bound_limits(reader: "Reader", node: ast.Call, assumption: str) -> list[tup
 def _sum_like(kind: type, assumption: str) -> Callable[["Reader", ast.Call], Any]:
     def read(reader: "Reader", node: ast.Call) -> Any:
         limits = _bound_limits(reader, node, assumption)
-        with reader.bind({str(symbol): symbol for symbol, _, _ in limits}):
+        with reader.bind({symbol.name: symbol for symbol, _, _ in limits}):
             body = reader.scalar(node.args[0], f"a scalar inside {node.func.id}")  # type: ignore[attr-defined]
-        return kind(body, *limits)
+        # the file lists limits outermost first (a later limit may use an earlier
+        # bound name); SymPy lists them innermost first
+        return kind(body, *reversed(limits))
 
     return read
 
