@@ -38,8 +38,9 @@ WITNESS_VALUES = tuple(sympy.Rational(v) for v in ("0", "1", "-1", "2", "1/2", "
 MAX_WITNESS_TRIES = 64
 """Candidate points tried per solution of the equalities."""
 
-MAX_GENERATORS = 24
-"""A Groebner basis in more generators than this is not attempted (it can take very long)."""
+MAX_GENERATORS = 10
+"""A Groebner basis in more generators than this is not attempted (it can take very long:
+the 9 entries of ``B @ V = V @ Lam`` at n = 3, in 21 generators, take minutes)."""
 
 _REAL_KINDS = ("real", "positive", "nonnegative", "negative")
 _INTEGER_KINDS = ("integer", "natural", "dimension")
@@ -59,10 +60,13 @@ class _Fact:
         return f"{sympy.sstr(self.relation.lhs)} {self.relation.op} {sympy.sstr(self.relation.rhs)}"
 
 
-def inconsistency(hypotheses: Sequence[objects.Relation], names: Sequence[str], scope: Scope) -> str | None:
+def inconsistency(hypotheses: Sequence[objects.Relation], names: Sequence[str], scope: Scope, *,
+                  groebner: bool = True) -> str | None:
     """Why no value satisfies every hypothesis, or None when no contradiction is found.
 
-    ``names`` are the hypotheses' names (shown in the reason), in the same order.
+    ``names`` are the hypotheses' names (shown in the reason), in the same order;
+    ``groebner=False`` leaves out the costliest test (at instances, where explicit
+    matrices give many equations).
 
     >>> # x = 1 and x = 2: "`one`, `two` reduce to 1 = 2"
     """
@@ -72,7 +76,7 @@ def inconsistency(hypotheses: Sequence[objects.Relation], names: Sequence[str], 
         if _false(fact.relation, scope):
             return f"{_cite(fact.names)} reduce{'s' if len(fact.names) == 1 else ''} to {fact.text()}, " \
                    f"which holds nowhere"
-    found = _no_common_zero(facts, scope)
+    found = _no_common_zero(facts, scope) if groebner else None
     if found is not None:
         return f"{_cite(found)} have no common solution (their Groebner basis is [1])"
     found = _empty_domain(facts, scope)
@@ -305,8 +309,8 @@ def _no_common_zero(facts: list[_Fact], scope: Scope) -> frozenset[str] | None:
         if fact.relation.op != "=":
             continue
         d = _difference(fact.relation, scope, laws=False)
-        if d is None or d == 0 or d.has(sympy.Sum, sympy.Product, sympy.Integral):
-            continue
+        if d is None or d == 0:
+            continue  # (a sum or an integral is one more generator: no common zero still means none)
         polys.append(sympy.expand(sympy.numer(sympy.together(d))))
         cited |= fact.names
     if len(polys) < 2:

@@ -140,7 +140,7 @@ def prove_at_instances(
                 at_names.append(names[k] if k < len(names) else f"hypothesis {k + 1}")
             except Exception:  # a hypothesis that cannot be realised here is simply not used
                 continue
-        contradiction = inconsistency(at, at_names, scope) if at else None
+        contradiction = inconsistency(at, at_names, scope, groebner=False) if at else None
         if contradiction is not None:
             return False, f"at {_show(a)} the hypotheses are inconsistent: {contradiction}"
         proof = prove(Relation(lhs, relation.op, rhs), scope, at)
