@@ -8,9 +8,14 @@ reflexivity at once):
    proof of a refuted item is reported as a conflict (a soundness guard);
 2. otherwise a general symbolic proof by every strategy but ``simplify`` (in the
    derivation's child process, ``options.timeout`` s of CPU time per attempt);
-3. then a symbolic proof at each instance (``for`` values, small shapes);
+3. then a symbolic proof at each instance (``for`` values; a proof that needs the
+   default small shapes of a dimension no ``for`` lists is shown, but is no verdict);
 4. then ``simplify`` (a short upgrade attempt when the instances gave a proof);
 5. otherwise numeric agreement alone gives ``numeric``.
+
+A proof under hypotheses stands only where they hold somewhere: hypotheses found
+inconsistent, or without any point where they all hold, leave the step ``unknown``
+(:func:`_hypotheses_hold`).
 
 The gate: an item expected to hold passes at ``numeric`` or better
 (``--strict``: ``proved-instances`` or better); an item expected to be refuted
