@@ -130,6 +130,7 @@ def test_an_exact_witness_solves_the_equalities_and_tries_small_values() -> None
     circle = exact_witness([R(x**2 + y**2, "=", 1), R(x, ">", 0)], scope)
     assert circle is not None and sympy.simplify(circle[x] ** 2 + circle[y] ** 2) == 1 and circle[x] > 0
     assert exact_witness([R(p**2, "=", 4)], scope) == {p: 2}  # not -2: p is declared positive
+    assert exact_witness([R(p, "=", x - 5)], scope) == {p: 1, x: 6}  # solved for x, the unconstrained one
     assert exact_witness([R(x, ">", 1), R(x, "<", 0)], scope) is None
     assert exact_witness([R(x**2, "=", -1)], scope) is None
     assert exact_witness([R(n**2, "=", 2)], scope) is None

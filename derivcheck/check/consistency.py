@@ -32,10 +32,11 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 from ..expr import objects
 from ..expr.scope import RandomDecl, ScalarDecl, Scope, SequenceDecl
 
-WITNESS_VALUES = tuple(sympy.Rational(v) for v in ("0", "1", "-1", "2", "1/2", "-2", "3", "-1/2", "5", "1/3"))
+WITNESS_VALUES = tuple(sympy.Rational(v) for v in ("0", "1", "-1", "2", "1/2", "-2", "3", "-1/2", "5", "1/3",
+                                                    "10", "-10", "1/10", "100"))
 """The values tried for the symbols an exact witness does not solve for, in this order."""
 
-MAX_WITNESS_TRIES = 64
+MAX_WITNESS_TRIES = 256
 """Candidate points tried per solution of the equalities."""
 
 MAX_GENERATORS = 10
@@ -110,8 +111,9 @@ def exact_witness(hypotheses: Sequence[objects.Relation], scope: Scope) -> dict[
     equalities = [r.lhs - r.rhs for r in facts if r.op == "="]
     unknowns: list[sympy.Symbol] = []
     for d in equalities:
+        # solve for an unconstrained real first: a constrained one keeps values of its domain
         fresh = sorted((x for x in d.free_symbols if x not in unknowns and decls[x].kind in _REAL_KINDS),
-                       key=lambda x: x.name)
+                       key=lambda x: (decls[x].kind != "real" or decls[x].interval is not None, x.name))
         if fresh:
             unknowns.append(fresh[0])
     try:
