@@ -60,6 +60,7 @@ def test_assumptions_decide_a_hypothesis_false() -> None:
     assert "reduces to x**2 = -1" in check([R(x**2, "=", -1)], scope)
     assert check([R(x**2 + y**2, "<", 0)], scope) is not None
     assert check([R(sympy.exp(x), "=", 0)], scope) is not None
+    assert check([R((x - 1) ** 2 + (y + 2) ** 2, "=", -3)], scope) is not None  # positive only as written
     assert check([R(x**2, "=", 2)], scope) is None
     assert check([R(x**2 + y**2, "<=", 0)], scope) is None  # x = y = 0
 

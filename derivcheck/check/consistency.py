@@ -286,11 +286,15 @@ def _law_moment(node: sympy.Basic, scope: Scope) -> sympy.Basic | None:
 
 
 def _false(relation: objects.Relation, scope: Scope) -> bool:
-    """True when SymPy's assumptions decide that the scalar relation holds nowhere."""
-    for laws in (False, True):
-        d = _difference(relation, scope, laws=laws)
+    """True when SymPy's assumptions decide that the scalar relation holds nowhere: in
+    canonical form, with the moments' laws, or as written (``(x - 1)**2 + 1`` is positive,
+    its expanded form is not known to be)."""
+    if not _scalar(relation):
+        return False
+    written = _with_laws(relation.lhs, scope) - _with_laws(relation.rhs, scope)
+    for d in (_difference(relation, scope, laws=False), _difference(relation, scope, laws=True), written):
         if d is None or d.has(sympy.nan, sympy.zoo):
-            return False
+            continue
         if relation.op == "=":
             if d.is_zero is False:
                 return True
