@@ -113,6 +113,13 @@ class Derivation:
     expect: Text | None = None
     using: tuple[Text, ...] = ()  # the hypotheses the top-level claim states (``using:`` at the top level)
 
+    def check_expectation(self, check: Check) -> str:
+        """``holds`` or ``refuted``: the check's own ``expect``, else the top-level one when
+        there is no claim (which it would apply to instead), else ``holds`` (format section 12)."""
+        if check.expect is not None:
+            return check.expect.value
+        return self.expect.value if self.expect is not None and self.claim is None else "holds"
+
 
 class Verdict(enum.Enum):
     """What the checker established about one item (format section 7)."""

@@ -6,9 +6,13 @@ out ``refuted`` with a confirmed counterexample (the trust
 policy allows ``unknown``, never ``proved``, ``proved-instances`` or ``numeric``;
 the corpus pins today's stronger result so that a loss of refuting power shows),
 except a claim link, which is judged through its chain and not at points: it must
-be ``unknown``.
-With numeric checks off, the symbolic strategies alone must say ``unknown``:
-that they never *prove* a false identity is checked without the numeric guard.
+be ``unknown``. A file whose first line says ``must be unknown`` has no
+counterexample to confirm (its hypotheses hold nowhere): it must come out
+``unknown``, saying why; a file whose header says ``# may end unknown: <why>``
+may end ``unknown`` (never accepted, never passing).
+With numeric checks off, the symbolic strategies alone must say ``unknown``, and
+fail ``--strict``: that they never *prove* a false identity, at instances nobody
+listed included, is checked without the numeric guard.
 Every file under ``tests/data/true/`` is a tricky true identity that must never
 be refuted. These run the real pipeline, so they are marked slow.
 """
@@ -58,6 +62,11 @@ def _may_end_unknown(path: Path) -> bool:
     return any(line.startswith("# may end unknown: ") for line in path.read_text(encoding="utf-8").splitlines()[:3])
 
 
+def _stays_unknown(path: Path) -> bool:
+    """Whether the file says that no counterexample exists to confirm (see the module docstring)."""
+    return "must be unknown" in path.read_text(encoding="utf-8").splitlines()[0]
+
+
 @pytest.mark.parametrize("path", FALSE, ids=lambda p: p.name.removesuffix(".deriv.yaml"))
 def test_false_identity_is_refuted(path: Path) -> None:
     outcome = _only_outcome(path, Options())
@@ -69,6 +78,10 @@ def test_false_identity_is_refuted(path: Path) -> None:
     if outcome.verdict is Verdict.UNKNOWN and _may_end_unknown(path):
         assert not outcome.passed
         return
+    if _stays_unknown(path):
+        assert outcome.verdict is Verdict.UNKNOWN and not outcome.passed, outcome.detail
+        assert outcome.detail.startswith(("the hypotheses are inconsistent", "no point satisfying the hypotheses"))
+        return
     assert outcome.verdict is Verdict.REFUTED, outcome.detail
     ce = outcome.counterexample
     strict = any(op in path.read_text(encoding="utf-8") for op in (" < ", " > "))
@@ -78,13 +91,15 @@ def test_false_identity_is_refuted(path: Path) -> None:
 
 @pytest.mark.parametrize("path", FALSE, ids=lambda p: p.name.removesuffix(".deriv.yaml"))
 def test_symbolic_strategies_alone_never_prove_a_false_identity(path: Path) -> None:
-    outcome = _only_outcome(path, Options(numeric=False))
+    outcome = _only_outcome(path, Options(numeric=False, strict=True))
     assert outcome.verdict is not Verdict.PROVED, f"symbolic strategy '{outcome.method}' proved a false identity"
     if "\nfor:" in path.read_text(encoding="utf-8"):
         # proved at the listed instances is a true statement about them, never a general claim
         assert outcome.verdict in (Verdict.UNKNOWN, Verdict.PROVED_INSTANCES)
     else:
+        # default shapes are no instances the author chose: no proved-instances, no --strict pass
         assert outcome.verdict is Verdict.UNKNOWN, f"{outcome.verdict.value} by '{outcome.method}'"
+        assert not outcome.passed
 
 
 @pytest.mark.parametrize("path", TRUE, ids=lambda p: p.name.removesuffix(".deriv.yaml"))
@@ -92,6 +107,8 @@ def test_tricky_true_identity_is_not_refuted(path: Path) -> None:
     outcome = _only_outcome(path, Options())
     assert outcome.verdict in ACCEPTED, f"{outcome.verdict.value}: {outcome.detail}"
     assert outcome.passed
+    if outcome.verdict is Verdict.PROVED_INSTANCES:  # only instances the author listed count
+        assert "\nfor:" in path.read_text(encoding="utf-8"), outcome.detail
 
 
 def test_listed_instances_do_not_hide_a_failure_beyond_them() -> None:

@@ -345,7 +345,8 @@ def test_a_step_indexing_outside_its_matrices_at_every_size_is_an_error() -> Non
         """)
     for key in ("step-1", "step-2"):
         assert out[key].verdict is Verdict.ERROR and "out of range" in out[key].detail
-    assert out["step-3"].verdict is Verdict.PROVED_INSTANCES
+    # proved at default shapes only (no `for`): numeric agreement decides, and the proof is shown
+    assert out["step-3"].verdict is Verdict.NUMERIC and "only at default shapes" in out["step-3"].detail
     assert out["step-4"].verdict is Verdict.PROVED  # a formal proof stands: z[n] is in range anyway
 
 
@@ -359,3 +360,111 @@ def test_simplify_upgrades_an_item_proved_at_its_instances() -> None:
         for: {n: [1, 2, 3]}
         """)
     assert out["step-1"].verdict is Verdict.PROVED and out["step-1"].method == "simplify"
+
+
+def test_a_proof_under_inconsistent_hypotheses_is_unknown() -> None:
+    body = """
+        symbols:
+          x, y: real
+          s: positive
+        given:
+          one: x = 1
+          two: x = 2
+          minus_one: s = -1
+        steps:
+          - claim: y = y + 1
+            using: [one, two]
+          - claim: s < 0
+            using: [minus_one]
+        """
+    for numeric in (True, False):
+        out = run(body, numeric=numeric)
+        assert out["step-1"].verdict is Verdict.UNKNOWN and not out["step-1"].passed
+        assert out["step-1"].detail.startswith("the hypotheses are inconsistent: `one`, `two` reduce to 1 = 2")
+        assert "(strategy 'hypotheses') is vacuous" in out["step-1"].detail
+        assert out["step-2"].verdict is Verdict.UNKNOWN
+        assert "the declaration of s reduce to -1 > 0" in out["step-2"].detail
+
+
+def test_a_proof_under_hypotheses_needs_a_point_where_they_hold() -> None:
+    # sin(c) - 2 < 0, which SymPy does not see: the numeric check finds no point with a
+    # non-negative variance; without numeric checks the proof stands, and says so
+    body = """
+        symbols:
+          X: random
+          c: real
+        given:
+          negative: Var(X) = sin(c) - 2
+          solved: c = 1
+        steps:
+          - claim: Var(3*X) = 9*sin(c) - 18
+            using: [negative]
+          - claim: c**2 = 1
+            using: [solved]
+        """
+    out = run(body)
+    assert out["step-1"].verdict is Verdict.UNKNOWN
+    assert out["step-1"].detail.startswith("no point satisfying the hypotheses was found")
+    assert "may be vacuous" in out["step-1"].detail
+    assert out["step-2"].verdict is Verdict.PROVED and "consistency" not in out["step-2"].detail
+    off = run(body, numeric=False)
+    assert off["step-1"].verdict is Verdict.PROVED
+    assert "their consistency was not established (numeric checks off)" in off["step-1"].detail
+
+
+def test_the_hypotheses_alone_are_sampled_when_the_claim_has_no_numeric_value() -> None:
+    # the claim's integral over the real line has no numeric value; a > 1 holds at many points
+    out = run("""
+        symbols:
+          a: positive
+          b: real
+        given:
+          wide: a > 1
+          shift: b = a
+        steps:
+          - claim: Integral(exp(-a * x**2), (x, -oo, oo)) + b = Integral(exp(-a * x**2), (x, -oo, oo)) + a
+            using: [wide, shift]
+        """)
+    assert out["step-1"].verdict is Verdict.PROVED, out["step-1"].detail
+
+
+def test_a_proof_at_default_shapes_only_does_not_pass_strict() -> None:
+    body = """
+        symbols:
+          n: dimension
+        {listed}
+        steps:
+          - claim: trace(eye(n)) <= 4
+        """
+    strict = run(body.format(listed=""), strict=True)["step-1"]
+    assert strict.verdict is not Verdict.PROVED_INSTANCES and not strict.passed
+    assert "proved symbolically only at default shapes (n in (1); (2) (2 instances))" in strict.detail
+    assert "no `for` lists n" in strict.detail
+    off = run(body.format(listed=""), numeric=False)["step-1"]
+    assert off.verdict is Verdict.UNKNOWN and not off.passed
+    listed = run(body.format(listed="for: {n: [1, 2]}"), strict=True)["step-1"]
+    assert listed.verdict is Verdict.PROVED_INSTANCES and listed.passed and listed.detail == "at n in {1, 2} (2 instances)"
+
+
+def test_top_level_expect_refuted_applies_to_the_checks_without_a_claim() -> None:
+    body = """
+        symbols:
+          n: dimension
+          x: vector[n]
+        expect: refuted
+        checks:
+          - gradient:
+              of: x.T @ x
+              wrt: x
+              equals: 3 * x
+          - gradient:
+              of: x.T @ x
+              wrt: x
+              equals: 2 * x
+            expect: holds
+        """
+    out = run(body)
+    assert out["check-1"].expect == "refuted" and out["check-1"].verdict is Verdict.REFUTED and out["check-1"].passed
+    assert out["check-2"].expect == "holds" and out["check-2"].verdict is Verdict.PROVED and out["check-2"].passed
+    with_claim = run(body.replace("expect: refuted", "claim: x.T @ x >= 1\n        expect: refuted"))
+    assert with_claim["claim"].expect == "refuted" and with_claim["check-1"].expect == "holds"

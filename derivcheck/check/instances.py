@@ -3,12 +3,16 @@
 At an instance every sum and product with concrete bounds is expanded and every
 matrix is written out entry by entry (with symbolic entries), so the identity
 becomes a finite one that the general strategies can settle. A proof at every
-listed instance gives ``proved-instances`` -- never ``proved``.
+listed instance gives ``proved-instances`` -- never ``proved``. Dimensions that no
+``for`` lists are tried at a few default shapes; a proof that rests on them is not
+a proof at instances the author chose (``InstancePlan.defaulted``), and the
+pipeline does not report it as ``proved-instances``.
 """
 
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from typing import Any
 
 import sympy
@@ -36,13 +40,22 @@ def integer_parameters(relation: Relation, scope: Scope) -> list[sympy.Symbol]:
     ]
 
 
-def instance_assignments(
-    relation: Relation, scope: Scope, listed: dict[str, tuple[int, ...]]
-) -> tuple[list[dict[sympy.Symbol, int]], str]:
-    """The instances to try and a short description, e.g. ``t = 1..12`` or ``n, k in {1, 2, 2x3}``."""
+@dataclass(frozen=True)
+class InstancePlan:
+    """The instances of one item: ``described`` e.g. ``t in 1..12; n in (1); (2)``;
+    ``defaulted`` names the dimensions that no ``for`` lists (tried at default shapes)."""
+
+    assignments: list[dict[sympy.Symbol, int]]
+    described: str
+    defaulted: tuple[str, ...] = ()
+
+
+def instance_assignments(relation: Relation, scope: Scope, listed: dict[str, tuple[int, ...]]) -> InstancePlan:
+    """The instances to try: every combination of the listed values, times the default
+    shapes of the dimensions no ``for`` lists (see :data:`DEFAULT_DIMENSION_SETS`)."""
     params = integer_parameters(relation, scope)
     if not params:
-        return [], ""
+        return InstancePlan([], "")
     choices: list[tuple[sympy.Symbol, tuple[int, ...]]] = []
     dims = []
     for p in params:
@@ -64,7 +77,8 @@ def instance_assignments(
     if dims:
         parts.append(", ".join(d.name for d in dims) + " in " + "; ".join(
             "(" + ", ".join(str(s[d]) for d in dims) + ")" for s in dim_sets))
-    return assignments, "; ".join(parts) + (f" ({len(assignments)} instances)" if assignments else "")
+    described = "; ".join(parts) + (f" ({len(assignments)} instances)" if assignments else "")
+    return InstancePlan(assignments, described, tuple(d.name for d in dims))
 
 
 def _kind(symbol: sympy.Symbol, scope: Scope) -> str:
@@ -103,8 +117,13 @@ def prove_at_instances(
     scope: Scope,
     assignments: list[dict[sympy.Symbol, int]],
     hypotheses: list[Relation] | tuple[Relation, ...] = (),
+    names: list[str] | tuple[str, ...] = (),
 ) -> tuple[bool, str]:
-    """(True, method) when the relation is proved at every assignment; else (False, why)."""
+    """(True, method) when the relation is proved at every assignment; else (False, why).
+
+    At an instance where the hypotheses (named ``names``) hold nowhere, a proof would be
+    vacuous: there is none (see :func:`derivcheck.check.consistency.inconsistency`)."""
+    from .consistency import inconsistency
     from .symbolic import prove
 
     methods: set[str] = set()
@@ -114,12 +133,16 @@ def prove_at_instances(
             rhs = instantiate(relation.rhs, a, scope)
         except Exception as exc:  # realisation refused (too large, unsupported object)
             return False, f"could not realise at {_show(a)}: {exc}"
-        at = []
-        for h in hypotheses:
+        at, at_names = [], []
+        for k, h in enumerate(hypotheses):
             try:
                 at.append(Relation(instantiate(h.lhs, a, scope), h.op, instantiate(h.rhs, a, scope)))
+                at_names.append(names[k] if k < len(names) else f"hypothesis {k + 1}")
             except Exception:  # a hypothesis that cannot be realised here is simply not used
                 continue
+        contradiction = inconsistency(at, at_names, scope, groebner=False) if at else None
+        if contradiction is not None:
+            return False, f"at {_show(a)} the hypotheses are inconsistent: {contradiction}"
         proof = prove(Relation(lhs, relation.op, rhs), scope, at)
         if proof is None:
             return False, f"no symbolic proof at {_show(a)}"

@@ -114,7 +114,7 @@ def build_items(derivation: Derivation, scope: Any, parse_expression, parse_rela
     if derivation.claim is not None:
         items.append(_claim_item(derivation, scope, parse_relation, chains, top_instances))
     for check in derivation.checks:
-        items.append(_check_item(check, scope, parse_expression, top_instances))
+        items.append(_check_item(check, scope, parse_expression, top_instances, derivation.check_expectation(check)))
     _refuse_instances_outside_domains(derivation, scope, items)
     return items
 
@@ -194,12 +194,12 @@ def compose(ops: list[str]) -> str:
     return ">" if strict else ">="
 
 
-def _check_item(check: Check, scope, parse_expression, instances) -> Item:
+def _check_item(check: Check, scope, parse_expression, instances, expect: str) -> Item:
     item = Item(
         key=f"check-{check.index}",
         label=f"check {check.index} ({check.kind})",
         span=check.span,
-        expect=_expect(check.expect),
+        expect=expect,
         instances=dict(instances),
         by=check.fields["by"].value if "by" in check.fields else None,
     )

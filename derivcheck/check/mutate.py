@@ -227,8 +227,7 @@ def generate_mutants(derivation: Derivation, max_per_step: int | None = 6, seed:
         if step.relation != "start" and (step.expect is None or step.expect.value == "holds"):
             targets.append((f"step-{step.index}", step.expr.value))
     for check in derivation.checks:
-        if check.kind == "gradient" and "equals" in check.fields and (
-                check.expect is None or check.expect.value == "holds"):
+        if check.kind == "gradient" and "equals" in check.fields and derivation.check_expectation(check) == "holds":
             targets.append((f"check-{check.index}", check.fields["equals"].value))
     readable = _reader(derivation)
     for key, text in targets:

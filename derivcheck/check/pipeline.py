@@ -8,9 +8,14 @@ reflexivity at once):
    proof of a refuted item is reported as a conflict (a soundness guard);
 2. otherwise a general symbolic proof by every strategy but ``simplify`` (in the
    derivation's child process, ``options.timeout`` s of CPU time per attempt);
-3. then a symbolic proof at each instance (``for`` values, small shapes);
+3. then a symbolic proof at each instance (``for`` values; a proof that needs the
+   default small shapes of a dimension no ``for`` lists is shown, but is no verdict);
 4. then ``simplify`` (a short upgrade attempt when the instances gave a proof);
 5. otherwise numeric agreement alone gives ``numeric``.
+
+A proof under hypotheses stands only where they hold somewhere: hypotheses found
+inconsistent, or without any point where they all hold, leave the step ``unknown``
+(:func:`_hypotheses_hold`).
 
 The gate: an item expected to hold passes at ``numeric`` or better
 (``--strict``: ``proved-instances`` or better); an item expected to be refuted
@@ -32,6 +37,9 @@ from .limits import BoundedSession
 
 GUARD_SECONDS = 1.0
 """Budget of the general symbolic attempt on an item a counterexample has refuted."""
+
+CONSISTENCY_SECONDS = 5.0
+"""Budget of the symbolic search for a contradiction between a step's hypotheses."""
 
 UPGRADE_SECONDS = 0.25
 """Budget of ``simplify`` on an item already proved at its instances (a general proof
@@ -115,7 +123,8 @@ class Prover:
         self._scope = scope
         self._targets: dict[str, Any] = {}
         self._session = BoundedSession({"general": self._general, "instances": self._instances,
-                                        "simplify": self._simplify, "same": self._same})
+                                        "simplify": self._simplify, "same": self._same,
+                                        "inconsistency": self._inconsistency, "witness": self._witness})
 
     def __enter__(self) -> "Prover":
         return self
@@ -135,8 +144,20 @@ class Prover:
 
     def instances(self, item: Item, seconds: float) -> Any:
         """A bounded proof at instances: ``value`` is None (no instances) or
-        ``(proved, method or reason, instances described)``."""
+        ``(proved, method or reason, instances described, dimensions at default shapes)``."""
         return self._session.run(seconds, "instances", item.key)
+
+    def inconsistency(self, item: Item, seconds: float) -> str | None:
+        """Why the item's hypotheses hold nowhere (:func:`consistency.inconsistency`), or None
+        when no contradiction was found within ``seconds``."""
+        done = self._session.run(seconds, "inconsistency", item.key)
+        return done.value if done.status == "ok" else None
+
+    def witness(self, item: Item, seconds: float) -> str | None:
+        """Exact values at which every hypothesis of the item holds (``x = 1, y = 2``), or None
+        when none was found within ``seconds`` (:func:`consistency.exact_witness`)."""
+        done = self._session.run(seconds, "witness", item.key)
+        return done.value if done.status == "ok" else None
 
     def same(self, item: Item, left: str, right: str, seconds: float) -> bool:
         """Whether two ends of a claim item (``claim.lhs``, ``claim.rhs``, ``start``, ``end``) are proved equal."""
@@ -169,15 +190,27 @@ class Prover:
         lhs, rhs = (sympy.sympify(side, strict=True) for side in (target.lhs, target.rhs))
         return _proof_tuple(prove_by_simplify(lhs, rhs, self._scope, skip_sums=upgrade))
 
-    def _instances(self, key: str) -> tuple[bool, str, str] | None:
+    def _instances(self, key: str) -> tuple[bool, str, str, tuple[str, ...]] | None:
         from .instances import instance_assignments, prove_at_instances
 
         item, target = self._items[key], self._target(key)
-        assignments, described = instance_assignments(target, self._scope, item.instances)
-        if not assignments:
+        plan = instance_assignments(target, self._scope, item.instances)
+        if not plan.assignments:
             return None
-        proved, text = prove_at_instances(target, self._scope, assignments, item.hypotheses)
-        return proved, text, described
+        proved, text = prove_at_instances(target, self._scope, plan.assignments, item.hypotheses, item.using)
+        return proved, text, plan.described, plan.defaulted
+
+    def _witness(self, key: str) -> str | None:
+        from .consistency import exact_witness
+
+        found = exact_witness(self._items[key].hypotheses, self._scope)
+        return None if found is None else ", ".join(f"{k} = {v}" for k, v in found.items())
+
+    def _inconsistency(self, key: str) -> str | None:
+        from .consistency import inconsistency
+
+        item = self._items[key]
+        return inconsistency(item.hypotheses, item.using, self._scope)
 
     def _same(self, key: str, left: str, right: str) -> bool:
         from ..expr.shapes import make_relation
@@ -243,6 +276,17 @@ def check_item(item: Item, scope: Any, derivation: Any, options: Options, prover
         return _judge(replace(outcome, verdict=Verdict.REFUTED, method="counterexample",
                               detail=numeric.detail + conflict, counterexample=ce), options, started)
     verdict, method, detail = _prove(item, options, prover)
+    proved = verdict in (Verdict.PROVED, Verdict.PROVED_INSTANCES)
+    if item.hypotheses and (proved or numeric is None or numeric.points == 0):
+        holds, why = _hypotheses_hold(item, scope, options, prover, numeric, witness=proved)
+        if not holds:
+            # a proof under hypotheses that hold nowhere is vacuous, and no point can refute the step
+            if proved:
+                vacuous = "is vacuous" if why.startswith("the hypotheses are inconsistent") else "may be vacuous"
+                why = f"{why}; a proof under them (strategy '{method}') {vacuous}"
+            return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="", detail=why), options, started)
+        if proved:
+            detail = "; ".join(x for x in (detail, why) if x)
     if numeric is not None and verdict is Verdict.UNKNOWN and numeric.status == "agree":
         numeric = numeric.rechecked()  # float agreement would be the verdict: 50 digits first
         if numeric.status == "disagree" and numeric.counterexample is not None:
@@ -285,9 +329,52 @@ def _prove(item: Item, options: Options, prover: Prover) -> tuple[Verdict, str, 
             return Verdict.PROVED, last.value[0], last.value[1]
         if last.status != "ok" and not at_instances:
             notes.insert(0, f"general proof: {last.message.splitlines()[0]}")
-    if at_instances:
+    if at_instances and at.value[3]:
+        # default shapes are not instances the author chose: the proof is evidence, not a verdict
+        notes.append(f"proved symbolically only at default shapes ({at.value[2]}), not proved-instances: "
+                     f"no `for` lists {', '.join(at.value[3])}")
+    elif at_instances:
         return Verdict.PROVED_INSTANCES, at.value[1], f"at {at.value[2]}"
     return Verdict.UNKNOWN, "", "; ".join(notes)
+
+
+def _hypotheses_hold(item: Item, scope: Any, options: Options, prover: Prover, numeric: Any, *,
+                     witness: bool) -> tuple[bool, str]:
+    """Whether the item's hypotheses may hold somewhere: ``(False, why)`` when they are
+    inconsistent (:func:`consistency.inconsistency`), or, for a proof (``witness``), when no
+    sampled point satisfies them; ``(True, note)`` otherwise, the note saying what the
+    consistency rests on when it is not a sampled point.
+
+    A proof under hypotheses stands only beside a point where they all hold: one of the
+    numeric check's usable points, else exact values found by solving them, else one of a
+    numeric check of the hypotheses alone (the claim may have no numeric value where they
+    do). With ``--no-numeric`` a proof whose hypotheses have no exact witness stands on the
+    symbolic detection alone, and the note says so.
+    """
+    found = prover.inconsistency(item, min(options.timeout, CONSISTENCY_SECONDS))
+    if found is not None:
+        return False, f"the hypotheses are inconsistent: {found}"
+    if not witness:
+        return True, ""
+    if numeric is not None and numeric.points > 0:
+        return True, ""
+    exact = prover.witness(item, min(options.timeout, CONSISTENCY_SECONDS))
+    if exact is not None:
+        return True, f"they hold at {exact}"
+    if numeric is None:
+        return True, "their consistency was not established (numeric checks off)"
+    from .consistency import witness as hypotheses_alone
+
+    try:
+        alone = hypotheses_alone(item.hypotheses, scope, seed=options.seed, points=options.points,
+                                 device=options.device)
+    except DerivcheckError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a failed search is no witness, and is said so
+        return False, f"no point satisfying the hypotheses was found ({type(exc).__name__}: {exc})"
+    if alone.points > 0:
+        return True, ""
+    return False, f"no point satisfying the hypotheses was found ({alone.detail})"
 
 
 def _same_tree(lhs: Any, rhs: Any) -> bool:

@@ -50,6 +50,10 @@ def prepare(relation: objects.Relation, hypotheses: Sequence[objects.Relation], 
             law = _law(h, quantified, scope)
             if law is not None:
                 laws.append(law)
+                if isinstance(h.lhs, objects.Variance) and not (
+                        isinstance(h.rhs, sympy.Basic) and h.rhs.free_symbols & set(quantified)):
+                    # the space takes sqrt(v): a negative v would give complex "random variables"
+                    filters.append(objects.Relation(h.rhs, ">=", sympy.Integer(0)))
             elif not quantified:
                 # one relation, realisable as it stands: it also filters the points,
                 # where rewriting with it does not change the claim's value
@@ -96,6 +100,9 @@ def _law(h: objects.Relation, quantified: list[sympy.Symbol], scope: Scope) -> o
             return None
     elif not (isinstance(target, sympy.Symbol) and target.name in names):
         return None
+    name = str(target.base.label) if isinstance(target, sympy.Indexed) else target.name
+    if getattr(scope.names[name], "distribution", None) is not None:
+        return None  # a declared law fixes the moments: the hypothesis is checked against it, not enforced
     if isinstance(h.rhs, sympy.Basic) and any(_mentions(h.rhs, n) for n in names):
         return None
     # the space satisfies the law only at the instances the hypothesis speaks of: a

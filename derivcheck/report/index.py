@@ -123,7 +123,7 @@ def establishes(derivation: Derivation) -> tuple[str, str]:
     """
     chains = _chains(derivation)
     facts = [s for s in derivation.steps if s.relation == "claim" and _holds(s.expect)]
-    checks = [c for c in derivation.checks if _holds(c.expect)]
+    checks = [c for c in derivation.checks if derivation.check_expectation(c) == "holds"]
     if derivation.claim is not None:
         head, chains = derivation.claim.value, chains[1:]
     elif chains:
