@@ -44,10 +44,18 @@ def test_the_corpus_covers_the_named_traps() -> None:
         assert trap in names
 
 
+UNKNOWN_ALLOWED = "# unknown allowed:"
+"""A false file whose header says why no counterexample can be confirmed (a size too large
+to evaluate) may end ``unknown``; it is still never accepted."""
+
+
 @pytest.mark.parametrize("path", FALSE, ids=lambda p: p.name.removesuffix(".deriv.yaml"))
 def test_false_identity_is_refuted(path: Path) -> None:
     outcome = _only_outcome(path, Options())
     assert outcome.verdict not in ACCEPTED, f"FALSE ACCEPT: {outcome.verdict.value} by {outcome.method}"
+    if outcome.verdict is Verdict.UNKNOWN and UNKNOWN_ALLOWED in path.read_text(encoding="utf-8"):
+        assert not outcome.passed and outcome.detail  # honest: it says why
+        return
     assert outcome.verdict is Verdict.REFUTED, outcome.detail
     ce = outcome.counterexample
     strict = any(op in path.read_text(encoding="utf-8") for op in (" < ", " > "))
