@@ -87,6 +87,7 @@ def outcome_to_dict(outcome: Outcome) -> dict[str, Any]:
         "pretty": outcome.pretty,
         "latex": outcome.latex,
         "counterexample": None if outcome.counterexample is None else _counterexample_to_dict(outcome.counterexample),
+        **({"limit": outcome.limit} if outcome.limit else {}),  # not final: a limit cut it short
     }
 
 
@@ -129,6 +130,7 @@ def _outcome_from_dict(data: dict[str, Any], derivation_id: str) -> Outcome:
         pretty=str(data["pretty"]),
         passed=bool(data["passed"]),
         latex=str(data.get("latex", "")),
+        limit=str(data.get("limit", "")),
     )
 
 
