@@ -173,7 +173,7 @@ def _bounded_answer(fn: Callable[[], Any], seconds: float) -> tuple[str, Any]:
     """``_answer(fn)`` stopped after ``seconds`` of CPU time (alarm, then ``RLIMIT_CPU``)."""
     _limit_cpu(seconds)
     try:
-        signal.setitimer(signal.ITIMER_PROF, seconds)
+        signal.setitimer(signal.ITIMER_PROF, max(seconds, 1e-3))  # (0 would disarm the alarm)
         try:
             return _answer(fn)
         finally:
