@@ -228,3 +228,20 @@ def test_products_and_symbolic_determinants_beyond_their_limits_are_refused() ->
     with pytest.raises(RealizeError, match="inv of a 8x8 matrix with symbolic entries"):
         realize(sympy.Inverse(a), env)
     assert realize(sympy.Determinant(sympy.Identity(8)), Realization()) == 1  # numbers: no such limit
+
+
+def test_matrix_products_are_counted_in_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the entries of a product of products are sums of products: one product of atoms is
+    # cheap, a chain of them is not, so the limit counts the terms of all of them
+    from derivcheck.check import realize as realize_module
+
+    monkeypatch.setattr(realize_module, "MAX_PRODUCT_TERMS", 100)  # 4x4 products: 64 terms each
+    a, b, c = (sympy.MatrixSymbol(name, 4, 4) for name in "ABC")
+    env = Realization(matrices={m: explicit(m, 4, 4) for m in (a, b, c)})
+    assert realize(a @ b, env).shape == (4, 4)
+    with pytest.raises(RealizeError, match=r"more than 100 terms in all .* \(reached at 4x4 by 4x4\)"):
+        realize(a @ b @ c, env)
+    with pytest.raises(RealizeError, match="4x4 to the power 3"):
+        realize(a ** 3, env)  # two products per bit of the exponent
+    two = sympy.MatrixSymbol("T", 2, 2)
+    assert realize(two ** 5, Realization(matrices={two: explicit(two, 2, 2)})).shape == (2, 2)

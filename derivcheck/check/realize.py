@@ -132,12 +132,8 @@ def realize_relations(
 def _matrix_product(a: sympy.MatrixBase, b: sympy.MatrixBase) -> sympy.ImmutableMatrix:
     """``a @ b`` entry by entry, each entry one ``Add`` (SymPy's own product adds
     the terms one at a time, which is quadratic in the inner size). Refused beyond
-    :data:`MAX_ENTRIES` entries or :data:`MAX_PRODUCT_TERMS` products (an outer product
-    of long vectors, a product of large matrices)."""
+    :data:`MAX_ENTRIES` entries (an outer product of long vectors)."""
     check_entries("a matrix product", a.rows, b.cols)
-    if a.rows * a.cols * b.cols > MAX_PRODUCT_TERMS:
-        raise RealizeError(f"a {a.rows}x{a.cols} by {b.rows}x{b.cols} matrix product has {a.rows * a.cols * b.cols} "
-                           f"terms: products up to {MAX_PRODUCT_TERMS} terms are written out")
     entries = [sympy.Add(*[a[i, k] * b[k, j] for k in range(a.cols)])
                for i in range(a.rows) for j in range(b.cols)]
     return sympy.ImmutableMatrix(a.rows, b.cols, entries)
@@ -155,6 +151,7 @@ class _Realizer(CalculusRealizer):
         self.bound: dict[sympy.Symbol, sympy.Integer] = {}
         self.memo: dict[Any, Any] = {} if memo is None else memo
         self.terms = 0
+        self.products = 0  # terms a[i, k] * b[k, j] of the matrix products written out so far
         self.handlers = self._handlers()
 
     def _lazy(self, m: sympy.ImmutableMatrix) -> bool:
@@ -280,6 +277,9 @@ class _Realizer(CalculusRealizer):
             if is_matrix(result) and is_matrix(value):
                 if result.cols != value.rows:
                     raise RealizeError(f"cannot multiply {result.rows}x{result.cols} by {value.rows}x{value.cols} in {e}")
+                check_entries("a matrix product", result.rows, value.cols)
+                self._count_products(result.rows * result.cols * value.cols,
+                                     f"{result.rows}x{result.cols} by {value.rows}x{value.cols}")
                 result = _matrix_product(result, value)
             else:
                 result = result * value
@@ -300,9 +300,20 @@ class _Realizer(CalculusRealizer):
         exp = as_scalar(self.run(e.exp), "an exponent")
         if not exp.is_Integer:
             raise RealizeError(f"matrix power with non-integer exponent {exp}")
+        # repeated squaring: about two products per bit of the exponent
+        self._count_products(2 * abs(int(exp)).bit_length() * base.rows ** 3,
+                             f"{base.rows}x{base.cols} to the power {exp}")
         if exp < 0:
             return sympy.ImmutableMatrix(self._inverse(base) ** int(-exp))
         return sympy.ImmutableMatrix(base ** int(exp))
+
+    def _count_products(self, terms: int, what: str) -> None:
+        """Refuse matrix products beyond :data:`MAX_PRODUCT_TERMS` terms in all: the entries of a
+        product of products are sums of products, and each further product costs more."""
+        self.products += terms
+        if self.products > MAX_PRODUCT_TERMS:
+            raise RealizeError(f"matrix products of more than {MAX_PRODUCT_TERMS} terms in all are not written out "
+                               f"(reached at {what})")
 
     def _trace(self, e: sympy.Trace) -> Any:
         m = self._matrix(e.arg, "trace")

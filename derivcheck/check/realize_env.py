@@ -22,7 +22,9 @@ MAX_ENTRIES = 1024
 instances: every size the format accepts (up to 10**6 per dimension) must end quickly,
 with a clear refusal where it is larger (see :func:`check_entries`)."""
 MAX_PRODUCT_TERMS = 40_000
-"""Products ``a[i, k] * b[k, j]`` in one matrix product written out entry by entry."""
+"""Terms ``a[i, k] * b[k, j]`` of all the matrix products of one realisation written out
+entry by entry (the entries of a product of products are sums of products: a 32x32
+product of atoms is cheap, a product of three is not)."""
 MAX_SYMBOLIC_ORDER = 6
 """The largest determinant or inverse of a matrix with symbolic entries written out
 (Berkowitz): 6x6 takes a few seconds, 8x8 minutes. The numeric check's lazy nodes
