@@ -92,6 +92,8 @@ def check_numerically(
     (or ``>=``) on a lone real symbol ``s`` is also tried at its boundary ``s = e``,
     which random points never reach: ``exp(x) < exp(y)`` does not follow from ``x <= y``.
     """
+    import torch  # noqa: F401  (a cold import is paid before the safety limit starts)
+
     deadline = Deadline(budget)
     result = _numerically(relation, scope, seed=seed, points=points, fixed=fixed, hypotheses=hypotheses,
                           device=device, deadline=deadline)
