@@ -187,6 +187,9 @@ class Outcome:
     passed: bool = False
     latex: str = ""
     using: tuple[str, ...] = ()
+    # a limit that cut this outcome's work short or depends on the machine's load (a wall-clock
+    # kill, a CPU-time safety limit): the outcome is not final, and the cache never stores it
+    limit: str = ""
 
 
 @dataclass(frozen=True)

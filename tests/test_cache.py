@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from derivcheck.check.cache import ResultCache, cache_key
+from derivcheck.check.cache import ResultCache, cache_key, cacheable
 from derivcheck.check.run import run_derivations
 from derivcheck.errors import Span
 from derivcheck.model import DerivationReport, Options, Outcome, Verdict
@@ -107,3 +107,35 @@ def test_worker_failures_are_not_cached(tmp_path: Path) -> None:
         Outcome("a", "worker", "worker", Verdict.ERROR, method="worker", detail="died"),))
     assert not cache.put("f" * 64, lost)
     assert cache.get("f" * 64) is None
+
+
+def test_an_outcome_cut_short_by_a_limit_is_not_cached(tmp_path: Path) -> None:
+    # a CPU-time safety limit or a wall-clock kill makes an outcome depend on more than the file
+    cache = ResultCache(tmp_path / "c")
+    final = _report("a.deriv.yaml")
+    cut = DerivationReport(path="a", id="a", title="t", source=None, outcomes=(
+        final.outcomes[0],
+        Outcome("a", "step-3", "step 3", Verdict.UNKNOWN, detail="numeric: stopped at its safety limit",
+                limit="the numeric check stopped at its safety limit of 30 s of CPU time"),))
+    assert not cacheable(cut) and cacheable(final)
+    assert not cache.put("e" * 64, cut)
+    assert cache.get("e" * 64) is None
+    assert cache.put("d" * 64, final)  # the same cache stores a final result
+
+
+def test_run_derivations_checks_a_cut_short_file_again(tmp_path: Path) -> None:
+    library = _library(tmp_path, 2)
+    calls: list[str] = []
+
+    def check(derivation: FakeDerivation, options: Options) -> DerivationReport:
+        calls.append(derivation.path)
+        report = _report(derivation.path)
+        if derivation.path.endswith("d0.deriv.yaml"):  # cut short by a limit every time
+            report = DerivationReport(path=report.path, id=report.id, title="t", source=None, outcomes=tuple(
+                replace(o, verdict=Verdict.UNKNOWN, limit="a wall-clock kill") for o in report.outcomes))
+        return report
+
+    cache = ResultCache(tmp_path / "c")
+    run_derivations(library, Options(), check, cache=cache)
+    run_derivations(library, Options(), check, cache=cache)
+    assert sorted(Path(p).name for p in calls) == ["d0.deriv.yaml", "d0.deriv.yaml", "d1.deriv.yaml"]

@@ -17,6 +17,7 @@ import pytest
 import torch
 
 from derivcheck.check import simulate
+from derivcheck.check.limits import Deadline
 from test_distribution import run, short
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,8 +42,6 @@ def test_distribution_check_with_the_cuda_branch_and_small_chunks(monkeypatch: p
 
 
 def test_gradient_check_takes_the_device_argument() -> None:
-    import time
-
     import sympy
 
     from derivcheck.check.gradient import check_gradient
@@ -56,7 +55,7 @@ def test_gradient_check_takes_the_device_argument() -> None:
     devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
     for device in devices:
         result, _ = check_gradient(relation, d.scope, seed=1, points=12, device=device,
-                                   deadline=time.monotonic() + 30)
+                                   deadline=Deadline(30))
         assert result.status == "agree", (device, result.detail)
 
 

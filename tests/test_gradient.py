@@ -6,7 +6,6 @@ false ones are refuted only after a 60-digit central difference confirms them.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ import sympy
 
 from derivcheck.check.gradient import AutogradTrial, check_gradient, gradient_parts
 from derivcheck.check.items import build_items
+from derivcheck.check.limits import Deadline
 from derivcheck.check.sampling import point_at
 from derivcheck.expr import objects
 from derivcheck.expr.declarations import build_scope
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def autograd(d: Decls, relation: R, seed: int = 3):  # type: ignore[no-untyped-def]
     result, disputed = check_gradient(relation, d.scope, seed=seed, points=24, device="cpu",
-                                      deadline=time.monotonic() + 30)
+                                      deadline=Deadline(30))
     assert not disputed
     return result
 
@@ -86,7 +86,7 @@ def test_fc_layer_gradients_agree_under_autograd() -> None:
     assert len(items) == 3
     for item in items:
         result, disputed = check_gradient(item.relation, scope, seed=0, points=24, device="cpu",
-                                          deadline=time.monotonic() + 30)
+                                          deadline=Deadline(30))
         assert not disputed
         assert result.status == "agree", (item.label, result.detail)
         assert "N, D, M = (1, 1, 1), (2, 3, 4)" in result.evidence  # the smallest, then distinct sizes

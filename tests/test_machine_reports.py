@@ -150,3 +150,19 @@ def test_html_shows_the_hypotheses_beside_the_verdict() -> None:
     assert '? unknown</span></td><td>step 5 (eq)' in page
     assert "✔ proved: 2 (2 under hypotheses)</span>" in page
     assert page.count('<div class="under">') == 4
+
+
+def test_an_outcome_cut_short_carries_its_limit_in_json_and_validates() -> None:
+    from dataclasses import replace
+
+    report = sample_report()
+    first = report.derivations[0]
+    cut = replace(first.outcomes[0], verdict=Verdict.UNKNOWN, limit="the numeric check stopped at its safety limit")
+    report = replace(report, derivations=(replace(first, outcomes=(cut, *first.outcomes[1:])),
+                                          *report.derivations[1:]))
+    data = json.loads(render_json(report))
+    jsonschema.validate(data, report_schema())
+    shown = data["derivations"][0]["outcomes"]
+    assert shown[0]["limit"] == "the numeric check stopped at its safety limit"
+    assert "limit" not in shown[1]  # only where a limit was reached
+    assert derivation_from_dict(data["derivations"][0]).outcomes[0].limit == cut.limit

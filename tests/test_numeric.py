@@ -15,6 +15,7 @@ from derivcheck.errors import Span
 from derivcheck.expr import objects
 from derivcheck.expr.scope import (FunctionDecl, Interval, MatrixDecl, RandomDecl, ScalarDecl, Scope,
                                    SequenceDecl)
+from derivcheck.check.limits import Deadline
 from derivcheck.check.numeric import check_numerically
 from derivcheck.check.sampling import Domain, Param
 from derivcheck.check.shrink import candidates, shrink
@@ -295,7 +296,7 @@ def test_shrink_candidates_stay_in_domain_and_get_simpler() -> None:
     assert Fraction(0) not in options
     param = Param("x", "scalar", (sympy.Symbol("x"),), positive)
     # fails whenever x > 2: the simplest failing value in the list is 3
-    result = shrink([param], {"x": 7.123}, lambda pts: [float(p["x"]) > 2 for p in pts], deadline=1e18)
+    result = shrink([param], {"x": 7.123}, lambda pts: [float(p["x"]) > 2 for p in pts], deadline=Deadline(3600))
     assert result == {"x": Fraction(3)}
 
 
@@ -480,3 +481,66 @@ def test_a_derivative_with_respect_to_a_sequence_element(d: Decls) -> None:
     softmax_1 = sympy.Derivative(sympy.log(total), z[1])  # z[1] is in the sum for every n >= 1
     assert agrees(d.check(R(softmax_1, "=", sympy.exp(z[1]) / total)))
     assert d.check(R(softmax_1, "=", sympy.exp(z[1]))).status == "disagree"
+
+
+def _jumping_wall_clocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every wall-clock reading is 1000 s after the last: a machine loaded beyond reason."""
+    import time
+
+    now = [1e6]
+
+    def jump() -> float:
+        now[0] += 1000.0
+        return now[0]
+
+    for name in ("monotonic", "perf_counter", "time"):
+        monkeypatch.setattr(time, name, jump)
+
+
+def _summary(result) -> tuple:  # type: ignore[no-untyped-def]
+    ce = result.counterexample
+    return (result.status, result.points, result.detail, result.evidence,
+            None if ce is None else (sorted(ce.values.items()), ce.lhs, ce.rhs))
+
+
+def test_numeric_results_do_not_depend_on_the_wall_clock(d: Decls, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the work is counted (configurations, points, shrink steps, confirmations), never timed:
+    # the same relation, seed and options give the same result, details and counterexample
+    x, y = d.scalar("x"), d.scalar("y")
+    n = d.scalar("n", "dimension")
+    a, b, v = d.matrix("A", n, n), d.matrix("B", n, n), d.matrix("v", n, 1)
+    relations = [
+        (R((x + y) ** 2, "=", x**2 + y**2), ()),  # refuted: shrink and confirmation
+        (R(sympy.sqrt(x**2), "=", x), ()),
+        (R((a @ b).T, "=", a.T @ b.T), ()),  # a matrix counterexample
+        (R(sympy.Trace(a @ b), "=", sympy.Trace(b @ a)), ()),  # agreement (exact evaluation)
+        (R(x * y, "<=", x**2), (R(y, "<=", x),)),  # a hypothesis and its boundary
+        (R(objects.Gradient(sympy.Trace(v.T @ a @ v), v), "=", 2 * a @ v), ()),  # autograd and SymPy diff
+    ]
+    idle = [_summary(d.check(r, hypotheses=h)) for r, h in relations]
+    assert {s[0] for s in idle} >= {"agree", "disagree"}
+    _jumping_wall_clocks(monkeypatch)
+    assert [_summary(d.check(r, hypotheses=h)) for r, h in relations] == idle
+
+
+def test_a_numeric_check_cut_short_by_its_cpu_limit_is_inconclusive_and_says_so(
+        d: Decls, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from derivcheck.check import limits
+
+    x = d.scalar("x")
+    true = R(sympy.sin(x) ** 2 + sympy.cos(x) ** 2, "=", 1)
+    assert d.check(true).status == "agree"
+    cpu = [0.0]
+
+    def spent() -> float:  # each reading of the CPU clock finds another minute used
+        cpu[0] += 60.0
+        return cpu[0]
+
+    monkeypatch.setattr(time, "process_time", spent)
+    mark = limits.limits_mark()
+    cut = d.check(true, budget=30)
+    assert cut.status == "inconclusive"  # fewer points than asked for is no evidence
+    assert "safety limit of 30 s of CPU time" in cut.detail
+    assert "safety limit" in limits.limits_since(mark)  # recorded: the outcome is not final

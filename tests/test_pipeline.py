@@ -468,3 +468,28 @@ def test_top_level_expect_refuted_applies_to_the_checks_without_a_claim() -> Non
     assert out["check-2"].expect == "holds" and out["check-2"].verdict is Verdict.PROVED and out["check-2"].passed
     with_claim = run(body.replace("expect: refuted", "claim: x.T @ x >= 1\n        expect: refuted"))
     assert with_claim["claim"].expect == "refuted" and with_claim["check-1"].expect == "holds"
+
+
+def test_an_item_cut_short_by_a_safety_limit_is_unknown_and_marked_not_final(monkeypatch) -> None:
+    import time
+
+    body = """
+        symbols:
+          x: real
+        steps:
+          - claim: sin(x)**2 + cos(x)**2 = 1
+          - claim: x + x = 2*x
+        """
+    assert not any(o.limit for o in run(body, timeout=0.001).values())
+    cpu = [0.0]
+
+    def spent() -> float:  # every reading of this process's CPU clock finds another minute used
+        cpu[0] += 60.0
+        return cpu[0]
+
+    monkeypatch.setattr(time, "process_time", spent)
+    out = run(body, timeout=0.001)
+    cut = out["step-1"]
+    assert cut.verdict is Verdict.UNKNOWN and not cut.passed, cut.detail  # not `numeric` on partial work
+    assert "safety limit" in cut.detail and "safety limit" in cut.limit  # honest, and never cached
+    assert out["step-2"].verdict is Verdict.PROVED  # a general proof stands (its numeric check was cut too)

@@ -187,3 +187,61 @@ def test_an_infinite_sum_is_not_written_out_and_is_not_undefined() -> None:
     with pytest.raises(RealizeError) as info:
         realize(sympy.Sum(r**i, (i, 0, sympy.oo)), Realization())
     assert not isinstance(info.value, UndefinedAt)  # unknown, not an `error` verdict
+
+
+def test_large_matrices_are_refused_with_their_size_not_written_out() -> None:
+    # every size the format accepts (up to 10**6 per dimension) must end quickly: a matrix
+    # beyond MAX_ENTRIES entries is refused, naming it, before anything is built
+    from derivcheck.check.parameters import entry_matrices
+    from derivcheck.check.realize_env import MAX_ENTRIES
+
+    big = sympy.MatrixSymbol("z", 10**6, 1)
+    with pytest.raises(RealizeError, match=r"z is 1000000x1 \(1000000 entries\): matrices up to"):
+        realize(big.T @ big, Realization())
+    for huge in (sympy.Identity(10**6), sympy.ZeroMatrix(1000, 1000), sympy.OneMatrix(10**6, 10**6)):
+        with pytest.raises(RealizeError, match="entries are written out"):
+            realize(huge, Realization())
+    scope = Scope("t")
+    scope.names["z"] = MatrixDecl("z", big, sympy.Integer(10**6), sympy.Integer(1), frozenset(), SPAN)
+    small = sympy.MatrixSymbol("y", 3, 1)
+    scope.names["y"] = MatrixDecl("y", small, sympy.Integer(3), sympy.Integer(1), frozenset(), SPAN)
+    assert set(entry_matrices(scope, {})) == {small}  # the large one gets no value, and costs nothing
+    with pytest.raises(RealizeError, match="z is 1000000x1"):
+        symbolic_matrix(scope.names["z"], {})
+    with pytest.raises(RealizeError, match="z is 1000000x1"):
+        realize_symbolic(big.T @ big, scope, {})
+    assert realize_symbolic(small.T @ small, scope, {}) is not None  # an unused large matrix is no obstacle
+    side = int(MAX_ENTRIES**0.5)
+    assert realize(sympy.Identity(side), Realization()).shape == (side, side)  # the limit itself is allowed
+
+
+def test_products_and_symbolic_determinants_beyond_their_limits_are_refused() -> None:
+    z = sympy.MatrixSymbol("z", 1000, 1)
+    env = Realization(matrices={z: explicit(z, 1000, 1)})
+    assert realize(z.T @ z, env).shape == (1, 1)
+    with pytest.raises(RealizeError, match="matrix product is 1000x1000"):
+        realize(z @ z.T, env)  # an outer product of long vectors
+    a = sympy.MatrixSymbol("A", 8, 8)
+    env = Realization(matrices={a: explicit(a, 8, 8)})
+    with pytest.raises(RealizeError, match="det of a 8x8 matrix with symbolic entries"):
+        realize(sympy.Determinant(a), env)
+    with pytest.raises(RealizeError, match="inv of a 8x8 matrix with symbolic entries"):
+        realize(sympy.Inverse(a), env)
+    assert realize(sympy.Determinant(sympy.Identity(8)), Realization()) == 1  # numbers: no such limit
+
+
+def test_matrix_products_are_counted_in_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the entries of a product of products are sums of products: one product of atoms is
+    # cheap, a chain of them is not, so the limit counts the terms of all of them
+    from derivcheck.check import realize as realize_module
+
+    monkeypatch.setattr(realize_module, "MAX_PRODUCT_TERMS", 100)  # 4x4 products: 64 terms each
+    a, b, c = (sympy.MatrixSymbol(name, 4, 4) for name in "ABC")
+    env = Realization(matrices={m: explicit(m, 4, 4) for m in (a, b, c)})
+    assert realize(a @ b, env).shape == (4, 4)
+    with pytest.raises(RealizeError, match=r"more than 100 terms in all .* \(reached at 4x4 by 4x4\)"):
+        realize(a @ b @ c, env)
+    with pytest.raises(RealizeError, match="4x4 to the power 3"):
+        realize(a ** 3, env)  # two products per bit of the exponent
+    two = sympy.MatrixSymbol("T", 2, 2)
+    assert realize(two ** 5, Realization(matrices={two: explicit(two, 2, 2)})).shape == (2, 2)

@@ -53,3 +53,40 @@ def test_the_cli_timeout_bounds_the_run_and_strict_refuses_numeric_only(tmp_path
     assert result.exit_code == 1, result.output  # numeric only: not enough under --strict
     assert "numeric" in result.output
     assert elapsed < 60
+
+
+def _outcomes(text: str) -> list:
+    from derivcheck.format.loader import load_text
+
+    report = check_derivation(load_text("derivation: t\ntitle: t\n" + text, "t.deriv.yaml"), Options())
+    assert not report.errors, report.errors
+    return list(report.outcomes)
+
+
+@pytest.mark.slow
+def test_a_vector_of_a_million_entries_ends_with_a_verdict_or_says_why() -> None:
+    # every size the format accepts must end quickly: nothing is written out beyond
+    # MAX_ENTRIES entries, so this test is fast by construction (it took minutes before)
+    proved, false = _outcomes("symbols:\n  z: vector[1000000]\nsteps:\n  - claim: z.T @ z >= 0\n"
+                              "  - claim: z.T @ z >= 1\n")
+    assert proved.verdict is Verdict.PROVED, proved.detail  # a Gram form, in general
+    assert false.verdict is Verdict.UNKNOWN and not false.passed
+    assert "z is 1000000x1 (1000000 entries): matrices up to 1024 entries are written out" in false.detail
+
+
+@pytest.mark.slow
+def test_large_matrices_and_outer_products_say_they_are_not_evaluated() -> None:
+    trace, outer = _outcomes("symbols:\n  A, B: matrix[1000, 1000]\n  z: vector[1000]\nsteps:\n"
+                             "  - claim: trace(A @ B) = trace(A) * trace(B)\n"
+                             "  - claim: trace(z @ z.T) = z.T @ z + 1\n")
+    assert trace.verdict is Verdict.UNKNOWN and "A is 1000x1000 (1000000 entries)" in trace.detail
+    assert outer.verdict is Verdict.UNKNOWN and "a matrix product is 1000x1000" in outer.detail
+
+
+@pytest.mark.slow
+def test_a_large_listed_dimension_is_refused_at_its_instance_and_sampled_small() -> None:
+    (step,) = _outcomes("symbols:\n  n: dimension\n  A: matrix[n, n]\nfor:\n  n: [1000]\n"
+                        "steps:\n  - claim: det(A @ A.T) >= 0\n")
+    # the instance n = 1000 cannot be written out (said so); the numeric check samples small n
+    assert step.verdict is Verdict.NUMERIC, step.detail
+    assert "could not realise at n = 1000: A is 1000x1000" in step.detail

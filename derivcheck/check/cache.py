@@ -125,11 +125,14 @@ class ResultCache:
         """Store ``report`` under ``key`` atomically; False when it is not cacheable or cannot be written.
 
         A result with an ``error`` verdict from a worker that died or timed out
-        (method ``worker``) is not stored: it says nothing about the file.
+        (method ``worker``) is not stored: it says nothing about the file. Nor is a
+        result with an outcome that a limit cut short or that depends on the
+        machine's load (``Outcome.limit``: a wall-clock kill, a CPU-time safety
+        limit): it is not final, and a later run checks the file again.
         """
         from ..report.json_report import derivation_to_dict
 
-        if any(o.verdict is Verdict.ERROR and o.method == "worker" for o in report.outcomes):
+        if not cacheable(report):
             return False
         target = self.entry_path(key)
         payload = json.dumps({"key": key, "result": derivation_to_dict(replace(report, cached=False))},
@@ -148,6 +151,11 @@ class ResultCache:
         except OSError:
             return False  # a read-only or full disk costs the cache, never the run
         return True
+
+
+def cacheable(report: DerivationReport) -> bool:
+    """Whether ``report`` is final, so that it may be stored (see :meth:`ResultCache.put`)."""
+    return not any((o.verdict is Verdict.ERROR and o.method == "worker") or o.limit for o in report.outcomes)
 
 
 def _ensure_gitignore(folder: Path) -> None:
@@ -174,4 +182,4 @@ def describe_cache(cache: Any) -> str:
     return f"{cache.hits} reused, {cache.misses} checked"
 
 
-__all__ = ["DEFAULT_CACHE_DIR", "ResultCache", "cache_key", "describe_cache", "engine_fingerprint"]
+__all__ = ["DEFAULT_CACHE_DIR", "ResultCache", "cache_key", "cacheable", "describe_cache", "engine_fingerprint"]

@@ -23,9 +23,9 @@ for the declared domain too; a disagreement is an exact counterexample.
 
 from __future__ import annotations
 
+import functools
 import math
 import random
-import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Callable
@@ -33,6 +33,7 @@ from typing import Any, Callable
 import sympy
 
 from .lazy_algebra import LazyDet, LazyInverseEntry
+from .limits import Deadline
 from .realize import RealizeError
 from .sampling import Domain, Param, Point, exact_values
 
@@ -192,7 +193,14 @@ def _det(entries: list[Fraction], n: int) -> Fraction:
 
 def _inverse_entry(entries: list[Fraction], n: int, i: int, j: int) -> Fraction:
     """Entry (i, j) of the exact inverse (a singular matrix raises ZeroDivisionError)."""
-    rows = [row + [Fraction(int(k == r)) for k in range(n)] for r, row in enumerate(_rows(entries, n))]
+    return _inverse(tuple(entries), n)[i][n + j]
+
+
+@functools.lru_cache(maxsize=8)
+def _inverse(entries: tuple[Fraction, ...], n: int) -> list[list[Fraction]]:
+    """The reduced ``[I | inverse]`` rows, once per matrix and point (every entry of an
+    inverse asks for it: n**2 eliminations otherwise)."""
+    rows = [row + [Fraction(int(k == r)) for k in range(n)] for r, row in enumerate(_rows(list(entries), n))]
     for col in range(n):
         pivot = next((r for r in range(col, n) if rows[r][col] != 0), None)
         if pivot is None:
@@ -204,7 +212,7 @@ def _inverse_entry(entries: list[Fraction], n: int, i: int, j: int) -> Fraction:
             if r != col and rows[r][col] != 0:
                 factor = rows[r][col]
                 rows[r] = [a - factor * b for a, b in zip(rows[r], rows[col])]
-    return rows[i][n + j]
+    return rows
 
 
 def _leaf_degrees(params: list[Param]) -> dict[sympy.Basic, tuple[int, int]]:
@@ -298,7 +306,7 @@ class ExactRelation:
         return [self.differs(c) is True for c in candidates]
 
 
-def exact_check(trials: list[Any], seed: int, deadline: float,
+def exact_check(trials: list[Any], seed: int, deadline: Deadline,
                 points: int = EXACT_POINTS) -> ExactEvidence | ExactFailure | None:
     """Exact evaluation of every trial; None when some trial is not rational (or time ran out),
     so that the float evidence stands alone."""
@@ -319,7 +327,7 @@ def exact_check(trials: list[Any], seed: int, deadline: float,
         for _ in range(MAX_DRAWS):
             if accepted >= points:
                 break
-            if time.monotonic() > deadline:
+            if deadline.passed():
                 return None
             point = draw_point(rel.trial.params, rng)
             verdict = rel.differs(point)
@@ -337,7 +345,7 @@ def exact_check(trials: list[Any], seed: int, deadline: float,
     return ExactEvidence(total, len(relations), degree, epsilon)
 
 
-def shrink_exact(failure: ExactFailure, deadline: float,
+def shrink_exact(failure: ExactFailure, deadline: Deadline,
                  shrink: Callable[..., Point]) -> Point:
     """The simplest point that still breaks the equality exactly (``failure.point`` if none)."""
     rel = ExactRelation(failure.trial)

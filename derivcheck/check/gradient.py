@@ -22,7 +22,6 @@ counterexample; an unconfirmed disagreement leaves the relation ``unknown``.
 from __future__ import annotations
 
 import random
-import time
 from fractions import Fraction
 from dataclasses import replace
 from typing import Any, Callable
@@ -33,6 +32,7 @@ from ..expr import objects
 from ..expr.scope import FunctionDecl, Scope
 from ..model import Counterexample
 from .evaluate import Evaluator, Unsupported
+from .limits import Deadline
 from .realize import Realization, RealizeError, RealizedRelation, realize
 from .replacements import substitute_functions
 from .sampling import Point, batch_of, exact_values, integer_configs, point_at, readable, sample_batch, torch_matrix
@@ -60,22 +60,19 @@ def gradient_parts(relation: objects.Relation) -> tuple[objects.Gradient, Any] |
 
 
 def cross_check(relation: objects.Relation, scope: Scope, *, seed: int, points: int, device: str,
-                budget: float, symbolic: Callable[[float], Any]) -> Any:
-    """The autograd check combined with ``symbolic(budget)``, the realised (SymPy ``diff``) check.
+                deadline: Deadline, symbolic: Callable[[], Any]) -> Any:
+    """The autograd check combined with ``symbolic()``, the realised (SymPy ``diff``) check;
+    both count their work, and share ``deadline``, a safety limit in CPU time.
 
     Either one's confirmed counterexample refutes; agreement of the autograd check is the
     evidence shown; an unconfirmed autograd disagreement makes the result inconclusive.
     """
-    import torch  # noqa: F401  (loaded before the clock starts: a cold import is no evidence of anything)
-
     from .numeric import NumericResult
 
-    started = time.monotonic()
-    auto, disputed = check_gradient(relation, scope, seed=seed, points=points, device=device,
-                                    deadline=started + budget / 2)
+    auto, disputed = check_gradient(relation, scope, seed=seed, points=points, device=device, deadline=deadline)
     if auto.status == "disagree":
         return auto
-    other = symbolic(max(1.0, budget - (time.monotonic() - started)))
+    other = symbolic()
     if other.status == "disagree":
         if auto.status == "agree":
             return replace(other, detail=f"{other.detail} (the autograd check had agreed: {auto.detail})")
@@ -92,7 +89,7 @@ def cross_check(relation: objects.Relation, scope: Scope, *, seed: int, points: 
 
 
 def check_gradient(relation: objects.Relation, scope: Scope, *, seed: int, points: int, device: str,
-                   deadline: float) -> tuple[Any, bool]:
+                   deadline: Deadline) -> tuple[Any, bool]:
     """(result, disputed): the autograd comparison at random points of a few configurations;
     ``disputed`` is True when a float disagreement could not be confirmed."""
     from .device import resolve_device
@@ -110,7 +107,7 @@ def check_gradient(relation: objects.Relation, scope: Scope, *, seed: int, point
     trials: list[AutogradTrial] = []
     notes: list[str] = []
     for index, config in enumerate(configs):
-        if len(trials) >= MAX_CONFIGS or time.monotonic() > deadline:
+        if len(trials) >= MAX_CONFIGS or deadline.passed():
             break
         try:
             trial = AutogradTrial.build(grad, claimed, scope, config, seed, dev)
@@ -156,7 +153,7 @@ def _spread(configs: list[dict], rng: random.Random) -> list[dict]:
     return [first, widest, *others]
 
 
-def _disagreement(failing: list["AutogradTrial"], valid: int, seed: int, deadline: float) -> tuple[Any, bool]:
+def _disagreement(failing: list["AutogradTrial"], valid: int, seed: int, deadline: Deadline) -> tuple[Any, bool]:
     from .numeric import NumericResult
     from .shrink import shrink
 
@@ -171,7 +168,7 @@ def _disagreement(failing: list["AutogradTrial"], valid: int, seed: int, deadlin
                     return NumericResult("disagree", valid, TOLERANCE_TEXT, found,
                                          f"autograd disagrees at {count} of {valid} points; confirmed by a "
                                          f"{DIGITS}-digit central difference at the shrunk point"), False
-            if time.monotonic() > deadline:
+            if deadline.passed():
                 break
     return NumericResult("inconclusive", valid, TOLERANCE_TEXT, None,
                          f"autograd disagreement at {count} points, not confirmed by a {DIGITS}-digit "

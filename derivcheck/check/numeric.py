@@ -14,7 +14,6 @@ inequality is tested only where both sides are real. A disagreement is shrunk
 from __future__ import annotations
 
 import random
-import time
 import zlib
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Sequence
@@ -26,9 +25,11 @@ from ..expr.scope import FunctionDecl, ScalarDecl, Scope
 from ..model import Counterexample
 from .device import resolve_device
 from .evaluate import Unsupported, compare
+from .limits import Deadline
 from .parameters import entry_matrices, integer_parameters_of, parameters_of, random_replacement
 from .prepare import Prepared, prepare
 from .realize import Realization, RealizeError, RealizedRelation, UndefinedAt, realize_relations
+from .realize_env import MAX_ENTRIES
 from .sampling import Param, integer_configs, point_at, sample_batch, symbol_values
 
 TOLERANCE_TEXT = "|lhs - rhs| <= 1e-8 * (1 + |lhs| + |rhs|), entrywise"
@@ -38,7 +39,7 @@ MAX_CONFIRMATIONS = 6
 MAX_BOUNDARIES = 2  # non-strict hypotheses also tried at their boundary
 INTEGER_KINDS = ("integer", "natural", "dimension")
 PRECISE_POINTS = 2  # float64 agreement re-checked in 50 digits at this many points,
-PRECISE_SECONDS = 5.0  # for at most this long
+PRECISE_SECONDS = 30.0  # a safety limit in CPU time (see limits.Deadline), not a budget
 
 
 @dataclass(frozen=True)
@@ -78,27 +79,42 @@ def check_numerically(
     fixed: dict[sympy.Symbol, int] | None = None,
     hypotheses: Sequence[objects.Relation] = (),
     device: str = "auto",
-    budget: float = 10.0,
+    budget: float = 20.0,
 ) -> NumericResult:
     """Check ``relation`` at ``points`` random points per integer configuration.
 
     ``fixed`` pins integer parameters; ``hypotheses`` are the step's ``using``
     relations (solved and substituted, applied as rewrite rules, or used to reject
-    points); ``budget`` is the wall-clock limit in seconds. A hypothesis ``s <= e``
+    points). The work is counted (configurations, points, shrink steps, confirmations),
+    so the result is a function of the arguments alone; ``budget`` is only a safety
+    limit, in seconds of CPU time (:class:`~derivcheck.check.limits.Deadline`): a check
+    it cuts short is inconclusive and says so. A hypothesis ``s <= e``
     (or ``>=``) on a lone real symbol ``s`` is also tried at its boundary ``s = e``,
     which random points never reach: ``exp(x) < exp(y)`` does not follow from ``x <= y``.
     """
-    started = time.monotonic()
+    import torch  # noqa: F401  (a cold import is paid before the safety limit starts)
+
+    deadline = Deadline(budget)
+    result = _numerically(relation, scope, seed=seed, points=points, fixed=fixed, hypotheses=hypotheses,
+                          device=device, deadline=deadline)
+    if deadline.hit and result.status != "disagree":
+        # cut short: fewer configurations or points than the file and options ask for is no evidence
+        return _inconclusive(result.points, f"{deadline.text()} ({result.detail})")
+    return result
+
+
+def _numerically(relation: objects.Relation, scope: Scope, *, seed: int, points: int,
+                 fixed: dict[sympy.Symbol, int] | None, hypotheses: Sequence[objects.Relation], device: str,
+                 deadline: Deadline) -> NumericResult:
     result = _check(relation, scope, seed=seed, points=points, fixed=fixed, hypotheses=hypotheses,
-                    device=device, budget=budget)
+                    device=device, deadline=deadline)
     if result.status == "disagree":
         return result
     for variant, boundary in _boundaries(hypotheses, scope):
-        left = budget - (time.monotonic() - started)
-        if left <= 0:
+        if deadline.passed():
             break
         edge = _check(relation, scope, seed=seed, points=max(6, points // 2), fixed=fixed, hypotheses=variant,
-                      device=device, budget=left)
+                      device=device, deadline=deadline)
         if edge.status == "disagree" and edge.counterexample is not None:
             lone, other = boundary
             shown = {str(lone): f"{other} (the boundary)", **edge.counterexample.values}
@@ -132,18 +148,17 @@ def _check(
     fixed: dict[sympy.Symbol, int] | None,
     hypotheses: Sequence[objects.Relation],
     device: str,
-    budget: float,
+    deadline: Deadline,
 ) -> NumericResult:
-    deadline = time.monotonic() + budget
     if relation.op == "~":
         return _inconclusive(0, "`~` claims are checked by distribution checks")
     if not hypotheses and fixed is None:
         from .gradient import cross_check, gradient_parts
 
         if gradient_parts(relation) is not None:  # autograd as well; `fixed={}` runs this check alone
-            return cross_check(relation, scope, seed=seed, points=points, device=device, budget=budget,
-                               symbolic=lambda left: check_numerically(relation, scope, seed=seed, points=points,
-                                                                       fixed={}, device=device, budget=left))
+            return cross_check(relation, scope, seed=seed, points=points, device=device, deadline=deadline,
+                               symbolic=lambda: _numerically(relation, scope, seed=seed, points=points, fixed={},
+                                                             hypotheses=(), device=device, deadline=deadline))
     prepared = prepare(relation, hypotheses, scope)
     fixed = dict(fixed or {})
     ranges, kinds = integer_parameters_of([prepared.relation, *prepared.filters], scope, fixed)
@@ -158,8 +173,7 @@ def _check(
     for index, config in enumerate(configs):
         if len(trials) >= MAX_CONFIGS:
             break
-        if time.monotonic() > deadline:
-            notes.append("time budget spent")
+        if deadline.passed():
             break
         try:
             trial = Trial.build(prepared, scope, {**fixed, **config}, seed, dev)
@@ -190,7 +204,7 @@ def _check(
             return exact
         # float64 agreement is re-checked in 50 digits only where it would be the verdict
         recheck = None if exact else (lambda: _precise(trials, prepared, seed, valid,
-                                                       time.monotonic() + PRECISE_SECONDS))
+                                                       Deadline(PRECISE_SECONDS, "the 50-digit re-check")))
         return NumericResult("agree", valid, TOLERANCE_TEXT, None,
                              f"agree at {valid} points" + (f" ({where})" if where else "")
                              + (f"; skipped {'; '.join(notes)}" if notes else ""),
@@ -200,7 +214,7 @@ def _check(
     return _inconclusive(valid, f"only {valid} usable points: {reason}")
 
 
-def _exact(trials: list["Trial"], seed: int, deadline: float, valid: int) -> "NumericResult | str | None":
+def _exact(trials: list["Trial"], seed: int, deadline: Deadline, valid: int) -> "NumericResult | str | None":
     """Exact evaluation of a rational equality (:mod:`derivcheck.check.exact`): its evidence text,
     a refutation by an exact (shrunk) counterexample, or None when it does not apply."""
     from .exact import ExactFailure, exact_check, shrink_exact
@@ -218,14 +232,14 @@ def _exact(trials: list["Trial"], seed: int, deadline: float, valid: int) -> "Nu
     return None
 
 
-def _precise(trials: list["Trial"], prepared: Any, seed: int, valid: int, deadline: float) -> NumericResult | None:
+def _precise(trials: list["Trial"], prepared: Any, seed: int, valid: int, deadline: Deadline) -> NumericResult | None:
     """Float agreement re-checked in 50 digits at up to PRECISE_POINTS points (a relation
     true only within the float tolerance, such as ``pi = 3.14159265358979``, is refuted);
     None when it stands, else the refutation or why it is no evidence."""
     settled = undecided = 0
     for trial in trials:
         for i in trial.agreeing:
-            if settled + undecided >= PRECISE_POINTS or time.monotonic() > deadline:
+            if settled + undecided >= PRECISE_POINTS or deadline.passed():
                 break
             holds, found = trial.settle(point_at(trial.params, trial.batch, i), seed)
             if holds is False:
@@ -237,13 +251,15 @@ def _precise(trials: list["Trial"], prepared: Any, seed: int, valid: int, deadli
                                      "its tolerance)")
             settled += holds is True
             undecided += holds is None
+    if deadline.hit:
+        return _inconclusive(valid, f"float64 agreement at {valid} points; {deadline.text()}")
     if settled == 0 and undecided > 0:
         return _inconclusive(valid, f"float64 agreement at {valid} points, not confirmed in 50 digits "
                                     f"at any of {undecided} points (an integral without a closed form?)")
     return None
 
 
-def _disagreement(failing: list["Trial"], prepared: Any, seed: int, valid: int, deadline: float,
+def _disagreement(failing: list["Trial"], prepared: Any, seed: int, valid: int, deadline: Deadline,
                   notes: list[str]) -> NumericResult:
     from .shrink import shrink
 
@@ -251,7 +267,7 @@ def _disagreement(failing: list["Trial"], prepared: Any, seed: int, valid: int, 
     count = sum(len(t.hard) for t in failing) or sum(len(t.failing) for t in failing)
     for trial in failing:
         for i in trial.failing[:3]:
-            if attempts >= MAX_CONFIRMATIONS or time.monotonic() > deadline:
+            if attempts >= MAX_CONFIRMATIONS or deadline.passed():
                 break
             attempts += 1
             original = point_at(trial.params, trial.batch, i)
@@ -402,7 +418,7 @@ def _eigen_construction(prepared: Prepared, scope: Scope, config: dict, seed: in
     for m in {p.matrix for p in pairs}:
         size = sympy.sympify(scope.names[m.name].rows, strict=True).xreplace(
             {k: sympy.Integer(v) for k, v in config.items()})
-        if not size.is_Integer:
+        if not size.is_Integer or int(size) ** 2 > MAX_ENTRIES:  # (too large: refused where realised)
             return None
         sizes[m] = int(size)
     layout = random.Random(zlib.crc32(f"{seed}:{sorted((str(k), v) for k, v in config.items())}".encode()))

@@ -21,6 +21,7 @@ from ..expr import objects
 from ..expr.scope import FunctionDecl, MatrixDecl, RandomDecl, ScalarDecl, Scope, SequenceDecl
 from .evaluate import Unsupported
 from .realize import Realization, RealizedRelation
+from .realize_env import MAX_ENTRIES
 from .sampling import (Param, domain_of, integer_domain, integer_range, matrix_transform, random_function,
                        random_matrix_function, REAL)
 from .symbolic_matrices import entry_symbol
@@ -43,7 +44,9 @@ def integer_parameters_of(
 
 
 def entry_matrices(scope: Scope, config: dict) -> dict[sympy.MatrixSymbol, sympy.ImmutableMatrix]:
-    """Every declared matrix at ``config``'s sizes, written out with one symbol per entry."""
+    """Every declared matrix at ``config``'s sizes, written out with one symbol per entry;
+    one beyond :data:`~derivcheck.check.realize_env.MAX_ENTRIES` entries gets no value (its
+    realisation is refused, saying so, where a relation uses it)."""
     matrices = {}
     for decl in scope.names.values():
         if isinstance(decl, MatrixDecl):
@@ -51,6 +54,8 @@ def entry_matrices(scope: Scope, config: dict) -> dict[sympy.MatrixSymbol, sympy
                 r, c = (int(sympy.sympify(x, strict=True).xreplace({k: sympy.Integer(v) for k, v in config.items()}))
                         for x in (decl.rows, decl.cols))
             except TypeError:
+                continue
+            if r * c > MAX_ENTRIES:
                 continue
             matrices[decl.symbol] = sympy.ImmutableMatrix(
                 r, c, lambda i, j, name=decl.name, cols=c: entry_symbol(name, i, j, cols))

@@ -32,7 +32,7 @@ from ..errors import DerivcheckError, InputError, InputErrors
 from ..expr.latex import item_latex, latex_relation
 from ..model import Counterexample, DerivationReport, Options, Outcome, Report, Verdict
 from .items import Item, build_items
-from .limits import BoundedSession
+from .limits import BoundedSession, limits_mark, limits_since
 
 
 GUARD_SECONDS = 1.0
@@ -40,6 +40,11 @@ GUARD_SECONDS = 1.0
 
 CONSISTENCY_SECONDS = 5.0
 """Budget of the symbolic search for a contradiction between a step's hypotheses."""
+
+NUMERIC_SECONDS = 30.0
+"""The numeric check's safety limit, in CPU time (the larger of it and ``--timeout``). Its
+work is counted, not timed (see :func:`~derivcheck.check.numeric.check_numerically`); the
+limit only stops a runaway evaluation, and an outcome it cut short is not final (never cached)."""
 
 UPGRADE_SECONDS = 0.25
 """Budget of ``simplify`` on an item already proved at its instances (a general proof
@@ -102,10 +107,14 @@ def check_derivation(derivation: Any, options: Options) -> DerivationReport:
     outcomes: dict[str, Outcome] = {}
     with Prover(items, scope) as prover:
         for item in items:
+            mark = limits_mark()
             if item.key == "claim" and item.chain:
                 outcomes[item.key] = _claim_link(item, scope, outcomes, derivation, options, prover)
             else:
                 outcomes[item.key] = check_item(item, scope, derivation, options, prover)
+            hit = limits_since(mark)  # cut short or load-dependent: not final (never cached)
+            if hit:
+                outcomes[item.key] = replace(outcomes[item.key], limit=hit)
     return DerivationReport(**head, outcomes=tuple(outcomes.values()), seconds=time.perf_counter() - started)
 
 
@@ -393,7 +402,8 @@ def _numeric(relation: Any, scope: Any, item: Item, options: Options) -> Any:
 
     try:
         return check_numerically(relation, scope, seed=options.seed, points=options.points,
-                                 hypotheses=item.hypotheses, device=options.device)
+                                 hypotheses=item.hypotheses, device=options.device,
+                                 budget=max(options.timeout, NUMERIC_SECONDS))
     except DerivcheckError:
         raise
     except Exception as exc:  # a numeric back-end failure is no verdict, and is said so

@@ -29,7 +29,8 @@ from ..expr import objects
 from ..expr.scope import Scope
 from .lazy_algebra import lazy_det, lazy_inverse
 from .realize_calculus import CalculusRealizer
-from .realize_env import MAX_TERMS, FunctionReplacement, Realization, RealizeError, UndefinedAt, as_scalar, is_matrix
+from .realize_env import (MAX_PRODUCT_TERMS, MAX_SYMBOLIC_ORDER, MAX_TERMS, FunctionReplacement, Realization, RealizeError, UndefinedAt,
+                          as_scalar, check_entries, is_matrix)
 
 if TYPE_CHECKING:
     from .finite_space import FiniteSpace
@@ -130,7 +131,9 @@ def realize_relations(
 
 def _matrix_product(a: sympy.MatrixBase, b: sympy.MatrixBase) -> sympy.ImmutableMatrix:
     """``a @ b`` entry by entry, each entry one ``Add`` (SymPy's own product adds
-    the terms one at a time, which is quadratic in the inner size)."""
+    the terms one at a time, which is quadratic in the inner size). Refused beyond
+    :data:`MAX_ENTRIES` entries (an outer product of long vectors)."""
+    check_entries("a matrix product", a.rows, b.cols)
     entries = [sympy.Add(*[a[i, k] * b[k, j] for k in range(a.cols)])
                for i in range(a.rows) for j in range(b.cols)]
     return sympy.ImmutableMatrix(a.rows, b.cols, entries)
@@ -148,13 +151,14 @@ class _Realizer(CalculusRealizer):
         self.bound: dict[sympy.Symbol, sympy.Integer] = {}
         self.memo: dict[Any, Any] = {} if memo is None else memo
         self.terms = 0
+        self.products = 0  # terms a[i, k] * b[k, j] of the matrix products written out so far
         self.handlers = self._handlers()
 
     def _lazy(self, m: sympy.ImmutableMatrix) -> bool:
         return self.env.lazy_linear_algebra and m.rows > 1 and not all(x.is_number for x in m)
 
     def _det(self, m: sympy.ImmutableMatrix) -> Any:
-        return lazy_det(m) if self._lazy(m) else m.det(method="berkowitz")
+        return lazy_det(m) if self._lazy(m) else _symbolic_order(m, "det").det(method="berkowitz")
 
     def _inverse(self, m: sympy.ImmutableMatrix) -> sympy.ImmutableMatrix:
         if self._lazy(_square(m, "inv")):
@@ -193,9 +197,9 @@ class _Realizer(CalculusRealizer):
     def _handlers(self) -> dict[type, Callable[[Any], Any]]:
         return {
             sympy.MatrixSymbol: self._matrix_symbol,
-            sympy.Identity: lambda e: sympy.ImmutableMatrix(sympy.eye(self._size(e.rows))),
-            sympy.ZeroMatrix: lambda e: sympy.ImmutableMatrix(sympy.zeros(self._size(e.rows), self._size(e.cols))),
-            sympy.OneMatrix: lambda e: sympy.ImmutableMatrix(sympy.ones(self._size(e.rows), self._size(e.cols))),
+            sympy.Identity: lambda e: sympy.ImmutableMatrix(sympy.eye(self._shape(e)[0])),
+            sympy.ZeroMatrix: lambda e: sympy.ImmutableMatrix(sympy.zeros(*self._shape(e))),
+            sympy.OneMatrix: lambda e: sympy.ImmutableMatrix(sympy.ones(*self._shape(e))),
             sympy.MatMul: self._matmul,
             sympy.MatAdd: self._matadd,
             sympy.Transpose: lambda e: self._matrix(e.arg, "transpose").T,
@@ -233,9 +237,16 @@ class _Realizer(CalculusRealizer):
             raise RealizeError(f"size {value} has no concrete non-negative value (got {v})")
         return int(v)
 
+    def _shape(self, e: Any) -> tuple[int, int]:
+        """The concrete shape of a matrix expression, refused beyond :data:`MAX_ENTRIES`."""
+        shape = (self._size(e.rows), self._size(e.cols))
+        check_entries(getattr(e, "name", type(e).__name__), *shape)
+        return shape
+
     def _matrix_symbol(self, m: sympy.MatrixSymbol) -> sympy.ImmutableMatrix:
         value = self.env.matrices.get(m)
         if value is None:
+            self._shape(m)  # too large to be written out, it was given no value: say so
             raise RealizeError(f"no explicit value for the matrix {m.name}")
         shape = (self._size(m.rows), self._size(m.cols))
         if tuple(value.shape) != shape:
@@ -266,6 +277,9 @@ class _Realizer(CalculusRealizer):
             if is_matrix(result) and is_matrix(value):
                 if result.cols != value.rows:
                     raise RealizeError(f"cannot multiply {result.rows}x{result.cols} by {value.rows}x{value.cols} in {e}")
+                check_entries("a matrix product", result.rows, value.cols)
+                self._count_products(result.rows * result.cols * value.cols,
+                                     f"{result.rows}x{result.cols} by {value.rows}x{value.cols}")
                 result = _matrix_product(result, value)
             else:
                 result = result * value
@@ -286,9 +300,20 @@ class _Realizer(CalculusRealizer):
         exp = as_scalar(self.run(e.exp), "an exponent")
         if not exp.is_Integer:
             raise RealizeError(f"matrix power with non-integer exponent {exp}")
+        # repeated squaring: about two products per bit of the exponent
+        self._count_products(2 * abs(int(exp)).bit_length() * base.rows ** 3,
+                             f"{base.rows}x{base.cols} to the power {exp}")
         if exp < 0:
             return sympy.ImmutableMatrix(self._inverse(base) ** int(-exp))
         return sympy.ImmutableMatrix(base ** int(exp))
+
+    def _count_products(self, terms: int, what: str) -> None:
+        """Refuse matrix products beyond :data:`MAX_PRODUCT_TERMS` terms in all: the entries of a
+        product of products are sums of products, and each further product costs more."""
+        self.products += terms
+        if self.products > MAX_PRODUCT_TERMS:
+            raise RealizeError(f"matrix products of more than {MAX_PRODUCT_TERMS} terms in all are not written out "
+                               f"(reached at {what})")
 
     def _trace(self, e: sympy.Trace) -> Any:
         m = self._matrix(e.arg, "trace")
@@ -376,13 +401,21 @@ def _square(m: sympy.ImmutableMatrix, what: str) -> sympy.ImmutableMatrix:
     return m
 
 
+def _symbolic_order(m: sympy.ImmutableMatrix, what: str) -> sympy.ImmutableMatrix:
+    """``m``, refused when it is too large for a written-out ``what`` (see :data:`MAX_SYMBOLIC_ORDER`)."""
+    if m.rows > MAX_SYMBOLIC_ORDER and not all(x.is_number for x in m):
+        raise RealizeError(f"{what} of a {m.rows}x{m.cols} matrix with symbolic entries: written out only up to "
+                           f"{MAX_SYMBOLIC_ORDER}x{MAX_SYMBOLIC_ORDER}")
+    return m
+
+
 def _inverse(m: sympy.ImmutableMatrix) -> sympy.ImmutableMatrix:
     m = _square(m, "inv")
     if all(x.is_Rational for x in m):
         if m.det() == 0:
             raise RealizeError("inverse of a singular matrix")
         return sympy.ImmutableMatrix(m.inv())
-    det = m.det(method="berkowitz")
+    det = _symbolic_order(m, "inv").det(method="berkowitz")
     if det == 0:
         raise RealizeError("inverse of a singular matrix")
     return sympy.ImmutableMatrix(m.adjugate(method="berkowitz") / det)

@@ -17,6 +17,18 @@ if TYPE_CHECKING:
     from .finite_space import FiniteSpace
 
 MAX_TERMS = 10_000
+MAX_ENTRIES = 1024
+"""Entries of one matrix written out (one symbol or value per entry), numerically and at
+instances: every size the format accepts (up to 10**6 per dimension) must end quickly,
+with a clear refusal where it is larger (see :func:`check_entries`)."""
+MAX_PRODUCT_TERMS = 40_000
+"""Terms ``a[i, k] * b[k, j]`` of all the matrix products of one realisation written out
+entry by entry (the entries of a product of products are sums of products: a 32x32
+product of atoms is cheap, a product of three is not)."""
+MAX_SYMBOLIC_ORDER = 6
+"""The largest determinant or inverse of a matrix with symbolic entries written out
+(Berkowitz): 6x6 takes a few seconds, 8x8 minutes. The numeric check's lazy nodes
+(:mod:`derivcheck.check.lazy_algebra`) have no such limit."""
 
 FunctionReplacement = sympy.Lambda | Callable[[int], sympy.Lambda] | None
 
@@ -54,6 +66,19 @@ class Realization:
     lazy_linear_algebra: bool = False  # det/inv as opaque nodes for the numeric back end
 
 
+def check_entries(name: str, rows: int, cols: int) -> None:
+    """Refuse to write out a ``rows`` x ``cols`` matrix beyond :data:`MAX_ENTRIES` entries.
+
+    >>> check_entries("z", 1000000, 1)
+    Traceback (most recent call last):
+    ...
+    derivcheck.check.realize_env.RealizeError: z is 1000000x1 (1000000 entries): matrices up to 1024 entries are written out
+    """
+    if rows * cols > MAX_ENTRIES:
+        raise RealizeError(f"{name} is {rows}x{cols} ({rows * cols} entries): matrices up to {MAX_ENTRIES} "
+                           f"entries are written out")
+
+
 def is_matrix(value: Any) -> bool:
     """An explicit matrix (a realised matrix expression)."""
     return isinstance(value, sympy.MatrixBase)
@@ -76,5 +101,5 @@ def size_value(value: Any, sizes: Mapping[sympy.Symbol, int]) -> int:
     return int(v)
 
 
-__all__ = ["MAX_TERMS", "FunctionReplacement", "RealizeError", "UndefinedAt", "Realization", "is_matrix",
-           "as_scalar", "size_value"]
+__all__ = ["MAX_ENTRIES", "MAX_PRODUCT_TERMS", "MAX_SYMBOLIC_ORDER", "MAX_TERMS", "FunctionReplacement", "RealizeError", "UndefinedAt",
+           "Realization", "check_entries", "is_matrix", "as_scalar", "size_value"]

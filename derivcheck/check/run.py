@@ -117,7 +117,7 @@ def _as_report(value: Any, derivation: Any) -> DerivationReport:
         derivation=derivation.id.value, item="worker", label="worker", verdict=Verdict.ERROR, method="worker",
         detail=f"{failure.message}; the derivation's items were not checked "
                f"(rerun with --jobs 1 to check it in the main process)",
-        span=span, passed=False)
+        span=span, passed=False, limit=failure.message if failure.kind == "timeout" else "")
     return DerivationReport(path=derivation.path, id=derivation.id.value, title=derivation.title.value,
                             source=derivation.source.value if derivation.source else None, outcomes=(outcome,))
 

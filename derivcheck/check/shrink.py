@@ -13,10 +13,10 @@ result is confirmed separately in high precision.
 
 from __future__ import annotations
 
-import time
 from fractions import Fraction
 from typing import Any, Callable
 
+from .limits import Deadline
 from .sampling import Domain, Param, Point
 
 SIMPLE = [Fraction(x) for x in (0, 1, -1, 2, -2)] + [Fraction(1, 2), Fraction(-1, 2), Fraction(3), Fraction(-3),
@@ -46,13 +46,16 @@ def candidates(value: Any, domain: Domain) -> list[Fraction]:
 
 
 def shrink(params: list[Param], point: Point, fails: Callable[[list[Point]], list[bool]],
-           deadline: float, rounds: int = 3) -> Point:
-    """The simplest failing point found from ``point`` (``point`` itself if nothing simpler fails)."""
+           deadline: Deadline, rounds: int = 3) -> Point:
+    """The simplest failing point found from ``point`` (``point`` itself if nothing simpler fails).
+
+    At most :data:`MAX_EVALUATIONS` batches of candidates are judged (a count, so that
+    the result does not depend on the machine); ``deadline`` is only a safety limit."""
     current = dict(point)
     budget = [MAX_EVALUATIONS]
 
     def first_failing(options: list[Point]) -> Point | None:
-        if not options or budget[0] <= 0 or time.monotonic() > deadline:
+        if not options or budget[0] <= 0 or deadline.passed():
             return None
         budget[0] -= 1
         for option, bad in zip(options, fails(options)):

@@ -14,7 +14,7 @@ import sympy
 
 from ..expr.scope import MatrixDecl, Scope
 from .realize import realize
-from .realize_env import Realization, RealizeError, size_value
+from .realize_env import Realization, RealizeError, check_entries, size_value
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ def symbolic_matrix(decl: MatrixDecl, sizes: Mapping[sympy.Symbol, int]) -> Symb
     encoded (listed in ``dropped``): a checker must not rely on them.
     """
     rows, cols = size_value(decl.rows, sizes), size_value(decl.cols, sizes)
+    check_entries(decl.name, rows, cols)
     quals = set(decl.qualifiers) - {"complex"}
     if "complex" in decl.qualifiers:
         raise RealizeError(f"complex matrix {decl.name} is not supported")

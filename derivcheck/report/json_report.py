@@ -88,6 +88,7 @@ def outcome_to_dict(outcome: Outcome) -> dict[str, Any]:
         "pretty": outcome.pretty,
         "latex": outcome.latex,
         "counterexample": None if outcome.counterexample is None else _counterexample_to_dict(outcome.counterexample),
+        **({"limit": outcome.limit} if outcome.limit else {}),  # not final: a limit cut it short
     }
 
 
@@ -131,6 +132,7 @@ def _outcome_from_dict(data: dict[str, Any], derivation_id: str) -> Outcome:
         passed=bool(data["passed"]),
         latex=str(data.get("latex", "")),
         using=tuple(str(name) for name in data.get("using", ())),  # absent from reports written before it
+        limit=str(data.get("limit", "")),
     )
 
 
