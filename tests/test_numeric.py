@@ -307,8 +307,13 @@ def test_points_are_built_to_satisfy_eigenvector_hypotheses(d: Decls) -> None:
 
 def test_eigenvalues_of_a_psd_matrix_are_sampled_non_negative(d: Decls) -> None:
     a, vi, _, li, _, eig = _eigen_setup(d, "psd")
-    assert agrees(d.check(R(li, ">=", 0), hypotheses=eig[:1]))
-    assert d.check(R(li, ">", 0), hypotheses=eig[:1]).status == "disagree"  # 0 is an eigenvalue of a psd matrix
+    # true for an eigenvector v_i != 0 only: the zero vector satisfies A @ v = s * v for every s
+    zero = d.check(R(li, ">=", 0), hypotheses=eig[:1])
+    assert zero.status == "disagree" and set(zero.counterexample.values["v_i"]) <= set("[], 0")
+    assert float(sympy.Rational(zero.counterexample.values["lambda_i"])) < 0
+    assert agrees(d.check(R(li * sympy.Trace(vi.T @ vi), ">=", 0), hypotheses=eig[:1]))
+    wrong = d.check(R(li * sympy.Trace(vi.T @ vi), ">", 0), hypotheses=eig[:1])
+    assert wrong.status == "disagree"  # 0 is an eigenvalue of a psd matrix (and v = 0 a member)
 
 
 def test_a_general_matrix_is_not_built_as_a_symmetric_one(d: Decls) -> None:

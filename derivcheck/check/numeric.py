@@ -29,7 +29,7 @@ from .evaluate import Unsupported, compare
 from .parameters import entry_matrices, integer_parameters_of, parameters_of, random_replacement
 from .prepare import Prepared, prepare
 from .realize import Realization, RealizeError, RealizedRelation, UndefinedAt, realize_relations
-from .sampling import Param, integer_configs, point_at, sample_batch, symbol_values
+from .sampling import Param, WIDE_TEXT, integer_configs, point_at, sample_batch, symbol_values
 
 TOLERANCE_TEXT = "|lhs - rhs| <= 1e-8 * (1 + |lhs| + |rhs|), entrywise"
 MAX_CONFIGS = 6
@@ -37,8 +37,12 @@ MAX_CANDIDATES = 40
 MAX_CONFIRMATIONS = 6
 MAX_BOUNDARIES = 2  # non-strict hypotheses also tried at their boundary
 INTEGER_KINDS = ("integer", "natural", "dimension")
-PRECISE_POINTS = 2  # float64 agreement re-checked in 50 digits at this many points,
+PRECISE_POINTS = 2  # float64 agreement re-checked in 50 digits at this many points (the largest gaps),
 PRECISE_SECONDS = 5.0  # for at most this long
+SPECIAL_POINTS = 12  # and at most this many special points (kinks, poles, equality cases; .special_points)
+RESCUED_POINTS = 2  # points where float64 overflows, evaluated exactly when a configuration has no other
+ROUNDING_SETTLES = 12  # float disagreements settled in 50 digits (a rounding error is agreement there)
+MAX_WIDE_PARAMS = 256  # a wide configuration is tried when its projected number of sampled quantities is below
 
 
 @dataclass(frozen=True)
@@ -164,12 +168,15 @@ def _check(
         try:
             trial = Trial.build(prepared, scope, {**fixed, **config}, seed, dev)
             trial.run(points, seed * 1000 + index)
+            trial.rescue(seed)
         except (RealizeError, Unsupported) as exc:
             undefined += isinstance(exc, UndefinedAt)
             if len(notes) < 5:
                 notes.append(f"{_show(config) or 'here'}: {exc}")
             continue
         trials.append(trial)
+    if not any(t.failing for t in trials):
+        trials += _wide_trials(prepared, scope, fixed, trials, ranges, kinds, seed, dev, points, deadline)
     if not trials and configs and undefined == len(configs):
         return NumericResult("undefined", 0, TOLERANCE_TEXT, None,
                              f"the relation has no value at any of the {len(configs)} sizes tried ("
@@ -181,11 +188,13 @@ def _check(
     valid = sum(t.valid for t in trials)
     failing = [t for t in trials if t.failing]
     if failing:
-        return _disagreement(failing, prepared, seed, valid, deadline, notes)
+        found = _disagreement(failing, prepared, seed, valid, deadline, notes)
+        if found is not None:
+            return found
     needed = 1 if trials and all(not t.params for t in trials) else max(3, points // 3)
     if valid >= needed:
         where = "; ".join(_show(t.config) for t in trials if t.config)
-        exact = None if prepared.caveats else _exact(trials, seed, deadline, valid)
+        exact = None if prepared.caveats else _exact([t for t in trials if not t.wide], seed, deadline, valid)
         if isinstance(exact, NumericResult):
             return exact
         # float64 agreement is re-checked in 50 digits only where it would be the verdict
@@ -194,7 +203,8 @@ def _check(
         return NumericResult("agree", valid, TOLERANCE_TEXT, None,
                              f"agree at {valid} points" + (f" ({where})" if where else "")
                              + (f"; skipped {'; '.join(notes)}" if notes else ""),
-                             evidence=exact or f"float64 at {valid} points, {TOLERANCE_TEXT.replace(', entrywise', '')}",
+                             evidence=exact or f"float64 at {valid} points, {TOLERANCE_TEXT.replace(', entrywise', '')}"
+                             + _coverage(trials),
                              recheck=recheck)
     reason = "; ".join(notes) if notes else "the hypotheses or the domain rejected the points"
     return _inconclusive(valid, f"only {valid} usable points: {reason}")
@@ -219,57 +229,173 @@ def _exact(trials: list["Trial"], seed: int, deadline: float, valid: int) -> "Nu
 
 
 def _precise(trials: list["Trial"], prepared: Any, seed: int, valid: int, deadline: float) -> NumericResult | None:
-    """Float agreement re-checked in 50 digits at up to PRECISE_POINTS points (a relation
-    true only within the float tolerance, such as ``pi = 3.14159265358979``, is refuted);
-    None when it stands, else the refutation or why it is no evidence."""
-    settled = undecided = 0
+    """Float agreement re-checked in 50 digits (a relation true only within the float
+    tolerance, such as ``pi = 3.14159265358979``, is refuted); None when it stands, else
+    the refutation or why it is no evidence.
+
+    The points: the special points of the relation (:mod:`.special_points`: kinks, poles'
+    neighbours, an inequality's equality cases), which random points never hit; for an
+    inequality, the points a short descent on its violation reaches (:mod:`.descent`);
+    and the PRECISE_POINTS agreeing points of largest float discrepancy."""
+    from .descent import descend
+    from .shrink import shrink
+
+    special = 0
     for trial in trials:
-        for i in trial.agreeing:
-            if settled + undecided >= PRECISE_POINTS or time.monotonic() > deadline:
+        for pt in trial.special_points(SPECIAL_POINTS - special):
+            if time.monotonic() > deadline:
                 break
-            holds, found = trial.settle(point_at(trial.params, trial.batch, i), seed)
+            special += 1
+            holds, found = trial.settle(pt, seed)
             if holds is False:
-                if prepared.caveats:
-                    return _inconclusive(valid, f"disagreement at {found.values} in 50 digits, "
-                                                f"but {'; '.join(prepared.caveats)}")
-                return NumericResult("disagree", valid, "50-digit evaluation", found,
-                                     "counterexample in 50-digit evaluation (float64 had agreed within "
-                                     "its tolerance)")
-            settled += holds is True
-            undecided += holds is None
-    if settled == 0 and undecided > 0:
-        return _inconclusive(valid, f"float64 agreement at {valid} points, not confirmed in 50 digits "
-                                    f"at any of {undecided} points (an integral without a closed form?)")
+                return _refuted_precisely(found, prepared, valid, "at a special point of the relation")
+    for trial in trials:
+        pt = descend(trial, seed) if trial.main.op != "=" and time.monotonic() < deadline else None
+        if pt is not None:
+            small = shrink(trial.params, pt, trial.fails, deadline)
+            for candidate in ([small, pt] if small != pt else [pt]):
+                found = trial.confirm(candidate, seed)
+                if found is not None:
+                    return _refuted_precisely(found, prepared, valid, "where a descent on the violation led")
+    settled = undecided = 0
+    ranked = sorted(((-g, k, i) for k, t in enumerate(trials) for i, g in t.agreeing), key=lambda x: x[:2])
+    for _, k, i in ranked[:PRECISE_POINTS]:
+        if time.monotonic() > deadline:
+            break
+        holds, found = trials[k].settle(point_at(trials[k].params, trials[k].batch, i), seed)
+        if holds is False:
+            return _refuted_precisely(found, prepared, valid, "at the point of largest float discrepancy")
+        settled += holds is True
+        undecided += holds is None
+    if undecided > 0:
+        return _inconclusive(valid, f"float64 agreement at {valid} points, not confirmed in high precision "
+                                    f"at {undecided} of {settled + undecided} points (an integral without a "
+                                    f"closed form, or a difference below the precision?)")
     return None
 
 
+def _refuted_precisely(found: Counterexample, prepared: Any, valid: int, where: str) -> NumericResult:
+    if prepared.caveats:
+        return _inconclusive(valid, f"disagreement at {found.values} in 50 digits, "
+                                    f"but {'; '.join(prepared.caveats)}")
+    return NumericResult("disagree", valid, "50-digit evaluation", found,
+                         f"counterexample in high-precision evaluation {where} (float64 had agreed "
+                         "within its tolerance)")
+
+
 def _disagreement(failing: list["Trial"], prepared: Any, seed: int, valid: int, deadline: float,
-                  notes: list[str]) -> NumericResult:
+                  notes: list[str]) -> NumericResult | None:
+    """A confirmed counterexample among the float disagreements, or why there is none; None
+    when each of them is settled as agreement in 50 digits (a rounding error of float64, as
+    large magnitudes make) or is a strict inequality within the float slack."""
     from .shrink import shrink
 
-    attempts = 0
+    attempts = rounding = 0
     count = sum(len(t.hard) for t in failing) or sum(len(t.failing) for t in failing)
     for trial in failing:
-        for i in trial.failing[:3]:
-            if attempts >= MAX_CONFIRMATIONS or time.monotonic() > deadline:
+        for i in trial.failing:
+            if attempts >= MAX_CONFIRMATIONS + ROUNDING_SETTLES or time.monotonic() > deadline:
                 break
             attempts += 1
             original = point_at(trial.params, trial.batch, i)
-            small = shrink(trial.params, original, trial.fails, deadline)
-            for pt in ([small, original] if small != original else [original]):
-                found = trial.confirm(pt, seed)
-                if found is None:
-                    continue
-                if prepared.caveats:
-                    return _inconclusive(valid, f"disagreement at {found.values}, but {'; '.join(prepared.caveats)}")
-                return NumericResult("disagree", valid, TOLERANCE_TEXT, found,
-                                     f"counterexample confirmed to 50 digits (float disagreement at "
-                                     f"{count} of {valid} points)")
-    if not any(t.hard for t in failing):  # only strict inequalities holding with slack
-        return NumericResult("agree", valid, TOLERANCE_TEXT, None,
-                             f"agree at {valid} points (strict inequality within tolerance at {count})")
+            holds, found = trial.settle(original, seed)
+            if found is not None:  # shrunk for a simpler counterexample, confirmed again
+                small = shrink(trial.params, original, trial.fails, deadline)
+                shown = trial.confirm(small, seed) if small != original else None
+                return _confirmed(shown or found, prepared, valid, count)
+            if holds is None and attempts <= MAX_CONFIRMATIONS:
+                # undecided here (a strict inequality with equal sides): perhaps not nearby
+                small = shrink(trial.params, original, trial.fails, deadline)
+                found = trial.confirm(small, seed) if small != original else None
+                if found is not None:
+                    return _confirmed(found, prepared, valid, count)
+            rounding += holds is True and i in trial.hard
+    if rounding == sum(len(t.hard) for t in failing):
+        # every float disagreement is agreement in 50 digits (rounding), or a strict inequality
+        # holding within the float slack: agreement, re-checked as any other
+        return None
     return _inconclusive(valid, f"float disagreement at {count} points, not confirmed in high precision"
                          + (f"; skipped {'; '.join(notes)}" if notes else ""))
+
+
+def _confirmed(found: Counterexample, prepared: Any, valid: int, count: int) -> NumericResult:
+    if prepared.caveats:
+        return _inconclusive(valid, f"disagreement at {found.values}, but {'; '.join(prepared.caveats)}")
+    return NumericResult("disagree", valid, TOLERANCE_TEXT, found,
+                         f"counterexample confirmed to 50 digits (float disagreement at "
+                         f"{count} of {valid} points)")
+
+
+def _wide_trials(prepared: Prepared, scope: Scope, fixed: dict, trials: list["Trial"],
+                 ranges: dict, kinds: dict, seed: int, device: str, points: int,
+                 deadline: float) -> list["Trial"]:
+    """Trials at the wide integer configurations (:func:`_wide_configs`); one that cannot be
+    realised there (an index beyond a matrix) is left out."""
+    out = []
+    for k, config in enumerate(_wide_configs(trials, ranges, kinds, scope, seed)):
+        if time.monotonic() > deadline:
+            break
+        try:
+            trial = Trial.build(prepared, scope, {**fixed, **config}, seed, device)
+            trial.wide = True
+            trial.run(points, seed * 1000 + 500 + k)
+            trial.rescue(seed)
+        except (RealizeError, Unsupported):  # extra coverage only: the evidence states what was covered
+            continue
+        out.append(trial)
+        if trial.failing:
+            break
+    return out
+
+
+def _wide_configs(trials: list["Trial"], ranges: dict, kinds: dict, scope: Scope, seed: int) -> list[dict]:
+    """Integer configurations beyond the small ones: the naturals and integers at a medium,
+    a large and (integers) a large negative value, and the dimensions at a larger size
+    (:func:`derivcheck.check.sampling.integer_reach`), each with the other parameters at
+    their smallest. Where the sampled quantities grow with a parameter (a sum over a
+    sequence, a matrix's entries), only where the projected count stays below
+    MAX_WIDE_PARAMS; never for random variables (their spaces grow fast)."""
+    from .sampling import integer_reach
+
+    valid = [t for t in trials if t.valid]
+    if not valid or not ranges or any(t.main.space is not None for t in valid):
+        return []
+    rng = random.Random(zlib.crc32(f"wide:{seed}".encode()))
+    decls = {d.symbol: d for d in scope.names.values() if isinstance(d, ScalarDecl)}
+    reach = {s: integer_reach(kinds[s], decls[s].interval, rng) for s in ranges}
+    base = {s: min(ranges[s], key=abs) for s in ranges}
+    sizes = [len(t.params) for t in valid]
+    flat = max(sizes) == min(sizes)
+
+    def largest(of: list[sympy.Symbol]) -> int:
+        return max([abs(t.config.get(s, 1)) for t in valid for s in of] or [1])
+
+    out = []
+    others = [s for s in ranges if kinds[s] != "dimension"]
+    for label in ("medium", "large", "-large"):
+        config = {**base, **{s: reach[s][label] for s in others if label in reach[s]}}
+        grown = max(sizes) * max(abs(v) for v in config.values()) / largest(others)
+        if config != base and (flat or grown <= MAX_WIDE_PARAMS) and config not in out:
+            out.append(config)
+    dims = [s for s in ranges if kinds[s] == "dimension" and "large" in reach[s]]
+    if dims and all(t.lazy for t in valid):
+        config = {**base, **{s: reach[s]["large"] for s in dims}}
+        if flat or max(sizes) * (max(config[s] for s in dims) / largest(dims)) ** 2 <= MAX_WIDE_PARAMS:
+            out.append(config)
+    return out
+
+
+def _coverage(trials: list["Trial"]) -> str:
+    """The ranges the evidence covers: each integer parameter's values, and the reals' spread."""
+    values: dict[str, set[int]] = {}
+    for t in trials:
+        if t.valid:
+            for s, v in t.config.items():
+                values.setdefault(str(s), set()).add(v)
+    parts = [f"{s} in {{{', '.join(map(str, sorted(vs)))}}}" for s, vs in values.items()]
+    if any(p.kind in ("scalar", "matrix") and not p.domain.integer for t in trials if t.valid for p in t.params):
+        parts.append(WIDE_TEXT)
+    return ("; " + "; ".join(parts)) if parts else ""
 
 
 def _inconclusive(points: int, detail: str) -> NumericResult:
@@ -294,8 +420,11 @@ class Trial:
         self.valid = 0
         self.failing: list[int] = []
         self.hard: list[int] = []
-        self.agreeing: list[int] = []  # the first points where it holds (for the 50-digit re-check)
+        self.agreeing: list[tuple[int, float]] = []  # (point, float gap) where it holds (for the re-check)
         self.construction: Any = None  # an eigen.Construction, when points are built
+        self.wide = False  # a wide integer configuration (see _wide_configs)
+        self.lazy = True  # determinants and inverses evaluated numerically (see Realization)
+        self.overflow: list[int] = []  # points whose hypotheses hold but whose value overflows float
 
     @classmethod
     def build(cls, prepared: Any, scope: Scope, config: dict, seed: int, device: str) -> "Trial":
@@ -316,32 +445,68 @@ class Trial:
                                      memo=memo)
         trial = cls(config, realized, parameters_of(realized, env, scope), device, functions)
         trial.construction = construction
+        trial.lazy = env.lazy_linear_algebra
         return trial
 
-    def evaluate(self, batch: dict[str, Any]) -> tuple[Any, Any]:
-        """(usable, holds, firm) masks over the batch's points (see :func:`compare`)."""
+    def evaluate(self, batch: dict[str, Any], gaps: list | None = None,
+                 selected: list | None = None) -> tuple[Any, Any]:
+        """(usable, holds, firm) masks over the batch's points (see :func:`compare`); ``gaps``
+        receives the float discrepancy per point, ``selected`` the points the hypotheses admit."""
         values, ok = symbol_values(self.params, batch, self.device)
         n = ok.shape[0]
-        valid, holds, firm = compare(self.main, values, n, self.functions)
-        usable = ok & valid
+        valid, holds, firm = compare(self.main, values, n, self.functions, gaps=gaps)
+        admitted = ok
         for f in self.filters:
             f_valid, _, f_firm = compare(f, values, n, self.functions, robust=True)
-            usable &= f_valid & f_firm
-        return usable, holds, firm
+            admitted = admitted & f_valid & f_firm
+        if selected is not None:
+            selected.append(admitted)
+        return admitted & valid, holds, firm
 
     def run(self, points: int, seed: int) -> None:
         import torch
 
         generator = torch.Generator().manual_seed(seed)
         n = (points * (4 if self.filters else 1)) if self.params else 1  # filters reject some points
-        self.batch = sample_batch(self.params, n, generator, special=not self.filters)
-        usable, holds, firm = self.evaluate(self.batch)
+        # simple values (zero scales: zero eigenvectors) also where the points are built
+        special = not self.filters or self.construction is not None
+        self.batch = sample_batch(self.params, n, generator, special=special, wide=True)
+        gaps: list = []
+        selected: list = []
+        usable, holds, firm = self.evaluate(self.batch, gaps, selected)
         self.valid = int(usable.sum())
         # clear failures first, then points where a strict inequality holds only with slack
         # (equal sides: confirmation decides whether they are exactly equal)
         self.hard = [int(i) for i in torch.nonzero(usable & ~holds).flatten()]
         self.failing = self.hard + [int(i) for i in torch.nonzero(usable & holds & ~firm).flatten()]
-        self.agreeing = [int(i) for i in torch.nonzero(usable & firm).flatten()[:PRECISE_POINTS]]
+        gap = gaps[0].cpu()
+        self.agreeing = [(int(i), float(gap[i])) for i in torch.nonzero(usable & firm).flatten()]
+        self.overflow = [int(i) for i in torch.nonzero(selected[0] & ~usable).flatten()[:RESCUED_POINTS]]
+
+    def rescue(self, seed: int) -> None:
+        """Where no point has a float value (``n!`` at n = 300 overflows), a few points the
+        hypotheses admit are evaluated exactly: holding, each counts as a point; violated, it
+        is a failure (confirmed again as any other)."""
+        if self.valid or not self.overflow:
+            return
+        for i in self.overflow:
+            holds, _ = self.settle(point_at(self.params, self.batch, i), seed)
+            if holds is True:
+                self.valid += 1
+            elif holds is False:
+                self.hard.append(i)
+                self.failing.insert(0, i)
+
+    def special_points(self, limit: int) -> list[dict[str, Any]]:
+        """Up to ``limit`` special points of the relation (:mod:`.special_points`), found from
+        the first sampled points (simple values) and one random point."""
+        from .special_points import special_points
+
+        if limit <= 0 or not self.params or not self.batch:
+            return []
+        n = next(iter(self.batch.values())).shape[0]
+        bases = [point_at(self.params, self.batch, i) for i in dict.fromkeys([0, 1, n - 1]) if i < n]
+        return special_points(self.main, self.params, bases, limit)
 
     def fails(self, candidates: list[dict[str, Any]]) -> list[bool]:
         """For shrinking: which candidate points still break the relation (in float)."""
