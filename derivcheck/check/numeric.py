@@ -42,7 +42,8 @@ PRECISE_SECONDS = 5.0  # for at most this long
 SPECIAL_POINTS = 12  # and at most this many special points (kinks, poles, equality cases; .special_points)
 RESCUED_POINTS = 2  # points where float64 overflows, evaluated exactly when a configuration has no other
 ROUNDING_SETTLES = 12  # float disagreements settled in 50 digits (a rounding error is agreement there)
-MAX_WIDE_PARAMS = 256  # a wide configuration is tried when its projected number of sampled quantities is below
+MAX_WIDE_PARAMS = 128  # a wide integer configuration is tried when its projected number of sampled scalars
+MAX_WIDE_ENTRIES = 64  # is below this; the larger dimension when its projected entries are below this
 
 
 @dataclass(frozen=True)
@@ -354,7 +355,9 @@ def _wide_configs(trials: list["Trial"], ranges: dict, kinds: dict, scope: Scope
     (:func:`derivcheck.check.sampling.integer_reach`), each with the other parameters at
     their smallest. Where the sampled quantities grow with a parameter (a sum over a
     sequence, a matrix's entries), only where the projected count stays below
-    MAX_WIDE_PARAMS; never for random variables (their spaces grow fast)."""
+    MAX_WIDE_PARAMS (MAX_WIDE_ENTRIES for the dimensions, whose products grow fast: the
+    size is the largest up to the reach that stays below); never for random variables
+    (their spaces grow fast)."""
     from .sampling import integer_reach
 
     valid = [t for t in trials if t.valid]
@@ -364,7 +367,7 @@ def _wide_configs(trials: list["Trial"], ranges: dict, kinds: dict, scope: Scope
     decls = {d.symbol: d for d in scope.names.values() if isinstance(d, ScalarDecl)}
     reach = {s: integer_reach(kinds[s], decls[s].interval, rng) for s in ranges}
     base = {s: min(ranges[s], key=abs) for s in ranges}
-    sizes = [len(t.params) for t in valid]
+    sizes = [sum(len(p.symbols) for p in t.params) for t in valid]  # sampled scalars (entries, elements)
     flat = max(sizes) == min(sizes)
 
     def largest(of: list[sympy.Symbol]) -> int:
@@ -379,9 +382,13 @@ def _wide_configs(trials: list["Trial"], ranges: dict, kinds: dict, scope: Scope
             out.append(config)
     dims = [s for s in ranges if kinds[s] == "dimension" and "large" in reach[s]]
     if dims and all(t.lazy for t in valid):
-        config = {**base, **{s: reach[s]["large"] for s in dims}}
-        if flat or max(sizes) * (max(config[s] for s in dims) / largest(dims)) ** 2 <= MAX_WIDE_PARAMS:
-            out.append(config)
+        # the largest size up to the reach whose projected count of entries stays in bounds
+        # (entries grow with the square of a dimension; realising products, faster still)
+        now = largest(dims)
+        size = max((k for k in range(now + 1, max(reach[s]["large"] for s in dims) + 1)
+                    if max(sizes) * (k / now) ** 2 <= MAX_WIDE_ENTRIES), default=None)
+        if size is not None:
+            out.append({**base, **{s: min(size, reach[s]["large"]) for s in dims}})  # other integers smallest
     return out
 
 
