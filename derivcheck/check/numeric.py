@@ -494,8 +494,8 @@ class Trial:
         """Where no point has a float value (``n!`` at n = 300 overflows), a few points the
         hypotheses admit are evaluated exactly: holding, each counts as a point; violated, it
         is a failure (confirmed again as any other)."""
-        if self.valid or not self.overflow:
-            return
+        if self.valid or not self.overflow or self.main.may_diverge:
+            return  # a divergent integral's infinity is no overflow: its own rules apply (confirm.py)
         for i in self.overflow:
             holds, _ = self.settle(point_at(self.params, self.batch, i), seed)
             if holds is True:
