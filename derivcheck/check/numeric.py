@@ -6,9 +6,16 @@ free quantity is sampled from its declared domain (:mod:`derivcheck.check.sampli
 and the realised SymPy expressions are evaluated on all points at once by a
 small tree evaluator. Values follow SymPy's meaning: real symbols, principal
 complex branches (``log(-1) = i*pi``); an equality compares complex values, an
-inequality is tested only where both sides are real. A disagreement is shrunk
+inequality fails where a side is not real. A disagreement is shrunk
 (:mod:`derivcheck.check.shrink`) and confirmed in 50-digit precision
-(:mod:`derivcheck.check.confirm`); only a confirmed one is a counterexample.
+(:mod:`derivcheck.check.confirm`); only a confirmed one is a counterexample, and
+one that high precision settles as agreement is a rounding error of float64.
+
+Reals are also drawn across magnitudes, and the integers at wide configurations
+(:func:`_wide_configs`). Where float agreement would be the verdict it is
+re-checked in high precision (:func:`_precise`) at the points of largest float
+discrepancy, at the relation's special points (:mod:`.special_points`) and, for an
+inequality, where a descent on its violation leads (:mod:`.descent`).
 """
 
 from __future__ import annotations
