@@ -184,7 +184,10 @@ def _check(
             continue
         trials.append(trial)
     if not any(t.failing for t in trials):
-        trials += _wide_trials(prepared, scope, fixed, trials, ranges, kinds, seed, dev, points, deadline)
+        try:
+            trials += _wide_trials(prepared, scope, fixed, trials, ranges, kinds, seed, dev, points, deadline)
+        except _WideCut as cut:  # less coverage is no evidence: never accept on it
+            return _inconclusive(sum(t.valid for t in trials), str(cut))
     if not trials and configs and undefined == len(configs):
         return NumericResult("undefined", 0, TOLERANCE_TEXT, None,
                              f"the relation has no value at any of the {len(configs)} sizes tried ("
@@ -249,16 +252,23 @@ def _precise(trials: list["Trial"], prepared: Any, seed: int, valid: int, deadli
     from .shrink import shrink
 
     special = 0
+    cut = False  # a planned re-check left out for time: then no acceptance (see the end)
     for trial in trials:
         for pt in trial.special_points(SPECIAL_POINTS - special):
             if time.monotonic() > deadline:
+                cut = True
                 break
             special += 1
             holds, found = trial.settle(pt, seed)
             if holds is False:
                 return _refuted_precisely(found, prepared, valid, "at a special point of the relation")
     for trial in trials:
-        pt = descend(trial, seed) if trial.main.op != "=" and time.monotonic() < deadline else None
+        if trial.main.op == "=":
+            continue
+        if time.monotonic() > deadline:
+            cut = True
+            break
+        pt = descend(trial, seed)
         if pt is not None:
             small = shrink(trial.params, pt, trial.fails, deadline)
             for candidate in ([small, pt] if small != pt else [pt]):
@@ -269,6 +279,7 @@ def _precise(trials: list["Trial"], prepared: Any, seed: int, valid: int, deadli
     ranked = sorted(((-g, k, i) for k, t in enumerate(trials) for i, g in t.agreeing), key=lambda x: x[:2])
     for _, k, i in ranked[:PRECISE_POINTS]:
         if time.monotonic() > deadline:
+            cut = True
             break
         holds, found = trials[k].settle(point_at(trials[k].params, trials[k].batch, i), seed)
         if holds is False:
@@ -279,6 +290,9 @@ def _precise(trials: list["Trial"], prepared: Any, seed: int, valid: int, deadli
         return _inconclusive(valid, f"float64 agreement at {valid} points, not confirmed in high precision "
                                     f"at {undecided} of {settled + undecided} points (an integral without a "
                                     f"closed form, or a difference below the precision?)")
+    if cut:
+        return _inconclusive(valid, f"float64 agreement at {valid} points; its high-precision re-check "
+                                    f"did not finish within {PRECISE_SECONDS:g} s")
     return None
 
 
@@ -342,7 +356,7 @@ def _wide_trials(prepared: Prepared, scope: Scope, fixed: dict, trials: list["Tr
     out = []
     for k, config in enumerate(_wide_configs(trials, ranges, kinds, scope, seed)):
         if time.monotonic() > deadline:
-            break
+            raise _WideCut(f"time budget spent before {_show(config)}")
         try:
             trial = Trial.build(prepared, scope, {**fixed, **config}, seed, device)
             trial.wide = True
@@ -354,6 +368,10 @@ def _wide_trials(prepared: Prepared, scope: Scope, fixed: dict, trials: list["Tr
         if trial.failing:
             break
     return out
+
+
+class _WideCut(Exception):
+    """A wide configuration was left out for time: the coverage the check states is not met."""
 
 
 def _wide_configs(trials: list["Trial"], ranges: dict, kinds: dict, scope: Scope, seed: int) -> list[dict]:
