@@ -561,6 +561,10 @@ def test_special_points_of_an_expression() -> None:
     assert any(abs(pt["x"] - 5) < 1e-4 for pt in points)
     positive = [Param("x", "scalar", (x,), Domain(Fraction(0), None)), params[1]]
     assert not any(pt["x"] <= 0 for pt in special_points(rel, positive, [{"x": 1.0, "y": -4.0}], 40))
+    # the ends of a declared interval: a closed one itself, an open one just inside
+    ends = [Param("x", "scalar", (x,), Domain(Fraction(0), Fraction(1), True, False)), params[1]]
+    found = special_points(RealizedRelation("<", ((x, 1),), None), ends, [{"x": 0.5, "y": 0.0}], 40)
+    assert {"x": Fraction(1), "y": 0.0} in found and {"x": Fraction(1, 10**6), "y": 0.0} in found
 
 
 def test_a_narrow_violation_is_found_by_descent(d: Decls) -> None:

@@ -12,7 +12,9 @@ expression changes its form are computed instead:
   on one side of its kink);
 * the zeros of denominators, which are no point of the domain, and points just
   beside them (``10**-6`` relative on each side), where a value is large;
-* for an inequality, the zeros of ``lhs - rhs`` (its equality cases).
+* for an inequality, the zeros of ``lhs - rhs`` (its equality cases);
+* the ends of each scalar's declared interval: a closed end itself, an open one
+  ``10**-6`` (relative) inside.
 
 Each is solved exactly in one scalar at a time, the other quantities at the
 values of a sampled point, and only where that is cheap: the expression must be
@@ -78,10 +80,16 @@ def special_points(relation: RealizedRelation, params: list[Param], bases: list[
     inequality) an equality case of ``relation`` lies, each found from one of ``bases`` by
     moving one scalar."""
     kinks, poles = critical_expressions(relation)
-    if not kinks and not poles:
-        return []
     scalars = [p for p in params if p.kind == "scalar" and not p.domain.integer]
     out: list[Point] = []
+    for p in scalars:  # the ends of the declared intervals, from the first base
+        for end, is_open, inward in ((p.domain.lo, p.domain.lo_open, 1), (p.domain.hi, p.domain.hi_open, -1)):
+            if end is not None and bases and len(out) < limit:
+                value = end + inward * NEAR * (1 + abs(end)) if is_open else end
+                if p.domain.contains(value) and {**bases[0], p.key: value} not in out:
+                    out.append({**bases[0], p.key: value})
+    if not kinks and not poles:
+        return out
     for base in bases:
         try:
             values = exact_values(params, base)
