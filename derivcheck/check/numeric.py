@@ -12,7 +12,7 @@ inequality fails where a side is not real. A disagreement is shrunk
 one that high precision settles as agreement is a rounding error of float64.
 
 Reals are also drawn across magnitudes, and the integers at wide configurations
-(:func:`_wide_configs`). Where float agreement would be the verdict it is
+(:func:`derivcheck.check.wide.wide_configs`). Where float agreement would be the verdict it is
 re-checked in high precision (:func:`_precise`) at the points of largest float
 discrepancy, at the relation's special points (:mod:`.special_points`) and, for an
 inequality, where a descent on its violation leads (:mod:`.descent`).
@@ -36,7 +36,8 @@ from .evaluate import Unsupported, compare
 from .parameters import entry_matrices, integer_parameters_of, parameters_of, random_replacement
 from .prepare import Prepared, prepare
 from .realize import Realization, RealizeError, RealizedRelation, UndefinedAt, realize_relations
-from .sampling import Param, WIDE_TEXT, integer_configs, point_at, sample_batch, symbol_values
+from .sampling import Param, integer_configs, point_at, sample_batch, symbol_values
+from .wide import coverage
 
 TOLERANCE_TEXT = "|lhs - rhs| <= 1e-8 * (1 + |lhs| + |rhs|), entrywise"
 MAX_CONFIGS = 6
@@ -49,8 +50,6 @@ PRECISE_SECONDS = 5.0  # for at most this long
 SPECIAL_POINTS = 12  # and at most this many special points (kinks, poles, equality cases; .special_points)
 RESCUED_POINTS = 2  # points where float64 overflows, evaluated exactly when a configuration has no other
 ROUNDING_SETTLES = 12  # float disagreements settled in 50 digits (a rounding error is agreement there)
-MAX_WIDE_PARAMS = 128  # a wide integer configuration is tried when its projected number of sampled scalars
-MAX_WIDE_ENTRIES = 64  # is below this; the larger dimension when its projected entries are below this
 
 
 @dataclass(frozen=True)
@@ -215,7 +214,7 @@ def _check(
                              f"agree at {valid} points" + (f" ({where})" if where else "")
                              + (f"; skipped {'; '.join(notes)}" if notes else ""),
                              evidence=exact or f"float64 at {valid} points, {TOLERANCE_TEXT.replace(', entrywise', '')}"
-                             + _coverage(trials),
+                             + coverage(trials),
                              recheck=recheck)
     reason = "; ".join(notes) if notes else "the hypotheses or the domain rejected the points"
     return _inconclusive(valid, f"only {valid} usable points: {reason}")
@@ -351,10 +350,12 @@ def _confirmed(found: Counterexample, prepared: Any, valid: int, count: int) -> 
 def _wide_trials(prepared: Prepared, scope: Scope, fixed: dict, trials: list["Trial"],
                  ranges: dict, kinds: dict, seed: int, device: str, points: int,
                  deadline: float) -> list["Trial"]:
-    """Trials at the wide integer configurations (:func:`_wide_configs`); one that cannot be
+    """Trials at the wide integer configurations (:func:`derivcheck.check.wide.wide_configs`); one that cannot be
     realised there (an index beyond a matrix) is left out."""
     out = []
-    for k, config in enumerate(_wide_configs(trials, ranges, kinds, scope, seed)):
+    from .wide import wide_configs
+
+    for k, config in enumerate(wide_configs(trials, ranges, kinds, scope, seed)):
         if time.monotonic() > deadline:
             raise _WideCut(f"time budget spent before {_show(config)}")
         try:
@@ -372,62 +373,6 @@ def _wide_trials(prepared: Prepared, scope: Scope, fixed: dict, trials: list["Tr
 
 class _WideCut(Exception):
     """A wide configuration was left out for time: the coverage the check states is not met."""
-
-
-def _wide_configs(trials: list["Trial"], ranges: dict, kinds: dict, scope: Scope, seed: int) -> list[dict]:
-    """Integer configurations beyond the small ones: the naturals and integers at a medium,
-    a large and (integers) a large negative value, and the dimensions at a larger size
-    (:func:`derivcheck.check.sampling.integer_reach`), each with the other parameters at
-    their smallest. Where the sampled quantities grow with a parameter (a sum over a
-    sequence, a matrix's entries), only where the projected count stays below
-    MAX_WIDE_PARAMS (MAX_WIDE_ENTRIES for the dimensions, whose products grow fast: the
-    size is the largest up to the reach that stays below); never for random variables
-    (their spaces grow fast)."""
-    from .sampling import integer_reach
-
-    valid = [t for t in trials if t.valid]
-    if not valid or not ranges or any(t.main.space is not None for t in valid):
-        return []
-    rng = random.Random(zlib.crc32(f"wide:{seed}".encode()))
-    decls = {d.symbol: d for d in scope.names.values() if isinstance(d, ScalarDecl)}
-    reach = {s: integer_reach(kinds[s], decls[s].interval, rng) for s in ranges}
-    base = {s: min(ranges[s], key=abs) for s in ranges}
-    sizes = [sum(len(p.symbols) for p in t.params) for t in valid]  # sampled scalars (entries, elements)
-    flat = max(sizes) == min(sizes)
-
-    def largest(of: list[sympy.Symbol]) -> int:
-        return max([abs(t.config.get(s, 1)) for t in valid for s in of] or [1])
-
-    out = []
-    others = [s for s in ranges if kinds[s] != "dimension"]
-    for label in ("medium", "large", "-large"):
-        config = {**base, **{s: reach[s][label] for s in others if label in reach[s]}}
-        grown = max(sizes) * max(abs(v) for v in config.values()) / largest(others)
-        if config != base and (flat or grown <= MAX_WIDE_PARAMS) and config not in out:
-            out.append(config)
-    dims = [s for s in ranges if kinds[s] == "dimension" and "large" in reach[s]]
-    if dims and all(t.lazy for t in valid):
-        # the largest size up to the reach whose projected count of entries stays in bounds
-        # (entries grow with the square of a dimension; realising products, faster still)
-        now = largest(dims)
-        size = max((k for k in range(now + 1, max(reach[s]["large"] for s in dims) + 1)
-                    if max(sizes) * (k / now) ** 2 <= MAX_WIDE_ENTRIES), default=None)
-        if size is not None:
-            out.append({**base, **{s: min(size, reach[s]["large"]) for s in dims}})  # other integers smallest
-    return out
-
-
-def _coverage(trials: list["Trial"]) -> str:
-    """The ranges the evidence covers: each integer parameter's values, and the reals' spread."""
-    values: dict[str, set[int]] = {}
-    for t in trials:
-        if t.valid:
-            for s, v in t.config.items():
-                values.setdefault(str(s), set()).add(v)
-    parts = [f"{s} in {{{', '.join(map(str, sorted(vs)))}}}" for s, vs in values.items()]
-    if any(p.kind in ("scalar", "matrix") and not p.domain.integer for t in trials if t.valid for p in t.params):
-        parts.append(WIDE_TEXT)
-    return ("; " + "; ".join(parts)) if parts else ""
 
 
 def _inconclusive(points: int, detail: str) -> NumericResult:
