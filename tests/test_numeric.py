@@ -22,7 +22,8 @@ from derivcheck.check.shrink import candidates, shrink
 
 SPAN = Span("test", 1, 1)
 R = objects.Relation
-ASSUMPTIONS = {"real": {"real": True}, "positive": {"positive": True}, "integer": {"integer": True},
+ASSUMPTIONS = {"real": {"real": True}, "positive": {"positive": True}, "nonnegative": {"nonnegative": True},
+               "integer": {"integer": True},
                "natural": {"integer": True, "positive": True}, "dimension": {"integer": True, "positive": True}}
 
 
@@ -328,8 +329,13 @@ def test_points_are_built_to_satisfy_eigenvector_hypotheses(d: Decls) -> None:
 
 def test_eigenvalues_of_a_psd_matrix_are_sampled_non_negative(d: Decls) -> None:
     a, vi, _, li, _, eig = _eigen_setup(d, "psd")
-    assert agrees(d.check(R(li, ">=", 0), hypotheses=eig[:1]))
-    assert d.check(R(li, ">", 0), hypotheses=eig[:1]).status == "disagree"  # 0 is an eigenvalue of a psd matrix
+    # true for an eigenvector v_i != 0 only: the zero vector satisfies A @ v = s * v for every s
+    zero = d.check(R(li, ">=", 0), hypotheses=eig[:1])
+    assert zero.status == "disagree" and set(zero.counterexample.values["v_i"]) <= set("[], 0")
+    assert float(sympy.Rational(zero.counterexample.values["lambda_i"])) < 0
+    assert agrees(d.check(R(li * sympy.Trace(vi.T @ vi), ">=", 0), hypotheses=eig[:1]))
+    wrong = d.check(R(li * sympy.Trace(vi.T @ vi), ">", 0), hypotheses=eig[:1])
+    assert wrong.status == "disagree"  # 0 is an eigenvalue of a psd matrix (and v = 0 a member)
 
 
 def test_a_general_matrix_is_not_built_as_a_symmetric_one(d: Decls) -> None:
@@ -544,3 +550,137 @@ def test_a_numeric_check_cut_short_by_its_cpu_limit_is_inconclusive_and_says_so(
     assert cut.status == "inconclusive"  # fewer points than asked for is no evidence
     assert "safety limit of 30 s of CPU time" in cut.detail
     assert "safety limit" in limits.limits_since(mark)  # recorded: the outcome is not final
+
+
+# --- sampling windows, thin sets, precision (issue 11, items 6-8) ------------------------------
+
+def refuted(result):  # type: ignore[no-untyped-def]
+    """The verdict where float agreement would be it: the re-checked result is a disagreement."""
+    final = result.rechecked() if result.status == "agree" else result
+    return final.status == "disagree" and final.counterexample is not None
+
+
+def test_reals_are_drawn_across_magnitudes_inside_their_domains() -> None:
+    import torch
+
+    from derivcheck.check.sampling import exact, sample_batch
+
+    domains = {"r": Domain(None, None), "p": Domain(Fraction(0), None),
+               "u": Domain(Fraction(0), Fraction(1)), "n": Domain(None, Fraction(-2), True, False)}
+    params = [Param(k, "scalar", (sympy.Symbol(k),), dom) for k, dom in domains.items()]
+    batch = sample_batch(params, 400, torch.Generator().manual_seed(0), wide=True)
+    for p in params:
+        values = batch[p.key].tolist()
+        assert all(p.domain.contains(v) for v in values)
+    r = [abs(v) for v in batch["r"].tolist()]
+    assert max(r) > 1e4 and 0 < min(v for v in r if v) < 1e-4  # large and tiny, not only (-3, 3)
+    assert min(batch["p"].tolist()) < 1e-4 and max(batch["p"].tolist()) > 1e4
+    assert min(batch["u"].tolist()) < 1e-4 and max(batch["u"].tolist()) > 1 - 1e-4  # near both ends
+    assert max(batch["n"].tolist()) > -2 - 1e-4  # just below the closed end -2 too
+    narrow = sample_batch(params, 400, torch.Generator().manual_seed(0))  # the window only
+    assert max(abs(v) for v in narrow["r"].tolist()) < 3
+    # a value drawn across magnitudes reads back as its short decimal, not as 0 or a long fraction
+    assert exact(2.37e-06) == Fraction(237, 10**8) and exact(0.5) == Fraction(1, 2)
+    assert exact(1.23e5) == 123000
+
+
+def test_statements_true_only_inside_the_old_window_are_refuted(d: Decls) -> None:
+    x, p, n = d.scalar("x"), d.scalar("p", "positive"), d.scalar("n", "natural")
+    i = sympy.Symbol("i", integer=True)
+    assert refuted(d.check(R(x, "<", 3)))
+    assert refuted(d.check(R(1 / p, "<", 11)))
+    assert refuted(d.check(R(sympy.exp(x), "<", 21)))
+    assert refuted(d.check(R(sympy.log(p), ">", -10)))
+    assert refuted(d.check(R(sympy.Product(i, (i, 1, n)), "<=", 4**n)))  # false from n = 9
+    assert refuted(d.check(R(n**2, "<=", 50)))
+    k = d.scalar("k", "dimension")
+    assert refuted(d.check(R(sympy.Trace(sympy.Identity(k)), "<=", 4)))  # a dimension beyond 4
+
+
+def test_true_statements_stand_across_magnitudes_and_the_evidence_says_what_was_covered(d: Decls) -> None:
+    x, y, p = d.scalar("x"), d.scalar("y"), d.scalar("p", "positive")
+    n = d.scalar("n", "natural")
+    i = sympy.Symbol("i", integer=True)
+    for seed in range(3):  # large values cancel in float64: 50 digits settle that as agreement
+        rounding = d.check(R((x + sympy.Rational(1, 3)) ** 2 - x**2 - 2 * x / 3, "=", sympy.Rational(1, 9)),
+                           seed=seed, points=96)
+        assert agrees(rounding.rechecked()), rounding.detail
+    assert agrees(d.check(R(sympy.log(p), "<=", p - 1)).rechecked())
+    overflow = d.check(R(sympy.Product(i, (i, 1, n)), ">=", 2 ** (n - 1)))  # n! overflows float64 at n > 170
+    assert agrees(overflow.rechecked())
+    covered = sympy.Rational(overflow.evidence.split("n in {")[1].split("}")[0].split(", ")[-1])
+    assert covered >= 100
+    assert "1e-6 .. 1e6" in d.check(R(sympy.sin(2 * x), "=", 2 * sympy.sin(x) * sympy.cos(x))).evidence
+
+
+def test_special_points_are_solved_for_and_settled(d: Decls) -> None:
+    x, y = d.scalar("x"), d.scalar("y")
+    third = sympy.Rational(1, 3)
+    for claim in (R((3 * x - 1) ** 2, ">", 0), R(sympy.sign(3 * x - 1) ** 2, "=", 1),
+                  R(sympy.Max(x, third) - sympy.Min(x, third), ">", 0),
+                  R(sympy.sign(7 * x - 1) ** 2, "=", 1)):
+        result = d.check(claim)
+        final = result.rechecked() if result.status == "agree" else result
+        assert final.status == "disagree" and final.counterexample.values["x"] in ("1/3", "1/7"), claim
+    two = d.check(R(sympy.Abs(x - sympy.Rational(2, 7)) + sympy.Abs(y), ">", 0)).rechecked()
+    assert two.counterexample.values == {"x": "2/7", "y": "0"}
+    # true at their kinks: never refuted
+    assert agrees(d.check(R(sympy.Abs(x - third), "=", sympy.Max(x - third, third - x))).rechecked())
+    assert agrees(d.check(R(sympy.Max(x, third) - sympy.Min(x, third), ">=", 0)).rechecked())
+
+
+def test_special_points_of_an_expression() -> None:
+    from derivcheck.check.realize import RealizedRelation
+    from derivcheck.check.special_points import critical_expressions, special_points
+
+    x, y = sympy.Symbol("x", real=True), sympy.Symbol("y", real=True)
+    rel = RealizedRelation("<", ((sympy.Abs(2 * x - y) + 1 / (x - 5), sympy.Max(x, 3 * y)),), None)
+    kinks, poles = critical_expressions(rel)
+    assert set(kinks) >= {2 * x - y, x - 3 * y} and poles == [x - 5]
+    params = [Param(k, "scalar", (s,), Domain(None, None)) for k, s in (("x", x), ("y", y))]
+    points = special_points(rel, params, [{"x": 0.0, "y": 1.0}], 40)
+    assert {"x": Fraction(1, 2), "y": 1.0} in points and {"x": Fraction(3), "y": 1.0} in points
+    assert {"x": 0.0, "y": Fraction(0)} in points  # y moved: 2*0 - y = 0
+    assert not any(pt["x"] == 5 for pt in points)  # a pole is no point, but beside it is
+    assert any(abs(pt["x"] - 5) < 1e-4 for pt in points)
+    positive = [Param("x", "scalar", (x,), Domain(Fraction(0), None)), params[1]]
+    assert not any(pt["x"] <= 0 for pt in special_points(rel, positive, [{"x": 1.0, "y": -4.0}], 40))
+    # the ends of a declared interval: a closed one itself, an open one just inside
+    ends = [Param("x", "scalar", (x,), Domain(Fraction(0), Fraction(1), True, False)), params[1]]
+    found = special_points(RealizedRelation("<", ((x, 1),), None), ends, [{"x": 0.5, "y": 0.0}], 40)
+    assert {"x": Fraction(1), "y": 0.0} in found and {"x": Fraction(1, 10**6), "y": 0.0} in found
+
+
+def test_a_narrow_violation_is_found_by_descent(d: Decls) -> None:
+    x = d.scalar("x")
+    # negative only for |x - 1/3| < 3e-5: random points miss it, its roots are irrational
+    claim = R((x - sympy.Rational(1, 3)) ** 2 + sympy.Rational(1, 10**9), ">", sympy.Rational(2, 10**9))
+    assert refuted(d.check(claim))
+    assert agrees(d.check(R((x - sympy.Rational(1, 3)) ** 2 + sympy.Rational(3, 10**9), ">",
+                            sympy.Rational(2, 10**9))).rechecked())
+
+
+def test_a_difference_below_50_digits_is_resolved_with_more(d: Decls) -> None:
+    x, p = d.scalar("x"), d.scalar("p", "positive")
+    assert refuted(d.check(R(x * sympy.sqrt(1 + sympy.Rational(1, 10**80)), "=", x)))
+    assert refuted(d.check(R(sympy.cos(x / 10**20), "=", 1)))  # a gap of about 5e-41 x**2
+    tiny = R(p * sympy.sqrt(1 + sympy.Rational(1, 10**80)), ">=", p * sympy.sqrt(1 + sympy.Rational(1, 10**81)))
+    assert agrees(d.check(tiny).rechecked())
+
+
+def test_the_50_digit_recheck_takes_the_points_of_largest_discrepancy(d: Decls) -> None:
+    x = d.scalar("x")
+    for seed in range(6):  # accepted at seeds 0 to 5 when the first agreeing points were taken
+        claim = R(x + sympy.Max(0, x - 2) / 10**10, "=", x)
+        assert refuted(d.check(claim, seed=seed)), seed
+
+
+def test_an_inequality_whose_side_is_not_real_is_refuted_there(d: Decls) -> None:
+    x, y = d.scalar("x"), d.scalar("y", "nonnegative")
+    wrong = d.check(R(x ** sympy.Rational(2, 3), ">=", 0))
+    assert wrong.status == "disagree" and sympy.Rational(wrong.counterexample.values["x"]) < 0
+    assert "I" in wrong.counterexample.lhs  # its value, not real, is shown
+    assert refuted(d.check(R(sympy.sqrt(x), ">=", 0)))
+    assert agrees(d.check(R(y ** sympy.Rational(2, 3), ">=", 0)).rechecked())
+    # a hypothesis that is not real at a point only rejects the point
+    assert agrees(d.check(R(x**2, ">=", 0), hypotheses=[R(sympy.sqrt(x), ">=", 0)]).rechecked())

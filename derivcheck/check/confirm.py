@@ -4,9 +4,14 @@ At the (shrunk) point every realised symbol gets an exact value (rationals; the
 random functions are already SymPy ``Lambda`` bodies in the realised
 expressions), the two sides are evaluated with SymPy to 50 digits, and only a
 difference far above that precision -- or an inequality violated exactly or
-beyond it -- counts. Hypotheses that filtered points must hold at the point
-too. Values where a side is undefined (``zoo``, ``nan``) or, for an inequality,
-not real, confirm nothing. A side that is a divergent integral (``oo`` or
+beyond it -- counts. The precision adapts (:func:`_ladder`): a gap within the
+precision is evaluated again at more digits (as many more as the longest number
+in the relation has, then twice that), so ``x*sqrt(1 + 10**-80) = x`` is
+refuted; an equality holds only when the gap stays below the last precision,
+and a gap that is never resolved settles nothing. Hypotheses that filtered
+points must hold at the point too. Values where a side is undefined (``zoo``,
+``nan``) confirm nothing; an inequality whose side is not real at the point is
+violated there (an inequality states two real values). A side that is a divergent integral (``oo`` or
 ``-oo``, see :func:`derivcheck.check.integrals.extended_value`) against a finite
 one confirms ``=`` false and settles an inequality; two infinite sides confirm
 nothing.
@@ -26,6 +31,8 @@ from .sampling import Param, Point, exact_values, readable
 
 DIGITS = 50
 MARGIN = sympy.Float("1e-30", DIGITS)
+SLACK_DIGITS = 20  # a gap counts at P digits when above 10**-(P - 20) relative (1e-30 at 50 digits)
+MAX_DIGITS = 1200  # the adaptive precision's ceiling
 _INFINITE = (sympy.oo, -sympy.oo)
 INTEGRAL_SECONDS = 5.0
 
@@ -57,6 +64,7 @@ def settle(main: RealizedRelation, filters: list[RealizedRelation], params: list
         if not all(_entry_holds(f.op, a, b, values) is True for a, b in _pairs(f)):
             return None, None
     settled = True
+    values.ladder = _ladder(main)
     for lhs, rhs in main.cases:
         for a, b in _pairs(RealizedRelation(main.op, ((lhs, rhs),), None)):
             holds = _entry_holds(main.op, a, b, values)
@@ -94,20 +102,40 @@ class _Values:
         self.values = values
         self.functions = functions
         self.numbers: dict[Any, sympy.Expr | None] = {}  # each side once (shown again in a counterexample)
+        self.ladder: tuple[int, ...] = (DIGITS, 2 * DIGITS)  # the precisions tried (see _ladder)
 
 
-def _number(expr: Any, at: _Values) -> sympy.Expr | None:
-    """The exact value, evaluated to DIGITS digits unless it is already rational; None if undefined."""
+def _ladder(relation: RealizedRelation) -> tuple[int, ...]:
+    """The precisions (digits) a gap is evaluated at until it is resolved: 50 plus the
+    digits of the longest number in the relation (``10**-80`` has 81), then twice that.
+
+    A difference hidden below the last precision (relative ``10**-(P - 10)``) is not
+    seen: there the relation settles as holding, as any finite precision must."""
+    longest = 0
+    for lhs, rhs in relation.cases:
+        for side in (lhs, rhs):
+            for item in (list(side) if isinstance(side, sympy.MatrixBase) else [side]):
+                if isinstance(item, sympy.Basic):
+                    for atom in item.atoms(sympy.Rational):
+                        longest = max(longest, len(str(abs(atom.p))), len(str(atom.q)))
+                    for atom in item.atoms(sympy.Float):
+                        longest = max(longest, atom._prec * 3 // 10)
+    first = min(DIGITS + longest, MAX_DIGITS // 2)
+    return first, 2 * first
+
+
+def _number(expr: Any, at: _Values, digits: int = DIGITS) -> sympy.Expr | None:
+    """The exact value, evaluated to ``digits`` digits unless it is already rational; None if undefined."""
     try:
-        if expr in at.numbers:
-            return at.numbers[expr]
+        if (expr, digits) in at.numbers:
+            return at.numbers[(expr, digits)]
     except TypeError:  # not hashable: evaluated every time
-        return _evaluate(expr, at)
-    found = at.numbers[expr] = _evaluate(expr, at)
+        return _evaluate(expr, at, digits)
+    found = at.numbers[(expr, digits)] = _evaluate(expr, at, digits)
     return found
 
 
-def _evaluate(expr: Any, at: _Values) -> sympy.Expr | None:
+def _evaluate(expr: Any, at: _Values, digits: int = DIGITS) -> sympy.Expr | None:
     v = sympy.sympify(expr, strict=True).xreplace(at.values) if isinstance(expr, sympy.Basic) else sympy.sympify(expr, strict=True)
     v = extended_value(substitute_functions(v, at.functions))
     if v in _INFINITE:
@@ -120,7 +148,7 @@ def _evaluate(expr: Any, at: _Values) -> sympy.Expr | None:
         return None
     if v.is_Rational:
         return v
-    n = sympy.N(v, DIGITS)
+    n = sympy.N(v, digits)
     if n.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or not n.is_number:
         return None
     return n
@@ -179,32 +207,51 @@ def _quadrature(integral: sympy.Integral) -> complex | None:
     return total * (b.real - a.real) / 2
 
 
+_UNRESOLVED = object()  # a gap within the precision: try more digits
+
+
 def _entry_holds(op: str, a: Any, b: Any, values: _Values) -> bool | None:
-    """True/False when settled beyond doubt at 50 digits, None when it cannot be told."""
-    l, r = _number(a, values), _number(b, values)
+    """True/False when settled beyond doubt, None when it cannot be told; a gap within
+    the precision is evaluated again at each precision of ``values.ladder``."""
+    for k, digits in enumerate(values.ladder):
+        found = _entry_at(op, a, b, values, digits, last=k == len(values.ladder) - 1)
+        if found is not _UNRESOLVED:
+            return found
+    return None
+
+
+def _entry_at(op: str, a: Any, b: Any, values: _Values, digits: int, last: bool) -> Any:
+    """:func:`_entry_holds` at ``digits`` digits; ``_UNRESOLVED`` for a gap within them
+    (at the ``last`` precision: holds for a gap far below it, else None)."""
+    l, r = _number(a, values, digits), _number(b, values, digits)
     if l is None or r is None:
         return None
     if l in _INFINITE or r in _INFINITE:
         return _infinite_holds(op, l, r)
     exact = l.is_Rational and r.is_Rational
-    scale = 1 + abs(sympy.N(l, DIGITS)) + abs(sympy.N(r, DIGITS))
+    scale = 1 + abs(sympy.N(l, digits)) + abs(sympy.N(r, digits))
+    margin = sympy.Float(10, digits) ** -(digits - SLACK_DIGITS) * scale
     if op == "=":
         if exact:
             return l == r
-        gap = abs(sympy.N(l - r, DIGITS))
-        if gap > MARGIN * scale:
+        gap = abs(sympy.N(l - r, digits))
+        if gap > margin:
             return False
-        return True if gap < MARGIN * scale * sympy.Float("1e-10", DIGITS) else None
+        if not last:
+            return _UNRESOLVED
+        return True if gap < margin * sympy.Float("1e-10", digits) else None
     if not exact:
         li, ri = sympy.im(l), sympy.im(r)
-        if abs(li) > MARGIN * scale or abs(ri) > MARGIN * scale:
-            return None
+        if abs(li) > margin or abs(ri) > margin:
+            return False  # not real at a point of the domain: the inequality is false there
         l, r = sympy.re(l), sympy.re(r)
     d = l - r
     if exact:
         return {">=": d >= 0, ">": d > 0, "<=": d <= 0, "<": d < 0}[op] == sympy.true
-    if abs(d) <= MARGIN * scale:
-        return None  # equal to the precision used: a strict inequality is not confirmed violated
+    if abs(d) <= margin:
+        # equal to the precision used: more digits, and at the last a strict inequality is
+        # not confirmed violated (nor a non-strict one confirmed to hold)
+        return None if last else _UNRESOLVED
     return bool({">=": d > 0, ">": d > 0, "<=": d < 0, "<": d < 0}[op])
 
 

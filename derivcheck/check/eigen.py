@@ -15,6 +15,12 @@ sampled point is built to satisfy it instead:
   eigenvalue, each ``v`` a random combination of its columns (so that equal
   eigenvalues, and eigenvectors neither parallel nor orthogonal, are sampled too).
 
+The zero vector satisfies ``M @ v = s * v`` for every ``s``: it is a member the
+hypothesis allows, and a claim such as ``s >= 0`` fails there. So ``s`` is built
+as ``Piecewise((t, v == 0), (d[k], True))`` with ``t`` a free scalar of ``s``'s
+declaration: where every scale of ``v`` is 0 (a simple value the sampler gives
+now and then, and a special point of the Piecewise) ``s`` is unconstrained.
+
 Every point built this way satisfies the hypotheses exactly (all values are
 rational, so the 50-digit confirmation applies), and the hypotheses stay as
 filters, which checks the construction at every point. The points are a subset
@@ -138,7 +144,14 @@ def construct(pairs: list[EigenPair], scope: Scope, sizes: dict[sympy.MatrixSymb
                 names[scale_name] = ScalarDecl(scale_name, scale, "real", None, span)
                 vector += scale * q[:, k]
             matrices[p.vector] = sympy.ImmutableMatrix(vector)
-            scalars[p.value] = eigenvalues[space[0]]
+            # the zero vector is an eigenvector of every value: there s is free (in its declaration)
+            declared = scope.names[p.value.name]
+            free_name = f"unconstrained({p.value.name})"
+            free = sympy.Symbol(free_name, real=True)
+            names[free_name] = ScalarDecl(free_name, free, declared.kind, declared.interval, span)
+            scales = [sympy.Eq(sympy.Symbol(f"scale({p.vector.name})" if len(space) == 1 else
+                                            f"scale{k + 1}({p.vector.name})", real=True), 0) for k in space]
+            scalars[p.value] = sympy.Piecewise((free, sympy.And(*scales)), (eigenvalues[space[0]], True))
     return Construction(replace(scope, names=names), matrices, scalars, frozenset(factors))
 
 

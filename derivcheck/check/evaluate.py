@@ -193,10 +193,16 @@ def _entries(side: Any) -> tuple[tuple[int, int] | None, list[Any]]:
 
 
 def compare(realized: RealizedRelation, values: dict[sympy.Basic, Any], n: int,
-            functions: dict[str, Any] | None = None, robust: bool = False) -> tuple[Any, Any]:
-    """(valid, holds) masks: a point is valid where every value is finite (and real, for an
-    inequality); it holds where every case and entry is within tolerance. ``robust``
-    (for hypotheses that select points) turns the slack of inequalities into a margin."""
+            functions: dict[str, Any] | None = None, robust: bool = False,
+            gaps: list | None = None) -> tuple[Any, Any]:
+    """(valid, holds) masks: a point is valid where every value is finite; it holds where
+    every case and entry is within tolerance. ``robust`` (for hypotheses that select
+    points) turns the slack of inequalities into a margin, and makes a point where a side
+    of an inequality is not real invalid (the point does not satisfy the hypothesis);
+    otherwise such a point is valid and fails (an inequality between values that are not
+    real is false). ``gaps``, when given, receives the relative discrepancy per point
+    (the largest over entries: ``|l - r| / (1 + |l| + |r|)``, for an inequality its
+    violation, negative where it holds), for choosing the points to re-check."""
     import torch
 
     device = next(iter(values.values())).device if values else "cpu"
@@ -205,6 +211,7 @@ def compare(realized: RealizedRelation, values: dict[sympy.Basic, Any], n: int,
     holds = torch.ones(n, dtype=torch.bool, device=device)
     firm = torch.ones(n, dtype=torch.bool, device=device)
     diverging = realized.may_diverge
+    gap = torch.full((n,), -float("inf"), dtype=torch.float64, device=device) if gaps is not None else None
     for lhs, rhs in realized.cases:
         (ls, le), (rs, re_) = _entries(lhs), _entries(rhs)
         if ls != rs:
@@ -217,11 +224,30 @@ def compare(realized: RealizedRelation, values: dict[sympy.Basic, Any], n: int,
         if realized.op != "=" and len(le) != 1:
             raise RealizeError("an inequality between matrices is not a scalar inequality")
         for a, b in zip(le, re_):
-            v_valid, v_holds, v_firm = _compare_values(ev(a), ev(b), realized.op, robust, (diverging, diverging))
+            l, r = ev(a), ev(b)
+            v_valid, v_holds, v_firm = _compare_values(l, r, realized.op, robust, (diverging, diverging))
             valid &= v_valid
             holds &= v_holds
             firm &= v_firm
+            if gap is not None:
+                gap = torch.maximum(gap, torch.nan_to_num(_gap(l, r, realized.op), nan=-float("inf")))
+    if gaps is not None:
+        gaps.append(gap)
     return valid, holds, firm
+
+
+def _gap(l: Any, r: Any, op: str) -> Any:
+    """The relative discrepancy of one entry per point (an inequality: its signed violation,
+    1 where a side is not real)."""
+    import torch
+
+    scale = 1 + l.abs() + r.abs()
+    if op == "=":
+        return (l - r).abs() / scale
+    d = (l.real - r.real) / scale
+    violation = {">=": -d, ">": -d, "<=": d, "<": d}[op]
+    real = (l.imag.abs() <= 1e-10 * (1 + l.abs())) & (r.imag.abs() <= 1e-10 * (1 + r.abs()))
+    return torch.where(real, violation, torch.ones_like(violation))
 
 
 def _compare_values(l: Any, r: Any, op: str, robust: bool = False,
@@ -247,9 +273,14 @@ def _compare_values(l: Any, r: Any, op: str, robust: bool = False,
     if op == "=":
         holds = ((l - r).abs() <= tol) & ~infinite
         return valid | infinite, holds, holds
-    valid &= (l.imag.abs() <= 1e-10 * (1 + l.abs())) & (r.imag.abs() <= 1e-10 * (1 + r.abs()))
+    real = (l.imag.abs() <= 1e-10 * (1 + l.abs())) & (r.imag.abs() <= 1e-10 * (1 + r.abs()))
     d = l.real - r.real
     holds = {">=": d >= -tol, ">": d > -tol, "<=": d <= tol, "<": d < tol}[op]
     firm = {">=": d >= (0 if robust else -tol), ">": d > tol, "<=": d <= (0 if robust else tol), "<": d < -tol}[op]
+    if robust:  # a hypothesis that is not real at a point does not select it
+        valid &= real
+    else:  # the claim is an inequality between values that are not real there: it fails
+        holds &= real
+        firm &= real
     infinite &= ~{">=": d > 0, ">": d > 0, "<=": d < 0, "<": d < 0}[op]  # oo >= 1 is no evidence
     return valid | infinite, holds & ~infinite, firm & ~infinite

@@ -6,9 +6,16 @@ free quantity is sampled from its declared domain (:mod:`derivcheck.check.sampli
 and the realised SymPy expressions are evaluated on all points at once by a
 small tree evaluator. Values follow SymPy's meaning: real symbols, principal
 complex branches (``log(-1) = i*pi``); an equality compares complex values, an
-inequality is tested only where both sides are real. A disagreement is shrunk
+inequality fails where a side is not real. A disagreement is shrunk
 (:mod:`derivcheck.check.shrink`) and confirmed in 50-digit precision
-(:mod:`derivcheck.check.confirm`); only a confirmed one is a counterexample.
+(:mod:`derivcheck.check.confirm`); only a confirmed one is a counterexample, and
+one that high precision settles as agreement is a rounding error of float64.
+
+Reals are also drawn across magnitudes, and the integers at wide configurations
+(:func:`derivcheck.check.wide.wide_configs`). Where float agreement would be the verdict it is
+re-checked in high precision (:func:`_precise`) at the points of largest float
+discrepancy, at the relation's special points (:mod:`.special_points`) and, for an
+inequality, where a descent on its violation leads (:mod:`.descent`).
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from .prepare import Prepared, prepare
 from .realize import Realization, RealizeError, RealizedRelation, UndefinedAt, realize_relations
 from .realize_env import MAX_ENTRIES
 from .sampling import Param, integer_configs, point_at, sample_batch, symbol_values
+from .wide import coverage
 
 TOLERANCE_TEXT = "|lhs - rhs| <= 1e-8 * (1 + |lhs| + |rhs|), entrywise"
 MAX_CONFIGS = 6
@@ -38,8 +46,11 @@ MAX_CANDIDATES = 40
 MAX_CONFIRMATIONS = 6
 MAX_BOUNDARIES = 2  # non-strict hypotheses also tried at their boundary
 INTEGER_KINDS = ("integer", "natural", "dimension")
-PRECISE_POINTS = 2  # float64 agreement re-checked in 50 digits at this many points,
+PRECISE_POINTS = 2  # float64 agreement re-checked in 50 digits at this many points (the largest gaps),
 PRECISE_SECONDS = 30.0  # a safety limit in CPU time (see limits.Deadline), not a budget
+SPECIAL_POINTS = 12  # and at most this many special points (kinks, poles, equality cases; .special_points)
+RESCUED_POINTS = 2  # points where float64 overflows, evaluated exactly when a configuration has no other
+ROUNDING_SETTLES = 12  # float disagreements settled in 50 digits (a rounding error is agreement there)
 
 
 @dataclass(frozen=True)
@@ -178,12 +189,18 @@ def _check(
         try:
             trial = Trial.build(prepared, scope, {**fixed, **config}, seed, dev)
             trial.run(points, seed * 1000 + index)
+            trial.rescue(seed)
         except (RealizeError, Unsupported) as exc:
             undefined += isinstance(exc, UndefinedAt)
             if len(notes) < 5:
                 notes.append(f"{_show(config) or 'here'}: {exc}")
             continue
         trials.append(trial)
+    if not any(t.failing for t in trials):
+        try:
+            trials += _wide_trials(prepared, scope, fixed, trials, ranges, kinds, seed, dev, points, deadline)
+        except _WideCut as cut:  # less coverage is no evidence: never accept on it
+            return _inconclusive(sum(t.valid for t in trials), str(cut))
     if not trials and configs and undefined == len(configs):
         return NumericResult("undefined", 0, TOLERANCE_TEXT, None,
                              f"the relation has no value at any of the {len(configs)} sizes tried ("
@@ -195,11 +212,13 @@ def _check(
     valid = sum(t.valid for t in trials)
     failing = [t for t in trials if t.failing]
     if failing:
-        return _disagreement(failing, prepared, seed, valid, deadline, notes)
+        found = _disagreement(failing, prepared, seed, valid, deadline, notes)
+        if found is not None:
+            return found
     needed = 1 if trials and all(not t.params for t in trials) else max(3, points // 3)
     if valid >= needed:
         where = "; ".join(_show(t.config) for t in trials if t.config)
-        exact = None if prepared.caveats else _exact(trials, seed, deadline, valid)
+        exact = None if prepared.caveats else _exact([t for t in trials if not t.wide], seed, deadline, valid)
         if isinstance(exact, NumericResult):
             return exact
         # float64 agreement is re-checked in 50 digits only where it would be the verdict
@@ -208,7 +227,8 @@ def _check(
         return NumericResult("agree", valid, TOLERANCE_TEXT, None,
                              f"agree at {valid} points" + (f" ({where})" if where else "")
                              + (f"; skipped {'; '.join(notes)}" if notes else ""),
-                             evidence=exact or f"float64 at {valid} points, {TOLERANCE_TEXT.replace(', entrywise', '')}",
+                             evidence=exact or f"float64 at {valid} points, {TOLERANCE_TEXT.replace(', entrywise', '')}"
+                             + coverage(trials),
                              recheck=recheck)
     reason = "; ".join(notes) if notes else "the hypotheses or the domain rejected the points"
     return _inconclusive(valid, f"only {valid} usable points: {reason}")
@@ -233,59 +253,140 @@ def _exact(trials: list["Trial"], seed: int, deadline: Deadline, valid: int) -> 
 
 
 def _precise(trials: list["Trial"], prepared: Any, seed: int, valid: int, deadline: Deadline) -> NumericResult | None:
-    """Float agreement re-checked in 50 digits at up to PRECISE_POINTS points (a relation
-    true only within the float tolerance, such as ``pi = 3.14159265358979``, is refuted);
-    None when it stands, else the refutation or why it is no evidence."""
-    settled = undecided = 0
+    """Float agreement re-checked in 50 digits (a relation true only within the float
+    tolerance, such as ``pi = 3.14159265358979``, is refuted); None when it stands, else
+    the refutation or why it is no evidence.
+
+    The points: the special points of the relation (:mod:`.special_points`: kinks, poles'
+    neighbours, an inequality's equality cases), which random points never hit; for an
+    inequality, the points a short descent on its violation reaches (:mod:`.descent`);
+    and the PRECISE_POINTS agreeing points of largest float discrepancy."""
+    from .descent import descend
+    from .shrink import shrink
+
+    special = 0
+    cut = False  # a planned re-check left out for time: then no acceptance (see the end)
     for trial in trials:
-        for i in trial.agreeing:
-            if settled + undecided >= PRECISE_POINTS or deadline.passed():
+        for pt in trial.special_points(SPECIAL_POINTS - special):
+            if deadline.passed():
+                cut = True
                 break
-            holds, found = trial.settle(point_at(trial.params, trial.batch, i), seed)
+            special += 1
+            holds, found = trial.settle(pt, seed)
             if holds is False:
-                if prepared.caveats:
-                    return _inconclusive(valid, f"disagreement at {found.values} in 50 digits, "
-                                                f"but {'; '.join(prepared.caveats)}")
-                return NumericResult("disagree", valid, "50-digit evaluation", found,
-                                     "counterexample in 50-digit evaluation (float64 had agreed within "
-                                     "its tolerance)")
-            settled += holds is True
-            undecided += holds is None
-    if deadline.hit:
-        return _inconclusive(valid, f"float64 agreement at {valid} points; {deadline.text()}")
-    if settled == 0 and undecided > 0:
-        return _inconclusive(valid, f"float64 agreement at {valid} points, not confirmed in 50 digits "
-                                    f"at any of {undecided} points (an integral without a closed form?)")
+                return _refuted_precisely(found, prepared, valid, "at a special point of the relation")
+    for trial in trials:
+        if trial.main.op == "=":
+            continue
+        if deadline.passed():
+            cut = True
+            break
+        pt = descend(trial, seed)
+        if pt is not None:
+            small = shrink(trial.params, pt, trial.fails, deadline)
+            for candidate in ([small, pt] if small != pt else [pt]):
+                found = trial.confirm(candidate, seed)
+                if found is not None:
+                    return _refuted_precisely(found, prepared, valid, "where a descent on the violation led")
+    settled = undecided = 0
+    ranked = sorted(((-g, k, i) for k, t in enumerate(trials) for i, g in t.agreeing), key=lambda x: x[:2])
+    for _, k, i in ranked[:PRECISE_POINTS]:
+        if deadline.passed():
+            cut = True
+            break
+        holds, found = trials[k].settle(point_at(trials[k].params, trials[k].batch, i), seed)
+        if holds is False:
+            return _refuted_precisely(found, prepared, valid, "at the point of largest float discrepancy")
+        settled += holds is True
+        undecided += holds is None
+    if undecided > 0:
+        return _inconclusive(valid, f"float64 agreement at {valid} points, not confirmed in high precision "
+                                    f"at {undecided} of {settled + undecided} points (an integral without a "
+                                    f"closed form, or a difference below the precision?)")
+    if cut:
+        return _inconclusive(valid, f"float64 agreement at {valid} points; its high-precision re-check "
+                                    f"did not finish ({deadline.text()})")
     return None
 
 
+def _refuted_precisely(found: Counterexample, prepared: Any, valid: int, where: str) -> NumericResult:
+    if prepared.caveats:
+        return _inconclusive(valid, f"disagreement at {found.values} in 50 digits, "
+                                    f"but {'; '.join(prepared.caveats)}")
+    return NumericResult("disagree", valid, "50-digit evaluation", found,
+                         f"counterexample in high-precision evaluation {where} (float64 had agreed "
+                         "within its tolerance)")
+
+
 def _disagreement(failing: list["Trial"], prepared: Any, seed: int, valid: int, deadline: Deadline,
-                  notes: list[str]) -> NumericResult:
+                  notes: list[str]) -> NumericResult | None:
+    """A confirmed counterexample among the float disagreements, or why there is none; None
+    when each of them is settled as agreement in 50 digits (a rounding error of float64, as
+    large magnitudes make) or is a strict inequality within the float slack."""
     from .shrink import shrink
 
-    attempts = 0
+    attempts = rounding = 0
     count = sum(len(t.hard) for t in failing) or sum(len(t.failing) for t in failing)
     for trial in failing:
-        for i in trial.failing[:3]:
-            if attempts >= MAX_CONFIRMATIONS or deadline.passed():
+        for i in trial.failing:
+            if attempts >= MAX_CONFIRMATIONS + ROUNDING_SETTLES or deadline.passed():
                 break
             attempts += 1
             original = point_at(trial.params, trial.batch, i)
-            small = shrink(trial.params, original, trial.fails, deadline)
-            for pt in ([small, original] if small != original else [original]):
-                found = trial.confirm(pt, seed)
-                if found is None:
-                    continue
-                if prepared.caveats:
-                    return _inconclusive(valid, f"disagreement at {found.values}, but {'; '.join(prepared.caveats)}")
-                return NumericResult("disagree", valid, TOLERANCE_TEXT, found,
-                                     f"counterexample confirmed to 50 digits (float disagreement at "
-                                     f"{count} of {valid} points)")
-    if not any(t.hard for t in failing):  # only strict inequalities holding with slack
-        return NumericResult("agree", valid, TOLERANCE_TEXT, None,
-                             f"agree at {valid} points (strict inequality within tolerance at {count})")
+            holds, found = trial.settle(original, seed)
+            if found is not None:  # shrunk for a simpler counterexample, confirmed again
+                small = shrink(trial.params, original, trial.fails, deadline)
+                shown = trial.confirm(small, seed) if small != original else None
+                return _confirmed(shown or found, prepared, valid, count)
+            if holds is None and attempts <= MAX_CONFIRMATIONS:
+                # undecided here (a strict inequality with equal sides): perhaps not nearby
+                small = shrink(trial.params, original, trial.fails, deadline)
+                found = trial.confirm(small, seed) if small != original else None
+                if found is not None:
+                    return _confirmed(found, prepared, valid, count)
+            rounding += holds is True and i in trial.hard
+    if rounding == sum(len(t.hard) for t in failing):
+        # every float disagreement is agreement in 50 digits (rounding), or a strict inequality
+        # holding within the float slack: agreement, re-checked as any other
+        return None
     return _inconclusive(valid, f"float disagreement at {count} points, not confirmed in high precision"
                          + (f"; skipped {'; '.join(notes)}" if notes else ""))
+
+
+def _confirmed(found: Counterexample, prepared: Any, valid: int, count: int) -> NumericResult:
+    if prepared.caveats:
+        return _inconclusive(valid, f"disagreement at {found.values}, but {'; '.join(prepared.caveats)}")
+    return NumericResult("disagree", valid, TOLERANCE_TEXT, found,
+                         f"counterexample confirmed to 50 digits (float disagreement at "
+                         f"{count} of {valid} points)")
+
+
+def _wide_trials(prepared: Prepared, scope: Scope, fixed: dict, trials: list["Trial"],
+                 ranges: dict, kinds: dict, seed: int, device: str, points: int,
+                 deadline: Deadline) -> list["Trial"]:
+    """Trials at the wide integer configurations (:func:`derivcheck.check.wide.wide_configs`); one that cannot be
+    realised there (an index beyond a matrix) is left out."""
+    out = []
+    from .wide import wide_configs
+
+    for k, config in enumerate(wide_configs(trials, ranges, kinds, scope, seed)):
+        if deadline.passed():
+            raise _WideCut(f"{deadline.text()} before {_show(config)}")
+        try:
+            trial = Trial.build(prepared, scope, {**fixed, **config}, seed, device)
+            trial.wide = True
+            trial.run(points, seed * 1000 + 500 + k)
+            trial.rescue(seed)
+        except (RealizeError, Unsupported):  # extra coverage only: the evidence states what was covered
+            continue
+        out.append(trial)
+        if trial.failing:
+            break
+    return out
+
+
+class _WideCut(Exception):
+    """A wide configuration was left out for time: the coverage the check states is not met."""
 
 
 def _inconclusive(points: int, detail: str) -> NumericResult:
@@ -310,8 +411,11 @@ class Trial:
         self.valid = 0
         self.failing: list[int] = []
         self.hard: list[int] = []
-        self.agreeing: list[int] = []  # the first points where it holds (for the 50-digit re-check)
+        self.agreeing: list[tuple[int, float]] = []  # (point, float gap) where it holds (for the re-check)
         self.construction: Any = None  # an eigen.Construction, when points are built
+        self.wide = False  # a wide integer configuration (see _wide_configs)
+        self.lazy = True  # determinants and inverses evaluated numerically (see Realization)
+        self.overflow: list[int] = []  # points whose hypotheses hold but whose value overflows float
 
     @classmethod
     def build(cls, prepared: Any, scope: Scope, config: dict, seed: int, device: str) -> "Trial":
@@ -332,32 +436,68 @@ class Trial:
                                      memo=memo)
         trial = cls(config, realized, parameters_of(realized, env, scope), device, functions)
         trial.construction = construction
+        trial.lazy = env.lazy_linear_algebra
         return trial
 
-    def evaluate(self, batch: dict[str, Any]) -> tuple[Any, Any]:
-        """(usable, holds, firm) masks over the batch's points (see :func:`compare`)."""
+    def evaluate(self, batch: dict[str, Any], gaps: list | None = None,
+                 selected: list | None = None) -> tuple[Any, Any]:
+        """(usable, holds, firm) masks over the batch's points (see :func:`compare`); ``gaps``
+        receives the float discrepancy per point, ``selected`` the points the hypotheses admit."""
         values, ok = symbol_values(self.params, batch, self.device)
         n = ok.shape[0]
-        valid, holds, firm = compare(self.main, values, n, self.functions)
-        usable = ok & valid
+        valid, holds, firm = compare(self.main, values, n, self.functions, gaps=gaps)
+        admitted = ok
         for f in self.filters:
             f_valid, _, f_firm = compare(f, values, n, self.functions, robust=True)
-            usable &= f_valid & f_firm
-        return usable, holds, firm
+            admitted = admitted & f_valid & f_firm
+        if selected is not None:
+            selected.append(admitted)
+        return admitted & valid, holds, firm
 
     def run(self, points: int, seed: int) -> None:
         import torch
 
         generator = torch.Generator().manual_seed(seed)
         n = (points * (4 if self.filters else 1)) if self.params else 1  # filters reject some points
-        self.batch = sample_batch(self.params, n, generator, special=not self.filters)
-        usable, holds, firm = self.evaluate(self.batch)
+        # simple values (zero scales: zero eigenvectors) also where the points are built
+        special = not self.filters or self.construction is not None
+        self.batch = sample_batch(self.params, n, generator, special=special, wide=True)
+        gaps: list = []
+        selected: list = []
+        usable, holds, firm = self.evaluate(self.batch, gaps, selected)
         self.valid = int(usable.sum())
         # clear failures first, then points where a strict inequality holds only with slack
         # (equal sides: confirmation decides whether they are exactly equal)
         self.hard = [int(i) for i in torch.nonzero(usable & ~holds).flatten()]
         self.failing = self.hard + [int(i) for i in torch.nonzero(usable & holds & ~firm).flatten()]
-        self.agreeing = [int(i) for i in torch.nonzero(usable & firm).flatten()[:PRECISE_POINTS]]
+        gap = gaps[0].cpu()
+        self.agreeing = [(int(i), float(gap[i])) for i in torch.nonzero(usable & firm).flatten()]
+        self.overflow = [int(i) for i in torch.nonzero(selected[0] & ~usable).flatten()[:RESCUED_POINTS]]
+
+    def rescue(self, seed: int) -> None:
+        """Where no point has a float value (``n!`` at n = 300 overflows), a few points the
+        hypotheses admit are evaluated exactly: holding, each counts as a point; violated, it
+        is a failure (confirmed again as any other)."""
+        if self.valid or not self.overflow or self.main.may_diverge:
+            return  # a divergent integral's infinity is no overflow: its own rules apply (confirm.py)
+        for i in self.overflow:
+            holds, _ = self.settle(point_at(self.params, self.batch, i), seed)
+            if holds is True:
+                self.valid += 1
+            elif holds is False:
+                self.hard.append(i)
+                self.failing.insert(0, i)
+
+    def special_points(self, limit: int) -> list[dict[str, Any]]:
+        """Up to ``limit`` special points of the relation (:mod:`.special_points`), found from
+        the first sampled points (simple values) and one random point."""
+        from .special_points import special_points
+
+        if limit <= 0 or not self.params or not self.batch:
+            return []
+        n = next(iter(self.batch.values())).shape[0]
+        bases = [point_at(self.params, self.batch, i) for i in dict.fromkeys([0, 1, n - 1]) if i < n]
+        return special_points(self.main, self.params, bases, limit)
 
     def fails(self, candidates: list[dict[str, Any]]) -> list[bool]:
         """For shrinking: which candidate points still break the relation (in float)."""

@@ -138,7 +138,9 @@ def _classify(leaf: sympy.Basic, found: dict[str, Param], entries: dict, probabi
         decl = scope.names.get(str(space.value_atoms[leaf].base.label) if isinstance(
             space.value_atoms[leaf], sympy.Indexed) else str(space.value_atoms[leaf]))
         domain = domain_of(decl.kind, decl.interval) if isinstance(decl, SequenceDecl) else REAL
-        found.setdefault(str(leaf), Param(str(leaf), "scalar", (leaf,), domain))
+        # a random variable's values stay in the window: moments of values across magnitudes
+        # cancel in float64 (E(X**2) - E(X)**2), and each such disagreement costs a 50-digit settle
+        found.setdefault(str(leaf), Param(str(leaf), "scalar", (leaf,), domain, wide=False))
         return
     name = str(leaf.base.label) if isinstance(leaf, sympy.Indexed) else leaf.name
     decl = scope.names.get(name)
@@ -149,11 +151,11 @@ def _classify(leaf: sympy.Basic, found: dict[str, Param], entries: dict, probabi
             found.setdefault(str(leaf), Param(str(leaf), "scalar", (leaf,), integer_domain(decl.kind, decl.interval)))
             return
         domain = REAL if decl.random else domain_of(decl.kind, decl.interval)
-        found.setdefault(str(leaf), Param(str(leaf), "scalar", (leaf,), domain))
+        found.setdefault(str(leaf), Param(str(leaf), "scalar", (leaf,), domain, wide=not decl.random))
     elif isinstance(decl, ScalarDecl) and decl.symbol == leaf and decl.kind not in ("integer", "natural", "dimension"):
         found.setdefault(name, Param(name, "scalar", (leaf,), domain_of(decl.kind, decl.interval)))
     elif isinstance(decl, RandomDecl) and decl.symbol == leaf:
-        found.setdefault(name, Param(name, "scalar", (leaf,), REAL))
+        found.setdefault(name, Param(name, "scalar", (leaf,), REAL, wide=False))
     else:
         raise Unsupported(f"{leaf} has no declared domain to sample from")
 

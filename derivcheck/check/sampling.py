@@ -110,6 +110,34 @@ def integer_range(kind: str, interval: Interval | None) -> list[int]:
     return list(range(lo, hi + 1))
 
 
+MEDIUM = (8, 40)  # a natural or integer parameter's medium value is drawn from this range,
+LARGE = (100, 1000)  # its large value from this one (factorials and powers overflow float here),
+WIDE_DIMENSION = 8  # and a dimension's larger size (one configuration: it costs time)
+
+
+def integer_reach(kind: str, interval: Interval | None, rng: Any) -> dict[str, int]:
+    """Values of an integer parameter beyond :func:`integer_range`, inside its interval, for
+    the wide configurations: ``medium`` and ``large`` (``-large`` too for an integer below
+    -4 allowed) for a natural or integer, ``large`` (:data:`WIDE_DIMENSION`) for a dimension.
+    A statement true for small integers only (``n! <= 4**n``, false from n = 9) fails there."""
+    small = integer_range(kind, interval)
+    lo = _fraction(interval.lo) if interval is not None else None
+    hi = _fraction(interval.hi) if interval is not None else None
+    top = None if hi is None else (math.ceil(hi) - 1 if (interval.hi_open or hi != int(hi)) else int(hi))
+    bottom = None if lo is None else (math.floor(lo) + 1 if (interval.lo_open or lo != int(lo)) else int(lo))
+    wanted = ({"large": WIDE_DIMENSION} if kind == "dimension" else
+              {"medium": rng.randint(*MEDIUM), "large": rng.randint(*LARGE)})
+    if kind == "integer":
+        wanted["-large"] = -rng.randint(*LARGE)
+    out = {}
+    for name, v in wanted.items():
+        v = v if top is None else min(v, top)
+        v = v if bottom is None else max(v, bottom)
+        if v > max(small) or v < min(small):
+            out[name] = v
+    return out
+
+
 @dataclass(frozen=True)
 class Param:
     """One sampled quantity.
@@ -127,6 +155,7 @@ class Param:
     shape: tuple[int, int] = (1, 1)
     transform: str = "general"
     invertible: bool = False
+    wide: bool = True  # also drawn across magnitudes (not a random variable's value on an outcome)
 
 
 def matrix_transform(qualifiers: frozenset[str], rows: int, cols: int) -> tuple[str, bool]:
@@ -212,15 +241,54 @@ def torch_matrix(transform: str, g: Any) -> Any:
 SPECIAL = [Fraction(x) for x in (0, 1, -1, 2, -2)] + [Fraction(1, 2), Fraction(-1, 2)]
 Point = dict[str, Any]  # param key -> float/Fraction, rows of a generator, or simplex weights
 
+WIDE_SHARE = 0.25  # of the random points (``wide``), drawn across magnitudes instead of the window
+WIDE_DECADES = 6  # a scalar's magnitude (or distance to a bound) log-uniform in 1e-6 .. 1e6
+MATRIX_DECADES = 3  # a generator scaled by a factor log-uniform in 1e-3 .. 1e3 (entries get multiplied)
+WIDE_DIGITS = 3  # significant digits of a value drawn across magnitudes (a short exact decimal)
+WIDE_TEXT = (f"reals in the window (-3, 3) (offsets 0.1 .. 3 from a bound) and, at {round(100 * WIDE_SHARE)} % "
+             f"of the points, magnitudes 1e-{WIDE_DECADES} .. 1e{WIDE_DECADES} (offsets from a bound the same; "
+             f"matrices scaled by 1e-{MATRIX_DECADES} .. 1e{MATRIX_DECADES})")
 
-def sample_batch(params: list[Param], n: int, generator: Any, special: bool = True) -> dict[str, Any]:
+
+def _short(v: Any, digits: int) -> Any:
+    """``v`` rounded to ``digits`` significant decimal digits (so that :func:`exact` reads it back
+    as a short decimal fraction)."""
+    import torch
+
+    scale = torch.pow(10.0, torch.floor(torch.log10(v.abs().clamp_min(1e-300))) - (digits - 1))
+    return torch.round(v / scale) * scale
+
+
+def _wide_scalar(domain: Domain, n: int, uniform: Any) -> Any:
+    """``n`` values across magnitudes: ``±10**u`` on an unbounded line, a bound plus or minus
+    ``10**u`` on a half-line (so also just inside an open end), and for an interval a relative
+    offset ``10**-u`` (u up to 6) from either end; each a short decimal, inside the domain."""
+    import torch
+
+    u = (2 * uniform(n) - 1) * WIDE_DECADES
+    lo, hi = domain.lo, domain.hi
+    if lo is None and hi is None:
+        sign = torch.where(uniform(n) < 0.5, -1.0, 1.0).to(torch.float64)
+        return sign * _short(torch.pow(10.0, u), WIDE_DIGITS)
+    if hi is None:
+        return float(lo) + _short(torch.pow(10.0, u), WIDE_DIGITS)
+    if lo is None:
+        return float(hi) - _short(torch.pow(10.0, u), WIDE_DIGITS)
+    width = float(hi - lo)
+    offset = _short(width * torch.pow(10.0, -WIDE_DECADES * uniform(n)), WIDE_DIGITS).clamp(max=width / 2)
+    return torch.where(uniform(n) < 0.5, float(lo) + offset, float(hi) - offset)
+
+
+def sample_batch(params: list[Param], n: int, generator: Any, special: bool = True,
+                 wide: bool = False) -> dict[str, Any]:
     """``n`` random points, one float64 tensor per param (on the CPU, reproducible by seed).
 
     ``special`` mixes in simple values (0, 1, -1, ...) and zero matrices, at the
     first points and now and then: the equality cases of strict inequalities. The
     caller turns it off when hypotheses filter the points: a zero vector satisfies
     ``A @ v = lam * v`` trivially, and such degenerate points would be the only
-    ones left as evidence.
+    ones left as evidence. ``wide`` draws a share of the points (:data:`WIDE_SHARE`)
+    across magnitudes (:data:`WIDE_TEXT`): a window alone passes ``x < 3``.
     """
     import torch
 
@@ -235,6 +303,10 @@ def sample_batch(params: list[Param], n: int, generator: Any, special: bool = Tr
         elif p.kind == "scalar":
             lo, hi = p.domain.span()
             v = lo + (hi - lo) * uniform(n)
+            if wide and p.wide:
+                far = _wide_scalar(p.domain, n, uniform)
+                inside = torch.tensor([p.domain.contains(x) for x in far.tolist()], dtype=torch.bool)
+                v = torch.where((uniform(n) < WIDE_SHARE) & inside, far, v)
             for end, is_open in ((p.domain.lo, p.domain.lo_open), (p.domain.hi, p.domain.hi_open)):
                 if end is not None and not is_open:  # a closed end is hit now and then
                     v = torch.where(uniform(n) < 0.1, torch.full_like(v, float(end)), v)
@@ -248,6 +320,9 @@ def sample_batch(params: list[Param], n: int, generator: Any, special: bool = Tr
         elif p.kind == "matrix":
             r, c = p.shape
             g = 4 * uniform(n, r, c) - 2
+            if wide and p.transform not in ("orthogonal", "signdiag"):  # scale-free transforms
+                factor = torch.pow(10.0, (2 * uniform(n, 1, 1) - 1) * MATRIX_DECADES)
+                g = torch.where(uniform(n, 1, 1) < WIDE_SHARE, _short(g * factor, 6), g)
             if p.transform in ("psd", "diagpsd"):  # rank-deficient now and then: psd, not pd
                 g = g * (uniform(n, 1, c) > 0.25).to(g.dtype)
             # the zero generator now and then, and at the first point with the simple
@@ -307,8 +382,15 @@ def batch_of(params: list[Param], points: list[Point]) -> dict[str, Any]:
 
 
 def exact(value: Any) -> Fraction:
-    """A sampled float (or a Fraction) as a short exact fraction."""
-    return value if isinstance(value, Fraction) else Fraction(value).limit_denominator(10**6)
+    """A sampled float (or a Fraction) as a short exact fraction: the nearest fraction with a
+    denominator up to 10**6 when it is within 1e-9 relative, else the float's shortest decimal
+    (a tiny or a huge value drawn across magnitudes: ``2.37e-06`` is 237/10**8)."""
+    if isinstance(value, Fraction):
+        return value
+    near = Fraction(value).limit_denominator(10**6)
+    if abs(float(near) - value) <= 1e-9 * abs(value) or not math.isfinite(value):
+        return near
+    return Fraction(repr(float(value)))
 
 
 def exact_values(params: list[Param], point: Point) -> dict[sympy.Basic, sympy.Expr]:
