@@ -184,6 +184,9 @@ def _check(
         return _disagreement(failing, prepared, seed, valid, deadline, notes)
     needed = 1 if trials and all(not t.params for t in trials) else max(3, points // 3)
     if valid >= needed:
+        limited = next((t.main.space.limitation for t in trials if t.main.space and t.main.space.limitation), None)
+        if limited:  # agreement on a space that cannot show every declared law (check/genericity.py)
+            return _inconclusive(valid, f"agree at {valid} points, but {limited}")
         where = "; ".join(_show(t.config) for t in trials if t.config)
         exact = None if prepared.caveats else _exact(trials, seed, deadline, valid)
         if isinstance(exact, NumericResult):

@@ -34,6 +34,9 @@ from .realize_env import MAX_TERMS, FunctionReplacement, Realization, RealizeErr
 if TYPE_CHECKING:
     from .finite_space import FiniteSpace
 
+BOOSTS = 2  # times a space whose moments are not generic is rebuilt larger
+
+
 def realize(expr: Any, env: Realization) -> Any:
     """``expr`` written out at ``env``: a SymPy scalar or an explicit ``ImmutableMatrix``."""
     return _Realizer(env).run(expr)
@@ -97,7 +100,7 @@ def realize_relations(
     that they hold exactly for every matching random variable. ``memo`` (realised
     sub-expressions) may be shared between calls with equal ``env`` but its space.
     """
-    from .finite_space import atoms_for_degree, build_space, random_atoms
+    from .finite_space import atoms_for_degree, random_atoms
 
     first = _Realizer(replace(env, space=None), memo)
     sides = []
@@ -112,7 +115,7 @@ def realize_relations(
     # because the realised sides can be large)
     if not atoms and not any(_has_moments(x) for r in relations for x in (r.lhs, r.rhs)):
         return [RealizedRelation(op, ((lhs, rhs),), None) for op, lhs, rhs in sides]
-    space = build_space(atoms, scope, max(atoms_per_factor, atoms_for_degree(sides, atoms)))
+    space = _generic_space(sides, atoms, scope, max(atoms_per_factor, atoms_for_degree(sides, atoms)))
     for atom in list(space.variables):
         targets: dict[type, Any] = {}
         for law in laws:
@@ -126,6 +129,30 @@ def realize_relations(
         lhs, rhs = space.evaluate_moments(lhs), space.evaluate_moments(rhs)
         result.append(RealizedRelation(op, tuple(space.outcomes((lhs, rhs))), space))
     return result
+
+
+def _generic_space(sides: list[tuple[str, Any, Any]], atoms: set[sympy.Basic], scope: Scope,
+                   per_factor: int) -> "FiniteSpace":
+    """The finite space for ``atoms``, enlarged (at most ``BOOSTS`` times) until its moments
+    are generic for ``sides`` (:mod:`derivcheck.check.genericity`); a space still too small
+    carries its ``limitation``, so that agreement on it is no evidence."""
+    from .finite_space import build_space
+    from .genericity import certify, interactions
+
+    roots = [side for _, lhs, rhs in sides for side in (lhs, rhs)]
+    blocks = interactions(roots, atoms)
+    space = build_space(atoms, scope, per_factor, blocks)
+    space.limitation = certify(space, roots)
+    for boost in range(1, BOOSTS + 1):
+        if space.limitation is None:
+            break
+        try:
+            larger = build_space(atoms, scope, per_factor, blocks, boost)
+        except RealizeError:
+            break  # too large: the smaller space stands, with its limitation
+        larger.limitation = certify(larger, roots)
+        space = larger
+    return space
 
 
 def _matrix_product(a: sympy.MatrixBase, b: sympy.MatrixBase) -> sympy.ImmutableMatrix:
