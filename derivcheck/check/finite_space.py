@@ -113,6 +113,16 @@ class FiniteSpace:
     # why agreement on this space is no evidence about every law the declarations allow
     # (set by :mod:`derivcheck.check.genericity`); None when its moments are generic
     limitation: str | None = None
+    _moments: dict[sympy.Expr, sympy.Expr] = field(default_factory=dict, repr=False)  # E(monomial) memo
+
+    def free_count(self) -> int:
+        """How many free quantities the space has (probabilities and values)."""
+        return sum(len(f.free) for f in self.factors) + sum(len(set(v.table.values())) for v in self.variables.values())
+
+    def signature(self) -> tuple:
+        """The space's shape: factor sizes and which table entries each variable has (for caching)."""
+        return (tuple((f.name, f.size, f.uniform) for f in self.factors),
+                tuple((a, v.deps, tuple(v.table.values())) for a, v in self.variables.items()))
 
     def outcomes_of(self, atoms: Iterable[sympy.Basic]) -> list[tuple[sympy.Expr, dict[sympy.Basic, sympy.Expr]]]:
         """(probability, values) for each joint outcome of the factors ``atoms`` depend on."""
@@ -141,27 +151,37 @@ class FiniteSpace:
             spread = (u - mu) if variance is None else sympy.sqrt(variance) * (u - mu) / sd
             table[combo] = centre + spread
         self.variables[atom] = RandomVariable(atom, var.deps, table)
+        self._moments.clear()
 
     def expectation(self, g: sympy.Expr) -> sympy.Expr:
         """E(g), exactly: a finite sum over the outcomes, then normal moments."""
         atoms = _atoms_in(g, set(self.variables) | set(self.laws))
         laws = [a for a in atoms if a in self.laws]
         finite = set(atoms) - set(laws)
-        if len(finite) > 1 or laws:  # linearity first: each term only needs the factors of its own atoms
+        # the exact moments of the laws multiply: that needs mutual independence (one group
+        # holding every atom of a term), not only pairwise
+        mixed = bool(laws) and len(atoms) > 1 and not within_group(atoms, self.groups)
+        if len(finite) > 1 or mixed:  # linearity first: each term only needs the factors of its own atoms
             terms = sympy.Add.make_args(sympy.expand(g))
         else:
             terms = (g,)
         parts = []  # one Add at the end: adding to a growing sum re-sorts it every time
         for term in terms:
             present = [a for a in atoms if term.has(a)]
-            if any(a in self.laws for a in present) and len(present) > 1 and not within_group(present, self.groups):
-                # the exact moments multiply: that needs mutual independence, not only pairwise
+            if mixed and any(a in self.laws for a in present) and len(present) > 1 and not within_group(present, self.groups):
                 law = next(a for a in present if a in self.laws)
                 other = next(b for b in present if b != law)
                 raise RealizeError(
                     f"E of {law} ({self.laws[law][0]}) together with {other}: not declared independent as a whole "
                     f"({', '.join(map(str, present))} are in no one group), joint law unknown")
-            parts.extend(p * term.xreplace(v) for p, v in self.outcomes_of(present))
+            factors = sympy.Mul.make_args(term)
+            random_part = sympy.Mul(*[f for f in factors if any(f.has(a) for a in finite)])
+            coefficient = sympy.Mul(*[f for f in factors if not any(f.has(a) for a in finite)])
+            known = self._moments.get(random_part)
+            if known is None:  # E of each monomial once: the same ones recur across E/Var/Cov
+                known = self._moments[random_part] = sympy.Add(
+                    *[p * random_part.xreplace(v) for p, v in self.outcomes_of(present)])
+            parts.append(coefficient * known)
         total = sympy.Add(*parts)
         return _law_moments(total, {a: self.laws[a] for a in laws}) if laws else total
 
@@ -256,16 +276,16 @@ def build_space(atoms: Iterable[sympy.Basic], scope: Scope, atoms_per_factor: in
     Two atoms may depend on each other unless they share an ``independent`` group.
     The pairs that may depend are covered by cliques (sets of atoms no two of which
     are declared independent); each clique gets a shared factor that all its members
-    read, of at least (members + 1) atoms, so that their covariance matrix can have
-    full rank. An atom in no such pair gets a factor of its own. The members of a
+    read (with a negative ``boost``, of at least members + 1 atoms, so that their
+    covariance matrix can have full rank). An atom in no such pair gets a factor of its own. The members of a
     group then read disjoint factors, so they are mutually independent, and every
     other pair is dependent. A set in ``interactions`` (the atoms of one moment, such
     as ``E(X*Y*Z)``) that is in no group and in no clique gets a parity block:
     uniform factors U_1..U_{k-1} on Z_p, member i reading U_i and the last member
     (U_1 + ... + U_{k-1}) mod p, so that every proper subset stays independent (a
     declared pairwise independence holds) while the whole set is dependent (it is
-    not declared mutually independent). ``boost`` enlarges every factor, for when a
-    space proved too small (:mod:`derivcheck.check.genericity`).
+    not declared mutually independent). Every factor gets ``abs(boost)`` more atoms,
+    for when a space proved too small (:mod:`derivcheck.check.genericity`).
     """
     finite, laws = [], {}
     for a in sorted(atoms, key=str):
@@ -290,15 +310,17 @@ def build_space(atoms: Iterable[sympy.Basic], scope: Scope, atoms_per_factor: in
     specs: list[tuple[str, int, bool]] = []  # (name, size, uniform)
     reads: dict[sympy.Basic, list[int]] = {a: [] for a in finite}
     parity: dict[sympy.Basic, list[tuple[int, ...]]] = {a: [] for a in finite}  # reads a sum of these
+    extra = abs(boost)
     for k, clique in enumerate(cliques):
-        specs.append((f"B{k + 1}" if len(cliques) > 1 else "B", max(atoms_per_factor, len(clique) + 1) + boost, False))
+        size = max(atoms_per_factor, len(clique) + 1) if boost < 0 else atoms_per_factor
+        specs.append((f"B{k + 1}" if len(cliques) > 1 else "B", size + extra, False))
         for a in clique:
             reads[a].append(len(specs) - 1)
     for a in finite:
         if a not in covered:
-            specs.append((str(a), atoms_per_factor + boost, False))
+            specs.append((str(a), atoms_per_factor + extra, False))
             reads[a].append(len(specs) - 1)
-    p = PARITY_SIZE + boost
+    p = PARITY_SIZE + extra
     for k, block in enumerate(blocks):
         components = []
         for i in range(len(block) - 1):

@@ -35,7 +35,9 @@ limitation too, since their coordinates are not finitely many.
 
 from __future__ import annotations
 
+import itertools
 import random
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 import sympy
@@ -46,62 +48,98 @@ from .realize_env import is_matrix
 
 PRIME = 2**61 - 1
 MAX_COORDINATES = 400  # beyond this the rank is not computed (the space is not certified)
+MAX_MONOMIALS = 4000  # monomials of one E argument beyond which it counts as opaque
 _MOMENTS = (objects.Expectation, objects.Variance, objects.Covariance)
 
-
-class NotPolynomial(Exception):
-    """A coordinate is not a rational function of the space's quantities."""
+Monomial = tuple[tuple[sympy.Basic, int], ...]  # (atom, power) pairs, sorted by atom name
 
 
-def coordinates(sides: Iterable[Any], space: FiniteSpace) -> list[sympy.Expr]:
-    """The monomials whose moments (and the atoms whose values) the realised ``sides`` depend on:
-    ``E(m)`` for each monomial ``m``, as ``m`` itself; an atom outside E as ``Outside(atom)``."""
-    finite = set(space.variables)
-    found: dict[sympy.Expr, None] = {}
+@dataclass(frozen=True)
+class Moments:
+    """What a claim needs of the law: the monomials ``m`` whose ``E(m)`` its E/Var/Cov take
+    (after linearity), the random atoms that occur outside E, and, when some E argument is
+    not a polynomial in the random atoms, that argument (``opaque``)."""
+
+    monomials: tuple[Monomial, ...]
+    outside: tuple[sympy.Basic, ...]
+    opaque: str | None = None
+
+    def interactions(self) -> list[frozenset[sympy.Basic]]:
+        """The sets of atoms that occur together in one monomial."""
+        return list(dict.fromkeys(frozenset(a for a, _ in m) for m in self.monomials if len(m) > 1))
+
+
+def needed_moments(sides: Iterable[Any], atoms: Iterable[sympy.Basic]) -> Moments:
+    """The :class:`Moments` of the realised ``sides`` (E/Var/Cov not yet evaluated).
+
+    The monomials are read off the expression tree without expanding it (a product
+    of two sums gives every pair), so a monomial whose coefficient cancels may be
+    listed too: that can only make the test harder to pass, never easier."""
+    gens = sorted(set(atoms), key=str)
+    index = {a: k for k, a in enumerate(gens)}
     roots = [x for side in sides for x in (list(side) if is_matrix(side) else [side]) if isinstance(x, sympy.Basic)]
     nodes = unique_nodes(roots)
-    inner = {n for n in nodes if isinstance(n, _MOMENTS)}
-    placeholders = {n: sympy.Dummy("moment") for n in inner}
+    memo: dict[sympy.Basic, frozenset[tuple[int, ...]] | None] = {}
+    found: dict[Monomial, None] = {}
+    opaque = None
     for node in nodes:
         if not isinstance(node, _MOMENTS):
             continue
-        args = [a.xreplace(placeholders) for a in node.args]
-        if isinstance(node, objects.Expectation):
-            arguments = args
-        elif isinstance(node, objects.Variance):
-            arguments = [args[0], args[0] ** 2]
-        else:
-            arguments = [args[0], args[1], args[0] * args[1]]
-        for g in arguments:
-            for m in _monomials(g, finite, space):
-                found.setdefault(m, None)
-    outside = _outside(roots, inner, finite)
-    return [*found, *(Outside(a) for a in sorted(outside, key=str))]
-
-
-def interactions(sides: Iterable[Any], atoms: Iterable[sympy.Basic]) -> list[frozenset[sympy.Basic]]:
-    """The sets of random atoms that occur together in a monomial under some E/Var/Cov of
-    ``sides``: the joint moments the space must be able to give."""
-    atoms = set(atoms)
-    roots = [x for side in sides for x in (list(side) if is_matrix(side) else [side]) if isinstance(x, sympy.Basic)]
-    out: dict[frozenset[sympy.Basic], None] = {}
-    for node in unique_nodes(roots):
-        if not isinstance(node, _MOMENTS):
+        supports = [_support(a, index, memo) for a in node.args]
+        if any(s is None for s in supports):
+            opaque = opaque or str(node)
             continue
-        # the monomials of g (E), g**2 (Var) and g*h (Cov)
-        product = node.args[0] ** 2 if isinstance(node, objects.Variance) else sympy.Mul(*node.args)
-        present = {a for a in atoms if product.has(a)}
-        if len(present) < 3:
-            continue
-        for term in sympy.Add.make_args(sympy.expand(product)):
-            found = frozenset(a for a in present if term.has(a))
-            if len(found) >= 3:
-                out.setdefault(found, None)
-    return list(out)
+        if isinstance(node, objects.Variance):
+            supports = [supports[0], _sum(supports[0], supports[0])]
+        elif isinstance(node, objects.Covariance):
+            supports = [*supports, _sum(*supports)]
+        for support in supports:
+            if support is None:
+                opaque = opaque or str(node)
+                continue
+            for exponents in support:
+                if any(exponents):
+                    found.setdefault(tuple((gens[k], e) for k, e in enumerate(exponents) if e), None)
+    inner = {n for n in nodes if isinstance(n, _MOMENTS)}
+    return Moments(tuple(found), tuple(sorted(_outside(roots, inner, set(gens)), key=str)), opaque)
 
 
-class Outside(sympy.Function):
-    """A coordinate: the value of a random atom that occurs outside E/Var/Cov."""
+def _support(e: Any, index: dict[sympy.Basic, int], memo: dict) -> frozenset[tuple[int, ...]] | None:
+    """The exponent vectors of the monomials of ``e`` in the atoms (None: not a polynomial in them)."""
+    zero = (0,) * len(index)
+    if not isinstance(e, sympy.Basic) or isinstance(e, _MOMENTS):
+        return frozenset({zero})  # a number, or a moment (a constant here)
+    if e in memo:
+        return memo[e]
+    if e in index:
+        out = frozenset({tuple(int(k == index[e]) for k in range(len(index)))})
+    elif not e.args:
+        out = frozenset({zero})
+    elif isinstance(e, sympy.Add):
+        parts = [_support(a, index, memo) for a in e.args]
+        out = None if any(p is None for p in parts) else frozenset().union(*parts)
+    elif isinstance(e, sympy.Mul):
+        out = frozenset({zero})
+        for a in e.args:
+            out = _sum(out, _support(a, index, memo))
+    elif isinstance(e, sympy.Pow) and e.exp.is_Integer and e.exp >= 0:
+        base, out = _support(e.base, index, memo), frozenset({zero})
+        for _ in range(int(e.exp)):
+            out = _sum(out, base)
+    else:  # any other function: a constant if its arguments are
+        parts = [_support(a, index, memo) for a in e.args]
+        out = frozenset({zero}) if all(p == frozenset({zero}) for p in parts) else None
+    if out is not None and len(out) > MAX_MONOMIALS:
+        out = None
+    memo[e] = out
+    return out
+
+
+def _sum(a: frozenset | None, b: frozenset | None) -> frozenset | None:
+    """Minkowski sum of two sets of exponent vectors (the monomials of a product)."""
+    if a is None or b is None or len(a) * len(b) > MAX_MONOMIALS:
+        return None
+    return frozenset(tuple(x + y for x, y in zip(u, v)) for u in a for v in b)
 
 
 def _outside(roots: list[sympy.Basic], inner: set[sympy.Basic], finite: set[sympy.Basic]) -> set[sympy.Basic]:
@@ -117,106 +155,122 @@ def _outside(roots: list[sympy.Basic], inner: set[sympy.Basic], finite: set[symp
     return out
 
 
-def _monomials(g: sympy.Expr, finite: set[sympy.Basic], space: FiniteSpace) -> list[sympy.Expr]:
-    gens = sorted((a for a in finite if g.has(a)), key=str)
-    if not gens:
-        return []
-    try:
-        poly = sympy.Poly(sympy.expand(g), *gens)
-    except sympy.PolynomialError:
-        return [g]  # an opaque coordinate: evaluating it raises NotPolynomial
-    out = []
-    for exponents, _ in poly.terms():
-        powers = [(x, k) for x, k in zip(gens, exponents) if k]
-        if not powers:
+def coordinates(moments: Moments, space: FiniteSpace) -> list[Monomial | sympy.Basic]:
+    """The coordinates of the declared laws that the claim depends on: each needed monomial
+    of the space's finite atoms, or, where one ``independent`` group holds its atoms, its
+    factors' own powers (the declaration makes its moment their product); then the atoms
+    that occur outside E."""
+    out: dict[Any, None] = {}
+    for m in moments.monomials:
+        m = tuple((a, k) for a, k in m if a in space.variables)  # a law's moments are exact numbers
+        if not m:
             continue
-        if len(powers) > 1 and within_group([x for x, _ in powers], space.groups):
-            out.extend(x**k for x, k in powers)  # the declared independence factors it
+        if len(m) > 1 and within_group([a for a, _ in m], space.groups):
+            for pair in m:
+                out.setdefault((pair,), None)
         else:
-            out.append(sympy.Mul(*[x**k for x, k in powers]))
-    return out
+            out.setdefault(m, None)
+    out.update((a, None) for a in moments.outside if a in space.variables)
+    return list(out)
 
 
-def certify(space: FiniteSpace, sides: Iterable[Any], seed: int = 0) -> str | None:
-    """None when the space's moments are generic for ``sides``; else why agreement on it is no
-    evidence about every declared law (:data:`FiniteSpace.limitation`)."""
-    coords = coordinates(list(sides), space)
+_CERTIFIED: dict[tuple, str | None] = {}
+
+
+def certify(space: FiniteSpace, moments: Moments) -> str | None:
+    """None when the space's moments are generic for ``moments``; else why agreement on it is
+    no evidence about every declared law (:data:`FiniteSpace.limitation`)."""
+    if moments.opaque:
+        return (f"{moments.opaque} takes E of a function that is not a polynomial in the random variables: "
+                "the finite probability space is not shown to represent every declared law")
+    coords = coordinates(moments, space)
     if not coords:
         return None
     if len(coords) > MAX_COORDINATES:
         return (f"the claim depends on {len(coords)} moments of its random variables, more than "
                 f"{MAX_COORDINATES}: the finite probability space is not shown to represent every declared law")
-    rng = random.Random(seed * 7919 + 104729)
-    values: dict[sympy.Basic, int] = {}
-    try:
-        rows = [_gradient(_coordinate(c, space), values, rng) for c in coords]
-    except NotPolynomial as exc:
-        return (f"the claim takes E of a function that is not a polynomial ({exc}): the finite probability "
-                "space is not shown to represent every declared law")
-    rank = _rank(rows, rng)
-    if rank == len(coords):
-        return None
-    return (f"the finite probability space does not represent every law the declarations allow: the "
+    key = (space.signature(), tuple(coords))
+    if key not in _CERTIFIED:
+        if len(_CERTIFIED) > 256:
+            _CERTIFIED.clear()
+        rng = random.Random(104729)  # a fixed point: the verdict is a function of the file alone
+        values: dict[sympy.Basic, int] = {}
+        rows = [_gradient(c, space, values, rng) for c in coords]
+        rank = _rank(rows, rng)
+        _CERTIFIED[key] = None if rank == len(coords) else (
+            f"the finite probability space does not represent every law the declarations allow: the "
             f"{len(coords)} moments the claim needs ({_show(coords)}) have only {rank} degrees of freedom on it")
+    return _CERTIFIED[key]
 
 
-def _show(coords: list[sympy.Expr]) -> str:
-    shown = ", ".join(f"E({c})" if not isinstance(c, Outside) else str(c.args[0]) for c in coords[:6])
-    return shown + (", ..." if len(coords) > 6 else "")
+def _show(coords: list[Any]) -> str:
+    def one(c: Any) -> str:
+        if isinstance(c, tuple):
+            return "E(" + "*".join(str(a) if k == 1 else f"{a}**{k}" for a, k in c) + ")"
+        return str(c)
+
+    return ", ".join(one(c) for c in coords[:6]) + (", ..." if len(coords) > 6 else "")
 
 
-def _coordinate(c: sympy.Expr, space: FiniteSpace) -> sympy.Expr:
-    if isinstance(c, Outside):
-        var = space.variables[c.args[0]]
-        return var.table[next(iter(var.table))]
-    return space.expectation(c)
+def _value(symbol: sympy.Basic, values: dict[sympy.Basic, int], rng: random.Random) -> int:
+    if symbol not in values:
+        values[symbol] = rng.randrange(1, PRIME)
+    return values[symbol]
 
 
-def _gradient(expr: sympy.Expr, values: dict[sympy.Basic, int], rng: random.Random) -> dict[sympy.Basic, int]:
-    """The gradient modulo PRIME of ``expr`` in its symbols, at pseudo-random values (forward mode)."""
-    memo: dict[sympy.Basic, tuple[int, dict[sympy.Basic, int]]] = {}
+def _gradient(coord: Any, space: FiniteSpace, values: dict[sympy.Basic, int],
+              rng: random.Random) -> dict[sympy.Basic, int]:
+    """The gradient modulo PRIME of one coordinate in the space's free quantities, at
+    pseudo-random values: ``E(m) = sum over outcomes of P(outcome) * m(values)``."""
+    if not isinstance(coord, tuple):  # an atom outside E: its value at one outcome
+        var = space.variables[coord]
+        return {var.table[next(iter(var.table))]: 1}
+    atoms = [a for a, _ in coord]
+    used = sorted({d for a in atoms for d in space.variables[a].deps})
+    position = {f: k for k, f in enumerate(used)}
+    grad: dict[sympy.Basic, int] = {}
 
-    def walk(e: sympy.Basic) -> tuple[int, dict[sympy.Basic, int]]:
-        hit = memo.get(e)
-        if hit is not None:
-            return hit
-        if isinstance(e, (sympy.Symbol, sympy.Indexed)):
-            if e not in values:
-                values[e] = rng.randrange(1, PRIME)
-            out = (values[e], {e: 1})
-        elif e.is_Rational:
-            out = (int(e.p) * pow(int(e.q), -1, PRIME) % PRIME, {})
-        elif isinstance(e, sympy.Add):
-            total, grad = 0, {}
-            for a in e.args:
-                v, g = walk(a)
-                total = (total + v) % PRIME
-                for k, d in g.items():
-                    grad[k] = (grad.get(k, 0) + d) % PRIME
-            out = (total, grad)
-        elif isinstance(e, sympy.Mul):
-            total, grad = 1, {}
-            for a in e.args:
-                v, g = walk(a)
-                grad = {k: d * v % PRIME for k, d in grad.items()}
-                for k, d in g.items():
-                    grad[k] = (grad.get(k, 0) + d * total) % PRIME
-                total = total * v % PRIME
-            out = (total, grad)
-        elif isinstance(e, sympy.Pow) and e.exp.is_Integer:
-            v, g = walk(e.base)
-            k = int(e.exp)
-            if v == 0 and k < 0:
-                raise NotPolynomial(f"a zero denominator in {e}")
-            power = pow(v, k, PRIME)
-            factor = k * pow(v, k - 1, PRIME) % PRIME
-            out = (power, {s: d * factor % PRIME for s, d in g.items()})
-        else:
-            raise NotPolynomial(str(e.func.__name__))
-        memo[e] = out
-        return out
+    def add(symbol: sympy.Basic, amount: int) -> None:
+        grad[symbol] = (grad.get(symbol, 0) + amount) % PRIME
 
-    return walk(expr)[1]
+    for combo in itertools.product(*[range(space.factors[f].size) for f in used]):
+        weights = []
+        for f, c in zip(used, combo):
+            factor = space.factors[f]
+            if factor.uniform:
+                weights.append(pow(factor.uniform, -1, PRIME))
+            elif c < len(factor.free):
+                weights.append(_value(factor.free[c], values, rng))
+            else:
+                weights.append((1 - sum(_value(s, values, rng) for s in factor.free)) % PRIME)
+        xs = []
+        for a, k in coord:
+            var = space.variables[a]
+            symbol = var.table[tuple(combo[position[d]] for d in var.deps)]
+            xs.append((symbol, _value(symbol, values, rng), k))
+        weight = _product(weights)
+        monomial = _product(pow(x, k, PRIME) for _, x, k in xs)
+        for i, (symbol, x, k) in enumerate(xs):
+            rest = _product(pow(y, j, PRIME) for n, (_, y, j) in enumerate(xs) if n != i)
+            add(symbol, weight * k * pow(x, k - 1, PRIME) * rest)
+        for n, (f, c) in enumerate(zip(used, combo)):
+            factor = space.factors[f]
+            if factor.uniform:
+                continue
+            others = _product(w for m, w in enumerate(weights) if m != n) * monomial
+            if c < len(factor.free):
+                add(factor.free[c], others)
+            else:
+                for s in factor.free:
+                    add(s, -others)
+    return grad
+
+
+def _product(items: Iterable[int]) -> int:
+    out = 1
+    for x in items:
+        out = out * x % PRIME
+    return out
 
 
 def _rank(rows: list[dict[sympy.Basic, int]], rng: random.Random) -> int:

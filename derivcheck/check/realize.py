@@ -34,7 +34,7 @@ from .realize_env import MAX_TERMS, FunctionReplacement, Realization, RealizeErr
 if TYPE_CHECKING:
     from .finite_space import FiniteSpace
 
-BOOSTS = 2  # times a space whose moments are not generic is rebuilt larger
+MAX_EXTRA = 64  # atoms added to every factor of a space whose moments are not generic, at most
 
 
 def realize(expr: Any, env: Realization) -> Any:
@@ -133,26 +133,45 @@ def realize_relations(
 
 def _generic_space(sides: list[tuple[str, Any, Any]], atoms: set[sympy.Basic], scope: Scope,
                    per_factor: int) -> "FiniteSpace":
-    """The finite space for ``atoms``, enlarged (at most ``BOOSTS`` times) until its moments
-    are generic for ``sides`` (:mod:`derivcheck.check.genericity`); a space still too small
-    carries its ``limitation``, so that agreement on it is no evidence."""
+    """The first of a few finite spaces for ``atoms`` whose moments are generic for ``sides``
+    (:mod:`derivcheck.check.genericity`): factors of ``per_factor`` atoms, else the smallest
+    enlargement found by bisection, between the first with as many free quantities as the
+    claim needs moments and one atom per variable and one more. A space that is still not
+    generic carries its ``limitation``, so that agreement on it is no evidence."""
     from .finite_space import build_space
-    from .genericity import certify, interactions
+    from .genericity import certify, coordinates, needed_moments
 
-    roots = [side for _, lhs, rhs in sides for side in (lhs, rhs)]
-    blocks = interactions(roots, atoms)
+    moments = needed_moments([side for _, lhs, rhs in sides for side in (lhs, rhs)], atoms)
+    blocks = moments.interactions()
     space = build_space(atoms, scope, per_factor, blocks)
-    space.limitation = certify(space, roots)
-    for boost in range(1, BOOSTS + 1):
-        if space.limitation is None:
-            break
-        try:
-            larger = build_space(atoms, scope, per_factor, blocks, boost)
-        except RealizeError:
-            break  # too large: the smaller space stands, with its limitation
-        larger.limitation = certify(larger, roots)
-        space = larger
-    return space
+    space.limitation = certify(space, moments)
+    if space.limitation is None or moments.opaque:
+        return space
+    wanted, low = len(coordinates(moments, space)), 1
+    while low < MAX_EXTRA and build_space(atoms, scope, per_factor, blocks, low).free_count() < wanted:
+        low += 1
+    # the moments of two sets of dependent variables need as many atoms as the smaller set
+    # has members, and one more (their cross-moment matrix has full rank): the largest tried
+    high = max(low + 1, len(atoms) + 2 - per_factor)
+    tried: dict[int, "FiniteSpace"] = {}
+
+    def attempt(extra: int) -> "FiniteSpace | None":
+        if extra not in tried:
+            try:
+                tried[extra] = build_space(atoms, scope, per_factor, blocks, extra)
+            except RealizeError:  # too large
+                return None
+            tried[extra].limitation = certify(tried[extra], moments)
+        return tried[extra]
+
+    while low < high:  # the smallest generic space, by bisection (more atoms never lose rank)
+        middle = (low + high) // 2
+        found = attempt(middle)
+        if found is not None and found.limitation is None:
+            high = middle
+        else:
+            low = middle + 1
+    return attempt(low) or space
 
 
 def _matrix_product(a: sympy.MatrixBase, b: sympy.MatrixBase) -> sympy.ImmutableMatrix:
