@@ -194,11 +194,13 @@ def _check(
         # float64 agreement is re-checked in 50 digits only where it would be the verdict
         recheck = None if exact else (lambda: _precise(trials, prepared, seed, valid,
                                                        time.monotonic() + PRECISE_SECONDS))
+        evidence = exact or f"float64 at {valid} points, {TOLERANCE_TEXT.replace(', entrywise', '')}"
+        if any(t.main.space for t in trials):  # what makes ε a bound about every declared law
+            evidence += "; on finite probability spaces whose moments are generic for the claim (Jacobian rank test)"
         return NumericResult("agree", valid, TOLERANCE_TEXT, None,
                              f"agree at {valid} points" + (f" ({where})" if where else "")
                              + (f"; skipped {'; '.join(notes)}" if notes else ""),
-                             evidence=exact or f"float64 at {valid} points, {TOLERANCE_TEXT.replace(', entrywise', '')}",
-                             recheck=recheck)
+                             evidence=evidence, recheck=recheck)
     reason = "; ".join(notes) if notes else "the hypotheses or the domain rejected the points"
     return _inconclusive(valid, f"only {valid} usable points: {reason}")
 
