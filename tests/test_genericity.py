@@ -104,3 +104,23 @@ def test_true_statements_under_pairwise_independence_agree() -> None:
     assert result.status == "agree" and "ε" in result.evidence and "generic" in result.evidence
     assert check_numerically(R(Cov(x * y, z), "=", E(x * y * z) - E(x) * E(y) * E(z)), scope,
                              seed=3, device="cpu").status == "agree"
+
+
+def test_normal_moments_multiply_only_under_mutual_independence() -> None:
+    import pytest
+
+    from derivcheck.check.realize import RealizeError
+
+    scope = Scope("test")
+    zs = []
+    for name in ("Z1", "Z2", "Z3"):
+        s = sympy.Symbol(name, real=True)
+        scope.names[name] = RandomDecl(name, s, ("normal", (sympy.Integer(1), sympy.Integer(2))), SPAN)
+        zs.append(s)
+    scope.independent = [frozenset({"Z1", "Z2"}), frozenset({"Z1", "Z3"}), frozenset({"Z2", "Z3"})]
+    space = build_space(zs, scope, 3)
+    assert space.expectation(zs[0] * zs[1] + zs[2]) == 2  # each term within one group
+    with pytest.raises(RealizeError, match="in no one group"):
+        space.expectation(zs[0] * zs[1] * zs[2])  # pairwise only: E(Z1 Z2 Z3) is not 1
+    scope.independent = [frozenset({"Z1", "Z2", "Z3"})]
+    assert build_space(zs, scope, 3).expectation(zs[0] * zs[1] * zs[2]) == 1

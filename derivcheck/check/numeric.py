@@ -184,13 +184,12 @@ def _check(
         return _disagreement(failing, prepared, seed, valid, deadline, notes)
     needed = 1 if trials and all(not t.params for t in trials) else max(3, points // 3)
     if valid >= needed:
-        limited = next((t.main.space.limitation for t in trials if t.main.space and t.main.space.limitation), None)
-        if limited:  # agreement on a space that cannot show every declared law (check/genericity.py)
-            return _inconclusive(valid, f"agree at {valid} points, but {limited}")
         where = "; ".join(_show(t.config) for t in trials if t.config)
         exact = None if prepared.caveats else _exact(trials, seed, deadline, valid)
         if isinstance(exact, NumericResult):
             return exact
+        if _limitation(trials):  # agreement on a space that cannot show every declared law
+            return _inconclusive(valid, f"agree at {valid} points, but {_limitation(trials)}")
         # float64 agreement is re-checked in 50 digits only where it would be the verdict
         recheck = None if exact else (lambda: _precise(trials, prepared, seed, valid,
                                                        time.monotonic() + PRECISE_SECONDS))
@@ -270,11 +269,19 @@ def _disagreement(failing: list["Trial"], prepared: Any, seed: int, valid: int, 
                 return NumericResult("disagree", valid, TOLERANCE_TEXT, found,
                                      f"counterexample confirmed to 50 digits (float disagreement at "
                                      f"{count} of {valid} points)")
+    if not any(t.hard for t in failing) and _limitation(failing):
+        return _inconclusive(valid, f"agree at {valid} points, but {_limitation(failing)}")
     if not any(t.hard for t in failing):  # only strict inequalities holding with slack
         return NumericResult("agree", valid, TOLERANCE_TEXT, None,
                              f"agree at {valid} points (strict inequality within tolerance at {count})")
     return _inconclusive(valid, f"float disagreement at {count} points, not confirmed in high precision"
                          + (f"; skipped {'; '.join(notes)}" if notes else ""))
+
+
+def _limitation(trials: list["Trial"]) -> str | None:
+    """Why agreement on the trials' finite probability spaces is no evidence
+    (:mod:`derivcheck.check.genericity`); None when they are generic or absent."""
+    return next((t.main.space.limitation for t in trials if t.main.space and t.main.space.limitation), None)
 
 
 def _inconclusive(points: int, detail: str) -> NumericResult:
