@@ -133,7 +133,7 @@ def realize_relations(
 
 def _generic_space(sides: list[tuple[str, Any, Any]], atoms: set[sympy.Basic], scope: Scope,
                    per_factor: int) -> "FiniteSpace":
-    """The first of a few finite spaces for ``atoms`` whose moments are generic for ``sides``
+    """The smallest of a family of finite spaces for ``atoms`` whose moments are generic for ``sides``
     (:mod:`derivcheck.check.genericity`): factors of ``per_factor`` atoms, else the smallest
     enlargement found by bisection, between the first with as many free quantities as the
     claim needs moments and one atom per variable and one more. A space that is still not
@@ -147,22 +147,32 @@ def _generic_space(sides: list[tuple[str, Any, Any]], atoms: set[sympy.Basic], s
     space.limitation = certify(space, moments)
     if space.limitation is None or moments.opaque:
         return space
-    wanted, low = len(coordinates(moments, space)), 1
-    while low < MAX_EXTRA and build_space(atoms, scope, per_factor, blocks, low).free_count() < wanted:
-        low += 1
-    # the moments of two sets of dependent variables need as many atoms as the smaller set
-    # has members, and one more (their cross-moment matrix has full rank): the largest tried
-    high = max(low + 1, len(atoms) + 2 - per_factor)
-    tried: dict[int, "FiniteSpace"] = {}
+    tried: dict[int, "FiniteSpace | None"] = {}
+    certified: set[int] = set()
 
-    def attempt(extra: int) -> "FiniteSpace | None":
+    def attempt(extra: int, check: bool = True) -> "FiniteSpace | None":
         if extra not in tried:
             try:
                 tried[extra] = build_space(atoms, scope, per_factor, blocks, extra)
             except RealizeError:  # too large
-                return None
-            tried[extra].limitation = certify(tried[extra], moments)
-        return tried[extra]
+                tried[extra] = None
+        found = tried[extra]
+        if check and found is not None and extra not in certified:
+            certified.add(extra)
+            found.limitation = certify(found, moments)
+        return found
+
+    wanted, low = len(coordinates(moments, space)), 1
+    while low < MAX_EXTRA:
+        found = attempt(low, check=False)
+        if found is None:
+            return space  # too large before it has enough free quantities: the limitation stands
+        if found.free_count() >= wanted:
+            break
+        low += 1
+    # the moments of two sets of dependent variables need as many atoms as the smaller set
+    # has members, and one more (their cross-moment matrix has full rank): the largest tried
+    high = max(low + 1, len(atoms) + 2 - per_factor)
 
     while low < high:  # the smallest generic space, by bisection (more atoms never lose rank)
         middle = (low + high) // 2
