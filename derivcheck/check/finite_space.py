@@ -1,9 +1,12 @@
 """Finite probability spaces for random variables: E, Var and Cov as exact finite sums.
 
-Random variables are realised on a finite probability space (:class:`FiniteSpace`):
-a variable named in an ``independent`` group gets its own factor of K atoms, and
-variables that may depend on each other share factors, so that any dependence
-the declarations allow can show up. E, Var and Cov are then exact finite sums.
+Random variables are realised on a finite probability space (:class:`FiniteSpace`)
+that holds exactly the declared independence (:func:`build_space`): variables
+that may depend on each other share factors, the members of a group read
+disjoint factors, and pairwise-only independence gets parity blocks, so that any
+dependence the declarations allow can show up. E, Var and Cov are then exact
+finite sums; whether the space is rich enough for a claim's moments is tested by
+:mod:`derivcheck.check.genericity`.
 A ``normal(mean, variance)`` or ``uniform(low, high)`` variable is not finite: E
 of a polynomial in such variables (independent of everything else in it) uses
 their exact moments; anything else about it is refused (inconclusive, never
@@ -168,7 +171,8 @@ class FiniteSpace:
         parts = []  # one Add at the end: adding to a growing sum re-sorts it every time
         for term in terms:
             present = [a for a in atoms if term.has(a)]
-            if mixed and any(a in self.laws for a in present) and len(present) > 1 and not within_group(present, self.groups):
+            if (mixed and len(present) > 1 and any(a in self.laws for a in present)
+                    and not within_group(present, self.groups)):
                 law = next(a for a in present if a in self.laws)
                 other = next(b for b in present if b != law)
                 raise RealizeError(

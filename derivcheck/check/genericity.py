@@ -43,11 +43,13 @@ from typing import Any, Iterable
 import sympy
 
 from ..expr import objects
-from .finite_space import FiniteSpace, unique_nodes, within_group
-from .realize_env import is_matrix
+from ..expr.scope import Scope
+from .finite_space import FiniteSpace, build_space, unique_nodes, within_group
+from .realize_env import RealizeError, is_matrix
 
 PRIME = 2**61 - 1
 MAX_COORDINATES = 400  # beyond this the rank is not computed (the space is not certified)
+MAX_EXTRA = 64  # atoms added to every factor of a space whose moments are not generic, at most
 MAX_MONOMIALS = 4000  # monomials of one E argument beyond which it counts as opaque
 _MOMENTS = (objects.Expectation, objects.Variance, objects.Covariance)
 
@@ -172,6 +174,56 @@ def coordinates(moments: Moments, space: FiniteSpace) -> list[Monomial | sympy.B
             out.setdefault(m, None)
     out.update((a, None) for a in moments.outside if a in space.variables)
     return list(out)
+
+
+def generic_space(sides: list[tuple[str, Any, Any]], atoms: set[sympy.Basic], scope: Scope,
+                   per_factor: int) -> FiniteSpace:
+    """The smallest of a family of finite spaces for ``atoms`` whose moments are generic for ``sides``
+    (:mod:`derivcheck.check.genericity`): factors of ``per_factor`` atoms, else the smallest
+    enlargement found by bisection, between the first with as many free quantities as the
+    claim needs moments and one atom per variable and one more. A space that is still not
+    generic carries its ``limitation``, so that agreement on it is no evidence."""
+    moments = needed_moments([side for _, lhs, rhs in sides for side in (lhs, rhs)], atoms)
+    blocks = moments.interactions()
+    space = build_space(atoms, scope, per_factor, blocks)
+    space.limitation = certify(space, moments)
+    if space.limitation is None or moments.opaque:
+        return space
+    tried: dict[int, FiniteSpace | None] = {}
+    certified: set[int] = set()
+
+    def attempt(extra: int, check: bool = True) -> FiniteSpace | None:
+        if extra not in tried:
+            try:
+                tried[extra] = build_space(atoms, scope, per_factor, blocks, extra)
+            except RealizeError:  # too large
+                tried[extra] = None
+        found = tried[extra]
+        if check and found is not None and extra not in certified:
+            certified.add(extra)
+            found.limitation = certify(found, moments)
+        return found
+
+    wanted, low = len(coordinates(moments, space)), 1
+    while low < MAX_EXTRA:
+        found = attempt(low, check=False)
+        if found is None:
+            return space  # too large before it has enough free quantities: the limitation stands
+        if found.free_count() >= wanted:
+            break
+        low += 1
+    # the moments of two sets of dependent variables need as many atoms as the smaller set
+    # has members, and one more (their cross-moment matrix has full rank): the largest tried
+    high = max(low + 1, len(atoms) + 2 - per_factor)
+
+    while low < high:  # the smallest generic space, by bisection (more atoms never lose rank)
+        middle = (low + high) // 2
+        found = attempt(middle)
+        if found is not None and found.limitation is None:
+            high = middle
+        else:
+            low = middle + 1
+    return attempt(low) or space
 
 
 _CERTIFIED: dict[tuple, str | None] = {}

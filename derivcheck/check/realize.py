@@ -34,9 +34,6 @@ from .realize_env import MAX_TERMS, FunctionReplacement, Realization, RealizeErr
 if TYPE_CHECKING:
     from .finite_space import FiniteSpace
 
-MAX_EXTRA = 64  # atoms added to every factor of a space whose moments are not generic, at most
-
-
 def realize(expr: Any, env: Realization) -> Any:
     """``expr`` written out at ``env``: a SymPy scalar or an explicit ``ImmutableMatrix``."""
     return _Realizer(env).run(expr)
@@ -101,6 +98,7 @@ def realize_relations(
     sub-expressions) may be shared between calls with equal ``env`` but its space.
     """
     from .finite_space import atoms_for_degree, random_atoms
+    from .genericity import generic_space
 
     first = _Realizer(replace(env, space=None), memo)
     sides = []
@@ -115,7 +113,7 @@ def realize_relations(
     # because the realised sides can be large)
     if not atoms and not any(_has_moments(x) for r in relations for x in (r.lhs, r.rhs)):
         return [RealizedRelation(op, ((lhs, rhs),), None) for op, lhs, rhs in sides]
-    space = _generic_space(sides, atoms, scope, max(atoms_per_factor, atoms_for_degree(sides, atoms)))
+    space = generic_space(sides, atoms, scope, max(atoms_per_factor, atoms_for_degree(sides, atoms)))
     for atom in list(space.variables):
         targets: dict[type, Any] = {}
         for law in laws:
@@ -129,59 +127,6 @@ def realize_relations(
         lhs, rhs = space.evaluate_moments(lhs), space.evaluate_moments(rhs)
         result.append(RealizedRelation(op, tuple(space.outcomes((lhs, rhs))), space))
     return result
-
-
-def _generic_space(sides: list[tuple[str, Any, Any]], atoms: set[sympy.Basic], scope: Scope,
-                   per_factor: int) -> "FiniteSpace":
-    """The smallest of a family of finite spaces for ``atoms`` whose moments are generic for ``sides``
-    (:mod:`derivcheck.check.genericity`): factors of ``per_factor`` atoms, else the smallest
-    enlargement found by bisection, between the first with as many free quantities as the
-    claim needs moments and one atom per variable and one more. A space that is still not
-    generic carries its ``limitation``, so that agreement on it is no evidence."""
-    from .finite_space import build_space
-    from .genericity import certify, coordinates, needed_moments
-
-    moments = needed_moments([side for _, lhs, rhs in sides for side in (lhs, rhs)], atoms)
-    blocks = moments.interactions()
-    space = build_space(atoms, scope, per_factor, blocks)
-    space.limitation = certify(space, moments)
-    if space.limitation is None or moments.opaque:
-        return space
-    tried: dict[int, "FiniteSpace | None"] = {}
-    certified: set[int] = set()
-
-    def attempt(extra: int, check: bool = True) -> "FiniteSpace | None":
-        if extra not in tried:
-            try:
-                tried[extra] = build_space(atoms, scope, per_factor, blocks, extra)
-            except RealizeError:  # too large
-                tried[extra] = None
-        found = tried[extra]
-        if check and found is not None and extra not in certified:
-            certified.add(extra)
-            found.limitation = certify(found, moments)
-        return found
-
-    wanted, low = len(coordinates(moments, space)), 1
-    while low < MAX_EXTRA:
-        found = attempt(low, check=False)
-        if found is None:
-            return space  # too large before it has enough free quantities: the limitation stands
-        if found.free_count() >= wanted:
-            break
-        low += 1
-    # the moments of two sets of dependent variables need as many atoms as the smaller set
-    # has members, and one more (their cross-moment matrix has full rank): the largest tried
-    high = max(low + 1, len(atoms) + 2 - per_factor)
-
-    while low < high:  # the smallest generic space, by bisection (more atoms never lose rank)
-        middle = (low + high) // 2
-        found = attempt(middle)
-        if found is not None and found.limitation is None:
-            high = middle
-        else:
-            low = middle + 1
-    return attempt(low) or space
 
 
 def _matrix_product(a: sympy.MatrixBase, b: sympy.MatrixBase) -> sympy.ImmutableMatrix:
