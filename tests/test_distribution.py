@@ -15,7 +15,8 @@ import torch
 
 from derivcheck.check.distribution import check_distribution
 from derivcheck.check.indexed_eval import IndexedEvaluator, SequenceTable, Unevaluable
-from derivcheck.check.statistics import mean_pvalues, normality_pvalue, variance_pvalues
+from derivcheck.check.statistics import (POWER, chi2_quantile, mean_pvalues, normality_pvalue, power,
+                                         variance_pvalues)
 from derivcheck.expr.declarations import build_scope
 from derivcheck.format.loader import load_text
 
@@ -99,6 +100,48 @@ def test_pvalues_of_the_mean_and_variance_tests() -> None:
     assert p_same.item() > 0.9 and p_off.item() < 1e-30
 
 
+def test_chi_square_quantiles_match_tables() -> None:
+    assert chi2_quantile(10, 0.95) == pytest.approx(18.307038, rel=1e-6)
+    assert chi2_quantile(10, 0.05) == pytest.approx(3.940299, rel=1e-6)
+    assert chi2_quantile(1, 0.95) == pytest.approx(3.841459, rel=1e-6)
+    k, tiny = 9999, 1e-10  # the far tails the Bonferroni levels need
+    upper = torch.special.gammaincc(torch.tensor(k / 2, dtype=torch.float64),
+                                    torch.tensor(chi2_quantile(k, 1 - tiny) / 2, dtype=torch.float64))
+    assert upper.item() == pytest.approx(tiny, rel=1e-6)
+
+
+def test_stated_power_is_exact_at_the_threshold() -> None:
+    """At the stated deviations the detection probability is POWER (the formula, exactly)."""
+    samples, level = 10000, 1e-6 / 8006
+    p = power(samples, level)
+    k, half = samples - 1, torch.tensor((samples - 1) / 2, dtype=torch.float64)
+    c_hi, c_lo = chi2_quantile(k, 1 - level / 2), chi2_quantile(k, level / 2)
+    above = torch.special.gammaincc(half, torch.tensor(c_hi / (1 + p.variance_above) / 2, dtype=torch.float64))
+    below = torch.special.gammainc(half, torch.tensor(c_lo / (1 - p.variance_below) / 2, dtype=torch.float64))
+    assert above.item() == pytest.approx(POWER, abs=1e-6) and below.item() == pytest.approx(POWER, abs=1e-6)
+    z = math.sqrt(2) * torch.special.erfinv(torch.tensor(1 - level, dtype=torch.float64)).item()
+    assert 0.5 * math.erfc((z - p.mean * math.sqrt(samples)) / math.sqrt(2)) == pytest.approx(POWER, abs=1e-9)
+    assert 0.07 < p.mean < 0.08 and 0.10 < p.variance < 0.12  # about 11 % at 10^4 samples
+
+
+def test_stated_power_holds_in_simulation() -> None:
+    """Samples with an error at the stated threshold are rejected in at least 90 % of runs
+    (400 runs: a rate of 0.9 shows as at least 0.86 but for a 1-in-1000 chance)."""
+    samples, runs, level = 500, 400, 1e-6 / 2
+    p = power(samples, level)
+    g = torch.Generator().manual_seed(11)
+    x = torch.randn(runs, samples, generator=g, dtype=torch.float64)
+    for scale, shift in ((math.sqrt(1 + p.variance_above), 0.0), (math.sqrt(1 - p.variance_below), 0.0),
+                         (1.0, p.mean)):
+        y = x * scale + shift  # claimed: Normal(0, 1)
+        p_mean, _ = mean_pvalues(y.mean(dim=1), torch.tensor(0.0), torch.tensor(1.0), samples)
+        p_var, _ = variance_pvalues(y.var(dim=1), torch.tensor(1.0), samples)
+        rejected = ((p_mean < level) | (p_var < level)).double().mean().item()
+        assert 0.86 <= rejected <= 0.95, (scale, shift, rejected)
+    p_mean, _ = mean_pvalues(x.mean(dim=1), torch.tensor(0.0), torch.tensor(1.0), samples)
+    assert (p_mean < level).double().mean().item() == 0.0  # and a true claim passes
+
+
 def test_normality_bound_separates_normal_from_uniform_samples() -> None:
     g = torch.Generator().manual_seed(1)
     normal = torch.randn(20000, generator=g, dtype=torch.float64)
@@ -115,6 +158,10 @@ def test_the_correct_closed_form_agrees_with_a_stated_false_alarm_rate() -> None
     assert result.status == "agree", result.detail
     assert "family-wise false-alarm rate <= 1e-06 (Bonferroni over 246 tests" in result.detail
     assert "t = 1..40" in result.detail and "4000 samples x 40 steps x 3 coordinates on cpu" in result.detail
+    stated = power(4000, 1e-6 / 246)
+    assert (f"power 0.9 at any single t and coordinate (normal samples): detects a mean off by >= "
+            f"{stated.mean:.2g} standard deviations") in result.detail
+    assert f"a variance error >= {100 * stated.variance:.2g} % at any t with power 0.9" in result.evidence
 
 
 @pytest.mark.parametrize("claim, test", [

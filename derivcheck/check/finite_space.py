@@ -1,9 +1,12 @@
 """Finite probability spaces for random variables: E, Var and Cov as exact finite sums.
 
-Random variables are realised on a finite probability space (:class:`FiniteSpace`):
-a variable named in an ``independent`` group gets its own factor of K atoms, and
-variables that may depend on each other share factors, so that any dependence
-the declarations allow can show up. E, Var and Cov are then exact finite sums.
+Random variables are realised on a finite probability space (:class:`FiniteSpace`)
+that holds exactly the declared independence (:func:`build_space`): variables
+that may depend on each other share factors, the members of a group read
+disjoint factors, and pairwise-only independence gets parity blocks, so that any
+dependence the declarations allow can show up. E, Var and Cov are then exact
+finite sums; whether the space is rich enough for a claim's moments is tested by
+:mod:`derivcheck.check.genericity`.
 A ``normal(mean, variance)`` or ``uniform(low, high)`` variable is not finite: E
 of a polynomial in such variables (independent of everything else in it) uses
 their exact moments; anything else about it is refused (inconclusive, never
@@ -26,7 +29,8 @@ from .realize_env import is_matrix
 
 MAX_ATOMS = 4096
 MAX_ATOMS_PER_FACTOR = 6  # for moments of a high degree (see atoms_for_degree)
-MAX_BASE_ATOMS = 5  # outcomes enough for the covariance matrix of 4 dependent variables to have full rank
+PARITY_SIZE = 2  # outcomes of each uniform component of a parity block (more when a space is boosted)
+MAX_OUTCOMES = 200_000  # joint outcomes summed over for one moment
 _MOMENTS = (objects.Expectation, objects.Variance, objects.Covariance)
 
 
@@ -72,18 +76,22 @@ def random_atoms(expr: Any, scope: Scope) -> set[sympy.Basic]:
 
 @dataclass(frozen=True)
 class Factor:
-    """One independent factor: ``size`` atoms with probabilities ``free`` + (1 - sum(free))."""
+    """One independent factor: atoms with probabilities ``free`` + (1 - sum(free)), or, with
+    ``uniform`` set, that many equally likely atoms (a component of a parity block)."""
 
     name: str
     free: tuple[sympy.Symbol, ...]
+    uniform: int = 0
 
     @property
     def probabilities(self) -> tuple[sympy.Expr, ...]:
+        if self.uniform:
+            return (sympy.Rational(1, self.uniform),) * self.uniform
         return (*self.free, 1 - sympy.Add(*self.free))
 
     @property
     def size(self) -> int:
-        return len(self.free) + 1
+        return self.uniform or len(self.free) + 1
 
 
 @dataclass(frozen=True)
@@ -104,11 +112,27 @@ class FiniteSpace:
     laws: dict[sympy.Basic, tuple[str, sympy.Expr, sympy.Expr]]  # atoms with a law: (kind, p1, p2)
     independent: frozenset[frozenset[sympy.Basic]] = frozenset()
     value_atoms: dict[sympy.Symbol, sympy.Basic] = field(default_factory=dict)
+    groups: tuple[frozenset[str], ...] = ()
+    # why agreement on this space is no evidence about every law the declarations allow
+    # (set by :mod:`derivcheck.check.genericity`); None when its moments are generic
+    limitation: str | None = None
+    _moments: dict[sympy.Expr, sympy.Expr] = field(default_factory=dict, repr=False)  # E(monomial) memo
+
+    def free_count(self) -> int:
+        """How many free quantities the space has (probabilities and values)."""
+        return sum(len(f.free) for f in self.factors) + sum(len(set(v.table.values())) for v in self.variables.values())
+
+    def signature(self) -> tuple:
+        """The space's shape: factor sizes and which table entries each variable has (for caching)."""
+        return (tuple((f.name, f.size, f.uniform) for f in self.factors),
+                tuple((a, v.deps, tuple(v.table.values())) for a, v in self.variables.items()))
 
     def outcomes_of(self, atoms: Iterable[sympy.Basic]) -> list[tuple[sympy.Expr, dict[sympy.Basic, sympy.Expr]]]:
         """(probability, values) for each joint outcome of the factors ``atoms`` depend on."""
         atoms = [a for a in atoms if a in self.variables]
         used = sorted({d for a in atoms for d in self.variables[a].deps})
+        if math.prod(self.factors[f].size for f in used) > MAX_OUTCOMES:
+            raise RealizeError(f"{', '.join(map(str, atoms))} depend on more than {MAX_OUTCOMES} joint outcomes")
         result = []
         for combo in itertools.product(*[range(self.factors[f].size) for f in used]):
             at = dict(zip(used, combo))
@@ -130,26 +154,38 @@ class FiniteSpace:
             spread = (u - mu) if variance is None else sympy.sqrt(variance) * (u - mu) / sd
             table[combo] = centre + spread
         self.variables[atom] = RandomVariable(atom, var.deps, table)
+        self._moments.clear()
 
     def expectation(self, g: sympy.Expr) -> sympy.Expr:
         """E(g), exactly: a finite sum over the outcomes, then normal moments."""
         atoms = _atoms_in(g, set(self.variables) | set(self.laws))
         laws = [a for a in atoms if a in self.laws]
-        for a in laws:
-            for b in atoms:
-                if a != b and frozenset((a, b)) not in self.independent:
-                    raise RealizeError(
-                        f"E of {a} ({self.laws[a][0]}) together with {b}: not declared independent, "
-                        "joint law unknown")
         finite = set(atoms) - set(laws)
-        if len(finite) > 1:  # linearity first: each term only needs the factors of its own atoms
+        # the exact moments of the laws multiply: that needs mutual independence (one group
+        # holding every atom of a term), not only pairwise
+        mixed = bool(laws) and len(atoms) > 1 and not within_group(atoms, self.groups)
+        if len(finite) > 1 or mixed:  # linearity first: each term only needs the factors of its own atoms
             terms = sympy.Add.make_args(sympy.expand(g))
         else:
             terms = (g,)
         parts = []  # one Add at the end: adding to a growing sum re-sorts it every time
         for term in terms:
-            present = [a for a in atoms if a in finite and term.has(a)]
-            parts.extend(p * term.xreplace(v) for p, v in self.outcomes_of(present))
+            present = [a for a in atoms if term.has(a)]
+            if (mixed and len(present) > 1 and any(a in self.laws for a in present)
+                    and not within_group(present, self.groups)):
+                law = next(a for a in present if a in self.laws)
+                other = next(b for b in present if b != law)
+                raise RealizeError(
+                    f"E of {law} ({self.laws[law][0]}) together with {other}: not declared independent as a whole "
+                    f"({', '.join(map(str, present))} are in no one group), joint law unknown")
+            factors = sympy.Mul.make_args(term)
+            random_part = sympy.Mul(*[f for f in factors if any(f.has(a) for a in finite)])
+            coefficient = sympy.Mul(*[f for f in factors if not any(f.has(a) for a in finite)])
+            known = self._moments.get(random_part)
+            if known is None:  # E of each monomial once: the same ones recur across E/Var/Cov
+                known = self._moments[random_part] = sympy.Add(
+                    *[p * random_part.xreplace(v) for p, v in self.outcomes_of(present)])
+            parts.append(coefficient * known)
         total = sympy.Add(*parts)
         return _law_moments(total, {a: self.laws[a] for a in laws}) if laws else total
 
@@ -237,8 +273,24 @@ def _degree(expr: Any, gens: list[sympy.Basic]) -> int:
         return 2 * MAX_ATOMS_PER_FACTOR
 
 
-def build_space(atoms: Iterable[sympy.Basic], scope: Scope, atoms_per_factor: int = 3) -> FiniteSpace:
-    """The finite space for ``atoms``: own factors for grouped atoms, a shared base factor ``B``."""
+def build_space(atoms: Iterable[sympy.Basic], scope: Scope, atoms_per_factor: int = 3,
+                interactions: Iterable[frozenset[sympy.Basic]] = (), boost: int = 0) -> FiniteSpace:
+    """The finite space for ``atoms``, built so that exactly the declared independence holds.
+
+    Two atoms may depend on each other unless they share an ``independent`` group.
+    The pairs that may depend are covered by cliques (sets of atoms no two of which
+    are declared independent); each clique gets a shared factor that all its members
+    read (with a negative ``boost``, of at least members + 1 atoms, so that their
+    covariance matrix can have full rank). An atom in no such pair gets a factor of its own. The members of a
+    group then read disjoint factors, so they are mutually independent, and every
+    other pair is dependent. A set in ``interactions`` (the atoms of one moment, such
+    as ``E(X*Y*Z)``) that is in no group and in no clique gets a parity block:
+    uniform factors U_1..U_{k-1} on Z_p, member i reading U_i and the last member
+    (U_1 + ... + U_{k-1}) mod p, so that every proper subset stays independent (a
+    declared pairwise independence holds) while the whole set is dependent (it is
+    not declared mutually independent). Every factor gets ``abs(boost)`` more atoms,
+    for when a space proved too small (:mod:`derivcheck.check.genericity`).
+    """
     finite, laws = [], {}
     for a in sorted(atoms, key=str):
         decl = scope.names[atom_name(a)]
@@ -250,43 +302,95 @@ def build_space(atoms: Iterable[sympy.Basic], scope: Scope, atoms_per_factor: in
         else:
             raise RealizeError(f"the distribution {law[0]} of {a} is not supported")
     everything = finite + list(laws)
-    groups = [g for g in scope.independent]
-    member = {a: {k for k, g in enumerate(groups) if atom_name(a) in g} for a in everything}
+    groups = [frozenset(g) for g in scope.independent]
     independent = frozenset(frozenset((a, b)) for a in everything for b in everything
-                            if a != b and member[a] & member[b])
-    grouped = [a for a in finite if member[a]]
-    ungrouped = [a for a in finite if not member[a]]
-    names = [str(a) for a in grouped]
-    base_members: list[sympy.Basic] = []
-    for a in grouped:
-        if not any(frozenset((a, m)) in independent for m in base_members):
-            base_members.append(a)
-    use_base = bool(ungrouped) or len(base_members) >= 2
-    if use_base:
-        names.append("B")
-    # variables that may depend on each other live on every factor: enough joint outcomes
-    # (one per variable, and one more) that their covariance matrix can have full rank
-    sizes = {n: atoms_per_factor for n in names}
-    while use_base and math.prod(sizes.values()) < min(len(ungrouped) + 1, MAX_BASE_ATOMS):
-        sizes["B"] += 1
-    while names and math.prod(sizes.values()) > MAX_ATOMS and max(sizes.values()) > 2:
-        largest = max(sizes, key=sizes.get)
+                            if a != b and any({atom_name(a), atom_name(b)} <= g for g in groups))
+    cliques = _clique_cover(finite, independent)
+    covered = {a for c in cliques for a in c}
+    wanted = {frozenset(s) & frozenset(finite) for s in interactions}
+    blocks = [tuple(sorted(s, key=str)) for s in sorted(wanted, key=_set_key)
+              if len(s) >= 3 and not within_group(s, groups)
+              and not any(s <= set(c) for c in cliques)]
+    specs: list[tuple[str, int, bool]] = []  # (name, size, uniform)
+    reads: dict[sympy.Basic, list[int]] = {a: [] for a in finite}
+    parity: dict[sympy.Basic, list[tuple[int, ...]]] = {a: [] for a in finite}  # reads a sum of these
+    extra = abs(boost)
+    for k, clique in enumerate(cliques):
+        size = max(atoms_per_factor, len(clique) + 1) if boost < 0 else atoms_per_factor
+        specs.append((f"B{k + 1}" if len(cliques) > 1 else "B", size + extra, False))
+        for a in clique:
+            reads[a].append(len(specs) - 1)
+    for a in finite:
+        if a not in covered:
+            specs.append((str(a), atoms_per_factor + extra, False))
+            reads[a].append(len(specs) - 1)
+    p = PARITY_SIZE + extra
+    for k, block in enumerate(blocks):
+        components = []
+        for i in range(len(block) - 1):
+            specs.append((f"U{k + 1}.{i + 1}", p, True))
+            components.append(len(specs) - 1)
+            reads[block[i]].append(len(specs) - 1)
+        parity[block[-1]].append(tuple(components))
+    sizes = [size for _, size, _ in specs]
+
+    def table_size(a: sympy.Basic) -> int:
+        return math.prod(sizes[f] for f in reads[a]) * math.prod(p ** len(c) for c in parity[a])
+
+    while finite and max(map(table_size, finite)) > MAX_ATOMS:
+        widest = max(finite, key=table_size)
+        free = [f for f in reads[widest] if not specs[f][2] and sizes[f] > 2]
+        if not free:
+            raise RealizeError(f"{widest} depends on more than {MAX_ATOMS} joint outcomes")
+        largest = max(free, key=lambda f: sizes[f])
         sizes[largest] -= 1
-    if names and math.prod(sizes.values()) > MAX_ATOMS:
-        raise RealizeError(f"{len(names)} independent factors: more than {MAX_ATOMS} joint outcomes")
-    factors = tuple(Factor(n, tuple(sympy.Symbol(f"P({n})@{j}", positive=True) for j in range(sizes[n] - 1)))
-                    for n in names)
-    base = len(names) - 1 if use_base else None
+    factors = tuple(
+        Factor(name, (), sizes[k]) if uniform
+        else Factor(name, tuple(sympy.Symbol(f"P({name})@{j}", positive=True) for j in range(sizes[k] - 1)))
+        for k, (name, _, uniform) in enumerate(specs))
     variables, value_atoms = {}, {}
     for a in finite:
-        if a in grouped:
-            deps = (grouped.index(a),) + ((base,) if base is not None and a in base_members else ())
-        else:
-            deps = tuple(range(len(factors)))
+        own = tuple(reads[a])
+        deps = own + tuple(f for c in parity[a] for f in c)
         table = {}
         for combo in itertools.product(*[range(factors[d].size) for d in deps]):
-            symbol = sympy.Symbol(f"{a}@{'.'.join(map(str, combo))}", real=True)
+            key, rest = list(combo[:len(own)]), combo[len(own):]
+            for c in parity[a]:  # only the sum of a parity block's components matters
+                key.append(sum(rest[:len(c)]) % p)
+                rest = rest[len(c):]
+            symbol = sympy.Symbol(f"{a}@{'.'.join(map(str, key))}", real=True)
             table[combo] = symbol
             value_atoms[symbol] = a
         variables[a] = RandomVariable(a, deps, table)
-    return FiniteSpace(factors, variables, laws, independent, value_atoms)
+    return FiniteSpace(factors, variables, laws, independent, value_atoms, tuple(groups))
+
+
+def within_group(atoms: Iterable[sympy.Basic], groups: Iterable[frozenset[str]]) -> bool:
+    """Whether the distinct ``atoms`` are declared mutually independent (one group holds them all)."""
+    names = {atom_name(a) for a in atoms}
+    return any(names <= g for g in groups)
+
+
+def _set_key(s: frozenset[sympy.Basic]) -> tuple[int, list[str]]:
+    return (len(s), sorted(map(str, s)))
+
+
+def _clique_cover(atoms: list[sympy.Basic], independent: frozenset[frozenset[sympy.Basic]]) -> list[list[sympy.Basic]]:
+    """Cliques of the "may depend" graph covering every edge (greedy, deterministic order):
+    a pair of atoms not declared independent is an edge."""
+    def may_depend(a: sympy.Basic, b: sympy.Basic) -> bool:
+        return frozenset((a, b)) not in independent
+
+    cliques: list[list[sympy.Basic]] = []
+    covered: set[frozenset[sympy.Basic]] = set()
+    for i, a in enumerate(atoms):
+        for b in atoms[i + 1:]:
+            if not may_depend(a, b) or frozenset((a, b)) in covered:
+                continue
+            clique = [a, b]
+            for c in atoms:
+                if c not in clique and all(may_depend(c, m) for m in clique):
+                    clique.append(c)
+            covered |= {frozenset((x, y)) for x in clique for y in clique if x != y}
+            cliques.append(clique)
+    return cliques

@@ -4,7 +4,9 @@ At every step ``t`` and coordinate ``j`` the claimed ``Normal(mu, v)`` is tested
 the sample mean (z-test) and the sample variance (chi-square), and at a few
 steps the pooled standardised samples by a Kolmogorov-Smirnov test. All p-values
 are exact (or conservative) under the claim, so Bonferroni over the ``m`` tests
-keeps the chance that a true claim is rejected below ``FAMILY_ALPHA``. A claimed
+keeps the chance that a true claim is rejected below ``FAMILY_ALPHA``; agreement also
+states the check's power (:func:`~derivcheck.check.statistics.power`): the smallest
+mean and variance errors at a single step that it detects with probability 0.9. A claimed
 variance that is (numerically) zero is not tested statistically: the samples
 must then sit at the claimed mean up to rounding, and a spread 100 times beyond
 rounding refutes the claim outright (p = 0).
@@ -15,7 +17,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import Counterexample
-from .statistics import FAMILY_ALPHA, Rejection, bonferroni_level, mean_pvalues, normality_pvalue, variance_pvalues
+from .statistics import (FAMILY_ALPHA, Rejection, bonferroni_level, mean_pvalues, normality_pvalue, power,
+                         variance_pvalues)
 
 ROUNDING = 1e-7  # relative size below which a claimed standard deviation counts as zero
 
@@ -79,9 +82,12 @@ def judge(plan: Any, mean: Any, variance: Any, moments: Any, *, seed: int, devic
     rate = f"family-wise false-alarm rate <= {FAMILY_ALPHA:g} (Bonferroni over {tests} tests, each at {level:.2g})"
     if smallest[0] >= level:
         note = f"; {skipped} (t, coordinate) pairs with a zero claimed variance matched exactly" if skipped else ""
-        detail = (f"Monte Carlo, {where}: {how}; all pass, {rate}; smallest p = {smallest[0]:.2g} "
-                  f"({smallest[1]} at t = {first + smallest[2][0]}){note}")
-        evidence = f"Monte Carlo, {S} samples, false alarm <= {FAMILY_ALPHA:g}"
+        detects = power(S, level)  # what agreement rules out, besides the false-alarm rate
+        detail = (f"Monte Carlo, {where}: {how}; all pass, {rate}; {detects.text()}; smallest p = "
+                  f"{smallest[0]:.2g} ({smallest[1]} at t = {first + smallest[2][0]}){note}")
+        evidence = (f"Monte Carlo, {S} samples, false alarm <= {FAMILY_ALPHA:g}; detects a mean error >= "
+                    f"{detects.mean:.2g} sd or a variance error >= {100 * detects.variance:.2g} % at any t "
+                    f"with power 0.9")
         from .distribution import DistributionResult
 
         return DistributionResult("agree", detail, evidence)

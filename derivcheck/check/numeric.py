@@ -221,15 +221,18 @@ def _check(
         exact = None if prepared.caveats else _exact([t for t in trials if not t.wide], seed, deadline, valid)
         if isinstance(exact, NumericResult):
             return exact
+        if _limitation(trials):  # agreement on a space that cannot show every declared law
+            return _inconclusive(valid, f"agree at {valid} points, but {_limitation(trials)}")
         # float64 agreement is re-checked in 50 digits only where it would be the verdict
         recheck = None if exact else (lambda: _precise(trials, prepared, seed, valid,
                                                        Deadline(PRECISE_SECONDS, "the 50-digit re-check")))
+        evidence = exact or f"float64 at {valid} points, {TOLERANCE_TEXT.replace(', entrywise', '')}" + coverage(trials)
+        if any(t.main.space for t in trials):  # what makes ε a bound about every declared law
+            evidence += "; on finite probability spaces whose moments are generic for the claim (Jacobian rank test)"
         return NumericResult("agree", valid, TOLERANCE_TEXT, None,
                              f"agree at {valid} points" + (f" ({where})" if where else "")
                              + (f"; skipped {'; '.join(notes)}" if notes else ""),
-                             evidence=exact or f"float64 at {valid} points, {TOLERANCE_TEXT.replace(', entrywise', '')}"
-                             + coverage(trials),
-                             recheck=recheck)
+                             evidence=evidence, recheck=recheck)
     reason = "; ".join(notes) if notes else "the hypotheses or the domain rejected the points"
     return _inconclusive(valid, f"only {valid} usable points: {reason}")
 
@@ -387,6 +390,12 @@ def _wide_trials(prepared: Prepared, scope: Scope, fixed: dict, trials: list["Tr
 
 class _WideCut(Exception):
     """A wide configuration was left out for time: the coverage the check states is not met."""
+
+
+def _limitation(trials: list["Trial"]) -> str | None:
+    """Why agreement on the trials' finite probability spaces is no evidence
+    (:mod:`derivcheck.check.genericity`); None when they are generic or absent."""
+    return next((t.main.space.limitation for t in trials if t.main.space and t.main.space.limitation), None)
 
 
 def _inconclusive(points: int, detail: str) -> NumericResult:

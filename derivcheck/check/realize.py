@@ -98,7 +98,8 @@ def realize_relations(
     that they hold exactly for every matching random variable. ``memo`` (realised
     sub-expressions) may be shared between calls with equal ``env`` but its space.
     """
-    from .finite_space import atoms_for_degree, build_space, random_atoms
+    from .finite_space import atoms_for_degree, random_atoms
+    from .genericity import generic_space
 
     first = _Realizer(replace(env, space=None), memo)
     sides = []
@@ -113,7 +114,7 @@ def realize_relations(
     # because the realised sides can be large)
     if not atoms and not any(_has_moments(x) for r in relations for x in (r.lhs, r.rhs)):
         return [RealizedRelation(op, ((lhs, rhs),), None) for op, lhs, rhs in sides]
-    space = build_space(atoms, scope, max(atoms_per_factor, atoms_for_degree(sides, atoms)))
+    space = generic_space(sides, atoms, scope, max(atoms_per_factor, atoms_for_degree(sides, atoms)))
     for atom in list(space.variables):
         targets: dict[type, Any] = {}
         for law in laws:

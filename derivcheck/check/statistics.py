@@ -12,15 +12,27 @@ For samples ``x_1..x_S`` claimed i.i.d. ``Normal(mu, v)``:
 The p-values of a whole check are combined by Bonferroni: the check rejects when
 some ``p < alpha / m`` (``m`` tests), so a true claim is rejected with
 probability at most ``alpha`` whatever the dependence between the tests.
+
+Power (:func:`power`): the smallest error at a single step and coordinate that
+the check detects with probability at least ``POWER``, for normal samples, from
+the same two tests at the per-test level ``alpha / m``: a mean off by ``delta``
+claimed standard deviations (the variance right) moves ``z`` to
+``N(delta sqrt(S), 1)``, detected with probability >= POWER once
+``delta sqrt(S) >= z(1 - level/2) + z(POWER)``; a variance ``(1 + r)`` times the
+claimed one makes the statistic ``(1 + r) chi2(S - 1)``, detected with
+probability POWER when ``(1 + r) q(1 - POWER) = c_hi`` (and ``(1 - r) q(POWER) =
+c_lo`` for a variance below the claimed one), with exact chi-square quantiles.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from statistics import NormalDist
 from typing import Any
 
 FAMILY_ALPHA = 1e-6
+POWER = 0.9
 
 
 @dataclass(frozen=True)
@@ -71,3 +83,69 @@ def normality_pvalue(standardised: Any) -> tuple[float, float]:
 def bonferroni_level(alpha: float, tests: int) -> float:
     """The per-test level that keeps the family-wise false-alarm rate at ``alpha``."""
     return alpha / max(tests, 1)
+
+
+@dataclass(frozen=True)
+class Power:
+    """The smallest errors detected with probability >= POWER at one step and coordinate:
+    ``mean`` in claimed standard deviations; ``variance_above`` / ``variance_below`` as
+    fractions of the claimed variance (a true variance that much above or below it)."""
+
+    mean: float
+    variance_above: float
+    variance_below: float
+
+    @property
+    def variance(self) -> float:
+        """The larger of the two variance errors: detected either way."""
+        return max(self.variance_above, self.variance_below)
+
+    def text(self) -> str:
+        """``power 0.9 at any single t: a mean off by >= 0.077 sd, a variance off by >= 11 %``."""
+        return (f"power {POWER:g} at any single t and coordinate (normal samples): detects a mean off by "
+                f">= {self.mean:.2g} standard deviations, or a variance off by >= {_percent(self.variance)} "
+                f"(>= {_percent(self.variance_above)} above, >= {_percent(self.variance_below)} below the claimed one)")
+
+
+def _percent(x: float) -> str:
+    return f"{100 * x:.2g} %"
+
+
+def power(samples: int, level: float) -> Power:
+    """The :class:`Power` of the mean and variance tests at ``samples`` samples, each test at
+    the two-sided ``level``."""
+    k = samples - 1
+    z = NormalDist()
+    mean = (z.inv_cdf(1 - level / 2) + z.inv_cdf(POWER)) / math.sqrt(samples)
+    c_lo, c_hi = chi2_quantile(k, level / 2), chi2_quantile(k, 1 - level / 2)
+    above = c_hi / chi2_quantile(k, 1 - POWER) - 1
+    below = 1 - c_lo / chi2_quantile(k, POWER)
+    return Power(mean, above, below)
+
+
+def chi2_quantile(k: int, p: float) -> float:
+    """The ``p`` quantile of chi-square with ``k`` degrees of freedom (bisection on the
+    regularised incomplete gamma function; both tails are resolved, so tiny ``p`` and
+    ``1 - p`` are exact to float64)."""
+    import torch
+
+    half = torch.tensor(k / 2.0, dtype=torch.float64)
+    upper = p > 0.5  # bisect on the small tail
+    target = 1 - p if upper else p
+
+    def tail(q: float) -> float:
+        x = torch.tensor(q / 2, dtype=torch.float64)
+        return float(torch.special.gammaincc(half, x) if upper else torch.special.gammainc(half, x))
+
+    lo, hi = 0.0, max(1.0, 2.0 * k)
+    while (tail(hi) > target) if upper else (tail(hi) < target):
+        hi *= 2
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if (tail(mid) > target) if upper else (tail(mid) < target):
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo <= 1e-13 * hi:
+            break
+    return (lo + hi) / 2
