@@ -441,8 +441,12 @@ class Trial:
             env.scalars.update(construction.scalars)
         functions = {d.name: random_replacement(d, seed) for d in scope.names.values() if isinstance(d, FunctionDecl)}
         memo = None if construction is not None else _shared_memo(scope, config, env.lazy_linear_algebra)
-        realized = realize_relations([prepared.relation, *prepared.filters], env, scope, laws=prepared.laws,
-                                     memo=memo)
+        # a law on X[n] with n an integer parameter speaks of X[3] at n = 3 (prepare._law)
+        fix = {k: sympy.Integer(v) for k, v in config.items()}
+        laws = tuple(objects.Relation(law.lhs.xreplace(fix), law.op,
+                                      law.rhs.xreplace(fix) if isinstance(law.rhs, sympy.Basic) else law.rhs)
+                     for law in prepared.laws)
+        realized = realize_relations([prepared.relation, *prepared.filters], env, scope, laws=laws, memo=memo)
         trial = cls(config, realized, parameters_of(realized, env, scope), device, functions)
         trial.construction = construction
         trial.lazy = env.lazy_linear_algebra

@@ -93,10 +93,11 @@ def _law(h: objects.Relation, quantified: list[sympy.Symbol], scope: Scope) -> o
     if isinstance(target, sympy.Indexed):
         if str(target.base.label) not in names:
             return None
-        # the space is matched against realised atoms (X[3]): an index with a symbol
-        # that is not quantified (X[n] with n a dimension) would match none of them,
-        # and the hypothesis would silently not hold at the sampled points
-        if any(s not in quantified for index in target.indices for s in index.free_symbols):
+        # the space is matched against realised atoms (X[3]): an index symbol must be
+        # quantified (a Wild) or an integer parameter, which each configuration fixes
+        # (X[n] with n a dimension is X[3] at n = 3: see numeric.Trial.build)
+        if any(s not in quantified and not _configured(s, scope)
+               for index in target.indices for s in index.free_symbols):
             return None
     elif not (isinstance(target, sympy.Symbol) and target.name in names):
         return None
@@ -109,6 +110,12 @@ def _law(h: objects.Relation, quantified: list[sympy.Symbol], scope: Scope) -> o
     # concrete index inside the declared domain of its symbol (not X[0] for k: natural)
     wilds = {v: sympy.Wild(f"w_{v.name}", properties=[_in_domain(v, scope)]) for v in quantified}
     return objects.Relation(h.lhs.xreplace(wilds), "=", h.rhs.xreplace(wilds) if isinstance(h.rhs, sympy.Basic) else h.rhs)
+
+
+def _configured(symbol: sympy.Basic, scope: Scope) -> bool:
+    """An integer parameter (integer, natural, dimension): one value per integer configuration."""
+    decl = scope.names.get(getattr(symbol, "name", ""))
+    return getattr(decl, "symbol", None) == symbol and getattr(decl, "kind", "") in ("integer", "natural", "dimension")
 
 
 def _in_domain(symbol: sympy.Symbol, scope: Scope) -> Callable[[sympy.Basic], bool]:
