@@ -52,7 +52,7 @@ def critical_expressions(relation: RealizedRelation) -> tuple[list[sympy.Expr], 
         for side in (lhs, rhs):
             sides.extend(list(side) if isinstance(side, sympy.MatrixBase) else [side])
         if relation.op != "=" and not isinstance(lhs, sympy.MatrixBase):
-            kinks[sympy.sympify(lhs - rhs)] = None
+            kinks[sympy.sympify(lhs - rhs, strict=True)] = None
     for side in sides:
         if not isinstance(side, sympy.Basic):
             continue
