@@ -193,9 +193,9 @@ def exact_matrix(transform: str, g: sympy.ImmutableMatrix) -> sympy.ImmutableMat
     if transform == "diagonal":
         return sympy.ImmutableMatrix(g.rows, g.cols, lambda i, j: g[i, j] if i == j else 0)
     if transform in ("psd", "pd"):
-        return g * g.T + (sympy.eye(n) if transform == "pd" else sympy.zeros(n, n))
+        return g * g.T + (_pd_shift(g[0, 0]) * sympy.eye(n) if transform == "pd" else sympy.zeros(n, n))
     if transform in ("diagpsd", "diagpd"):
-        return sympy.diag(*[g[i, i] ** 2 + (1 if transform == "diagpd" else 0) for i in range(n)])
+        return sympy.diag(*[g[i, i] ** 2 + (_pd_shift(g[i, i]) if transform == "diagpd" else 0) for i in range(n)])
     if transform == "signdiag":
         return sympy.diag(*[1 if g[i, i] >= 0 else -1 for i in range(n)])
     if transform == "orthogonal":
@@ -203,6 +203,17 @@ def exact_matrix(transform: str, g: sympy.ImmutableMatrix) -> sympy.ImmutableMat
         reflect = sympy.diag(*([1] * (n - 1) + [1 if g[n - 1, n - 1] >= 0 else -1]))
         return sympy.ImmutableMatrix((sympy.eye(n) - s) * (sympy.eye(n) + s).inv() * reflect)
     raise RealizeError(f"unknown matrix transform {transform}")
+
+
+PD_FLOOR = sympy.Rational(1, 10**6)
+
+
+def _pd_shift(entry: Any) -> Any:
+    """The multiple of I that makes G G^T positive definite: ``10**-6 + entry**2``, so
+    that the least eigenvalue spreads from 1e-6 up (a shift of 1 would put every
+    eigenvalue at 1 or more, and ``det(A) >= 1`` would never be refuted). A polynomial
+    in the generator, as the exact checks need; the same map for SymPy and torch."""
+    return entry**2 + (PD_FLOOR if isinstance(entry, sympy.Basic) else float(PD_FLOOR))
 
 
 def torch_matrix(transform: str, g: Any) -> Any:
@@ -219,9 +230,11 @@ def torch_matrix(transform: str, g: Any) -> Any:
         mask = torch.eye(g.shape[-2], g.shape[-1], dtype=g.dtype, device=g.device)
         return g * mask
     if transform in ("psd", "pd"):
-        return g @ g.transpose(-1, -2) + (eye if transform == "pd" else 0 * eye)
+        shift = _pd_shift(g[:, :1, :1]) if transform == "pd" else 0.0
+        return g @ g.transpose(-1, -2) + shift * eye
     if transform in ("diagpsd", "diagpd"):
-        d = torch.diagonal(g, dim1=-2, dim2=-1) ** 2 + (1.0 if transform == "diagpd" else 0.0)
+        d = torch.diagonal(g, dim1=-2, dim2=-1)
+        d = d**2 + (_pd_shift(d) if transform == "diagpd" else 0.0)
         return torch.diag_embed(d)
     if transform == "signdiag":
         d = torch.diagonal(g, dim1=-2, dim2=-1)
