@@ -235,3 +235,13 @@ def test_qualifiers_of_the_variable_do_not_enter_its_derivative():
     # outside the derivative, and for other matrices inside it, the qualifiers still apply
     assert prove(Relation(Gradient(sympy.Trace(S.T * B), B), "=", Gradient(sympy.Trace(S * B), B)), scope) is not None
     assert prove(Relation(Gradient(sympy.Trace(S * B), S) + S.T, "=", Gradient(sympy.Trace(S * B), S) + S), scope)
+
+
+def test_order_needs_real_sides():
+    """sqrt(x) <= sqrt(x) + 1 has a real difference, but sqrt(-1) is not real: no proof."""
+    scope, o = scope_with(x="real", p="positive")
+    x, p = o["x"], o["p"]
+    assert prove(Relation(sympy.sqrt(x), "<=", sympy.sqrt(x) + 1), scope) is None
+    assert prove(Relation(sympy.exp(sympy.sqrt(x)), "<=", sympy.exp(sympy.sqrt(x) + 1)), scope) is None
+    assert prove(Relation(sympy.sqrt(p), "<=", sympy.sqrt(p) + 1), scope) is not None
+    assert prove(Relation(1 / (x**2 + 1), "<=", 1 / (x**2 + 1) + x**2), scope) is not None

@@ -11,10 +11,11 @@ from __future__ import annotations
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
-from ..expr.objects import Variance
+from ..expr.objects import Covariance, Expectation, Variance, is_declared_function
 from ..expr.scope import MatrixDecl, Scope, may_be_complex
 
 _MONOTONE = (sympy.exp, sympy.log, sympy.sqrt, sympy.tanh, sympy.atan)
+_REAL_ON_REALS = (sympy.exp, sympy.sin, sympy.cos, sympy.tanh, sympy.atan)
 
 
 def psd_matrices(scope: Scope) -> set[sympy.Basic]:
@@ -94,10 +95,24 @@ def is_real(expr: sympy.Basic, scope: Scope) -> bool:
     entries of real matrix expressions."""
     if expr.is_real:
         return True
-    if isinstance(expr, (sympy.Add, sympy.Mul)):
+    if isinstance(expr, (sympy.Add, sympy.Mul, sympy.Min, sympy.Max)):
         return all(is_real(a, scope) for a in expr.args)
-    if isinstance(expr, sympy.Pow):
-        return bool(expr.exp.is_integer) and bool(expr.exp.is_nonnegative) and is_real(expr.base, scope)
+    if isinstance(expr, sympy.Abs):
+        return True
+    if is_declared_function(expr):  # a real function of real arguments
+        return all(_is_real_matrix(a, scope) if isinstance(a, MatrixExpr) else is_real(a, scope) for a in expr.args)
+    if expr.func in _REAL_ON_REALS:
+        return is_real(expr.args[0], scope)
+    if isinstance(expr, (Expectation, Variance, Covariance)):
+        return all(is_real(a, scope) for a in expr.args)  # random variables are real
+    if isinstance(expr, (sympy.Sum, sympy.Product, sympy.Integral)):
+        return is_real(expr.function, scope) and all(is_real(b, scope) for lim in expr.limits for b in lim[1:])
+    if isinstance(expr, sympy.Derivative):
+        return is_real(expr.expr, scope) and all(v.is_real for v in expr.variables)
+    if isinstance(expr, sympy.Pow):  # undefined where the base is 0 and the exponent negative: no value there
+        if expr.exp.is_integer:
+            return is_real(expr.base, scope)
+        return bool(expr.exp.is_real) and nonnegative(expr.base, scope)
     if isinstance(expr, (sympy.Trace, sympy.Determinant)):
         return _is_real_matrix(expr.arg, scope)
     if isinstance(expr, MatrixElement):
