@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, Callable
 
 import sympy
 
@@ -200,7 +200,7 @@ def exact_matrix(transform: str, g: sympy.ImmutableMatrix) -> sympy.ImmutableMat
         return sympy.diag(*[1 if g[i, i] >= 0 else -1 for i in range(n)])
     if transform == "orthogonal":
         s = (g - g.T) / 2
-        reflect = sympy.diag(*([1] * (n - 1) + [1 if g[n - 1, n - 1] >= 0 else -1]))
+        reflect = sympy.diag(*[1 if g[i, i] >= 0 else -1 for i in range(n)])
         return sympy.ImmutableMatrix((sympy.eye(n) - s) * (sympy.eye(n) + s).inv() * reflect)
     raise RealizeError(f"unknown matrix transform {transform}")
 
@@ -242,10 +242,8 @@ def torch_matrix(transform: str, g: Any) -> Any:
     if transform == "orthogonal":
         s = (g - g.transpose(-1, -2)) / 2
         q = torch.linalg.solve((eye + s).transpose(-1, -2), (eye - s).transpose(-1, -2)).transpose(-1, -2)
-        sign = torch.where(g[:, n - 1, n - 1] >= 0, 1.0, -1.0).to(g.dtype)
-        q = q.clone()
-        q[:, :, n - 1] = q[:, :, n - 1] * sign[:, None]
-        return q
+        sign = torch.where(torch.diagonal(g, dim1=-2, dim2=-1) >= 0, 1.0, -1.0).to(g.dtype)
+        return q * sign[:, None, :]  # column i times the sign of g[i, i]
     raise RealizeError(f"unknown matrix transform {transform}")
 
 
@@ -338,16 +336,37 @@ def sample_batch(params: list[Param], n: int, generator: Any, special: bool = Tr
                 g = torch.where(uniform(n, 1, 1) < WIDE_SHARE, _short(g * factor, 6), g)
             if p.transform in ("psd", "diagpsd"):  # rank-deficient now and then: psd, not pd
                 g = g * (uniform(n, 1, c) > 0.25).to(g.dtype)
+            if p.invertible and r == c and p.transform in ("general", "diagonal"):
+                g = _nearly_singular(g, p.transform == "diagonal", uniform)
             # the zero generator now and then, and at the first point with the simple
             # scalars: the equality cases of strict inequalities (x.T @ A @ x > 0 at x = 0)
             if special:
                 g = g * (uniform(n, 1, 1) > 0.1).to(g.dtype)
                 if n >= 4:
                     g[0] = 0
+                if n >= 4 and p.transform in ("orthogonal", "signdiag") and r == c:
+                    # -I: the Cayley map never reaches an eigenvalue -1 itself, only with the signs
+                    g[1] = -torch.eye(r, dtype=g.dtype)
             batch[p.key] = g
         else:
             batch[p.key] = 0.2 + uniform(n, len(p.symbols) + 1)
     return batch
+
+
+def _nearly_singular(g: Any, diagonal: bool, uniform: Callable[..., Any]) -> Any:
+    """An invertible generator made nearly singular at a share of the points: its last
+    column a combination of the others plus 10**-u times itself (u up to 7; for a
+    diagonal matrix its last diagonal entry times 10**-u), so that condition numbers
+    spread up to the 1e8 the sampler accepts (a random matrix is almost never
+    ill-conditioned, and ``cond(A) < 1e4`` would pass)."""
+    import torch
+
+    n, r, c = g.shape
+    near = g.clone()
+    near[:, :, -1:] = g[:, :, -1:] * torch.pow(10.0, -7 * uniform(n, 1, 1))
+    if c > 1 and not diagonal:
+        near[:, :, -1:] += g[:, :, :-1] @ (2 * uniform(n, c - 1, 1) - 1)
+    return torch.where(uniform(n, 1, 1) < 0.2, near, g)
 
 
 def symbol_values(params: list[Param], batch: dict[str, Any], device: str) -> tuple[dict[sympy.Basic, Any], Any]:
