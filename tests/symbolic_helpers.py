@@ -11,7 +11,8 @@ HERE = Span("test.deriv.yaml", 1, 1)
 
 
 def scope_with(**kinds: str) -> tuple[Scope, dict[str, sympy.Basic]]:
-    """``scope_with(x="real", n="dimension", A="matrix n n", X="random", S="random sequence")``."""
+    """``scope_with(x="real", n="dimension", A="matrix n n", X="random", S="random sequence")``;
+    also ``c="complex"`` and qualified matrices such as ``C="complex matrix n n"``."""
     scope = Scope("test.deriv.yaml")
     objects: dict[str, sympy.Basic] = {}
     for name, kind in kinds.items():
@@ -33,8 +34,12 @@ def scope_with(**kinds: str) -> tuple[Scope, dict[str, sympy.Basic]]:
             symbol = sympy.Symbol(name, **assumptions)
             scope.names[name] = ScalarDecl(name, symbol, words[0], None, HERE)
             objects[name] = symbol
-        elif words[0] in ("matrix", "symmetric", "psd"):
-            qualifiers = frozenset(words[:-3] if words[0] != "matrix" else ())
+        elif kind == "complex":
+            symbol = sympy.Symbol(name, complex=True)
+            scope.names[name] = ScalarDecl(name, symbol, "complex", None, HERE)
+            objects[name] = symbol
+        elif words[0] in ("matrix", "symmetric", "psd", "orthogonal", "diagonal", "complex"):
+            qualifiers = frozenset(words[:-3])
             rows, cols = (objects.get(w, sympy.Integer(int(w)) if w.isdigit() else None) for w in words[-2:])
             symbol = sympy.MatrixSymbol(name, rows, cols)
             scope.names[name] = MatrixDecl(name, symbol, rows, cols, qualifiers, HERE)

@@ -281,3 +281,22 @@ def test_given_hypotheses() -> None:
 def test_failed_declaration_does_not_cascade() -> None:
     errors = errors_of({"a": "rael", "b": "real"}, define={"c": "a + b"}, given={"h": "a = b"})
     assert len(errors) == 1 and "did you mean `real`?" in errors[0].hint
+
+
+def test_real_only_qualifiers_refuse_complex_matrices() -> None:
+    """symmetric, psd, pd and orthogonal are defined for real matrices only (no Hermitian reading)."""
+    for word in ("symmetric", "psd", "pd", "orthogonal"):
+        error = kind_error(f"complex {word} matrix[n, n]")
+        assert "real matrix" in error.message and word in error.message
+    assert kind("complex diagonal invertible matrix[n, n]").qualifiers == {"complex", "diagonal", "invertible"}
+
+
+def test_declared_functions_refuse_complex_arguments() -> None:
+    """A declared function is a real function of real arguments."""
+    scope = build_scope(derivation({"f": "function(x)", "c": "complex", "x": "real", "n": "dimension",
+                                    "L": "function(matrix[n, n])", "C": "complex matrix[n, n]",
+                                    "A": "matrix[n, n]"}))
+    for bad in ("f(c)", "f(x + c)", "L(C)", "L(A + C)", "f(trace(C))"):
+        with pytest.raises(InputError, match="real function"):
+            parse_expression(text(bad), scope)
+    parse_expression(text("f(x**2) + L(A.T)"), scope)

@@ -124,11 +124,22 @@ def test_realize_symbolic_uses_the_scope() -> None:
 
 
 def test_orthogonal_generator_is_exactly_orthogonal() -> None:
-    g = sympy.ImmutableMatrix([[1, 2, sympy.Rational(1, 3)], [0, -1, 5], [3, 1, -2]])
+    g = sympy.ImmutableMatrix([[1, 2, sympy.Rational(1, 3)], [0, 1, 5], [3, 1, -2]])
     q = exact_matrix("orthogonal", g)
     assert q * q.T == sympy.eye(3)
     assert q.det() == -1  # g[2, 2] < 0: a reflection
-    assert exact_matrix("pd", sympy.zeros(2, 2)) == sympy.eye(2)
+    assert exact_matrix("pd", sympy.zeros(2, 2)) == sympy.eye(2) / 10**6  # pd, not the identity
+    assert exact_matrix("orthogonal", -sympy.eye(3)) == -sympy.eye(3)  # eigenvalue -1 on every column
+
+
+def test_pd_generator_reaches_small_eigenvalues() -> None:
+    """G G^T + (1e-6 + g00^2) I: the shift is not a floor of 1 (det(A) >= 1 is false)."""
+    g = sympy.ImmutableMatrix([[sympy.Rational(1, 10), 0], [0, sympy.Rational(1, 5)]])
+    a = exact_matrix("pd", g)
+    assert a.is_positive_definite and a.det() < sympy.Rational(1, 100)
+    d = exact_matrix("diagpd", g)
+    assert d.is_positive_definite and d[0, 0] < sympy.Rational(1, 10)
+    assert exact_matrix("diagpd", sympy.zeros(2, 2)).is_positive_definite
 
 
 def _random_scope(independent: list[set[str]]) -> tuple[Scope, sympy.Symbol, sympy.Symbol]:

@@ -200,3 +200,48 @@ def test_a_quantified_hypothesis_rewrites_only_inside_its_index_domain():
     assert rewrite_with(shadowed, law, scope) == shadowed
     # x[2k] = ... does not reach x[5] (k would be 5/2)
     assert rewrite_with(x[5], Relation(x[2 * k], "=", sympy.Integer(0)), scope) == x[5]
+
+
+def test_sign_rules_need_real_operands():
+    """Complex values are never sampled: exp, squares and traces of complex values have no sign."""
+    scope, o = scope_with(n="dimension", c="complex", x="real", C="complex matrix n n", A="matrix n n",
+                          z="complex matrix n 1")
+    c, C, A, z, x = o["c"], o["C"], o["A"], o["z"], o["x"]
+    for claim in (
+        Relation(sympy.exp(c), ">=", 0),
+        Relation(sympy.exp(c), ">", 0),
+        Relation(sympy.Trace(C) ** 2, ">=", 0),
+        Relation(sympy.Trace(z.T * z) ** 2, ">=", 0),
+        Relation(sympy.exp(-sympy.Trace(C) ** 2), "<=", sympy.exp(sympy.Trace(C) ** 2)),
+        Relation(c, "<=", c + 1),
+        Relation(sympy.exp(c), "<=", sympy.exp(c + 1)),
+    ):
+        assert prove(claim, scope) is None, claim
+    # the real look-alikes keep their proofs
+    assert prove(Relation(sympy.exp(x), ">", 0), scope) is not None
+    assert prove(Relation(sympy.Trace(A) ** 2, ">=", 0), scope) is not None
+    assert prove(Relation(sympy.exp(sympy.Trace(A)), ">", 0), scope) is not None
+    assert prove(Relation(sympy.exp(-sympy.Trace(A) ** 2), "<=", sympy.exp(sympy.Trace(A) ** 2)), scope) is not None
+
+
+def test_qualifiers_of_the_variable_do_not_enter_its_derivative():
+    """grad in W differentiates W's entries as independent: W.T -> W is not applied inside it."""
+    scope, o = scope_with(n="dimension", S="symmetric matrix n n", B="matrix n n", D="diagonal matrix n n",
+                          E="diagonal matrix n n", Q="orthogonal matrix n n")
+    S, B, D, E, Q = o["S"], o["B"], o["D"], o["E"], o["Q"]
+    assert prove(Relation(Gradient(sympy.Trace(S.T * B), S), "=", Gradient(sympy.Trace(S * B), S)), scope) is None
+    assert prove(Relation(Gradient(sympy.Trace(D * E * B), D), "=", Gradient(sympy.Trace(E * D * B), D)), scope) is None
+    assert prove(Relation(Gradient(sympy.Trace(Q.T * Q), Q), "=", sympy.ZeroMatrix(*Q.shape)), scope) is None
+    # outside the derivative, and for other matrices inside it, the qualifiers still apply
+    assert prove(Relation(Gradient(sympy.Trace(S.T * B), B), "=", Gradient(sympy.Trace(S * B), B)), scope) is not None
+    assert prove(Relation(Gradient(sympy.Trace(S * B), S) + S.T, "=", Gradient(sympy.Trace(S * B), S) + S), scope)
+
+
+def test_order_needs_real_sides():
+    """sqrt(x) <= sqrt(x) + 1 has a real difference, but sqrt(-1) is not real: no proof."""
+    scope, o = scope_with(x="real", p="positive")
+    x, p = o["x"], o["p"]
+    assert prove(Relation(sympy.sqrt(x), "<=", sympy.sqrt(x) + 1), scope) is None
+    assert prove(Relation(sympy.exp(sympy.sqrt(x)), "<=", sympy.exp(sympy.sqrt(x) + 1)), scope) is None
+    assert prove(Relation(sympy.sqrt(p), "<=", sympy.sqrt(p) + 1), scope) is not None
+    assert prove(Relation(1 / (x**2 + 1), "<=", 1 / (x**2 + 1) + x**2), scope) is not None

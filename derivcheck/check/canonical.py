@@ -8,6 +8,8 @@ sums, and SymPy's own ``doit``/``expand`` of matrix expressions.
 
 from __future__ import annotations
 
+from typing import Callable
+
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
@@ -60,17 +62,82 @@ def _canonical(expr: sympy.Basic, scope: Scope) -> sympy.Basic:
             out = out.doit().expand().doit()
         else:
             out = out.doit() if not _has_opaque(out) else _doit_safe(out)
-        if symmetric:
-            out = out.xreplace(symmetric)
-        out = _matrix_identities(out, orthogonal)
-        if diagonal:
-            out = _sort_diagonal_runs(out, diagonal)
-        out = _canonical_traces(out, symmetric)
+        out = _qualifier_identities(out, symmetric, orthogonal, diagonal)
         if has_probability(out):
             out = to_moments(out, scope)
         if not isinstance(out, MatrixExpr):
             out = sympy.expand(normalize_sums(out))
     return rename_dummies(out)
+
+
+def _qualifier_identities(
+    expr: sympy.Basic, symmetric: dict, orthogonal: set[sympy.Basic], diagonal: set[sympy.Basic]
+) -> sympy.Basic:
+    """The identities the matrix qualifiers give, and trace's invariances.
+
+    A derivative in a matrix W differentiates W's entries as independent
+    (docs/format.md), so inside ``grad(f, W)`` or ``hessian(f, W)`` W's own
+    qualifiers do not apply: ``grad(trace(W.T @ B), W)`` is B, not B.T, even for
+    W symmetric (see :func:`outside_derivatives`).
+    """
+
+    def rewrite(e: sympy.Basic, free: set[sympy.Basic]) -> sympy.Basic:
+        sym = {t: m for t, m in symmetric.items() if m not in free}
+        if sym:
+            e = e.xreplace(sym)
+        e = _matrix_identities(e, orthogonal - free)
+        if diagonal - free:
+            e = _sort_diagonal_runs(e, diagonal - free)
+        return _canonical_traces(e, sym)
+
+    return outside_derivatives(expr, {m.arg for m in symmetric} | orthogonal | diagonal, rewrite)
+
+
+def symmetric_transposes(expr: sympy.Basic, scope: Scope) -> sympy.Basic:
+    """``X.T -> X`` for the symmetric matrices of ``scope``, except inside a derivative in X."""
+    symmetric = symmetric_matrices(scope)
+    return outside_derivatives(
+        expr, {m.arg for m in symmetric},
+        lambda e, free: e.xreplace({t: m for t, m in symmetric.items() if m not in free}),
+    )
+
+
+def outside_derivatives(
+    expr: sympy.Basic, qualified: set[sympy.Basic], rewrite: Callable[[sympy.Basic, set], sympy.Basic]
+) -> sympy.Basic:
+    """``rewrite(expr, set())``, where each ``grad``/``hessian`` in a matrix of
+    ``qualified`` is rewritten by ``rewrite(inner, wrt's matrices)`` instead and
+    hidden behind a placeholder while the rest is rewritten."""
+    placeholders: dict[sympy.Basic, sympy.Basic] = {}
+
+    def mask(node: sympy.Basic) -> sympy.Basic:
+        free = node.args[1].atoms(sympy.MatrixSymbol) & qualified
+        if not free:
+            return node
+        rebuilt = node.func(outside_derivatives(node.args[0], qualified, lambda e, f: rewrite(e, f | free)),
+                            node.args[1])
+        # named by its content, so that equal derivatives on both sides get equal names
+        placeholder = sympy.MatrixSymbol("derivative:" + sympy.srepr(rebuilt), *rebuilt.shape)
+        placeholders[placeholder] = rebuilt
+        return placeholder
+
+    out = expr
+    if qualified and isinstance(expr, sympy.Basic) and expr.has(Gradient, HessianMatrix):
+        out = _replace_outermost(expr, mask)
+    out = rewrite(out, set())
+    return out.xreplace(placeholders) if placeholders else out
+
+
+def _replace_outermost(expr: sympy.Basic, mask: Callable[[sympy.Basic], sympy.Basic]) -> sympy.Basic:
+    """``expr`` with ``mask`` applied to each outermost Gradient/HessianMatrix node."""
+    if isinstance(expr, (Gradient, HessianMatrix)):
+        return mask(expr)
+    if not expr.args or not expr.has(Gradient, HessianMatrix):
+        return expr
+    args = [_replace_outermost(a, mask) if isinstance(a, sympy.Basic) else a for a in expr.args]
+    if all(x is y for x, y in zip(args, expr.args)):
+        return expr
+    return expr.func(*args)
 
 
 def orthogonal_matrices(scope: Scope) -> set[sympy.Basic]:

@@ -20,7 +20,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from ..expr.objects import Relation
 from ..expr.scope import Scope, ScalarDecl
-from .canonical import symmetric_matrices
+from .canonical import symmetric_matrices, symmetric_transposes
 from .index_domain import IntegerRange, Ranges, provably_in_domain, summation_range
 from .rewrite import bottom_up
 
@@ -53,7 +53,8 @@ def rewrite_with(expr: sympy.Basic, hypothesis: Relation, scope: Scope) -> sympy
         return expr.xreplace({symbol: value})
     if isinstance(lhs, sympy.MatMul):
         symmetric = symmetric_matrices(scope)
-        out = rewrite_products(expr.xreplace(symmetric), lhs.xreplace(symmetric), rhs.xreplace(symmetric))
+        # not inside a derivative in the symmetric matrix: its entries are independent there
+        out = rewrite_products(symmetric_transposes(expr, scope), lhs.xreplace(symmetric), rhs.xreplace(symmetric))
         flipped_lhs = sympy.Transpose(lhs).doit().xreplace(symmetric)
         flipped_rhs = sympy.Transpose(rhs).doit().xreplace(symmetric)
         return rewrite_products(out, flipped_lhs, flipped_rhs)

@@ -1,18 +1,21 @@
 """Sign proofs for inequality steps: sums of squares, Gram forms, monotone maps.
 
 ``nonnegative(e)`` and ``positive(e)`` return True only with a proof; False
-means "not shown", never "false".
+means "not shown", never "false". Every rule needs its operands provably real
+(SymPy's ``is_real``, or a trace/entry of real matrices): complex values are never
+sampled, so a rule that took realness for granted would be believed unchecked.
 """
 
 from __future__ import annotations
 
 import sympy
-from sympy.matrices.expressions.matexpr import MatrixExpr
+from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
-from ..expr.objects import Variance
-from ..expr.scope import MatrixDecl, Scope
+from ..expr.objects import Covariance, Expectation, Variance, is_declared_function
+from ..expr.scope import MatrixDecl, Scope, may_be_complex
 
 _MONOTONE = (sympy.exp, sympy.log, sympy.sqrt, sympy.tanh, sympy.atan)
+_REAL_ON_REALS = (sympy.exp, sympy.sin, sympy.cos, sympy.tanh, sympy.atan)
 
 
 def psd_matrices(scope: Scope) -> set[sympy.Basic]:
@@ -27,6 +30,8 @@ def nonnegative(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
         return False
     if expr.is_nonnegative:
         return True
+    if may_be_complex(expr, scope):
+        return False
     if isinstance(expr, sympy.Add):
         return all(nonnegative(t, scope, depth + 1) for t in expr.args)
     if isinstance(expr, sympy.Mul):
@@ -36,10 +41,12 @@ def nonnegative(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
         return signs.count(-1) % 2 == 0
     if isinstance(expr, sympy.Pow):
         if expr.exp.is_integer and expr.exp.is_even:
-            return bool(expr.base.is_real) or _is_real_matrix_scalar(expr.base)
+            return is_real(expr.base, scope)
         return nonnegative(expr.base, scope, depth + 1) and bool(expr.exp.is_real)
-    if isinstance(expr, (sympy.Abs, Variance)) or expr.func in (sympy.exp,):
+    if isinstance(expr, (sympy.Abs, Variance)):
         return True
+    if expr.func == sympy.exp:
+        return is_real(expr.args[0], scope)
     if isinstance(expr, sympy.Trace):
         return gram(expr.arg, scope)
     if isinstance(expr, sympy.Determinant):
@@ -53,6 +60,8 @@ def positive(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
         return False
     if expr.is_positive:
         return True
+    if may_be_complex(expr, scope):
+        return False
     if isinstance(expr, sympy.Add):
         return all(nonnegative(t, scope, depth + 1) for t in expr.args) and any(
             positive(t, scope, depth + 1) for t in expr.args
@@ -60,7 +69,7 @@ def positive(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
     if isinstance(expr, sympy.Mul):
         return all(positive(f, scope, depth + 1) for f in expr.args)
     if expr.func == sympy.exp:
-        return bool(expr.args[0].is_real)
+        return is_real(expr.args[0], scope)
     if isinstance(expr, sympy.Determinant):
         return expr.arg in pd_matrices(scope)  # the eigenvalues of a pd matrix are > 0
     if isinstance(expr, sympy.Pow) and expr.exp.is_real:
@@ -80,8 +89,52 @@ def _sign(factor: sympy.Basic, scope: Scope, depth: int) -> int | None:
     return None
 
 
-def _is_real_matrix_scalar(expr: sympy.Basic) -> bool:
-    return isinstance(expr, sympy.Trace)
+def is_real(expr: sympy.Basic, scope: Scope) -> bool:
+    """A proof that ``expr`` is real: SymPy knows it, or it is built by sums,
+    products and integer powers from real scalars and traces, determinants and
+    entries of real matrix expressions."""
+    if expr.is_real:
+        return True
+    if isinstance(expr, (sympy.Add, sympy.Mul, sympy.Min, sympy.Max)):
+        return all(is_real(a, scope) for a in expr.args)
+    if isinstance(expr, sympy.Abs):
+        return True
+    if is_declared_function(expr):  # a real function of real arguments
+        return all(_is_real_matrix(a, scope) if isinstance(a, MatrixExpr) else is_real(a, scope) for a in expr.args)
+    if expr.func in _REAL_ON_REALS:
+        return is_real(expr.args[0], scope)
+    if isinstance(expr, (Expectation, Variance, Covariance)):
+        return all(is_real(a, scope) for a in expr.args)  # random variables are real
+    if isinstance(expr, (sympy.Sum, sympy.Product, sympy.Integral)):
+        return is_real(expr.function, scope) and all(is_real(b, scope) for lim in expr.limits for b in lim[1:])
+    if isinstance(expr, sympy.Derivative):
+        return is_real(expr.expr, scope) and all(v.is_real for v in expr.variables)
+    if isinstance(expr, sympy.Pow):  # undefined where the base is 0 and the exponent negative: no value there
+        if expr.exp.is_integer:
+            return is_real(expr.base, scope)
+        return bool(expr.exp.is_real) and nonnegative(expr.base, scope)
+    if isinstance(expr, (sympy.Trace, sympy.Determinant)):
+        return _is_real_matrix(expr.arg, scope)
+    if isinstance(expr, MatrixElement):
+        return _is_real_matrix(expr.parent, scope)
+    return False
+
+
+def _is_real_matrix(matrix: sympy.Basic, scope: Scope) -> bool:
+    """Real entries: real declared matrices combined by sums, products, transposes
+    and real scalar factors."""
+    if isinstance(matrix, sympy.MatrixSymbol):
+        decl = scope.names.get(str(matrix.name))
+        return isinstance(decl, MatrixDecl) and "complex" not in decl.qualifiers
+    if isinstance(matrix, (sympy.Identity, sympy.ZeroMatrix, sympy.OneMatrix)):
+        return True
+    if isinstance(matrix, sympy.MatPow) and not matrix.exp.is_integer:
+        return False
+    if isinstance(matrix, (sympy.MatAdd, sympy.MatMul, sympy.Transpose, sympy.Inverse, sympy.MatPow)):
+        return all(
+            _is_real_matrix(a, scope) if isinstance(a, MatrixExpr) else is_real(a, scope) for a in matrix.args
+        )
+    return False
 
 
 def gram(matrix: sympy.Basic, scope: Scope) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, Callable
 
 import sympy
 
@@ -193,16 +193,27 @@ def exact_matrix(transform: str, g: sympy.ImmutableMatrix) -> sympy.ImmutableMat
     if transform == "diagonal":
         return sympy.ImmutableMatrix(g.rows, g.cols, lambda i, j: g[i, j] if i == j else 0)
     if transform in ("psd", "pd"):
-        return g * g.T + (sympy.eye(n) if transform == "pd" else sympy.zeros(n, n))
+        return g * g.T + (_pd_shift(g[0, 0]) * sympy.eye(n) if transform == "pd" else sympy.zeros(n, n))
     if transform in ("diagpsd", "diagpd"):
-        return sympy.diag(*[g[i, i] ** 2 + (1 if transform == "diagpd" else 0) for i in range(n)])
+        return sympy.diag(*[g[i, i] ** 2 + (_pd_shift(g[i, i]) if transform == "diagpd" else 0) for i in range(n)])
     if transform == "signdiag":
         return sympy.diag(*[1 if g[i, i] >= 0 else -1 for i in range(n)])
     if transform == "orthogonal":
         s = (g - g.T) / 2
-        reflect = sympy.diag(*([1] * (n - 1) + [1 if g[n - 1, n - 1] >= 0 else -1]))
+        reflect = sympy.diag(*[1 if g[i, i] >= 0 else -1 for i in range(n)])
         return sympy.ImmutableMatrix((sympy.eye(n) - s) * (sympy.eye(n) + s).inv() * reflect)
     raise RealizeError(f"unknown matrix transform {transform}")
+
+
+PD_FLOOR = sympy.Rational(1, 10**6)
+
+
+def _pd_shift(entry: Any) -> Any:
+    """The multiple of I that makes G G^T positive definite: ``10**-6 + entry**2``, so
+    that the least eigenvalue spreads from 1e-6 up (a shift of 1 would put every
+    eigenvalue at 1 or more, and ``det(A) >= 1`` would never be refuted). A polynomial
+    in the generator, as the exact checks need; the same map for SymPy and torch."""
+    return entry**2 + (PD_FLOOR if isinstance(entry, sympy.Basic) else float(PD_FLOOR))
 
 
 def torch_matrix(transform: str, g: Any) -> Any:
@@ -219,9 +230,11 @@ def torch_matrix(transform: str, g: Any) -> Any:
         mask = torch.eye(g.shape[-2], g.shape[-1], dtype=g.dtype, device=g.device)
         return g * mask
     if transform in ("psd", "pd"):
-        return g @ g.transpose(-1, -2) + (eye if transform == "pd" else 0 * eye)
+        shift = _pd_shift(g[:, :1, :1]) if transform == "pd" else 0.0
+        return g @ g.transpose(-1, -2) + shift * eye
     if transform in ("diagpsd", "diagpd"):
-        d = torch.diagonal(g, dim1=-2, dim2=-1) ** 2 + (1.0 if transform == "diagpd" else 0.0)
+        d = torch.diagonal(g, dim1=-2, dim2=-1)
+        d = d**2 + (_pd_shift(d) if transform == "diagpd" else 0.0)
         return torch.diag_embed(d)
     if transform == "signdiag":
         d = torch.diagonal(g, dim1=-2, dim2=-1)
@@ -229,10 +242,8 @@ def torch_matrix(transform: str, g: Any) -> Any:
     if transform == "orthogonal":
         s = (g - g.transpose(-1, -2)) / 2
         q = torch.linalg.solve((eye + s).transpose(-1, -2), (eye - s).transpose(-1, -2)).transpose(-1, -2)
-        sign = torch.where(g[:, n - 1, n - 1] >= 0, 1.0, -1.0).to(g.dtype)
-        q = q.clone()
-        q[:, :, n - 1] = q[:, :, n - 1] * sign[:, None]
-        return q
+        sign = torch.where(torch.diagonal(g, dim1=-2, dim2=-1) >= 0, 1.0, -1.0).to(g.dtype)
+        return q * sign[:, None, :]  # column i times the sign of g[i, i]
     raise RealizeError(f"unknown matrix transform {transform}")
 
 
@@ -325,16 +336,37 @@ def sample_batch(params: list[Param], n: int, generator: Any, special: bool = Tr
                 g = torch.where(uniform(n, 1, 1) < WIDE_SHARE, _short(g * factor, 6), g)
             if p.transform in ("psd", "diagpsd"):  # rank-deficient now and then: psd, not pd
                 g = g * (uniform(n, 1, c) > 0.25).to(g.dtype)
+            if p.invertible and r == c and p.transform in ("general", "diagonal"):
+                g = _nearly_singular(g, p.transform == "diagonal", uniform)
             # the zero generator now and then, and at the first point with the simple
             # scalars: the equality cases of strict inequalities (x.T @ A @ x > 0 at x = 0)
             if special:
                 g = g * (uniform(n, 1, 1) > 0.1).to(g.dtype)
                 if n >= 4:
                     g[0] = 0
+                if n >= 4 and p.transform in ("orthogonal", "signdiag") and r == c:
+                    # -I: the Cayley map never reaches an eigenvalue -1 itself, only with the signs
+                    g[1] = -torch.eye(r, dtype=g.dtype)
             batch[p.key] = g
         else:
             batch[p.key] = 0.2 + uniform(n, len(p.symbols) + 1)
     return batch
+
+
+def _nearly_singular(g: Any, diagonal: bool, uniform: Callable[..., Any]) -> Any:
+    """An invertible generator made nearly singular at a share of the points: its last
+    column a combination of the others plus 10**-u times itself (u up to 7; for a
+    diagonal matrix its last diagonal entry times 10**-u), so that condition numbers
+    spread up to the 1e8 the sampler accepts (a random matrix is almost never
+    ill-conditioned, and ``cond(A) < 1e4`` would pass)."""
+    import torch
+
+    n, r, c = g.shape
+    near = g.clone()
+    near[:, :, -1:] = g[:, :, -1:] * torch.pow(10.0, -7 * uniform(n, 1, 1))
+    if c > 1 and not diagonal:
+        near[:, :, -1:] += g[:, :, :-1] @ (2 * uniform(n, c - 1, 1) - 1)
+    return torch.where(uniform(n, 1, 1) < 0.2, near, g)
 
 
 def symbol_values(params: list[Param], batch: dict[str, Any], device: str) -> tuple[dict[sympy.Basic, Any], Any]:

@@ -23,7 +23,7 @@ from ..expr.objects import FunctionGradient, Gradient, HessianMatrix, Relation
 from ..expr.scope import Scope
 from .canonical import canonical, has_declared_functions
 from .ideal import follows_from
-from .inequalities import monotone_pair, nonnegative, positive
+from .inequalities import is_real, monotone_pair, nonnegative, positive
 from .sums import telescope
 
 
@@ -103,6 +103,8 @@ def prove_order(relation: Relation, scope: Scope) -> Proof | None:
     """``a <= b``, ``a < b`` (and the reversed forms) through the sign of ``b - a``."""
     lower, upper = (relation.lhs, relation.rhs) if relation.op in ("<=", "<") else (relation.rhs, relation.lhs)
     strict = relation.op in ("<", ">")
+    if not all(is_real(side, scope) or is_real(canonical(side, scope), scope) for side in (lower, upper)):
+        return None  # an order states two real values: c <= c + 1 is no theorem for complex c, nor sqrt(x) for x < 0
     lower_c, upper_c = canonical(lower, scope), canonical(upper, scope)
     gap = sympy.expand(upper_c - lower_c)
     for candidate in _forms(gap):

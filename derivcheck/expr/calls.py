@@ -19,7 +19,7 @@ from ..errors import InputError
 from . import objects, shapes
 from .names import declaration_problem, name_problem
 from .numbers import is_undefined
-from .scope import DefinitionDecl, FunctionDecl, MatrixDecl
+from .scope import DefinitionDecl, FunctionDecl, may_be_complex
 
 if TYPE_CHECKING:
     from .parser import Reader
@@ -224,31 +224,20 @@ def _declared_call(reader: "Reader", node: ast.Call, decl: FunctionDecl, args: l
     values = []
     for arg, shape in zip(args, decl.arguments):
         if shape is None:
-            values.append(reader.scalar(arg, f"a scalar argument of {decl.name}"))
+            value = reader.scalar(arg, f"a scalar argument of {decl.name}")
+            if may_be_complex(value, reader.scope):
+                reader.fail(arg, f"{decl.name} is a real function of real arguments, and this may be complex")
+            values.append(value)
             continue
         value = reader.read(arg)
+        if may_be_complex(value, reader.scope):
+            reader.fail(arg, f"{decl.name} is a real function of real matrices, and this may be complex")
         if not shapes.is_matrix(value) or not (
             shapes.same_dimension(value.shape[0], shape[0]) and shapes.same_dimension(value.shape[1], shape[1])
         ):
             reader.fail(arg, f"{decl.name} takes a {shape[0]} x {shape[1]} matrix, got {shapes.describe(value)}")
         values.append(value)
     return decl.cls(*values)
-
-
-def _may_be_complex(value: Any, reader: "Reader") -> bool:
-    if value.is_real is False:
-        return True
-    labels = {atom.base.label for atom in value.atoms(sympy.Indexed)}
-    # the index of a sum (an entry of a matrix product is one) is an integer, whatever its assumptions
-    labels |= {limit[0] for node in value.atoms(sympy.Sum, sympy.Product) for limit in node.limits}
-    for atom in value.atoms(sympy.Symbol, sympy.Indexed, sympy.MatrixSymbol):
-        if isinstance(atom, sympy.MatrixSymbol):
-            decl = reader.scope.names.get(str(atom.name))
-            if isinstance(decl, MatrixDecl) and "complex" in decl.qualifiers:
-                return True
-        elif atom not in labels and atom.is_real is not True:
-            return True
-    return False
 
 
 def _defined_call(reader: "Reader", node: ast.Call, definition: DefinitionDecl) -> Any:
@@ -262,7 +251,7 @@ def _defined_call(reader: "Reader", node: ast.Call, definition: DefinitionDecl) 
             value = reader.scalar(arg, f"a scalar argument of {definition.name}")
             if param.is_integer and value.is_integer is not True:
                 reader.fail(arg, f"{definition.name} takes an integer here")
-            if param.is_real and _may_be_complex(value, reader):
+            if param.is_real and may_be_complex(value, reader.scope):
                 reader.fail(arg, f"{definition.name} takes a real scalar here, and this may be complex")
         replacements[param] = value
     return _derivatives_first(definition.body, replacements).xreplace(replacements)

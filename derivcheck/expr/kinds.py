@@ -25,6 +25,7 @@ SHAPE_WORDS = ("matrix", "vector", "rowvector")
 QUALIFIERS = ("symmetric", "psd", "pd", "orthogonal", "diagonal", "invertible")
 DISTRIBUTIONS = {"normal": "normal(mean, variance)", "uniform": "uniform(low, high)"}
 ACCEPTED_WORDS = SCALAR_WORDS + SHAPE_WORDS + QUALIFIERS + ("sequence", "random", "function", "in") + tuple(DISTRIBUTIONS)
+_REAL_QUALIFIERS = ("symmetric", "psd", "pd", "orthogonal")
 _IMPLIED = {"pd": {"psd", "symmetric", "invertible"}, "psd": {"symmetric"}, "orthogonal": {"invertible"}}
 _INTEGER_KINDS = ("integer", "natural", "dimension")
 _ACCEPTED_HINT = "accepted words: " + ", ".join(ACCEPTED_WORDS)
@@ -292,6 +293,11 @@ def _combine(
         for word in words:
             if word in ("sequence", "random", "in") or word in SCALAR_WORDS and word not in ("real", "complex"):
                 raise refuse(word, f"`{word}` does not apply to a matrix", "matrix entries are real, or complex")
+        real_only = [w for w in words if w in _REAL_QUALIFIERS]
+        if "complex" in words and real_only:
+            # no Hermitian reading: these qualifiers are defined for real matrices only
+            raise refuse(real_only[0], f"`{real_only[0]}` qualifies a real matrix, not a complex one",
+                         "drop `complex`, or the qualifier; complex matrices may be diagonal or invertible")
         for qualifier in list(qualifiers):
             qualifiers |= _IMPLIED.get(qualifier, set())
         if "complex" in words:

@@ -136,3 +136,27 @@ class Scope:
             for d in self.names.values()
             if isinstance(d, ScalarDecl) and d.kind in ("integer", "natural", "dimension")
         ]
+
+
+def may_be_complex(value: Any, scope: Scope) -> bool:
+    """True unless every name in ``value`` is real: no complex scalar, no complex
+    matrix, and ``value`` itself not known to be non-real.
+
+    Only the names are looked at: ``sqrt(x)`` for x real passes (its realness is
+    the domain's business, not the declaration's).
+    """
+    if not isinstance(value, sympy.Basic):
+        return False
+    if value.is_real is False and not getattr(value, "is_Matrix", False):  # a matrix is never "real" to SymPy
+        return True
+    labels = {atom.base.label for atom in value.atoms(sympy.Indexed)}
+    # the index of a sum (an entry of a matrix product is one) is an integer, whatever its assumptions
+    labels |= {limit[0] for node in value.atoms(sympy.Sum, sympy.Product) for limit in node.limits}
+    for atom in value.atoms(sympy.Symbol, sympy.Indexed, sympy.MatrixSymbol):
+        if isinstance(atom, sympy.MatrixSymbol):
+            decl = scope.names.get(str(atom.name))
+            if isinstance(decl, MatrixDecl) and "complex" in decl.qualifiers:
+                return True
+        elif atom not in labels and atom.is_real is not True:
+            return True
+    return False
