@@ -15,7 +15,7 @@ from ..expr.objects import FunctionGradient, Gradient, HessianMatrix, is_declare
 from ..expr.scope import MatrixDecl, Scope
 from .probability import has_probability, to_moments
 from .rewrite import bottom_up
-from .sums import normalize_sums
+from .sums import has_infinite_limits, normalize_sums
 
 
 def symmetric_matrices(scope: Scope) -> dict[sympy.Basic, sympy.Basic]:
@@ -54,7 +54,7 @@ def _canonical(expr: sympy.Basic, scope: Scope) -> sympy.Basic:
     symmetric = symmetric_matrices(scope)
     orthogonal = orthogonal_matrices(scope)
     diagonal = diagonal_matrices(scope)
-    out = expr
+    out, held = _hold_interchanges(expr)
     for _ in range(2):
         if isinstance(out, MatrixExpr):
             out = out.doit().expand().doit()
@@ -70,7 +70,23 @@ def _canonical(expr: sympy.Basic, scope: Scope) -> sympy.Basic:
             out = to_moments(out, scope)
         if not isinstance(out, MatrixExpr):
             out = sympy.expand(normalize_sums(out))
+    if held:
+        out = out.xreplace(held)
     return rename_dummies(out)
+
+
+def _hold_interchanges(expr: sympy.Basic) -> tuple[sympy.Basic, dict[sympy.Basic, sympy.Basic]]:
+    """``expr`` with each derivative or integral of an infinite sum or product replaced by a
+    placeholder, and the map back: SymPy's ``doit`` differentiates and integrates such a sum
+    term by term, which needs uniform convergence (``diff(Sum(sin(i*u)/i, (i, 1, oo)), u)``
+    is not ``Sum(cos(i*u), (i, 1, oo))``)."""
+    if not isinstance(expr, sympy.Basic) or not has_infinite_limits(expr):
+        return expr, {}
+    nodes = [n for n in expr.atoms(sympy.Derivative, sympy.Integral) if has_infinite_limits(n.args[0])]
+    if not nodes:
+        return expr, {}
+    held = {n: sympy.Dummy("held") for n in nodes}
+    return expr.xreplace(held), {v: k for k, v in held.items()}
 
 
 def orthogonal_matrices(scope: Scope) -> set[sympy.Basic]:
