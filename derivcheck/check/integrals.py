@@ -122,7 +122,9 @@ def untrusted_integrals(expr: sympy.Basic) -> list[sympy.Integral]:
     provably finite, and an integrand built from numbers, parameters (any expression
     free of the variable), sums, products, non-negative integer powers, positive
     constants to a smooth power, ``exp``/``sin``/``cos``/``tanh``/``sinh``/``cosh``,
-    declared (smooth) functions, finite sums and trusted integrals of such; or, over
+    declared (smooth) functions, finite sums and trusted integrals of such, and
+    divisions by polynomials in the variable whose roots are all known and each
+    provably not real or outside the range; or, over
     an infinite range, a Gaussian ``C * exp(a*x**2 + b*x + c)`` with ``a`` provably
     negative (it converges absolutely).
     """
@@ -137,7 +139,7 @@ def _trusted(node: sympy.Integral) -> bool:
     var, lo, hi = node.limits[0]
     body = node.function
     if lo.is_finite is True and hi.is_finite is True:
-        return _smooth(body, var) and all(_smooth(b, var) for b in (lo, hi))
+        return _smooth(body, var, (lo, hi)) and all(_smooth(b, var) for b in (lo, hi))
     if {lo, hi} == {-sympy.oo, sympy.oo}:
         return _convergent_gaussian(body, var)
     return False
@@ -159,8 +161,10 @@ def _convergent_gaussian(body: sympy.Basic, var: sympy.Symbol) -> bool:
         poly.coeff_monomial(var**2).is_negative is True and not const.has(sympy.Integral)
 
 
-def _smooth(expr: sympy.Basic, var: sympy.Symbol) -> bool:
-    """Whether ``expr`` is provably a smooth function of the real ``var`` everywhere."""
+def _smooth(expr: sympy.Basic, var: sympy.Symbol, bounds: tuple | None = None) -> bool:
+    """Whether ``expr`` is provably a smooth function of the real ``var`` everywhere, or
+    on the closed range between ``bounds`` (there a polynomial may also divide: one
+    whose roots are all known, each provably not real or provably outside the range)."""
     from sympy.core.function import AppliedUndef
 
     if var not in expr.free_symbols:
@@ -168,10 +172,12 @@ def _smooth(expr: sympy.Basic, var: sympy.Symbol) -> bool:
     if isinstance(expr, sympy.Symbol):
         return True
     if isinstance(expr, (sympy.Add, sympy.Mul)):
-        return all(_smooth(a, var) for a in expr.args)
+        return all(_smooth(a, var, bounds) for a in expr.args)
     if isinstance(expr, sympy.Pow):
         if expr.exp.is_Integer and expr.exp >= 0:
-            return _smooth(expr.base, var)
+            return _smooth(expr.base, var, bounds)
+        if expr.exp.is_Integer and bounds is not None:
+            return _smooth(expr.base, var) and _no_root_between(expr.base, var, *bounds)
         return var not in expr.base.free_symbols and expr.base.is_positive is True and _smooth(expr.exp, var)
     if isinstance(expr, _SMOOTH) or isinstance(expr, AppliedUndef):
         return all(_smooth(a, var) for a in expr.args)
@@ -182,3 +188,25 @@ def _smooth(expr: sympy.Basic, var: sympy.Symbol) -> bool:
         return _trusted(expr) and _smooth(expr.function, var) and all(
             _smooth(b, var) for b in expr.limits[0][1:])
     return False
+
+
+def _no_root_between(base: sympy.Basic, var: sympy.Symbol, lo: sympy.Basic, hi: sympy.Basic) -> bool:
+    """Whether the polynomial ``base`` in ``var`` provably has no root in the closed range
+    between ``lo`` and ``hi`` (all its roots known, each not real or outside the range)."""
+    try:
+        poly = sympy.Poly(base, var)
+        found = sympy.roots(poly)
+    except (sympy.PolynomialError, NotImplementedError, TypeError, ValueError):
+        return False
+    if poly.degree() < 1:
+        return base.is_zero is False
+    if sum(found.values()) != poly.degree():
+        return False
+    for root in found:
+        if root.is_real is False:
+            continue
+        below = sympy.And(sympy.Lt(root, lo), sympy.Lt(root, hi))
+        above = sympy.And(sympy.Gt(root, lo), sympy.Gt(root, hi))
+        if below is not sympy.true and above is not sympy.true:
+            return False
+    return True
