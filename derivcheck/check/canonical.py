@@ -15,7 +15,7 @@ from ..expr.objects import FunctionGradient, Gradient, HessianMatrix, is_declare
 from ..expr.scope import MatrixDecl, Scope
 from .probability import has_probability, to_moments
 from .rewrite import bottom_up
-from .sums import has_infinite_limits, normalize_sums
+from .sums import finite_limits, has_infinite_limits, normalize_sums
 
 
 def symmetric_matrices(scope: Scope) -> dict[sympy.Basic, sympy.Basic]:
@@ -76,17 +76,45 @@ def _canonical(expr: sympy.Basic, scope: Scope) -> sympy.Basic:
 
 
 def _hold_interchanges(expr: sympy.Basic) -> tuple[sympy.Basic, dict[sympy.Basic, sympy.Basic]]:
-    """``expr`` with each derivative or integral of an infinite sum or product replaced by a
-    placeholder, and the map back: SymPy's ``doit`` differentiates and integrates such a sum
-    term by term, which needs uniform convergence (``diff(Sum(sin(i*u)/i, (i, 1, oo)), u)``
-    is not ``Sum(cos(i*u), (i, 1, oo))``)."""
+    """``expr`` with each infinite sum or product (and each derivative or integral of one)
+    replaced by a placeholder, and the map back; an infinite sum whose ``doit`` alone is a
+    clean closed form (no ``oo``, ``nan``, ``AccumBounds`` outside a sum) is replaced by it.
+
+    SymPy's ``doit`` uses rules of finite sums on infinite ones: it differentiates and
+    integrates term by term (``diff(Sum(sin(i*u)/i, (i, 1, oo)), u)`` is not
+    ``Sum(cos(i*u), (i, 1, oo))``, which needs uniform convergence) and telescopes to
+    ``f(oo)`` (``Sum(f(i + 1) - f(i), (i, 1, oo))`` is no ``f(oo) - f(1)``).
+    """
     if not isinstance(expr, sympy.Basic) or not has_infinite_limits(expr):
         return expr, {}
     nodes = [n for n in expr.atoms(sympy.Derivative, sympy.Integral) if has_infinite_limits(n.args[0])]
-    if not nodes:
-        return expr, {}
-    held = {n: sympy.Dummy("held") for n in nodes}
-    return expr.xreplace(held), {v: k for k, v in held.items()}
+    nodes += [n for n in expr.atoms(sympy.Sum, sympy.Product) if not finite_limits(n)]
+    held: dict[sympy.Basic, sympy.Basic] = {}
+    back: dict[sympy.Basic, sympy.Basic] = {}
+    for node in nodes:
+        if isinstance(node, (sympy.Sum, sympy.Product)) and not node.has(sympy.Derivative, sympy.Integral):
+            value = _clean_value(node)
+            if value is not None:
+                held[node] = value
+                continue
+        placeholder = sympy.Dummy("held")
+        held[node] = placeholder
+        back[placeholder] = node
+    return expr.xreplace(held), back
+
+
+def _clean_value(node: sympy.Basic) -> sympy.Basic | None:
+    """SymPy's value of an infinite sum or product when it is a clean closed form, else None."""
+    try:
+        value = node.doit()
+    except Exception:  # noqa: BLE001 - SymPy failing to sum is no value
+        return None
+    if value == node or not isinstance(value, sympy.Basic):
+        return None
+    outside = value.replace(lambda n: isinstance(n, (sympy.Sum, sympy.Product)), lambda n: sympy.Integer(1))
+    if outside.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan, sympy.AccumBounds):
+        return None
+    return value
 
 
 def orthogonal_matrices(scope: Scope) -> set[sympy.Basic]:
