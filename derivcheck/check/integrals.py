@@ -195,18 +195,20 @@ def _no_root_between(base: sympy.Basic, var: sympy.Symbol, lo: sympy.Basic, hi: 
     between ``lo`` and ``hi`` (all its roots known, each not real or outside the range)."""
     try:
         poly = sympy.Poly(base, var)
+        if poly.degree() < 1:
+            return base.is_zero is False
+        if poly.degree() > 4:
+            return False
         found = sympy.roots(poly)
+        if sum(found.values()) != poly.degree():
+            return False
+        for root in found:
+            if root.is_real is False:
+                continue
+            below = sympy.And(sympy.Lt(root, lo), sympy.Lt(root, hi))
+            above = sympy.And(sympy.Gt(root, lo), sympy.Gt(root, hi))
+            if below is not sympy.true and above is not sympy.true:
+                return False
     except (sympy.PolynomialError, NotImplementedError, TypeError, ValueError):
         return False
-    if poly.degree() < 1:
-        return base.is_zero is False
-    if sum(found.values()) != poly.degree():
-        return False
-    for root in found:
-        if root.is_real is False:
-            continue
-        below = sympy.And(sympy.Lt(root, lo), sympy.Lt(root, hi))
-        above = sympy.And(sympy.Gt(root, lo), sympy.Gt(root, hi))
-        if below is not sympy.true and above is not sympy.true:
-            return False
     return True

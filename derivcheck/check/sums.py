@@ -205,6 +205,12 @@ def _ordered(node: sympy.Sum) -> sympy.Sum:
     return sympy.Sum(node.function, *best)
 
 
+MAX_FACTORED_OPS = 200
+"""A denominator larger than this (SymPy's ``count_ops``) is judged whole, not factored."""
+
+MAX_ROOTS_DEGREE = 4
+"""Roots are sought of denominators of at most this degree in the index (beyond: no proof)."""
+
 MAX_TERMS_EVALUATED = 2000
 """A factor of a summand that is not a polynomial in the index is evaluated at each
 index of a concrete range up to this many terms (beyond it: no proof)."""
@@ -252,7 +258,7 @@ def _singular_factors(body: sympy.Basic, k: sympy.Symbol) -> list[sympy.Basic]:
         if k not in base.free_symbols:
             continue
         try:
-            _, factors = sympy.factor_list(base)
+            _, factors = sympy.factor_list(base) if sympy.count_ops(base) <= MAX_FACTORED_OPS else (1, [(base, 1)])
         except (sympy.PolynomialError, NotImplementedError, TypeError, ValueError):
             factors = [(base, 1)]
         for factor, _ in factors:
@@ -282,21 +288,24 @@ def _zero_in_range(factor: sympy.Basic, k: sympy.Symbol, a: sympy.Basic, b: symp
                 if factor.xreplace({k: sympy.Integer(value)}).is_zero is not False:
                     return f"{k} = {value}"
             return None
+    somewhere = f"some {k} in the range"
     try:
         poly = sympy.Poly(factor, k)
-    except sympy.PolynomialError:
-        return f"some {k} in the range"
-    if poly.degree() < 1:
-        return None if factor.is_zero is False else f"some {k} in the range"
-    found = sympy.roots(poly)
-    if sum(found.values()) != poly.degree():
-        return f"some {k} in the range"  # roots not all known
-    for root in found:
-        if root.is_integer is False:
-            continue
-        below = sympy.And(sympy.Lt(root, a), sympy.Lt(root, b + 1))
-        above = sympy.And(sympy.Gt(root, b), sympy.Gt(root, a - 1))
-        if below is sympy.true or above is sympy.true:
-            continue
-        return f"{k} = {root}"
+        if poly.degree() < 1:
+            return None if factor.is_zero is False else somewhere
+        if poly.degree() > MAX_ROOTS_DEGREE:
+            return somewhere
+        found = sympy.roots(poly)
+        if sum(found.values()) != poly.degree():
+            return somewhere  # roots not all known
+        for root in found:
+            if root.is_integer is False:
+                continue
+            below = sympy.And(sympy.Lt(root, a), sympy.Lt(root, b + 1))
+            above = sympy.And(sympy.Gt(root, b), sympy.Gt(root, a - 1))
+            if below is sympy.true or above is sympy.true:
+                continue
+            return f"{k} = {root}"
+    except (sympy.PolynomialError, NotImplementedError, TypeError, ValueError):
+        return somewhere
     return None
