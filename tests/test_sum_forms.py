@@ -155,3 +155,18 @@ def test_a_summand_defined_on_its_range_is_not_flagged(summed: sympy.Basic) -> N
     scope, s = scope_with(n="natural")
     summed = summed.xreplace({n: s["n"]})
     assert undefined_term(summed) is None
+
+
+def test_an_infinite_sum_inside_a_finite_one_or_an_expectation_is_held_whole() -> None:
+    from derivcheck.expr.objects import Expectation
+
+    scope, s = scope_with(N="natural", X="random sequence")
+    f = sympy.Function("f")
+    big, X = s["N"], s["X"]
+    inner = sympy.Sum(f(i, j), (j, 1, sympy.oo))
+    # the inner sum depends on i: it is no constant of the outer sum
+    assert prove(Relation(sympy.Sum(inner, (i, 1, big)), "=", big * inner), scope) is None
+    # E of an infinite sum is the sum of E's only under convergence
+    series = sympy.Sum(X[i] / 2**i, (i, 1, sympy.oo))
+    assert prove(Relation(Expectation(series), "=", sympy.Sum(Expectation(X[i]) / 2**i, (i, 1, sympy.oo))),
+                 scope) is None

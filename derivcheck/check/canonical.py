@@ -11,7 +11,8 @@ from __future__ import annotations
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
-from ..expr.objects import FunctionGradient, Gradient, HessianMatrix, is_declared_function
+from ..expr.objects import (Covariance, Expectation, FunctionGradient, Gradient, HessianMatrix, Variance,
+                            is_declared_function)
 from ..expr.scope import MatrixDecl, Scope
 from .probability import has_probability, to_moments
 from .rewrite import bottom_up
@@ -87,20 +88,30 @@ def _hold_interchanges(expr: sympy.Basic) -> tuple[sympy.Basic, dict[sympy.Basic
     """
     if not isinstance(expr, sympy.Basic) or not has_infinite_limits(expr):
         return expr, {}
-    nodes = [n for n in expr.atoms(sympy.Derivative, sympy.Integral) if has_infinite_limits(n.args[0])]
-    nodes += [n for n in expr.atoms(sympy.Sum, sympy.Product) if not finite_limits(n)]
-    held: dict[sympy.Basic, sympy.Basic] = {}
     back: dict[sympy.Basic, sympy.Basic] = {}
-    for node in nodes:
-        if isinstance(node, (sympy.Sum, sympy.Product)) and not node.has(sympy.Derivative, sympy.Integral):
-            value = _clean_value(node)
-            if value is not None:
-                held[node] = value
-                continue
-        placeholder = sympy.Dummy("held")
-        held[node] = placeholder
-        back[placeholder] = node
-    return expr.xreplace(held), back
+
+    def hold(node: sympy.Basic) -> sympy.Basic:
+        # the outermost binder (or expectation) holding an infinite sum is held whole, so that
+        # no placeholder hides a bound variable of an enclosing sum or a random variable
+        if not node.args or not has_infinite_limits(node) or isinstance(node, _OPAQUE):
+            return node
+        if isinstance(node, _HELD):
+            if isinstance(node, (sympy.Sum, sympy.Product)) and not node.has(sympy.Derivative, sympy.Integral, *_PROBABILITY):
+                value = _clean_value(node)
+                if value is not None:
+                    return value
+            placeholder = sympy.Dummy("held")
+            back[placeholder] = node
+            return placeholder
+        new = [hold(a) if isinstance(a, sympy.Basic) else a for a in node.args]
+        return node if all(x is y for x, y in zip(new, node.args)) else node.func(*new)
+
+    return hold(expr), back
+
+
+_HELD = (sympy.Sum, sympy.Product, sympy.Integral, sympy.Derivative, Expectation, Variance, Covariance)
+_PROBABILITY = (Expectation, Variance, Covariance)
+_OPAQUE = (Gradient, FunctionGradient, HessianMatrix)
 
 
 def _clean_value(node: sympy.Basic) -> sympy.Basic | None:
