@@ -9,7 +9,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derivcheck.check.integrals import Diverges, extended_value, gaussian_integral
+from derivcheck.check.integrals import Diverges, extended_value, gaussian_integral, untrusted_integrals
 from derivcheck.expr import objects
 
 from test_numeric import Decls, agrees
@@ -114,3 +114,37 @@ def test_the_value_is_sympys_integral(c: int, a: Fraction, b: int, k: int) -> No
         assert mine == theirs
     else:
         assert abs(sympy.N(mine - theirs, 30)) < 1e-20
+
+
+# -- which closed forms of SymPy are trusted (red-team class D) --
+
+_x = sympy.Symbol("x", real=True)
+_r = sympy.Symbol("r", real=True)
+_p = sympy.Symbol("p", positive=True)
+
+
+@pytest.mark.parametrize("integral", [
+    sympy.Integral(1 / _x**2, (_x, -_p, 1)),  # a pole inside
+    sympy.Integral(1 / (_x - _p), (_x, 0, 2 * _p)),
+    sympy.Integral(1 / (_x**2 + _r), (_x, 0, 1)),  # a pole inside for r < 0
+    sympy.Integral(sympy.sin(_x) / sympy.cos(_x), (_x, 0, _r)),
+    sympy.Integral(sympy.Abs(sympy.sin(_x)), (_x, 0, _r)),  # kinks
+    sympy.Integral(sympy.sign(sympy.sin(_x)), (_x, 0, _r)),
+    sympy.Integral(sympy.Max(sympy.sin(_x), 0), (_x, 0, _r)),
+    sympy.Integral(sympy.exp(-_x**2), (_x, 0, sympy.oo)),  # an infinite range other than the real line
+    sympy.Integral(sympy.exp(_x**2), (_x, -sympy.oo, sympy.oo)),  # diverges
+    sympy.Integral(sympy.sqrt(_x), (_x, -1, 1)),
+])
+def test_closed_forms_at_poles_kinks_and_infinite_ranges_are_not_trusted(integral: sympy.Integral) -> None:
+    assert untrusted_integrals(2 * integral + 1) == [integral]
+
+
+@pytest.mark.parametrize("integral", [
+    sympy.Integral(_x * sympy.exp(-_x) + sympy.sin(3 * _x)**2, (_x, 0, _r)),
+    sympy.Integral(1 / (_x + 1), (_x, 0, _p)),  # the pole at -1 is outside [0, p]
+    sympy.Integral(1 / (_x**2 + _p), (_x, _r, 1)),  # no real pole
+    sympy.Integral(sympy.Function("f")(_x) * 2**_x, (_x, _r, 1)),  # declared functions are smooth
+    sympy.Integral(sympy.exp(-(_x - _r)**2 / (2 * _p**2)), (_x, -sympy.oo, sympy.oo)),  # a convergent Gaussian
+])
+def test_closed_forms_of_smooth_integrands_are_trusted(integral: sympy.Integral) -> None:
+    assert untrusted_integrals(integral) == []

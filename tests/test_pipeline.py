@@ -494,3 +494,37 @@ def test_an_item_cut_short_by_a_safety_limit_is_unknown_and_marked_not_final(mon
     assert cut.verdict is Verdict.UNKNOWN and not cut.passed, cut.detail  # not `numeric` on partial work
     assert "safety limit" in cut.detail and "safety limit" in cut.limit  # honest, and never cached
     assert out["step-2"].verdict is Verdict.PROVED  # a general proof stands (its numeric check was cut too)
+
+
+def test_a_proof_through_an_untrusted_integral_counts_only_with_numeric_agreement() -> None:
+    # SymPy gives the divergent integral of 1/x**2 over [b, 1], b < 0, the value -1 + 1/b
+    body = """
+        symbols:
+          b: negative
+          r: positive
+          x: real
+        steps:
+          - claim: Integral(1/x**2, (x, b, 1)) < 0
+          - claim: Integral(1/(x + 1)**2, (x, 0, r)) = 1 - 1/(r + 1)
+          - claim: Integral(Abs(x - 1), (x, 0, 2)) = 1
+        """
+    out = run(body)
+    assert out["step-1"].verdict is Verdict.UNKNOWN
+    assert "not provably smooth" in out["step-1"].detail
+    assert out["step-2"].verdict is Verdict.PROVED  # the pole at -1 is outside [0, r]
+    assert out["step-3"].verdict is Verdict.PROVED and "cross-checked numerically" in out["step-3"].detail
+    off = run(body, numeric=False)
+    assert off["step-1"].verdict is Verdict.UNKNOWN and "numeric checks are off" in off["step-1"].detail
+    assert off["step-2"].verdict is Verdict.PROVED
+    assert off["step-3"].verdict is Verdict.UNKNOWN
+
+
+def test_a_sum_with_an_undefined_term_is_unknown_and_says_why() -> None:
+    out = run("""
+        symbols:
+          c: real
+        steps:
+          - claim: Sum(1/(k - 9) - 1/(k - 10), (k, 1, 20)) = 1/11 + 1/9
+        """, numeric=False)
+    assert out["step-1"].verdict is Verdict.UNKNOWN
+    assert "at k = 9 is undefined" in out["step-1"].detail

@@ -15,7 +15,7 @@ import sympy
 
 from derivcheck.check.canonical import rename_dummies
 from derivcheck.check.rewrite import bottom_up
-from derivcheck.check.sums import normalize_sums
+from derivcheck.check.sums import normalize_sums, undefined_term
 from derivcheck.check.symbolic import prove
 from derivcheck.expr.objects import Relation
 from symbolic_helpers import scope_with
@@ -95,3 +95,78 @@ def test_sums_are_proved_equal_through_the_normal_form_but_off_by_one_is_not() -
     assert prove(Relation(left, "=", swapped), scope)
     assert prove(Relation(left, "=", sympy.Sum(xs[i] * xs[j], (j, 1, mm), (i, 1, nn - 1))), scope) is None
     assert prove(Relation(left, "=", sympy.Sum(xs[i] * xs[i], (j, 1, mm), (i, 1, nn))), scope) is None
+
+
+# -- infinite ranges and undefined terms (red-team classes C and E) --
+
+def test_infinite_sums_keep_their_order_and_their_whole_summand() -> None:
+    f = sympy.Function("f")
+    swapped = sympy.Sum(f(i, j), (j, 1, sympy.oo), (i, 1, sympy.oo))
+    assert normalize_sums(swapped) == swapped  # exchanging needs absolute convergence
+    split = sympy.Sum(f(i) - f(i + 1), (i, 1, sympy.oo))
+    assert normalize_sums(split) == split  # Sum(a + b) = Sum(a) + Sum(b) needs convergence
+    product = sympy.Sum(f(i) * f(j), (i, 1, sympy.oo), (j, 1, n))
+    assert normalize_sums(product) == product
+    assert normalize_sums(sympy.Sum(f(i) - f(i + 1), (i, 1, n))) != sympy.Sum(f(i) - f(i + 1), (i, 1, n))
+
+
+def test_no_finite_sum_rule_proves_an_infinite_series_identity() -> None:
+    scope, s = scope_with(u="real", N="natural")
+    f, g = sympy.Function("f"), sympy.Function("g")
+    u, big = s["u"], s["N"]
+    for lhs, rhs in [
+        (sympy.Sum(g(i, j), (j, 1, sympy.oo), (i, 1, sympy.oo)), sympy.Sum(g(i, j), (i, 1, sympy.oo), (j, 1, sympy.oo))),
+        (sympy.Derivative(sympy.Sum(sympy.sin(i * u) / i, (i, 1, sympy.oo)), u), sympy.Sum(sympy.cos(i * u), (i, 1, sympy.oo))),
+        (sympy.Sum(f(i) - f(i + 1), (i, 1, sympy.oo)),
+         sympy.Sum(f(i), (i, 1, sympy.oo)) - sympy.Sum(f(i + 1), (i, 1, sympy.oo))),
+        (sympy.Sum(f(i + 1) - f(i), (i, 1, sympy.oo)), f(sympy.oo) - f(1)),  # no telescoping to oo
+    ]:
+        assert prove(Relation(lhs, "=", rhs), scope) is None, (lhs, rhs)
+    # the finite versions are still proved
+    assert prove(Relation(sympy.Derivative(sympy.Sum(sympy.sin(i * u) / i, (i, 1, big)), u),
+                          "=", sympy.Sum(sympy.cos(i * u), (i, 1, big))), scope) is not None
+    assert prove(Relation(sympy.Sum(2 / i**2, (i, 1, sympy.oo)), "=", sympy.pi**2 / 3), scope) is not None
+
+
+@pytest.mark.parametrize("summed, value", [
+    (sympy.Sum(1 / (k - 9) - 1 / (k - 10), (k, 1, 20)), sympy.Rational(1, 11) + sympy.Rational(1, 9)),
+    (sympy.Sum(1 / (k - 50) - 1 / (k - 51), (k, 1, 200)), sympy.Rational(2, 75)),  # SymPy's doit
+    (sympy.Sum(1 / (k - 9) - 1 / (k - 10), (k, 1, n + 10)), 1 / (n + 1) + sympy.Rational(1, 9)),
+    (sympy.Sum(1 / (k - m) - 1 / (k - m - 1), (k, 1, 20)), 1 / (20 - m) + 1 / m),  # m natural: in range
+    (sympy.Sum(sympy.log(k - 1) - sympy.log(k - 2), (k, 1, n + 3)), sympy.log(n + 2) - sympy.log(-1)),
+    (sympy.Product(k / (k - 3), (k, 5, 2)), sympy.Integer(1)),  # Karr: the terms at k = 3, 4
+])
+def test_a_sum_with_an_undefined_term_is_never_proved(summed: sympy.Basic, value: sympy.Basic) -> None:
+    scope, _ = scope_with(n="natural", m="natural")
+    assert undefined_term(summed) is not None
+    assert prove(Relation(summed, "=", value), scope) is None
+
+
+@pytest.mark.parametrize("summed", [
+    sympy.Sum(1 / (k - 9) - 1 / (k - 10), (k, 11, 30)),
+    sympy.Sum(1 / (k * (k + 1)), (k, 1, n)),
+    sympy.Sum(1 / (k + sympy.Rational(1, 2)), (k, -5, n)),
+    sympy.Sum(1 / (k - n - 1), (k, 0, n)),
+    sympy.Sum(1 / (k**2 + 1), (k, -n, n)),
+    sympy.Sum(1 / (k - a), (k, 1, 20)),  # a real parameter: undefined only at special values, like 1/a
+    sympy.Sum(1 / x[k], (k, 1, n)),
+])
+def test_a_summand_defined_on_its_range_is_not_flagged(summed: sympy.Basic) -> None:
+    scope, s = scope_with(n="natural")
+    summed = summed.xreplace({n: s["n"]})
+    assert undefined_term(summed) is None
+
+
+def test_an_infinite_sum_inside_a_finite_one_or_an_expectation_is_held_whole() -> None:
+    from derivcheck.expr.objects import Expectation
+
+    scope, s = scope_with(N="natural", X="random sequence")
+    f = sympy.Function("f")
+    big, X = s["N"], s["X"]
+    inner = sympy.Sum(f(i, j), (j, 1, sympy.oo))
+    # the inner sum depends on i: it is no constant of the outer sum
+    assert prove(Relation(sympy.Sum(inner, (i, 1, big)), "=", big * inner), scope) is None
+    # E of an infinite sum is the sum of E's only under convergence
+    series = sympy.Sum(X[i] / 2**i, (i, 1, sympy.oo))
+    assert prove(Relation(Expectation(series), "=", sympy.Sum(Expectation(X[i]) / 2**i, (i, 1, sympy.oo))),
+                 scope) is None

@@ -13,11 +13,12 @@ from typing import Callable
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
-from ..expr.objects import FunctionGradient, Gradient, HessianMatrix, is_declared_function
+from ..expr.objects import (Covariance, Expectation, FunctionGradient, Gradient, HessianMatrix, Variance,
+                            is_declared_function)
 from ..expr.scope import MatrixDecl, Scope
 from .probability import has_probability, to_moments
 from .rewrite import bottom_up
-from .sums import normalize_sums
+from .sums import finite_limits, has_infinite_limits, normalize_sums
 
 
 def symmetric_matrices(scope: Scope) -> dict[sympy.Basic, sympy.Basic]:
@@ -56,7 +57,7 @@ def _canonical(expr: sympy.Basic, scope: Scope) -> sympy.Basic:
     symmetric = symmetric_matrices(scope)
     orthogonal = orthogonal_matrices(scope)
     diagonal = diagonal_matrices(scope)
-    out = expr
+    out, held = _hold_interchanges(expr)
     for _ in range(2):
         if isinstance(out, MatrixExpr):
             out = out.doit().expand().doit()
@@ -67,6 +68,8 @@ def _canonical(expr: sympy.Basic, scope: Scope) -> sympy.Basic:
             out = to_moments(out, scope)
         if not isinstance(out, MatrixExpr):
             out = sympy.expand(normalize_sums(out))
+    if held:
+        out = out.xreplace(held)
     return rename_dummies(out)
 
 
@@ -138,6 +141,58 @@ def _replace_outermost(expr: sympy.Basic, mask: Callable[[sympy.Basic], sympy.Ba
     if all(x is y for x, y in zip(args, expr.args)):
         return expr
     return expr.func(*args)
+
+
+def _hold_interchanges(expr: sympy.Basic) -> tuple[sympy.Basic, dict[sympy.Basic, sympy.Basic]]:
+    """``expr`` with each infinite sum or product (and each derivative or integral of one)
+    replaced by a placeholder, and the map back; an infinite sum whose ``doit`` alone is a
+    clean closed form (no ``oo``, ``nan``, ``AccumBounds`` outside a sum) is replaced by it.
+
+    SymPy's ``doit`` uses rules of finite sums on infinite ones: it differentiates and
+    integrates term by term (``diff(Sum(sin(i*u)/i, (i, 1, oo)), u)`` is not
+    ``Sum(cos(i*u), (i, 1, oo))``, which needs uniform convergence) and telescopes to
+    ``f(oo)`` (``Sum(f(i + 1) - f(i), (i, 1, oo))`` is no ``f(oo) - f(1)``).
+    """
+    if not isinstance(expr, sympy.Basic) or not has_infinite_limits(expr):
+        return expr, {}
+    back: dict[sympy.Basic, sympy.Basic] = {}
+
+    def hold(node: sympy.Basic) -> sympy.Basic:
+        # the outermost binder (or expectation) holding an infinite sum is held whole, so that
+        # no placeholder hides a bound variable of an enclosing sum or a random variable
+        if not node.args or not has_infinite_limits(node) or isinstance(node, _OPAQUE):
+            return node
+        if isinstance(node, _HELD):
+            if isinstance(node, (sympy.Sum, sympy.Product)) and not node.has(sympy.Derivative, sympy.Integral, *_PROBABILITY):
+                value = _clean_value(node)
+                if value is not None:
+                    return value
+            placeholder = sympy.Dummy("held")
+            back[placeholder] = node
+            return placeholder
+        new = [hold(a) if isinstance(a, sympy.Basic) else a for a in node.args]
+        return node if all(x is y for x, y in zip(new, node.args)) else node.func(*new)
+
+    return hold(expr), back
+
+
+_HELD = (sympy.Sum, sympy.Product, sympy.Integral, sympy.Derivative, Expectation, Variance, Covariance)
+_PROBABILITY = (Expectation, Variance, Covariance)
+_OPAQUE = (Gradient, FunctionGradient, HessianMatrix)
+
+
+def _clean_value(node: sympy.Basic) -> sympy.Basic | None:
+    """SymPy's value of an infinite sum or product when it is a clean closed form, else None."""
+    try:
+        value = node.doit()
+    except Exception:  # noqa: BLE001 - SymPy failing to sum is no value
+        return None
+    if value == node or not isinstance(value, sympy.Basic):
+        return None
+    outside = value.replace(lambda n: isinstance(n, (sympy.Sum, sympy.Product)), lambda n: sympy.Integer(1))
+    if outside.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan, sympy.AccumBounds):
+        return None
+    return value
 
 
 def orthogonal_matrices(scope: Scope) -> set[sympy.Basic]:

@@ -106,3 +106,109 @@ def extended_value(value: sympy.Basic) -> sympy.Basic | None:
     for p in finite:
         sign *= 1 if p.is_positive else -1
     return sympy.oo * sign
+
+
+_SMOOTH = (sympy.exp, sympy.sin, sympy.cos, sympy.tanh, sympy.sinh, sympy.cosh)
+"""Functions smooth on the whole real line (a smooth function of one is again smooth)."""
+
+
+def untrusted_integrals(expr: sympy.Basic) -> list[sympy.Integral]:
+    """The integrals in ``expr`` whose closed forms by SymPy are not trusted on their own.
+
+    SymPy's definite integration is wrong at poles in the range (a divergent integral
+    gets a finite value: ``Integral(1/x**2, (x, -1, 1)) = -2``) and at kinks and jumps
+    (``Abs``, ``sign``, ``Min``, ``Max`` of a non-polynomial argument). An integral is
+    trusted only when its integrand is provably smooth on the closed range: bounds
+    provably finite, and an integrand built from numbers, parameters (any expression
+    free of the variable), sums, products, non-negative integer powers, positive
+    constants to a smooth power, ``exp``/``sin``/``cos``/``tanh``/``sinh``/``cosh``,
+    declared (smooth) functions, finite sums and trusted integrals of such, and
+    divisions by polynomials in the variable whose roots are all known and each
+    provably not real or outside the range; or, over
+    an infinite range, a Gaussian ``C * exp(a*x**2 + b*x + c)`` with ``a`` provably
+    negative (it converges absolutely).
+    """
+    if not isinstance(expr, sympy.Basic) or not expr.has(sympy.Integral):
+        return []
+    return [node for node in expr.atoms(sympy.Integral) if not _trusted(node)]
+
+
+def _trusted(node: sympy.Integral) -> bool:
+    if len(node.limits) != 1 or len(node.limits[0]) != 3:
+        return False
+    var, lo, hi = node.limits[0]
+    body = node.function
+    if lo.is_finite is True and hi.is_finite is True:
+        return _smooth(body, var, (lo, hi)) and all(_smooth(b, var) for b in (lo, hi))
+    if {lo, hi} == {-sympy.oo, sympy.oo}:
+        return _convergent_gaussian(body, var)
+    return False
+
+
+def _convergent_gaussian(body: sympy.Basic, var: sympy.Symbol) -> bool:
+    const, rest = body.as_independent(var, as_Add=False)
+    exponent = sympy.Integer(0)
+    for factor in sympy.Mul.make_args(rest):
+        if isinstance(factor, sympy.exp):
+            exponent += factor.args[0]
+        elif factor != 1:
+            return False
+    try:
+        poly = sympy.Poly(sympy.expand(exponent), var)
+    except sympy.PolynomialError:
+        return False
+    return poly.degree() == 2 and not poly.coeff_monomial(var**2).has(var) and \
+        poly.coeff_monomial(var**2).is_negative is True and not const.has(sympy.Integral)
+
+
+def _smooth(expr: sympy.Basic, var: sympy.Symbol, bounds: tuple | None = None) -> bool:
+    """Whether ``expr`` is provably a smooth function of the real ``var`` everywhere, or
+    on the closed range between ``bounds`` (there a polynomial may also divide: one
+    whose roots are all known, each provably not real or provably outside the range)."""
+    from sympy.core.function import AppliedUndef
+
+    if var not in expr.free_symbols:
+        return not expr.has(sympy.Integral) or not untrusted_integrals(expr)
+    if isinstance(expr, sympy.Symbol):
+        return True
+    if isinstance(expr, (sympy.Add, sympy.Mul)):
+        return all(_smooth(a, var, bounds) for a in expr.args)
+    if isinstance(expr, sympy.Pow):
+        if expr.exp.is_Integer and expr.exp >= 0:
+            return _smooth(expr.base, var, bounds)
+        if expr.exp.is_Integer and bounds is not None:
+            return _smooth(expr.base, var) and _no_root_between(expr.base, var, *bounds)
+        return var not in expr.base.free_symbols and expr.base.is_positive is True and _smooth(expr.exp, var)
+    if isinstance(expr, _SMOOTH) or isinstance(expr, AppliedUndef):
+        return all(_smooth(a, var) for a in expr.args)
+    if isinstance(expr, sympy.Sum):
+        return all(b.is_finite is True and var not in b.free_symbols for lim in expr.limits for b in lim[1:]) \
+            and _smooth(expr.function, var)
+    if isinstance(expr, sympy.Integral):
+        return _trusted(expr) and _smooth(expr.function, var) and all(
+            _smooth(b, var) for b in expr.limits[0][1:])
+    return False
+
+
+def _no_root_between(base: sympy.Basic, var: sympy.Symbol, lo: sympy.Basic, hi: sympy.Basic) -> bool:
+    """Whether the polynomial ``base`` in ``var`` provably has no root in the closed range
+    between ``lo`` and ``hi`` (all its roots known, each not real or outside the range)."""
+    try:
+        poly = sympy.Poly(base, var)
+        if poly.degree() < 1:
+            return base.is_zero is False
+        if poly.degree() > 4:
+            return False
+        found = sympy.roots(poly)
+        if sum(found.values()) != poly.degree():
+            return False
+        for root in found:
+            if root.is_real is False:
+                continue
+            below = sympy.And(sympy.Lt(root, lo), sympy.Lt(root, hi))
+            above = sympy.And(sympy.Gt(root, lo), sympy.Gt(root, hi))
+            if below is not sympy.true and above is not sympy.true:
+                return False
+    except (sympy.PolynomialError, NotImplementedError, TypeError, ValueError):
+        return False
+    return True

@@ -223,6 +223,7 @@ class Prover:
 
     def _same(self, key: str, left: str, right: str) -> bool:
         from ..expr.shapes import make_relation
+        from .integrals import untrusted_integrals
         from .symbolic import prove_equal
 
         item = self._items[key]
@@ -232,6 +233,8 @@ class Prover:
             pair = make_relation(ends[left], "=", ends[right])
         except InputError:
             return False
+        if pair.lhs != pair.rhs and (untrusted_integrals(pair.lhs) or untrusted_integrals(pair.rhs)):
+            return False  # no numeric cross-check of the link: SymPy's closed form alone is no proof
         return prove_equal(pair.lhs, pair.rhs, self._scope) is not None
 
 
@@ -285,6 +288,24 @@ def check_item(item: Item, scope: Any, derivation: Any, options: Options, prover
         return _judge(replace(outcome, verdict=Verdict.REFUTED, method="counterexample",
                               detail=numeric.detail + conflict, counterexample=ce), options, started)
     verdict, method, detail = _prove(item, options, prover)
+    if verdict is Verdict.UNKNOWN:
+        from .symbolic import refusal
+
+        why = refusal(relation.lhs, relation.rhs)
+        detail = "; ".join(x for x in (why, detail) if x)
+    elif verdict in (Verdict.PROVED, Verdict.PROVED_INSTANCES):
+        gated = _integrals_gate(relation, numeric, method)
+        if gated is not None:
+            numeric, why = gated
+            if numeric is not None and numeric.status == "disagree" and numeric.counterexample is not None:
+                ce = numeric.counterexample
+                ce = ce if ce.replay is not None else replace(ce, replay=_replay(derivation.path, options))
+                return _judge(replace(outcome, verdict=Verdict.REFUTED, method="counterexample",
+                                      detail=numeric.detail, counterexample=ce), options, started)
+            if numeric is not None and numeric.status == "agree":
+                detail = f"{detail}; {why}".lstrip("; ")
+            else:
+                verdict, method, detail = Verdict.UNKNOWN, "", why
     proved = verdict in (Verdict.PROVED, Verdict.PROVED_INSTANCES)
     if item.hypotheses and (proved or numeric is None or numeric.points == 0):
         holds, why = _hypotheses_hold(item, scope, options, prover, numeric, witness=proved)
@@ -345,6 +366,35 @@ def _prove(item: Item, options: Options, prover: Prover) -> tuple[Verdict, str, 
     elif at_instances:
         return Verdict.PROVED_INSTANCES, at.value[1], f"at {at.value[2]}"
     return Verdict.UNKNOWN, "", "; ".join(notes)
+
+
+def _integrals_gate(relation: Any, numeric: Any, method: str) -> tuple[Any, str] | None:
+    """For a proof of a relation holding an integral SymPy's closed form is not trusted for
+    (:func:`~derivcheck.check.integrals.untrusted_integrals`): the numeric result re-checked
+    in 50 digits, and what the proof then rests on; None for any other proof.
+
+    The proof counts only where the numeric check agrees (float agreement, then its
+    50-digit re-check through the closed form cross-checked by quadrature): a pole or a
+    kink in the range makes SymPy's value wrong, and the proof then proves nothing.
+    """
+    from .integrals import untrusted_integrals
+
+    import sympy
+
+    found = [i for side in (relation.lhs, relation.rhs) if isinstance(side, sympy.Basic)
+             for i in untrusted_integrals(side)]
+    if not found:
+        return None
+    shown = ", ".join(sorted({str(i) for i in found}))
+    rests = (f"the proof (strategy '{method}') rests on SymPy's closed form of {shown}, whose integrand is "
+             f"not provably smooth on the closed range (a pole or kink there makes that value wrong)")
+    if numeric is None:
+        return None, f"{rests}; it counts only with numeric agreement, and numeric checks are off"
+    if numeric.status == "agree":
+        numeric = numeric.rechecked()
+        if numeric.status == "agree":
+            return numeric, f"{rests}: cross-checked numerically ({numeric.evidence or numeric.detail})"
+    return numeric, f"{rests}; it counts only with numeric agreement"
 
 
 def _hypotheses_hold(item: Item, scope: Any, options: Options, prover: Prover, numeric: Any, *,

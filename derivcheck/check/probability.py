@@ -17,6 +17,7 @@ import sympy
 
 from ..expr.objects import Covariance, Expectation, Variance
 from ..expr.scope import Scope
+from .sums import finite_limits
 
 _PROBABILITY = (Expectation, Variance, Covariance)
 
@@ -99,8 +100,8 @@ def _expect(expr: sympy.Basic, scope: Scope) -> sympy.Basic:
     if isinstance(expr, sympy.Add):
         return sympy.Add(*[_expect(t, scope) for t in expr.args])
     if isinstance(expr, sympy.Sum):
-        if any(random_leaves(b, scope) for lim in expr.limits for b in lim[1:]):
-            return Expectation(expr)
+        if any(random_leaves(b, scope) for lim in expr.limits for b in lim[1:]) or not finite_limits(expr):
+            return Expectation(expr)  # (E of an infinite sum is the sum of E's only under convergence)
         return sympy.Sum(_expect(expr.function, scope), *expr.limits)
     if isinstance(expr, sympy.Mul):
         constant, random = [], []

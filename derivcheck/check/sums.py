@@ -4,22 +4,30 @@
 With SymPy's (Karr's) convention for sums whose upper bound is below the lower
 one this identity holds for every a and b, so the rewrite is sound for all
 integer parameters.
+
+Every rewrite here is a rule of *finite* sums: a sum with an infinite bound
+(``oo``; any bound not provably finite) is left as it is (splitting it, exchanging
+its limits or telescoping it needs convergence). A sum or product one of whose
+terms may be undefined (a pole of the summand at an integer in the range,
+:func:`undefined_term`) has no value, and no strategy may give it one.
 """
 
 from __future__ import annotations
 
 import sympy
+from sympy.core.function import AppliedUndef
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from .rewrite import bottom_up
 
 
 def telescope(expr: sympy.Basic) -> sympy.Basic:
-    """Rewrite every telescoping ``Sum`` in ``expr``; other sums are left alone."""
+    """Rewrite every telescoping finite ``Sum`` in ``expr``; other sums are left alone."""
     if not isinstance(expr, sympy.Basic) or not expr.has(sympy.Sum):
         return expr
 
     def transform(node: sympy.Basic) -> sympy.Basic:
-        if isinstance(node, sympy.Sum) and len(node.limits) == 1:
+        if isinstance(node, sympy.Sum) and len(node.limits) == 1 and finite_limits(node):
             collapsed = _telescope_one(node)
             if collapsed is not None:
                 return collapsed
@@ -69,6 +77,17 @@ def _same(u: sympy.Basic, v: sympy.Basic) -> bool:
     return sympy.expand(rename_dummies(u) - rename_dummies(v)) == 0
 
 
+def finite_limits(node: sympy.Basic) -> bool:
+    """Whether every bound of a Sum/Product/Integral is provably finite (not ``oo``, ``-oo``)."""
+    return all(bound.is_finite is True for limit in node.limits for bound in limit[1:])
+
+
+def has_infinite_limits(expr: sympy.Basic) -> bool:
+    """Whether ``expr`` holds a Sum or Product with a bound not provably finite."""
+    return isinstance(expr, sympy.Basic) and any(
+        not finite_limits(node) for node in expr.atoms(sympy.Sum, sympy.Product))
+
+
 MAX_ORDERED_LIMITS = 4
 """Independent limits of one Sum are put in a canonical order up to this many (4! orders)."""
 
@@ -78,7 +97,9 @@ def normalize_sums(expr: sympy.Basic) -> sympy.Basic:
 
     Each rewrite is linearity of finite sums or the exchange of independent finite
     sums, which hold for every value of the bounds (SymPy's convention for an upper
-    bound below the lower one gives signed sums, for which both still hold):
+    bound below the lower one gives signed sums, for which both still hold). A sum
+    with an infinite bound is left as it is (its summand normalised): these rules
+    need convergence there.
 
     * the summand is expanded and split: ``Sum(a + b) = Sum(a) + Sum(b)``;
     * factors free of the summation variables come out: ``Sum(c*a) = c*Sum(a)``;
@@ -94,6 +115,8 @@ def normalize_sums(expr: sympy.Basic) -> sympy.Basic:
 
 
 def _normal_sum(node: sympy.Sum, depth: int = 0) -> sympy.Basic:
+    if not finite_limits(node):
+        return node
     limits = list(node.limits)
     dummies = {limit[0] for limit in limits}
     total: sympy.Basic = sympy.Integer(0)
@@ -157,7 +180,9 @@ def _dependent(limits: list[tuple]) -> bool:
 
 
 def _can_merge(inner: sympy.Sum, others: list[sympy.Basic], limits: list[tuple]) -> bool:
-    """Whether the outer limits can join ``inner``'s without capturing a name."""
+    """Whether the outer limits can join ``inner``'s without capturing a name (a finite inner sum)."""
+    if not finite_limits(inner):
+        return False
     inner_dummies = {limit[0] for limit in inner.limits}
     outer_dummies = {limit[0] for limit in limits}
     if inner_dummies & outer_dummies:
@@ -173,8 +198,114 @@ def _ordered(node: sympy.Sum) -> sympy.Sum:
     from .canonical import rename_dummies
 
     limits = list(node.limits)
-    if not 2 <= len(limits) <= MAX_ORDERED_LIMITS or _dependent(limits):
+    if not 2 <= len(limits) <= MAX_ORDERED_LIMITS or _dependent(limits) or not finite_limits(node):
         return node
     best = min(permutations(limits),
                key=lambda order: sympy.default_sort_key(rename_dummies(sympy.Sum(node.function, *order))))
     return sympy.Sum(node.function, *best)
+
+
+MAX_FACTORED_OPS = 200
+"""A denominator larger than this (SymPy's ``count_ops``) is judged whole, not factored."""
+
+MAX_ROOTS_DEGREE = 4
+"""Roots are sought of denominators of at most this degree in the index (beyond: no proof)."""
+
+MAX_TERMS_EVALUATED = 2000
+"""A factor of a summand that is not a polynomial in the index is evaluated at each
+index of a concrete range up to this many terms (beyond it: no proof)."""
+
+
+def undefined_term(expr: sympy.Basic) -> str | None:
+    """Why a Sum or Product in ``expr`` may have an undefined term, or None.
+
+    A term is undefined where the summand divides by zero (or takes ``log(0)``) at an
+    integer of the range: ``Sum(1/(k - 9) - 1/(k - 10), (k, 1, 20))`` has no value, and
+    telescoping or SymPy's ``doit`` must not give it one. Only the factors of a
+    denominator that depend on the index and on integers alone are judged (a factor
+    with a real parameter, a sequence element or a declared function vanishes only
+    at special values of them, like ``1/x`` elsewhere); each must be provably nonzero
+    at every integer of the range: not zero by SymPy's assumptions, no integer root in
+    the range (of a polynomial in the index), or nonzero at each index of a concrete
+    range of at most :data:`MAX_TERMS_EVALUATED` terms.
+
+    >>> k = sympy.Symbol("k", integer=True)
+    >>> undefined_term(sympy.Sum(1/(k - 9), (k, 1, 20)))
+    'the term of Sum(1/(k - 9), (k, 1, 20)) at k = 9 is undefined (k - 9 = 0 in a denominator or a log)'
+    """
+    if not isinstance(expr, sympy.Basic) or not expr.has(sympy.Sum, sympy.Product):
+        return None
+    for node in expr.atoms(sympy.Sum, sympy.Product):
+        for k, a, b in node.limits:
+            for factor in _singular_factors(node.function, k):
+                why = _zero_in_range(factor, k, a, b)
+                if why is not None:
+                    return f"the term of {node} at {why} is undefined ({factor} = 0 in a denominator or a log)"
+    return None
+
+
+def _singular_factors(body: sympy.Basic, k: sympy.Symbol) -> list[sympy.Basic]:
+    """The factors, depending on ``k`` and on integers alone, of what ``body`` divides by
+    (a base with a negative or possibly negative exponent) or takes the log of."""
+    found: list[sympy.Basic] = []
+    for node in sympy.preorder_traversal(body):
+        if isinstance(node, sympy.Pow) and node.exp.is_nonnegative is not True:
+            base = node.base
+        elif isinstance(node, sympy.log):
+            base = node.args[0]
+        else:
+            continue
+        if k not in base.free_symbols:
+            continue
+        try:
+            _, factors = sympy.factor_list(base) if sympy.count_ops(base) <= MAX_FACTORED_OPS else (1, [(base, 1)])
+        except (sympy.PolynomialError, NotImplementedError, TypeError, ValueError):
+            factors = [(base, 1)]
+        for factor, _ in factors:
+            if k in factor.free_symbols and _integers_only(factor) and factor not in found:
+                found.append(factor)
+    return found
+
+
+def _integers_only(expr: sympy.Basic) -> bool:
+    """Whether ``expr`` is built from numbers and integer symbols only (no real parameter,
+    sequence element, matrix entry or declared function)."""
+    if expr.has(sympy.Indexed, MatrixElement, AppliedUndef):
+        return False
+    return all(isinstance(s, sympy.Symbol) and s.is_integer for s in expr.free_symbols)
+
+
+def _zero_in_range(factor: sympy.Basic, k: sympy.Symbol, a: sympy.Basic, b: sympy.Basic) -> str | None:
+    """Where ``factor`` may vanish at an integer ``k`` of the range of ``(k, a, b)`` (Karr's
+    convention included: for ``b < a - 1`` the terms are those at ``b + 1, ..., a - 1``),
+    as text, or None when it provably does not."""
+    if factor.is_zero is False:
+        return None
+    if a.is_Integer and b.is_Integer and factor.free_symbols == {k}:
+        lo, hi = (int(a), int(b)) if a <= b else (int(b) + 1, int(a) - 1)
+        if hi - lo < MAX_TERMS_EVALUATED:
+            for value in range(lo, hi + 1):
+                if factor.xreplace({k: sympy.Integer(value)}).is_zero is not False:
+                    return f"{k} = {value}"
+            return None
+    somewhere = f"some {k} in the range"
+    try:
+        poly = sympy.Poly(factor, k)
+        if poly.degree() < 1:
+            return None if factor.is_zero is False else somewhere
+        if poly.degree() > MAX_ROOTS_DEGREE:
+            return somewhere
+        found = sympy.roots(poly)
+        if sum(found.values()) != poly.degree():
+            return somewhere  # roots not all known
+        for root in found:
+            if root.is_integer is False:
+                continue
+            below = sympy.And(sympy.Lt(root, a), sympy.Lt(root, b + 1))
+            above = sympy.And(sympy.Gt(root, b), sympy.Gt(root, a - 1))
+            if below is sympy.true or above is sympy.true:
+                continue
+            return f"{k} = {root}"
+    except (sympy.PolynomialError, NotImplementedError, TypeError, ValueError):
+        return somewhere
+    return None

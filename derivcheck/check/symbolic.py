@@ -24,7 +24,7 @@ from ..expr.scope import Scope
 from .canonical import canonical, has_declared_functions
 from .ideal import follows_from
 from .inequalities import is_real, monotone_pair, nonnegative, positive
-from .sums import telescope
+from .sums import has_infinite_limits, telescope, undefined_term
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,8 @@ def prove(relation: Relation, scope: Scope, hypotheses: Sequence[Relation] = (),
 def prove_equal(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope, *, simplify: bool = True) -> Proof | None:
     if lhs == rhs:
         return Proof("structural")
+    if refusal(lhs, rhs) is not None:
+        return None
     if _is_zero(_difference(canonical(lhs, scope), canonical(rhs, scope))):
         return Proof("canonical form", "expand, matrix canonicalisation, moments")
     if lhs.has(sympy.Sum, sympy.Product) or rhs.has(sympy.Sum, sympy.Product):
@@ -75,7 +77,11 @@ def prove_by_simplify(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope, *, skip_
     do what the canonical form's normal form of sums already did, at length). Used
     where the item is proved at its instances, so that only an upgrade is at stake.
     """
+    if refusal(lhs, rhs) is not None:
+        return None
     difference = _difference(canonical(lhs, scope), canonical(rhs, scope))
+    if has_infinite_limits(difference):
+        return None  # SymPy's rewrites of sums (sum_combine, factor_sum) are rules of finite sums
     if skip_sums and isinstance(difference, sympy.Basic) and difference.has(sympy.Sum, sympy.Product):
         return None
     if not isinstance(difference, MatrixExpr) and _simplifies_to_zero(difference):
@@ -103,6 +109,8 @@ def prove_order(relation: Relation, scope: Scope) -> Proof | None:
     """``a <= b``, ``a < b`` (and the reversed forms) through the sign of ``b - a``."""
     lower, upper = (relation.lhs, relation.rhs) if relation.op in ("<=", "<") else (relation.rhs, relation.lhs)
     strict = relation.op in ("<", ">")
+    if refusal(lower, upper) is not None:
+        return None
     if not all(is_real(side, scope) or is_real(canonical(side, scope), scope) for side in (lower, upper)):
         return None  # an order states two real values: c <= c + 1 is no theorem for complex c, nor sqrt(x) for x < 0
     lower_c, upper_c = canonical(lower, scope), canonical(upper, scope)
@@ -121,6 +129,16 @@ def prove_order(relation: Relation, scope: Scope) -> Proof | None:
             sub = prove_order(inner, scope)
             if sub is not None:
                 return Proof("monotone map", f"{func.__name__} is increasing; {sub.method}")
+    return None
+
+
+def refusal(lhs: sympy.Basic, rhs: sympy.Basic) -> str | None:
+    """Why no strategy may prove a relation between ``lhs`` and ``rhs``, or None: a sum or
+    product with a possibly undefined term has no value (:func:`sums.undefined_term`)."""
+    for side in (lhs, rhs):
+        why = undefined_term(side)
+        if why is not None:
+            return f"no proof: {why}, so the sum has no value"
     return None
 
 
@@ -165,6 +183,9 @@ def _matrix_calculus(expr: sympy.Basic) -> sympy.Basic | None:
     def replace(node: sympy.Basic) -> sympy.Basic:
         nonlocal failed
         if isinstance(node, Gradient):
+            if has_infinite_limits(node.expr):  # termwise differentiation needs uniform convergence
+                failed = True
+                return node
             inner = node.expr.doit()
             try:
                 out = inner.diff(node.wrt)
