@@ -226,7 +226,9 @@ def test_definitions() -> None:
                 "r(u, v)": "u * v", "Y": "A @ z", "Y2": "q(Y) + alpha_bar[2]"},
     ))  # fmt: skip
     q = scope.definitions["q"]
-    assert q.params == (scope.names["z"].symbol,) and not q.indexed
+    # a matrix parameter is a placeholder of the declared shape, never the declared symbol
+    assert q.params[0].shape == scope.names["z"].symbol.shape and q.params[0] != scope.names["z"].symbol
+    assert not q.indexed
     bar = scope.definitions["alpha_bar"]
     assert bar.indexed and bar.params[0].is_integer and bar.params[0] != scope.names["t"].symbol
     r = scope.definitions["r"]
