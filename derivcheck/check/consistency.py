@@ -162,7 +162,8 @@ def witness(hypotheses: Sequence[objects.Relation], scope: Scope, *, seed: int, 
     from .numeric import check_numerically
 
     trivial = objects.Relation(sympy.Integer(0), "=", sympy.Integer(0))
-    return check_numerically(trivial, scope, seed=seed, points=points, hypotheses=hypotheses, device=device)
+    return check_numerically(trivial, scope, seed=seed, points=points, hypotheses=hypotheses, device=device,
+                             keep_unrelated=True)
 
 
 def _cite(names: frozenset[str]) -> str:
