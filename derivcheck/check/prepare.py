@@ -146,10 +146,11 @@ MAX_ROOT_DEGREE = 2
 def _real_root(h: objects.Relation, scope: Scope) -> tuple[sympy.Basic, sympy.Basic] | None:
     """``(s, root)`` for a scalar equality that is a quadratic (or ``a*s**k + b``) in a
     declared real symbol ``s``: a root that is not provably non-real, or None."""
-    if h.op != "=" or not all(isinstance(side, sympy.Expr) for side in (h.lhs, h.rhs)):
+    sides = [sympy.Integer(side) if isinstance(side, int) else side for side in (h.lhs, h.rhs)]
+    if h.op != "=" or not all(isinstance(side, sympy.Expr) for side in sides):
         return None
     try:
-        difference = sympy.expand(h.lhs - h.rhs)
+        difference = sympy.expand(sides[0] - sides[1])
     except Exception:  # noqa: BLE001 - an unsolvable hypothesis is simply a filter
         return None
     for symbol in sorted(difference.free_symbols, key=str):
