@@ -52,6 +52,7 @@ def prepare(relation: objects.Relation, hypotheses: Sequence[objects.Relation], 
     filters: list[objects.Relation] = []
     laws: list[objects.Relation] = []
     unenforced: list[str] = []
+    rules: list[objects.Relation] = []  # applied to the claim as rewrite rules: always related
     while pending:
         h = pending.pop(0)
         if h.op == "=" and isinstance(h.lhs, sympy.Basic) and (
@@ -70,6 +71,7 @@ def prepare(relation: objects.Relation, hypotheses: Sequence[objects.Relation], 
                 # one relation, realisable as it stands: it also filters the points,
                 # where rewriting with it does not change the claim's value
                 filters.append(h)
+                rules.append(h)
             else:
                 # the sampled point need not satisfy the rule, so a disagreement
                 # after rewriting is no counterexample to "rule implies claim"
@@ -105,7 +107,7 @@ def prepare(relation: objects.Relation, hypotheses: Sequence[objects.Relation], 
     caveats = [f"the rewrite-rule hypothesis on {lhs} is not enforced at the sampled points" for lhs in unenforced]
     unrelated: list[objects.Relation] = []
     if not keep_unrelated:
-        filters, unrelated = _related(relation, filters, laws)
+        filters, unrelated = _related(relation, filters, [*laws, *rules])
     return Prepared(relation, tuple(filters), tuple(caveats), tuple(laws), tuple(unrelated))
 
 
@@ -122,9 +124,10 @@ def _free(relation: objects.Relation) -> set[sympy.Basic]:
 
 
 def _related(relation: objects.Relation, filters: list[objects.Relation],
-             laws: list[objects.Relation]) -> tuple[list[objects.Relation], list[objects.Relation]]:
-    """The filters connected to the claim by shared variables, and the others."""
-    reached = _free(relation).union(*(_free(law) for law in laws))
+             anchors: list[objects.Relation]) -> tuple[list[objects.Relation], list[objects.Relation]]:
+    """The filters connected to the claim (or to ``anchors``, the laws and rules it was
+    rewritten with) by shared variables, and the others."""
+    reached = _free(relation).union(*(_free(anchor) for anchor in anchors))
     kept: list[objects.Relation] = []
     rest = list(filters)
     grown = True
