@@ -90,17 +90,14 @@ def prepare(relation: objects.Relation, hypotheses: Sequence[objects.Relation], 
             symbol, value = solved
             subs = {symbol: value}
             moved = {symbol} | _free(objects.Relation(value, "=", value))
-            substituted = objects.Relation(_subs(_differentiated(relation.lhs, moved), subs), relation.op,
-                                           _subs(_differentiated(relation.rhs, moved), subs))
-            if symbol in _free(substituted):
+            put = [_put(r, subs, moved) for r in (relation, *pending, *filters)]
+            if any(symbol in _free(r) for r in put):
                 # still free inside a derivative in it (or a binder): the points must satisfy
                 # the hypothesis as they are, so it filters them
                 filters.append(h)
                 continue
-            relation = substituted
+            relation, pending, filters = put[0], put[1:1 + len(pending)], put[1 + len(pending):]
             filters.extend(objects.Relation(arg, ">=", sympy.Integer(0)) for arg in _root_radicands(value))
-            pending = [objects.Relation(_subs(p.lhs, subs), p.op, _subs(p.rhs, subs)) for p in pending]
-            filters = [objects.Relation(_subs(p.lhs, subs), p.op, _subs(p.rhs, subs)) for p in filters]
             filters.extend(_domain_filters(symbol, value, scope))
             continue
         filters.append(h)
@@ -109,6 +106,11 @@ def prepare(relation: objects.Relation, hypotheses: Sequence[objects.Relation], 
     if not keep_unrelated:
         filters, unrelated = _related(relation, filters, [*laws, *rules])
     return Prepared(relation, tuple(filters), tuple(caveats), tuple(laws), tuple(unrelated))
+
+
+def _put(relation: objects.Relation, subs: dict, moved: set[sympy.Basic]) -> objects.Relation:
+    return objects.Relation(_subs(_differentiated(relation.lhs, moved), subs), relation.op,
+                            _subs(_differentiated(relation.rhs, moved), subs))
 
 
 def _differentiated(expr: Any, symbols: set[sympy.Basic]) -> Any:
