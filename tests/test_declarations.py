@@ -226,7 +226,9 @@ def test_definitions() -> None:
                 "r(u, v)": "u * v", "Y": "A @ z", "Y2": "q(Y) + alpha_bar[2]"},
     ))  # fmt: skip
     q = scope.definitions["q"]
-    assert q.params == (scope.names["z"].symbol,) and not q.indexed
+    # a matrix parameter is a placeholder of the declared shape, never the declared symbol
+    assert q.params[0].shape == scope.names["z"].symbol.shape and q.params[0] != scope.names["z"].symbol
+    assert not q.indexed
     bar = scope.definitions["alpha_bar"]
     assert bar.indexed and bar.params[0].is_integer and bar.params[0] != scope.names["t"].symbol
     r = scope.definitions["r"]
@@ -245,6 +247,22 @@ def test_definition_parameters_do_not_carry_signs() -> None:
     assert parse_expression(text("g(-1)"), scope) == 1
     with pytest.raises(InputError, match="may be complex"):
         parse_expression(text("g(w)"), scope)
+
+
+def test_definition_expansion_is_capture_avoiding() -> None:
+    scope = build_scope(derivation(
+        {"x": "real", "n": "dimension", "w, z": "vector[n]"},
+        define={"q(k)": "Sum(k*i, (i, 1, 2))", "s[t]": "Sum(t*j, (j, 1, 2))", "h(b)": "diff(b*x, x)",
+                "u": "w.T @ w", "p(w)": "u + w.T @ w", "g(a)": "grad(a * w.T @ w, w)"},
+    ))  # fmt: skip
+    x, w, z = (scope.names[name].symbol for name in ("x", "w", "z"))
+    assert parse_expression(text("Sum(q(i), (i, 1, 1))"), scope).doit() == 3
+    assert parse_expression(text("Sum(s[j], (j, 1, 2))"), scope).doit() == 9
+    assert parse_expression(text("h(x)"), scope) == x
+    # the parameter w is replaced, the declared w inside u is not
+    assert parse_expression(text("p(z)"), scope) == w.T @ w + z.T @ z
+    with pytest.raises(InputError, match="which would capture it"):
+        parse_expression(text("g(w.T @ w)"), scope)
 
 
 def test_definition_errors() -> None:

@@ -218,7 +218,29 @@ def test_hypotheses_are_solved_used_as_rules_or_filter_points(d: Decls) -> None:
     assert above.status == "disagree" and Fraction(above.counterexample.values["x"]) > 1
     assert agrees(d.check(R(x, ">", 0), hypotheses=[R(x, ">", 1)]))
     assert agrees(d.check(R(x, ">", 3), hypotheses=[R(x, "=", sympy.pi)]))  # solved: x -> pi
-    assert d.check(R(x, ">", 0), hypotheses=[R(x**2, "=", 2)]).status == "inconclusive"  # rejects all
+    # x**2 = 2 is solved for a real root (points are built to satisfy it): x = -sqrt(2) refutes x > 0
+    assert d.check(R(x, ">", 0), hypotheses=[R(x**2, "=", 2)]).status == "disagree"
+    assert agrees(d.check(R(x**4, "=", 4), hypotheses=[R(x**2, "=", 2)]))
+
+
+def test_unrelated_hypotheses_do_not_filter_the_claims_points(d: Decls) -> None:
+    a, b, t = d.scalar("a"), d.scalar("b"), d.scalar("t")
+    masked = d.check(R(sympy.Abs(a + b), "=", sympy.Abs(a) + sympy.Abs(b)), hypotheses=[R(t**3, "=", 2 + t)])
+    assert masked.status == "disagree" and masked.unrelated == ("t**3 = t + 2",)
+    agreed = d.check(R((a + b) ** 2, "=", a**2 + 2 * a * b + b**2), hypotheses=[R(t**3, "=", 2 + t)])
+    assert agreed.status == "agree" and agreed.unrelated  # no witness that t**3 = t + 2 holds
+    # connected through another hypothesis: it filters
+    linked = d.check(R(a, ">", 0), hypotheses=[R(a, ">", t**2), R(t**3, "=", 2 + t)])
+    assert not linked.unrelated
+
+
+def test_hypotheses_do_not_enter_derivatives_in_their_variables(d: Decls) -> None:
+    x, y = d.scalar("x"), d.scalar("y")
+    # y = 2*x at the points; the partial derivative of the independent y in x is 0
+    assert d.check(R(sympy.Derivative(y, x), "=", 2), hypotheses=[R(y, "=", 2 * x)]).status == "disagree"
+    assert agrees(d.check(R(sympy.Derivative(y**2, x) + y, "=", 2 * x), hypotheses=[R(y, "=", 2 * x)]))
+    # x**2 = 2 at the points, but diff(x**2, x) is 2*x there, not 0
+    assert d.check(R(sympy.Derivative(x**2, x), "=", 0), hypotheses=[R(x**2, "=", 2)]).status == "disagree"
 
 
 def test_rewrite_rule_hypothesis_with_quantified_index(d: Decls) -> None:

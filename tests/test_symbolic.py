@@ -245,3 +245,21 @@ def test_order_needs_real_sides():
     assert prove(Relation(sympy.exp(sympy.sqrt(x)), "<=", sympy.exp(sympy.sqrt(x) + 1)), scope) is None
     assert prove(Relation(sympy.sqrt(p), "<=", sympy.sqrt(p) + 1), scope) is not None
     assert prove(Relation(1 / (x**2 + 1), "<=", 1 / (x**2 + 1) + x**2), scope) is not None
+
+
+def test_hypotheses_are_pointwise_never_rewriting_under_derivatives_or_binders():
+    from derivcheck.check.hypotheses import rewrite_with
+
+    scope, o = scope_with(x="real", y="real", n="dimension", z="matrix n 1")
+    x, y, z = o["x"], o["y"], o["z"]
+    square = Relation(x**2, "=", sympy.Integer(2))
+    assert rewrite_with(sympy.Derivative(x**2, x), square, scope) == sympy.Derivative(x**2, x)
+    assert rewrite_with(x**2 + sympy.Derivative(x**2, y), square, scope) == 2 + sympy.Derivative(2, y)
+    solved = Relation(y, "=", 2 * x)  # y -> 2*x, but not inside a derivative in x or y
+    assert rewrite_with(sympy.Derivative(y, x) + y, solved, scope) == sympy.Derivative(y, x) + 2 * x
+    assert rewrite_with(sympy.Integral(y, (y, 0, 1)), solved, scope) == sympy.Integral(y, (y, 0, 1))
+    unit = Relation(z.T @ z, "=", sympy.Identity(1))
+    assert rewrite_with(Gradient(sympy.Trace(z.T @ z), z), unit, scope) == Gradient(sympy.Trace(z.T @ z), z)
+    # a solved symbol that is the variable of diff no longer crashes
+    fixed = Relation(x, "=", sympy.Integer(2))
+    assert rewrite_with(sympy.Derivative(x**3, x) + x, fixed, scope) == sympy.Derivative(x**3, x) + 2

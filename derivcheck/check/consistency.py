@@ -168,7 +168,8 @@ def witness(hypotheses: Sequence[objects.Relation], scope: Scope, *, seed: int, 
     from .numeric import check_numerically
 
     trivial = objects.Relation(sympy.Integer(0), "=", sympy.Integer(0))
-    return check_numerically(trivial, scope, seed=seed, points=points, hypotheses=hypotheses, device=device)
+    return check_numerically(trivial, scope, seed=seed, points=points, hypotheses=hypotheses, device=device,
+                             keep_unrelated=True)
 
 
 def _cite(names: frozenset[str]) -> str:
@@ -218,7 +219,10 @@ def _substituted(fact: _Fact, symbol: sympy.Symbol, value: sympy.Basic, names: f
     r = fact.relation
     if not any(isinstance(x, sympy.Basic) and x.has(symbol) for x in (r.lhs, r.rhs)):
         return fact
-    sub = lambda x: x.xreplace({symbol: value}) if isinstance(x, sympy.Basic) else x  # noqa: E731
+    from .hypotheses import substitute
+
+    # pointwise: never inside a derivative or binder in the symbol or the value's names
+    sub = lambda x: substitute(x, {symbol: value})  # noqa: E731
     return _Fact(objects.Relation(sub(r.lhs), r.op, sub(r.rhs)), fact.names | names)
 
 

@@ -13,11 +13,12 @@ A hypothesis ``lhs = rhs`` is used in one of two ways, both sound consequences o
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Callable, Iterable
 
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
+from ..expr import objects
 from ..expr.objects import Relation
 from ..expr.scope import Scope, ScalarDecl
 from .canonical import symmetric_matrices, symmetric_transposes
@@ -40,11 +41,71 @@ def quantified_indices(lhs: sympy.Basic, scope: Scope) -> list[sympy.Symbol]:
 
 
 def rewrite_with(expr: sympy.Basic, hypothesis: Relation, scope: Scope) -> sympy.Basic:
-    """Apply one equality hypothesis to ``expr`` as a rewrite rule (or substitution)."""
+    """Apply one equality hypothesis to ``expr`` as a rewrite rule (or substitution).
+
+    The hypothesis is a pointwise constraint between free variables, not an identity
+    of functions: it never enters a derivative in one of its variables nor a Sum,
+    Product or Integral binding one (``x**2 = 2`` leaves ``diff(x**2, x)`` alone)."""
     if hypothesis.op != "=" or getattr(hypothesis.lhs, "is_number", False):
         return expr  # inequalities are not rewrite rules; a number is never rewritten
+    pattern_vars = quantified_indices(hypothesis.lhs, scope)
+    variables = _symbols_of(hypothesis.lhs) | _symbols_of(hypothesis.rhs)
+    return outside_binders(expr, variables - set(pattern_vars),
+                           lambda e: _rewrite_with(e, hypothesis, scope, pattern_vars))
+
+
+def substitute(expr: object, subs: dict) -> object:
+    """``expr.xreplace(subs)`` outside the derivatives and binders in a symbol of ``subs``
+    (a replaced one or one of the values)."""
+    if not isinstance(expr, sympy.Basic):
+        return expr
+    variables = set(subs).union(*(_symbols_of(v) for v in subs.values()))
+    return outside_binders(expr, variables, lambda e: e.xreplace(subs))
+
+
+def _symbols_of(expr: object) -> set[sympy.Basic]:
+    return set(expr.free_symbols) if isinstance(expr, sympy.Basic) else set()
+
+
+def outside_binders(expr: sympy.Basic, variables: set[sympy.Basic],
+                    transform: Callable[[sympy.Basic], sympy.Basic]) -> sympy.Basic:
+    """``transform(expr)`` with every derivative in one of ``variables`` (Derivative,
+    grad, hessian) and every Sum, Product or Integral binding one held out of reach:
+    each such node is swapped for a placeholder first and put back after."""
+    if not isinstance(expr, sympy.Basic) or not variables:
+        return transform(expr)
+    held: dict[sympy.Basic, sympy.Basic] = {}
+
+    def hold(node: sympy.Basic) -> bool:
+        if isinstance(node, sympy.Derivative):
+            return bool(set(node.variables) & variables)
+        if isinstance(node, (objects.Gradient, objects.HessianMatrix)):
+            return bool(node.args[1].free_symbols & variables)
+        if isinstance(node, (sympy.Sum, sympy.Product, sympy.Integral)):
+            return any(limit[0] in variables for limit in node.limits)
+        return False
+
+    def visit(node: sympy.Basic) -> None:
+        if hold(node):
+            if node not in held:
+                held[node] = (sympy.MatrixSymbol(f"held'{len(held)}", *node.shape) if isinstance(node, MatrixExpr)
+                              else sympy.Dummy(f"held{len(held)}"))
+            return
+        for arg in node.args:
+            if isinstance(arg, sympy.Basic):
+                visit(arg)
+
+    visit(expr)
+    if not held:
+        return transform(expr)
+    out = transform(expr.xreplace(held))
+    back = {v: k for k, v in held.items()}
+    return out.xreplace(back) if isinstance(out, sympy.Basic) else out
+
+
+def _rewrite_with(expr: sympy.Basic, hypothesis: Relation, scope: Scope,
+                  pattern_vars: list[sympy.Symbol]) -> sympy.Basic:
     lhs, rhs = hypothesis.lhs, hypothesis.rhs
-    pattern_vars = quantified_indices(lhs, scope)
     if pattern_vars:
         return _rewrite_instances(expr, lhs, rhs, pattern_vars, scope)
     solved = solve_for_lone_symbol(lhs, rhs)

@@ -64,6 +64,8 @@ class NumericResult:
     counterexample: Counterexample | None
     detail: str
     evidence: str = ""  # for agreement: its kind and its bound or tolerance (shown in the report)
+    # hypotheses sharing no variable with the claim: not enforced at its points (see prepare)
+    unrelated: tuple[str, ...] = ()
     # float64 agreement only: its re-check in 50 digits (see :meth:`rechecked`)
     recheck: Callable[[], "NumericResult | None"] | None = field(default=None, compare=False, repr=False)
 
@@ -91,6 +93,7 @@ def check_numerically(
     hypotheses: Sequence[objects.Relation] = (),
     device: str = "auto",
     budget: float = 20.0,
+    keep_unrelated: bool = False,
 ) -> NumericResult:
     """Check ``relation`` at ``points`` random points per integer configuration.
 
@@ -107,7 +110,7 @@ def check_numerically(
 
     deadline = Deadline(budget)
     result = _numerically(relation, scope, seed=seed, points=points, fixed=fixed, hypotheses=hypotheses,
-                          device=device, deadline=deadline)
+                          device=device, deadline=deadline, keep_unrelated=keep_unrelated)
     if deadline.hit and result.status != "disagree":
         # cut short: fewer configurations or points than the file and options ask for is no evidence
         return _inconclusive(result.points, f"{deadline.text()} ({result.detail})")
@@ -116,16 +119,16 @@ def check_numerically(
 
 def _numerically(relation: objects.Relation, scope: Scope, *, seed: int, points: int,
                  fixed: dict[sympy.Symbol, int] | None, hypotheses: Sequence[objects.Relation], device: str,
-                 deadline: Deadline) -> NumericResult:
+                 deadline: Deadline, keep_unrelated: bool = False) -> NumericResult:
     result = _check(relation, scope, seed=seed, points=points, fixed=fixed, hypotheses=hypotheses,
-                    device=device, deadline=deadline)
+                    device=device, deadline=deadline, keep_unrelated=keep_unrelated)
     if result.status == "disagree":
         return result
     for variant, boundary in _boundaries(hypotheses, scope):
         if deadline.passed():
             break
         edge = _check(relation, scope, seed=seed, points=max(6, points // 2), fixed=fixed, hypotheses=variant,
-                      device=device, deadline=deadline)
+                      device=device, deadline=deadline, keep_unrelated=keep_unrelated)
         if edge.status == "disagree" and edge.counterexample is not None:
             lone, other = boundary
             shown = {str(lone): f"{other} (the boundary)", **edge.counterexample.values}
@@ -160,6 +163,7 @@ def _check(
     hypotheses: Sequence[objects.Relation],
     device: str,
     deadline: Deadline,
+    keep_unrelated: bool = False,
 ) -> NumericResult:
     if relation.op == "~":
         return _inconclusive(0, "`~` claims are checked by distribution checks")
@@ -170,7 +174,18 @@ def _check(
             return cross_check(relation, scope, seed=seed, points=points, device=device, deadline=deadline,
                                symbolic=lambda: _numerically(relation, scope, seed=seed, points=points, fixed={},
                                                              hypotheses=(), device=device, deadline=deadline))
-    prepared = prepare(relation, hypotheses, scope)
+    prepared = prepare(relation, hypotheses, scope, keep_unrelated=keep_unrelated)
+    result = _check_prepared(prepared, scope, seed=seed, points=points, fixed=fixed, device=device,
+                             deadline=deadline)
+    if prepared.unrelated:
+        # the points need not satisfy these: they are no witness that the hypotheses hold
+        return replace(result, unrelated=tuple(f"{sympy.sstr(h.lhs)} {h.op} {sympy.sstr(h.rhs)}"
+                                               for h in prepared.unrelated))
+    return result
+
+
+def _check_prepared(prepared: Any, scope: Scope, *, seed: int, points: int, fixed: dict[sympy.Symbol, int] | None,
+                    device: str, deadline: Deadline) -> NumericResult:
     fixed = dict(fixed or {})
     ranges, kinds = integer_parameters_of([prepared.relation, *prepared.filters], scope, fixed)
     # Many candidates, of which the first MAX_CONFIGS valid ones are used: a

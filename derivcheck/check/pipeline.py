@@ -213,7 +213,13 @@ class Prover:
         from .consistency import exact_witness
 
         found = exact_witness(self._items[key].hypotheses, self._scope)
-        return None if found is None else ", ".join(f"{k} = {v}" for k, v in found.items())
+        if found is None:
+            return None
+        text = ", ".join(f"{k} = {v}" for k, v in found.items())
+        if _undefined_at(self._items[key].relation, found):
+            # a rewrite by the hypotheses may have cancelled a 0/0 the claim has there
+            return f"{UNDEFINED_AT}{text}"
+        return text
 
     def _inconsistency(self, key: str) -> str | None:
         from .consistency import inconsistency
@@ -280,6 +286,13 @@ def check_item(item: Item, scope: Any, derivation: Any, options: Options, prover
         ce = numeric.counterexample
         if ce.replay is None:
             ce = replace(ce, replay=_replay(derivation.path, options))
+        if numeric.unrelated:
+            # the point need not satisfy the hypotheses on other variables: it is a
+            # counterexample only where those can hold at all
+            holds, why = _hypotheses_hold(item, scope, options, prover, numeric, witness=True)
+            if not holds:
+                return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="",
+                                      detail=f"{numeric.detail}, but {why}"), options, started)
         # the counterexample already decided the item: the guard gets a short budget,
         # for derivcheck's own strategies (SymPy's simplify is not re-run)
         general = prover.general(item, min(options.timeout, GUARD_SECONDS), simplify=False)
@@ -307,7 +320,7 @@ def check_item(item: Item, scope: Any, derivation: Any, options: Options, prover
             else:
                 verdict, method, detail = Verdict.UNKNOWN, "", why
     proved = verdict in (Verdict.PROVED, Verdict.PROVED_INSTANCES)
-    if item.hypotheses and (proved or numeric is None or numeric.points == 0):
+    if item.hypotheses and (proved or numeric is None or numeric.points == 0 or numeric.unrelated):
         holds, why = _hypotheses_hold(item, scope, options, prover, numeric, witness=proved)
         if not holds:
             # a proof under hypotheses that hold nowhere is vacuous, and no point can refute the step
@@ -415,9 +428,11 @@ def _hypotheses_hold(item: Item, scope: Any, options: Options, prover: Prover, n
         return False, f"the hypotheses are inconsistent: {found}"
     if not witness:
         return True, ""
-    if numeric is not None and numeric.points > 0:
+    if numeric is not None and numeric.points > 0 and not numeric.unrelated:
         return True, ""
     exact = prover.witness(item, min(options.timeout, CONSISTENCY_SECONDS))
+    if exact is not None and exact.startswith(UNDEFINED_AT):
+        return False, f"the claim has no value where the hypotheses hold ({exact[len(UNDEFINED_AT):]})"
     if exact is not None:
         return True, f"they hold at {exact}"
     if numeric is None:
@@ -434,6 +449,25 @@ def _hypotheses_hold(item: Item, scope: Any, options: Options, prover: Prover, n
     if alone.points > 0:
         return True, ""
     return False, f"no point satisfying the hypotheses was found ({alone.detail})"
+
+
+UNDEFINED_AT = "undefined at: "
+
+
+def _undefined_at(relation: Any, point: dict) -> bool:
+    """Whether a side of ``relation`` is 0/0 or a division by zero at the exact ``point``."""
+    import sympy
+
+    for side in (relation.lhs, relation.rhs):
+        if not isinstance(side, sympy.Basic):
+            continue
+        try:
+            value = side.xreplace(point)
+        except Exception:  # noqa: BLE001 - a side that cannot take the point says nothing
+            continue
+        if value.has(sympy.nan, sympy.zoo):
+            return True
+    return False
 
 
 def _same_tree(lhs: Any, rhs: Any) -> bool:

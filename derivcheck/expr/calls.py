@@ -254,17 +254,47 @@ def _defined_call(reader: "Reader", node: ast.Call, definition: DefinitionDecl) 
             if param.is_real and may_be_complex(value, reader.scope):
                 reader.fail(arg, f"{definition.name} takes a real scalar here, and this may be complex")
         replacements[param] = value
-    return _derivatives_first(definition.body, replacements).xreplace(replacements)
+    return instantiate(reader, node, definition, replacements)
 
 
-def _derivatives_first(body: Any, replacements: dict[Any, Any]) -> Any:
+def instantiate(reader: "Reader", node: ast.AST, definition: DefinitionDecl, replacements: dict[Any, Any]) -> Any:
+    """The body of ``definition`` with its parameters replaced, capture-avoiding: a Sum,
+    Product or Integral of the body whose variable occurs in an argument gets a fresh
+    variable first (``q(k): Sum(k*i, (i, 1, 2))`` called as ``q(i)`` is ``3*i``), and a
+    derivative in a name that occurs in an argument is taken before the substitution
+    (``h(a): diff(a*x, x)`` called as ``h(x)`` is ``x``), or refused when it cannot be."""
+    body = definition.body
+    if not isinstance(body, sympy.Basic):
+        return body
+    free: set[Any] = set()
+    for value in replacements.values():
+        free |= getattr(value, "free_symbols", set())
+    if free:
+        bound = {limit[0] for binder in body.atoms(sympy.Sum, sympy.Product, sympy.Integral)
+                 for limit in binder.limits}
+        # a bound variable of a body is never free in it (a declared name binds as a dummy)
+        body = body.xreplace({v: sympy.Dummy(v.name, **v.assumptions0) for v in bound & free})
+    body = _derivatives_first(body, replacements, free)
+    params = set(replacements)
+    for derivative in body.atoms(sympy.Derivative, objects.Gradient, objects.HessianMatrix):
+        variables = set(derivative.variables) if isinstance(derivative, sympy.Derivative) else {derivative.args[1]}
+        if variables & free and derivative.has(*params):
+            names = ", ".join(sorted(f"`{v}`" for v in variables & free))
+            reader.fail(node, f"an argument of {definition.name} contains {names}, the variable of a derivative "
+                        "in its body, which would capture it", "rename the argument, or write the derivative out")
+    return body.xreplace(replacements)
+
+
+def _derivatives_first(body: Any, replacements: dict[Any, Any], free: set[Any] = frozenset()) -> Any:
     """``body`` with its derivatives in the (scalar) parameters taken first: a partial
     derivative is taken in its parameter, then evaluated at the arguments. So
     ``fp(u): diff(f(u), u)`` called as ``fp(g(z))`` is f' at g(z) (SymPy cannot
     differentiate with respect to ``g(z)``), and ``h1(u, v): diff(h(u, v), u)``
     called as ``h1(z, z**2)`` is the partial in the first argument, not the total
-    derivative in z that substituting first would make of it."""
-    params = {p for p in replacements if not isinstance(p, MatrixExpr)}
+    derivative in z that substituting first would make of it. A derivative in a name
+    that occurs in an argument (``free``) is taken first too: substituting into it
+    would capture the argument."""
+    params = {p for p in replacements if not isinstance(p, MatrixExpr)} | set(free)
     if not params or not isinstance(body, sympy.Basic) or not body.has(sympy.Derivative):
         return body
     return body.replace(lambda e: isinstance(e, sympy.Derivative) and any(v in params for v in e.variables),

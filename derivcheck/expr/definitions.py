@@ -2,9 +2,11 @@
 
 Heads: ``q(x, y)`` (a function), ``alpha_bar[t]`` (an indexed family), ``Y`` (a
 name). A function parameter that is a declared matrix or vector keeps that
-symbol (and so its shape); any other parameter is a fresh dummy: real, or
-integer for integer kinds, or complex for complex ones, so that nothing the
-body simplified relies on a sign the argument may not have. Index parameters
+name's shape and qualifiers but is a placeholder matrix symbol of its own (a use
+replaces the parameter, never the declared name inside other definitions); any
+other parameter is a fresh dummy: real, or integer for integer kinds, or complex
+for complex ones, so that nothing the body simplified relies on a sign the
+argument may not have. Index parameters
 are always fresh integer dummies. Uses substitute the arguments (see
 :mod:`derivcheck.expr.calls`).
 """
@@ -12,6 +14,7 @@ are always fresh integer dummies. Uses substitute the arguments (see
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 
 import sympy
 
@@ -71,8 +74,12 @@ def read_definition(definition: Definition, scope: Scope) -> DefinitionDecl:
         if indexed:
             symbol, kind = sympy.Dummy(param, integer=True), "integer"
         elif isinstance(decl, MatrixDecl):
-            params.append(decl.symbol)
-            overrides[param] = decl
+            # a placeholder of the same shape, never the declared symbol: a use substitutes
+            # the parameter's occurrences only, not the declared name's inside other
+            # definitions expanded into the body (`u: w.T @ w; q(w): u + w.T @ w`)
+            placeholder = sympy.MatrixSymbol(f"{param}'{name}", decl.rows, decl.cols)
+            params.append(placeholder)
+            overrides[param] = replace(decl, symbol=placeholder)
             continue
         elif decl is None or isinstance(decl, (ScalarDecl, RandomDecl)):
             symbol, kind = _dummy(param, decl)

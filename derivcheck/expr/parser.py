@@ -264,7 +264,7 @@ class Reader:
         if len(indices) != len(definition.params):
             self.fail(node, f"`{definition.name}` takes {len(definition.params)} index(es)")
         values = [self._integer(index) for index in indices]
-        return definition.body.xreplace(dict(zip(definition.params, values)))
+        return calls.instantiate(self, node, definition, dict(zip(definition.params, values)))
 
     def _entry(self, node: ast.Subscript, matrix: Any) -> sympy.Expr:
         rows, cols = matrix.shape
