@@ -116,3 +116,24 @@ def test_listed_instances_do_not_hide_a_failure_beyond_them() -> None:
     outcome = _only_outcome(DATA / "false" / "true-at-listed-instances.deriv.yaml", Options())
     assert outcome.verdict is Verdict.REFUTED
     assert outcome.counterexample.values["n"] not in ("1", "2", "3")
+
+
+EXPECT_REFUTED = sorted((DATA / "expect-refuted").glob("*.deriv.yaml"))
+
+
+@pytest.mark.parametrize("path", EXPECT_REFUTED, ids=lambda p: p.name.removesuffix(".deriv.yaml"))
+def test_top_level_expect_refuted_applies_to_the_checks(path: Path, tmp_path: Path) -> None:
+    """A file with checks and no claim: the top-level ``expect: refuted`` is what each check
+    without its own ``expect`` is judged against, so the recorded error passes only refuted."""
+    report = check_derivation(load_derivation(str(path)), Options())
+    assert not report.errors, report.errors
+    recorded = [o for o in report.outcomes if o.expect == "refuted"]
+    assert recorded and all(o.verdict is Verdict.REFUTED and o.passed for o in recorded)
+    assert all(o.passed for o in report.outcomes)
+    # without the top-level expectation the same checks are expected to hold, and fail
+    plain = tmp_path / path.name
+    plain.write_text(path.read_text(encoding="utf-8").replace("\nexpect: refuted\n", "\n"), encoding="utf-8")
+    again = check_derivation(load_derivation(str(plain)), Options())
+    failing = [o for o in again.outcomes if not o.passed]
+    assert [o.item for o in failing] == [o.item for o in recorded]
+    assert all(o.expect == "holds" and o.verdict is Verdict.REFUTED for o in failing)
