@@ -213,6 +213,9 @@ def _check_item(check: Check, scope, parse_expression, instances, expect: str) -
     try:
         of = parse_expression(check.fields["of"], scope)
         wrt = parse_expression(check.fields["wrt"], scope)
+        if not (getattr(wrt, "is_symbol", False) and getattr(wrt, "is_Matrix", False)):  # a scalar: no shape
+            raise InputError("`wrt` of a gradient check must be a declared matrix or vector name",
+                             check.fields["wrt"].span, "for a scalar, write a step `diff(f, x)` instead")
         equals = parse_expression(check.fields["equals"], scope)
         item.text = f"grad({check.fields['of'].value}, {check.fields['wrt'].value}) = {check.fields['equals'].value}"
         item.relation = make_relation(Gradient(of, wrt), "=", equals)
