@@ -196,15 +196,27 @@ def _quadrature(integral: sympy.Integral) -> complex | None:
         return None
     if not (numpy.isfinite(a) and numpy.isfinite(b)):
         return None
+    from .evaluate import _linear_kinks
+
+    cuts = [a.real, b.real]
+    for kink in _linear_kinks(integral.function, var):  # pieces without a kink inside
+        try:
+            at = complex(sympy.N(kink, 17)).real
+        except TypeError:
+            continue
+        if min(a.real, b.real) < at < max(a.real, b.real):
+            cuts.append(at)
+    cuts = sorted(cuts, reverse=b.real < a.real)
     nodes, weights = numpy.polynomial.legendre.leggauss(64)
     total = 0j
-    for node, weight in zip(nodes, weights):
-        x = sympy.Float((a.real + (b.real - a.real) * (node + 1) / 2), 17)
-        try:
-            total += weight * complex(sympy.N(integral.function.xreplace({var: x}), 17))
-        except TypeError:
-            return None
-    return total * (b.real - a.real) / 2
+    for lo_, hi_ in zip(cuts, cuts[1:]):
+        for node, weight in zip(nodes, weights):
+            x = sympy.Float((lo_ + (hi_ - lo_) * (node + 1) / 2), 17)
+            try:
+                total += weight * complex(sympy.N(integral.function.xreplace({var: x}), 17)) * (hi_ - lo_) / 2
+            except TypeError:
+                return None
+    return total
 
 
 _UNRESOLVED = object()  # a gap within the precision: try more digits

@@ -125,13 +125,13 @@ def exact_witness(hypotheses: Sequence[objects.Relation], scope: Scope) -> dict[
     for solution in solutions:
         for values in itertools.islice(itertools.product(*grids), MAX_WITNESS_TRIES):
             point = dict(zip(rest, values))
-            point.update({x: _solved(solution, x).xreplace(point) for x in unknowns})
+            point.update({x: _solution_value(solution, x).xreplace(point) for x in unknowns})
             if all(_in_domain(decls[x], v) for x, v in point.items()) and all(_holds_at(r, point) for r in facts):
                 return point
     return None
 
 
-def _solved(solution: dict, x: sympy.Symbol) -> sympy.Expr:
+def _solution_value(solution: dict, x: sympy.Symbol) -> sympy.Expr:
     """The value SymPy solved for x (x itself where it was left free), as a SymPy object."""
     value = solution.get(x, x)
     return sympy.sympify(value, strict=True)

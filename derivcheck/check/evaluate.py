@@ -140,12 +140,17 @@ class Evaluator:
     def _integral(self, e: sympy.Integral) -> Any:
         """A definite integral over finite bounds by 64-point Gauss-Legendre quadrature
         (an inexact integrand only makes a float disagreement, which confirmation rejects)."""
+        if any(len(limit) != 3 for limit in e.limits):
+            raise Unsupported(f"cannot evaluate the indefinite integral {e}")
+        return self._quadrature(e.function, list(e.limits))
+
+    def _quadrature(self, function: sympy.Basic, limits: list) -> Any:
+        """The iterated integral of ``function`` over ``limits`` (innermost first)."""
         import numpy
 
         torch = self.torch
-        if len(e.limits) != 1 or len(e.limits[0]) != 3:
-            raise Unsupported(f"cannot evaluate the multiple or indefinite integral {e}")
-        var, lo, hi = e.limits[0]
+        var, lo, hi = limits[-1]
+        e = sympy.Integral(function, *limits)
         a, b = self(lo), self(hi)
         if not (bool(torch.isfinite(a.real).all()) and bool(torch.isfinite(b.real).all())):
             raise Unsupported(f"cannot evaluate the integral over an infinite range {e}")
@@ -153,11 +158,25 @@ class Evaluator:
         m = len(nodes)
         x = torch.tensor(nodes, dtype=torch.complex128, device=self.device)
         w = torch.tensor(weights, dtype=torch.complex128, device=self.device)
-        points = (a[:, None] + (b - a)[:, None] * (x[None, :] + 1) / 2).reshape(-1)
+        # the range is cut at the kinks of the integrand (zeros of linear arguments of Abs,
+        # Max, ...), where Gauss-Legendre loses its accuracy: each piece is smooth
+        cuts = [torch.zeros(self.n, dtype=torch.float64, device=self.device),
+                torch.ones(self.n, dtype=torch.float64, device=self.device)]
+        for kink in _linear_kinks(function, var):
+            where = (self(kink) - a) / (b - a)
+            cuts.append(torch.nan_to_num(where.real, nan=0.0).clamp(0.0, 1.0))
+        cuts = torch.sort(torch.stack(cuts, dim=1), dim=1).values.to(torch.complex128)
         inner = {k: v.repeat_interleave(m) for k, v in self.values.items()}
-        inner[var] = points
-        body = Evaluator(inner, self.n * m, self.device, self.functions)(e.function).reshape(self.n, m)
-        return (body * w[None, :]).sum(dim=1) * (b - a) / 2
+        total = torch.zeros(self.n, dtype=torch.complex128, device=self.device)
+        for piece in range(cuts.shape[1] - 1):
+            s0, s1 = cuts[:, piece], cuts[:, piece + 1]
+            s = s0[:, None] + (s1 - s0)[:, None] * (x[None, :] + 1) / 2
+            inner[var] = (a[:, None] + (b - a)[:, None] * s).reshape(-1)
+            evaluator = Evaluator(inner, self.n * m, self.device, self.functions)
+            body = (evaluator._quadrature(function, limits[:-1]) if len(limits) > 1
+                    else evaluator(function)).reshape(self.n, m)
+            total = total + (body * w[None, :]).sum(dim=1) * (s1 - s0) * (b - a) / 2
+        return total
 
     def _piecewise(self, e: sympy.Piecewise) -> Any:
         torch = self.torch
@@ -284,3 +303,31 @@ def _compare_values(l: Any, r: Any, op: str, robust: bool = False,
         firm &= real
     infinite &= ~{">=": d > 0, ">": d > 0, "<=": d < 0, "<": d < 0}[op]  # oo >= 1 is no evidence
     return valid | infinite, holds & ~infinite, firm & ~infinite
+
+
+MAX_KINKS = 8  # cuts of an integration range
+
+
+def _linear_kinks(body: sympy.Basic, var: sympy.Symbol) -> list[sympy.Basic]:
+    """Where the integrand may have a kink in ``var``: the zeros of the arguments of ``Abs``,
+    ``sign``, ``Heaviside`` and of the differences of ``Max``/``Min`` arguments, where
+    these are linear in ``var`` (others are left to the quadrature's accuracy)."""
+    found: list[sympy.Basic] = []
+    for node in sympy.preorder_traversal(body):
+        if isinstance(node, (sympy.Abs, sympy.sign, sympy.Heaviside)):
+            arguments = [node.args[0]]
+        elif isinstance(node, (sympy.Max, sympy.Min)):
+            arguments = [p - q for i, p in enumerate(node.args) for q in node.args[i + 1:]]
+        else:
+            continue
+        for argument in arguments:
+            if var not in argument.free_symbols:
+                continue
+            slope = sympy.diff(argument, var)
+            if slope.free_symbols & {var} or slope.is_zero is not False:
+                continue
+            zero = var - argument / slope
+            if var not in sympy.expand(zero).free_symbols and len(found) < MAX_KINKS:
+                found.append(sympy.expand(zero))
+    return found
+

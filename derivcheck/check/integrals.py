@@ -134,10 +134,15 @@ def untrusted_integrals(expr: sympy.Basic) -> list[sympy.Integral]:
 
 
 def _trusted(node: sympy.Integral) -> bool:
-    if len(node.limits) != 1 or len(node.limits[0]) != 3:
+    """Whether each level of the (iterated, innermost first) integral is trusted."""
+    if any(len(limit) != 3 for limit in node.limits):
         return False
-    var, lo, hi = node.limits[0]
-    body = node.function
+    return all(_trusted_level(node.function if k == 0 else sympy.Integral(node.function, *node.limits[:k]), limit)
+               for k, limit in enumerate(node.limits))
+
+
+def _trusted_level(body: sympy.Basic, limit: tuple) -> bool:
+    var, lo, hi = limit
     if lo.is_finite is True and hi.is_finite is True:
         return _smooth(body, var, (lo, hi)) and all(_smooth(b, var) for b in (lo, hi))
     if {lo, hi} == {-sympy.oo, sympy.oo}:
@@ -186,7 +191,7 @@ def _smooth(expr: sympy.Basic, var: sympy.Symbol, bounds: tuple | None = None) -
             and _smooth(expr.function, var)
     if isinstance(expr, sympy.Integral):
         return _trusted(expr) and _smooth(expr.function, var) and all(
-            _smooth(b, var) for b in expr.limits[0][1:])
+            _smooth(b, var) for limit in expr.limits for b in limit[1:])
     return False
 
 

@@ -34,7 +34,7 @@ from .device import resolve_device
 from .evaluate import Unsupported, compare
 from .limits import Deadline
 from .parameters import entry_matrices, integer_parameters_of, parameters_of, random_replacement
-from .prepare import Prepared, prepare
+from .prepare import Prepared, prepare_branches
 from .realize import Realization, RealizeError, RealizedRelation, UndefinedAt, realize_relations
 from .realize_env import MAX_ENTRIES
 from .sampling import Param, integer_configs, point_at, sample_batch, symbol_values
@@ -174,14 +174,43 @@ def _check(
             return cross_check(relation, scope, seed=seed, points=points, device=device, deadline=deadline,
                                symbolic=lambda: _numerically(relation, scope, seed=seed, points=points, fixed={},
                                                              hypotheses=(), device=device, deadline=deadline))
-    prepared = prepare(relation, hypotheses, scope, keep_unrelated=keep_unrelated)
-    result = _check_prepared(prepared, scope, seed=seed, points=points, fixed=fixed, device=device,
-                             deadline=deadline)
-    if prepared.unrelated:
-        # the points need not satisfy these: they are no witness that the hypotheses hold
-        return replace(result, unrelated=tuple(f"{sympy.sstr(h.lhs)} {h.op} {sympy.sstr(h.rhs)}"
-                                               for h in prepared.unrelated))
-    return result
+    branches = prepare_branches(relation, hypotheses, scope, keep_unrelated=keep_unrelated)
+    if not branches:
+        return _inconclusive(0, "no point satisfying the hypotheses was found: every branch of their "
+                                "solutions reduces to a false statement")
+    results = []
+    for prepared in branches:
+        result = _check_prepared(prepared, scope, seed=seed, points=points, fixed=fixed, device=device,
+                                 deadline=deadline)
+        if prepared.unrelated:
+            # the points need not satisfy these: they are no witness that the hypotheses hold
+            result = replace(result, unrelated=tuple(f"{sympy.sstr(h.lhs)} {h.op} {sympy.sstr(h.rhs)}"
+                                                     for h in prepared.unrelated))
+        if result.status == "disagree":
+            return result
+        results.append(result)
+    return results[0] if len(results) == 1 else _on_every_branch(results)
+
+
+def _on_every_branch(results: list[NumericResult]) -> NumericResult:
+    """The results of the branches of the solved hypotheses (none disagrees) as one: agreement
+    only when every branch agrees (its 50-digit re-checks included), else the first other."""
+    for result in results:
+        if result.status != "agree":
+            return replace(result, detail=f"{result.detail} (on one of the {len(results)} branches "
+                                          "of the solved hypotheses)")
+
+    def recheck() -> NumericResult | None:
+        for result in results:
+            again = result.rechecked()
+            if again.status != "agree":
+                return again
+        return None
+
+    first = results[0]
+    where = f"on each of the {len(results)} branches of the solved hypotheses (every real root)"
+    return replace(first, points=sum(r.points for r in results), detail=f"{first.detail}; {where}",
+                   evidence=f"{first.evidence}; {where}", recheck=recheck)
 
 
 def _check_prepared(prepared: Any, scope: Scope, *, seed: int, points: int, fixed: dict[sympy.Symbol, int] | None,

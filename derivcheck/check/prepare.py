@@ -30,13 +30,46 @@ class Prepared:
     # hypotheses that share no variable with the claim (after substitution): they do
     # not filter its points, so the points say nothing of whether they can hold
     unrelated: tuple[objects.Relation, ...] = ()
+    # the options at each branching of a solved hypothesis (several real roots, a leading
+    # coefficient that may vanish), the option taken at each, and whether the branch is empty
+    decisions: tuple[int, ...] = ()
+    choice: tuple[int, ...] = ()
+    infeasible: bool = False
 
 
 _MOMENTS = (objects.Expectation, objects.Variance, objects.Covariance)
 
 
+MAX_DECISIONS = 4  # branchings of solved hypotheses on one path; past them a hypothesis filters
+MAX_BRANCHES = 8  # branches checked in all; past them every branching hypothesis filters
+
+
+def prepare_branches(relation: objects.Relation, hypotheses: Sequence[objects.Relation], scope: Scope, *,
+                     keep_unrelated: bool = False) -> list[Prepared]:
+    """Every branch of the hypotheses' solutions, each prepared (see :func:`prepare`).
+
+    Solving ``x**2 = 2`` for one root samples only half of the points where it holds, and
+    ``x*y = 0`` solved for ``x`` misses ``y = 0``: each real root, and the case of a
+    vanishing leading coefficient, is a branch of its own, so that together the branches
+    cover every point where the hypotheses hold. Branches whose hypotheses reduce to a
+    false statement between numbers are dropped. Past MAX_BRANCHES the branching
+    hypotheses only filter the points (sound, possibly leaving few of them)."""
+    done: list[Prepared] = []
+    todo: list[tuple[int, ...]] = [()]
+    while todo:
+        choice = todo.pop(0)
+        branch = prepare(relation, hypotheses, scope, keep_unrelated=keep_unrelated, choice=choice)
+        for k in range(len(choice), len(branch.decisions)):
+            todo.extend(branch.choice[:k] + (v,) for v in range(1, branch.decisions[k]))
+        if not branch.infeasible:
+            done.append(branch)
+        if len(done) + len(todo) > MAX_BRANCHES:
+            return [prepare(relation, hypotheses, scope, keep_unrelated=keep_unrelated, branching=False)]
+    return done
+
+
 def prepare(relation: objects.Relation, hypotheses: Sequence[objects.Relation], scope: Scope, *,
-            keep_unrelated: bool = False) -> Prepared:
+            keep_unrelated: bool = False, choice: Sequence[int] = (), branching: bool = True) -> Prepared:
     """Use each hypothesis: solve-and-substitute, rewrite rule (``Var(X[i]) = s**2``), or filter.
 
     An equality is solved for a lone symbol, else for a real symbol it is a quadratic
@@ -53,8 +86,17 @@ def prepare(relation: objects.Relation, hypotheses: Sequence[objects.Relation], 
     laws: list[objects.Relation] = []
     unenforced: list[str] = []
     rules: list[objects.Relation] = []  # applied to the claim as rewrite rules: always related
+    decisions: list[int] = []
+    taken: list[int] = []
+    infeasible = False
     while pending:
         h = pending.pop(0)
+        truth = _between_numbers(h)
+        if truth is not None:
+            if truth:
+                continue
+            infeasible = True  # this branch holds no point: 1 = 0 after a substitution
+            break
         if h.op == "=" and isinstance(h.lhs, sympy.Basic) and (
                 isinstance(h.lhs, _MOMENTS) or quantified_indices(h.lhs, scope)):
             relation = objects.Relation(rewrite_with(relation.lhs, h, scope), relation.op,
@@ -85,7 +127,17 @@ def prepare(relation: objects.Relation, hypotheses: Sequence[objects.Relation], 
             except Exception:  # noqa: BLE001 - an unsolvable hypothesis is simply a filter
                 solved = None
             if solved is None or not _solvable(solved[0], scope):
-                solved = _real_root(h, scope)
+                solved = None
+                options = _real_roots(h, scope) if branching and len(decisions) < MAX_DECISIONS else []
+                if options:
+                    pick = choice[len(decisions)] if len(decisions) < len(choice) else 0
+                    decisions.append(len(options))
+                    taken.append(pick)
+                    option = options[pick]
+                    if isinstance(option, list):  # the leading coefficient vanishes: its equation first
+                        pending[:0] = option
+                        continue
+                    solved = option
         if solved is not None and _solvable(solved[0], scope):
             symbol, value = solved
             subs = {symbol: value}
@@ -105,7 +157,20 @@ def prepare(relation: objects.Relation, hypotheses: Sequence[objects.Relation], 
     unrelated: list[objects.Relation] = []
     if not keep_unrelated:
         filters, unrelated = _related(relation, filters, [*laws, *rules])
-    return Prepared(relation, tuple(filters), tuple(caveats), tuple(laws), tuple(unrelated))
+    return Prepared(relation, tuple(filters), tuple(caveats), tuple(laws), tuple(unrelated),
+                    tuple(decisions), tuple(taken), infeasible)
+
+
+def _between_numbers(h: objects.Relation) -> bool | None:
+    """Whether a hypothesis without variables holds (None when it has variables or is undecided)."""
+    sides = [sympy.Integer(side) if isinstance(side, int) else side for side in (h.lhs, h.rhs)]
+    if not all(isinstance(side, sympy.Expr) and not side.free_symbols and side.is_number for side in sides):
+        return None
+    try:
+        value = {"=": sympy.Eq, "<=": sympy.Le, "<": sympy.Lt, ">=": sympy.Ge, ">": sympy.Gt}[h.op](*sides)
+    except (KeyError, TypeError):
+        return None
+    return bool(value) if value in (sympy.true, sympy.false) else None
 
 
 def _put(relation: objects.Relation, subs: dict, moved: set[sympy.Basic]) -> objects.Relation:
@@ -148,16 +213,18 @@ def _related(relation: objects.Relation, filters: list[objects.Relation],
 MAX_ROOT_DEGREE = 2
 
 
-def _real_root(h: objects.Relation, scope: Scope) -> tuple[sympy.Basic, sympy.Basic] | None:
-    """``(s, root)`` for a scalar equality that is a quadratic (or ``a*s**k + b``) in a
-    declared real symbol ``s``: a root that is not provably non-real, or None."""
+def _real_roots(h: objects.Relation, scope: Scope) -> list:
+    """The branches of a scalar equality that is a quadratic (or ``a*s**k + b``) in a declared
+    real symbol ``s``: ``(s, root)`` for each root that is not provably non-real, and, when
+    the leading coefficient ``a`` may vanish, the hypotheses ``[a = 0, h]`` (then ``h`` is of
+    lower degree, or holds for every ``s``). Empty when no such symbol is found."""
     sides = [sympy.Integer(side) if isinstance(side, int) else side for side in (h.lhs, h.rhs)]
     if h.op != "=" or not all(isinstance(side, sympy.Expr) for side in sides):
-        return None
+        return []
     try:
         difference = sympy.expand(sides[0] - sides[1])
     except Exception:  # noqa: BLE001 - an unsolvable hypothesis is simply a filter
-        return None
+        return []
     for symbol in sorted(difference.free_symbols, key=str):
         if not _solvable(symbol, scope) or not isinstance(symbol, sympy.Symbol):
             continue
@@ -173,10 +240,13 @@ def _real_root(h: objects.Relation, scope: Scope) -> tuple[sympy.Basic, sympy.Ba
             roots = sympy.solve(difference, symbol)
         except Exception:  # noqa: BLE001 - an unsolvable hypothesis is simply a filter
             continue
-        for root in roots:
-            if root.is_real is not False and not root.has(sympy.I):
-                return symbol, root
-    return None
+        options: list = [(symbol, root) for root in roots if root.is_real is not False and not root.has(sympy.I)]
+        if not options:
+            continue
+        if poly.LC().is_zero is not False:
+            options.append([objects.Relation(poly.LC(), "=", sympy.Integer(0)), h])
+        return options
+    return []
 
 
 def _root_radicands(value: sympy.Basic) -> list[sympy.Basic]:
