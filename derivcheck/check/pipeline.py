@@ -91,9 +91,15 @@ def verify_paths(paths: list[str], options: Options, *, jobs: int = 1, cache: An
 
 def check_derivation(derivation: Any, options: Options) -> DerivationReport:
     """All outcomes of one loaded derivation."""
+    from sympy.core.cache import clear_cache
+
     from ..expr.declarations import build_scope
     from ..expr.parser import parse_expression, parse_relation
 
+    # SymPy's cache makes repeated work fast: kept from whatever this process checked
+    # before, it would let a proof near its CPU limit depend on the order of the work
+    # (which derivations a worker took), not on the file alone
+    clear_cache()
     started = time.perf_counter()
     head = dict(path=derivation.path, id=derivation.id.value, title=derivation.title.value,
                 source=derivation.source.value if derivation.source else None)
