@@ -25,7 +25,7 @@ passes only when refuted.
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..errors import DerivcheckError, InputError, InputErrors
@@ -140,6 +140,10 @@ class Prover:
         self._session = BoundedSession({"general": self._general, "instances": self._instances,
                                         "simplify": self._simplify, "same": self._same,
                                         "inconsistency": self._inconsistency, "witness": self._witness})
+
+    def item(self, key: str) -> Item:
+        """The item of ``key`` (a step of the chain, for the claim link)."""
+        return self._items[key]
 
     def __enter__(self) -> "Prover":
         return self
@@ -546,7 +550,39 @@ def _claim_link(item: Item, scope: Any, outcomes: dict[str, Outcome], derivation
     verdict = weakest.verdict if weakest.verdict.strength > Verdict.UNKNOWN.strength else Verdict.UNKNOWN
     under = f" under [{', '.join(weakest.using)}]" if weakest.using else ""
     detail = f"chain composes to {composed}; weakest step: {weakest.label} ({weakest.verdict.value}{under})"
+    if verdict is Verdict.PROVED_INSTANCES:
+        # steps proved at different instances compose to nothing: each holds where the other
+        # was not shown (n = 5 for one, n = 6 for the next); the claim has the top-level `for`
+        differ = [o.label for o in steps if o.verdict is Verdict.PROVED_INSTANCES
+                  and prover.item(o.item).instances != item.instances]
+        if differ:
+            return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="claim link",
+                                  detail=f"{detail}; but {', '.join(differ)} "
+                                         f"{'is' if len(differ) == 1 else 'are'} proved at instances of "
+                                         "their own `for`, not at the claim's: the chain composes only where "
+                                         "every step holds (give the instances in the top-level `for`)"),
+                          options, started)
+    if verdict in (Verdict.PROVED, Verdict.PROVED_INSTANCES) and item.hypotheses:
+        # each step's hypotheses may hold somewhere while all of them together hold nowhere
+        holds, why = _hypotheses_hold(item, scope, options, prover, _NO_POINTS if options.numeric else None,
+                                      witness=True)
+        if not holds:
+            return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="claim link",
+                                  detail=f"{detail}; but {why}"), options, started)
+        if why:
+            detail = f"{detail}; {why}"
     return _judge(replace(outcome, verdict=verdict, method="claim link", detail=detail), options, started)
+
+
+@dataclass(frozen=True)
+class _NoPoints:
+    """A numeric check that was not run for an item (the claim link): no usable point."""
+
+    points: int = 0
+    unrelated: tuple = ()
+
+
+_NO_POINTS = _NoPoints()
 
 
 def _flip(op: str) -> str:
