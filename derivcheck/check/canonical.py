@@ -18,6 +18,7 @@ from ..expr.objects import (Covariance, Expectation, FunctionGradient, Gradient,
 from ..expr.scope import MatrixDecl, Scope
 from .probability import has_probability, to_moments
 from .rewrite import bottom_up
+from .series import agrees_with_partial_sums
 from .sums import finite_limits, has_infinite_limits, normalize_sums
 
 
@@ -182,7 +183,8 @@ _OPAQUE = (Gradient, FunctionGradient, HessianMatrix)
 
 
 def _clean_value(node: sympy.Basic) -> sympy.Basic | None:
-    """SymPy's value of an infinite sum or product when it is a clean closed form, else None."""
+    """SymPy's value of an infinite sum or product when it is a clean closed form that the
+    series summed numerically agrees with (:mod:`.series`), else None."""
     try:
         value = node.doit()
     except Exception:  # noqa: BLE001 - SymPy failing to sum is no value
@@ -192,7 +194,9 @@ def _clean_value(node: sympy.Basic) -> sympy.Basic | None:
     outside = value.replace(lambda n: isinstance(n, (sympy.Sum, sympy.Product)), lambda n: sympy.Integer(1))
     if outside.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan, sympy.AccumBounds):
         return None
-    return value
+    # SymPy's closed forms of convergent series can be wrong (divergent pieces cancelled):
+    # one counts only when the series summed numerically agrees with it
+    return value if agrees_with_partial_sums(node, value) else None
 
 
 def orthogonal_matrices(scope: Scope) -> set[sympy.Basic]:

@@ -1,0 +1,115 @@
+"""A closed form of an infinite sum or product, cross-checked against its partial sums.
+
+SymPy's ``doit`` of a convergent series may be wrong: it splits
+``Sum(1/(4*i - 3) + 1/(4*i - 1) - 1/(2*i - 1), (i, 1, oo))`` into divergent digamma
+pieces and cancels them to 0, though every term is positive (the sum is log(2)/2).
+So a closed form counts only when it agrees with the series summed numerically
+(mpmath's ``nsum``/``nprod``: partial sums with Richardson or Euler-Maclaurin
+acceleration, which a divergent series makes fail or disagree) at a few exact values
+of its parameters, each chosen to satisfy the parameter's assumptions. A closed form
+that cannot be checked so (a parameter without a usable value, a term that cannot be
+evaluated, a summation that does not settle) is not used: the sum stays whole.
+"""
+
+from __future__ import annotations
+
+import sympy
+
+DIGITS = 30
+AGREEMENT = sympy.Float(10) ** -12  # relative gap below which the closed form agrees
+PARAMETER_VALUES = (sympy.Rational(7, 5), -sympy.Rational(1, 3), sympy.Integer(2))  # (negated where the sign is declared)
+MAX_TERM_EVALUATIONS = 20000
+SETTLED = 1e-14  # relative gap between the summations at two precisions
+
+
+class _Unsettled(Exception):
+    """The series cannot be summed numerically here."""
+
+
+def agrees_with_partial_sums(node: sympy.Basic, value: sympy.Basic) -> bool:
+    """Whether ``value`` matches the infinite ``Sum``/``Product`` ``node`` numerically at
+    every tried value of its parameters (see the module docstring)."""
+    parameters = sorted(node.free_symbols, key=str)
+    for k in range(len(PARAMETER_VALUES)):
+        point = {}
+        for j, p in enumerate(parameters):
+            chosen = _value_for(p, PARAMETER_VALUES[(k + j) % len(PARAMETER_VALUES)])
+            if chosen is None:
+                return False
+            point[p] = chosen
+        try:
+            series = _numeric_series(node.xreplace(point))
+            closed = sympy.N(sympy.sympify(value, strict=True).xreplace(point), DIGITS)
+        except (_Unsettled, TypeError, ValueError, ZeroDivisionError, OverflowError):
+            return False
+        if not closed.is_number or closed.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+            return False
+        gap = abs(complex(closed) - complex(series))
+        if not gap <= float(AGREEMENT) * (1 + abs(complex(series))):
+            return False
+    return True
+
+
+def _value_for(symbol: sympy.Symbol, candidate: sympy.Rational) -> sympy.Basic | None:
+    """``candidate`` (or its negative, or an integer near it) if it satisfies ``symbol``'s
+    assumptions, else None."""
+    for value in (candidate, -candidate, sympy.Integer(int(candidate) + 1), -sympy.Integer(int(candidate) + 1),
+                  sympy.Integer(0)):
+        facts = {"integer": value.is_integer, "positive": value.is_positive, "negative": value.is_negative,
+                 "nonnegative": value.is_nonnegative, "nonpositive": value.is_nonpositive,
+                 "zero": value.is_zero, "nonzero": value.is_nonzero, "even": value.is_even, "odd": value.is_odd}
+        if all(getattr(symbol, f"is_{name}") in (None, holds) for name, holds in facts.items()):
+            return value
+    return None
+
+
+def _numeric_series(node: sympy.Basic) -> complex:
+    """The value of a concrete infinite sum or product (iterated: innermost first), by mpmath."""
+    import mpmath
+
+    if not isinstance(node, (sympy.Sum, sympy.Product)) or node.free_symbols - set(node.variables):
+        raise _Unsettled()
+    *inner, (var, lo, hi) = node.limits
+    body = type(node)(node.function, *inner) if inner else node.function
+    if any(lim[1].is_infinite or lim[2].is_infinite for lim in inner):
+        raise _Unsettled()  # one infinite level at a time: an inner infinite one is not summed here
+    count = [0]
+
+    def term(k: object) -> object:
+        count[0] += 1
+        if count[0] > MAX_TERM_EVALUATIONS:
+            raise _Unsettled()
+        at = body.xreplace({var: sympy.Integer(int(k))})
+        if isinstance(at, (sympy.Sum, sympy.Product)):
+            at = at.doit()
+        # at the working precision of the summation, which Richardson's extrapolation raises
+        number = sympy.N(at, mpmath.mp.dps + 10)
+        if not number.is_number or number.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+            raise _Unsettled()
+        real, imag = number.as_real_imag()
+        return mpmath.mpc(mpmath.mpf(str(real)), mpmath.mpf(str(imag))) if imag != 0 else mpmath.mpf(str(real))
+
+    ends = []
+    for end in (lo, hi):
+        if end is sympy.oo or end is -sympy.oo:
+            ends.append(mpmath.inf if end is sympy.oo else -mpmath.inf)
+        elif end.is_integer:
+            ends.append(int(end))
+        else:
+            raise _Unsettled()
+    # Richardson and Shanks only (Euler-Maclaurin would evaluate terms between the
+    # integers), at two working precisions: a summation that has settled gives the same
+    # value at both, a divergent or too slowly converging one does not
+    found = []
+    for digits in (20, DIGITS):
+        with mpmath.workdps(digits):
+            if isinstance(node, sympy.Sum):
+                summed = mpmath.nsum(term, ends, method="r")
+            else:  # a product through the sum of the logarithms of its terms
+                summed = mpmath.exp(mpmath.nsum(lambda k: mpmath.log(term(k)), ends, method="r"))
+            if not mpmath.isfinite(summed):
+                raise _Unsettled()
+            found.append(complex(summed))
+    if not abs(found[0] - found[1]) <= SETTLED * (1 + abs(found[1])):
+        raise _Unsettled()
+    return found[1]
