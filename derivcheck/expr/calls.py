@@ -125,7 +125,28 @@ def _sum_like(kind: type, assumption: str) -> Callable[["Reader", ast.Call], Any
 
 
 def _diff(reader: "Reader", node: ast.Call) -> Any:
-    expr = reader.scalar(node.args[0])
+    variables = _diff_variables(reader, node)
+    # A derivative needs the function on both sides of the point. A variable whose
+    # declared domain is closed on one side (nonnegative, nonpositive) would let SymPy
+    # simplify the body with its sign first (Max(x, 0) -> x), and diff(Max(x, 0), x) would
+    # be 1 at x = 0: the body is read with a plain real variable, differentiated, and the
+    # declared variable put back into the derivative.
+    closed = [v for v, _ in variables if isinstance(v, sympy.Symbol) and v.is_integer is not True
+              and ((v.is_nonnegative and not v.is_positive) or (v.is_nonpositive and not v.is_negative))]
+    if not closed:
+        return sympy.Derivative(reader.scalar(node.args[0]), *variables)
+    fresh = {v: sympy.Dummy(v.name, real=True) for v in closed}
+    with reader.bind({v.name: d for v, d in fresh.items()}):
+        expr = reader.scalar(node.args[0])
+    if any(isinstance(n, (sympy.Sum, sympy.Product)) and any(b.is_infinite for lim in n.limits for b in lim[1:])
+           for n in sympy.preorder_traversal(expr)):
+        reader.fail(node, "diff in a nonnegative or nonpositive variable of an infinite sum or product is not "
+                          "supported", "declare the variable `real` (or `positive`)")
+    derivative = sympy.diff(expr, *[(fresh.get(v, v), k) for v, k in variables])
+    return derivative.xreplace({d: v for v, d in fresh.items()})
+
+
+def _diff_variables(reader: "Reader", node: ast.Call) -> list[Any]:
     variables: list[Any] = []
     for arg in node.args[1:]:
         if isinstance(arg, ast.Constant) and type(arg.value) is int and variables:
@@ -139,7 +160,7 @@ def _diff(reader: "Reader", node: ast.Call) -> Any:
         if not isinstance(value, (sympy.Symbol, sympy.Indexed)):
             reader.fail(arg, "diff differentiates by a name or a sequence element")
         variables.append((value, 1))
-    return sympy.Derivative(expr, *variables)
+    return variables
 
 
 def _declared_matrix(reader: "Reader", node: ast.AST, what: str) -> sympy.MatrixSymbol:
