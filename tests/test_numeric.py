@@ -467,7 +467,8 @@ def test_a_non_strict_hypothesis_is_tried_at_its_boundary(d: Decls) -> None:
     le = R(x, "<=", y)
     wrong = d.check(R(sympy.exp(x), "<", sympy.exp(y)), hypotheses=[le])  # false where x = y
     assert wrong.status == "disagree" and "at the boundary x = y" in wrong.detail
-    assert wrong.counterexample.values["x"] == "y (the boundary)" and "y" in wrong.counterexample.values
+    assert wrong.counterexample.values["x"].startswith("y (the boundary)") and "y" in wrong.counterexample.values
+    assert wrong.counterexample.values["x"] == f"y (the boundary) = {wrong.counterexample.values['y']}"
     assert agrees(d.check(R(sympy.exp(x), "<=", sympy.exp(y)), hypotheses=[le]))
     assert agrees(d.check(R(sympy.exp(x), "<", sympy.exp(y)), hypotheses=[R(x, "<", y)]))
 

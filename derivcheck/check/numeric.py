@@ -131,7 +131,9 @@ def _numerically(relation: objects.Relation, scope: Scope, *, seed: int, points:
                       device=device, deadline=deadline, keep_unrelated=keep_unrelated)
         if edge.status == "disagree" and edge.counterexample is not None:
             lone, other = boundary
-            shown = {str(lone): f"{other} (the boundary)", **edge.counterexample.values}
+            values = dict(edge.counterexample.values)
+            at = values.pop(str(lone), None)  # solved from the boundary equality: its value there
+            shown = {str(lone): f"{other} (the boundary)" + (f" = {at}" if at is not None else ""), **values}
             return replace(edge, detail=f"{edge.detail}, at the boundary {lone} = {other}",
                            counterexample=replace(edge.counterexample, values=shown))
     return result
@@ -469,6 +471,7 @@ class Trial:
         self.wide = False  # a wide integer configuration (see _wide_configs)
         self.lazy = True  # determinants and inverses evaluated numerically (see Realization)
         self.overflow: list[int] = []  # points whose hypotheses hold but whose value overflows float
+        self.solved: tuple = ()  # (symbol, value) solved from the hypotheses (see prepare)
 
     @classmethod
     def build(cls, prepared: Any, scope: Scope, config: dict, seed: int, device: str) -> "Trial":
@@ -494,6 +497,7 @@ class Trial:
         trial = cls(config, realized, parameters_of(realized, env, scope), device, functions)
         trial.construction = construction
         trial.lazy = env.lazy_linear_algebra
+        trial.solved = prepared.solved
         return trial
 
     def evaluate(self, batch: dict[str, Any], gaps: list | None = None,
@@ -571,13 +575,23 @@ class Trial:
         return holds, (self._shown(found, point) if found is not None else None)
 
     def _shown(self, found: Counterexample, point: dict[str, Any]) -> Counterexample:
+        """The counterexample with the declared quantities built for it and the values of the
+        variables solved from the hypotheses (every variable of the claim is listed)."""
         from dataclasses import replace
 
         from .sampling import exact_values
 
-        if self.construction is None:
+        if self.construction is None and not self.solved:
             return found
-        return replace(found, values={**found.values, **self.construction.shown(exact_values(self.params, point))})
+        exact = exact_values(self.params, point)
+        values = dict(found.values)
+        for symbol, value in self.solved:
+            at = value.xreplace(exact) if isinstance(value, sympy.Basic) else value
+            if isinstance(at, sympy.Basic) and at.is_number and str(symbol) not in values:
+                values[str(symbol)] = str(at)
+        if self.construction is not None:
+            values.update(self.construction.shown(exact))
+        return replace(found, values=values)
 
     def confirm(self, point: dict[str, Any], seed: int) -> Counterexample | None:
         from .confirm import confirm_violation

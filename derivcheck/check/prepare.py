@@ -35,6 +35,9 @@ class Prepared:
     decisions: tuple[int, ...] = ()
     choice: tuple[int, ...] = ()
     infeasible: bool = False
+    # the scalars solved from the hypotheses, as values of the sampled ones (shown with a
+    # counterexample: every variable of the claim is listed)
+    solved: tuple[tuple[sympy.Basic, sympy.Basic], ...] = ()
 
 
 _MOMENTS = (objects.Expectation, objects.Variance, objects.Covariance)
@@ -88,6 +91,7 @@ def prepare(relation: objects.Relation, hypotheses: Sequence[objects.Relation], 
     rules: list[objects.Relation] = []  # applied to the claim as rewrite rules: always related
     decisions: list[int] = []
     taken: list[int] = []
+    solved_values: list[tuple[sympy.Basic, sympy.Basic]] = []
     infeasible = False
     while pending:
         h = pending.pop(0)
@@ -149,6 +153,9 @@ def prepare(relation: objects.Relation, hypotheses: Sequence[objects.Relation], 
                 filters.append(h)
                 continue
             relation, pending, filters = put[0], put[1:1 + len(pending)], put[1 + len(pending):]
+            solved_values = [(s_, _subs(v_, subs)) for s_, v_ in solved_values]
+            if isinstance(symbol, sympy.Symbol):
+                solved_values.append((symbol, value))
             filters.extend(objects.Relation(arg, ">=", sympy.Integer(0)) for arg in _root_radicands(value))
             filters.extend(_domain_filters(symbol, value, scope))
             continue
@@ -158,7 +165,7 @@ def prepare(relation: objects.Relation, hypotheses: Sequence[objects.Relation], 
     if not keep_unrelated:
         filters, unrelated = _related(relation, filters, [*laws, *rules])
     return Prepared(relation, tuple(filters), tuple(caveats), tuple(laws), tuple(unrelated),
-                    tuple(decisions), tuple(taken), infeasible)
+                    tuple(decisions), tuple(taken), infeasible, tuple(solved_values))
 
 
 def _between_numbers(h: objects.Relation) -> bool | None:
