@@ -24,6 +24,7 @@ from ..expr.scope import Scope
 from .canonical import canonical, has_declared_functions
 from .ideal import follows_from
 from .inequalities import is_real, monotone_pair, nonnegative, positive
+from .matrix_derivative import matrix_gradient
 from .sums import has_infinite_limits, telescope, undefined_term
 
 
@@ -187,12 +188,9 @@ def _matrix_calculus(expr: sympy.Basic) -> sympy.Basic | None:
                 failed = True
                 return node
             inner = node.expr.doit()
-            try:
-                out = inner.diff(node.wrt)
-            except (AttributeError, NotImplementedError, TypeError, ValueError):
-                failed = True
-                return node
-            if getattr(out, "shape", None) != node.shape:
+            # not SymPy's Expr.diff(MatrixSymbol), which returns 0 for a sum of traces
+            out = matrix_gradient(inner, node.wrt)
+            if out is None or getattr(out, "shape", None) != node.shape:
                 failed = True
                 return node
             return out
