@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import main
-from .common import EXIT_BAD_INPUT, exit_status, fail, input_error_lines, internal_error, run_verify
+from .common import EXIT_BAD_INPUT, exit_status, fail, internal_error, run_verify
 
 
 @main.command()
@@ -56,14 +56,20 @@ def show(file: str, latex: bool) -> None:
               help="Stop watching after SECONDS (default: until Ctrl-C); exit with the last run's status.")
 @click.option("--interval", type=click.FloatRange(min=0.05), default=0.5, show_default=True, metavar="SECONDS",
               help="How often to look at the files' modification times.")
-def check(files: tuple[str, ...], once: bool, duration: float | None, interval: float) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Show only failing items and the summary.")
+@click.option("-v", "--verbose", count=True, help="-v: a line for every item; -vv: every full tree.")
+def check(files: tuple[str, ...], once: bool, duration: float | None, interval: float, quiet: bool,
+          verbose: int) -> None:
     """Verify FILES, then again each time one is saved (uses the cache; Ctrl-C stops)."""
     import time
 
     from ..authoring.watch import stamp, wait_for_change
 
+    if quiet and verbose:
+        fail("-q and -v ask for opposite things; give one of them", EXIT_BAD_INPUT)
+    verbosity = -1 if quiet else min(verbose, 2)
     until = None if duration is None else time.monotonic() + duration
-    status = _verify_once(list(files))
+    status = _verify_once(list(files), verbosity)
     stamps = {f: stamp(f) for f in files}
     try:
         while not once:
@@ -72,14 +78,17 @@ def check(files: tuple[str, ...], once: bool, duration: float | None, interval: 
             if changed is None:
                 break
             stamps = changed
-            status = _verify_once(list(files))
+            status = _verify_once(list(files), verbosity)
     except KeyboardInterrupt:
         pass
     sys.exit(status)
 
 
-def _verify_once(files: list[str]) -> int:
-    """One verify run of ``files`` for ``check``: its exit status (input errors reported, not raised)."""
+def _verify_once(files: list[str], verbosity: int = 0) -> int:
+    """One verify run of ``files`` for ``check``: its exit status (input errors reported, not raised).
+
+    The report shows each input error in place, once (not again on stderr).
+    """
     from ..check.cache import ResultCache
     from ..errors import DerivcheckError
     from ..model import Options
@@ -87,9 +96,7 @@ def _verify_once(files: list[str]) -> int:
 
     try:
         report = run_verify(files, Options(), jobs=1, cache=ResultCache())
-        emit_report(report, "rich", None)
-        for line in input_error_lines(report):
-            click.echo(line, err=True)
+        emit_report(report, "rich", None, verbosity=verbosity)
     except DerivcheckError as error:
         click.echo(f"derivcheck: error: {error.format()}", err=True)
         return error.exit_code

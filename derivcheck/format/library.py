@@ -10,12 +10,29 @@ from .loader import load_derivation
 
 SUFFIX = ".deriv.yaml"
 
+SKIPPED_FOLDERS = frozenset({"__pycache__", "node_modules", "site-packages", "venv", "build", "dist"})
+"""Folder names a recursive search never enters, besides hidden ones and virtual environments
+(pytest's ``norecursedirs`` default, less its version-control names, which are hidden anyway)."""
+
+
+def skipped_folder(folder: str, name: str) -> bool:
+    """Whether a recursive search leaves out ``folder/name``: hidden, a cache, or a virtual environment.
+
+    A virtual environment is recognised by its ``pyvenv.cfg``, whatever its name.
+
+    >>> skipped_folder(".", ".git"), skipped_folder(".", "__pycache__"), skipped_folder(".", "notes")
+    (True, True, False)
+    """
+    if name.startswith(".") or name in SKIPPED_FOLDERS or name.endswith((".egg-info", "_cache")):
+        return True
+    return os.path.isfile(os.path.join(folder, name, "pyvenv.cfg"))
+
 
 def discover(paths: list[str]) -> list[str]:
     """The derivation files under ``paths``, sorted and without repeats.
 
-    A folder is searched recursively for files ending ``.deriv.yaml`` (folders
-    whose names start with ``.`` are skipped); a file named explicitly is taken
+    A folder is searched recursively for files ending ``.deriv.yaml``; hidden
+    folders, caches and virtual environments are skipped (:func:`skipped_folder`); a file named explicitly is taken
     whatever its name. Raises :class:`InputError` naming every path that does
     not exist.
     """
@@ -24,7 +41,7 @@ def discover(paths: list[str]) -> list[str]:
     for path in paths:
         if os.path.isdir(path):
             for folder, subfolders, files in os.walk(path):
-                subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+                subfolders[:] = [d for d in subfolders if not skipped_folder(folder, d)]
                 found.update(os.path.join(folder, f) for f in files if f.endswith(SUFFIX))
         elif os.path.isfile(path):
             found.add(path)
