@@ -60,7 +60,7 @@ def test_schema_command_prints_both_schemas() -> None:
     fmt = json.loads(runner.invoke(main, ["schema"]).output)
     assert "derivation" in fmt["properties"] and fmt["additionalProperties"] is False
     report = json.loads(runner.invoke(main, ["schema", "--report"]).output)
-    assert report["properties"]["schema_version"]["const"] == 1
+    assert report["properties"]["schema_version"]["const"] == 2
 
 
 def test_wait_for_change_sees_a_save_and_times_out(tmp_path: Path) -> None:

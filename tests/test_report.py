@@ -231,7 +231,7 @@ def test_a_verdict_under_hypotheses_shows_them_beside_it() -> None:
     assert "≈ numeric under [h, g]  step 3 (le)  pass" in text
     assert "✘ refuted under [g]  step 4 (eq)  refuted as expected" in text
     assert "? unknown  step 5 (eq)  FAIL: expected holds, got unknown" in text  # unknown claims nothing
-    assert "✔ proved under [h]  claim link  pass" in text
+    assert "✔ proved under [h]  claim  pass" in text
     assert "✔ proved              2 (2 under hypotheses)" in text
     assert "≈ numeric             1 (1 under hypotheses)" in text
     assert "? unknown             1  " in text

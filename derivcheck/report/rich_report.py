@@ -25,7 +25,7 @@ from rich.tree import Tree
 
 from ..model import Counterexample, DerivationReport, Outcome, Report, Verdict
 from .pretty import (VERDICT_ORDER, VERDICT_STYLE, VERDICT_SYMBOL, conditional_counts, count_text, expectation_phrase,
-                     format_seconds, hypotheses_phrase, is_conditional, verdict_counts)
+                     format_seconds, hypotheses_phrase, is_conditional, item_name, time_text, verdict_counts)
 
 PASS_STYLE = "green"
 FAIL_STYLE = "bold red"
@@ -209,7 +209,7 @@ def summary_table(report: Report) -> Table:
         )
     if input_errors:
         table.add_row("input errors", Text(str(input_errors), style=FAIL_STYLE))
-    table.add_row("time", format_seconds(report.seconds))
+    table.add_row("time", time_text(report))
     table.add_row("seed", str(report.seed))
     if report.options:
         table.add_row("options", Text(", ".join(f"{k}={v}" for k, v in sorted(report.options.items()))))
@@ -236,7 +236,7 @@ def _outcome_label(outcome: Outcome) -> Text:
         # a verdict reached under hypotheses holds only where they hold: said beside it
         (f" {hypotheses_phrase(outcome.using)}" if is_conditional(outcome) else "", VERDICT_STYLE[verdict]),
         "  ",
-        (outcome.label, "bold"),
+        (item_name(outcome), "bold"),
         "  ",
         (phrase, PASS_STYLE if outcome.passed else FAIL_STYLE),
     )
