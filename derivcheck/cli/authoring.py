@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import main
-from .common import EXIT_BAD_INPUT, exit_status, fail, internal_error, run_verify
+from .common import EXIT_BAD_INPUT, exit_status, fail, internal_error, run_verify, targets_of
 
 
 @main.command()
@@ -17,11 +17,12 @@ from .common import EXIT_BAD_INPUT, exit_status, fail, internal_error, run_verif
               help="Folder to create NAME.deriv.yaml in.")
 def new(name: str, folder: str) -> None:
     """Create NAME.deriv.yaml: a commented derivation that verifies as written."""
-    from ..authoring.scaffold import scaffold_text
+    from ..authoring.scaffold import SCHEMA_FILE, scaffold_text
     from ..errors import DerivcheckError
 
     try:
-        text = scaffold_text(name)
+        # point the editor at the schema only when it is there
+        text = scaffold_text(name, f"./{SCHEMA_FILE}" if (Path(folder) / SCHEMA_FILE).is_file() else None)
         target = Path(folder) / f"{name}.deriv.yaml"
         if target.exists():
             fail(f"{target} exists already; choose another NAME or remove it", EXIT_BAD_INPUT)
@@ -47,6 +48,38 @@ def show(file: str, latex: bool) -> None:
         fail(error.format(), error.exit_code)
     except Exception as error:  # noqa: BLE001
         internal_error(error)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--library", is_flag=True, help="The library shipped with derivcheck (besides any PATHS).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the errors (nothing when there are none).")
+def lint(paths: tuple[str, ...], library: bool, quiet: bool) -> None:
+    """Read, parse and shape-check derivation files without proving anything (fast: for pre-commit).
+
+    Finds every error verify would report as bad input: YAML, keys, declarations,
+    expressions (with hints for the usual slips), shapes, duplicate ids. Prints
+    one FILE:LINE:COL: message line per error. Without PATHS, the same files as
+    verify. Exit status: 0 no error, 2 any error (or bad usage).
+    """
+    from ..authoring.lint import lint_paths
+    from ..errors import DerivcheckError, UsageError
+
+    try:
+        result = lint_paths(targets_of(paths, library))
+        if not result.files and not result.errors:
+            raise UsageError(f"no .deriv.yaml files found in: {', '.join(paths)}")
+    except DerivcheckError as error:
+        fail(error.format(), error.exit_code)
+    except Exception as error:  # noqa: BLE001
+        internal_error(error)
+    for line in result.errors:
+        click.echo(line)
+    if not quiet:
+        found = f"{len(result.errors)} error" + ("" if len(result.errors) == 1 else "s")
+        click.echo(f"derivcheck lint: {len(result.files)} file(s) read, {found}"
+                   + ("" if result.errors else "; nothing was proved (derivcheck verify checks the maths)"))
+    sys.exit(EXIT_BAD_INPUT if result.errors else 0)
 
 
 @main.command()

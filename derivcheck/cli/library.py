@@ -101,8 +101,18 @@ def errata(paths: tuple[str, ...], library: bool, jobs: int | None, cache_dir: s
             from rich.console import Console
 
             Console().print(errata_renderable(found))
-        for line in input_error_lines(report):
-            click.echo(line, err=True)
+        errors = input_error_lines(report)
+        if errors:  # on stdout with the errata (they may be incomplete), and said on stderr
+            heading = f"{len(errors)} input error(s): files that could not be read have no errata above"
+            if output_format == "markdown":
+                click.echo(f"\n## Input errors\n\n{heading}.\n")
+                for line in errors:
+                    click.echo(f"- `{line.replace('`', chr(39))}`")
+            else:
+                click.echo(f"\n{heading}:")
+                for line in errors:
+                    click.echo(line)
+            click.echo(f"derivcheck errata: {len(errors)} input error(s), listed with the errata", err=True)
     except DerivcheckError as error:
         fail(error.format(), error.exit_code)
     except Exception as error:  # noqa: BLE001

@@ -58,7 +58,9 @@ def load_library(paths: list[str]) -> tuple[list[Derivation], list[InputError]]:
     """Load every derivation under ``paths``; collect each file's errors instead of stopping.
 
     A derivation whose id was already used by an earlier file (in sorted path
-    order) is reported at its id and left out of the result.
+    order) is reported at its id, and still returned: its own errors (an
+    expression that does not parse, a step that fails) are reported too, not
+    hidden behind the duplicate.
     """
     errors: list[InputError] = []
     files: list[str] = []
@@ -80,7 +82,7 @@ def load_library(paths: list[str]) -> tuple[list[Derivation], list[InputError]]:
             errors.append(InputError(
                 f"duplicate derivation id '{derivation.id.value}' (first in {earlier.id.span})",
                 derivation.id.span, "derivation ids are unique in a library; rename one"))
-            continue
-        first[derivation.id.value] = derivation
+        else:
+            first[derivation.id.value] = derivation
         derivations.append(derivation)
     return derivations, errors
