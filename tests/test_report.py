@@ -320,3 +320,13 @@ def test_a_console_that_is_not_a_terminal_does_not_wrap(monkeypatch) -> None:
 
     monkeypatch.setenv("COLUMNS", "80")
     assert report_console().width == UNWRAPPED_WIDTH  # pytest captures stdout: not a terminal
+
+
+def test_derivation_lines_and_input_errors_stay_whole_at_width_20() -> None:
+    path = "derivations/" + "long-" * 10 + "name.deriv.yaml"
+    report = Report(derivations=(DerivationReport(path=path, id="d", title="t", source=None, outcomes=(),
+                                                  errors=(f"{path}:3:1: bad key",)),))
+    lines = render(report, width=20, verbosity=NORMAL).splitlines()
+    assert f"FAIL  d  {path}  (1 input errors, 1 failed; 0 ms)" in lines
+    assert f"{path}:3:1: bad key" in lines  # once, unindented: editors jump to it
+    assert sum(f"{path}:3:1: bad key" in line for line in lines) == 1

@@ -29,19 +29,11 @@ DEBUG_ENV = "DERIVCHECK_DEBUG"
 
 
 def input_error_lines(report: Report) -> list[str]:
-    """Every input error of the run as one unwrapped ``FILE:LINE:COL: message`` line.
+    """Every input error of the run as one unwrapped ``FILE:LINE:COL: message`` line
+    (see :func:`derivcheck.report.rich_report.input_error_lines`)."""
+    from ..report.rich_report import input_error_lines as lines
 
-    The report shows them in place; these lines (on stderr) are for editors and CI
-    logs that jump to a location.
-    """
-    lines: list[str] = []
-    for derivation in report.derivations:
-        lines.extend(derivation.errors)
-        for outcome in derivation.outcomes:
-            if outcome.verdict is Verdict.ERROR:
-                located = outcome.detail.startswith(derivation.path)
-                lines.append(outcome.detail if located or outcome.span is None else f"{outcome.span}: {outcome.detail}")
-    return lines
+    return lines(report)
 
 
 def run_verify(paths: list[str], options: Options, **run: Any) -> Report:

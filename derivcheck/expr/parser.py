@@ -149,7 +149,8 @@ class Reader:
             operator = _OPERATORS.get(type(node.op))
             if operator is None:
                 if isinstance(node.op, ast.BitXor):
-                    self.fail(node, "`^` is not a power here", "did you mean `**`? write x**2")
+                    fixed = self.text_of(node).replace("^", "**")
+                    self.fail(node, "`^` is not a power here", f"did you mean `**`? write {fixed}")
                 self.fail(node, "operator not allowed", "operators: + - * / ** @")
             left, right = self.read(node.left), self.read(node.right)
             return operator(left, right)

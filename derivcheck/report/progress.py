@@ -56,7 +56,7 @@ class ProgressLines:
 
         if report is None:
             return
-        self.console.print(derivation_lines(report, verbosity=self.verbosity), crop=False)
+        self.console.print(derivation_lines(report, verbosity=self.verbosity), crop=False, soft_wrap=True)
         self.console.file.flush()
         self.shown.add(report.path)
 

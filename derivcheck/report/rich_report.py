@@ -77,12 +77,13 @@ def render_report(report: Report, console: Console, *, verbosity: int = NORMAL, 
         for derivation in report.derivations:
             _print_tree(console, derivation, quiet=False)
             console.print()
+        _print_input_errors(console, report)
         console.print(summary_table(report))
         return
     if verbosity >= NORMAL:
         listed = [d for d in report.derivations if d.path not in shown]
         for derivation in listed:
-            console.print(derivation_lines(derivation, verbosity=verbosity), crop=False)
+            console.print(derivation_lines(derivation, verbosity=verbosity), crop=False, soft_wrap=True)
         if listed:
             console.print()
     failing = [d for d in report.derivations if not d.passed]
@@ -94,18 +95,45 @@ def render_report(report: Report, console: Console, *, verbosity: int = NORMAL, 
     for derivation in failing:
         _print_tree(console, derivation, quiet=True)
         console.print()
+    _print_input_errors(console, report)
     console.print(summary_table(report))
+
+
+def input_error_lines(report: Report) -> list[str]:
+    """Every input error of the run as one ``FILE:LINE:COL: message`` line.
+
+    The file's load errors, and the detail of each item whose verdict is
+    ``error`` (an expression that does not parse), located at the item when
+    the message is not.
+    """
+    lines: list[str] = []
+    for derivation in report.derivations:
+        lines.extend(derivation.errors)
+        for outcome in derivation.outcomes:
+            if outcome.verdict is Verdict.ERROR:
+                located = outcome.detail.startswith(derivation.path)
+                lines.append(outcome.detail if located or outcome.span is None else f"{outcome.span}: {outcome.detail}")
+    return lines
+
+
+def _print_input_errors(console: Console, report: Report) -> None:
+    """The input errors, once each, as unindented ``FILE:LINE:COL: message`` lines (editors jump to them)."""
+    lines = input_error_lines(report)
+    if not lines:
+        return
+    console.print(Text(f"Input errors ({len(lines)})", style=FAIL_STYLE))
+    for line in lines:
+        console.print(_unwrapped(line, "red"), crop=False, soft_wrap=True)
+    console.print()
 
 
 def _print_tree(console: Console, derivation: DerivationReport, *, quiet: bool) -> None:
     """Print a derivation's tree at least as wide as its longest unwrappable line (locations, replay)."""
-    lines = [*derivation.errors]
+    lines: list[str] = []
     for outcome in derivation.outcomes:
         if quiet and outcome.passed:
             continue
         lines.append(_method_line(outcome).plain)
-        if outcome.verdict is Verdict.ERROR:
-            lines.append(outcome.detail)
         if outcome.counterexample is not None and outcome.counterexample.replay:
             lines.append("replay: " + outcome.counterexample.replay)
     needed = max((len(line) for line in lines), default=0) + _TREE_INDENT
@@ -179,10 +207,8 @@ def derivation_tree(derivation: DerivationReport, *, quiet: bool = False) -> Tre
         if quiet and outcome.passed:
             continue
         _add_outcome(tree, outcome)
-    if derivation.errors:
-        errors = tree.add(Text(f"! input errors ({len(derivation.errors)})", style=FAIL_STYLE))
-        for message in derivation.errors:
-            errors.add(_unwrapped(message, "red"))
+    if derivation.errors:  # the messages are listed once, unindented, under "Input errors"
+        tree.add(Text(f"! input errors ({len(derivation.errors)}), listed under Input errors", style=FAIL_STYLE))
     return tree
 
 
@@ -253,10 +279,10 @@ def _add_outcome(tree: Tree, outcome: Outcome) -> None:
         node.add(Text.assemble(("by: ", DIM), outcome.by))
     node.add(_method_line(outcome))
     if outcome.detail:
-        detail_style = None if outcome.passed else "red"
-        # an error's detail starts with its FILE:LINE:COL: kept on one line
-        node.add(_unwrapped(outcome.detail, detail_style) if outcome.verdict is Verdict.ERROR
-                 else Text(outcome.detail, style=detail_style))
+        if outcome.verdict is Verdict.ERROR:  # listed once, unindented, under "Input errors"
+            node.add(Text("input error, listed under Input errors", style="red"))
+        else:
+            node.add(Text(outcome.detail, style=None if outcome.passed else "red"))
     if outcome.counterexample is not None:
         _add_counterexample(node, outcome.counterexample)
 
@@ -310,5 +336,5 @@ def _result(report: Report, input_errors: int) -> Text:
     return Text("FAILED", style=FAIL_STYLE)
 
 
-__all__ = ["FULL", "NORMAL", "QUIET", "UNWRAPPED_WIDTH", "VERBOSE", "report_console", "derivation_line", "derivation_lines", "derivation_tree",
+__all__ = ["FULL", "NORMAL", "QUIET", "UNWRAPPED_WIDTH", "VERBOSE", "input_error_lines", "report_console", "derivation_line", "derivation_lines", "derivation_tree",
            "render_report", "summary_table"]
