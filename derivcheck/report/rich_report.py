@@ -84,7 +84,7 @@ def render_report(report: Report, console: Console, *, verbosity: int = NORMAL, 
         listed = [d for d in report.derivations if d.path not in shown]
         for derivation in listed:
             console.print(derivation_lines(derivation, verbosity=verbosity), crop=False, soft_wrap=True)
-        if listed:
+        if listed or any(d.path in shown for d in report.derivations):
             console.print()
     failing = [d for d in report.derivations if not d.passed]
     if failing:
