@@ -368,6 +368,19 @@ def test_long_replay_commands_are_not_wrapped_when_piped(pipeline) -> None:
     assert any(line.endswith(f"at {path}:4:5") for line in result.output.splitlines())
 
 
+def test_a_text_report_file_is_not_wrapped_either(pipeline, tmp_path: Path) -> None:
+    from derivcheck.model import Counterexample
+
+    path = "derivations/" + "a-long-folder-name/" * 8 + "file.deriv.yaml"
+    replay = f"derivcheck verify {path} --seed 0"
+    item = Outcome(derivation="d", item="step-2", label="step 2 (eq)", verdict=Verdict.REFUTED, passed=False,
+                   counterexample=Counterexample(values={"x": "1"}, lhs="1", rhs="2", seed=0, replay=replay))
+    pipeline(Report(derivations=(DerivationReport(path=path, id="d", title="t", source=None, outcomes=(item,)),)))
+    assert invoke("verify", "x", "-o", str(tmp_path / "out.txt")).exit_code == 1
+    text = (tmp_path / "out.txt").read_text(encoding="utf-8")
+    assert any(line.endswith("replay: " + replay) for line in text.splitlines()), text
+
+
 def test_input_errors_are_printed_once(pipeline) -> None:
     message = "demo.deriv.yaml:3:7: unknown name `y` (declare it under symbols)"
     pipeline(Report(derivations=(derivation(errors=(message,)),)))

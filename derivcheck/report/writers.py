@@ -68,14 +68,15 @@ def format_for_output(path: str) -> str:
                      f"({'|'.join(FORMATS)}) or name the file with one of {known}")
 
 
-def render_plain(report: Report, *, quiet: bool = False, verbosity: int = 0, width: int = 120) -> str:
-    """The Rich report as plain text (no colour), as written to a file."""
+def render_plain(report: Report, *, quiet: bool = False, verbosity: int = 0, width: int | None = None) -> str:
+    """The Rich report as plain text (no colour), as written to a file: not wrapped (``width`` None)."""
     import io
 
     from rich.console import Console
 
-    from .rich_report import render_report
+    from .rich_report import UNWRAPPED_WIDTH, render_report
 
+    width = UNWRAPPED_WIDTH if width is None else width
     buffer = io.StringIO()
     render_report(report, Console(file=buffer, no_color=True, width=width, force_terminal=False), quiet=quiet,
                   verbosity=verbosity)
