@@ -429,3 +429,21 @@ def test_report_files_respect_the_umask(pipeline, tmp_path: Path) -> None:
     (tmp_path / "a.json").chmod(0o600)  # an existing file keeps its mode
     assert invoke("verify", "x", "-o", str(tmp_path / "a.json")).exit_code == 0
     assert (tmp_path / "a.json").stat().st_mode & 0o777 == 0o600
+
+
+def test_relations_are_shown_as_the_file_writes_them(pipeline, tmp_path: Path) -> None:
+    path = tmp_path / "psd.deriv.yaml"
+    path.write_text("derivation: psd\ntitle: t\nsymbols:\n  n, k: dimension\n  X: matrix[n, k]\n  z: vector[k]\n"
+                    "define:\n  G: X.T @ X\nsteps:\n  - start: z.T @ G @ z\n  - eq: 2 * (X @ z).T @ (X @ z)\n",
+                    encoding="utf-8")
+    item = Outcome(derivation="psd", item="step-2", label="step 2 (eq)", verdict=Verdict.REFUTED, passed=False,
+                   pretty="tr(zᵀ⋅Xᵀ⋅X⋅z) = 2⋅tr(zᵀ⋅Xᵀ⋅X⋅z)", span=Span(str(path), 11, 5))
+    pipeline(Report(derivations=(DerivationReport(path=str(path), id="psd", title="t", source=None,
+                                                  outcomes=(item,)),)))
+    default = invoke("verify", str(path)).output
+    assert "z.T @ G @ z = 2 * (X @ z).T @ (X @ z)" in default  # defined name kept, @ products, no tr(...)
+    assert "tr(zᵀ" not in default
+    full = invoke("verify", "-vv", str(path)).output
+    assert "z.T @ G @ z = 2 * (X @ z).T @ (X @ z)" in full and "tr(zᵀ⋅Xᵀ⋅X⋅z)" in full  # -vv: the checked form too
+    machine = invoke("verify", "--format", "json", str(path)).output
+    assert "tr(zᵀ⋅Xᵀ⋅X⋅z)" in machine  # JSON keeps the expanded form

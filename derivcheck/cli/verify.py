@@ -104,6 +104,7 @@ def verify(
         from ..report.progress import progress_display
         from ..report.rich_report import FULL, QUIET, report_console
         from ..report.writers import emit_report, format_for_output
+        from ..report.written import written_statements
 
         verbosity = QUIET if quiet else min(verbose, FULL)
         if output_format is None:
@@ -122,7 +123,9 @@ def verify(
         if not report.derivations:
             raise UsageError(f"no .deriv.yaml files found in: {', '.join(targets)}")
         shown = getattr(progress, "shown", set()) if terminal_report else set()
-        emit_report(report, output_format, output, verbosity=verbosity, console=console, shown=shown)
+        written = written_statements(report) if terminal_report else None  # relations as the files write them
+        emit_report(report, output_format, output, verbosity=verbosity, console=console, shown=shown,
+                    written=written)
         if not terminal_report:
             # the report on stdout is for machines: input errors go to stderr, one unwrapped line each
             # (the Rich report shows them in place, so they are not printed twice)

@@ -16,6 +16,7 @@ prints as plain text.
 from __future__ import annotations
 
 from collections import Counter
+from typing import Mapping
 
 from rich.console import Console, Group, RenderableType
 from rich.segment import Segment, Segments
@@ -53,7 +54,8 @@ QUIET, NORMAL, VERBOSE, FULL = -1, 0, 1, 2
 
 
 def render_report(report: Report, console: Console, *, verbosity: int = NORMAL, quiet: bool = False,
-                  shown: frozenset[str] | set[str] = frozenset()) -> None:
+                  shown: frozenset[str] | set[str] = frozenset(),
+                  written: Mapping[tuple[str, str], str] | None = None) -> None:
     """Print ``report`` on ``console``, as much as ``verbosity`` asks, then the summary.
 
     * ``QUIET`` (``-q``): only the failing items, in full, and the summary;
@@ -62,6 +64,10 @@ def render_report(report: Report, console: Console, *, verbosity: int = NORMAL, 
     * ``VERBOSE`` (``-v``): also one line per item under its derivation;
     * ``FULL`` (``-vv``): the whole tree of every derivation (every item with its
       relation, method, time and location), then the summary.
+
+    ``written`` maps ``(path, item)`` to the relation as the file writes it
+    (:func:`~derivcheck.report.written.written_statements`): shown instead of
+    the checked, expanded form, which ``FULL`` shows as well.
 
     ``quiet=True`` is ``verbosity=QUIET``. Derivations whose paths are in
     ``shown`` already had their lines printed as they finished (progress when
@@ -75,7 +81,7 @@ def render_report(report: Report, console: Console, *, verbosity: int = NORMAL, 
     verbosity = QUIET if quiet else verbosity
     if verbosity >= FULL:
         for derivation in report.derivations:
-            _print_tree(console, derivation, quiet=False)
+            _print_tree(console, derivation, quiet=False, written=written, expanded=True)
             console.print()
         _print_input_errors(console, report)
         console.print(summary_table(report))
@@ -93,7 +99,7 @@ def render_report(report: Report, console: Console, *, verbosity: int = NORMAL, 
                            style=FAIL_STYLE))
         console.print()
     for derivation in failing:
-        _print_tree(console, derivation, quiet=True)
+        _print_tree(console, derivation, quiet=True, written=written, expanded=verbosity >= FULL)
         console.print()
     _print_input_errors(console, report)
     console.print(summary_table(report))
@@ -127,7 +133,8 @@ def _print_input_errors(console: Console, report: Report) -> None:
     console.print()
 
 
-def _print_tree(console: Console, derivation: DerivationReport, *, quiet: bool) -> None:
+def _print_tree(console: Console, derivation: DerivationReport, *, quiet: bool,
+                written: Mapping[tuple[str, str], str] | None = None, expanded: bool = True) -> None:
     """Print a derivation's tree at least as wide as its longest unwrappable line (locations, replay)."""
     lines: list[str] = []
     for outcome in derivation.outcomes:
@@ -139,10 +146,11 @@ def _print_tree(console: Console, derivation: DerivationReport, *, quiet: bool) 
     needed = max((len(line) for line in lines), default=0) + _TREE_INDENT
     width = max(console.width, needed)
     if width == console.width:
-        console.print(derivation_tree(derivation, quiet=quiet))
+        console.print(derivation_tree(derivation, quiet=quiet, written=written, expanded=expanded))
         return
     # Console.print never renders wider than the console: render the lines here, print them uncropped
-    lines = console.render_lines(derivation_tree(derivation, quiet=quiet), console.options.update_width(width),
+    lines = console.render_lines(derivation_tree(derivation, quiet=quiet, written=written, expanded=expanded),
+                                 console.options.update_width(width),
                                  pad=False)
     console.print(Segments([segment for line in lines for segment in (*line, Segment.line())]), crop=False,
                   end="")
@@ -200,13 +208,14 @@ def _failed_items(derivation: DerivationReport) -> int:
     return sum(1 for o in derivation.outcomes if not o.passed) + len(derivation.errors)
 
 
-def derivation_tree(derivation: DerivationReport, *, quiet: bool = False) -> Tree:
+def derivation_tree(derivation: DerivationReport, *, quiet: bool = False,
+                    written: Mapping[tuple[str, str], str] | None = None, expanded: bool = True) -> Tree:
     """The tree of one derivation: header, one node per outcome (with ``quiet``, the failing ones), input errors."""
     tree = Tree(_header(derivation), guide_style=DIM)
     for outcome in derivation.outcomes:
         if quiet and outcome.passed:
             continue
-        _add_outcome(tree, outcome)
+        _add_outcome(tree, outcome, (written or {}).get((derivation.path, outcome.item)), expanded)
     if derivation.errors:  # the messages are listed once, unindented, under "Input errors"
         tree.add(Text(f"! input errors ({len(derivation.errors)}), listed under Input errors", style=FAIL_STYLE))
     return tree
@@ -268,9 +277,11 @@ def _outcome_label(outcome: Outcome) -> Text:
     )
 
 
-def _add_outcome(tree: Tree, outcome: Outcome) -> None:
+def _add_outcome(tree: Tree, outcome: Outcome, written: str | None = None, expanded: bool = True) -> None:
     node = tree.add(_outcome_label(outcome))
-    if outcome.pretty:
+    if written:  # as the author wrote it: defined names, @ products
+        node.add(Text(written, overflow="fold"))
+    if outcome.pretty and (expanded or not written):
         # Lines of a 2-D pretty print that fit are kept as they are (alignment
         # intact); a line wider than the console is wrapped, and a word wider
         # than it folded, never cropped: no part of the expression is lost.

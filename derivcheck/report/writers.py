@@ -84,7 +84,8 @@ def render_plain(report: Report, *, quiet: bool = False, verbosity: int = 0, wid
 
 
 def emit_report(report: Report, fmt: str, output: str | None, *, quiet: bool = False, verbosity: int = 0,
-                console: Any = None, shown: frozenset[str] | set[str] = frozenset()) -> None:
+                console: Any = None, shown: frozenset[str] | set[str] = frozenset(),
+                written: Any = None) -> None:
     """Show ``report`` on the terminal and/or write it in ``fmt`` to ``output``.
 
     ``console`` is where the Rich report goes (default: standard output, see
@@ -96,9 +97,11 @@ def emit_report(report: Report, fmt: str, output: str | None, *, quiet: bool = F
     if output is not None:
         text = render_plain(report, quiet=quiet, verbosity=verbosity) if fmt == "rich" else renderer(fmt)(report)
         write_atomically(output, text)
-        render_report(report, console or report_console(), quiet=quiet, verbosity=verbosity, shown=shown)
+        render_report(report, console or report_console(), quiet=quiet, verbosity=verbosity, shown=shown,
+                      written=written)
     elif fmt == "rich":
-        render_report(report, console or report_console(), quiet=quiet, verbosity=verbosity, shown=shown)
+        render_report(report, console or report_console(), quiet=quiet, verbosity=verbosity, shown=shown,
+                      written=written)
     else:
         sys.stdout.write(renderer(fmt)(report))
         sys.stdout.flush()
