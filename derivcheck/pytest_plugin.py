@@ -145,10 +145,10 @@ class DerivationItem(pytest.Item):
             why = lost.detail if lost is not None else "the checker produced no verdict for this item"
             raise DerivationFailure(self._header("no verdict") + self._source_lines() + why)
         if not outcome.passed:
-            from .report.pretty import expectation_phrase
+            from .report.pretty import expectation_phrase, item_name
 
             self.line = outcome.span.line if outcome.span is not None else self.line
-            raise DerivationFailure(self._header(f"{outcome.label}: {expectation_phrase(outcome)}")
+            raise DerivationFailure(self._header(f"{item_name(outcome)}: {expectation_phrase(outcome)}")
                                     + self._source_lines() + failure_text(outcome))
 
     def _header(self, what: str) -> str:

@@ -60,7 +60,7 @@ def test_schema_command_prints_both_schemas() -> None:
     fmt = json.loads(runner.invoke(main, ["schema"]).output)
     assert "derivation" in fmt["properties"] and fmt["additionalProperties"] is False
     report = json.loads(runner.invoke(main, ["schema", "--report"]).output)
-    assert report["properties"]["schema_version"]["const"] == 1
+    assert report["properties"]["schema_version"]["const"] == 2
 
 
 def test_wait_for_change_sees_a_save_and_times_out(tmp_path: Path) -> None:
@@ -126,3 +126,26 @@ def test_show_names_the_hypotheses_of_the_claim_and_of_each_step() -> None:
     assert shown.exit_code == 0, shown.output
     assert "\nclaim (under [pos]):\n" in shown.output
     assert "by: Abs(x) = x for x > 0\n         under [pos]\n" in shown.output
+
+
+def test_new_points_at_a_schema_only_when_it_exists(tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["new", "first", "--dir", str(tmp_path)]).exit_code == 0
+    text = (tmp_path / "first.deriv.yaml").read_text(encoding="utf-8")
+    assert "$schema=" not in text.splitlines()[0]  # no modeline to a file that is not there
+    assert "derivcheck schema > derivation.schema.json" in text
+    (tmp_path / "derivation.schema.json").write_text(runner.invoke(main, ["schema"]).output, encoding="utf-8")
+    assert runner.invoke(main, ["new", "second", "--dir", str(tmp_path)]).exit_code == 0
+    first = (tmp_path / "second.deriv.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=./derivation.schema.json"
+    assert (tmp_path / first.split("=", 1)[1]).is_file()
+    assert CliRunner().invoke(main, ["lint", str(tmp_path)]).exit_code == 0  # both verify-ready as written
+
+
+def test_check_accepts_quiet_and_prints_an_input_error_once(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    bad = tmp_path / "bad.deriv.yaml"
+    bad.write_text("derivation: bad\ntitle: t\nsymbols:\n  x: real\nsteps:\n  - claim: x^2 = x*x\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--once", "-q", str(bad)])
+    assert result.exit_code == 2
+    assert result.output.count("bad.deriv.yaml:6:12: `^` is not a power here") == 1, result.output

@@ -212,3 +212,21 @@ def test_errata_show_the_hypotheses_beside_each_conditional_verdict(sample) -> N
     assert "✘ refuted under [h]  sample step 3 (eq) (§7.2, eq. 7.2.2)" in view
     assert "correction step 4 (eq) (proved under [h, g])" in view
     assert "! NOT refuted: numeric under [g]  sample step 10 (claim)" in view
+
+
+@pytest.mark.parametrize("fmt", ["rich", "markdown"])
+def test_errata_with_an_input_error_says_so_on_stdout(sample, monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+    derivation, report = sample
+    broken = DerivationReport(path="broken.deriv.yaml", id="broken.deriv.yaml", title="(could not be loaded)",
+                              source=None, outcomes=(), errors=("broken.deriv.yaml:3:1: unknown key 'sybmols'",))
+    monkeypatch.setattr(cli.library, "run_verify",
+                        lambda paths, options, **run: Report(derivations=(report, broken)))
+    try:
+        runner = CliRunner(mix_stderr=False)  # click < 8.2
+    except TypeError:
+        runner = CliRunner()  # click >= 8.2 keeps result.stdout apart
+    result = runner.invoke(cli.main, ["errata", derivation.path, "--format", fmt])
+    assert result.exit_code == 2
+    assert "1 input error(s): files that could not be read have no errata above" in result.stdout
+    assert result.stdout.count("broken.deriv.yaml:3:1: unknown key 'sybmols'") == 1
+    assert "derivcheck errata: 1 input error(s)" in result.stderr

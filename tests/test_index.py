@@ -188,3 +188,21 @@ def test_library_readme_is_exactly_what_index_generates(monkeypatch: pytest.Monk
     derivations, report = cli.library._verified_library(("derivations",), None, ".derivcheck-cache", False)
     text = cli.library.index_document(derivations, report, "markdown", "derivations/README.md")
     assert text == README.read_text(encoding="utf-8"), f"derivations/README.md is stale; run: {REGENERATE}"
+
+
+def test_equation_numbers_read_other_books_styles() -> None:
+    assert equation_numbers("Bishop (2006), eq. (3.2)") == [(3, 2)]
+    assert equation_numbers("Eqs. 12-14 of the paper") == [(12,), (13,), (14,)]
+    assert equation_numbers("equation 7, then (8) and (9)-(10)") == [(7,), (8,), (9,), (10,)]
+    assert equation_numbers("Ho et al. (2020), (12)") == [(12,)]  # a year is not an equation
+    assert equation_numbers("given (1), so (3.1.4)") == [(3, 1, 4)]  # beside a.b.c, (1) is an assumption
+    assert format_equations(equation_numbers("eq. (3.2), eq. (3.3), (3.4)")) == "3.2–3.4"
+
+
+def test_index_shows_equations_of_another_style(tmp_path) -> None:
+    path = tmp_path / "e.deriv.yaml"
+    path.write_text("derivation: e\ntitle: t\nsource: 'Goodfellow et al., eq. (6.12)'\nsymbols:\n  a: real\n"
+                    "steps:\n  - start: a\n  - eq: a + 0\n    by: (6.13)\n", encoding="utf-8")
+    result = CliRunner().invoke(cli.main, ["index", str(tmp_path), "--no-verify", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "6.12–6.13" in result.output

@@ -498,7 +498,7 @@ def test_load_library_collects_errors_and_duplicate_ids(tmp_path) -> None:
     (tmp_path / "c.deriv.yaml").write_text("derivation: c\n")
     write(tmp_path, "d.deriv.yaml", "other")
     derivations, errors = load_library([str(tmp_path), str(tmp_path / "gone")])
-    assert [d.id.value for d in derivations] == ["same", "other"]
+    assert [d.id.value for d in derivations] == ["same", "same", "other"]  # the duplicate is still checked
     messages = [e.format() for e in errors]
     assert any("no such file or folder" in m for m in messages)
     assert sum("c.deriv.yaml:1:1: missing required key" in m for m in messages) == 2

@@ -8,7 +8,10 @@ import xml.etree.ElementTree as ET
 import jsonschema
 import pytest
 
+from dataclasses import replace
+
 from derivcheck.model import Verdict
+from derivcheck.report.pretty import item_name
 from derivcheck.report.html import render_html
 from derivcheck.report.json_report import derivation_from_dict, derivation_to_dict, render_json, report_schema
 from derivcheck.report.junit import render_junit
@@ -20,7 +23,7 @@ def test_json_report_validates_against_its_schema() -> None:
     data = json.loads(render_json(sample_report()))
     jsonschema.Draft202012Validator.check_schema(report_schema())
     jsonschema.validate(data, report_schema())
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert data["passed"] is False
     assert data["summary"]["verdicts"]["refuted"] == 2
     assert data["summary"]["items_failed"] == 2
@@ -93,7 +96,9 @@ def test_json_carries_the_hypotheses_of_each_verdict() -> None:
     assert [o["using"] for o in data["derivations"][0]["outcomes"]] == [["h"], ["h", "g"], ["g"], ["g"], ["h"]]
     assert json.loads(render_json(sample_report()))["derivations"][0]["outcomes"][0]["using"] == []
     for derivation in conditional_report().derivations:
-        assert derivation_from_dict(json.loads(json.dumps(derivation_to_dict(derivation)))) == derivation
+        # read back whole; the claim's label is the name every report gives it ("claim", not "claim link")
+        named = replace(derivation, outcomes=tuple(replace(o, label=item_name(o)) for o in derivation.outcomes))
+        assert derivation_from_dict(json.loads(json.dumps(derivation_to_dict(derivation)))) == named
 
 
 def test_json_written_before_the_hypotheses_field_still_reads_and_validates() -> None:
@@ -122,7 +127,7 @@ def test_junit_shows_the_hypotheses_beside_the_verdict() -> None:
     assert cases[3].find("failure").text.splitlines()[0] == \
         "verdict: unknown (expected holds): FAIL: expected holds, got unknown"
     assert [(p.get("name"), p.get("value")) for p in cases[1].find("properties")] == [("using", "h, g")]
-    assert cases[4].get("name") == "claim: claim link"
+    assert cases[4].get("name") == "claim"
     assert cases[4].find("system-out").text.splitlines()[0] == "verdict: proved under [h] (expected holds): pass"
     assert ET.fromstring(render_junit(sample_report()).encode("utf-8")).find(".//properties") is None
 
@@ -137,7 +142,7 @@ def test_markdown_shows_the_hypotheses_beside_the_verdict() -> None:
     assert r"| ≈ | step 3 (le) | $b \le c$ | `numeric under [h, g]` | numeric | pass |" in text
     assert "| ✘ | step 4 (eq) | $c = 0$ | `refuted under [g]` | counterexample | refuted as expected |" in text
     assert "| ? | step 5 (eq) | $c = d$ | `unknown` |  | **FAIL: expected holds, got unknown** |" in text
-    assert "| ✔ | claim link | $a = b$ | `proved under [h]` | claim link | pass |" in text
+    assert "| ✔ | claim | $a = b$ | `proved under [h]` | claim link | pass |" in text
 
 
 def test_html_shows_the_hypotheses_beside_the_verdict() -> None:
@@ -145,7 +150,7 @@ def test_html_shows_the_hypotheses_beside_the_verdict() -> None:
 
     page = render_html(conditional_report())
     assert ('<td><span class="badge" style="background:#1a7f37">✔ proved</span>'
-            '<div class="under">under [h]</div></td><td>claim link') in page
+            '<div class="under">under [h]</div></td><td>claim<br>') in page
     assert '≈ numeric</span><div class="under">under [h, g]</div></td><td>step 3 (le)' in page
     assert '? unknown</span></td><td>step 5 (eq)' in page
     assert "✔ proved: 2 (2 under hypotheses)</span>" in page
@@ -166,3 +171,90 @@ def test_an_outcome_cut_short_carries_its_limit_in_json_and_validates() -> None:
     assert shown[0]["limit"] == "the numeric check stopped at its safety limit"
     assert "limit" not in shown[1]  # only where a limit was reached
     assert derivation_from_dict(data["derivations"][0]).outcomes[0].limit == cut.limit
+
+
+def test_json_options_are_typed_and_the_schema_id_is_the_projects() -> None:
+    from derivcheck.report.json_report import SCHEMA_ID
+
+    data = json.loads(render_json(sample_report()))  # the sample's options hold the pipeline's strings
+    assert data["options"] == {"strict": False}
+    from dataclasses import replace as swap
+
+    typed = json.loads(render_json(swap(sample_report(), options={"timeout": "20", "numeric": "True",
+                                                                  "strict": "False", "device": "cpu"})))
+    assert typed["options"] == {"device": "cpu", "numeric": True, "strict": False, "timeout": 20}
+    jsonschema.validate(typed, report_schema())
+    assert report_schema()["$id"] == SCHEMA_ID == data["schema"] == "urn:derivcheck:schema:report:2"
+    from derivcheck.authoring.file_schema import file_schema
+
+    assert file_schema()["$id"] == "urn:derivcheck:schema:derivation:1"
+    assert "invalid" not in json.dumps(report_schema()) + json.dumps(file_schema())
+
+
+def cached_report():
+    """The sample report as a re-run that took 0.2 s because every derivation came from the cache."""
+    from dataclasses import replace as swap
+
+    report = sample_report()
+    return swap(report, seconds=0.2, derivations=tuple(swap(d, cached=True) for d in report.derivations))
+
+
+def test_every_format_names_the_claim_as_json_does() -> None:
+    from report_samples import conditional_report
+
+    report = conditional_report()
+    data = json.loads(render_json(report))
+    claim = data["derivations"][0]["outcomes"][-1]
+    assert (claim["item"], claim["label"]) == ("claim", "claim")
+    assert "| ✔ | claim | $a = b$" in render_markdown(report)
+    assert ">claim<br>" in render_html(report)
+    cases = ET.fromstring(render_junit(report).encode("utf-8")).find("testsuite").findall("testcase")
+    assert cases[-1].get("name") == "claim"
+    assert "claim link" not in render_markdown(report).replace("| claim link | pass |", "")  # only as the method
+
+
+def test_junit_and_markdown_times_are_the_real_check_times_not_the_cached_rerun() -> None:
+    report = cached_report()  # checked in 1.5 s + 2.0 s; this re-run took 0.2 s
+    root = ET.fromstring(render_junit(report).encode("utf-8"))
+    assert root.get("time") == "3.500"
+    assert [s.get("time") for s in root.findall("testsuite")] == ["1.500", "2.000"]
+    text = render_markdown(report)
+    assert "3.50 s checking (this run 200 ms: 2 of 2 derivations from the cache)" in text
+    assert "`lib/a.deriv.yaml`, 1.50 s (cached)" in text
+
+
+def test_junit_failure_message_carries_verdict_counterexample_and_replay() -> None:
+    root = ET.fromstring(render_junit(sample_report()).encode("utf-8"))
+    failure = root.find(".//failure")
+    assert failure.get("message") == ("step 2 (eq): refuted (expected holds); counterexample a = 1, b = 0: "
+                                      "left side 1, right side -1; replay: derivcheck verify lib/b.deriv.yaml "
+                                      "--seed 0")
+    error = root.find(".//testcase[@name='check-1: check 1 (gradient)']/error")
+    assert error.get("message").startswith("check 1 (gradient): error (expected holds); lib/b.deriv.yaml:20:9:")
+
+
+def test_html_puts_failures_first_and_links_to_them_from_the_summary() -> None:
+    import re
+    from html.parser import HTMLParser
+
+    page = render_html(sample_report())  # a.deriv.yaml passes, b.deriv.yaml fails
+    assert page.index('id="d-wrong-sign"') < page.index('id="d-psd-example"')
+    nav = page[page.index('<nav class="failures">'):page.index("</nav>")]
+    assert page.index("</nav>") < page.index("<section")
+    links = re.findall(r'href="#([^"]+)"', nav)
+    assert links == ["d-wrong-sign--step-2", "d-wrong-sign--check-1", "d-wrong-sign-errors"]
+
+    class Ids(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.ids: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            self.ids += [value for name, value in attrs if name == "id"]
+
+    parser = Ids()
+    parser.feed(page)
+    assert len(parser.ids) == len(set(parser.ids))  # every anchor unique
+    assert set(links) <= set(parser.ids)  # every link lands
+    assert '<nav class="failures">' not in render_html(cached_report().__class__(derivations=(
+        sample_report().derivations[0],)))  # nothing failed: no list

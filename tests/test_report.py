@@ -11,15 +11,17 @@ from derivcheck.errors import Span
 from derivcheck.model import Counterexample, DerivationReport, Outcome, Report, Verdict
 from derivcheck.report import render_report
 from derivcheck.report.pretty import expectation_phrase, format_seconds, verdict_counts
+from derivcheck.report.rich_report import FULL, NORMAL, QUIET, VERBOSE
 
 
 def plain_console(width: int = 100) -> Console:
     return Console(file=io.StringIO(), force_terminal=False, no_color=True, width=width)
 
 
-def render(report: Report, *, quiet: bool = False, width: int = 100) -> str:
+def render(report: Report, *, quiet: bool = False, width: int = 100, verbosity: int = FULL) -> str:
+    """The report at ``verbosity`` (default ``-vv``, every tree in full: what most tests here look at)."""
     console = plain_console(width)
-    render_report(report, console, quiet=quiet)
+    render_report(report, console, quiet=quiet, verbosity=verbosity)
     return console.file.getvalue()  # type: ignore[attr-defined]
 
 
@@ -229,7 +231,7 @@ def test_a_verdict_under_hypotheses_shows_them_beside_it() -> None:
     assert "≈ numeric under [h, g]  step 3 (le)  pass" in text
     assert "✘ refuted under [g]  step 4 (eq)  refuted as expected" in text
     assert "? unknown  step 5 (eq)  FAIL: expected holds, got unknown" in text  # unknown claims nothing
-    assert "✔ proved under [h]  claim link  pass" in text
+    assert "✔ proved under [h]  claim  pass" in text
     assert "✔ proved              2 (2 under hypotheses)" in text
     assert "≈ numeric             1 (1 under hypotheses)" in text
     assert "? unknown             1  " in text
@@ -238,3 +240,93 @@ def test_a_verdict_under_hypotheses_shows_them_beside_it() -> None:
 def test_a_failing_conditional_verdict_names_its_hypotheses() -> None:
     failing = outcome("step 2 (eq)", Verdict.REFUTED, passed=False, using=("h",), counterexample=COUNTEREXAMPLE)
     assert expectation_phrase(failing) == "FAIL: expected holds, got refuted under [h]"
+
+
+def many_passing(count: int) -> Report:
+    derivations = tuple(
+        DerivationReport(path=f"derivations/d{n}.deriv.yaml", id=f"d{n}", title=f"Derivation {n}", source="Book",
+                         seconds=0.5, outcomes=tuple(
+                             outcome(f"step {k} (eq)", Verdict.PROVED, passed=True, method="simplify",
+                                     pretty="a = a", by="why", span=Span(f"derivations/d{n}.deriv.yaml", k, 5))
+                             for k in range(1, 7)) + (outcome("claim link", Verdict.NUMERIC, passed=True),))
+        for n in range(count))
+    return Report(derivations=derivations, seconds=5.0)
+
+
+def test_default_is_one_line_per_passing_derivation_with_its_verdict_counts() -> None:
+    text = render(many_passing(10), verbosity=NORMAL)
+    assert "PASS  d3  derivations/d3.deriv.yaml  (6 proved, 1 numeric; 500 ms)" in text.splitlines()
+    assert "step 1 (eq)" not in text and "method:" not in text
+    before_summary = text[: text.index("Summary")].strip().splitlines()
+    assert len(before_summary) == 10  # one line each, nothing else
+    assert len(text.splitlines()) <= 10 + 16
+    full = render(many_passing(10), verbosity=FULL)
+    assert len(full.splitlines()) > 10 * 7  # -vv: the trees as before
+
+
+def test_default_shows_failing_items_in_full_after_the_lines() -> None:
+    text = render(every_verdict(), verbosity=NORMAL)
+    lines = text.splitlines()
+    assert lines[0].startswith("FAIL  demo-id  derivations/demo.deriv.yaml  (1 proved, 1 proved-instances, "
+                               "1 numeric, 2 refuted, 1 unknown, 1 error, 3 failed; 1.25 s)")
+    assert "Failures: 3 items in 1 derivation" in text
+    failures = text[text.index("Failures"):]
+    assert "✘ refuted  step 5 (eq)  FAIL: expected holds, got refuted" in failures
+    assert "replay: derivcheck verify demo.deriv.yaml --seed 7" in failures
+    assert "alpha[1] = 1/2" in failures
+    assert "step 1 (eq)" not in failures  # a passing item is not repeated
+
+
+def test_verbose_lists_every_item_on_one_line() -> None:
+    text = render(every_verdict(), verbosity=VERBOSE)
+    listing = text[: text.index("Failures")]
+    assert "    ✔ proved  step 1 (eq)  pass  at derivations/demo.deriv.yaml:9:5" in listing.splitlines()
+    assert "    ✘ refuted  step 4 (eq)  refuted as expected" in listing
+    assert "x⋅alpha[t] + 1" not in listing  # relations only with -vv
+
+
+def test_quiet_verbosity_is_the_quiet_flag() -> None:
+    assert render(every_verdict(), verbosity=QUIET) == render(every_verdict(), quiet=True)
+
+
+def test_lines_already_shown_as_progress_are_not_repeated() -> None:
+    report = many_passing(3)
+    console = plain_console()
+    render_report(report, console, shown={"derivations/d1.deriv.yaml"})
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "PASS  d0" in text and "PASS  d2" in text
+    assert "PASS  d1" not in text
+
+
+def test_replay_commands_and_locations_are_never_wrapped_in_a_narrow_console() -> None:
+    path = "derivations/a-folder-with-a-rather-long-name/and-a-long-file-name.deriv.yaml"
+    replay = f"derivcheck verify {path} --seed 123456 --points 24"
+    example = Counterexample(values={"x": "1"}, lhs="1", rhs="2", seed=123456, replay=replay)
+    failing = outcome("step 2 (eq)", Verdict.REFUTED, passed=False, counterexample=example, method="numeric",
+                      span=Span(path, 12, 7))
+    error = outcome("step 3 (eq)", Verdict.ERROR, passed=False, detail=f"{path}:14:9: unknown name `w`")
+    report = Report(derivations=(DerivationReport(path=path, id="d", title="t", source=None,
+                                                  outcomes=(failing, error), errors=(f"{path}:3:1: bad key",)),))
+    for verbosity in (QUIET, NORMAL, VERBOSE, FULL):
+        lines = render(report, width=40, verbosity=verbosity).splitlines()
+        assert any(line.endswith(f"replay: {replay}") for line in lines), verbosity
+        assert any(line.endswith(f"at {path}:12:7") for line in lines), verbosity
+        assert any(line.endswith(f"{path}:14:9: unknown name `w`") for line in lines), verbosity
+        assert any(line.endswith(f"{path}:3:1: bad key") for line in lines), verbosity
+
+
+def test_a_console_that_is_not_a_terminal_does_not_wrap(monkeypatch) -> None:
+    from derivcheck.report.rich_report import UNWRAPPED_WIDTH, report_console
+
+    monkeypatch.setenv("COLUMNS", "80")
+    assert report_console().width == UNWRAPPED_WIDTH  # pytest captures stdout: not a terminal
+
+
+def test_derivation_lines_and_input_errors_stay_whole_at_width_20() -> None:
+    path = "derivations/" + "long-" * 10 + "name.deriv.yaml"
+    report = Report(derivations=(DerivationReport(path=path, id="d", title="t", source=None, outcomes=(),
+                                                  errors=(f"{path}:3:1: bad key",)),))
+    lines = render(report, width=20, verbosity=NORMAL).splitlines()
+    assert f"FAIL  d  {path}  (1 input errors, 1 failed; 0 ms)" in lines
+    assert f"{path}:3:1: bad key" in lines  # once, unindented: editors jump to it
+    assert sum(f"{path}:3:1: bad key" in line for line in lines) == 1

@@ -82,7 +82,7 @@ def file_schema() -> dict[str, Any]:
                         "properties": fields}
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
-        "$id": "https://derivcheck.invalid/schemas/derivation-1.json",
+        "$id": "urn:derivcheck:schema:derivation:1",
         "title": "derivcheck derivation file (*.deriv.yaml), format version 1",
         "description": "An editing aid; derivcheck's loader is the authority (docs/format.md).",
         "type": "object",

@@ -8,9 +8,15 @@ from ..errors import UsageError
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
+SCHEMA_FILE = "derivation.schema.json"
+"""The file name ``derivcheck schema`` output is saved under, beside the derivations, for editor completion."""
+
+MODELINE = "# yaml-language-server: $schema={schema}\n"
+NO_SCHEMA = ("# Editor completion: run `derivcheck schema > " + SCHEMA_FILE + "` in this folder, then make the\n"
+             "# first line of this file: # yaml-language-server: $schema=./" + SCHEMA_FILE + "\n")
+
 TEMPLATE = """\
-# yaml-language-server: $schema={schema}
-# A derivation checked by derivcheck (format: docs/format.md). Verify it with
+{schema_line}# A derivation checked by derivcheck (format: docs/format.md). Verify it with
 #   derivcheck verify {name}.deriv.yaml        or, re-checking on every save,
 #   derivcheck check {name}.deriv.yaml
 # Every step is checked symbolically (SymPy), then numerically (torch).
@@ -38,8 +44,12 @@ steps:
 """
 
 
-def scaffold_text(name: str, schema: str = "derivation.schema.json") -> str:
+def scaffold_text(name: str, schema: str | None = None) -> str:
     """The text of a new derivation called ``name`` (a kebab-case id).
+
+    With ``schema`` (the path of a JSON Schema file that exists), the first line
+    points the YAML language server at it; without, a comment says how to make
+    one (a modeline never points at a file that is not there).
 
     Raises :class:`UsageError` when ``name`` is not a valid id.
 
@@ -49,7 +59,8 @@ def scaffold_text(name: str, schema: str = "derivation.schema.json") -> str:
     if not _ID.match(name):
         raise UsageError(f"'{name}' is not a derivation id: use lowercase letters, digits and single hyphens "
                          "(for example: s2-1-xtx-psd)")
-    return TEMPLATE.format(name=name, schema=schema)
+    schema_line = MODELINE.format(schema=schema) if schema else NO_SCHEMA
+    return TEMPLATE.format(name=name, schema_line=schema_line)
 
 
-__all__ = ["scaffold_text"]
+__all__ = ["SCHEMA_FILE", "scaffold_text"]

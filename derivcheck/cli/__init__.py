@@ -21,7 +21,7 @@ import click
 
 from .. import __version__
 from .common import (DEBUG_ENV, DEFAULT_FOLDER, EXIT_BAD_INPUT, EXIT_GATE_FAILED, EXIT_INTERNAL, EXIT_OK,
-                     default_library, exit_status, input_error_lines, run_verify, shipped_library)
+                     default_paths, exit_status, input_error_lines, run_verify, shipped_library)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,5 +33,5 @@ def main() -> None:
 from . import authoring, library, verify  # noqa: E402  -- registers their commands on main
 
 __all__ = ["main", "DEBUG_ENV", "DEFAULT_FOLDER", "EXIT_OK", "EXIT_GATE_FAILED", "EXIT_BAD_INPUT", "EXIT_INTERNAL",
-           "default_library", "exit_status", "input_error_lines", "run_verify", "shipped_library",
+           "default_paths", "exit_status", "input_error_lines", "run_verify", "shipped_library",
            "authoring", "library", "verify"]

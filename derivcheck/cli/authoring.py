@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import main
-from .common import EXIT_BAD_INPUT, exit_status, fail, input_error_lines, internal_error, run_verify
+from .common import EXIT_BAD_INPUT, exit_status, fail, internal_error, run_verify, targets_of
 
 
 @main.command()
@@ -17,11 +17,12 @@ from .common import EXIT_BAD_INPUT, exit_status, fail, input_error_lines, intern
               help="Folder to create NAME.deriv.yaml in.")
 def new(name: str, folder: str) -> None:
     """Create NAME.deriv.yaml: a commented derivation that verifies as written."""
-    from ..authoring.scaffold import scaffold_text
+    from ..authoring.scaffold import SCHEMA_FILE, scaffold_text
     from ..errors import DerivcheckError
 
     try:
-        text = scaffold_text(name)
+        # point the editor at the schema only when it is there
+        text = scaffold_text(name, f"./{SCHEMA_FILE}" if (Path(folder) / SCHEMA_FILE).is_file() else None)
         target = Path(folder) / f"{name}.deriv.yaml"
         if target.exists():
             fail(f"{target} exists already; choose another NAME or remove it", EXIT_BAD_INPUT)
@@ -50,20 +51,58 @@ def show(file: str, latex: bool) -> None:
 
 
 @main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--library", is_flag=True, help="The library shipped with derivcheck (besides any PATHS).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the errors (nothing when there are none).")
+def lint(paths: tuple[str, ...], library: bool, quiet: bool) -> None:
+    """Read, parse and shape-check derivation files without proving anything (fast: for pre-commit).
+
+    Finds every error verify would report as bad input: YAML, keys, declarations,
+    expressions (with hints for the usual slips), shapes, duplicate ids. Prints
+    one FILE:LINE:COL: message line per error. Without PATHS, the same files as
+    verify. Exit status: 0 no error, 2 any error (or bad usage).
+    """
+    from ..authoring.lint import lint_paths
+    from ..errors import DerivcheckError, UsageError
+
+    try:
+        result = lint_paths(targets_of(paths, library))
+        if not result.files and not result.errors:
+            raise UsageError(f"no .deriv.yaml files found in: {', '.join(paths)}")
+    except DerivcheckError as error:
+        fail(error.format(), error.exit_code)
+    except Exception as error:  # noqa: BLE001
+        internal_error(error)
+    for line in result.errors:
+        click.echo(line)
+    if not quiet:
+        found = f"{len(result.errors)} error" + ("" if len(result.errors) == 1 else "s")
+        click.echo(f"derivcheck lint: {len(result.files)} file(s) read, {found}"
+                   + ("" if result.errors else "; nothing was proved (derivcheck verify checks the maths)"))
+    sys.exit(EXIT_BAD_INPUT if result.errors else 0)
+
+
+@main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=str))
 @click.option("--once", is_flag=True, help="Verify once and exit with verify's status (no watching).")
 @click.option("--for", "duration", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
               help="Stop watching after SECONDS (default: until Ctrl-C); exit with the last run's status.")
 @click.option("--interval", type=click.FloatRange(min=0.05), default=0.5, show_default=True, metavar="SECONDS",
               help="How often to look at the files' modification times.")
-def check(files: tuple[str, ...], once: bool, duration: float | None, interval: float) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Show only failing items and the summary.")
+@click.option("-v", "--verbose", count=True, help="-v: a line for every item; -vv: every full tree.")
+def check(files: tuple[str, ...], once: bool, duration: float | None, interval: float, quiet: bool,
+          verbose: int) -> None:
     """Verify FILES, then again each time one is saved (uses the cache; Ctrl-C stops)."""
     import time
 
     from ..authoring.watch import stamp, wait_for_change
 
+    if quiet and verbose:
+        fail("-q and -v ask for opposite things; give one of them", EXIT_BAD_INPUT)
+    verbosity = -1 if quiet else min(verbose, 2)
     until = None if duration is None else time.monotonic() + duration
-    status = _verify_once(list(files))
+    status = _verify_once(list(files), verbosity)
     stamps = {f: stamp(f) for f in files}
     try:
         while not once:
@@ -72,24 +111,26 @@ def check(files: tuple[str, ...], once: bool, duration: float | None, interval: 
             if changed is None:
                 break
             stamps = changed
-            status = _verify_once(list(files))
+            status = _verify_once(list(files), verbosity)
     except KeyboardInterrupt:
         pass
     sys.exit(status)
 
 
-def _verify_once(files: list[str]) -> int:
-    """One verify run of ``files`` for ``check``: its exit status (input errors reported, not raised)."""
+def _verify_once(files: list[str], verbosity: int = 0) -> int:
+    """One verify run of ``files`` for ``check``: its exit status (input errors reported, not raised).
+
+    The report shows each input error in place, once (not again on stderr).
+    """
     from ..check.cache import ResultCache
     from ..errors import DerivcheckError
     from ..model import Options
     from ..report.writers import emit_report
+    from ..report.written import written_statements
 
     try:
         report = run_verify(files, Options(), jobs=1, cache=ResultCache())
-        emit_report(report, "rich", None)
-        for line in input_error_lines(report):
-            click.echo(line, err=True)
+        emit_report(report, "rich", None, verbosity=verbosity, written=written_statements(report))
     except DerivcheckError as error:
         click.echo(f"derivcheck: error: {error.format()}", err=True)
         return error.exit_code

@@ -21,26 +21,19 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
 
 DEFAULT_FOLDER = "derivations"
-"""Folder, relative to the current directory, that ``verify`` checks by default."""
+"""Folder, relative to the current directory, that ``verify`` checks by default when no
+``pyproject.toml`` configures the paths (see :func:`default_paths`)."""
 
 DEBUG_ENV = "DERIVCHECK_DEBUG"
 """When set to a non-empty value, internal errors show their full traceback."""
 
 
 def input_error_lines(report: Report) -> list[str]:
-    """Every input error of the run as one unwrapped ``FILE:LINE:COL: message`` line.
+    """Every input error of the run as one unwrapped ``FILE:LINE:COL: message`` line
+    (see :func:`derivcheck.report.rich_report.input_error_lines`)."""
+    from ..report.rich_report import input_error_lines as lines
 
-    The report shows them in place; these lines (on stderr) are for editors and CI
-    logs that jump to a location.
-    """
-    lines: list[str] = []
-    for derivation in report.derivations:
-        lines.extend(derivation.errors)
-        for outcome in derivation.outcomes:
-            if outcome.verdict is Verdict.ERROR:
-                located = outcome.detail.startswith(derivation.path)
-                lines.append(outcome.detail if located or outcome.span is None else f"{outcome.span}: {outcome.detail}")
-    return lines
+    return lines(report)
 
 
 def run_verify(paths: list[str], options: Options, **run: Any) -> Report:
@@ -70,24 +63,97 @@ def exit_status(report: Report) -> int:
     return EXIT_OK if report.passed else EXIT_GATE_FAILED
 
 
-def default_library() -> str:
-    """The folder ``verify`` checks without arguments.
+PYPROJECT = "pyproject.toml"
+"""The project file whose ``[tool.derivcheck] paths`` list what ``verify`` checks by default."""
 
-    ``./derivations/`` when it exists, else the library installed with the package
-    (``derivcheck.derivations``), else the repository's ``derivations/`` beside the
-    package folder (a source checkout that is not installed).
+
+def default_paths(folder: str | Path = ".") -> list[str]:
+    """What ``verify`` (and ``index``, ``errata``, ``mutate``) check without arguments, chosen like pytest.
+
+    In this order:
+
+    1. the ``paths`` of ``[tool.derivcheck]`` in the nearest ``pyproject.toml``
+       that has that table (in ``folder`` or above it; like pytest's ``testpaths``),
+       relative to that file;
+    2. else ``./derivations/`` when it exists;
+    3. else ``folder`` itself, searched recursively (hidden folders, caches and
+       virtual environments are skipped), when it holds a derivation file.
+
+    The library shipped with derivcheck is never chosen here: ``--library`` asks
+    for it. Raises :class:`~derivcheck.errors.UsageError` (exit 2) when nothing
+    is found.
     """
     from ..errors import UsageError
+    from ..format.library import discover
 
-    if Path(DEFAULT_FOLDER).is_dir():
-        return DEFAULT_FOLDER
-    shipped = shipped_library()
-    if shipped is not None:
-        return str(shipped)
+    configured = configured_paths(Path(folder))
+    if configured is not None:
+        return configured
+    if (Path(folder) / DEFAULT_FOLDER).is_dir():
+        return [os.path.normpath(Path(folder) / DEFAULT_FOLDER)]
+    if discover([str(folder)]):
+        return [str(folder)]
     raise UsageError(
-        f"no ./{DEFAULT_FOLDER}/ folder here and no library installed with derivcheck; "
-        "pass the files or folders to check: derivcheck verify PATH..."
+        f"no derivation files (*.deriv.yaml) in {Path(folder).resolve()} or below it, and no [tool.derivcheck] "
+        f"paths in a {PYPROJECT}; pass the files or folders to check (derivcheck verify PATH...), "
+        "or check the library shipped with derivcheck: derivcheck verify --library"
     )
+
+
+def configured_paths(folder: Path) -> list[str] | None:
+    """``[tool.derivcheck] paths`` of the nearest ``pyproject.toml`` that has them, or None.
+
+    Each path is relative to the directory of that ``pyproject.toml`` and is
+    returned relative to ``folder`` when it lies below it.
+    """
+    import tomllib
+
+    from ..errors import UsageError
+
+    start = folder.resolve()
+    for directory in (start, *start.parents):
+        project = directory / PYPROJECT
+        if not project.is_file():
+            continue
+        try:
+            table = tomllib.loads(project.read_text(encoding="utf-8")).get("tool", {}).get("derivcheck")
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            raise UsageError(f"{project}: cannot read it: {error}") from error
+        if table is None or "paths" not in table:
+            continue
+        paths = table["paths"]
+        if not isinstance(paths, list) or not paths or not all(isinstance(p, str) and p for p in paths):
+            raise UsageError(f'{project}: [tool.derivcheck] paths must be a non-empty list of strings, '
+                             f'for example paths = ["derivations"]; found {paths!r}')
+        return [_shown(directory / p, start, folder) for p in paths]
+    return None
+
+
+def _shown(path: Path, start: Path, folder: Path) -> str:
+    """``path`` as the user would type it from ``folder``: relative when below it, else absolute."""
+    try:
+        return os.path.normpath(folder / path.relative_to(start))
+    except ValueError:
+        return os.path.normpath(path)
+
+
+def library_paths() -> list[str]:
+    """The library shipped with derivcheck (``--library``), as a one-path list."""
+    from ..errors import UsageError
+
+    shipped = shipped_library()
+    if shipped is None:
+        raise UsageError("no library of derivations is installed with derivcheck (the package was installed "
+                         "without derivcheck/derivations)")
+    return [str(shipped)]
+
+
+def targets_of(paths: tuple[str, ...] | list[str], library: bool = False) -> list[str]:
+    """The paths a command checks: those given, plus the shipped library with ``--library``;
+    with neither, :func:`default_paths`."""
+    if library:
+        return [*paths, *library_paths()]
+    return list(paths) if paths else default_paths()
 
 
 def shipped_library() -> Path | None:
@@ -129,5 +195,6 @@ def internal_error(error: Exception) -> NoReturn:
 
 
 __all__ = ["EXIT_OK", "EXIT_GATE_FAILED", "EXIT_BAD_INPUT", "EXIT_INTERNAL", "DEFAULT_FOLDER", "DEBUG_ENV",
-           "input_error_lines", "run_verify", "exit_status", "default_library", "shipped_library", "fail",
+           "input_error_lines", "run_verify", "exit_status", "default_paths", "configured_paths",
+           "library_paths", "targets_of", "shipped_library", "fail",
            "internal_error"]

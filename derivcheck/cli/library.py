@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import main
-from .common import (EXIT_GATE_FAILED, EXIT_OK, default_library, exit_status, fail, input_error_lines,
-                     internal_error, run_verify)
+from .common import (EXIT_GATE_FAILED, EXIT_OK, exit_status, fail, input_error_lines, internal_error, run_verify,
+                     targets_of)
 
 if TYPE_CHECKING:
     from ..model import Report
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 _LIBRARY_RUN = [
     click.argument("paths", nargs=-1, type=click.Path(path_type=str)),
+    click.option("--library", is_flag=True, help="The library shipped with derivcheck (besides any PATHS)."),
     click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
                  help="Derivations checked at once  [default: the number of CPUs]"),
     click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=".derivcheck-cache",
@@ -42,7 +43,7 @@ def _library_run(command: Any) -> Any:
 @click.option("--check", "check_only", is_flag=True,
               help="Write nothing: exit 1 when --output FILE differs from the index (stale).")
 @click.option("--no-verify", is_flag=True, help="Metadata only (fast): no verdict counts, no errata.")
-def index(paths: tuple[str, ...], jobs: int | None, cache_dir: str, no_cache: bool, output_format: str,
+def index(paths: tuple[str, ...], library: bool, jobs: int | None, cache_dir: str, no_cache: bool, output_format: str,
           output: str | None, check_only: bool, no_verify: bool) -> None:
     """A table of every derivation file: section, equations, title, what it establishes, verdict strength.
 
@@ -55,7 +56,8 @@ def index(paths: tuple[str, ...], jobs: int | None, cache_dir: str, no_cache: bo
     try:
         if check_only and output is None:
             raise UsageError("--check needs --output FILE (the index to compare with)")
-        derivations, report = _verified_library(paths, jobs, cache_dir, no_cache, verify=not no_verify)
+        derivations, report = _verified_library(targets_of(paths, library), jobs, cache_dir, no_cache,
+                                                 verify=not no_verify)
         text = index_document(derivations, report, output_format, output)
         if check_only:
             current = Path(output).read_text(encoding="utf-8") if Path(output).exists() else ""
@@ -80,7 +82,7 @@ def index(paths: tuple[str, ...], jobs: int | None, cache_dir: str, no_cache: bo
 @_library_run
 @click.option("--format", "output_format", type=click.Choice(["rich", "markdown"]), default="rich",
               show_default=True, help="Rich terminal view, or Markdown.")
-def errata(paths: tuple[str, ...], jobs: int | None, cache_dir: str, no_cache: bool, output_format: str) -> None:
+def errata(paths: tuple[str, ...], library: bool, jobs: int | None, cache_dir: str, no_cache: bool, output_format: str) -> None:
     """List every recorded error (expect: refuted): section, printed statement, counterexample, correction.
 
     Exit status: 0 every recorded error is refuted, 1 some is not (or another
@@ -91,7 +93,7 @@ def errata(paths: tuple[str, ...], jobs: int | None, cache_dir: str, no_cache: b
     try:
         from ..report.errata import collect_errata, errata_renderable, render_errata_markdown
 
-        derivations, report = _verified_library(paths, jobs, cache_dir, no_cache)
+        derivations, report = _verified_library(targets_of(paths, library), jobs, cache_dir, no_cache)
         found = collect_errata(derivations, list(report.derivations))
         if output_format == "markdown":
             click.echo(render_errata_markdown(found), nl=False)
@@ -99,8 +101,18 @@ def errata(paths: tuple[str, ...], jobs: int | None, cache_dir: str, no_cache: b
             from rich.console import Console
 
             Console().print(errata_renderable(found))
-        for line in input_error_lines(report):
-            click.echo(line, err=True)
+        errors = input_error_lines(report)
+        if errors:  # on stdout with the errata (they may be incomplete), and said on stderr
+            heading = f"{len(errors)} input error(s): files that could not be read have no errata above"
+            if output_format == "markdown":
+                click.echo(f"\n## Input errors\n\n{heading}.\n")
+                for line in errors:
+                    click.echo(f"- `{line.replace('`', chr(39))}`")
+            else:
+                click.echo(f"\n{heading}:")
+                for line in errors:
+                    click.echo(line)
+            click.echo(f"derivcheck errata: {len(errors)} input error(s), listed with the errata", err=True)
     except DerivcheckError as error:
         fail(error.format(), error.exit_code)
     except Exception as error:  # noqa: BLE001
@@ -108,14 +120,13 @@ def errata(paths: tuple[str, ...], jobs: int | None, cache_dir: str, no_cache: b
     sys.exit(exit_status(report))
 
 
-def _verified_library(paths: tuple[str, ...], jobs: int | None, cache_dir: str, no_cache: bool,
+def _verified_library(targets: list[str], jobs: int | None, cache_dir: str, no_cache: bool,
                       verify: bool = True) -> tuple[list[Any], Report | None]:
-    """The loaded derivations under ``paths`` and, with ``verify``, a verify run of them (default options)."""
+    """The loaded derivations under ``targets`` and, with ``verify``, a verify run of them (default options)."""
     from ..errors import UsageError
     from ..format.library import load_library
     from ..model import Options
 
-    targets = list(paths) if paths else [default_library()]
     derivations, _ = load_library(targets)
     if not verify:
         if not derivations:

@@ -7,12 +7,17 @@ import sys
 import click
 
 from . import main
-from .common import (EXIT_GATE_FAILED, EXIT_OK, default_library, exit_status, fail, input_error_lines,
-                     internal_error, run_verify)
+from .common import (EXIT_GATE_FAILED, EXIT_OK, exit_status, fail, input_error_lines, internal_error, run_verify,
+                     targets_of)
+
+LIBRARY_OPTION = click.option(
+    "--library", is_flag=True,
+    help="Check the library of derivations shipped with derivcheck (besides any PATHS).")
 
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@LIBRARY_OPTION
 @click.option("--strict", is_flag=True, help="Require at least proved-instances: numeric agreement alone does not pass.")
 @click.option(
     "--timeout",
@@ -24,7 +29,9 @@ from .common import (EXIT_GATE_FAILED, EXIT_OK, default_library, exit_status, fa
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of every random choice (points, shapes, samples).")
 @click.option("--no-numeric", is_flag=True, help="Skip numeric checks: items without a symbolic proof stay unknown.")
-@click.option("-q", "--quiet", is_flag=True, help="Show only failing items and the summary.")
+@click.option("-q", "--quiet", is_flag=True, help="Show only failing items and the summary (no progress).")
+@click.option("-v", "--verbose", count=True,
+              help="-v: a line for every item; -vv: every derivation's full tree (relations, methods, times).")
 @click.option(
     "--points", type=click.IntRange(min=1), default=24, show_default=True, help="Random points per numeric check."
 )
@@ -36,9 +43,11 @@ from .common import (EXIT_GATE_FAILED, EXIT_OK, default_library, exit_status, fa
     help="Where torch runs numeric and distribution checks (auto: CUDA when available).",
 )
 @click.option("--format", "output_format", type=click.Choice(["rich", "json", "junit", "markdown", "html"]),
-              default="rich", show_default=True, help="Report format (to stdout, or to --output FILE).")
+              default=None, help="Report format (to stdout, or to --output FILE)  [default: rich, or with -o, "
+              "the format of FILE's extension: .json .xml .md .html .txt]")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), metavar="FILE",
-              help="Write the --format report to FILE; the terminal still shows the Rich report.")
+              help="Write the report to FILE (format from --format or its extension); the terminal still "
+                   "shows the Rich report.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Derivations checked at once, in worker processes  [default: the number of CPUs]")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=".derivcheck-cache",
@@ -49,14 +58,16 @@ from .common import (EXIT_GATE_FAILED, EXIT_OK, default_library, exit_status, fa
               metavar="SECONDS", help="With --jobs > 1: a worker running longer is stopped; its derivation is an error.")
 def verify(
     paths: tuple[str, ...],
+    library: bool,
     strict: bool,
     timeout: float,
     seed: int,
     no_numeric: bool,
     quiet: bool,
+    verbose: int,
     points: int,
     device: str,
-    output_format: str = "rich",
+    output_format: str | None = None,
     output: str | None = None,
     jobs: int | None = None,
     cache_dir: str = ".derivcheck-cache",
@@ -64,7 +75,16 @@ def verify(
     shard: str | None = None,
     job_timeout: float = 600.0,
 ) -> None:
-    """Check derivation files or folders of them (default: ./derivations/, else the shipped library).
+    """Check derivation files or folders of them.
+
+    Without PATHS, like pytest: the paths of [tool.derivcheck] in pyproject.toml,
+    else ./derivations/, else the *.deriv.yaml files below the current folder
+    (hidden, cache and virtual-environment folders skipped). --library checks
+    the library shipped with derivcheck.
+
+    Prints a line per derivation (as each finishes, when piped), every failing
+    item in full, and a summary; -q only failures and the summary, -v every
+    item, -vv every derivation's full tree.
 
     Exit status: 0 all items reach their expectation, 1 the gate failed,
     2 bad input or usage, 3 internal error.
@@ -76,16 +96,25 @@ def verify(
         seed=seed, timeout=timeout, numeric=not no_numeric, strict=strict, points=points, device=device
     )
     try:
+        if quiet and verbose:
+            raise UsageError("-q and -v ask for opposite things; give one of them")
         from ..check.cache import ResultCache
         from ..check.parallel import default_jobs
         from ..check.shard import parse_shard
-        from ..report.progress import progress_bar
-        from ..report.writers import emit_report
+        from ..report.progress import progress_display
+        from ..report.rich_report import FULL, QUIET, report_console
+        from ..report.writers import emit_report, format_for_output
+        from ..report.written import written_statements
 
-        targets = list(paths) if paths else [default_library()]
+        verbosity = QUIET if quiet else min(verbose, FULL)
+        if output_format is None:
+            output_format = format_for_output(output) if output is not None else "rich"
+        targets = targets_of(paths, library)
         part = parse_shard(shard) if shard else None
         cache = None if no_cache else ResultCache(cache_dir)
-        with progress_bar(enabled=not quiet) as progress:
+        terminal_report = output_format == "rich" or output is not None  # the Rich report goes to stdout
+        console = report_console(stderr=not terminal_report)
+        with progress_display(console, verbosity) as progress:
             report = run_verify(targets, options, jobs=jobs or default_jobs(), cache=cache, shard=part,
                                 progress=progress, deadline=job_timeout)
         if not report.derivations and part is not None:
@@ -93,9 +122,15 @@ def verify(
             sys.exit(EXIT_OK)
         if not report.derivations:
             raise UsageError(f"no .deriv.yaml files found in: {', '.join(targets)}")
-        emit_report(report, output_format, output, quiet=quiet)
-        for line in input_error_lines(report):
-            click.echo(line, err=True)
+        shown = getattr(progress, "shown", set()) if terminal_report else set()
+        written = written_statements(report) if terminal_report else None  # relations as the files write them
+        emit_report(report, output_format, output, verbosity=verbosity, console=console, shown=shown,
+                    written=written)
+        if not terminal_report:
+            # the report on stdout is for machines: input errors go to stderr, one unwrapped line each
+            # (the Rich report shows them in place, so they are not printed twice)
+            for line in input_error_lines(report):
+                click.echo(line, err=True)
     except DerivcheckError as error:
         fail(error.format(), error.exit_code)
     except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
@@ -105,6 +140,7 @@ def verify(
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@LIBRARY_OPTION
 @click.option("--max-per-step", type=click.IntRange(min=0), default=4, show_default=True,
               help="Mutants per step (a seeded sample, one of each kind of edit first); 0 keeps all.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the sample and of the checks.")
@@ -115,7 +151,7 @@ def verify(
 @click.option("--judged", type=click.Path(dir_okay=False, path_type=str), default=None, metavar="FILE",
               help="YAML file of survivors judged equivalent by hand (derivation, item, mutant, why).")
 @click.option("-v", "--verbose", is_flag=True, help="Also list the undecided mutants.")
-def mutate(paths: tuple[str, ...], max_per_step: int, seed: int, timeout: float, points: int,
+def mutate(paths: tuple[str, ...], library: bool, max_per_step: int, seed: int, timeout: float, points: int,
            judged: str | None, verbose: bool) -> None:
     """Break every step that should hold (flip a sign, drop a term, shift a bound, ...) and check each mutant.
 
@@ -128,7 +164,7 @@ def mutate(paths: tuple[str, ...], max_per_step: int, seed: int, timeout: float,
     from ..model import Options
 
     try:
-        targets = list(paths) if paths else [default_library()]
+        targets = targets_of(paths, library)
         from ..check.mutate import apply_judgements, run_mutation
         from ..format.judged import load_judgements
         from ..report.mutation import mutation_lines

@@ -362,7 +362,7 @@ def read_call(reader: "Reader", node: ast.Call) -> Any:
         reader.fail(func, f"`{name}` is not a function")
     functions = [n for n, d in reader.scope.names.items() if isinstance(d, FunctionDecl)]
     functions += [n for n, d in reader.scope.definitions.items() if d.params and not d.indexed]
-    reader.undeclared(func, name, sorted(BUILTINS) + functions)
+    reader.undeclared(func, name, sorted(BUILTINS) + functions, called=True)
 
 
 def read_law(reader: "Reader", node: ast.expr) -> objects.NormalLaw:

@@ -22,7 +22,7 @@ import sympy
 
 from ..errors import InputError, Span
 from ..model import Text
-from . import calls, names, objects, shapes
+from . import calls, names, objects, shapes, slips
 from .numbers import decimal_literal, integer_literal
 from .segments import MAX_LENGTH, Source, read_segment
 from .scope import DefinitionDecl, FunctionDecl, MatrixDecl, RandomDecl, ScalarDecl, Scope, SequenceDecl
@@ -148,6 +148,9 @@ class Reader:
         if isinstance(node, ast.BinOp):
             operator = _OPERATORS.get(type(node.op))
             if operator is None:
+                if isinstance(node.op, ast.BitXor):
+                    fixed = self.text_of(node).replace("^", "**")
+                    self.fail(node, "`^` is not a power here", f"did you mean `**`? write {fixed}")
                 self.fail(node, "operator not allowed", "operators: + - * / ** @")
             left, right = self.read(node.left), self.read(node.right)
             return operator(left, right)
@@ -211,10 +214,11 @@ class Reader:
             self.fail(node, f"`{name}` is a function", f"call it: {calls.BUILTINS[name].signature}")
         self.undeclared(node, name, list(self.scope.names) + list(self.scope.definitions))
 
-    def undeclared(self, node: ast.AST, name: str, candidates: list[str]) -> NoReturn:
-        """Raise the error for an undeclared name, with a did-you-mean hint."""
+    def undeclared(self, node: ast.AST, name: str, candidates: list[str], *, called: bool = False) -> NoReturn:
+        """Raise the error for an undeclared name (``called``: a function's), with a did-you-mean hint."""
         close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
-        hint = f"did you mean {', '.join(close)}?" if close else f"declare `{name}` under symbols"
+        fix = slips.function_hint(name) if called else slips.name_hint(name) or f"declare `{name}` under symbols"
+        hint = (f"did you mean {', '.join(close)}?" + (f" or {fix}" if called else "")) if close else fix
         if name == "e":
             hint += "; Euler's number is exp(1)"
         raise UndeclaredName(f"undeclared name `{name}`", self.span_of(node), hint, name)
@@ -222,6 +226,10 @@ class Reader:
     def _attribute(self, node: ast.Attribute) -> Any:
         if node.attr != "T":
             attr_start = (node.end_col_offset or 0) - len(node.attr.encode("utf-8"))
+            module = node.value.id if isinstance(node.value, ast.Name) else ""
+            if slips.module_hint(module, node.attr):
+                raise InputError(f"`{module}.{node.attr}` is array code", self.span_of(node),
+                                 slips.module_hint(module, node.attr))
             raise InputError(
                 f"attribute `.{node.attr}` is not allowed",
                 self.span_of(node, attr_start),

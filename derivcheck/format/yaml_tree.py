@@ -261,6 +261,20 @@ def _content_span(node: yaml.ScalarNode, text: str, path: str) -> Span:
     return Span(path, mark.line + 1, mark.column + 1)
 
 
+_INDENTATION_PROBLEMS = {
+    "expected <block end>": "YAML expected the block above to end here (a line indented like one of its keys)",
+    "did not find expected key": "YAML expected a key here, indented like the keys beside it",
+    "did not find expected '-' indicator": "YAML expected a list item `- ...` here, indented like the items beside it",
+    "expected <block mapping start>": "YAML expected a key here",
+}
+"""PyYAML's words for a misplaced line, and what they mean for the author."""
+
+
+def _indentation_problem(problem: str) -> str | None:
+    """What YAML expected, in words, when ``problem`` is PyYAML's report of a misplaced line."""
+    return next((said for words, said in _INDENTATION_PROBLEMS.items() if problem.startswith(words)), None)
+
+
 def _mark_span(mark: yaml.Mark | None, path: str) -> Span:
     if mark is None:
         return Span(path, 1, 1)
@@ -279,6 +293,14 @@ def _yaml_error(exc: yaml.YAMLError, text: str, path: str) -> InputError:
         hint = "check the indentation and quote expressions that contain ': ' or ' #'"
         if "\t" in what or "tab" in what:
             hint = "indent with spaces, not tabs"
+        expected = _indentation_problem(what)
+        if expected is not None and mark is not None:
+            lines = text.splitlines()
+            line = lines[mark.line].strip() if mark.line < len(lines) else ""
+            return InputError(f"YAML syntax error: bad indentation of `{line}`: {expected} ({what})",
+                              _mark_span(mark, path),
+                              "indent a line like its siblings: the keys of a mapping, and the `- ` items of a "
+                              "list, each start at one column")
         return InputError(f"YAML syntax error: {what}{context}", _mark_span(mark, path), hint)
     return InputError(f"YAML error: {exc}", Span(path, 1, 1), None)  # pragma: no cover
 

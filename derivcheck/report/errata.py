@@ -26,9 +26,9 @@ from typing import Any
 from ..model import Counterexample, Derivation, DerivationReport, Outcome, Step, Verdict
 from .index import equation_numbers, format_equations, section_of
 from .pretty import CONDITIONAL_VERDICTS, hypotheses_phrase
+from .written import written_statement
 
 FENCE = "`" * 3
-_OPS = {"eq": "=", "le": "<=", "lt": "<", "ge": ">=", "gt": ">"}
 
 
 @dataclass(frozen=True)
@@ -121,26 +121,10 @@ def _correction(derivation: Derivation, key: str, outcomes: dict[str, Outcome]) 
 
 
 def _written(derivation: Derivation | None, outcome: Outcome) -> str:
-    """The item's relation as the file writes it; a chain step is ``previous op expression``.
-
-    The previous expression is the chain's last one expected to hold (a refuted
-    step does not advance the chain). Falls back to the outcome's pretty print.
-    """
-    steps = [] if derivation is None else list(derivation.steps)
-    at = next((i for i, s in enumerate(steps) if f"step-{s.index}" == outcome.item), None)
-    if at is None:
-        return outcome.pretty
-    step = steps[at]
-    if step.relation == "claim":
-        return step.expr.value
-    if step.relation == "start":
-        return outcome.pretty
-    for previous in reversed(steps[:at]):
-        if previous.relation == "claim":
-            break
-        if previous.relation == "start" or previous.expect is None or previous.expect.value != "refuted":
-            return f"{previous.expr.value} {_OPS[step.relation]} {step.expr.value}"
-    return outcome.pretty
+    """The item's relation as the file writes it (see :func:`~derivcheck.report.written.written_statement`);
+    a chain's start, or an item without a file, falls back to the outcome's pretty print."""
+    text = None if derivation is None else written_statement(derivation, outcome.item)
+    return text if text is not None and outcome.item.startswith("step-") else outcome.pretty
 
 
 def _neighbour(steps: list[Step], at: int, direction: int, kin: Any, fact: bool) -> Step | None:

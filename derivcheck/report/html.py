@@ -14,7 +14,7 @@ from html import escape
 
 from ..model import DerivationReport, Outcome, Report, Verdict
 from .pretty import (VERDICT_ORDER, VERDICT_SYMBOL, conditional_counts, count_text, expectation_phrase,
-                     format_seconds, hypotheses_phrase, is_conditional, verdict_counts)
+                     format_seconds, hypotheses_phrase, is_conditional, item_name, time_text, verdict_counts)
 
 VERDICT_COLOUR: dict[Verdict, str] = {
     Verdict.PROVED: "#1a7f37",
@@ -51,6 +51,8 @@ details{font-size:.8rem;margin-top:.3rem}code{font-size:.85rem}
 .counterexample{background:#fff1f0;border-left:3px solid #cf222e;padding:.4rem .6rem;margin-top:.4rem;
 font-family:monospace;font-size:.85rem;white-space:pre-wrap}
 .errors{color:#a40e26;font-family:monospace;white-space:pre-wrap}
+nav.failures{border:1px solid #cf222e;border-radius:.5rem;padding:.6rem 1rem;margin:1rem 0}
+nav.failures li{margin:.2rem 0}tr:target{background:#fff8c5}
 """
 
 
@@ -64,7 +66,10 @@ def render_html(report: Report) -> str:
         f'<span class="badge" style="background:{VERDICT_COLOUR[v]}">{VERDICT_SYMBOL[v]} {v.value}: '
         f'{escape(count_text(counts[v], conditional[v]))}</span>'
         for v in VERDICT_ORDER)
-    body = "\n".join(_derivation(d) for d in report.derivations)
+    # failing derivations first (in file order), each failure linked from the summary
+    ordered = [d for d in report.derivations if not d.passed] + [d for d in report.derivations if d.passed]
+    body = "\n".join(_derivation(d) for d in ordered)
+    failures = _failure_links(report)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -77,12 +82,40 @@ def render_html(report: Report) -> str:
 <body>
 <h1>derivcheck report {result}</h1>
 <p>{len(report.derivations)} derivations, {len(outcomes)} items, {failed} failed;
-{escape(format_seconds(report.seconds))}; seed {report.seed}.</p>
+{escape(time_text(report))}; seed {report.seed}.</p>
 <div class="summary">{summary}</div>
+{failures}
 {body}
 </body>
 </html>
 """
+
+
+def anchor(derivation: DerivationReport, outcome: Outcome | None = None) -> str:
+    """The ``id`` of a derivation's section, or of one of its items' rows (links from the summary).
+
+    >>> from derivcheck.model import DerivationReport
+    >>> anchor(DerivationReport(path="a", id="psd", title="t", source=None))
+    'd-psd'
+    """
+    name = f"d-{derivation.id}" if outcome is None else f"d-{derivation.id}--{outcome.item}"
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+
+
+def _failure_links(report: Report) -> str:
+    """The list of failures under the summary, each a link to its row (or to its file's input errors)."""
+    links: list[str] = []
+    for derivation in report.derivations:
+        for outcome in derivation.outcomes:
+            if not outcome.passed:
+                links.append(f'<li><a href="#{anchor(derivation, outcome)}">{escape(derivation.id)}: '
+                             f'{escape(item_name(outcome))}</a> — {escape(expectation_phrase(outcome))}</li>')
+        if derivation.errors:
+            links.append(f'<li><a href="#{anchor(derivation)}-errors">{escape(derivation.id)}: '
+                         f'{len(derivation.errors)} input error(s)</a></li>')
+    if not links:
+        return ""
+    return f'<nav class="failures"><h2>Failures ({len(links)})</h2><ul>\n' + "\n".join(links) + "\n</ul></nav>"
 
 
 def _derivation(derivation: DerivationReport) -> str:
@@ -91,19 +124,20 @@ def _derivation(derivation: DerivationReport) -> str:
     if derivation.cached:
         meta.append("cached")
     source = f'<div class="meta">source: {escape(derivation.source)}</div>' if derivation.source else ""
-    rows = "\n".join(_row(o) for o in derivation.outcomes)
+    rows = "\n".join(_row(o, anchor(derivation, o)) for o in derivation.outcomes)
     table = (f"<table><thead><tr><th>verdict</th><th>item</th><th>relation</th><th>result</th></tr></thead>"
              f"<tbody>\n{rows}\n</tbody></table>") if derivation.outcomes else ""
     errors = ""
     if derivation.errors:
-        errors = '<div class="errors">' + escape("\n".join(derivation.errors)) + "</div>"
+        errors = (f'<div class="errors" id="{anchor(derivation)}-errors">' + escape("\n".join(derivation.errors))
+                  + "</div>")
     css = "failed" if not derivation.passed else "passed"
-    return (f'<section class="{css}" id="{escape(derivation.id)}"><h2>{status} {escape(derivation.id)}: '
+    return (f'<section class="{css}" id="{anchor(derivation)}"><h2>{status} {escape(derivation.id)}: '
             f'{escape(derivation.title)}</h2>{source}<div class="meta">{" · ".join(meta)}</div>{table}{errors}'
             f"</section>")
 
 
-def _row(outcome: Outcome) -> str:
+def _row(outcome: Outcome, row_id: str) -> str:
     verdict = outcome.verdict
     badge = (f'<span class="badge" style="background:{VERDICT_COLOUR[verdict]}">'
              f"{VERDICT_SYMBOL[verdict]} {verdict.value}</span>")
@@ -127,7 +161,7 @@ def _row(outcome: Outcome) -> str:
     where = f"<br><small>line {outcome.span.line}</small>" if outcome.span is not None else ""
     method = f"<br><small>{escape(outcome.method)}</small>" if outcome.method else ""
     result_class = "" if outcome.passed else ' class="result-fail"'
-    return (f"<tr><td>{badge}</td><td>{escape(outcome.label)}{where}</td><td>{relation}</td>"
+    return (f'<tr id="{row_id}"><td>{badge}</td><td>{escape(item_name(outcome))}{where}</td><td>{relation}</td>'
             f"<td{result_class}>{escape(expectation_phrase(outcome))}{method}</td></tr>")
 
 
@@ -135,4 +169,4 @@ def _badge(text: str, kind: str) -> str:
     return f'<span class="badge {kind}">{escape(text)}</span>'
 
 
-__all__ = ["VERDICT_COLOUR", "render_html"]
+__all__ = ["VERDICT_COLOUR", "anchor", "render_html"]

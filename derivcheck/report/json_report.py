@@ -16,10 +16,14 @@ from typing import Any
 from .. import __version__
 from ..errors import Span
 from ..model import Counterexample, DerivationReport, Outcome, Report, Verdict
+from .pretty import item_name
 
-SCHEMA_ID = "https://derivcheck.invalid/schemas/report-1.json"
-SCHEMA_VERSION = 1
-"""Version of the report's JSON form; bumped when a field changes meaning or is removed."""
+SCHEMA_VERSION = 2
+"""Version of the report's JSON form; bumped when a field changes meaning or is removed
+(2: ``options`` values are typed, booleans and numbers, no longer strings)."""
+
+SCHEMA_ID = f"urn:derivcheck:schema:report:{SCHEMA_VERSION}"
+"""The schema's ``$id``: a name of this project's that stays the same, not a web address that could lapse."""
 
 SCHEMA_FILE = Path(__file__).with_name("report.schema.json")
 
@@ -42,7 +46,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "passed": report.passed,
         "seconds": round(report.seconds, 6),
         "seed": report.seed,
-        "options": dict(sorted(report.options.items())),
+        "options": {name: typed_option(value) for name, value in sorted(report.options.items())},
         "summary": {
             "derivations": len(report.derivations),
             "derivations_failed": sum(1 for d in report.derivations if not d.passed),
@@ -53,6 +57,24 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         },
         "derivations": [derivation_to_dict(d) for d in report.derivations],
     }
+
+
+def typed_option(value: Any) -> Any:
+    """An option's value as JSON: a boolean or a number when it is one, else its text.
+
+    >>> typed_option("True"), typed_option("20"), typed_option("0.5"), typed_option("cpu"), typed_option(False)
+    (True, 20, 0.5, 'cpu', False)
+    """
+    if not isinstance(value, str):
+        return value
+    if value in ("True", "False", "true", "false"):
+        return value.lower() == "true"
+    for kind in (int, float):
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    return value
 
 
 def derivation_to_dict(derivation: DerivationReport) -> dict[str, Any]:
@@ -74,7 +96,7 @@ def outcome_to_dict(outcome: Outcome) -> dict[str, Any]:
     """One item's verdict, evidence and location as plain JSON data."""
     return {
         "item": outcome.item,
-        "label": outcome.label,
+        "label": item_name(outcome),  # the name every report gives it
         "verdict": outcome.verdict.value,
         "using": list(outcome.using),
         "expect": outcome.expect,
@@ -141,5 +163,5 @@ def render_json(report: Report) -> str:
     return json.dumps(report_to_dict(report), ensure_ascii=False, indent=2) + "\n"
 
 
-__all__ = ["SCHEMA_VERSION", "derivation_from_dict", "derivation_to_dict", "render_json", "report_schema",
+__all__ = ["SCHEMA_ID", "SCHEMA_VERSION", "typed_option", "derivation_from_dict", "derivation_to_dict", "render_json", "report_schema",
            "report_to_dict"]

@@ -13,12 +13,13 @@ import re
 import xml.etree.ElementTree as ET
 
 from ..model import DerivationReport, Outcome, Report, Verdict
-from .pretty import expectation_phrase, verdict_text
+from .pretty import check_seconds, expectation_phrase, item_name, verdict_text
 
 
 def render_junit(report: Report) -> str:
     """The report as JUnit XML text (UTF-8, with an XML declaration)."""
-    root = ET.Element("testsuites", name="derivcheck", time=_seconds(report.seconds))
+    # the real check time: a cached derivation counts the time it took when it was checked
+    root = ET.Element("testsuites", name="derivcheck", time=_seconds(check_seconds(report)))
     totals = {"tests": 0, "failures": 0, "errors": 0}
     for derivation in report.derivations:
         suite = _suite(derivation)
@@ -55,7 +56,8 @@ def _suite(derivation: DerivationReport) -> ET.Element:
 
 
 def _case(derivation: DerivationReport, outcome: Outcome) -> ET.Element:
-    case = ET.Element("testcase", classname=derivation.id, name=f"{outcome.item}: {outcome.label}",
+    name = item_name(outcome)
+    case = ET.Element("testcase", classname=derivation.id, name=name if name == outcome.item else f"{outcome.item}: {name}",
                       file=derivation.path, time=_seconds(outcome.seconds))
     if outcome.span is not None:
         case.set("line", str(outcome.span.line))
@@ -65,10 +67,30 @@ def _case(derivation: DerivationReport, outcome: Outcome) -> ET.Element:
     body = failure_text(outcome)
     if not outcome.passed:
         tag = "error" if outcome.verdict is Verdict.ERROR else "failure"
-        ET.SubElement(case, tag, message=expectation_phrase(outcome), type=outcome.verdict.value).text = body
+        ET.SubElement(case, tag, message=failure_message(outcome), type=outcome.verdict.value).text = body
     else:
         ET.SubElement(case, "system-out").text = body
     return case
+
+
+def failure_message(outcome: Outcome) -> str:
+    """One line for a CI viewer's failure list: the verdict, the counterexample and the replay command.
+
+    >>> from derivcheck.model import Counterexample, Outcome, Verdict
+    >>> failure_message(Outcome("d", "step-2", "step 2 (eq)", Verdict.REFUTED, detail="confirmed",
+    ...     counterexample=Counterexample({"a": "1"}, "1", "-1", 0, "derivcheck verify d.deriv.yaml --seed 0")))
+    'step 2 (eq): refuted (expected holds); counterexample a = 1: left side 1, right side -1; replay: derivcheck verify d.deriv.yaml --seed 0'
+    """
+    parts = [f"{item_name(outcome)}: {verdict_text(outcome)} (expected {outcome.expect})"]
+    example = outcome.counterexample
+    if example is not None:
+        values = ", ".join(f"{name} = {value}" for name, value in example.values.items()) or "(no free values)"
+        parts.append(f"counterexample {values}: left side {example.lhs}, right side {example.rhs}")
+        if example.replay:
+            parts.append(f"replay: {example.replay}")
+    elif outcome.detail:
+        parts.append(" ".join(outcome.detail.split()))
+    return "; ".join(parts)
 
 
 def failure_text(outcome: Outcome) -> str:
@@ -105,4 +127,4 @@ def _seconds(value: float) -> str:
     return f"{value:.3f}"
 
 
-__all__ = ["failure_text", "render_junit"]
+__all__ = ["failure_message", "failure_text", "render_junit"]

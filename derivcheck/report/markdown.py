@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..model import DerivationReport, Outcome, Report
 from .junit import failure_text
 from .pretty import (VERDICT_ORDER, VERDICT_SYMBOL, conditional_counts, count_text, expectation_phrase,
-                     format_seconds, verdict_counts, verdict_text)
+                     format_seconds, item_name, time_text, verdict_counts, verdict_text)
 
 
 def render_markdown(report: Report) -> str:
@@ -23,7 +23,7 @@ def render_markdown(report: Report) -> str:
         "# derivcheck report",
         "",
         f"**{result}**: {len(report.derivations)} derivations, {len(outcomes)} items, {failed} failed; "
-        f"{format_seconds(report.seconds)}, seed {report.seed}.",
+        f"{time_text(report)}, seed {report.seed}.",
         "",
         "| verdict | items |",
         "| --- | --- |",
@@ -39,7 +39,7 @@ def render_markdown(report: Report) -> str:
 def _derivation(derivation: DerivationReport) -> list[str]:
     mark = "✔" if derivation.passed else "✘"
     lines = [f"## {mark} {_inline(derivation.id)}: {_inline(derivation.title)}", ""]
-    where = f"`{derivation.path}`" + (" (cached)" if derivation.cached else "")
+    where = f"`{derivation.path}`, {format_seconds(derivation.seconds)}" + (" (cached)" if derivation.cached else "")
     if derivation.source:
         lines.append(f"Source: {_inline(derivation.source)}. File: {where}.")
     else:
@@ -51,7 +51,7 @@ def _derivation(derivation: DerivationReport) -> list[str]:
         lines += ["", f"- ! input error: `{_code(message)}`"]
     for outcome in derivation.outcomes:
         if not outcome.passed:
-            lines += ["", "<details><summary>" + _html(f"{outcome.label}: {expectation_phrase(outcome)}")
+            lines += ["", "<details><summary>" + _html(f"{item_name(outcome)}: {expectation_phrase(outcome)}")
                       + "</summary>", "", "```text", failure_text(outcome).replace("```", "'''"), "```", "",
                       "</details>"]
     return lines
@@ -60,7 +60,7 @@ def _derivation(derivation: DerivationReport) -> list[str]:
 def _row(outcome: Outcome) -> str:
     cells = [
         VERDICT_SYMBOL[outcome.verdict],
-        _cell(outcome.label),
+        _cell(item_name(outcome)),
         math_cell(outcome),
         f"`{_code(verdict_text(outcome))}`",
         _cell(outcome.method),

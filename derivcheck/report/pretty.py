@@ -73,6 +73,38 @@ def verdict_text(outcome: Outcome) -> str:
     return outcome.verdict.value
 
 
+def item_name(outcome: Outcome) -> str:
+    """The item's name in every report: its label (``step 2 (eq)``, ``check 1 (gradient)``), and ``claim``
+    for the claim, as the JSON ``item`` and the file's ``claim:`` key call it (the pipeline labels it
+    ``claim link``, after the method that checks it).
+
+    >>> from derivcheck.model import Outcome, Verdict
+    >>> item_name(Outcome("d", "claim", "claim link", Verdict.PROVED)), item_name(Outcome("d", "step-2", "step 2 (eq)", Verdict.PROVED))
+    ('claim', 'step 2 (eq)')
+    """
+    return "claim" if outcome.item == "claim" else outcome.label
+
+
+def check_seconds(report: Report) -> float:
+    """The time the derivations took to check, cached ones at the time they took when checked."""
+    return sum(d.seconds for d in report.derivations)
+
+
+def time_text(report: Report) -> str:
+    """The run's time; with cached derivations, the real check time first, then this run's.
+
+    >>> from derivcheck.model import DerivationReport
+    >>> d = DerivationReport(path="a", id="a", title="a", source=None, seconds=90.0, cached=True)
+    >>> time_text(Report(derivations=(d,), seconds=0.5))
+    '1 min 30 s checking (this run 500 ms: 1 of 1 derivations from the cache)'
+    """
+    cached = sum(1 for d in report.derivations if d.cached)
+    if not cached:
+        return format_seconds(report.seconds)
+    return (f"{format_seconds(check_seconds(report))} checking (this run {format_seconds(report.seconds)}: "
+            f"{cached} of {len(report.derivations)} derivations from the cache)")
+
+
 def format_seconds(seconds: float) -> str:
     """A short human duration.
 

@@ -1,0 +1,85 @@
+"""``derivcheck lint`` (read, parse, shape-check; no proof) and duplicate ids that hide nothing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from derivcheck.cli import main
+
+GOOD = "derivation: good\ntitle: t\nsymbols:\n  a, b: real\nsteps:\n  - start: (a + b)**2\n  - eq: a**2 + 2*a*b + b**2\n"
+SHAPES = ("derivation: shapes\ntitle: t\nsymbols:\n  n, k: dimension\n  X: matrix[n, k]\n  z: vector[n]\n"
+          "steps:\n  - claim: X @ z = z\n")
+FALSE = "derivation: false\ntitle: t\nsymbols:\n  a: real\nsteps:\n  - claim: a + 1 = a\n"
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / f"{name}.deriv.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_lint_passes_a_good_file_and_a_false_one_without_proving(tmp_path: Path) -> None:
+    write(tmp_path, "good", GOOD)
+    write(tmp_path, "false", FALSE)  # false maths is verify's business: lint only reads
+    result = CliRunner().invoke(main, ["lint", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "2 file(s) read, 0 errors" in result.output
+
+
+def test_lint_exits_2_on_every_kind_of_error_and_lists_each(tmp_path: Path) -> None:
+    bad_yaml = write(tmp_path, "yaml", "derivation: y\ntitle: t\nsymbols:\n  a: real\n steps: []\n")
+    bad_expr = write(tmp_path, "expr", "derivation: e\ntitle: t\nsymbols:\n  a: real\nsteps:\n  - claim: a^2 = a*a\n")
+    shapes = write(tmp_path, "shapes", SHAPES)
+    result = CliRunner().invoke(main, ["lint", str(tmp_path)])
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    assert any(line.startswith(f"{bad_yaml}:5:") for line in lines), result.output
+    assert any(line.startswith(f"{bad_expr}:6:12:") and "`**`" in line for line in lines), result.output
+    assert any(line.startswith(f"{shapes}:8:") for line in lines), result.output
+    assert "3 file(s) read, 3 errors" in result.output
+
+
+def test_show_still_prints_but_lint_is_the_gate(tmp_path: Path) -> None:
+    path = write(tmp_path, "expr", "derivation: e\ntitle: t\nsymbols:\n  a: real\nsteps:\n  - claim: a^2 = a*a\n")
+    assert CliRunner().invoke(main, ["lint", str(path)]).exit_code == 2
+
+
+def test_lint_without_paths_uses_verifys_defaults(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "good", GOOD)
+    result = CliRunner().invoke(main, ["lint"])
+    assert result.exit_code == 0 and "1 file(s) read" in result.output
+    (tmp_path / "good.deriv.yaml").unlink()
+    assert CliRunner().invoke(main, ["lint"]).exit_code == 2
+
+
+def test_lint_is_fast_and_imports_no_torch(tmp_path: Path) -> None:
+    # a pre-commit hook: well under a second per file once started; torch is never imported
+    for n in range(5):
+        write(tmp_path, f"good{n}", GOOD.replace("good", f"good{n}"))
+    code = ("import sys, time; from click.testing import CliRunner; from derivcheck.cli import main; "
+            f"t = time.perf_counter(); r = CliRunner().invoke(main, ['lint', {str(tmp_path)!r}]); "
+            "print(r.exit_code, time.perf_counter() - t, 'torch' in sys.modules)")
+    started = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out[0] == "0" and out[2] == "False", out
+    assert float(out[1]) < 5 * 2.0  # generous for a busy machine; about 0.1 s per file on an idle one
+    assert time.perf_counter() - started < 60
+
+
+def test_duplicate_ids_do_not_hide_the_other_errors(tmp_path: Path) -> None:
+    write(tmp_path, "a", GOOD)
+    second = write(tmp_path, "b", GOOD.replace("- eq: a**2 + 2*a*b + b**2", "- eq: a**2 + 2ab + b**2"))
+    result = CliRunner().invoke(main, ["lint", str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"{second}:1:13: duplicate derivation id 'good'" in result.output
+    assert f"{second}:7:" in result.output  # its own expression error as well
+    verified = CliRunner().invoke(main, ["verify", str(tmp_path), "--no-numeric", "--no-cache", "-j", "1"])
+    assert verified.exit_code == 2
+    assert f"{second}:1:13: duplicate derivation id 'good'" in verified.output
+    assert f"{second}:7:" in verified.output

@@ -1,0 +1,34 @@
+"""The README's commands stay true: what they run, from where, and the everyday test command."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def first_block() -> list[str]:
+    return re.search(r"```bash\n(.*?)```", README, re.S).group(1).strip().splitlines()
+
+
+def test_the_readme_test_command_is_what_ci_runs() -> None:
+    install, test = first_block()
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
+    assert ci[-1] == test == 'pip install -e ".[test]" && python -m pytest -q'
+    assert install == "pip install . && derivcheck verify"
+
+
+def test_the_readme_says_what_the_tests_run_and_how_long_and_gives_the_fast_subset() -> None:
+    assert "about 7 minutes on an idle 2-core machine" in README
+    assert 'python -m pytest -q -m "not slow"' in README
+    assert '"slow: ' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")  # the marker exists
+
+
+def test_the_first_command_verifies_the_library_from_the_repository_root(monkeypatch) -> None:
+    from derivcheck.cli.common import default_paths
+
+    monkeypatch.chdir(ROOT)
+    assert default_paths() == ["derivations"]
+    assert any((ROOT / "derivations").glob("*.deriv.yaml"))
