@@ -73,11 +73,19 @@ def inconsistency(hypotheses: Sequence[objects.Relation], names: Sequence[str], 
     """
     facts = _entrywise([_Fact(h, frozenset([n])) for h, n in zip(hypotheses, names)])
     facts = _solved(facts, scope)
+    instances = _instances_of_rules(hypotheses, names, scope)
     for fact in facts:
         if _false(fact.relation, scope):
             return f"{_cite(fact.names)} reduce{'s' if len(fact.names) == 1 else ''} to {fact.text()}, " \
                    f"which holds nowhere"
+    for fact in instances:
+        if _false(fact.relation, scope):
+            return f"{_cite(fact.names)} reduces to {fact.text()}, which holds nowhere"
     found = _no_common_zero(facts, scope) if groebner else None
+    if found is None and groebner and instances:
+        # the rules at their instances stand for the rules (whose index would be one more
+        # generator of every moment it indexes)
+        found = _no_common_zero([f for f in facts if not _quantified_rule(f, scope)] + instances, scope)
     if found is not None:
         return f"{_cite(found)} have no common solution (their Groebner basis is [1])"
     found = _empty_domain(facts, scope)
@@ -85,6 +93,48 @@ def inconsistency(hypotheses: Sequence[objects.Relation], names: Sequence[str], 
         symbol, cited = found
         return f"{_cite(cited)} have no common solution for {symbol} in its declared domain"
     return None
+
+
+def _quantified_rule(fact: _Fact, scope: Scope) -> bool:
+    from .hypotheses import quantified_indices
+
+    lhs = fact.relation.lhs
+    return isinstance(lhs, sympy.Basic) and bool(quantified_indices(lhs, scope))
+
+
+MAX_RULE_INSTANCES = 12
+RULE_INDEX_VALUES = tuple(range(-1, 5))
+
+
+def _instances_of_rules(hypotheses: Sequence[objects.Relation], names: Sequence[str],
+                        scope: Scope) -> list[_Fact]:
+    """Quantified moment rules (``Var(X[k]) = 1`` for every natural k) at a few index values
+    inside their domains, each a consequence of the rule: with the declared independence they
+    can contradict each other (``Var(X[k] - X[k + 1]) = 0`` at k = 1 is Var(X[1]) + Var(X[2]) = 0,
+    which ``Var(X[k]) = 1`` makes 2 = 0)."""
+    import itertools
+
+    from .hypotheses import quantified_indices
+    from .index_domain import provably_in_domain
+
+    out: list[_Fact] = []
+    for h, name in zip(hypotheses, names):
+        if h.op != "=" or not isinstance(h.lhs, sympy.Basic) or not h.lhs.has(
+                objects.Expectation, objects.Variance, objects.Covariance):
+            continue
+        indices = quantified_indices(h.lhs, scope)
+        if not indices:
+            continue
+        choices = [[sympy.Integer(v) for v in RULE_INDEX_VALUES if provably_in_domain(sympy.Integer(v), k, scope)]
+                   for k in indices]
+        for values in itertools.islice(itertools.product(*choices), 3):
+            if len(out) >= MAX_RULE_INSTANCES:
+                return out
+            at = dict(zip(indices, values))
+            rhs = h.rhs.xreplace(at) if isinstance(h.rhs, sympy.Basic) else h.rhs
+            shown = ", ".join(f"{k} = {v}" for k, v in at.items())
+            out.append(_Fact(objects.Relation(h.lhs.xreplace(at), "=", rhs), frozenset([f"{name} at {shown}"])))
+    return out
 
 
 def exact_witness(hypotheses: Sequence[objects.Relation], scope: Scope) -> dict[sympy.Symbol, sympy.Expr] | None:
