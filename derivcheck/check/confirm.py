@@ -135,7 +135,8 @@ def _number(expr: Any, at: _Values, digits: int = DIGITS) -> sympy.Expr | None:
     return found
 
 
-def _evaluate(expr: Any, at: _Values, digits: int = DIGITS) -> sympy.Expr | None:
+def _evaluate(expr: Any, at: _Values, digits: int = DIGITS, *, exact: bool = False) -> sympy.Expr | None:
+    """The value of ``expr`` at the point, to ``digits`` digits (``exact``: not evaluated)."""
     v = sympy.sympify(expr, strict=True).xreplace(at.values) if isinstance(expr, sympy.Basic) else sympy.sympify(expr, strict=True)
     v = extended_value(substitute_functions(v, at.functions))
     if v in _INFINITE:
@@ -146,7 +147,7 @@ def _evaluate(expr: Any, at: _Values, digits: int = DIGITS) -> sympy.Expr | None
         return None
     if v.free_symbols:
         return None
-    if v.is_Rational:
+    if v.is_Rational or exact:
         return v
     n = sympy.N(v, digits)
     if n.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or not n.is_number:
@@ -251,6 +252,8 @@ def _entry_at(op: str, a: Any, b: Any, values: _Values, digits: int, last: bool)
             return False
         if not last:
             return _UNRESOLVED
+        if _certain_sign(a, b, values) not in (None, 0):
+            return False  # a gap below the precision, but a nonzero one (exp(-exp(10)) = 0)
         return True if gap < margin * sympy.Float("1e-10", digits) else None
     if not exact:
         li, ri = sympy.im(l), sympy.im(r)
@@ -262,9 +265,38 @@ def _entry_at(op: str, a: Any, b: Any, values: _Values, digits: int, last: bool)
         return {">=": d >= 0, ">": d > 0, "<=": d <= 0, "<": d < 0}[op] == sympy.true
     if abs(d) <= margin:
         # equal to the precision used: more digits, and at the last a strict inequality is
-        # not confirmed violated (nor a non-strict one confirmed to hold)
-        return None if last else _UNRESOLVED
+        # not confirmed violated (nor a non-strict one confirmed to hold), unless the sign of
+        # the difference is certain (a tiny gap evaluated to full relative precision)
+        if not last:
+            return _UNRESOLVED
+        sign = _certain_sign(a, b, values)
+        if sign in (None, 0):
+            return None
+        return bool({">=": sign > 0, ">": sign > 0, "<=": sign < 0, "<": sign < 0}[op])
     return bool({">=": d > 0, ">": d > 0, "<=": d < 0, "<": d < 0}[op])
+
+
+SIGN_DIGITS = 15  # relative digits of a difference whose sign is then certain
+
+
+def _certain_sign(a: Any, b: Any, values: _Values) -> int | None:
+    """The sign of ``a - b`` (1 or -1) when SymPy evaluates the exact difference to
+    SIGN_DIGITS relative digits (``strict``: it raises when it cannot, as for a difference
+    that is 0 without being written 0); 0 when the difference is exactly 0; None otherwise.
+    A gap below every absolute precision can so still be told from 0."""
+    try:
+        la, lb = _evaluate(a, values, exact=True), _evaluate(b, values, exact=True)
+        if la is None or lb is None or la in _INFINITE or lb in _INFINITE:
+            return None
+        difference = la - lb
+        if difference == 0:
+            return 0
+        value = sympy.N(difference, SIGN_DIGITS, strict=True, maxn=4 * DIGITS)
+        if not value.is_real:
+            return None
+    except Exception:  # noqa: BLE001 - PrecisionExhausted, or no value: the sign stays unknown
+        return None
+    return 1 if value > 0 else -1 if value < 0 else None
 
 
 def _infinite_holds(op: str, l: sympy.Expr, r: sympy.Expr) -> bool | None:
