@@ -30,6 +30,9 @@ class Domain:
     lo_open: bool = True
     hi_open: bool = True
     integer: bool = False  # integer values only, both bounds finite and closed (see integer_domain)
+    # an integer domain's declared bounds (None: unbounded), beyond the small window above:
+    # a share of the points (``wide``) is drawn there, across magnitudes
+    reach: tuple[int | None, int | None] | None = None
 
     def contains(self, v: Fraction | float) -> bool:
         if self.integer and Fraction(v).denominator != 1:
@@ -91,7 +94,13 @@ def integer_domain(kind: str, interval: Interval | None) -> Domain:
     """The integers an integer-valued sequence element is drawn from (uniformly): the
     values :func:`integer_range` gives an integer parameter of the same declaration."""
     values = integer_range(kind, interval)
-    return Domain(Fraction(values[0]), Fraction(values[-1]), False, False, integer=True)
+    lo = _fraction(interval.lo) if interval is not None else None
+    hi = _fraction(interval.hi) if interval is not None else None
+    top = None if hi is None else (math.ceil(hi) - 1 if (interval.hi_open or hi != int(hi)) else int(hi))
+    bottom = None if lo is None else (math.floor(lo) + 1 if (interval.lo_open or lo != int(lo)) else int(lo))
+    if kind in ("natural", "dimension"):
+        bottom = max(bottom if bottom is not None else 1, 1)
+    return Domain(Fraction(values[0]), Fraction(values[-1]), False, False, integer=True, reach=(bottom, top))
 
 
 def integer_range(kind: str, interval: Interval | None) -> list[int]:
@@ -270,6 +279,26 @@ def _short(v: Any, digits: int) -> Any:
     return torch.round(v / scale) * scale
 
 
+def _wide_integer(reach: tuple[int | None, int | None], n: int, uniform: Any) -> Any:
+    """``n`` integers across magnitudes (up to 10**WIDE_DECADES) inside the declared bounds
+    ``reach``: an integer-valued sequence element is not only 1..7 (``y[i] <= 7``)."""
+    import torch
+
+    bottom, top = reach
+    magnitude = torch.floor(torch.pow(10.0, uniform(n) * WIDE_DECADES))
+    sign = torch.where(uniform(n) < 0.5, -1.0, 1.0)
+    if bottom is not None and bottom >= 0:
+        sign = torch.ones(n, dtype=torch.float64)
+    if top is not None and top <= 0:
+        sign = -torch.ones(n, dtype=torch.float64)
+    v = sign * magnitude
+    if bottom is not None:
+        v = torch.maximum(v, torch.full_like(v, float(bottom)))
+    if top is not None:
+        v = torch.minimum(v, torch.full_like(v, float(top)))
+    return v
+
+
 def _wide_scalar(domain: Domain, n: int, uniform: Any) -> Any:
     """``n`` values across magnitudes: ``±10**u`` on an unbounded line, a bound plus or minus
     ``10**u`` on a half-line (so also just inside an open end), and for an interval a relative
@@ -310,7 +339,10 @@ def sample_batch(params: list[Param], n: int, generator: Any, special: bool = Tr
     for p in params:
         if p.kind == "scalar" and p.domain.integer:
             lo, hi = int(p.domain.lo), int(p.domain.hi)
-            batch[p.key] = torch.randint(lo, hi + 1, (n,), generator=generator).to(torch.float64)
+            v = torch.randint(lo, hi + 1, (n,), generator=generator).to(torch.float64)
+            if wide and p.wide and p.domain.reach is not None:
+                v = torch.where(uniform(n) < WIDE_SHARE, _wide_integer(p.domain.reach, n, uniform), v)
+            batch[p.key] = v
         elif p.kind == "scalar":
             lo, hi = p.domain.span()
             v = lo + (hi - lo) * uniform(n)
