@@ -25,6 +25,7 @@ from .canonical import canonical, has_declared_functions
 from .ideal import follows_from
 from .inequalities import is_real, monotone_pair, nonnegative, positive
 from .matrix_derivative import matrix_gradient
+from ..expr.singular import nowhere_invertible
 from .sums import has_infinite_limits, telescope, undefined_term
 
 
@@ -135,11 +136,15 @@ def prove_order(relation: Relation, scope: Scope) -> Proof | None:
 
 def refusal(lhs: sympy.Basic, rhs: sympy.Basic) -> str | None:
     """Why no strategy may prove a relation between ``lhs`` and ``rhs``, or None: a sum or
-    product with a possibly undefined term has no value (:func:`sums.undefined_term`)."""
+    product with a possibly undefined term has no value (:func:`sums.undefined_term`), nor
+    an inverse of a matrix that is singular for every value (:mod:`.singular`)."""
     for side in (lhs, rhs):
         why = undefined_term(side)
         if why is not None:
             return f"no proof: {why}, so the sum has no value"
+        why = nowhere_invertible(side)
+        if why is not None:
+            return f"no proof: {why}, so the relation has no value"
     return None
 
 

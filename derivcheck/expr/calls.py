@@ -17,6 +17,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from ..errors import InputError
 from . import objects, shapes
+from .singular import always_singular, nowhere_invertible
 from .names import declaration_problem, name_problem
 from .numbers import is_undefined
 from .scope import DefinitionDecl, FunctionDecl, may_be_complex
@@ -195,6 +196,14 @@ def _square(kind: type) -> Callable[["Reader", ast.Call], Any]:
         value = reader.read(node.args[0])
         if not shapes.is_matrix(value) or not shapes.same_dimension(*value.shape):
             reader.fail(node.args[0], f"{node.func.id} needs a square matrix, got {shapes.describe(value)}")  # type: ignore[attr-defined]
+        if kind is sympy.Inverse:
+            why = nowhere_invertible(kind(value))
+            if why is not None:  # like a division by 0: no value anywhere
+                reader.fail(node, why, "a matrix singular for every value has no inverse")
+        if kind is sympy.Determinant and always_singular(value) is not None:
+            # 0 for every value (z @ z.T has rank 1): so 1/det(z @ z.T) is a division by 0,
+            # not a factor that cancels against det(z @ z.T)
+            return sympy.Integer(0)
         return kind(value)
 
     return read
