@@ -79,7 +79,7 @@ def inconsistency(hypotheses: Sequence[objects.Relation], names: Sequence[str], 
             return f"{_cite(fact.names)} reduce{'s' if len(fact.names) == 1 else ''} to {fact.text()}, " \
                    f"which holds nowhere"
     for fact in instances:
-        if _false(fact.relation, scope):
+        if _false(fact.relation, scope) or _outside_sequence_domain(fact.relation, scope):
             return f"{_cite(fact.names)} reduces to {fact.text()}, which holds nowhere"
     found = _no_common_zero(facts, scope) if groebner else None
     if found is None and groebner and instances:
@@ -95,6 +95,24 @@ def inconsistency(hypotheses: Sequence[objects.Relation], names: Sequence[str], 
     return None
 
 
+def _outside_sequence_domain(relation: objects.Relation, scope: Scope) -> bool:
+    """``x[3] = 2`` for a sequence declared ``in (0, 1)`` (or of another kind it violates)."""
+    if relation.op != "=":
+        return False
+    for element, value in ((relation.lhs, relation.rhs), (relation.rhs, relation.lhs)):
+        if not isinstance(element, sympy.Indexed) or not isinstance(value, sympy.Basic) or not value.is_number:
+            continue
+        decl = scope.names.get(str(element.base))
+        if isinstance(decl, SequenceDecl) and not decl.random and decl.kind in _REAL_KINDS + _INTEGER_KINDS:
+            if value.is_extended_real is not True:
+                return False
+            if decl.kind in _INTEGER_KINDS and value.is_integer is False:
+                return True
+            if _declared_set(decl).contains(value) is sympy.false:
+                return True
+    return False
+
+
 def _quantified_rule(fact: _Fact, scope: Scope) -> bool:
     from .hypotheses import quantified_indices
 
@@ -108,10 +126,11 @@ RULE_INDEX_VALUES = tuple(range(-1, 5))
 
 def _instances_of_rules(hypotheses: Sequence[objects.Relation], names: Sequence[str],
                         scope: Scope) -> list[_Fact]:
-    """Quantified moment rules (``Var(X[k]) = 1`` for every natural k) at a few index values
-    inside their domains, each a consequence of the rule: with the declared independence they
-    can contradict each other (``Var(X[k] - X[k + 1]) = 0`` at k = 1 is Var(X[1]) + Var(X[2]) = 0,
-    which ``Var(X[k]) = 1`` makes 2 = 0)."""
+    """Quantified rules (``Var(X[k]) = 1``, ``x[k] = 1`` for every natural k) at a few index
+    values inside their domains, each a consequence of the rule: they can contradict each
+    other (``x[k] + x[k + 1] = 3`` at k = 1 with ``x[k] = 1``), the declared independence
+    (``Var(X[k] - X[k + 1]) = 0`` at k = 1 is Var(X[1]) + Var(X[2]) = 0, which
+    ``Var(X[k]) = 1`` makes 2 = 0), or the sequence's declared domain."""
     import itertools
 
     from .hypotheses import quantified_indices
@@ -119,8 +138,7 @@ def _instances_of_rules(hypotheses: Sequence[objects.Relation], names: Sequence[
 
     out: list[_Fact] = []
     for h, name in zip(hypotheses, names):
-        if h.op != "=" or not isinstance(h.lhs, sympy.Basic) or not h.lhs.has(
-                objects.Expectation, objects.Variance, objects.Covariance):
+        if h.op != "=" or not isinstance(h.lhs, sympy.Basic):
             continue
         indices = quantified_indices(h.lhs, scope)
         if not indices:
