@@ -416,15 +416,15 @@ def _wide_trials(prepared: Prepared, scope: Scope, fixed: dict, trials: list["Tr
     """Trials at the wide integer configurations (:func:`derivcheck.check.wide.wide_configs`); one that cannot be
     realised there (an index beyond a matrix) is left out."""
     out = []
-    from .wide import wide_configs
+    from .wide import REDUCED_POINTS, wide_configs
 
-    for k, config in enumerate(wide_configs(trials, ranges, kinds, scope, seed)):
+    for k, (config, reduced) in enumerate(wide_configs(trials, ranges, kinds, scope, seed)):
         if deadline.passed():
             raise _WideCut(f"{deadline.text()} before {_show(config)}")
         try:
             trial = Trial.build(prepared, scope, {**fixed, **config}, seed, device)
             trial.wide = True
-            trial.run(points, seed * 1000 + 500 + k)
+            trial.run(REDUCED_POINTS if reduced else points, seed * 1000 + 500 + k)
             trial.rescue(seed)
         except (RealizeError, Unsupported):  # extra coverage only: the evidence states what was covered
             continue

@@ -23,9 +23,14 @@ from .sampling import WIDE_TEXT, integer_reach
 
 MAX_WIDE_PARAMS = 128  # a wide integer configuration is tried when its projected number of sampled scalars
 MAX_WIDE_ENTRIES = 64  # is below this; the larger dimension when its projected entries are below this
+# beyond those, up to these, at REDUCED_POINTS points only: a statement false only for
+# n >= 8 with many sampled scalars (a double sum, four matrices) is not passed unseen
+MAX_REDUCED_PARAMS = 1024
+MAX_REDUCED_ENTRIES = 1024
+REDUCED_POINTS = 2
 
 
-def wide_configs(trials: list[Any], ranges: dict, kinds: dict, scope: Scope, seed: int) -> list[dict]:
+def wide_configs(trials: list[Any], ranges: dict, kinds: dict, scope: Scope, seed: int) -> list[tuple[dict, bool]]:
     """Integer configurations beyond the small ones: the naturals and integers at a medium,
     a large and (integers) a large negative value, and the dimensions at a larger size
     (:func:`derivcheck.check.sampling.integer_reach`), each with the other parameters at
@@ -33,7 +38,8 @@ def wide_configs(trials: list[Any], ranges: dict, kinds: dict, scope: Scope, see
     sequence, a matrix's entries), only where the projected count stays below
     MAX_WIDE_PARAMS (MAX_WIDE_ENTRIES for the dimensions, whose products grow fast: the
     size is the largest up to the reach that stays below); never for random variables
-    (their spaces grow fast)."""
+    (their spaces grow fast). Each comes with whether it is reduced: beyond those bounds, up
+    to MAX_REDUCED_PARAMS (MAX_REDUCED_ENTRIES), it is tried at REDUCED_POINTS points."""
     valid = [t for t in trials if t.valid]
     if not valid or not ranges or any(t.main.space is not None for t in valid):
         return []
@@ -47,22 +53,29 @@ def wide_configs(trials: list[Any], ranges: dict, kinds: dict, scope: Scope, see
     def largest(of: list[sympy.Symbol]) -> int:
         return max([abs(t.config.get(s, 1)) for t in valid for s in of] or [1])
 
-    out = []
+    out: list[tuple[dict, bool]] = []
     others = [s for s in ranges if kinds[s] != "dimension"]
     for label in ("medium", "large", "-large"):
         config = {**base, **{s: reach[s][label] for s in others if label in reach[s]}}
         grown = max(sizes) * max(abs(v) for v in config.values()) / largest(others)
-        if config != base and (flat or grown <= MAX_WIDE_PARAMS) and config not in out:
-            out.append(config)
+        if config == base or any(config == c for c, _ in out):
+            continue
+        if flat or grown <= MAX_WIDE_PARAMS:
+            out.append((config, False))
+        elif grown <= MAX_REDUCED_PARAMS:
+            out.append((config, True))
     dims = [s for s in ranges if kinds[s] == "dimension" and "large" in reach[s]]
     if dims and all(t.lazy for t in valid):
         # the largest size up to the reach whose projected count of entries stays in bounds
         # (entries grow with the square of a dimension; realising products, faster still)
         now = largest(dims)
-        size = max((k for k in range(now + 1, max(reach[s]["large"] for s in dims) + 1)
-                    if max(sizes) * (k / now) ** 2 <= MAX_WIDE_ENTRIES), default=None)
-        if size is not None:
-            out.append({**base, **{s: min(size, reach[s]["large"]) for s in dims}})  # other integers smallest
+        top = max(reach[s]["large"] for s in dims)
+        start = now
+        for cap, reduced in ((MAX_WIDE_ENTRIES, False), (MAX_REDUCED_ENTRIES, True)):
+            size = max((k for k in range(start + 1, top + 1) if max(sizes) * (k / now) ** 2 <= cap), default=None)
+            if size is not None:  # other integers smallest
+                out.append(({**base, **{s: min(size, reach[s]["large"]) for s in dims}}, reduced))
+                start = size
     return out
 
 
@@ -80,4 +93,4 @@ def coverage(trials: list[Any]) -> str:
     return ("; " + "; ".join(parts)) if parts else ""
 
 
-__all__ = ["wide_configs", "coverage", "MAX_WIDE_PARAMS", "MAX_WIDE_ENTRIES"]
+__all__ = ["wide_configs", "coverage", "MAX_WIDE_PARAMS", "MAX_WIDE_ENTRIES", "REDUCED_POINTS"]
