@@ -269,6 +269,9 @@ def _check_prepared(prepared: Any, scope: Scope, *, seed: int, points: int, fixe
             return exact
         if _limitation(trials):  # agreement on a space that cannot show every declared law
             return _inconclusive(valid, f"agree at {valid} points, but {_limitation(trials)}")
+        unsampled = _order_beyond_samples(prepared.relation, trials, scope)
+        if unsampled:
+            return _inconclusive(valid, f"agree at {valid} points, but {unsampled}")
         # float64 agreement is re-checked in 50 digits only where it would be the verdict
         recheck = None if exact else (lambda: _precise(trials, prepared, seed, valid,
                                                        Deadline(PRECISE_SECONDS, "the 50-digit re-check")))
@@ -442,6 +445,29 @@ def _limitation(trials: list["Trial"]) -> str | None:
     """Why agreement on the trials' finite probability spaces is no evidence
     (:mod:`derivcheck.check.genericity`); None when they are generic or absent."""
     return next((t.main.space.limitation for t in trials if t.main.space and t.main.space.limitation), None)
+
+
+def _order_beyond_samples(relation: objects.Relation, trials: list["Trial"], scope: Scope) -> str | None:
+    """Why agreement says nothing of an order relation, or None.
+
+    The random smooth functions that stand for a declared function, and the finite spaces
+    that stand for random variables without a declared law, are a family chosen to catch
+    wrong identities (a false identity fails on almost every member). An inequality can
+    fail only on members the family does not reach: a function of scale 10**9 or growth
+    exp(x**2), a Bernoulli variable with probability 10**-4. So there, agreement is no
+    evidence."""
+    if relation.op not in ("<", "<=", ">", ">="):
+        return None
+    sides = [x for x in (relation.lhs, relation.rhs) if isinstance(x, sympy.Basic)]
+    functions = {d.name for d in scope.names.values() if isinstance(d, FunctionDecl)}
+    if functions and any(type(n).__name__ in functions for x in sides for n in sympy.preorder_traversal(x)
+                         if isinstance(n, sympy.Function)):
+        return ("an order between values of a declared function is not checked at points: the sample "
+                "functions reach neither every scale nor every growth")
+    if any(t.main.space is not None for t in trials):
+        return ("an order between moments is not checked on finite probability spaces: their probabilities "
+                "and values reach neither every scale nor every tail")
+    return None
 
 
 def _inconclusive(points: int, detail: str) -> NumericResult:

@@ -117,7 +117,8 @@ def prove_order(relation: Relation, scope: Scope) -> Proof | None:
         return None  # an order states two real values: c <= c + 1 is no theorem for complex c, nor sqrt(x) for x < 0
     lower_c, upper_c = canonical(lower, scope), canonical(upper, scope)
     gap = sympy.expand(upper_c - lower_c)
-    for candidate in _forms(gap):
+    # the difference as written first: Var(X) - 0 is a variance before its moments are expanded
+    for candidate in [sympy.sympify(upper - lower, strict=True), *_forms(gap)]:
         if positive(candidate, scope) or (not strict and nonnegative(candidate, scope)):
             return Proof("sign of the difference", "sum of non-negative terms / Gram form")
     pair = monotone_pair(lower, upper)
