@@ -103,7 +103,10 @@ def special_points(relation: RealizedRelation, params: list[Param], bases: list[
                 if s not in expr.free_symbols:
                     continue
                 for root in _roots(expr.xreplace({k: v for k, v in values.items() if k != s}), s):
-                    for value in ([] if beside else [root]) + [root * (1 - NEAR) - NEAR, root * (1 + NEAR) + NEAR]:
+                    # beside it, relative to its size (a kink at 1.4e-7 has its neighbours at
+                    # 1.4e-7 (1 -+ 1e-6), not 1e-6 away, past a region that narrow)
+                    near = [root * (1 - NEAR), root * (1 + NEAR)] if root != 0 else [-NEAR, NEAR]
+                    for value in ([] if beside else [root]) + near:
                         if p.domain.contains(value):
                             point = {**base, p.key: value}
                             if point not in out:
