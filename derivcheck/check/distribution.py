@@ -34,7 +34,6 @@ from .indexed_eval import IndexedEvaluator, SequenceTable, Unevaluable
 from .simulate import Noise, cpu_threads
 
 DEFAULT_DIMENSION = 3
-NORMALITY_STEPS = (1, 2, 3)  # plus T/4, T/2 and T: early steps show non-normal noise best
 
 
 class Unsupported(Exception):
@@ -91,7 +90,7 @@ def check_distribution(fields: dict[str, Text], scope: Scope, *, seed: int, devi
         plan = build_plan(fields, scope, instances or {}, sampler)
         with cpu_threads(plan.start.shape[0] * plan.samples, dev):
             mean, variance = claimed_law(plan)
-            moments = run(plan, generator, dev)
+            moments = run(plan, generator, dev, law=(mean, variance))
             replay = f"derivcheck verify {path} --seed {seed} --device {dev}" if path else None
             return judge(plan, mean, variance, moments, seed=seed, device=dev, replay=replay)
     except (Unsupported, Unevaluable) as exc:
@@ -305,16 +304,30 @@ def claimed_law(plan: Plan) -> tuple[Any, Any]:
     return mean, torch.broadcast_to(ev(plan.variance), shape).clone()
 
 
-def normality_steps(steps: int) -> set[int]:
-    """The steps whose samples are kept for the normality test."""
-    return {k for k in (*NORMALITY_STEPS, steps // 4, steps // 2, steps) if 1 <= k <= steps}
+def normality_statistic(mean: Any, variance: Any, device: str) -> Any:
+    """The per-step statistic of the simulation: the grid Kolmogorov-Smirnov distance of the
+    state, standardised by the claimed law (``mean`` ``(T, d)``, ``variance`` ``(T,)``), to
+    N(0, 1). Steps with a zero claimed variance get a dummy scale; the judge does not test them."""
+    import torch
+
+    from .statistics import grid_distance
+
+    sd = torch.sqrt(torch.clamp(variance, min=0))
+    sd = torch.where(sd > 0, sd, torch.ones_like(sd)).to(device)
+    centre = mean.to(device)
+
+    def statistic(k: int, state: Any) -> Any:
+        return grid_distance((state - centre[k][:, None]) / sd[k])
+
+    return statistic
 
 
-def run(plan: Plan, generator: Any, device: str) -> Any:
-    """Simulate: the fused affine path when the process is affine in one noise, else step by step."""
+def run(plan: Plan, generator: Any, device: str, law: tuple[Any, Any] | None = None) -> Any:
+    """Simulate: the fused affine path when the process is affine in one noise, else step by step.
+    With the claimed ``law`` (:func:`claimed_law`), the normality statistic is taken at every step."""
     from .simulate import simulate_affine, simulate_general
 
-    keep = normality_steps(plan.steps)
+    normality = normality_statistic(*law, device) if law is not None else None
     affine = _affine_parts(plan)
     if affine is not None:
         draw, (a, b, c) = affine
@@ -322,7 +335,7 @@ def run(plan: Plan, generator: Any, device: str) -> Any:
         shape = (plan.steps,)
         a_t, b_t, c_t = (torch_list(ev(part), shape) for part in (a, b, c))
         return simulate_affine(plan.start, a_t, b_t, c_t if any(c_t) else None, plan.draws[draw],
-                               plan.samples, generator, device, keep)
+                               plan.samples, generator, device, normality)
     symbols = list(plan.draws)
     moved = {k: v.to(device) for k, v in plan.values.items()}
     tables = {k: SequenceTable(v.first, v.values.to(device)) for k, v in plan.tables.items()}
@@ -335,7 +348,7 @@ def run(plan: Plan, generator: Any, device: str) -> Any:
         return IndexedEvaluator(values, tables, device)(plan.process)
 
     return simulate_general(plan.start, step, [plan.draws[s] for s in symbols], plan.samples, plan.steps,
-                            generator, device, keep)
+                            generator, device, normality)
 
 
 def torch_list(value: Any, shape: tuple[int, ...]) -> list[float]:

@@ -1,8 +1,9 @@
 """The verdict of a distribution check: simulated moments against the claimed law, with a stated error rate.
 
 At every step ``t`` and coordinate ``j`` the claimed ``Normal(mu, v)`` is tested by
-the sample mean (z-test) and the sample variance (chi-square), and at a few
-steps the pooled standardised samples by a Kolmogorov-Smirnov test. All p-values
+the sample mean (z-test) and the sample variance (chi-square), and at every
+step the pooled standardised samples by a Kolmogorov-Smirnov test (on a grid of
+normal quantiles, :func:`~derivcheck.check.statistics.grid_distance`). All p-values
 are exact (or conservative) under the claim, so Bonferroni over the ``m`` tests
 keeps the chance that a true claim is rejected below ``FAMILY_ALPHA``; agreement also
 states the check's power (:func:`~derivcheck.check.statistics.power`): the smallest
@@ -17,8 +18,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import Counterexample
-from .statistics import (FAMILY_ALPHA, Rejection, bonferroni_level, mean_pvalues, normality_pvalue, power,
-                         variance_pvalues)
+from .statistics import (FAMILY_ALPHA, NORMALITY_BINS, Rejection, bonferroni_level, dkw_pvalues, mean_pvalues,
+                         power, variance_pvalues)
 
 ROUNDING = 1e-7  # relative size below which a claimed standard deviation counts as zero
 
@@ -62,32 +63,32 @@ def judge(plan: Any, mean: Any, variance: Any, moments: Any, *, seed: int, devic
     p_var, _ = variance_pvalues(moments.variance, safe_var, S)
     one = torch.ones_like(p_mean)
     p_mean, p_var = torch.where(tested, p_mean, one), torch.where(tested, p_var, one)
-    normal_steps = sorted(k for k in moments.kept if bool(tested[k - 1].all()))
-    normal = {}
-    for k in normal_steps:
-        u = (moments.kept[k] - mean[k - 1][:, None]) / sd[k - 1][:, None]
-        normal[k] = normality_pvalue(u)
-    tests = 2 * int(tested.sum()) + len(normal)
+    normal_tested = tested.all(dim=1)  # the steps whose every coordinate has a claimed spread
+    distance = moments.normality
+    p_normal = torch.where(normal_tested, dkw_pvalues(distance, d * S), torch.ones_like(distance))
+    tests = 2 * int(tested.sum()) + int(normal_tested.sum())
     level = bonferroni_level(FAMILY_ALPHA, tests)
     candidates = []
     for name, p in (("mean", p_mean), ("variance", p_var)):
         flat = int(torch.argmin(p))
         candidates.append((float(p.flatten()[flat]), name, divmod(flat, d)))
-    for k, (p, _) in normal.items():
-        candidates.append((p, "normality", (k - 1, 0)))
+    k = int(torch.argmin(p_normal))
+    candidates.append((float(p_normal[k]), "normality", (k, 0)))
     smallest = min(candidates, key=lambda c: c[0])
     skipped = int(degenerate.sum())
+    untested = T - int(normal_tested.sum())
     how = (f"mean (z-test) and variance (chi-square) at every t = {first}..{first + T - 1} for each coordinate, "
-           f"normality (Kolmogorov-Smirnov, DKW bound) at t = {', '.join(map(str, normal_steps)) or 'none'}")
+           f"normality (Kolmogorov-Smirnov on {NORMALITY_BINS} normal quantiles, DKW bound) at every t"
+           + (f" but the {untested} with a zero claimed variance" if untested else ""))
     rate = f"family-wise false-alarm rate <= {FAMILY_ALPHA:g} (Bonferroni over {tests} tests, each at {level:.2g})"
     if smallest[0] >= level:
         note = f"; {skipped} (t, coordinate) pairs with a zero claimed variance matched exactly" if skipped else ""
-        detects = power(S, level)  # what agreement rules out, besides the false-alarm rate
+        detects = power(S, level, d * S)  # what agreement rules out, besides the false-alarm rate
         detail = (f"Monte Carlo, {where}: {how}; all pass, {rate}; {detects.text()}; smallest p = "
                   f"{smallest[0]:.2g} ({smallest[1]} at t = {first + smallest[2][0]}){note}")
         evidence = (f"Monte Carlo, {S} samples, false alarm <= {FAMILY_ALPHA:g}; detects a mean error >= "
                     f"{detects.mean:.2g} sd or a variance error >= {100 * detects.variance:.2g} % at any t "
-                    f"with power 0.9")
+                    f"with power 0.9 (or a non-normal law at Kolmogorov-Smirnov distance >= {detects.normality:.2g})")
         from .distribution import DistributionResult
 
         return DistributionResult("agree", detail, evidence)
@@ -99,8 +100,8 @@ def judge(plan: Any, mean: Any, variance: Any, moments: Any, *, seed: int, devic
         rejection = Rejection("variance", first + t_index, j, 0.0, float(moments.variance[t_index, j]),
                               float(var[t_index, j]), p)
     else:
-        rejection = Rejection("normality", first + t_index, -1, normal[t_index + 1][1], normal[t_index + 1][1],
-                              0.0, p)
+        gap = float(distance[t_index])
+        rejection = Rejection("normality", first + t_index, -1, gap, gap, 0.0, p)
     detail = (f"{test} test fails at t = {first + t_index}: p = {_p(p)}, below the per-test level {level:.2g} "
               f"(Bonferroni-adjusted p = {_p(min(1.0, p * tests))} < {FAMILY_ALPHA:g}); Monte Carlo, {where}")
     return _refuted(plan, rejection, detail, seed, device, replay, mean_value=float(mean[t_index, max(j, 0)]))
@@ -122,7 +123,8 @@ def _refuted(plan: Any, r: Rejection, detail: str, seed: int, device: str, repla
         lhs = f"sample variance {r.observed:.8g}"
         rhs = f"claimed variance {r.claimed:.8g} (claimed mean {mean_value:.6g})"
     else:
-        lhs = f"Kolmogorov-Smirnov distance {r.observed:.4g} of the standardised samples to N(0, 1)"
+        lhs = (f"Kolmogorov-Smirnov distance >= {r.observed:.4g} of the standardised samples to N(0, 1) "
+               f"(at {NORMALITY_BINS} normal quantiles)")
         rhs = "a distance of order 1/sqrt(samples) under the claimed normal law"
     counterexample = Counterexample(values=values, lhs=lhs, rhs=rhs, seed=seed, replay=replay)
     evidence = f"Monte Carlo, p {_p(r.p)}"
