@@ -180,9 +180,11 @@ def test_stated_normality_power_holds_in_simulation() -> None:
 def test_the_correct_closed_form_agrees_with_a_stated_false_alarm_rate() -> None:
     result = run(short())
     assert result.status == "agree", result.detail
-    assert "family-wise false-alarm rate <= 1e-06 (Bonferroni over 280 tests" in result.detail
+    # x0 is drawn: 5 draws x (2 x 40 steps x 3 coordinates + 40 normality tests)
+    assert "family-wise false-alarm rate <= 1e-06 (Bonferroni over 1400 tests" in result.detail
     assert "t = 1..40" in result.detail and "4000 samples x 40 steps x 3 coordinates on cpu" in result.detail
-    stated = power(4000, 1e-6 / 280)
+    assert "at each of 5 draws of x0" in result.detail and "draw 5 (special) (x0 = [0, 0, 0])" in result.detail
+    stated = power(4000, 1e-6 / 1400)
     assert (f"power 0.9 at any single t and coordinate (normal samples): detects a mean off by >= "
             f"{stated.mean:.2g} standard deviations") in result.detail
     assert f"a variance error >= {100 * stated.variance:.2g} % at any t with power 0.9" in result.evidence
@@ -233,6 +235,72 @@ def test_a_law_non_normal_at_any_single_step_is_refuted_there(k: int, steps: int
     agree = run(ONE_STEP.format(k=k, steps=steps).replace("sqrt(3) * u[t]", "eps[t]"))
     assert agree.status == "agree" and "normality (Kolmogorov-Smirnov" in agree.detail
     assert f"Bonferroni over {3 * steps} tests" in agree.detail
+
+
+ONE_DRAW = """\
+derivation: p32
+title: one draw
+symbols:
+  x: sequence
+  a: {kind}
+  eps: random sequence normal(0, 1)
+  t: natural
+independent: [[eps]]
+checks:
+  - distribution:
+      process: x[t] = {process}
+      claim: x[t] ~ Normal(0, a**2)
+      steps: 5
+      samples: 20000
+"""
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_law_right_on_part_of_a_drawn_parameters_domain_is_refuted_at_a_draw(seed: int) -> None:
+    """Drawn quantities are drawn several times across their domain (red-team F11)."""
+    result = run(ONE_DRAW.format(kind="real", process="Max(a, 0) * eps[t]"), seed=seed)
+    assert result.status == "disagree", result.detail
+    values = result.counterexample.values
+    assert float(values["a"]) < 0 and values["draw"] in ("1 of 5 (window)", "2 of 5 (other side)")
+    assert f"(draw {values['draw'][0]} (" in result.detail
+    agree = run(ONE_DRAW.format(kind="real", process="Abs(a) * eps[t]"), seed=seed)
+    assert agree.status == "agree", agree.detail
+    assert "at each of 5 draws of a" in agree.detail and "draw 5 (special) (a = 0)" in agree.detail
+    assert "at 5 draws of a (window, other side, far, far other side, special)" in agree.evidence
+
+
+def test_nothing_drawn_means_one_simulation() -> None:
+    result = run(ONE_STEP.format(k=3, steps=4).replace("sqrt(3) * u[t]", "eps[t]"))
+    assert result.status == "agree" and "draws" not in result.detail and "draws" not in result.evidence
+
+
+def test_the_draws_cover_both_signs_both_far_ends_and_the_special_point() -> None:
+    from fractions import Fraction
+
+    from derivcheck.check.distribution_draws import DRAWS, matrix_generator, real_values
+    from derivcheck.check.sampling import REAL, Domain
+
+    g = torch.Generator().manual_seed(3)
+    first = real_values(REAL, 0, 200, g)
+    other = real_values(REAL, 1, 200, g, first)
+    assert bool((first * other < 0).all()) and bool((other.abs() < 3).all())
+    far, far_other = real_values(REAL, 2, 200, g, first), real_values(REAL, 3, 200, g, first)
+    assert bool((far.abs() >= 10).all() and (far.abs() <= 1e6).all() and (far * first > 0).all())
+    assert bool((far_other * first < 0).all() and (far_other.abs() >= 10).all())
+    assert real_values(REAL, 4, 3, g).tolist() == [0.0, 0.0, 0.0]
+    unit = Domain(Fraction(0), Fraction(1))  # (0, 1), open
+    first = real_values(unit, 0, 200, g)
+    low, high = real_values(unit, 2, 200, g, first), real_values(unit, 3, 200, g, first)
+    assert bool((low > 0).all() and (low <= 0.1).all() and (high < 1).all() and (high >= 0.9).all())
+    assert real_values(unit, 4, 1, g).item() == 0.5  # no closed end, 0 outside: the first simple value inside
+    assert real_values(Domain(Fraction(0), Fraction(1), lo_open=False), 4, 1, g).item() == 0.0
+    positive = Domain(Fraction(0), None)
+    assert bool((real_values(positive, 2, 50, g, real_values(positive, 0, 50, g)) >= 10).all())
+    assert bool((real_values(positive, 3, 50, g, real_values(positive, 0, 50, g)) <= 0.1).all())
+    g0 = matrix_generator("general", (3, 1), 0, g)
+    assert bool((matrix_generator("general", (3, 1), 1, g, g0) * g0 < 0).all())
+    assert matrix_generator("general", (3, 1), 4, g).abs().sum().item() == 0.0
+    assert len(DRAWS) == 5
 
 
 def test_noise_not_declared_independent_gives_no_verdict() -> None:
