@@ -317,8 +317,7 @@ def _give_values(plan: Plan, exprs: list[Any], scope: Scope, instances: dict[str
                 plan.tables[name] = SequenceTable(plan.first - 8, values)
                 plan.drawn.append(name)
                 how = {0: f"uniform in ({lo:g}, {hi:g})", 1: f"in ({lo:g}, {hi:g}), each on the other side of draw 1",
-                       2: "far (magnitudes 10 .. 1e6, or 1e-6 .. 0.1 of the width from the lower end)",
-                       3: "far, on the other side (or near the bound)",
+                       2: "far out (format section 9, draw 3)", 3: "far out, the other way (draw 4)",
                        4: f"constant {float(values[0]):.6g}"}[plan.draw]
                 plan.sampled[name] = f"sampled {how} at {plan.first - 8}..{plan.first + plan.steps + 8}"
             elif isinstance(leaf, sympy.Symbol) and not isinstance(leaf, sympy.Dummy) and leaf != plan.time:
