@@ -285,18 +285,21 @@ def test_the_draws_cover_both_signs_both_far_ends_and_the_special_point() -> Non
     other = real_values(REAL, 1, 200, g, first)
     assert bool((first * other < 0).all()) and bool((other.abs() < 3).all())
     far, far_other = real_values(REAL, 2, 200, g, first), real_values(REAL, 3, 200, g, first)
-    assert bool((far.abs() >= 10).all() and (far.abs() <= 1e6).all() and (far * first > 0).all())
-    assert bool((far_other * first < 0).all() and (far_other.abs() >= 10).all())
+    alternate = torch.tensor([1.0, -1.0] * 100, dtype=torch.float64)  # every other value the other way
+    assert bool((far.abs() >= 10).all() and (far.abs() <= 1e6).all() and (far * first * alternate > 0).all())
+    assert bool((far_other * first * alternate < 0).all() and (far_other.abs() >= 10).all())
+    odd = real_values(REAL, 2, 1, g, first[:1], parity=1)  # the second quantity drawn: the other side first
+    assert float(odd * first[0]) < 0
     assert real_values(REAL, 4, 3, g).tolist() == [0.0, 0.0, 0.0]
     unit = Domain(Fraction(0), Fraction(1))  # (0, 1), open
     first = real_values(unit, 0, 200, g)
-    low, high = real_values(unit, 2, 200, g, first), real_values(unit, 3, 200, g, first)
+    low, high = real_values(unit, 2, 200, g, first)[::2], real_values(unit, 3, 200, g, first)[::2]
     assert bool((low > 0).all() and (low <= 0.1).all() and (high < 1).all() and (high >= 0.9).all())
     assert real_values(unit, 4, 1, g).item() == 0.5  # no closed end, 0 outside: the first simple value inside
     assert real_values(Domain(Fraction(0), Fraction(1), lo_open=False), 4, 1, g).item() == 0.0
     positive = Domain(Fraction(0), None)
-    assert bool((real_values(positive, 2, 50, g, real_values(positive, 0, 50, g)) >= 10).all())
-    assert bool((real_values(positive, 3, 50, g, real_values(positive, 0, 50, g)) <= 0.1).all())
+    assert bool((real_values(positive, 2, 50, g, real_values(positive, 0, 50, g))[::2] >= 10).all())
+    assert bool((real_values(positive, 3, 50, g, real_values(positive, 0, 50, g))[::2] <= 0.1).all())
     g0 = matrix_generator("general", (3, 1), 0, g)
     assert bool((matrix_generator("general", (3, 1), 1, g, g0) * g0 < 0).all())
     assert matrix_generator("general", (3, 1), 4, g).abs().sum().item() == 0.0

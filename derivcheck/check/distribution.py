@@ -294,7 +294,8 @@ def _give_values(plan: Plan, exprs: list[Any], scope: Scope, instances: dict[str
                 rows, cols = (int(x) for x in matrix.shape)
                 transform, _ = matrix_transform(decl.qualifiers, rows, cols)
                 g = matrix_generator(transform, (rows, cols), plan.draw, sampler,
-                                     reference.generators[str(matrix.name)] if reference else None)
+                                     reference.generators[str(matrix.name)] if reference else None,
+                                     parity=len(plan.drawn))
                 plan.generators[str(matrix.name)] = g
                 plan.drawn.append(str(matrix.name))
                 m = torch_matrix(transform, g)[0]
@@ -313,7 +314,7 @@ def _give_values(plan: Plan, exprs: list[Any], scope: Scope, instances: dict[str
                 lo, hi = domain.span()
                 count = plan.steps + 17
                 values = real_values(domain, plan.draw, count, sampler,
-                                     reference.tables[name].values if reference else None)
+                                     reference.tables[name].values if reference else None, parity=len(plan.drawn))
                 plan.tables[name] = SequenceTable(plan.first - 8, values)
                 plan.drawn.append(name)
                 how = {0: f"uniform in ({lo:g}, {hi:g})", 1: f"in ({lo:g}, {hi:g}), each on the other side of draw 1",
@@ -334,7 +335,8 @@ def _give_values(plan: Plan, exprs: list[Any], scope: Scope, instances: dict[str
                     value = float(instances[str(leaf)][0])
                 else:
                     value = float(real_values(domain_of(decl.kind, decl.interval), plan.draw, 1, sampler,
-                                              reference.values[leaf].reshape(1) if reference else None)[0])
+                                              reference.values[leaf].reshape(1) if reference else None,
+                                              parity=len(plan.drawn))[0])
                     plan.drawn.append(str(leaf))
                 plan.values[leaf] = torch.tensor(value, dtype=torch.float64)
                 plan.sampled[str(leaf)] = f"{value:.6g}"
