@@ -269,6 +269,41 @@ def test_a_law_right_on_part_of_a_drawn_parameters_domain_is_refuted_at_a_draw(s
     assert "at 5 draws of a (window, other side, far, far other side, special)" in agree.evidence
 
 
+def test_draws_that_differ_only_in_the_start_share_one_simulation_exactly() -> None:
+    """Draw k's moments from the shared simulation equal a separate simulation of draw k with
+    the same noise (up to rounding): the shift A_t (x0_k - x0_0) is the whole difference."""
+    from derivcheck.check.distribution import build_plans, claimed_law, run, run_shared
+
+    derivation = load_text(short(), "short.deriv.yaml")
+    scope = build_scope(derivation)
+    plans = build_plans(derivation.checks[0].fields, scope, {}, torch.Generator().manual_seed(1),
+                        torch.Generator().manual_seed(2))
+    laws = [claimed_law(plan) for plan in plans]
+    shared = run_shared(plans, laws, torch.Generator().manual_seed(9), "cpu")
+    assert shared is not None and len(shared) == 5
+    for plan, law, moments in zip(plans, laws, shared):
+        alone = run(plan, torch.Generator().manual_seed(9), "cpu", law=law)
+        assert torch.allclose(moments.mean, alone.mean, rtol=1e-9, atol=1e-9)
+        assert torch.allclose(moments.variance, alone.variance, rtol=1e-7, atol=1e-12)
+        assert float((moments.normality - alone.normality).abs().max()) <= 3 / (3 * 4000)  # a sample or so per bin edge
+    # a coefficient that depends on a drawn quantity: no sharing
+    text = short().replace("x0: vector[3]", "x0: vector[3]\n  s: positive").replace(
+        "sqrt(1 - alpha[t]) * eps[t]", "sqrt(1 - alpha[t]) * s * eps[t]")
+    derivation = load_text(text, "short.deriv.yaml")
+    plans = build_plans(derivation.checks[0].fields, build_scope(derivation), {}, torch.Generator().manual_seed(1),
+                        torch.Generator().manual_seed(2))
+    assert run_shared(plans, [claimed_law(plan) for plan in plans], torch.Generator().manual_seed(9), "cpu") is None
+
+
+@pytest.mark.parametrize("mean", ["sqrt(alpha_bar[t]) * Abs(x0)", "sqrt(alpha_bar[t]) * Min(x0, 10)",
+                                  "sqrt(alpha_bar[t]) * x0 + 1/(1 + 100 * x0**2)"])
+def test_a_mean_wrong_on_part_of_the_start_domain_is_refuted_on_the_shared_path(mean: str) -> None:
+    text = short(claim=f"x[t] ~ Normal({mean}, 1 - alpha_bar[t])").replace("x0: vector[3]", "x0: real")
+    result = run(text)
+    assert result.status == "disagree" and "one shared simulation" in result.detail, result.detail
+    assert "draw" in result.counterexample.values
+
+
 def test_nothing_drawn_means_one_simulation() -> None:
     result = run(ONE_STEP.format(k=3, steps=4).replace("sqrt(3) * u[t]", "eps[t]"))
     assert result.status == "agree" and "draws" not in result.detail and "draws" not in result.evidence

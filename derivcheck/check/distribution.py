@@ -95,15 +95,19 @@ def check_distribution(fields: dict[str, Text], scope: Scope, *, seed: int, devi
     try:
         plans = build_plans(fields, scope, instances or {}, sampler,
                             torch.Generator().manual_seed(stream ^ 0xD4A5))
-        runs = []
         with cpu_threads(plans[0].start.shape[0] * plans[0].samples, dev):
-            for plan in plans:  # draw 0 keeps the stream a single draw had
-                generator = torch.Generator(device=dev).manual_seed(
-                    stream if plan.draw == 0 else zlib.crc32(f"{seed}:{key}:draw {plan.draw}".encode()))
-                mean, variance = claimed_law(plan)
-                runs.append((plan, mean, variance, run(plan, generator, dev, law=(mean, variance))))
+            laws = [claimed_law(plan) for plan in plans]
+            shared = run_shared(plans, laws, torch.Generator(device=dev).manual_seed(stream), dev)
+            if shared is not None:
+                runs = [(plan, *law, moments) for plan, law, moments in zip(plans, laws, shared)]
+            else:
+                runs = []
+                for plan, law in zip(plans, laws):  # draw 0 keeps the stream a single draw had
+                    generator = torch.Generator(device=dev).manual_seed(
+                        stream if plan.draw == 0 else zlib.crc32(f"{seed}:{key}:draw {plan.draw}".encode()))
+                    runs.append((plan, *law, run(plan, generator, dev, law=law)))
             replay = f"derivcheck verify {path} --seed {seed} --device {dev}" if path else None
-            return judge(runs, seed=seed, device=dev, replay=replay)
+            return judge(runs, seed=seed, device=dev, replay=replay, shared=shared is not None)
     except (Unsupported, Unevaluable) as exc:
         return DistributionResult("inconclusive", f"distribution check not run: {exc}")
 
@@ -406,6 +410,47 @@ def run(plan: Plan, generator: Any, device: str, law: tuple[Any, Any] | None = N
 
     return simulate_general(plan.start, step, [plan.draws[s] for s in symbols], plan.samples, plan.steps,
                             generator, device, normality)
+
+
+def run_shared(plans: list[Plan], laws: list[tuple[Any, Any]], generator: Any, device: str) -> list[Any] | None:
+    """The moments of every draw from one simulation, when the draws differ only in the start of
+    an affine recursion (same coefficients, same noise): then ``x_t = A_t x_0 + (noise terms)``
+    with ``A_t = a_1 ... a_t``, so draw k's samples are draw 0's plus ``A_t (x0_k - x0_0)``, which
+    is a simulation of draw k with the same noise (common random numbers; the Bonferroni bound
+    needs no independence between the draws' tests). ``None`` when that does not apply."""
+    import torch
+
+    from .simulate import Moments, simulate_affine
+    from .statistics import grid_distance
+
+    if len(plans) < 2:
+        return None
+    parts = []
+    for plan in plans:
+        affine = _affine_parts(plan)
+        if affine is None:
+            return None
+        noise, (a, b, c) = affine
+        ev = IndexedEvaluator({**plan.values, plan.time: times(plan)}, plan.tables)
+        parts.append([torch_list(ev(part), (plan.steps,)) for part in (a, b, c)])
+    if any(p != parts[0] for p in parts[1:]):
+        return None
+    a_t, b_t, c_t = parts[0]
+    gain = torch.cumprod(torch.tensor(a_t, dtype=torch.float64), 0)  # (T,): the start's factor at step t
+    shifts = torch.stack([plan.start - plans[0].start for plan in plans])  # (K, d)
+    centre = torch.stack([mean for mean, _ in laws]).to(device)  # (K, T, d)
+    scale = torch.stack([torch.sqrt(torch.clamp(variance, min=0)) for _, variance in laws])
+    scale = torch.where(scale > 0, scale, torch.ones_like(scale)).to(device)  # (K, T)
+    gain_on, shifts_on = gain.to(device), shifts.to(device)
+
+    def statistic(k: int, state: Any) -> Any:
+        return torch.stack([grid_distance((state + (gain_on[k] * shifts_on[j] - centre[j, k])[:, None]) / scale[j, k])
+                            for j in range(len(plans))])
+
+    moments = simulate_affine(plans[0].start, a_t, b_t, c_t if any(c_t) else None, plans[0].draws[noise],
+                              plans[0].samples, generator, device, statistic)
+    return [Moments(moments.mean + gain[:, None] * shifts[j][None, :], moments.variance, moments.normality[:, j])
+            for j in range(len(plans))]
 
 
 def torch_list(value: Any, shape: tuple[int, ...]) -> list[float]:

@@ -44,10 +44,12 @@ class DrawTests:
     untested: int  # steps without a normality test (a zero claimed variance somewhere)
 
 
-def judge(runs: list[tuple[Any, Any, Any, Any]], *, seed: int, device: str, replay: str | None = None) -> Any:
+def judge(runs: list[tuple[Any, Any, Any, Any]], *, seed: int, device: str, replay: str | None = None,
+          shared: bool = False) -> Any:
     """A :class:`~derivcheck.check.distribution.DistributionResult` for the simulated ``runs``,
     ``(plan, claimed mean, claimed variance, moments)`` per draw: Bonferroni over the tests of
-    all draws; a failure at any draw refutes, with that draw's values."""
+    all draws; a failure at any draw refutes, with that draw's values. ``shared``: the draws'
+    moments come from one simulation (:func:`~derivcheck.check.distribution.run_shared`)."""
     from .distribution import DistributionResult
 
     plan0 = runs[0][0]
@@ -57,6 +59,8 @@ def judge(runs: list[tuple[Any, Any, Any, Any]], *, seed: int, device: str, repl
     several = len(runs) > 1
     if several:
         where += f", at each of {len(runs)} draws of {', '.join(plan0.drawn)}"
+        if shared:
+            where += " (one shared simulation: the draws differ only in the start of an affine recursion)"
     done: list[DrawTests] = []
     uncovered: list[str] = []
     for plan, mean, variance, moments in runs:
