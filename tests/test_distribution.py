@@ -304,6 +304,24 @@ def test_a_mean_wrong_on_part_of_the_start_domain_is_refuted_on_the_shared_path(
     assert "draw" in result.counterexample.values
 
 
+def test_a_draw_that_cannot_be_simulated_is_stated_as_not_covered(monkeypatch: pytest.MonkeyPatch) -> None:
+    from derivcheck.check import distribution
+
+    claimed = distribution.claimed_law
+
+    def law(plan, broken=(4,)):
+        mean, variance = claimed(plan)
+        return mean, variance * (math.nan if plan.draw in broken else 1.0)
+
+    monkeypatch.setattr(distribution, "claimed_law", law)
+    result = run(ONE_DRAW.format(kind="real", process="Abs(a) * eps[t]"))
+    assert result.status == "agree", result.detail
+    assert "not covered: draw 5 (special): the claimed law is not a finite number at t = 1" in result.detail
+    assert "at 4 draws of a (window, other side, far, far other side), 1 not covered" in result.evidence
+    monkeypatch.setattr(distribution, "claimed_law", lambda plan: law(plan, broken=range(5)))
+    assert run(ONE_DRAW.format(kind="real", process="Abs(a) * eps[t]")).status == "inconclusive"
+
+
 def test_nothing_drawn_means_one_simulation() -> None:
     result = run(ONE_STEP.format(k=3, steps=4).replace("sqrt(3) * u[t]", "eps[t]"))
     assert result.status == "agree" and "draws" not in result.detail and "draws" not in result.evidence
