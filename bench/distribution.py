@@ -1,6 +1,6 @@
 """Benchmark: the DDPM distribution check against a plain hand-written torch loop.
 
-    python bench/distribution.py [--samples 10000] [--repeat 3] [--device cpu|cuda|all]
+    python bench/distribution.py [--samples 10000] [--repeat 3] [--device cpu|cuda|all] [--check-only]
 
 Measures sample-steps per second (samples x coordinates x steps / seconds) of
 
@@ -11,7 +11,8 @@ Measures sample-steps per second (samples x coordinates x steps / seconds) of
   ``var`` per step, with torch's default threads and with one thread;
 * the random-number limit: the same number of float64 normal draws in large blocks.
 
-Prints a Markdown table; results are recorded by hand in bench/RESULTS.md.
+Prints a Markdown table; results are recorded by hand in bench/RESULTS.md. ``--check-only``
+times the whole check alone (seeds 0..repeat-1), the quick before/after figure.
 """
 
 from __future__ import annotations
@@ -66,11 +67,22 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=10000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--device", default="all", choices=["cpu", "cuda", "all"])
+    parser.add_argument("--check-only", action="store_true", help="time the whole check only, one seed per run")
     args = parser.parse_args()
     derivation = load_derivation(str(FILE))
     scope = build_scope(derivation)
     fields = dict(derivation.checks[0].fields)
     fields["samples"] = type(fields["samples"])(str(args.samples), fields["samples"].span)
+    if args.check_only:
+        times = []
+        for seed in range(args.repeat):
+            started = time.perf_counter()
+            result = check_distribution(fields, scope, seed=seed, device="cpu" if args.device == "all" else args.device,
+                                        key="bench")
+            times.append(time.perf_counter() - started)
+            print(f"seed {seed}: {result.status}, {times[-1]:.3f} s; {result.evidence}")
+        print(f"whole check: min {min(times):.3f} s, median {sorted(times)[len(times) // 2]:.3f} s")
+        return
     plan = build_plan(fields, scope, {}, torch.Generator().manual_seed(0))
     steps, d = plan.steps, plan.start.shape[0]
     alpha = [1 - (1e-4 + k * (0.02 - 1e-4) / (steps - 1)) for k in range(steps)]

@@ -15,8 +15,8 @@ import torch
 
 from derivcheck.check.distribution import check_distribution
 from derivcheck.check.indexed_eval import IndexedEvaluator, SequenceTable, Unevaluable
-from derivcheck.check.statistics import (POWER, chi2_quantile, mean_pvalues, normality_pvalue, power,
-                                         variance_pvalues)
+from derivcheck.check.statistics import (NORMALITY_BINS, POWER, chi2_quantile, dkw_pvalues, grid_distance,
+                                         mean_pvalues, normality_pvalue, power, variance_pvalues)
 from derivcheck.expr.declarations import build_scope
 from derivcheck.format.loader import load_text
 
@@ -151,14 +151,40 @@ def test_normality_bound_separates_normal_from_uniform_samples() -> None:
     assert p < 1e-40 and 0.04 < d < 0.07
 
 
+def test_the_grid_distance_is_the_exact_distance_up_to_one_bin() -> None:
+    """D - 1/B <= grid distance <= D: the DKW bound stays valid and the power loses at most 1/B."""
+    g = torch.Generator().manual_seed(2)
+    for sample in (torch.randn(3, 5000, generator=g, dtype=torch.float64),
+                   (torch.rand(3, 5000, generator=g, dtype=torch.float64) * 2 - 1) * math.sqrt(3),
+                   torch.randn(3, 5000, generator=g, dtype=torch.float64) * 1.3 + 0.2):
+        _, exact = normality_pvalue(sample)
+        grid = float(grid_distance(sample))
+        assert exact - 1 / NORMALITY_BINS - 1e-12 <= grid <= exact + 1e-12, (exact, grid)
+    assert float(dkw_pvalues(torch.tensor(0.0, dtype=torch.float64), 10)) == 1.0
+
+
+def test_stated_normality_power_holds_in_simulation() -> None:
+    """A law exactly at the stated Kolmogorov-Smirnov distance from N(0, 1) (a shifted normal:
+    distance 2 Phi(s/2) - 1) is rejected by the grid test in at least 90 % of runs."""
+    samples, runs, level = 2000, 200, 1e-6 / 3
+    stated = power(samples, level, samples).normality
+    shift = 2 * math.sqrt(2) * torch.special.erfinv(torch.tensor(stated, dtype=torch.float64)).item()
+    g = torch.Generator().manual_seed(5)
+    x = torch.randn(runs, samples, generator=g, dtype=torch.float64) + shift
+    p = torch.stack([dkw_pvalues(grid_distance(row), samples) for row in x])
+    assert (p < level).double().mean().item() >= 0.9
+
+
 # -- verdicts ------------------------------------------------------------------------------
 
 def test_the_correct_closed_form_agrees_with_a_stated_false_alarm_rate() -> None:
     result = run(short())
     assert result.status == "agree", result.detail
-    assert "family-wise false-alarm rate <= 1e-06 (Bonferroni over 246 tests" in result.detail
+    # x0 is drawn: 5 draws x (2 x 40 steps x 3 coordinates + 40 normality tests)
+    assert "family-wise false-alarm rate <= 1e-06 (Bonferroni over 1400 tests" in result.detail
     assert "t = 1..40" in result.detail and "4000 samples x 40 steps x 3 coordinates on cpu" in result.detail
-    stated = power(4000, 1e-6 / 246)
+    assert "at each of 5 draws of x0" in result.detail and "draw 5 (special) (x0 = [0, 0, 0])" in result.detail
+    stated = power(4000, 1e-6 / 1400)
     assert (f"power 0.9 at any single t and coordinate (normal samples): detects a mean off by >= "
             f"{stated.mean:.2g} standard deviations") in result.detail
     assert f"a variance error >= {100 * stated.variance:.2g} % at any t with power 0.9" in result.evidence
@@ -180,6 +206,157 @@ def test_wrong_laws_are_refuted_with_a_replayable_counterexample(claim: str, tes
 def test_non_gaussian_noise_with_the_right_moments_is_refuted_by_normality() -> None:
     result = run(short(noise="uniform(-sqrt(3), sqrt(3))"))
     assert result.status == "disagree" and result.detail.startswith("normality test fails at t = 1"), result.detail
+
+
+ONE_STEP = """\
+derivation: p21
+title: non-normal at one step
+symbols:
+  x: sequence
+  eps: random sequence normal(0, 1)
+  u: random sequence uniform(-1, 1)
+  t: natural
+independent: [[eps, u]]
+checks:
+  - distribution:
+      process: x[t] = (1 - Max(0, 1 - (t - {k})**2)) * eps[t] + Max(0, 1 - (t - {k})**2) * sqrt(3) * u[t]
+      claim: x[t] ~ Normal(0, 1)
+      steps: {steps}
+      samples: 20000
+"""
+
+
+@pytest.mark.parametrize("k, steps", [(7, 12), (5, 8), (11, 15)])
+def test_a_law_non_normal_at_any_single_step_is_refuted_there(k: int, steps: int) -> None:
+    """Normality is tested at every step, not at a few chosen ones (red-team F6)."""
+    result = run(ONE_STEP.format(k=k, steps=steps))
+    assert result.status == "disagree" and result.detail.startswith(f"normality test fails at t = {k}:"), result.detail
+    assert result.counterexample.values["t"] == str(k)
+    agree = run(ONE_STEP.format(k=k, steps=steps).replace("sqrt(3) * u[t]", "eps[t]"))
+    assert agree.status == "agree" and "normality (Kolmogorov-Smirnov" in agree.detail
+    assert f"Bonferroni over {3 * steps} tests" in agree.detail
+
+
+ONE_DRAW = """\
+derivation: p32
+title: one draw
+symbols:
+  x: sequence
+  a: {kind}
+  eps: random sequence normal(0, 1)
+  t: natural
+independent: [[eps]]
+checks:
+  - distribution:
+      process: x[t] = {process}
+      claim: x[t] ~ Normal(0, a**2)
+      steps: 5
+      samples: 20000
+"""
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_law_right_on_part_of_a_drawn_parameters_domain_is_refuted_at_a_draw(seed: int) -> None:
+    """Drawn quantities are drawn several times across their domain (red-team F11)."""
+    result = run(ONE_DRAW.format(kind="real", process="Max(a, 0) * eps[t]"), seed=seed)
+    assert result.status == "disagree", result.detail
+    values = result.counterexample.values
+    assert float(values["a"]) < 0 and values["draw"] in ("1 of 5 (window)", "2 of 5 (other side)")
+    assert f"(draw {values['draw'][0]} (" in result.detail
+    agree = run(ONE_DRAW.format(kind="real", process="Abs(a) * eps[t]"), seed=seed)
+    assert agree.status == "agree", agree.detail
+    assert "at each of 5 draws of a" in agree.detail and "draw 5 (special) (a = 0)" in agree.detail
+    assert "at 5 draws of a (window, other side, far, far other side, special)" in agree.evidence
+
+
+def test_draws_that_differ_only_in_the_start_share_one_simulation_exactly() -> None:
+    """Draw k's moments from the shared simulation equal a separate simulation of draw k with
+    the same noise (up to rounding): the shift A_t (x0_k - x0_0) is the whole difference."""
+    from derivcheck.check.distribution import build_plans, claimed_law, run, run_shared
+
+    derivation = load_text(short(), "short.deriv.yaml")
+    scope = build_scope(derivation)
+    plans = build_plans(derivation.checks[0].fields, scope, {}, torch.Generator().manual_seed(1),
+                        torch.Generator().manual_seed(2))
+    laws = [claimed_law(plan) for plan in plans]
+    shared = run_shared(plans, laws, torch.Generator().manual_seed(9), "cpu")
+    assert shared is not None and len(shared) == 5
+    for plan, law, moments in zip(plans, laws, shared):
+        alone = run(plan, torch.Generator().manual_seed(9), "cpu", law=law)
+        assert torch.allclose(moments.mean, alone.mean, rtol=1e-9, atol=1e-9)
+        assert torch.allclose(moments.variance, alone.variance, rtol=1e-7, atol=1e-12)
+        assert float((moments.normality - alone.normality).abs().max()) <= 3 / (3 * 4000)  # a sample or so per bin edge
+    # a coefficient that depends on a drawn quantity: no sharing
+    text = short().replace("x0: vector[3]", "x0: vector[3]\n  s: positive").replace(
+        "sqrt(1 - alpha[t]) * eps[t]", "sqrt(1 - alpha[t]) * s * eps[t]")
+    derivation = load_text(text, "short.deriv.yaml")
+    plans = build_plans(derivation.checks[0].fields, build_scope(derivation), {}, torch.Generator().manual_seed(1),
+                        torch.Generator().manual_seed(2))
+    assert run_shared(plans, [claimed_law(plan) for plan in plans], torch.Generator().manual_seed(9), "cpu") is None
+
+
+@pytest.mark.parametrize("mean", ["sqrt(alpha_bar[t]) * Abs(x0)", "sqrt(alpha_bar[t]) * Min(x0, 10)",
+                                  "sqrt(alpha_bar[t]) * x0 + 1/(1 + 100 * x0**2)"])
+def test_a_mean_wrong_on_part_of_the_start_domain_is_refuted_on_the_shared_path(mean: str) -> None:
+    text = short(claim=f"x[t] ~ Normal({mean}, 1 - alpha_bar[t])").replace("x0: vector[3]", "x0: real")
+    result = run(text)
+    assert result.status == "disagree" and "one shared simulation" in result.detail, result.detail
+    assert "draw" in result.counterexample.values
+
+
+def test_a_draw_that_cannot_be_simulated_is_stated_as_not_covered(monkeypatch: pytest.MonkeyPatch) -> None:
+    from derivcheck.check import distribution
+
+    claimed = distribution.claimed_law
+
+    def law(plan, broken=(4,)):
+        mean, variance = claimed(plan)
+        return mean, variance * (math.nan if plan.draw in broken else 1.0)
+
+    monkeypatch.setattr(distribution, "claimed_law", law)
+    result = run(ONE_DRAW.format(kind="real", process="Abs(a) * eps[t]"))
+    assert result.status == "agree", result.detail
+    assert "not covered: draw 5 (special): the claimed law is not a finite number at t = 1" in result.detail
+    assert "at 4 draws of a (window, other side, far, far other side), 1 not covered" in result.evidence
+    monkeypatch.setattr(distribution, "claimed_law", lambda plan: law(plan, broken=range(5)))
+    assert run(ONE_DRAW.format(kind="real", process="Abs(a) * eps[t]")).status == "inconclusive"
+
+
+def test_nothing_drawn_means_one_simulation() -> None:
+    result = run(ONE_STEP.format(k=3, steps=4).replace("sqrt(3) * u[t]", "eps[t]"))
+    assert result.status == "agree" and "draws" not in result.detail and "draws" not in result.evidence
+
+
+def test_the_draws_cover_both_signs_both_far_ends_and_the_special_point() -> None:
+    from fractions import Fraction
+
+    from derivcheck.check.distribution_draws import DRAWS, matrix_generator, real_values
+    from derivcheck.check.sampling import REAL, Domain
+
+    g = torch.Generator().manual_seed(3)
+    first = real_values(REAL, 0, 200, g)
+    other = real_values(REAL, 1, 200, g, first)
+    assert bool((first * other < 0).all()) and bool((other.abs() < 3).all())
+    far, far_other = real_values(REAL, 2, 200, g, first), real_values(REAL, 3, 200, g, first)
+    alternate = torch.tensor([1.0, -1.0] * 100, dtype=torch.float64)  # every other value the other way
+    assert bool((far.abs() >= 10).all() and (far.abs() <= 1e6).all() and (far * first * alternate > 0).all())
+    assert bool((far_other * first * alternate < 0).all() and (far_other.abs() >= 10).all())
+    odd = real_values(REAL, 2, 1, g, first[:1], parity=1)  # the second quantity drawn: the other side first
+    assert float(odd * first[0]) < 0
+    assert real_values(REAL, 4, 3, g).tolist() == [0.0, 0.0, 0.0]
+    unit = Domain(Fraction(0), Fraction(1))  # (0, 1), open
+    first = real_values(unit, 0, 200, g)
+    low, high = real_values(unit, 2, 200, g, first)[::2], real_values(unit, 3, 200, g, first)[::2]
+    assert bool((low > 0).all() and (low <= 0.1).all() and (high < 1).all() and (high >= 0.9).all())
+    assert real_values(unit, 4, 1, g).item() == 0.5  # no closed end, 0 outside: the first simple value inside
+    assert real_values(Domain(Fraction(0), Fraction(1), lo_open=False), 4, 1, g).item() == 0.0
+    positive = Domain(Fraction(0), None)
+    assert bool((real_values(positive, 2, 50, g, real_values(positive, 0, 50, g))[::2] >= 10).all())
+    assert bool((real_values(positive, 3, 50, g, real_values(positive, 0, 50, g))[::2] <= 0.1).all())
+    g0 = matrix_generator("general", (3, 1), 0, g)
+    assert bool((matrix_generator("general", (3, 1), 1, g, g0) * g0 < 0).all())
+    assert matrix_generator("general", (3, 1), 4, g).abs().sum().item() == 0.0
+    assert len(DRAWS) == 5
 
 
 def test_noise_not_declared_independent_gives_no_verdict() -> None:

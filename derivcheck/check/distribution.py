@@ -12,8 +12,10 @@ A check reads (format section 9)::
 (``normal`` or ``uniform``) declared ``independent``; the start value may be a
 vector, whose coordinates then evolve independently (noise ``N(0, I)``), and
 the claimed law is ``Normal(mean, variance * I)``. Every other free quantity is
-drawn once from its declared domain (sequences at every index they need) or is
-given concretely by ``define``. :mod:`derivcheck.check.simulate` runs the
+given concretely by ``define`` or ``for``, or is drawn from its declared domain
+(sequences at every index they need): then the check runs once per draw of
+:mod:`derivcheck.check.distribution_draws` (both sides, far out, the special
+point), all draws judged together. :mod:`derivcheck.check.simulate` runs the
 recursion; :mod:`derivcheck.check.statistics` tests mean, variance and
 normality; the family-wise false-alarm rate is ``FAMILY_ALPHA`` (Bonferroni).
 """
@@ -34,7 +36,6 @@ from .indexed_eval import IndexedEvaluator, SequenceTable, Unevaluable
 from .simulate import Noise, cpu_threads
 
 DEFAULT_DIMENSION = 3
-NORMALITY_STEPS = (1, 2, 3)  # plus T/4, T/2 and T: early steps show non-normal noise best
 
 
 class Unsupported(Exception):
@@ -69,6 +70,11 @@ class Plan:
     values: dict[sympy.Basic, Any] = field(default_factory=dict)
     tables: dict[str, SequenceTable] = field(default_factory=dict)
     sampled: dict[str, str] = field(default_factory=dict)
+    draw: int = 0  # which of distribution_draws.DRAWS gave the drawn values
+    drawn: list[str] = field(default_factory=list)  # the names drawn from a domain (not defined, not `for`)
+    generators: dict[str, Any] = field(default_factory=dict)  # a drawn matrix's generator
+    entries: list[Any] = field(default_factory=list)  # what needs values: process, law, start
+    start_entries: list[Any] = field(default_factory=list)
 
 
 def check_distribution(fields: dict[str, Text], scope: Scope, *, seed: int, device: str = "auto",
@@ -85,15 +91,23 @@ def check_distribution(fields: dict[str, Text], scope: Scope, *, seed: int, devi
 
     dev = resolve_device(device)
     stream = zlib.crc32(f"{seed}:{key}".encode())
-    generator = torch.Generator(device=dev).manual_seed(stream)
     sampler = torch.Generator().manual_seed(stream ^ 0x5EED)
     try:
-        plan = build_plan(fields, scope, instances or {}, sampler)
-        with cpu_threads(plan.start.shape[0] * plan.samples, dev):
-            mean, variance = claimed_law(plan)
-            moments = run(plan, generator, dev)
+        plans = build_plans(fields, scope, instances or {}, sampler,
+                            torch.Generator().manual_seed(stream ^ 0xD4A5))
+        with cpu_threads(plans[0].start.shape[0] * plans[0].samples, dev):
+            laws = [claimed_law(plan) for plan in plans]
+            shared = run_shared(plans, laws, torch.Generator(device=dev).manual_seed(stream), dev)
+            if shared is not None:
+                runs = [(plan, *law, moments) for plan, law, moments in zip(plans, laws, shared)]
+            else:
+                runs = []
+                for plan, law in zip(plans, laws):  # draw 0 keeps the stream a single draw had
+                    generator = torch.Generator(device=dev).manual_seed(
+                        stream if plan.draw == 0 else zlib.crc32(f"{seed}:{key}:draw {plan.draw}".encode()))
+                    runs.append((plan, *law, run(plan, generator, dev, law=law)))
             replay = f"derivcheck verify {path} --seed {seed} --device {dev}" if path else None
-            return judge(plan, mean, variance, moments, seed=seed, device=dev, replay=replay)
+            return judge(runs, seed=seed, device=dev, replay=replay, shared=shared is not None)
     except (Unsupported, Unevaluable) as exc:
         return DistributionResult("inconclusive", f"distribution check not run: {exc}")
 
@@ -124,7 +138,45 @@ def _element(value: Any, scope: Scope, what: str) -> tuple[str, sympy.Expr]:
 
 
 def build_plan(fields: dict[str, Text], scope: Scope, instances: dict[str, tuple[int, ...]], sampler: Any) -> Plan:
-    """The check's parts, parsed and checked for what the simulation supports."""
+    """The check's parts, parsed and checked for what the simulation supports, with the values
+    of draw 0."""
+    plan = _parse_plan(fields, scope, instances)
+    return _valued(plan, scope, instances, sampler, 0, None)
+
+
+def build_plans(fields: dict[str, Text], scope: Scope, instances: dict[str, tuple[int, ...]], sampler: Any,
+                redraw: Any) -> list[Plan]:
+    """One plan per draw (:mod:`~derivcheck.check.distribution_draws`): draw 0 from ``sampler``
+    (what a single draw was), and when anything was drawn from a domain the other draws from
+    ``redraw``; a check with nothing drawn has one plan."""
+    from .distribution_draws import DRAWS
+
+    parsed = _parse_plan(fields, scope, instances)
+    first = _valued(parsed, scope, instances, sampler, 0, None)
+    if not first.drawn:
+        return [first]
+    return [first] + [_valued(parsed, scope, instances, redraw, k, first) for k in range(1, len(DRAWS))]
+
+
+def _valued(parsed: Plan, scope: Scope, instances: dict[str, tuple[int, ...]], sampler: Any, draw: int,
+            reference: Plan | None) -> Plan:
+    """A copy of ``parsed`` with every free quantity valued at ``draw`` and the start value evaluated."""
+    import torch
+
+    from dataclasses import replace
+
+    plan = replace(parsed, values={}, tables={}, sampled={}, draw=draw, drawn=[], generators={})
+    _give_values(plan, plan.entries, scope, instances, sampler, reference)
+    try:
+        start = IndexedEvaluator(plan.values, plan.tables)
+        plan.start = torch.stack([start(e).reshape(()) for e in plan.start_entries])
+    except Unevaluable as exc:
+        raise Unsupported(f"the start value: {exc}") from exc
+    return plan
+
+
+def _parse_plan(fields: dict[str, Text], scope: Scope, instances: dict[str, tuple[int, ...]]) -> Plan:
+    """The check's parts, parsed, without values."""
     from ..expr import parser
 
     lhs, rhs_node, reader = _split(fields["process"], scope, "=")
@@ -166,14 +218,8 @@ def build_plan(fields: dict[str, Text], scope: Scope, instances: dict[str, tuple
     if isinstance(variance, sympy.MatrixExpr):
         raise Unsupported("the claimed variance must be a scalar (the law is Normal(mean, variance * I))")
     plan.mean = mean_entries
-    _give_values(plan, [process, variance, *mean_entries, *start_entries], scope, instances, sampler)
-    try:
-        start = IndexedEvaluator(plan.values, plan.tables)
-        import torch
-
-        plan.start = torch.stack([start(e).reshape(()) for e in start_entries])
-    except Unevaluable as exc:
-        raise Unsupported(f"the start value: {exc}") from exc
+    plan.entries = [process, variance, *mean_entries, *start_entries]
+    plan.start_entries = start_entries
     return plan
 
 
@@ -231,10 +277,12 @@ def _entries(value: Any, dims: dict[sympy.Symbol, int]) -> list[sympy.Expr]:
 
 
 def _give_values(plan: Plan, exprs: list[Any], scope: Scope, instances: dict[str, tuple[int, ...]],
-                 sampler: Any) -> None:
-    """A value for every free quantity: the time index, `for` integers, sampled reals and sequences."""
+                 sampler: Any, reference: Plan | None = None) -> None:
+    """A value for every free quantity: the time index, `for` integers, and reals, matrices and
+    sequences drawn at ``plan.draw`` (``reference``: draw 0's plan)."""
     import torch
 
+    from .distribution_draws import matrix_generator, real_values
     from .finite_space import unique_nodes
     from .sampling import domain_of, torch_matrix, matrix_transform
 
@@ -249,12 +297,16 @@ def _give_values(plan: Plan, exprs: list[Any], scope: Scope, instances: dict[str
                     continue
                 rows, cols = (int(x) for x in matrix.shape)
                 transform, _ = matrix_transform(decl.qualifiers, rows, cols)
-                g = 4 * torch.rand((1, rows, cols), generator=sampler, dtype=torch.float64) - 2
+                g = matrix_generator(transform, (rows, cols), plan.draw, sampler,
+                                     reference.generators[str(matrix.name)] if reference else None,
+                                     parity=len(plan.drawn))
+                plan.generators[str(matrix.name)] = g
+                plan.drawn.append(str(matrix.name))
                 m = torch_matrix(transform, g)[0]
                 for i in range(rows):
                     for j in range(cols):
                         plan.values[MatrixElement(matrix, i, j)] = m[i, j]
-                plan.sampled[str(matrix.name)] = str([round(float(v), 4) for v in m.flatten()])
+                plan.sampled[str(matrix.name)] = "[" + ", ".join(f"{float(v):.4g}" for v in m.flatten()) + "]"
             elif isinstance(leaf, sympy.Indexed):
                 name = str(leaf.base.label)
                 decl = scope.names.get(name)
@@ -262,11 +314,17 @@ def _give_values(plan: Plan, exprs: list[Any], scope: Scope, instances: dict[str
                     continue
                 if not isinstance(decl, SequenceDecl) or decl.kind in ("integer", "natural", "dimension"):
                     raise Unsupported(f"no value for {leaf}")
-                lo, hi = domain_of(decl.kind, decl.interval).span()
+                domain = domain_of(decl.kind, decl.interval)
+                lo, hi = domain.span()
                 count = plan.steps + 17
-                values = lo + (hi - lo) * torch.rand(count, generator=sampler, dtype=torch.float64)
+                values = real_values(domain, plan.draw, count, sampler,
+                                     reference.tables[name].values if reference else None, parity=len(plan.drawn))
                 plan.tables[name] = SequenceTable(plan.first - 8, values)
-                plan.sampled[name] = f"sampled in ({lo:g}, {hi:g}) at {plan.first - 8}..{plan.first + plan.steps + 8}"
+                plan.drawn.append(name)
+                how = {0: f"uniform in ({lo:g}, {hi:g})", 1: f"in ({lo:g}, {hi:g}), each on the other side of draw 1",
+                       2: "far out (format section 9, draw 3)", 3: "far out, the other way (draw 4)",
+                       4: f"constant {float(values[0]):.6g}"}[plan.draw]
+                plan.sampled[name] = f"sampled {how} at {plan.first - 8}..{plan.first + plan.steps + 8}"
             elif isinstance(leaf, sympy.Symbol) and not isinstance(leaf, sympy.Dummy) and leaf != plan.time:
                 if leaf in plan.values or str(leaf) not in scope.names:
                     continue
@@ -280,8 +338,10 @@ def _give_values(plan: Plan, exprs: list[Any], scope: Scope, instances: dict[str
                         raise Unsupported(f"give {leaf} a value with `for: {{{leaf}: ...}}`")
                     value = float(instances[str(leaf)][0])
                 else:
-                    lo, hi = domain_of(decl.kind, decl.interval).span()
-                    value = lo + (hi - lo) * float(torch.rand(1, generator=sampler, dtype=torch.float64))
+                    value = float(real_values(domain_of(decl.kind, decl.interval), plan.draw, 1, sampler,
+                                              reference.values[leaf].reshape(1) if reference else None,
+                                              parity=len(plan.drawn))[0])
+                    plan.drawn.append(str(leaf))
                 plan.values[leaf] = torch.tensor(value, dtype=torch.float64)
                 plan.sampled[str(leaf)] = f"{value:.6g}"
 
@@ -305,16 +365,30 @@ def claimed_law(plan: Plan) -> tuple[Any, Any]:
     return mean, torch.broadcast_to(ev(plan.variance), shape).clone()
 
 
-def normality_steps(steps: int) -> set[int]:
-    """The steps whose samples are kept for the normality test."""
-    return {k for k in (*NORMALITY_STEPS, steps // 4, steps // 2, steps) if 1 <= k <= steps}
+def normality_statistic(mean: Any, variance: Any, device: str) -> Any:
+    """The per-step statistic of the simulation: the grid Kolmogorov-Smirnov distance of the
+    state, standardised by the claimed law (``mean`` ``(T, d)``, ``variance`` ``(T,)``), to
+    N(0, 1). Steps with a zero claimed variance get a dummy scale; the judge does not test them."""
+    import torch
+
+    from .statistics import grid_distance
+
+    sd = torch.sqrt(torch.clamp(variance, min=0))
+    sd = torch.where(sd > 0, sd, torch.ones_like(sd)).to(device)
+    centre = mean.to(device)
+
+    def statistic(k: int, state: Any) -> Any:
+        return grid_distance((state - centre[k][:, None]) / sd[k])
+
+    return statistic
 
 
-def run(plan: Plan, generator: Any, device: str) -> Any:
-    """Simulate: the fused affine path when the process is affine in one noise, else step by step."""
+def run(plan: Plan, generator: Any, device: str, law: tuple[Any, Any] | None = None) -> Any:
+    """Simulate: the fused affine path when the process is affine in one noise, else step by step.
+    With the claimed ``law`` (:func:`claimed_law`), the normality statistic is taken at every step."""
     from .simulate import simulate_affine, simulate_general
 
-    keep = normality_steps(plan.steps)
+    normality = normality_statistic(*law, device) if law is not None else None
     affine = _affine_parts(plan)
     if affine is not None:
         draw, (a, b, c) = affine
@@ -322,7 +396,7 @@ def run(plan: Plan, generator: Any, device: str) -> Any:
         shape = (plan.steps,)
         a_t, b_t, c_t = (torch_list(ev(part), shape) for part in (a, b, c))
         return simulate_affine(plan.start, a_t, b_t, c_t if any(c_t) else None, plan.draws[draw],
-                               plan.samples, generator, device, keep)
+                               plan.samples, generator, device, normality)
     symbols = list(plan.draws)
     moved = {k: v.to(device) for k, v in plan.values.items()}
     tables = {k: SequenceTable(v.first, v.values.to(device)) for k, v in plan.tables.items()}
@@ -335,7 +409,48 @@ def run(plan: Plan, generator: Any, device: str) -> Any:
         return IndexedEvaluator(values, tables, device)(plan.process)
 
     return simulate_general(plan.start, step, [plan.draws[s] for s in symbols], plan.samples, plan.steps,
-                            generator, device, keep)
+                            generator, device, normality)
+
+
+def run_shared(plans: list[Plan], laws: list[tuple[Any, Any]], generator: Any, device: str) -> list[Any] | None:
+    """The moments of every draw from one simulation, when the draws differ only in the start of
+    an affine recursion (same coefficients, same noise): then ``x_t = A_t x_0 + (noise terms)``
+    with ``A_t = a_1 ... a_t``, so draw k's samples are draw 0's plus ``A_t (x0_k - x0_0)``, which
+    is a simulation of draw k with the same noise (common random numbers; the Bonferroni bound
+    needs no independence between the draws' tests). ``None`` when that does not apply."""
+    import torch
+
+    from .simulate import Moments, simulate_affine
+    from .statistics import grid_distance
+
+    if len(plans) < 2:
+        return None
+    parts = []
+    for plan in plans:
+        affine = _affine_parts(plan)
+        if affine is None:
+            return None
+        noise, (a, b, c) = affine
+        ev = IndexedEvaluator({**plan.values, plan.time: times(plan)}, plan.tables)
+        parts.append([torch_list(ev(part), (plan.steps,)) for part in (a, b, c)])
+    if any(p != parts[0] for p in parts[1:]):
+        return None
+    a_t, b_t, c_t = parts[0]
+    gain = torch.cumprod(torch.tensor(a_t, dtype=torch.float64), 0)  # (T,): the start's factor at step t
+    shifts = torch.stack([plan.start - plans[0].start for plan in plans])  # (K, d)
+    centre = torch.stack([mean for mean, _ in laws]).to(device)  # (K, T, d)
+    scale = torch.stack([torch.sqrt(torch.clamp(variance, min=0)) for _, variance in laws])
+    scale = torch.where(scale > 0, scale, torch.ones_like(scale)).to(device)  # (K, T)
+    gain_on, shifts_on = gain.to(device), shifts.to(device)
+
+    def statistic(k: int, state: Any) -> Any:
+        return torch.stack([grid_distance((state + (gain_on[k] * shifts_on[j] - centre[j, k])[:, None]) / scale[j, k])
+                            for j in range(len(plans))])
+
+    moments = simulate_affine(plans[0].start, a_t, b_t, c_t if any(c_t) else None, plans[0].draws[noise],
+                              plans[0].samples, generator, device, statistic)
+    return [Moments(moments.mean + gain[:, None] * shifts[j][None, :], moments.variance, moments.normality[:, j])
+            for j in range(len(plans))]
 
 
 def torch_list(value: Any, shape: tuple[int, ...]) -> list[float]:

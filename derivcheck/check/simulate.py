@@ -2,8 +2,9 @@
 
 The state is a ``(d, S)`` float64 tensor: ``d`` coordinates (a vector start value;
 each coordinate gets its own independent noise) times ``S`` independent samples.
-Only the per-step moments (mean and unbiased variance over the samples) and the
-full samples at a few ``keep`` steps are returned.
+Only the per-step moments (mean and unbiased variance over the samples) and, when
+a ``normality`` statistic is given, its value at every step (computed on the state
+while it is in cache, so no step's samples are kept) are returned.
 
 When ``F`` is affine, ``x[t] = a[t] * x[t - 1] + b[t] * eps[t] + c[t]`` with one
 noise, the recursion runs in chunks of ``K`` steps: one noise draw fills a
@@ -66,24 +67,35 @@ class Noise:
         return fn(shape, generator=generator, dtype=torch.float64, device=device)
 
 
+Statistic = Callable[[int, Any], Any]  # (0-based step, (d, S) state) -> a 0-d tensor
+
+
 @dataclass
 class Moments:
-    """Per-step sample moments, ``(T, d)`` each on the CPU, and the samples kept at some steps."""
+    """Per-step sample moments, ``(T, d)`` each on the CPU, and the ``normality`` statistic
+    at every step, ``(T,)`` on the CPU (``None`` when none was asked for)."""
 
     mean: Any
     variance: Any
-    kept: dict[int, Any]
+    normality: Any = None
+
+
+def _stacked(values: list[Any]) -> Any:
+    import torch
+
+    return torch.stack(values).to("cpu") if values else None
 
 
 def simulate_affine(start: Any, a: list[float], b: list[float], c: list[float] | None, noise: Noise,
-                    samples: int, generator: Any, device: str, keep: set[int]) -> Moments:
-    """The affine recursion for steps ``1..T`` (``T = len(a)``); ``keep`` holds step numbers."""
+                    samples: int, generator: Any, device: str, normality: Statistic | None = None) -> Moments:
+    """The affine recursion for steps ``1..T`` (``T = len(a)``); ``normality(k, state)`` is taken
+    at every step ``k + 1``."""
     with cpu_threads(start.shape[0] * samples, device):
-        return _affine(start, a, b, c, noise, samples, generator, device, keep)
+        return _affine(start, a, b, c, noise, samples, generator, device, normality)
 
 
 def _affine(start: Any, a: list[float], b: list[float], c: list[float] | None, noise: Noise,
-            samples: int, generator: Any, device: str, keep: set[int]) -> Moments:
+            samples: int, generator: Any, device: str, normality: Statistic | None) -> Moments:
     import torch
 
     d = start.shape[0]
@@ -95,7 +107,7 @@ def _affine(start: Any, a: list[float], b: list[float], c: list[float] | None, n
     chunk = max(1, min(steps, CHUNK_ELEMENTS // max(1, d * samples)))
     buffer = torch.empty((chunk, d, samples), dtype=torch.float64, device=device)
     prev = start.to(device=device, dtype=torch.float64)[:, None].expand(d, samples).clone()
-    means, variances, kept = [], [], {}
+    means, variances, statistics = [], [], []
     for first in range(0, steps, chunk):
         count = min(chunk, steps - first)
         block = buffer[:count]
@@ -107,30 +119,30 @@ def _affine(start: Any, a: list[float], b: list[float], c: list[float] | None, n
             if c is not None and c[t]:
                 state.add_(c[t])
             prev = state
-            if t + 1 in keep:
-                kept[t + 1] = state.to("cpu", copy=True)
+            if normality is not None:
+                statistics.append(normality(t, state))
         variance, mean = torch.var_mean(block, dim=2)
         means.append(mean.to("cpu"))
         variances.append(variance.to("cpu"))
         prev = prev.clone() if first + count < steps else prev  # the buffer is overwritten next
-    return Moments(torch.cat(means), torch.cat(variances), kept)
+    return Moments(torch.cat(means), torch.cat(variances), _stacked(statistics))
 
 
 def simulate_general(start: Any, step: Callable[[Any, list[Any], int], Any], noises: list[Noise], samples: int,
-                     steps: int, generator: Any, device: str, keep: set[int]) -> Moments:
+                     steps: int, generator: Any, device: str, normality: Statistic | None = None) -> Moments:
     """Any recursion: ``step(prev, draws, k)`` gives the state of step ``k + 1`` from the previous
     state and one ``(d, S)`` draw per noise (already scaled to its law)."""
     with cpu_threads(start.shape[0] * samples, device):
-        return _general(start, step, noises, samples, steps, generator, device, keep)
+        return _general(start, step, noises, samples, steps, generator, device, normality)
 
 
 def _general(start: Any, step: Callable[[Any, list[Any], int], Any], noises: list[Noise], samples: int,
-             steps: int, generator: Any, device: str, keep: set[int]) -> Moments:
+             steps: int, generator: Any, device: str, normality: Statistic | None) -> Moments:
     import torch
 
     d = start.shape[0]
     x = start.to(device=device, dtype=torch.float64)[:, None].expand(d, samples).clone()
-    means, variances, kept = [], [], {}
+    means, variances, statistics = [], [], []
     for k in range(steps):
         draws = []
         for noise in noises:
@@ -140,6 +152,6 @@ def _general(start: Any, step: Callable[[Any, list[Any], int], Any], noises: lis
         variance, mean = torch.var_mean(x, dim=1)
         means.append(mean.to("cpu"))
         variances.append(variance.to("cpu"))
-        if k + 1 in keep:
-            kept[k + 1] = x.to("cpu", copy=True)
-    return Moments(torch.stack(means), torch.stack(variances), kept)
+        if normality is not None:
+            statistics.append(normality(k, x))
+    return Moments(torch.stack(means), torch.stack(variances), _stacked(statistics))

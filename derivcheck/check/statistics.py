@@ -7,7 +7,12 @@ For samples ``x_1..x_S`` claimed i.i.d. ``Normal(mu, v)``:
   freedom (two-sided p from the regularised incomplete gamma function);
 * normality: the Kolmogorov-Smirnov distance ``D`` of the standardised samples to
   the standard normal, with the Dvoretzky-Kiefer-Wolfowitz-Massart bound
-  ``P(D >= d) <= 2 exp(-2 n d^2)``, valid for every ``n`` (conservative).
+  ``P(D >= d) <= 2 exp(-2 n d^2)``, valid for every ``n`` (conservative). At every
+  step of a check it is taken on a grid (:func:`grid_distance`): the largest gap
+  between the empirical and the normal distribution function at the
+  ``NORMALITY_BINS`` normal quantiles ``k / B``. That gap is at most ``D`` (the same
+  bound holds, so the test stays valid) and at least ``D - 1 / B``, and it needs
+  no sort: one ``ndtr`` and one histogram per step.
 
 The p-values of a whole check are combined by Bonferroni: the check rejects when
 some ``p < alpha / m`` (``m`` tests), so a true claim is rejected with
@@ -22,6 +27,11 @@ claimed standard deviations (the variance right) moves ``z`` to
 claimed one makes the statistic ``(1 + r) chi2(S - 1)``, detected with
 probability POWER when ``(1 + r) q(1 - POWER) = c_hi`` (and ``(1 - r) q(POWER) =
 c_lo`` for a variance below the claimed one), with exact chi-square quantiles.
+Normality: a standardised law at Kolmogorov-Smirnov distance ``D`` from N(0, 1)
+(whatever its shape) is detected with probability >= POWER once
+``D >= d(level) + d(1 - POWER) + 1 / B`` with ``d(a) = sqrt(ln(2 / a) / (2 n))``:
+the empirical distribution function lies within ``d(1 - POWER)`` of the true one
+with probability >= POWER (DKW again), and the grid loses at most ``1 / B``.
 """
 
 from __future__ import annotations
@@ -33,6 +43,7 @@ from typing import Any
 
 FAMILY_ALPHA = 1e-6
 POWER = 0.9
+NORMALITY_BINS = 1 << 13  # the grid of the per-step normality test: it loses at most 1/8192 of distance
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,27 @@ def normality_pvalue(standardised: Any) -> tuple[float, float]:
     return min(1.0, 2.0 * math.exp(-2.0 * n * d * d)), d
 
 
+def grid_distance(standardised: Any, bins: int = NORMALITY_BINS) -> Any:
+    """The Kolmogorov-Smirnov distance of ``standardised`` (any shape, pooled) to N(0, 1) at the
+    normal quantiles ``k / bins``, as a 0-d tensor on its device: between ``D - 1 / bins`` and
+    ``D`` (the exact distance), so :func:`dkw_pvalues` applies to it."""
+    import torch
+
+    u = torch.special.ndtr(standardised.flatten())
+    counts = torch.histc(u, bins=bins, min=0.0, max=1.0)  # bin k holds k/B <= ndtr(x) < (k+1)/B
+    n = u.numel()
+    below = torch.cumsum(counts, 0) / n  # the share of samples below the quantile (k + 1) / B
+    grid = torch.arange(1, bins + 1, dtype=below.dtype, device=below.device) / bins
+    return (below - grid).abs().max()
+
+
+def dkw_pvalues(distance: Any, n: int) -> Any:
+    """``min(1, 2 exp(-2 n D^2))``: the DKW-Massart bound on ``P(D >= distance)`` for ``n`` samples."""
+    import torch
+
+    return torch.clamp(2.0 * torch.exp(-2.0 * n * distance * distance), max=1.0)
+
+
 def bonferroni_level(alpha: float, tests: int) -> float:
     """The per-test level that keeps the family-wise false-alarm rate at ``alpha``."""
     return alpha / max(tests, 1)
@@ -94,6 +126,7 @@ class Power:
     mean: float
     variance_above: float
     variance_below: float
+    normality: float = math.nan  # a Kolmogorov-Smirnov distance of the standardised law to N(0, 1)
 
     @property
     def variance(self) -> float:
@@ -104,23 +137,30 @@ class Power:
         """``power 0.9 at any single t: a mean off by >= 0.077 sd, a variance off by >= 11 %``."""
         return (f"power {POWER:g} at any single t and coordinate (normal samples): detects a mean off by "
                 f">= {self.mean:.2g} standard deviations, or a variance off by >= {_percent(self.variance)} "
-                f"(>= {_percent(self.variance_above)} above, >= {_percent(self.variance_below)} below the claimed one)")
+                f"(>= {_percent(self.variance_above)} above, >= {_percent(self.variance_below)} below the claimed one)"
+                + ("" if math.isnan(self.normality) else
+                   f", or a law at Kolmogorov-Smirnov distance >= {self.normality:.2g} from the claimed normal one"))
 
 
 def _percent(x: float) -> str:
     return f"{100 * x:.2g} %"
 
 
-def power(samples: int, level: float) -> Power:
+def power(samples: int, level: float, pooled: int | None = None) -> Power:
     """The :class:`Power` of the mean and variance tests at ``samples`` samples, each test at
-    the two-sided ``level``."""
+    the two-sided ``level``, and of the grid normality test of ``pooled`` samples (the
+    coordinates of a step together) when given."""
     k = samples - 1
     z = NormalDist()
     mean = (z.inv_cdf(1 - level / 2) + z.inv_cdf(POWER)) / math.sqrt(samples)
     c_lo, c_hi = chi2_quantile(k, level / 2), chi2_quantile(k, 1 - level / 2)
     above = c_hi / chi2_quantile(k, 1 - POWER) - 1
     below = 1 - c_lo / chi2_quantile(k, POWER)
-    return Power(mean, above, below)
+    normality = math.nan
+    if pooled is not None:
+        normality = (math.sqrt(math.log(2 / level) / (2 * pooled)) + math.sqrt(math.log(2 / (1 - POWER)) / (2 * pooled))
+                     + 1 / NORMALITY_BINS)
+    return Power(mean, above, below, normality)
 
 
 def chi2_quantile(k: int, p: float) -> float:
