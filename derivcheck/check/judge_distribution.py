@@ -24,7 +24,12 @@ from ..model import Counterexample
 from .statistics import (FAMILY_ALPHA, NORMALITY_BINS, Rejection, bonferroni_level, dkw_pvalues, mean_pvalues,
                          power, variance_pvalues)
 
-ROUNDING = 1e-7  # relative size below which a claimed standard deviation counts as zero
+# A claimed standard deviation counts as zero below ROUNDING * |mean| + ROUNDING_FLOOR: far
+# above float64's rounding of the simulated values (1e-16 relative per operation), far below
+# any spread a process means to have (an absolute 1e-7 passed x[t] = 1e-6*eps[t] as a point
+# mass, untested)
+ROUNDING = 1e-10
+ROUNDING_FLOOR = 1e-12
 
 
 @dataclass
@@ -158,7 +163,7 @@ def _draw_tests(plan: Any, mean: Any, variance: Any, moments: Any, where: str, s
     if not (bool(torch.isfinite(moments.mean).all()) and bool(torch.isfinite(moments.variance).all())):
         return "the simulation overflowed (non-finite samples)"
     var = variance[:, None].expand(T, d)
-    floor = ROUNDING * (1 + mean.abs())
+    floor = ROUNDING * mean.abs() + ROUNDING_FLOOR
     sd = torch.sqrt(torch.clamp(var, min=0))
     negative = var < -floor ** 2
     degenerate = (sd < floor) & ~negative
