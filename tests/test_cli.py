@@ -14,7 +14,7 @@ from derivcheck import __version__, cli
 from derivcheck.errors import InputError, Span, UsageError
 from derivcheck.model import DerivationReport, Options, Outcome, Report, Verdict
 
-PIPELINE = "derivcheck.check.pipeline"
+PIPELINE = "derivcheck.check.pipeline.derivation"
 
 
 def derivation(*, passed: bool = True, errors: tuple[str, ...] = ()) -> DerivationReport:
@@ -31,7 +31,7 @@ def derivation(*, passed: bool = True, errors: tuple[str, ...] = ()) -> Derivati
 
 
 class FakePipeline:
-    """Stands in for derivcheck.check.pipeline: records calls, returns a set Report or raises."""
+    """Stands in for derivcheck.check.pipeline.derivation: records calls, returns a set Report or raises."""
 
     def __init__(self, result: Report | Exception) -> None:
         self.result = result
@@ -46,7 +46,7 @@ class FakePipeline:
 
 @pytest.fixture
 def pipeline(monkeypatch: pytest.MonkeyPatch) -> Callable[[Report | Exception], FakePipeline]:
-    """Install a fake ``derivcheck.check.pipeline`` module (the real one may not exist yet)."""
+    """Install a fake ``derivcheck.check.pipeline.derivation`` module (the real one may not exist yet)."""
 
     def install(result: Report | Exception) -> FakePipeline:
         fake = FakePipeline(result)

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from derivcheck.check import simulate
-from derivcheck.check.limits import Deadline
+from derivcheck.check.stochastic import simulate
+from derivcheck.check.runtime.limits import Deadline
 from test_distribution import run, short
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +44,7 @@ def test_distribution_check_with_the_cuda_branch_and_small_chunks(monkeypatch: p
 def test_gradient_check_takes_the_device_argument() -> None:
     import sympy
 
-    from derivcheck.check.gradient import check_gradient
+    from derivcheck.check.numeric.gradient import check_gradient
     from derivcheck.expr import objects
     from test_numeric import Decls, R
 

@@ -13,9 +13,9 @@ import pytest
 import sympy
 import torch
 
-from derivcheck.check.distribution import check_distribution
-from derivcheck.check.indexed_eval import IndexedEvaluator, SequenceTable, Unevaluable
-from derivcheck.check.statistics import (POWER, chi2_quantile, mean_pvalues, normality_pvalue, power,
+from derivcheck.check.stochastic.distribution import check_distribution
+from derivcheck.check.stochastic.grid_eval import IndexedEvaluator, SequenceTable, Unevaluable
+from derivcheck.check.stochastic.statistics import (POWER, chi2_quantile, mean_pvalues, normality_pvalue, power,
                                          variance_pvalues)
 from derivcheck.expr.declarations import build_scope
 from derivcheck.format.loader import load_text

@@ -1,0 +1,1 @@
+"""One derivation to its outcomes: the checkable items, the bounded prover, evidence judged into verdicts."""

@@ -1,0 +1,564 @@
+"""The per-step pipeline: load, parse, prove (bounded), cross-check numerically, judge.
+
+For every item (a relation whose two sides are the same expression is proved by
+reflexivity at once):
+
+1. the numeric check (unless ``--no-numeric``): a confirmed counterexample refutes
+   the item; derivcheck's general strategies still run briefly, and a general
+   proof of a refuted item is reported as a conflict (a soundness guard);
+2. otherwise a general symbolic proof by every strategy but ``simplify`` (in the
+   derivation's child process, ``options.timeout`` s of CPU time per attempt);
+3. then a symbolic proof at each instance (``for`` values; a proof that needs the
+   default small shapes of a dimension no ``for`` lists is shown, but is no verdict);
+4. then ``simplify`` (a short upgrade attempt when the instances gave a proof);
+5. otherwise numeric agreement alone gives ``numeric``.
+
+A proof under hypotheses stands only where they hold somewhere: hypotheses found
+inconsistent, or without any point where they all hold, leave the step ``unknown``
+(:func:`_hypotheses_hold`).
+
+The gate: an item expected to hold passes at ``numeric`` or better
+(``--strict``: ``proved-instances`` or better); an item expected to be refuted
+passes only when refuted.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import Any
+
+from ...errors import DerivcheckError, InputError, InputErrors
+from ...expr.latex import item_latex, latex_relation
+from ...model import Counterexample, DerivationReport, Options, Outcome, Report, Verdict
+from .items import Item, build_items
+from ..runtime.limits import BoundedSession, limits_mark, limits_since
+
+
+GUARD_SECONDS = 1.0
+"""Budget of the general symbolic attempt on an item a counterexample has refuted."""
+
+CONSISTENCY_SECONDS = 5.0
+"""Budget of the symbolic search for a contradiction between a step's hypotheses."""
+
+NUMERIC_SECONDS = 30.0
+"""The numeric check's safety limit, in CPU time (the larger of it and ``--timeout``). Its
+work is counted, not timed (see :func:`~derivcheck.check.numeric.random_points.check_numerically`); the
+limit only stops a runaway evaluation, and an outcome it cut short is not final (never cached)."""
+
+UPGRADE_SECONDS = 0.25
+"""Budget of ``simplify`` on an item already proved at its instances (a general proof
+would upgrade it to ``proved``); an item with no instance proof gives ``simplify``
+the whole ``--timeout``."""
+
+
+def verify_paths(paths: list[str], options: Options, *, jobs: int = 1, cache: Any = None,
+                 shard: tuple[int, int] | None = None, progress: Any = None,
+                 deadline: float | None = None) -> Report:
+    """Check every derivation under ``paths``; bad input is reported per file, never raised.
+
+    ``jobs``, ``cache`` (a :class:`~derivcheck.check.session.cache.ResultCache`), ``shard``
+    (``(K, N)``) and ``progress`` are passed to :func:`~derivcheck.check.session.run.run_derivations`
+    and :func:`~derivcheck.check.session.shard.shard_paths`; none of them changes a verdict.
+    """
+    from ...format.library import load_library
+    from ..session.run import run_derivations
+    from ..session.shard import shard_paths
+
+    started = time.perf_counter()
+    derivations, load_errors = load_library(paths)
+    errors_by_file: dict[str, list[str]] = {}
+    for err in load_errors:
+        file = err.span.file if err.span is not None else "?"
+        errors_by_file.setdefault(file, []).append(err.format())
+    if shard is not None:
+        kept = set(shard_paths([d.path for d in derivations] + [f for f in errors_by_file if f != "?"], *shard))
+        derivations = [d for d in derivations if d.path in kept]
+        errors_by_file = {f: m for f, m in errors_by_file.items() if f in kept or f == "?"}
+    reports = run_derivations(derivations, options, check_derivation, jobs=jobs, cache=cache, progress=progress,
+                              **({} if deadline is None else {"deadline": deadline}))
+    for file, messages in errors_by_file.items():
+        reports.append(DerivationReport(path=file, id=file, title="(could not be loaded)", source=None,
+                                        outcomes=(), errors=tuple(messages)))
+    reports.sort(key=lambda r: r.path)
+    return Report(
+        derivations=tuple(reports),
+        seconds=time.perf_counter() - started,
+        seed=options.seed,
+        options={"timeout": f"{options.timeout:g}", "numeric": str(options.numeric), "strict": str(options.strict)},
+    )
+
+
+def check_derivation(derivation: Any, options: Options) -> DerivationReport:
+    """All outcomes of one loaded derivation."""
+    from ...expr.declarations import build_scope
+    from ...expr.parser import parse_expression, parse_relation
+
+    started = time.perf_counter()
+    head = dict(path=derivation.path, id=derivation.id.value, title=derivation.title.value,
+                source=derivation.source.value if derivation.source else None)
+    try:
+        scope = build_scope(derivation)
+    except (InputErrors, InputError) as exc:
+        errors = exc.errors if isinstance(exc, InputErrors) else [exc]
+        return DerivationReport(**head, outcomes=(), errors=tuple(e.format() for e in errors),
+                                seconds=time.perf_counter() - started)
+    items = build_items(derivation, scope, parse_expression, parse_relation)
+    outcomes: dict[str, Outcome] = {}
+    with Prover(items, scope) as prover:
+        for item in items:
+            mark = limits_mark()
+            if item.key == "claim" and item.chain:
+                outcomes[item.key] = _claim_link(item, scope, outcomes, derivation, options, prover)
+            else:
+                outcomes[item.key] = check_item(item, scope, derivation, options, prover)
+            hit = limits_since(mark)  # cut short or load-dependent: not final (never cached)
+            if hit:
+                outcomes[item.key] = replace(outcomes[item.key], limit=hit)
+    return DerivationReport(**head, outcomes=tuple(outcomes.values()), seconds=time.perf_counter() - started)
+
+
+class Prover:
+    """The symbolic work on a derivation's items, in one bounded child process.
+
+    Every attempt is bounded on its own (:class:`~derivcheck.check.runtime.limits.BoundedSession`);
+    the child keeps SymPy's caches from one attempt to the next, and the steps of a
+    chain share most of their sub-expressions. The child works from the items and
+    scope it inherits, so a request names only the item.
+    """
+
+    def __init__(self, items: list[Item], scope: Any) -> None:
+        self._items = {item.key: item for item in items}
+        self._scope = scope
+        self._targets: dict[str, Any] = {}
+        self._session = BoundedSession({"general": self._general, "instances": self._instances,
+                                        "simplify": self._simplify, "same": self._same,
+                                        "inconsistency": self._inconsistency, "witness": self._witness})
+
+    def __enter__(self) -> "Prover":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._session.close()
+
+    def general(self, item: Item, seconds: float, *, simplify: bool = True) -> Any:
+        """A bounded general proof of the item: ``value`` is ``(method, detail)`` or None.
+        ``simplify=False``: every strategy but the last (see :meth:`simplify`)."""
+        return self._session.run(seconds, "general", item.key, simplify)
+
+    def simplify(self, item: Item, seconds: float, *, upgrade: bool = False) -> Any:
+        """A bounded proof of an equality by ``sympy.simplify`` alone: ``value`` as for :meth:`general`.
+        ``upgrade``: the item is proved at its instances already (see :func:`symbolic.prove_by_simplify`)."""
+        return self._session.run(seconds, "simplify", item.key, upgrade)
+
+    def instances(self, item: Item, seconds: float) -> Any:
+        """A bounded proof at instances: ``value`` is None (no instances) or
+        ``(proved, method or reason, instances described, dimensions at default shapes)``."""
+        return self._session.run(seconds, "instances", item.key)
+
+    def inconsistency(self, item: Item, seconds: float) -> str | None:
+        """Why the item's hypotheses hold nowhere (:func:`consistency.inconsistency`), or None
+        when no contradiction was found within ``seconds``."""
+        done = self._session.run(seconds, "inconsistency", item.key)
+        return done.value if done.status == "ok" else None
+
+    def witness(self, item: Item, seconds: float) -> str | None:
+        """Exact values at which every hypothesis of the item holds (``x = 1, y = 2``), or None
+        when none was found within ``seconds`` (:func:`consistency.exact_witness`)."""
+        done = self._session.run(seconds, "witness", item.key)
+        return done.value if done.status == "ok" else None
+
+    def same(self, item: Item, left: str, right: str, seconds: float) -> bool:
+        """Whether two ends of a claim item (``claim.lhs``, ``claim.rhs``, ``start``, ``end``) are proved equal."""
+        done = self._session.run(seconds, "same", item.key, left, right)
+        return done.status == "ok" and bool(done.value)
+
+    # -- in the child --
+
+    def _target(self, key: str) -> Any:
+        from ..symbolic.hypotheses import apply_hypotheses
+
+        if key not in self._targets:
+            item = self._items[key]
+            self._targets[key] = apply_hypotheses(item.relation, item.hypotheses, self._scope)
+        return self._targets[key]
+
+    def _general(self, key: str, simplify: bool) -> tuple[str, str] | None:
+        from ..symbolic.strategies import prove
+
+        return _proof_tuple(prove(self._target(key), self._scope, self._items[key].hypotheses, simplify=simplify))
+
+    def _simplify(self, key: str, upgrade: bool) -> tuple[str, str] | None:
+        import sympy
+
+        from ..symbolic.strategies import prove_by_simplify
+
+        target = self._target(key)
+        if target.op != "=":
+            return None
+        lhs, rhs = (sympy.sympify(side, strict=True) for side in (target.lhs, target.rhs))
+        return _proof_tuple(prove_by_simplify(lhs, rhs, self._scope, skip_sums=upgrade))
+
+    def _instances(self, key: str) -> tuple[bool, str, str, tuple[str, ...]] | None:
+        from ..symbolic.instances import instance_assignments, prove_at_instances
+
+        item, target = self._items[key], self._target(key)
+        plan = instance_assignments(target, self._scope, item.instances)
+        if not plan.assignments:
+            return None
+        proved, text = prove_at_instances(target, self._scope, plan.assignments, item.hypotheses, item.using)
+        return proved, text, plan.described, plan.defaulted
+
+    def _witness(self, key: str) -> str | None:
+        from ..symbolic.consistency import exact_witness
+
+        found = exact_witness(self._items[key].hypotheses, self._scope)
+        if found is None:
+            return None
+        text = ", ".join(f"{k} = {v}" for k, v in found.items())
+        if _undefined_at(self._items[key].relation, found):
+            # a rewrite by the hypotheses may have cancelled a 0/0 the claim has there
+            return f"{UNDEFINED_AT}{text}"
+        return text
+
+    def _inconsistency(self, key: str) -> str | None:
+        from ..symbolic.consistency import inconsistency
+
+        item = self._items[key]
+        return inconsistency(item.hypotheses, item.using, self._scope)
+
+    def _same(self, key: str, left: str, right: str) -> bool:
+        from ...expr.shapes import make_relation
+        from ..realize.integrals import untrusted_integrals
+        from ..symbolic.strategies import prove_equal
+
+        item = self._items[key]
+        ends = {"claim.lhs": item.claim.lhs, "claim.rhs": item.claim.rhs,
+                "start": item.relation.lhs, "end": item.relation.rhs}
+        try:
+            pair = make_relation(ends[left], "=", ends[right])
+        except InputError:
+            return False
+        if pair.lhs != pair.rhs and (untrusted_integrals(pair.lhs) or untrusted_integrals(pair.rhs)):
+            return False  # no numeric cross-check of the link: SymPy's closed form alone is no proof
+        return prove_equal(pair.lhs, pair.rhs, self._scope) is not None
+
+
+def _base_outcome(item: Item, derivation: Any) -> Outcome:
+    return Outcome(derivation=derivation.id.value, item=item.key, label=item.label, verdict=Verdict.UNKNOWN,
+                   expect=item.expect, span=item.span, by=item.by, pretty=item.text, using=tuple(item.using))
+
+
+def check_item(item: Item, scope: Any, derivation: Any, options: Options, prover: Prover | None = None) -> Outcome:
+    """The verdict on one step or check; ``prover`` is the derivation's (else one for this item)."""
+    if prover is None:
+        with Prover([item], scope) as own:
+            return check_item(item, scope, derivation, options, own)
+    started = time.perf_counter()
+    outcome = _base_outcome(item, derivation)
+    if item.error is not None:
+        return _judge(replace(outcome, verdict=Verdict.ERROR, detail=item.error), options, started)
+    if item.distribution is not None:
+        from ..stochastic.distribution import distribution_outcome
+
+        return _judge(distribution_outcome(item, scope, derivation, options, outcome), options, started)
+    if item.unsupported is not None:
+        return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="none", detail=item.unsupported),
+                      options, started)
+    from ...expr.pretty import pretty_relation
+
+    relation = item.relation
+    outcome = replace(outcome, pretty=pretty_relation(relation.lhs, relation.op, relation.rhs),
+                      latex=item_latex(item, derivation))
+    if relation.op == "~":
+        return _judge(replace(outcome, method="none",
+                              detail="`~` claims are checked by distribution checks, not as steps"), options, started)
+    if relation.op in ("=", "<=", ">=") and _same_tree(relation.lhs, relation.rhs):
+        # `E = E` (definitions expanded): reflexivity; no point can tell the sides apart
+        return _judge(replace(outcome, verdict=Verdict.PROVED, method="structural",
+                              detail="the two sides are the same expression"), options, started)
+    # The numeric check runs first: a confirmed counterexample settles the item
+    # (it would override any symbolic proof anyway), so no time goes into instances
+    # on false steps. Only the general symbolic attempt still runs then, as a guard:
+    # a general proof of a refuted step would be a soundness bug, and is reported.
+    numeric = _numeric(relation, scope, item, options) if options.numeric else None
+    if numeric is not None and numeric.status == "disagree" and numeric.counterexample is not None:
+        ce = numeric.counterexample
+        if ce.replay is None:
+            ce = replace(ce, replay=_replay(derivation.path, options))
+        if numeric.unrelated:
+            # the point need not satisfy the hypotheses on other variables: it is a
+            # counterexample only where those can hold at all
+            holds, why = _hypotheses_hold(item, scope, options, prover, numeric, witness=True)
+            if not holds:
+                return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="",
+                                      detail=f"{numeric.detail}, but {why}"), options, started)
+        # the counterexample already decided the item: the guard gets a short budget,
+        # for derivcheck's own strategies (SymPy's simplify is not re-run)
+        general = prover.general(item, min(options.timeout, GUARD_SECONDS), simplify=False)
+        general = general.value if general.status == "ok" else None
+        conflict = "" if general is None else f" (symbolic strategy '{general[0]}' had claimed a proof: soundness guard)"
+        return _judge(replace(outcome, verdict=Verdict.REFUTED, method="counterexample",
+                              detail=numeric.detail + conflict, counterexample=ce), options, started)
+    verdict, method, detail = _prove(item, options, prover)
+    if verdict is Verdict.UNKNOWN:
+        from ..symbolic.strategies import refusal
+
+        why = refusal(relation.lhs, relation.rhs)
+        detail = "; ".join(x for x in (why, detail) if x)
+    elif verdict in (Verdict.PROVED, Verdict.PROVED_INSTANCES):
+        gated = _integrals_gate(relation, numeric, method)
+        if gated is not None:
+            numeric, why = gated
+            if numeric is not None and numeric.status == "disagree" and numeric.counterexample is not None:
+                ce = numeric.counterexample
+                ce = ce if ce.replay is not None else replace(ce, replay=_replay(derivation.path, options))
+                return _judge(replace(outcome, verdict=Verdict.REFUTED, method="counterexample",
+                                      detail=numeric.detail, counterexample=ce), options, started)
+            if numeric is not None and numeric.status == "agree":
+                detail = f"{detail}; {why}".lstrip("; ")
+            else:
+                verdict, method, detail = Verdict.UNKNOWN, "", why
+    proved = verdict in (Verdict.PROVED, Verdict.PROVED_INSTANCES)
+    if item.hypotheses and (proved or numeric is None or numeric.points == 0 or numeric.unrelated):
+        holds, why = _hypotheses_hold(item, scope, options, prover, numeric, witness=proved)
+        if not holds:
+            # a proof under hypotheses that hold nowhere is vacuous, and no point can refute the step
+            if proved:
+                vacuous = "is vacuous" if why.startswith("the hypotheses are inconsistent") else "may be vacuous"
+                why = f"{why}; a proof under them (strategy '{method}') {vacuous}"
+            return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="", detail=why), options, started)
+        if proved:
+            detail = "; ".join(x for x in (detail, why) if x)
+    if numeric is not None and verdict is Verdict.UNKNOWN and numeric.status == "agree":
+        numeric = numeric.rechecked()  # float agreement would be the verdict: 50 digits first
+        if numeric.status == "disagree" and numeric.counterexample is not None:
+            ce = numeric.counterexample
+            ce = ce if ce.replay is not None else replace(ce, replay=_replay(derivation.path, options))
+            return _judge(replace(outcome, verdict=Verdict.REFUTED, method="counterexample",
+                                  detail=numeric.detail, counterexample=ce), options, started)
+    if numeric is not None:
+        if verdict is Verdict.UNKNOWN and numeric.status == "undefined":
+            # an index outside its matrix at every size: the step does not read as mathematics
+            verdict, method = Verdict.ERROR, "numeric"
+            detail = f"{numeric.detail}; {detail}".rstrip("; ")
+        elif verdict is Verdict.UNKNOWN and numeric.status == "agree":
+            verdict, method = Verdict.NUMERIC, "numeric"
+            evidence = numeric.evidence or f"agreement at {numeric.points} random points, {numeric.tolerance}"
+            detail = f"numeric ({evidence}); {detail}".rstrip("; ")
+        elif numeric.status == "agree" and numeric.evidence.startswith("torch autograd"):
+            detail = f"{detail}; cross-checked: {numeric.evidence}".lstrip("; ")
+        elif numeric.status != "agree" and verdict is Verdict.UNKNOWN:
+            detail = f"{detail}; numeric: {numeric.detail}".strip("; ")
+    return _judge(replace(outcome, verdict=verdict, method=method, detail=detail), options, started)
+
+
+def _prove(item: Item, options: Options, prover: Prover) -> tuple[Verdict, str, str]:
+    """General strategies, then instances, then ``simplify`` (see :data:`UPGRADE_SECONDS`)."""
+    general = prover.general(item, options.timeout, simplify=False)
+    if general.status == "ok" and general.value is not None:
+        return Verdict.PROVED, general.value[0], general.value[1]
+    notes = [] if general.status == "ok" else [f"general proof: {general.message.splitlines()[0]}"]
+    at = prover.instances(item, options.timeout)
+    at_instances = at.status == "ok" and at.value is not None and at.value[0]
+    if at.status == "ok" and at.value is not None and not at_instances:
+        notes.append(at.value[1])
+    elif at.status != "ok":
+        notes.append(f"instances: {at.message.splitlines()[0]}")
+    if general.status == "ok":  # (past the limit on the cheaper strategies, simplify would be too)
+        last = prover.simplify(item, min(options.timeout, UPGRADE_SECONDS) if at_instances else options.timeout,
+                               upgrade=at_instances)
+        if last.status == "ok" and last.value is not None:
+            return Verdict.PROVED, last.value[0], last.value[1]
+        if last.status != "ok" and not at_instances:
+            notes.insert(0, f"general proof: {last.message.splitlines()[0]}")
+    if at_instances and at.value[3]:
+        # default shapes are not instances the author chose: the proof is evidence, not a verdict
+        notes.append(f"proved symbolically only at default shapes ({at.value[2]}), not proved-instances: "
+                     f"no `for` lists {', '.join(at.value[3])}")
+    elif at_instances:
+        return Verdict.PROVED_INSTANCES, at.value[1], f"at {at.value[2]}"
+    return Verdict.UNKNOWN, "", "; ".join(notes)
+
+
+def _integrals_gate(relation: Any, numeric: Any, method: str) -> tuple[Any, str] | None:
+    """For a proof of a relation holding an integral SymPy's closed form is not trusted for
+    (:func:`~derivcheck.check.realize.integrals.untrusted_integrals`): the numeric result re-checked
+    in 50 digits, and what the proof then rests on; None for any other proof.
+
+    The proof counts only where the numeric check agrees (float agreement, then its
+    50-digit re-check through the closed form cross-checked by quadrature): a pole or a
+    kink in the range makes SymPy's value wrong, and the proof then proves nothing.
+    """
+    from ..realize.integrals import untrusted_integrals
+
+    import sympy
+
+    found = [i for side in (relation.lhs, relation.rhs) if isinstance(side, sympy.Basic)
+             for i in untrusted_integrals(side)]
+    if not found:
+        return None
+    shown = ", ".join(sorted({str(i) for i in found}))
+    rests = (f"the proof (strategy '{method}') rests on SymPy's closed form of {shown}, whose integrand is "
+             f"not provably smooth on the closed range (a pole or kink there makes that value wrong)")
+    if numeric is None:
+        return None, f"{rests}; it counts only with numeric agreement, and numeric checks are off"
+    if numeric.status == "agree":
+        numeric = numeric.rechecked()
+        if numeric.status == "agree":
+            return numeric, f"{rests}: cross-checked numerically ({numeric.evidence or numeric.detail})"
+    return numeric, f"{rests}; it counts only with numeric agreement"
+
+
+def _hypotheses_hold(item: Item, scope: Any, options: Options, prover: Prover, numeric: Any, *,
+                     witness: bool) -> tuple[bool, str]:
+    """Whether the item's hypotheses may hold somewhere: ``(False, why)`` when they are
+    inconsistent (:func:`consistency.inconsistency`), or, for a proof (``witness``), when no
+    sampled point satisfies them; ``(True, note)`` otherwise, the note saying what the
+    consistency rests on when it is not a sampled point.
+
+    A proof under hypotheses stands only beside a point where they all hold: one of the
+    numeric check's usable points, else exact values found by solving them, else one of a
+    numeric check of the hypotheses alone (the claim may have no numeric value where they
+    do). With ``--no-numeric`` a proof whose hypotheses have no exact witness stands on the
+    symbolic detection alone, and the note says so.
+    """
+    found = prover.inconsistency(item, min(options.timeout, CONSISTENCY_SECONDS))
+    if found is not None:
+        return False, f"the hypotheses are inconsistent: {found}"
+    if not witness:
+        return True, ""
+    if numeric is not None and numeric.points > 0 and not numeric.unrelated:
+        return True, ""
+    exact = prover.witness(item, min(options.timeout, CONSISTENCY_SECONDS))
+    if exact is not None and exact.startswith(UNDEFINED_AT):
+        return False, f"the claim has no value where the hypotheses hold ({exact[len(UNDEFINED_AT):]})"
+    if exact is not None:
+        return True, f"they hold at {exact}"
+    if numeric is None:
+        return True, "their consistency was not established (numeric checks off)"
+    from ..symbolic.consistency import witness as hypotheses_alone
+
+    try:
+        alone = hypotheses_alone(item.hypotheses, scope, seed=options.seed, points=options.points,
+                                 device=options.device)
+    except DerivcheckError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a failed search is no witness, and is said so
+        return False, f"no point satisfying the hypotheses was found ({type(exc).__name__}: {exc})"
+    if alone.points > 0:
+        return True, ""
+    return False, f"no point satisfying the hypotheses was found ({alone.detail})"
+
+
+UNDEFINED_AT = "undefined at: "
+
+
+def _undefined_at(relation: Any, point: dict) -> bool:
+    """Whether a side of ``relation`` is 0/0 or a division by zero at the exact ``point``."""
+    import sympy
+
+    for side in (relation.lhs, relation.rhs):
+        if not isinstance(side, sympy.Basic):
+            continue
+        try:
+            value = side.xreplace(point)
+        except Exception:  # noqa: BLE001 - a side that cannot take the point says nothing
+            continue
+        if value.has(sympy.nan, sympy.zoo):
+            return True
+    return False
+
+
+def _same_tree(lhs: Any, rhs: Any) -> bool:
+    try:
+        return bool(lhs == rhs)
+    except Exception:  # noqa: BLE001 - an object without structural equality is simply not the same
+        return False
+
+
+def _proof_tuple(proof: Any) -> tuple[str, str] | None:
+    return None if proof is None else (proof.method, proof.detail)
+
+
+def _numeric(relation: Any, scope: Any, item: Item, options: Options) -> Any:
+    from ..numeric.random_points import check_numerically
+
+    try:
+        return check_numerically(relation, scope, seed=options.seed, points=options.points,
+                                 hypotheses=item.hypotheses, device=options.device,
+                                 budget=max(options.timeout, NUMERIC_SECONDS))
+    except DerivcheckError:
+        raise
+    except Exception as exc:  # a numeric back-end failure is no verdict, and is said so
+        from ..numeric.random_points import NumericResult
+
+        return NumericResult(status="inconclusive", points=0, tolerance="", counterexample=None,
+                             detail=f"numeric check failed: {type(exc).__name__}: {exc}")
+
+
+def _replay(path: str, options: Options) -> str:
+    extra = "" if options.points == 24 else f" --points {options.points}"
+    return f"derivcheck verify {path} --seed {options.seed}{extra}"
+
+
+def _claim_link(item: Item, scope: Any, outcomes: dict[str, Outcome], derivation: Any, options: Options,
+                prover: Prover) -> Outcome:
+    """The claim is established by the first chain: same ends, implied relation, every step holding,
+    and every hypothesis the chain's steps use stated by the claim (top-level ``using``)."""
+    from ...expr.pretty import pretty_relation
+
+    started = time.perf_counter()
+    outcome = _base_outcome(item, derivation)
+    claim = item.claim
+    composed = item.note or "="
+    outcome = replace(outcome, pretty=pretty_relation(claim.lhs, claim.op, claim.rhs),
+                      latex=latex_relation(claim.lhs, claim.op, claim.rhs))
+
+    missing = [name for name in item.chain_using if name not in item.using]
+    if missing:
+        # the chain holds only under these hypotheses, and the claim does not say so:
+        # accepting it would state the claim unconditionally
+        stated = ", ".join(item.using + missing)
+        return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="claim link",
+                              detail=f"the chain uses hypotheses the claim does not state: {', '.join(missing)} "
+                                     f"(add `using: [{stated}]` at the top level)"), options, started)
+
+    def same(left: str, right: str) -> bool:
+        return prover.same(item, left, right, options.timeout)
+
+    forward = _implies(composed, claim.op)
+    backward = _implies(_flip(composed), claim.op)
+    linked = (forward and same("claim.lhs", "start") and same("claim.rhs", "end")) or (
+        backward and same("claim.lhs", "end") and same("claim.rhs", "start"))
+    if not linked:
+        return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="claim link",
+                              detail=f"the first chain establishes `start {composed} last`, which does not give "
+                                     f"the claim `{item.text}`"), options, started)
+    steps = [outcomes[k] for k in item.chain if k in outcomes]
+    weakest = min(steps, key=lambda o: o.verdict.strength)
+    verdict = weakest.verdict if weakest.verdict.strength > Verdict.UNKNOWN.strength else Verdict.UNKNOWN
+    under = f" under [{', '.join(weakest.using)}]" if weakest.using else ""
+    detail = f"chain composes to {composed}; weakest step: {weakest.label} ({weakest.verdict.value}{under})"
+    return _judge(replace(outcome, verdict=verdict, method="claim link", detail=detail), options, started)
+
+
+def _flip(op: str) -> str:
+    return {"<=": ">=", "<": ">", ">=": "<=", ">": "<", "=": "="}[op]
+
+
+def _implies(composed: str, claim_op: str) -> bool:
+    allowed = {"=": {"=", "<=", ">="}, "<=": {"<="}, "<": {"<", "<="}, ">=": {">="}, ">": {">", ">="}}
+    return claim_op in allowed.get(composed, set())
+
+
+def _judge(outcome: Outcome, options: Options, started: float) -> Outcome:
+    if outcome.expect == "refuted":
+        passed = outcome.verdict is Verdict.REFUTED
+    else:
+        floor = Verdict.PROVED_INSTANCES if options.strict else Verdict.NUMERIC
+        passed = outcome.verdict.strength >= floor.strength
+    return replace(outcome, passed=passed, seconds=time.perf_counter() - started)
+
+
+__all__ = ["verify_paths", "check_derivation", "check_item", "Counterexample"]

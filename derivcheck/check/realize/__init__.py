@@ -1,0 +1,1 @@
+"""Explicit realisation: parsed expressions at concrete sizes, entry by entry, with finite laws for random variables."""

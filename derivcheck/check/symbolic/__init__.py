@@ -1,0 +1,1 @@
+"""Symbolic proofs: canonical forms, the ordered strategies, instances, named hypotheses and their consistency."""
