@@ -31,6 +31,7 @@ import sympy
 from ...expr import objects
 from ...expr.scope import FunctionDecl, Scope
 from ...model import Counterexample
+from ..evidence import Evidence, EvidenceKind, Status
 from .evaluate import Evaluator, Unsupported
 from ..runtime.limits import Deadline
 from ..realize.realizer import Realization, RealizeError, RealizedRelation, realize
@@ -67,23 +68,22 @@ def cross_check(relation: objects.Relation, scope: Scope, *, seed: int, points: 
     Either one's confirmed counterexample refutes; agreement of the autograd check is the
     evidence shown; an unconfirmed autograd disagreement makes the result inconclusive.
     """
-    from .random_points import NumericResult
 
     auto, disputed = check_gradient(relation, scope, seed=seed, points=points, device=device, deadline=deadline)
-    if auto.status == "disagree":
+    if auto.status is Status.DISAGREE:
         return auto
     other = symbolic()
-    if other.status == "disagree":
-        if auto.status == "agree":
+    if other.status is Status.DISAGREE:
+        if auto.status is Status.AGREE:
             return replace(other, detail=f"{other.detail} (the autograd check had agreed: {auto.detail})")
         return other
     if disputed:
-        return NumericResult("inconclusive", auto.points, TOLERANCE_TEXT, None,
+        return Evidence(Status.INCONCLUSIVE, auto.points, TOLERANCE_TEXT, None,
                              f"{auto.detail}; realised check: {other.detail}")
-    if auto.status == "agree":
-        also = (f"; realised by SymPy diff: {other.evidence or other.detail}" if other.status == "agree" else "")
+    if auto.status is Status.AGREE:
+        also = (f"; realised by SymPy diff: {other.evidence or other.detail}" if other.status is Status.AGREE else "")
         return replace(auto, detail=auto.detail + also, evidence=auto.evidence + also)
-    if other.status == "agree":
+    if other.status is Status.AGREE:
         return replace(other, detail=f"{other.detail}; autograd: {auto.detail}")
     return replace(other, detail=f"{other.detail}; autograd: {auto.detail}")
 
@@ -93,12 +93,11 @@ def check_gradient(relation: objects.Relation, scope: Scope, *, seed: int, point
     """(result, disputed): the autograd comparison at random points of a few configurations;
     ``disputed`` is True when a float disagreement could not be confirmed."""
     from ..runtime.device import resolve_device
-    from .random_points import NumericResult
     from .parameters import integer_parameters_of
 
     parts = gradient_parts(relation)
     if parts is None:
-        return NumericResult("inconclusive", 0, TOLERANCE_TEXT, None, "not a gradient relation"), False
+        return Evidence(Status.INCONCLUSIVE, 0, TOLERANCE_TEXT, None, "not a gradient relation"), False
     grad, claimed = parts
     ranges, kinds = integer_parameters_of([relation], scope, {})
     rng = random.Random(seed)
@@ -124,11 +123,11 @@ def check_gradient(relation: objects.Relation, scope: Scope, *, seed: int, point
         return _disagreement(failing, valid, seed, deadline)
     if (len(configs) > 1 and len(trials) < 2) or valid < max(3, points // 3):
         why = "; ".join(notes) or "too few usable points"
-        return NumericResult("inconclusive", valid, TOLERANCE_TEXT, None, f"autograd check: {why}"), False
+        return Evidence(Status.INCONCLUSIVE, valid, TOLERANCE_TEXT, None, f"autograd check: {why}"), False
     shapes = _shapes([t.config for t in trials])
     text = f"torch autograd at {valid} points" + (f", {shapes}" if shapes else "") + f", {TOLERANCE_TEXT}"
-    return NumericResult("agree", valid, TOLERANCE_TEXT, None, f"autograd agrees at {valid} points"
-                         + (f", {shapes}" if shapes else ""), evidence=text), False
+    return Evidence(Status.AGREE, valid, TOLERANCE_TEXT, None, f"autograd agrees at {valid} points"
+                         + (f", {shapes}" if shapes else ""), evidence=text, kind=EvidenceKind.AUTOGRAD), False
 
 
 def _shapes(configs: list[dict]) -> str:
@@ -154,7 +153,6 @@ def _spread(configs: list[dict], rng: random.Random) -> list[dict]:
 
 
 def _disagreement(failing: list["AutogradTrial"], valid: int, seed: int, deadline: Deadline) -> tuple[Any, bool]:
-    from .random_points import NumericResult
     from .shrink import shrink
 
     count = sum(len(t.failing) for t in failing)
@@ -165,12 +163,12 @@ def _disagreement(failing: list["AutogradTrial"], valid: int, seed: int, deadlin
             for pt in ([small, original] if small != original else [original]):
                 found = trial.confirm(pt, seed)
                 if found is not None:
-                    return NumericResult("disagree", valid, TOLERANCE_TEXT, found,
+                    return Evidence(Status.DISAGREE, valid, TOLERANCE_TEXT, found,
                                          f"autograd disagrees at {count} of {valid} points; confirmed by a "
                                          f"{DIGITS}-digit central difference at the shrunk point"), False
             if deadline.passed():
                 break
-    return NumericResult("inconclusive", valid, TOLERANCE_TEXT, None,
+    return Evidence(Status.INCONCLUSIVE, valid, TOLERANCE_TEXT, None,
                          f"autograd disagreement at {count} points, not confirmed by a {DIGITS}-digit "
                          "central difference"), True
 

@@ -235,7 +235,7 @@ def _subs(expr: Any, subs: dict) -> Any:
 
 
 def _mentions(expr: sympy.Basic, name: str) -> bool:
-    from ..realize.finite_space import unique_nodes
+    from ..trees import unique_nodes
 
     return any(str(getattr(n, "label", n)) == name for n in unique_nodes([expr])
                if isinstance(n, (sympy.Symbol, sympy.IndexedBase)))

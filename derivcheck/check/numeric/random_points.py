@@ -30,6 +30,7 @@ import sympy
 from ...expr import objects
 from ...expr.scope import FunctionDecl, ScalarDecl, Scope
 from ...model import Counterexample
+from ..evidence import Evidence, Status
 from ..runtime.device import resolve_device
 from .evaluate import Unsupported, compare
 from ..runtime.limits import Deadline
@@ -53,36 +54,6 @@ RESCUED_POINTS = 2  # points where float64 overflows, evaluated exactly when a c
 ROUNDING_SETTLES = 12  # float disagreements settled in 50 digits (a rounding error is agreement there)
 
 
-@dataclass(frozen=True)
-class NumericResult:
-    """What the numeric check found: ``status`` is ``agree``, ``disagree``, ``inconclusive``, or
-    ``undefined`` (no value at any size tried: an index outside its matrix)."""
-
-    status: str
-    points: int
-    tolerance: str
-    counterexample: Counterexample | None
-    detail: str
-    evidence: str = ""  # for agreement: its kind and its bound or tolerance (shown in the report)
-    # hypotheses sharing no variable with the claim: not enforced at its points (see prepare)
-    unrelated: tuple[str, ...] = ()
-    # float64 agreement only: its re-check in 50 digits (see :meth:`rechecked`)
-    recheck: Callable[[], "NumericResult | None"] | None = field(default=None, compare=False, repr=False)
-
-    def rechecked(self) -> "NumericResult":
-        """Float64 agreement re-checked in 50 digits at a few points, for when it would be the
-        verdict: the same result, a refutation (true only within the float tolerance, as
-        ``pi = 3.14159265358979``), or inconclusive (no 50-digit value, as an integral
-        without a closed form)."""
-        if self.recheck is None:
-            return self
-        try:
-            return self.recheck() or replace(self, recheck=None)
-        except Exception as exc:  # noqa: BLE001 - a failed re-check is no evidence, and is said so
-            return _inconclusive(self.points, f"float64 agreement; its 50-digit re-check failed: "
-                                              f"{type(exc).__name__}: {exc}")
-
-
 def check_numerically(
     relation: objects.Relation,
     scope: Scope,
@@ -94,7 +65,7 @@ def check_numerically(
     device: str = "auto",
     budget: float = 20.0,
     keep_unrelated: bool = False,
-) -> NumericResult:
+) -> Evidence:
     """Check ``relation`` at ``points`` random points per integer configuration.
 
     ``fixed`` pins integer parameters; ``hypotheses`` are the step's ``using``
@@ -111,25 +82,35 @@ def check_numerically(
     deadline = Deadline(budget)
     result = _numerically(relation, scope, seed=seed, points=points, fixed=fixed, hypotheses=hypotheses,
                           device=device, deadline=deadline, keep_unrelated=keep_unrelated)
-    if deadline.hit and result.status != "disagree":
+    if deadline.hit and result.status is not Status.DISAGREE:
         # cut short: fewer configurations or points than the file and options ask for is no evidence
         return _inconclusive(result.points, f"{deadline.text()} ({result.detail})")
     return result
 
 
+def witness(hypotheses: Sequence[objects.Relation], scope: Scope, *, seed: int, points: int,
+            device: str) -> Evidence:
+    """The numeric check of the hypotheses alone (the claim replaced by ``0 = 0``): its
+    ``points`` are the sampled points where every hypothesis holds (a
+    :class:`~derivcheck.check.evidence.Evidence`)."""
+    trivial = objects.Relation(sympy.Integer(0), "=", sympy.Integer(0))
+    return check_numerically(trivial, scope, seed=seed, points=points, hypotheses=hypotheses, device=device,
+                             keep_unrelated=True)
+
+
 def _numerically(relation: objects.Relation, scope: Scope, *, seed: int, points: int,
                  fixed: dict[sympy.Symbol, int] | None, hypotheses: Sequence[objects.Relation], device: str,
-                 deadline: Deadline, keep_unrelated: bool = False) -> NumericResult:
+                 deadline: Deadline, keep_unrelated: bool = False) -> Evidence:
     result = _check(relation, scope, seed=seed, points=points, fixed=fixed, hypotheses=hypotheses,
                     device=device, deadline=deadline, keep_unrelated=keep_unrelated)
-    if result.status == "disagree":
+    if result.status is Status.DISAGREE:
         return result
     for variant, boundary in _boundaries(hypotheses, scope):
         if deadline.passed():
             break
         edge = _check(relation, scope, seed=seed, points=max(6, points // 2), fixed=fixed, hypotheses=variant,
                       device=device, deadline=deadline, keep_unrelated=keep_unrelated)
-        if edge.status == "disagree" and edge.counterexample is not None:
+        if edge.status is Status.DISAGREE and edge.counterexample is not None:
             lone, other = boundary
             shown = {str(lone): f"{other} (the boundary)", **edge.counterexample.values}
             return replace(edge, detail=f"{edge.detail}, at the boundary {lone} = {other}",
@@ -164,7 +145,7 @@ def _check(
     device: str,
     deadline: Deadline,
     keep_unrelated: bool = False,
-) -> NumericResult:
+) -> Evidence:
     if relation.op == "~":
         return _inconclusive(0, "`~` claims are checked by distribution checks")
     if not hypotheses and fixed is None:
@@ -185,7 +166,7 @@ def _check(
 
 
 def _check_prepared(prepared: Any, scope: Scope, *, seed: int, points: int, fixed: dict[sympy.Symbol, int] | None,
-                    device: str, deadline: Deadline) -> NumericResult:
+                    device: str, deadline: Deadline) -> Evidence:
     fixed = dict(fixed or {})
     ranges, kinds = integer_parameters_of([prepared.relation, *prepared.filters], scope, fixed)
     # Many candidates, of which the first MAX_CONFIGS valid ones are used: a
@@ -217,7 +198,7 @@ def _check_prepared(prepared: Any, scope: Scope, *, seed: int, points: int, fixe
         except _WideCut as cut:  # less coverage is no evidence: never accept on it
             return _inconclusive(sum(t.valid for t in trials), str(cut))
     if not trials and configs and undefined == len(configs):
-        return NumericResult("undefined", 0, TOLERANCE_TEXT, None,
+        return Evidence(Status.UNDEFINED, 0, TOLERANCE_TEXT, None,
                              f"the relation has no value at any of the {len(configs)} sizes tried ("
                              + "; ".join(notes) + ")")
     if len(configs) > 1 and len([t for t in trials if t.valid]) < 2 and not any(t.failing for t in trials):
@@ -234,7 +215,7 @@ def _check_prepared(prepared: Any, scope: Scope, *, seed: int, points: int, fixe
     if valid >= needed:
         where = "; ".join(_show(t.config) for t in trials if t.config)
         exact = None if prepared.caveats else _exact([t for t in trials if not t.wide], seed, deadline, valid)
-        if isinstance(exact, NumericResult):
+        if isinstance(exact, Evidence):
             return exact
         if _limitation(trials):  # agreement on a space that cannot show every declared law
             return _inconclusive(valid, f"agree at {valid} points, but {_limitation(trials)}")
@@ -244,7 +225,7 @@ def _check_prepared(prepared: Any, scope: Scope, *, seed: int, points: int, fixe
         evidence = exact or f"float64 at {valid} points, {TOLERANCE_TEXT.replace(', entrywise', '')}" + coverage(trials)
         if any(t.main.space for t in trials):  # what makes ε a bound about every declared law
             evidence += "; on finite probability spaces whose moments are generic for the claim (Jacobian rank test)"
-        return NumericResult("agree", valid, TOLERANCE_TEXT, None,
+        return Evidence(Status.AGREE, valid, TOLERANCE_TEXT, None,
                              f"agree at {valid} points" + (f" ({where})" if where else "")
                              + (f"; skipped {'; '.join(notes)}" if notes else ""),
                              evidence=evidence, recheck=recheck)
@@ -252,7 +233,7 @@ def _check_prepared(prepared: Any, scope: Scope, *, seed: int, points: int, fixe
     return _inconclusive(valid, f"only {valid} usable points: {reason}")
 
 
-def _exact(trials: list["Trial"], seed: int, deadline: Deadline, valid: int) -> "NumericResult | str | None":
+def _exact(trials: list["Trial"], seed: int, deadline: Deadline, valid: int) -> "Evidence | str | None":
     """Exact evaluation of a rational equality (:mod:`derivcheck.check.numeric.exact`): its evidence text,
     a refutation by an exact (shrunk) counterexample, or None when it does not apply."""
     from .exact import ExactFailure, exact_check, shrink_exact
@@ -265,12 +246,12 @@ def _exact(trials: list["Trial"], seed: int, deadline: Deadline, valid: int) -> 
     for pt in (point, found.point):
         ce = found.trial.confirm(pt, seed)
         if ce is not None:
-            return NumericResult("disagree", valid, "exact rational evaluation", ce,
+            return Evidence(Status.DISAGREE, valid, "exact rational evaluation", ce,
                                  "counterexample by exact rational evaluation (float64 had agreed)")
     return None
 
 
-def _precise(trials: list["Trial"], prepared: Any, seed: int, valid: int, deadline: Deadline) -> NumericResult | None:
+def _precise(trials: list["Trial"], prepared: Any, seed: int, valid: int, deadline: Deadline) -> Evidence | None:
     """Float agreement re-checked in 50 digits (a relation true only within the float
     tolerance, such as ``pi = 3.14159265358979``, is refuted); None when it stands, else
     the refutation or why it is no evidence.
@@ -327,17 +308,17 @@ def _precise(trials: list["Trial"], prepared: Any, seed: int, valid: int, deadli
     return None
 
 
-def _refuted_precisely(found: Counterexample, prepared: Any, valid: int, where: str) -> NumericResult:
+def _refuted_precisely(found: Counterexample, prepared: Any, valid: int, where: str) -> Evidence:
     if prepared.caveats:
         return _inconclusive(valid, f"disagreement at {found.values} in 50 digits, "
                                     f"but {'; '.join(prepared.caveats)}")
-    return NumericResult("disagree", valid, "50-digit evaluation", found,
+    return Evidence(Status.DISAGREE, valid, "50-digit evaluation", found,
                          f"counterexample in high-precision evaluation {where} (float64 had agreed "
                          "within its tolerance)")
 
 
 def _disagreement(failing: list["Trial"], prepared: Any, seed: int, valid: int, deadline: Deadline,
-                  notes: list[str]) -> NumericResult | None:
+                  notes: list[str]) -> Evidence | None:
     """A confirmed counterexample among the float disagreements, or why there is none; None
     when each of them is settled as agreement in 50 digits (a rounding error of float64, as
     large magnitudes make) or is a strict inequality within the float slack."""
@@ -371,10 +352,10 @@ def _disagreement(failing: list["Trial"], prepared: Any, seed: int, valid: int, 
                          + (f"; skipped {'; '.join(notes)}" if notes else ""))
 
 
-def _confirmed(found: Counterexample, prepared: Any, valid: int, count: int) -> NumericResult:
+def _confirmed(found: Counterexample, prepared: Any, valid: int, count: int) -> Evidence:
     if prepared.caveats:
         return _inconclusive(valid, f"disagreement at {found.values}, but {'; '.join(prepared.caveats)}")
-    return NumericResult("disagree", valid, TOLERANCE_TEXT, found,
+    return Evidence(Status.DISAGREE, valid, TOLERANCE_TEXT, found,
                          f"counterexample confirmed to 50 digits (float disagreement at "
                          f"{count} of {valid} points)")
 
@@ -413,8 +394,8 @@ def _limitation(trials: list["Trial"]) -> str | None:
     return next((t.main.space.limitation for t in trials if t.main.space and t.main.space.limitation), None)
 
 
-def _inconclusive(points: int, detail: str) -> NumericResult:
-    return NumericResult("inconclusive", points, TOLERANCE_TEXT, None, detail)
+def _inconclusive(points: int, detail: str) -> Evidence:
+    return Evidence(Status.INCONCLUSIVE, points, TOLERANCE_TEXT, None, detail)
 
 
 def _show(config: dict[sympy.Symbol, int]) -> str:

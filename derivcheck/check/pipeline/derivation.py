@@ -31,7 +31,9 @@ from typing import Any
 from ...errors import DerivcheckError, InputError, InputErrors
 from ...expr.latex import item_latex, latex_relation
 from ...model import Counterexample, DerivationReport, Options, Outcome, Report, Verdict
+from ..evidence import Evidence, Status
 from .items import Item, build_items
+from .verdicts import distribution_verdict, refutation, weigh
 from ..runtime.limits import BoundedSession, limits_mark, limits_since
 
 
@@ -244,6 +246,23 @@ class Prover:
         return prove_equal(pair.lhs, pair.rhs, self._scope) is not None
 
 
+def _distribution(item: Item, scope: Any, derivation: Any, options: Options, outcome: Outcome) -> Outcome:
+    """The outcome of a distribution check ``item``: skipped without numeric checks, else
+    its Monte Carlo evidence read by :func:`~.verdicts.distribution_verdict`."""
+    from ..stochastic.distribution import check_distribution
+
+    if not options.numeric:
+        return replace(outcome, verdict=Verdict.UNKNOWN, method="none",
+                       detail="distribution check skipped (--no-numeric)")
+    try:
+        result = check_distribution(item.distribution.fields, scope, seed=options.seed, device=options.device,
+                                    instances=item.instances, key=f"{derivation.id.value}:{item.key}",
+                                    path=derivation.path)
+    except InputError as exc:
+        return replace(outcome, verdict=Verdict.ERROR, detail=exc.format())
+    return distribution_verdict(outcome, result)
+
+
 def _base_outcome(item: Item, derivation: Any) -> Outcome:
     return Outcome(derivation=derivation.id.value, item=item.key, label=item.label, verdict=Verdict.UNKNOWN,
                    expect=item.expect, span=item.span, by=item.by, pretty=item.text, using=tuple(item.using))
@@ -259,9 +278,7 @@ def check_item(item: Item, scope: Any, derivation: Any, options: Options, prover
     if item.error is not None:
         return _judge(replace(outcome, verdict=Verdict.ERROR, detail=item.error), options, started)
     if item.distribution is not None:
-        from ..stochastic.distribution import distribution_outcome
-
-        return _judge(distribution_outcome(item, scope, derivation, options, outcome), options, started)
+        return _judge(_distribution(item, scope, derivation, options, outcome), options, started)
     if item.unsupported is not None:
         return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="none", detail=item.unsupported),
                       options, started)
@@ -282,10 +299,7 @@ def check_item(item: Item, scope: Any, derivation: Any, options: Options, prover
     # on false steps. Only the general symbolic attempt still runs then, as a guard:
     # a general proof of a refuted step would be a soundness bug, and is reported.
     numeric = _numeric(relation, scope, item, options) if options.numeric else None
-    if numeric is not None and numeric.status == "disagree" and numeric.counterexample is not None:
-        ce = numeric.counterexample
-        if ce.replay is None:
-            ce = replace(ce, replay=_replay(derivation.path, options))
+    if numeric is not None and numeric.refutes:
         if numeric.unrelated:
             # the point need not satisfy the hypotheses on other variables: it is a
             # counterexample only where those can hold at all
@@ -298,8 +312,7 @@ def check_item(item: Item, scope: Any, derivation: Any, options: Options, prover
         general = prover.general(item, min(options.timeout, GUARD_SECONDS), simplify=False)
         general = general.value if general.status == "ok" else None
         conflict = "" if general is None else f" (symbolic strategy '{general[0]}' had claimed a proof: soundness guard)"
-        return _judge(replace(outcome, verdict=Verdict.REFUTED, method="counterexample",
-                              detail=numeric.detail + conflict, counterexample=ce), options, started)
+        return _judge(refutation(outcome, numeric, derivation.path, options, note=conflict), options, started)
     verdict, method, detail = _prove(item, options, prover)
     if verdict is Verdict.UNKNOWN:
         from ..symbolic.strategies import refusal
@@ -310,12 +323,9 @@ def check_item(item: Item, scope: Any, derivation: Any, options: Options, prover
         gated = _integrals_gate(relation, numeric, method)
         if gated is not None:
             numeric, why = gated
-            if numeric is not None and numeric.status == "disagree" and numeric.counterexample is not None:
-                ce = numeric.counterexample
-                ce = ce if ce.replay is not None else replace(ce, replay=_replay(derivation.path, options))
-                return _judge(replace(outcome, verdict=Verdict.REFUTED, method="counterexample",
-                                      detail=numeric.detail, counterexample=ce), options, started)
-            if numeric is not None and numeric.status == "agree":
+            if numeric is not None and numeric.refutes:
+                return _judge(refutation(outcome, numeric, derivation.path, options), options, started)
+            if numeric is not None and numeric.status is Status.AGREE:
                 detail = f"{detail}; {why}".lstrip("; ")
             else:
                 verdict, method, detail = Verdict.UNKNOWN, "", why
@@ -330,26 +340,12 @@ def check_item(item: Item, scope: Any, derivation: Any, options: Options, prover
             return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="", detail=why), options, started)
         if proved:
             detail = "; ".join(x for x in (detail, why) if x)
-    if numeric is not None and verdict is Verdict.UNKNOWN and numeric.status == "agree":
+    if numeric is not None and verdict is Verdict.UNKNOWN and numeric.status is Status.AGREE:
         numeric = numeric.rechecked()  # float agreement would be the verdict: 50 digits first
-        if numeric.status == "disagree" and numeric.counterexample is not None:
-            ce = numeric.counterexample
-            ce = ce if ce.replay is not None else replace(ce, replay=_replay(derivation.path, options))
-            return _judge(replace(outcome, verdict=Verdict.REFUTED, method="counterexample",
-                                  detail=numeric.detail, counterexample=ce), options, started)
+        if numeric.refutes:
+            return _judge(refutation(outcome, numeric, derivation.path, options), options, started)
     if numeric is not None:
-        if verdict is Verdict.UNKNOWN and numeric.status == "undefined":
-            # an index outside its matrix at every size: the step does not read as mathematics
-            verdict, method = Verdict.ERROR, "numeric"
-            detail = f"{numeric.detail}; {detail}".rstrip("; ")
-        elif verdict is Verdict.UNKNOWN and numeric.status == "agree":
-            verdict, method = Verdict.NUMERIC, "numeric"
-            evidence = numeric.evidence or f"agreement at {numeric.points} random points, {numeric.tolerance}"
-            detail = f"numeric ({evidence}); {detail}".rstrip("; ")
-        elif numeric.status == "agree" and numeric.evidence.startswith("torch autograd"):
-            detail = f"{detail}; cross-checked: {numeric.evidence}".lstrip("; ")
-        elif numeric.status != "agree" and verdict is Verdict.UNKNOWN:
-            detail = f"{detail}; numeric: {numeric.detail}".strip("; ")
+        verdict, method, detail = weigh(verdict, method, detail, numeric)
     return _judge(replace(outcome, verdict=verdict, method=method, detail=detail), options, started)
 
 
@@ -403,9 +399,9 @@ def _integrals_gate(relation: Any, numeric: Any, method: str) -> tuple[Any, str]
              f"not provably smooth on the closed range (a pole or kink there makes that value wrong)")
     if numeric is None:
         return None, f"{rests}; it counts only with numeric agreement, and numeric checks are off"
-    if numeric.status == "agree":
+    if numeric.status is Status.AGREE:
         numeric = numeric.rechecked()
-        if numeric.status == "agree":
+        if numeric.status is Status.AGREE:
             return numeric, f"{rests}: cross-checked numerically ({numeric.evidence or numeric.detail})"
     return numeric, f"{rests}; it counts only with numeric agreement"
 
@@ -437,7 +433,7 @@ def _hypotheses_hold(item: Item, scope: Any, options: Options, prover: Prover, n
         return True, f"they hold at {exact}"
     if numeric is None:
         return True, "their consistency was not established (numeric checks off)"
-    from ..symbolic.consistency import witness as hypotheses_alone
+    from ..numeric.random_points import witness as hypotheses_alone
 
     try:
         alone = hypotheses_alone(item.hypotheses, scope, seed=options.seed, points=options.points,
@@ -491,15 +487,7 @@ def _numeric(relation: Any, scope: Any, item: Item, options: Options) -> Any:
     except DerivcheckError:
         raise
     except Exception as exc:  # a numeric back-end failure is no verdict, and is said so
-        from ..numeric.random_points import NumericResult
-
-        return NumericResult(status="inconclusive", points=0, tolerance="", counterexample=None,
-                             detail=f"numeric check failed: {type(exc).__name__}: {exc}")
-
-
-def _replay(path: str, options: Options) -> str:
-    extra = "" if options.points == 24 else f" --points {options.points}"
-    return f"derivcheck verify {path} --seed {options.seed}{extra}"
+        return Evidence(Status.INCONCLUSIVE, detail=f"numeric check failed: {type(exc).__name__}: {exc}")
 
 
 def _claim_link(item: Item, scope: Any, outcomes: dict[str, Outcome], derivation: Any, options: Options,

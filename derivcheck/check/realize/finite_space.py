@@ -24,8 +24,8 @@ import sympy
 
 from ...expr import objects
 from ...expr.scope import RandomDecl, Scope, SequenceDecl
-from .realizer import RealizeError
-from .base import is_matrix
+from ..trees import unique_nodes
+from .base import RealizeError, is_matrix
 
 MAX_ATOMS = 4096
 MAX_ATOMS_PER_FACTOR = 6  # for moments of a high degree (see atoms_for_degree)
@@ -37,25 +37,6 @@ _MOMENTS = (objects.Expectation, objects.Variance, objects.Covariance)
 def atom_name(atom: sympy.Basic) -> str:
     """The declared name behind a random atom: ``X`` for ``X`` and for ``X[3]``."""
     return str(atom.base.label) if isinstance(atom, sympy.Indexed) else str(atom)
-
-
-def unique_nodes(roots: list[sympy.Basic]) -> list[sympy.Basic]:
-    """Every distinct sub-expression of ``roots``, each once.
-
-    Realised expressions share sub-expressions heavily (a DAG); a plain preorder
-    traversal visits a shared node once per path to it, which grows exponentially.
-    """
-    seen: set[sympy.Basic] = set()
-    stack = list(roots)
-    out: list[sympy.Basic] = []
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        out.append(node)
-        stack.extend(a for a in node.args if isinstance(a, sympy.Basic))
-    return out
 
 
 def random_atoms(expr: Any, scope: Scope) -> set[sympy.Basic]:

@@ -44,7 +44,8 @@ import sympy
 
 from ...expr import objects
 from ...expr.scope import Scope
-from .finite_space import FiniteSpace, build_space, unique_nodes, within_group
+from ..trees import unique_nodes
+from .finite_space import FiniteSpace, build_space, within_group
 from .base import RealizeError, is_matrix
 
 PRIME = 2**61 - 1

@@ -20,20 +20,21 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
 from ...expr import objects
 from ...expr.scope import Scope
-from .lazy_algebra import lazy_det, lazy_inverse
-from .calculus import CalculusRealizer
+from ..trees import unique_nodes
 from .base import (MAX_PRODUCT_TERMS, MAX_SYMBOLIC_ORDER, MAX_TERMS, FunctionReplacement, Realization, RealizeError, UndefinedAt,
                           as_scalar, check_entries, is_matrix)
-
-if TYPE_CHECKING:
-    from .finite_space import FiniteSpace
+from .calculus import CalculusRealizer
+from .finite_space import FiniteSpace, atoms_for_degree, random_atoms
+from .genericity import generic_space
+from .integrals import Diverges
+from .lazy_algebra import lazy_det, lazy_inverse
 
 def realize(expr: Any, env: Realization) -> Any:
     """``expr`` written out at ``env``: a SymPy scalar or an explicit ``ImmutableMatrix``."""
@@ -54,9 +55,6 @@ class RealizedRelation:
     def may_diverge(self) -> bool:
         """Whether a side holds a divergent integral (:class:`~derivcheck.check.realize.integrals.Diverges`);
         looked up once, since the sides can be large."""
-        from .finite_space import unique_nodes
-        from .integrals import Diverges
-
         roots = [x for case in self.cases for side in case
                  for x in (list(side) if is_matrix(side) else [side]) if isinstance(x, sympy.Basic)]
         return any(isinstance(node, Diverges) for node in unique_nodes(roots))
@@ -98,9 +96,6 @@ def realize_relations(
     that they hold exactly for every matching random variable. ``memo`` (realised
     sub-expressions) may be shared between calls with equal ``env`` but its space.
     """
-    from .finite_space import atoms_for_degree, random_atoms
-    from .genericity import generic_space
-
     first = _Realizer(replace(env, space=None), memo)
     sides = []
     for relation in relations:

@@ -29,7 +29,8 @@ import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ...expr.scope import MatrixDecl, RandomDecl, ScalarDecl, Scope, SequenceDecl
-from ...model import Counterexample, Text
+from ...model import Text
+from ..evidence import Evidence, EvidenceKind, Status
 from .grid_eval import IndexedEvaluator, SequenceTable, Unevaluable
 from .simulate import Noise, cpu_threads
 
@@ -39,16 +40,6 @@ NORMALITY_STEPS = (1, 2, 3)  # plus T/4, T/2 and T: early steps show non-normal 
 
 class Unsupported(Exception):
     """A check this version cannot simulate soundly: no verdict is claimed."""
-
-
-@dataclass(frozen=True)
-class DistributionResult:
-    """``status``: ``agree``, ``disagree`` (a confirmed rejection) or ``inconclusive``."""
-
-    status: str
-    detail: str
-    evidence: str = ""
-    counterexample: Counterexample | None = None
 
 
 @dataclass
@@ -73,7 +64,7 @@ class Plan:
 
 def check_distribution(fields: dict[str, Text], scope: Scope, *, seed: int, device: str = "auto",
                        instances: dict[str, tuple[int, ...]] | None = None, key: str = "",
-                       path: str = "") -> DistributionResult:
+                       path: str = "") -> Evidence:
     """Simulate the check's process and test its claim at every step (see the module docstring).
 
     ``key`` names the check (it selects the random stream); ``path`` goes into the replay command.
@@ -95,7 +86,7 @@ def check_distribution(fields: dict[str, Text], scope: Scope, *, seed: int, devi
             replay = f"derivcheck verify {path} --seed {seed} --device {dev}" if path else None
             return judge(plan, mean, variance, moments, seed=seed, device=dev, replay=replay)
     except (Unsupported, Unevaluable) as exc:
-        return DistributionResult("inconclusive", f"distribution check not run: {exc}")
+        return Evidence(Status.INCONCLUSIVE, detail=f"distribution check not run: {exc}", kind=EvidenceKind.MONTE_CARLO)
 
 
 # -- reading the check -------------------------------------------------------------------
@@ -235,7 +226,7 @@ def _give_values(plan: Plan, exprs: list[Any], scope: Scope, instances: dict[str
     """A value for every free quantity: the time index, `for` integers, sampled reals and sequences."""
     import torch
 
-    from ..realize.finite_space import unique_nodes
+    from ..trees import unique_nodes
     from ..numeric.sampling import domain_of, torch_matrix, matrix_transform
 
     for expr in exprs:
@@ -360,28 +351,4 @@ def _affine_parts(plan: Plan) -> tuple[sympy.Symbol, tuple[sympy.Expr, sympy.Exp
     return noise, (a, b, c)
 
 
-__all__ = ["check_distribution", "DistributionResult", "Unsupported"]
-
-
-def distribution_outcome(item: Any, scope: Scope, derivation: Any, options: Any, outcome: Any) -> Any:
-    """The pipeline's :class:`~derivcheck.model.Outcome` for a distribution check ``item``."""
-    from dataclasses import replace
-
-    from ...errors import InputError
-    from ...model import Verdict
-
-    if not options.numeric:
-        return replace(outcome, verdict=Verdict.UNKNOWN, method="none",
-                       detail="distribution check skipped (--no-numeric)")
-    try:
-        result = check_distribution(item.distribution.fields, scope, seed=options.seed, device=options.device,
-                                    instances=item.instances, key=f"{derivation.id.value}:{item.key}",
-                                    path=derivation.path)
-    except InputError as exc:
-        return replace(outcome, verdict=Verdict.ERROR, detail=exc.format())
-    if result.status == "agree":
-        return replace(outcome, verdict=Verdict.NUMERIC, method="monte carlo", detail=result.detail)
-    if result.status == "disagree":
-        return replace(outcome, verdict=Verdict.REFUTED, method="monte carlo", detail=result.detail,
-                       counterexample=result.counterexample)
-    return replace(outcome, verdict=Verdict.UNKNOWN, method="monte carlo", detail=result.detail)
+__all__ = ["check_distribution", "Unsupported"]

@@ -17,18 +17,18 @@ from __future__ import annotations
 from typing import Any
 
 from ...model import Counterexample
+from ..evidence import Evidence, EvidenceKind, Status
 from .statistics import (FAMILY_ALPHA, Rejection, bonferroni_level, mean_pvalues, normality_pvalue, power,
                          variance_pvalues)
 
 ROUNDING = 1e-7  # relative size below which a claimed standard deviation counts as zero
+MONTE_CARLO = EvidenceKind.MONTE_CARLO
 
 
 def judge(plan: Any, mean: Any, variance: Any, moments: Any, *, seed: int, device: str,
           replay: str | None = None) -> Any:
-    """A :class:`~derivcheck.check.stochastic.distribution.DistributionResult` for the simulated ``moments``."""
+    """A :class:`~derivcheck.check.evidence.Evidence` for the simulated ``moments``."""
     import torch
-
-    from .distribution import DistributionResult
 
     T, d, S = plan.steps, mean.shape[1], plan.samples
     first = plan.first + 1
@@ -36,9 +36,11 @@ def judge(plan: Any, mean: Any, variance: Any, moments: Any, *, seed: int, devic
     bad = ~(torch.isfinite(mean).all(dim=1) & torch.isfinite(variance))
     if bool(bad.any()):
         t = first + int(torch.nonzero(bad)[0])
-        return DistributionResult("inconclusive", f"the claimed law is not a finite number at t = {t}")
+        return Evidence(Status.INCONCLUSIVE, detail=f"the claimed law is not a finite number at t = {t}",
+                        kind=MONTE_CARLO)
     if not (bool(torch.isfinite(moments.mean).all()) and bool(torch.isfinite(moments.variance).all())):
-        return DistributionResult("inconclusive", "the simulation overflowed (non-finite samples)")
+        return Evidence(Status.INCONCLUSIVE, detail="the simulation overflowed (non-finite samples)",
+                        kind=MONTE_CARLO)
     var = variance[:, None].expand(T, d)
     floor = ROUNDING * (1 + mean.abs())
     sd = torch.sqrt(torch.clamp(var, min=0))
@@ -88,9 +90,7 @@ def judge(plan: Any, mean: Any, variance: Any, moments: Any, *, seed: int, devic
         evidence = (f"Monte Carlo, {S} samples, false alarm <= {FAMILY_ALPHA:g}; detects a mean error >= "
                     f"{detects.mean:.2g} sd or a variance error >= {100 * detects.variance:.2g} % at any t "
                     f"with power 0.9")
-        from .distribution import DistributionResult
-
-        return DistributionResult("agree", detail, evidence)
+        return Evidence(Status.AGREE, detail=detail, evidence=evidence, kind=MONTE_CARLO)
     p, test, (t_index, j) = smallest
     if test == "mean":
         rejection = Rejection("mean", first + t_index, j, float(z[t_index, j]), float(moments.mean[t_index, j]),
@@ -112,8 +112,6 @@ def _p(p: float) -> str:
 
 def _refuted(plan: Any, r: Rejection, detail: str, seed: int, device: str, replay: str | None,
              mean_value: float) -> Any:
-    from .distribution import DistributionResult
-
     where = f"{plan.state}[{r.t}]" + (f", coordinate {r.coordinate + 1}" if r.coordinate >= 0 else "")
     values = {"t": str(r.t), "at": where, "samples": str(plan.samples), **plan.sampled}
     if r.test == "mean":
@@ -126,4 +124,4 @@ def _refuted(plan: Any, r: Rejection, detail: str, seed: int, device: str, repla
         rhs = "a distance of order 1/sqrt(samples) under the claimed normal law"
     counterexample = Counterexample(values=values, lhs=lhs, rhs=rhs, seed=seed, replay=replay)
     evidence = f"Monte Carlo, p {_p(r.p)}"
-    return DistributionResult("disagree", detail, evidence, counterexample)
+    return Evidence(Status.DISAGREE, counterexample=counterexample, detail=detail, evidence=evidence, kind=MONTE_CARLO)

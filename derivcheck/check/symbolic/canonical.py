@@ -17,7 +17,7 @@ from ...expr.objects import (Covariance, Expectation, FunctionGradient, Gradient
                             is_declared_function)
 from ...expr.scope import MatrixDecl, Scope
 from .moments import has_probability, to_moments
-from ..trees import bottom_up
+from ..trees import bottom_up, rename_dummies
 from .sums import finite_limits, has_infinite_limits, normalize_sums
 
 
@@ -349,37 +349,6 @@ def _matmul_factors(term: sympy.Basic) -> tuple[sympy.Basic, list[sympy.Basic]]:
     if isinstance(term, sympy.MatrixSymbol) or isinstance(term, sympy.Transpose):
         return sympy.Integer(1), [term]
     return sympy.Integer(1), []
-
-
-def rename_dummies(expr: sympy.Basic) -> sympy.Basic:
-    """Rename the bound variables of Sum/Product/Integral by position, so that
-    ``Sum(f(i), (i, 1, n))`` and ``Sum(f(j), (j, 1, n))`` become the same object."""
-    if not isinstance(expr, sympy.Basic):
-        return expr
-    def visit(node: sympy.Basic, depth: int) -> sympy.Basic:
-        if not node.args:
-            return node
-        if isinstance(node, (sympy.Sum, sympy.Product, sympy.Integral)):
-            mapping = {}
-            limits = []
-            for position, limit in enumerate(node.limits):
-                var = limit[0]
-                fresh = sympy.Symbol(f"_b{depth}_{position}", **_assumptions(var))
-                bounds = tuple(visit(b.xreplace(mapping), depth) for b in limit[1:])
-                mapping[var] = fresh
-                limits.append((fresh,) + bounds)
-            body = visit(node.function.xreplace(mapping), depth + 1)
-            return node.func(body, *limits)
-        new = [visit(a, depth) if isinstance(a, sympy.Basic) else a for a in node.args]
-        if all(x is y for x, y in zip(new, node.args)):
-            return node
-        return node.func(*new)
-
-    return visit(expr, 0)
-
-
-def _assumptions(var: sympy.Symbol) -> dict[str, bool]:
-    return {"integer": True} if var.is_integer else {"real": True}
 
 
 def has_declared_functions(expr: sympy.Basic) -> bool:

@@ -160,18 +160,6 @@ def _holds_at(relation: objects.Relation, point: dict[sympy.Symbol, sympy.Expr])
     return {"<": sympy.Lt, "<=": sympy.Le, ">": sympy.Gt, ">=": sympy.Ge}[relation.op](d, 0) is sympy.true
 
 
-def witness(hypotheses: Sequence[objects.Relation], scope: Scope, *, seed: int, points: int,
-            device: str) -> Any:
-    """The numeric check of the hypotheses alone (the claim replaced by ``0 = 0``): its
-    ``points`` are the sampled points where every hypothesis holds (a
-    :class:`~derivcheck.check.numeric.random_points.NumericResult`)."""
-    from ..numeric.random_points import check_numerically
-
-    trivial = objects.Relation(sympy.Integer(0), "=", sympy.Integer(0))
-    return check_numerically(trivial, scope, seed=seed, points=points, hypotheses=hypotheses, device=device,
-                             keep_unrelated=True)
-
-
 def _cite(names: frozenset[str]) -> str:
     return ", ".join(n if n.startswith(_DECLARATION) else f"`{n}`" for n in sorted(names))
 
@@ -385,4 +373,4 @@ def _solutions(relation: objects.Relation, symbol: sympy.Symbol) -> sympy.Set | 
     return None if isinstance(found, sympy.ConditionSet) or found.has(sympy.ConditionSet) else found
 
 
-__all__ = ["exact_witness", "inconsistency", "witness"]
+__all__ = ["exact_witness", "inconsistency"]

@@ -18,7 +18,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from ..trees import bottom_up
+from ..trees import bottom_up, rename_dummies
 
 
 def telescope(expr: sympy.Basic) -> sympy.Basic:
@@ -72,8 +72,6 @@ def _telescope_one(node: sympy.Sum) -> sympy.Basic | None:
 def _same(u: sympy.Basic, v: sympy.Basic) -> bool:
     if u == v:
         return True
-    from .canonical import rename_dummies
-
     return sympy.expand(rename_dummies(u) - rename_dummies(v)) == 0
 
 
@@ -194,8 +192,6 @@ def _can_merge(inner: sympy.Sum, others: list[sympy.Basic], limits: list[tuple])
 def _ordered(node: sympy.Sum) -> sympy.Sum:
     """The order of independent limits whose renamed form sorts first."""
     from itertools import permutations
-
-    from .canonical import rename_dummies
 
     limits = list(node.limits)
     if not 2 <= len(limits) <= MAX_ORDERED_LIMITS or _dependent(limits) or not finite_limits(node):
