@@ -80,7 +80,7 @@ def check(files: tuple[str, ...], once: bool, duration: float | None, interval: 
 
 def _verify_once(files: list[str]) -> int:
     """One verify run of ``files`` for ``check``: its exit status (input errors reported, not raised)."""
-    from ..check.session.cache import ResultCache
+    from ..check import ResultCache
     from ..errors import DerivcheckError
     from ..model import Options
     from ..report.writers import emit_report

@@ -121,8 +121,8 @@ def _verified_library(paths: tuple[str, ...], jobs: int | None, cache_dir: str, 
         if not derivations:
             raise UsageError(f"no loadable .deriv.yaml files found in: {', '.join(targets)}")
         return derivations, None
-    from ..check.session.cache import ResultCache
-    from ..check.runtime.parallel import default_jobs
+    from ..check import ResultCache
+    from ..check import default_jobs
 
     report = run_verify(targets, Options(), jobs=jobs or default_jobs(),
                         cache=None if no_cache else ResultCache(cache_dir))

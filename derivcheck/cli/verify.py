@@ -76,9 +76,9 @@ def verify(
         seed=seed, timeout=timeout, numeric=not no_numeric, strict=strict, points=points, device=device
     )
     try:
-        from ..check.session.cache import ResultCache
-        from ..check.runtime.parallel import default_jobs
-        from ..check.session.shard import parse_shard
+        from ..check import ResultCache
+        from ..check import default_jobs
+        from ..check import parse_shard
         from ..report.progress import progress_bar
         from ..report.writers import emit_report
 
@@ -129,7 +129,7 @@ def mutate(paths: tuple[str, ...], max_per_step: int, seed: int, timeout: float,
 
     try:
         targets = list(paths) if paths else [default_library()]
-        from ..check.mutation.mutate import apply_judgements, run_mutation
+        from ..check import apply_judgements, run_mutation
         from ..format.judged import load_judgements
         from ..report.mutation import mutation_lines
 

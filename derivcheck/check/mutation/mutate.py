@@ -309,7 +309,7 @@ def _item(derivation: Derivation, key: str) -> tuple[Any, Any] | None:
     from ...errors import InputError, InputErrors
     from ...expr.declarations import build_scope
     from ...expr.parser import parse_expression, parse_relation
-    from ..pipeline.items import build_items
+    from ..pipeline import build_items
 
     try:
         scope = build_scope(derivation)
@@ -324,7 +324,7 @@ def _item(derivation: Derivation, key: str) -> tuple[Any, Any] | None:
 
 def run_mutant(derivation: Derivation, mutant: Mutant, options: Options) -> MutantResult:
     """Check one mutant through the pipeline and classify it."""
-    from ..pipeline.derivation import check_item
+    from ..pipeline import check_item
 
     started = time.perf_counter()
     found = _item(apply_mutant(derivation, mutant), mutant.item)
@@ -358,7 +358,7 @@ def _classify(verdict: Verdict) -> str:
 def _equivalence(derivation: Derivation, mutant: Mutant, item: Any, scope: Any, outcome: Any,
                  options: Options) -> str | None:
     """Why an accepted mutant is still true, or None (then it is a survivor)."""
-    from ..pipeline.derivation import check_item
+    from ..pipeline import check_item
 
     original = _item(derivation, mutant.item)
     if original is not None and original[0].relation is not None:

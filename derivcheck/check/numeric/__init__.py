@@ -1,1 +1,29 @@
-"""Numeric evidence: random points in torch, exact rational points, autograd, shrinking and confirmation."""
+"""Numeric evidence: both sides at random points in torch, exact rational points, torch
+autograd for gradients, special points, shrinking and high-precision confirmation.
+
+:func:`check_numerically` is the one entry: it dispatches a gradient relation to
+:mod:`.gradient` and anything else to the random-point check, and returns an
+:class:`~derivcheck.check.evidence.Evidence`.
+"""
+
+from __future__ import annotations
+
+from .eigen import eigen_pairs
+from .exact import exact_check
+from .gradient import check_gradient, gradient_parts
+from .parameters import parameters_of
+from .random_points import check_numerically, witness
+from .sampling import domain_of, matrix_transform, torch_matrix
+
+__all__ = [
+    "check_gradient",
+    "check_numerically",
+    "domain_of",
+    "eigen_pairs",
+    "exact_check",
+    "gradient_parts",
+    "matrix_transform",
+    "parameters_of",
+    "torch_matrix",
+    "witness",
+]

@@ -24,9 +24,9 @@ from typing import Any
 import sympy
 
 from ...model import Counterexample
-from ..realize.integrals import extended_value
-from ..realize.realizer import RealizedRelation, RealizeError
-from ..realize.replacements import substitute_functions
+from ..realize import extended_value
+from ..realize import RealizedRelation, RealizeError
+from ..realize import substitute_functions
 from .sampling import Param, Point, exact_values, readable
 
 DIGITS = 50
@@ -163,7 +163,7 @@ def _integrals_exactly(v: sympy.Expr) -> sympy.Expr | None:
     :data:`INTEGRAL_SECONDS`, in a forked child) and the closed form agrees with
     quadrature to 4 digits (a rough cross-check of the closed form).
     """
-    from ..runtime.limits import run_bounded
+    from ..runtime import run_bounded
 
     done = run_bounded(lambda: _integrate_each(v), INTEGRAL_SECONDS)
     return done.value if done.status == "ok" else None

@@ -41,7 +41,7 @@ import sympy
 from ...errors import Span
 from ...expr import objects
 from ...expr.scope import MatrixDecl, ScalarDecl, Scope
-from ..realize.entries import entry_symbol
+from ..realize import entry_symbol
 from .sampling import matrix_text
 
 BUILT = {"symmetric": "real", "psd": "nonnegative", "pd": "positive"}

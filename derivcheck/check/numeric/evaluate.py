@@ -12,10 +12,10 @@ from typing import Any
 import sympy
 
 from ...expr import objects
-from ..realize.integrals import Diverges
-from ..realize.lazy_algebra import LazyDet, LazyInverseEntry, evaluate_lazy
-from ..realize.realizer import RealizeError, RealizedRelation
-from ..realize.replacements import resolve_function
+from ..realize import Diverges
+from ..realize import LazyDet, LazyInverseEntry, evaluate_lazy
+from ..realize import RealizeError, RealizedRelation
+from ..realize import resolve_function
 
 class Unsupported(Exception):
     """An object the torch evaluator has no meaning for (an undefined function, an integral)."""

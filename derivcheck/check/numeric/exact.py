@@ -32,9 +32,9 @@ from typing import Any, Callable
 
 import sympy
 
-from ..realize.lazy_algebra import LazyDet, LazyInverseEntry
-from ..runtime.limits import Deadline
-from ..realize.realizer import RealizeError
+from ..realize import LazyDet, LazyInverseEntry
+from ..runtime import Deadline
+from ..realize import RealizeError
 from .sampling import Domain, Param, Point, exact_values
 
 SET_BITS = 32

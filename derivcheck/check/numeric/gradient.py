@@ -33,9 +33,9 @@ from ...expr.scope import FunctionDecl, Scope
 from ...model import Counterexample
 from ..evidence import Evidence, EvidenceKind, Status
 from .evaluate import Evaluator, Unsupported
-from ..runtime.limits import Deadline
-from ..realize.realizer import Realization, RealizeError, RealizedRelation, realize
-from ..realize.replacements import substitute_functions
+from ..runtime import Deadline
+from ..realize import Realization, RealizeError, RealizedRelation, realize
+from ..realize import substitute_functions
 from .sampling import Point, batch_of, exact_values, integer_configs, point_at, readable, sample_batch, torch_matrix
 
 RTOL, ATOL = 1e-7, 1e-9
@@ -92,7 +92,7 @@ def check_gradient(relation: objects.Relation, scope: Scope, *, seed: int, point
                    deadline: Deadline) -> tuple[Any, bool]:
     """(result, disputed): the autograd comparison at random points of a few configurations;
     ``disputed`` is True when a float disagreement could not be confirmed."""
-    from ..runtime.device import resolve_device
+    from ..runtime import resolve_device
     from .parameters import integer_parameters_of
 
     parts = gradient_parts(relation)

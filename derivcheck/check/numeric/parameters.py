@@ -20,11 +20,11 @@ import sympy
 from ...expr import objects
 from ...expr.scope import FunctionDecl, MatrixDecl, RandomDecl, ScalarDecl, Scope, SequenceDecl
 from .evaluate import Unsupported
-from ..realize.realizer import Realization, RealizedRelation
-from ..realize.base import MAX_ENTRIES
+from ..realize import Realization, RealizedRelation
+from ..realize import MAX_ENTRIES
 from .sampling import (Param, domain_of, integer_domain, integer_range, matrix_transform, random_function,
                        random_matrix_function, REAL)
-from ..realize.entries import entry_symbol
+from ..realize import entry_symbol
 
 
 def integer_parameters_of(
@@ -32,7 +32,7 @@ def integer_parameters_of(
 ) -> tuple[dict[sympy.Symbol, list[int]], dict[sympy.Symbol, str]]:
     """The integer parameters (dimensions, naturals) the relations use, except ``fixed``,
     each with the range its configurations are drawn from, and its kind."""
-    from ..symbolic.instances import integer_parameters
+    from ..symbolic import integer_parameters
 
     used = {p for relation in relations for p in integer_parameters(relation, scope)}
     ranges, kinds = {}, {}

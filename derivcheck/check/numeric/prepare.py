@@ -46,7 +46,7 @@ def prepare(relation: objects.Relation, hypotheses: Sequence[objects.Relation], 
     other variables only: it is set aside (``unrelated``) unless ``keep_unrelated``
     (the check of the hypotheses alone), so that it cannot reject every point and so
     switch the numeric check of the claim off."""
-    from ..symbolic.hypotheses import quantified_indices, rewrite_with, solve_for_lone_factor, solve_for_lone_symbol
+    from ..symbolic import quantified_indices, rewrite_with, solve_for_lone_factor, solve_for_lone_symbol
 
     pending = list(hypotheses)
     filters: list[objects.Relation] = []
@@ -223,13 +223,13 @@ def _configured(symbol: sympy.Basic, scope: Scope) -> bool:
 
 
 def _in_domain(symbol: sympy.Symbol, scope: Scope) -> Callable[[sympy.Basic], bool]:
-    from ..symbolic.index_domain import provably_in_domain
+    from ..symbolic import provably_in_domain
 
     return lambda value: bool(value.is_Integer) and provably_in_domain(value, symbol, scope)
 
 
 def _subs(expr: Any, subs: dict) -> Any:
-    from ..symbolic.hypotheses import substitute
+    from ..symbolic import substitute
 
     return substitute(expr, subs)
 

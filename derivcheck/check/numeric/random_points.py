@@ -31,13 +31,13 @@ from ...expr import objects
 from ...expr.scope import FunctionDecl, ScalarDecl, Scope
 from ...model import Counterexample
 from ..evidence import Evidence, Status
-from ..runtime.device import resolve_device
+from ..runtime import resolve_device
 from .evaluate import Unsupported, compare
-from ..runtime.limits import Deadline
+from ..runtime import Deadline
 from .parameters import entry_matrices, integer_parameters_of, parameters_of, random_replacement
 from .prepare import Prepared, prepare
-from ..realize.realizer import Realization, RealizeError, RealizedRelation, UndefinedAt, realize_relations
-from ..realize.base import MAX_ENTRIES
+from ..realize import Realization, RealizeError, RealizedRelation, UndefinedAt, realize_relations
+from ..realize import MAX_ENTRIES
 from .sampling import Param, integer_configs, point_at, sample_batch, symbol_values
 from .wide import coverage
 

@@ -17,7 +17,7 @@ from typing import Any, Callable
 import sympy
 
 from ...expr.scope import Interval
-from ..realize.realizer import RealizeError
+from ..realize import RealizeError
 
 # -- domains ------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any, Callable
 
-from ..runtime.limits import Deadline
+from ..runtime import Deadline
 from .sampling import Domain, Param, Point
 
 SIMPLE = [Fraction(x) for x in (0, 1, -1, 2, -2)] + [Fraction(1, 2), Fraction(-1, 2), Fraction(3), Fraction(-3),

@@ -33,7 +33,7 @@ from typing import Any
 
 import sympy
 
-from ..realize.realizer import RealizeError, RealizedRelation
+from ..realize import RealizeError, RealizedRelation
 from .sampling import Param, Point, exact_values
 
 MAX_DEGREE = 6  # numerator degree solved exactly

@@ -30,11 +30,11 @@ from typing import Any
 
 from ...errors import DerivcheckError, InputError, InputErrors
 from ...expr.latex import item_latex, latex_relation
-from ...model import Counterexample, DerivationReport, Options, Outcome, Report, Verdict
+from ...model import Counterexample, DerivationReport, Options, Outcome, Verdict
 from ..evidence import Evidence, Status
 from .items import Item, build_items
 from .verdicts import distribution_verdict, refutation, weigh
-from ..runtime.limits import BoundedSession, limits_mark, limits_since
+from ..runtime import BoundedSession, limits_mark, limits_since
 
 
 GUARD_SECONDS = 1.0
@@ -52,43 +52,6 @@ UPGRADE_SECONDS = 0.25
 """Budget of ``simplify`` on an item already proved at its instances (a general proof
 would upgrade it to ``proved``); an item with no instance proof gives ``simplify``
 the whole ``--timeout``."""
-
-
-def verify_paths(paths: list[str], options: Options, *, jobs: int = 1, cache: Any = None,
-                 shard: tuple[int, int] | None = None, progress: Any = None,
-                 deadline: float | None = None) -> Report:
-    """Check every derivation under ``paths``; bad input is reported per file, never raised.
-
-    ``jobs``, ``cache`` (a :class:`~derivcheck.check.session.cache.ResultCache`), ``shard``
-    (``(K, N)``) and ``progress`` are passed to :func:`~derivcheck.check.session.run.run_derivations`
-    and :func:`~derivcheck.check.session.shard.shard_paths`; none of them changes a verdict.
-    """
-    from ...format.library import load_library
-    from ..session.run import run_derivations
-    from ..session.shard import shard_paths
-
-    started = time.perf_counter()
-    derivations, load_errors = load_library(paths)
-    errors_by_file: dict[str, list[str]] = {}
-    for err in load_errors:
-        file = err.span.file if err.span is not None else "?"
-        errors_by_file.setdefault(file, []).append(err.format())
-    if shard is not None:
-        kept = set(shard_paths([d.path for d in derivations] + [f for f in errors_by_file if f != "?"], *shard))
-        derivations = [d for d in derivations if d.path in kept]
-        errors_by_file = {f: m for f, m in errors_by_file.items() if f in kept or f == "?"}
-    reports = run_derivations(derivations, options, check_derivation, jobs=jobs, cache=cache, progress=progress,
-                              **({} if deadline is None else {"deadline": deadline}))
-    for file, messages in errors_by_file.items():
-        reports.append(DerivationReport(path=file, id=file, title="(could not be loaded)", source=None,
-                                        outcomes=(), errors=tuple(messages)))
-    reports.sort(key=lambda r: r.path)
-    return Report(
-        derivations=tuple(reports),
-        seconds=time.perf_counter() - started,
-        seed=options.seed,
-        options={"timeout": f"{options.timeout:g}", "numeric": str(options.numeric), "strict": str(options.strict)},
-    )
 
 
 def check_derivation(derivation: Any, options: Options) -> DerivationReport:
@@ -178,7 +141,7 @@ class Prover:
     # -- in the child --
 
     def _target(self, key: str) -> Any:
-        from ..symbolic.hypotheses import apply_hypotheses
+        from ..symbolic import apply_hypotheses
 
         if key not in self._targets:
             item = self._items[key]
@@ -186,14 +149,14 @@ class Prover:
         return self._targets[key]
 
     def _general(self, key: str, simplify: bool) -> tuple[str, str] | None:
-        from ..symbolic.strategies import prove
+        from ..symbolic import prove
 
         return _proof_tuple(prove(self._target(key), self._scope, self._items[key].hypotheses, simplify=simplify))
 
     def _simplify(self, key: str, upgrade: bool) -> tuple[str, str] | None:
         import sympy
 
-        from ..symbolic.strategies import prove_by_simplify
+        from ..symbolic import prove_by_simplify
 
         target = self._target(key)
         if target.op != "=":
@@ -202,7 +165,7 @@ class Prover:
         return _proof_tuple(prove_by_simplify(lhs, rhs, self._scope, skip_sums=upgrade))
 
     def _instances(self, key: str) -> tuple[bool, str, str, tuple[str, ...]] | None:
-        from ..symbolic.instances import instance_assignments, prove_at_instances
+        from ..symbolic import instance_assignments, prove_at_instances
 
         item, target = self._items[key], self._target(key)
         plan = instance_assignments(target, self._scope, item.instances)
@@ -212,7 +175,7 @@ class Prover:
         return proved, text, plan.described, plan.defaulted
 
     def _witness(self, key: str) -> str | None:
-        from ..symbolic.consistency import exact_witness
+        from ..symbolic import exact_witness
 
         found = exact_witness(self._items[key].hypotheses, self._scope)
         if found is None:
@@ -224,15 +187,15 @@ class Prover:
         return text
 
     def _inconsistency(self, key: str) -> str | None:
-        from ..symbolic.consistency import inconsistency
+        from ..symbolic import inconsistency
 
         item = self._items[key]
         return inconsistency(item.hypotheses, item.using, self._scope)
 
     def _same(self, key: str, left: str, right: str) -> bool:
         from ...expr.shapes import make_relation
-        from ..realize.integrals import untrusted_integrals
-        from ..symbolic.strategies import prove_equal
+        from ..realize import untrusted_integrals
+        from ..symbolic import prove_equal
 
         item = self._items[key]
         ends = {"claim.lhs": item.claim.lhs, "claim.rhs": item.claim.rhs,
@@ -249,7 +212,7 @@ class Prover:
 def _distribution(item: Item, scope: Any, derivation: Any, options: Options, outcome: Outcome) -> Outcome:
     """The outcome of a distribution check ``item``: skipped without numeric checks, else
     its Monte Carlo evidence read by :func:`~.verdicts.distribution_verdict`."""
-    from ..stochastic.distribution import check_distribution
+    from ..stochastic import check_distribution
 
     if not options.numeric:
         return replace(outcome, verdict=Verdict.UNKNOWN, method="none",
@@ -315,7 +278,7 @@ def check_item(item: Item, scope: Any, derivation: Any, options: Options, prover
         return _judge(refutation(outcome, numeric, derivation.path, options, note=conflict), options, started)
     verdict, method, detail = _prove(item, options, prover)
     if verdict is Verdict.UNKNOWN:
-        from ..symbolic.strategies import refusal
+        from ..symbolic import refusal
 
         why = refusal(relation.lhs, relation.rhs)
         detail = "; ".join(x for x in (why, detail) if x)
@@ -386,7 +349,7 @@ def _integrals_gate(relation: Any, numeric: Any, method: str) -> tuple[Any, str]
     50-digit re-check through the closed form cross-checked by quadrature): a pole or a
     kink in the range makes SymPy's value wrong, and the proof then proves nothing.
     """
-    from ..realize.integrals import untrusted_integrals
+    from ..realize import untrusted_integrals
 
     import sympy
 
@@ -433,7 +396,7 @@ def _hypotheses_hold(item: Item, scope: Any, options: Options, prover: Prover, n
         return True, f"they hold at {exact}"
     if numeric is None:
         return True, "their consistency was not established (numeric checks off)"
-    from ..numeric.random_points import witness as hypotheses_alone
+    from ..numeric import witness as hypotheses_alone
 
     try:
         alone = hypotheses_alone(item.hypotheses, scope, seed=options.seed, points=options.points,
@@ -478,7 +441,7 @@ def _proof_tuple(proof: Any) -> tuple[str, str] | None:
 
 
 def _numeric(relation: Any, scope: Any, item: Item, options: Options) -> Any:
-    from ..numeric.random_points import check_numerically
+    from ..numeric import check_numerically
 
     try:
         return check_numerically(relation, scope, seed=options.seed, points=options.points,
@@ -549,4 +512,4 @@ def _judge(outcome: Outcome, options: Options, started: float) -> Outcome:
     return replace(outcome, passed=passed, seconds=time.perf_counter() - started)
 
 
-__all__ = ["verify_paths", "check_derivation", "check_item", "Counterexample"]
+__all__ = ["check_derivation", "check_item", "Counterexample"]

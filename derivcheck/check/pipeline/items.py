@@ -123,7 +123,7 @@ def _refuse_instances_outside_domains(derivation: Derivation, scope: Any, items:
     """An item whose ``for`` (its own, or the top-level one) lists a value outside the
     symbol's declared domain is an error at that ``for`` entry."""
     from ...expr.names import normalize
-    from ..symbolic.index_domain import outside_domain
+    from ..symbolic import outside_domain
 
     def problems(instances: tuple[Instance, ...]) -> dict[str, str]:
         found = {}

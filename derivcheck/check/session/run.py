@@ -12,7 +12,7 @@ from typing import Any, Callable, Sequence
 
 from ...errors import Span
 from ...model import DerivationReport, Options, Outcome, Verdict
-from ..runtime.parallel import DEFAULT_DEADLINE, Failure, run_pool
+from ..runtime import DEFAULT_DEADLINE, Failure, run_pool
 
 Progress = Callable[[int, int, "DerivationReport | None"], None]
 """``progress(done, total, report)``: called with ``(0, total, None)`` first, then once per derivation."""
@@ -101,10 +101,7 @@ def preload_checker(*, numeric: bool = True) -> None:
     import sympy.tensor.tensor  # noqa: F401
 
     from ...expr import declarations, parser, pretty  # noqa: F401
-    from ..numeric import eigen, exact, gradient, parameters, random_points, shrink  # noqa: F401
-    from ..realize import entries, finite_space, integrals  # noqa: F401
-    from ..runtime import device  # noqa: F401
-    from ..symbolic import hypotheses, instances, strategies  # noqa: F401
+    from .. import numeric, realize, runtime, symbolic  # noqa: F401  -- each face imports its modules
 
     if numeric:
         import torch  # noqa: F401

@@ -71,7 +71,7 @@ def check_distribution(fields: dict[str, Text], scope: Scope, *, seed: int, devi
     """
     import torch
 
-    from ..runtime.device import resolve_device
+    from ..runtime import resolve_device
     from .judge import judge
 
     dev = resolve_device(device)
@@ -227,7 +227,7 @@ def _give_values(plan: Plan, exprs: list[Any], scope: Scope, instances: dict[str
     import torch
 
     from ..trees import unique_nodes
-    from ..numeric.sampling import domain_of, torch_matrix, matrix_transform
+    from ..numeric import domain_of, torch_matrix, matrix_transform
 
     for expr in exprs:
         for leaf in unique_nodes([expr]):

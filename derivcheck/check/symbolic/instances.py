@@ -105,7 +105,7 @@ def _range_text(values: tuple[int, ...]) -> str:
 
 def instantiate(expr: Any, assignment: dict[sympy.Symbol, int], scope: Scope) -> Any:
     """``expr`` at one instance: parameters replaced, sums/products expanded, matrices explicit."""
-    from ..realize.entries import realize_symbolic
+    from ..realize import realize_symbolic
 
     if not isinstance(expr, sympy.Basic):
         return expr
