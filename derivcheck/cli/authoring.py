@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import main
+from .group import main
 from .common import EXIT_BAD_INPUT, exit_status, fail, input_error_lines, internal_error, run_verify
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import main
+from .group import main
 from .common import (EXIT_GATE_FAILED, EXIT_OK, default_library, exit_status, fail, input_error_lines,
                      internal_error, run_verify)
 
