@@ -263,3 +263,30 @@ def test_hypotheses_are_pointwise_never_rewriting_under_derivatives_or_binders()
     # a solved symbol that is the variable of diff no longer crashes
     fixed = Relation(x, "=", sympy.Integer(2))
     assert rewrite_with(sympy.Derivative(x**3, x) + x, fixed, scope) == sympy.Derivative(x**3, x) + 2
+
+
+def test_the_strategy_table_and_docs_trust_md_list_the_same_strategies(repo) -> None:
+    from derivcheck.check.symbolic import STRATEGIES
+
+    text = (repo / "docs" / "trust.md").read_text(encoding="utf-8")
+    table = text.split("| strategy | trusted answer |", 1)[1].split("\n\n", 1)[0]
+    documented = [row.split("|")[1].strip() for row in table.strip().splitlines()[1:]]
+    assert documented == [strategy.name for strategy in STRATEGIES]
+
+
+def test_each_strategy_reports_its_own_name() -> None:
+    from derivcheck.check.symbolic import STRATEGIES
+
+    scope, s = scope_with(x="real", y="real", n="natural")
+    x, y, n = s["x"], s["y"], s["n"]
+    examples = {
+        "structural": Relation(x + 1, "=", x + 1),
+        "canonical form": Relation((x + 1) ** 2, "=", x**2 + 2 * x + 1),
+        "simplify": Relation(sympy.sin(x) ** 2 + sympy.cos(x) ** 2, "=", sympy.Integer(1)),
+        "sign of the difference": Relation(sympy.Integer(0), "<=", (x - y) ** 2),
+        "monotone map": Relation(sympy.exp(x), "<=", sympy.exp(x + y**2)),
+    }
+    for name, relation in examples.items():
+        proof = prove(relation, scope)
+        assert proof is not None and proof.method.split(";")[0] == name, (name, proof)
+    assert {name for name in examples} <= {strategy.name for strategy in STRATEGIES}

@@ -12,9 +12,11 @@ from .hypotheses import (apply_hypotheses, quantified_indices, rewrite_with, sol
                          solve_for_lone_symbol, substitute)
 from .index_domain import outside_domain, provably_in_domain
 from .instances import instance_assignments, integer_parameters, prove_at_instances
-from .strategies import Proof, prove, prove_by_simplify, prove_equal, refusal
+from .strategies import STRATEGIES, Proof, Strategy, prove, prove_by_simplify, prove_equal, refusal
 
 __all__ = [
+    "STRATEGIES",
+    "Strategy",
     "Proof",
     "apply_hypotheses",
     "canonical",

@@ -7,14 +7,16 @@ canonicalisation, E/Var/Cov as raw moments, traces in least rotation); sums
 functions; ``simplify``. An inequality ``a <= b`` is proved when ``b - a`` is shown
 non-negative (sums of squares, Gram forms, monotone maps).
 
-Nothing here says "false": a counterexample is the numeric checker's job. Each
-function is pure SymPy work meant to run under :func:`limits.run_bounded`.
+:data:`STRATEGIES` is the one ordered table of them; docs/trust.md lists the same
+names (a test compares the two). Nothing here says "false": a counterexample is the
+numeric checker's job. Each function is pure SymPy work meant to run under
+:func:`~derivcheck.check.runtime.limits.run_bounded`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixExpr
@@ -43,8 +45,10 @@ def prove(relation: Relation, scope: Scope, hypotheses: Sequence[Relation] = (),
     relation = Relation(sympy.sympify(relation.lhs, strict=True), relation.op, sympy.sympify(relation.rhs, strict=True))
     if relation.op == "=":
         proof = prove_equal(relation.lhs, relation.rhs, scope, simplify=simplify)
-        if proof is None and hypotheses:
-            proof = prove_from_hypotheses(relation, scope, hypotheses)
+        for strategy in _strategies("hypotheses") if proof is None and hypotheses else ():
+            proof = strategy.attempt(relation, scope, hypotheses)
+            if proof is not None:
+                break
         return proof
     if relation.op in ("<=", "<", ">=", ">"):
         return prove_order(relation, scope)
@@ -52,21 +56,46 @@ def prove(relation: Relation, scope: Scope, hypotheses: Sequence[Relation] = (),
 
 
 def prove_equal(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope, *, simplify: bool = True) -> Proof | None:
-    if lhs == rhs:
-        return Proof("structural")
-    if refusal(lhs, rhs) is not None:
-        return None
+    """The equality strategies of :data:`STRATEGIES` in order (``simplify=False``: all but
+    ``simplify``); the first that proves ``lhs = rhs`` answers. Only ``structural`` runs
+    before the :func:`refusal` check: a tree equals itself whatever it holds."""
+    structural, *others = _strategies("=")
+    proof = structural.attempt(lhs, rhs, scope)
+    if proof is not None or refusal(lhs, rhs) is not None:
+        return proof
+    for strategy in others:
+        if strategy.name == "simplify" and not simplify:
+            continue
+        proof = strategy.attempt(lhs, rhs, scope)
+        if proof is not None:
+            return proof
+    return None
+
+
+def _structural(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | None:
+    return Proof("structural") if lhs == rhs else None
+
+
+def _by_canonical_form(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | None:
     if _is_zero(_difference(canonical(lhs, scope), canonical(rhs, scope))):
         return Proof("canonical form", "expand, matrix canonicalisation, moments")
+    return None
+
+
+def _by_sums(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | None:
     if lhs.has(sympy.Sum, sympy.Product) or rhs.has(sympy.Sum, sympy.Product):
         left, right = canonical(telescope(lhs), scope), canonical(telescope(rhs), scope)
         if _is_zero(_difference(left, right)):
             return Proof("sums", "telescoping and doit of sums/products")
+    return None
+
+
+def _by_matrix_calculus(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | None:
     calculus = _matrix_calculus(lhs), _matrix_calculus(rhs)
     if calculus != (lhs, rhs) and None not in calculus:
         if _is_zero(_difference(canonical(calculus[0], scope), canonical(calculus[1], scope))):
             return Proof("matrix calculus", "SymPy matrix derivatives")
-    return prove_by_simplify(lhs, rhs, scope) if simplify else None
+    return None
 
 
 def prove_by_simplify(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope, *, skip_sums: bool = False) -> Proof | None:
@@ -113,11 +142,23 @@ def prove_order(relation: Relation, scope: Scope) -> Proof | None:
         return None
     if not all(is_real(side, scope) or is_real(canonical(side, scope), scope) for side in (lower, upper)):
         return None  # an order states two real values: c <= c + 1 is no theorem for complex c, nor sqrt(x) for x < 0
+    for strategy in _strategies("order"):
+        proof = strategy.attempt(lower, upper, strict, scope)
+        if proof is not None:
+            return proof
+    return None
+
+
+def _by_sign(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope) -> Proof | None:
     lower_c, upper_c = canonical(lower, scope), canonical(upper, scope)
     gap = sympy.expand(upper_c - lower_c)
     for candidate in _forms(gap):
         if positive(candidate, scope) or (not strict and nonnegative(candidate, scope)):
             return Proof("sign of the difference", "sum of non-negative terms / Gram form")
+    return None
+
+
+def _by_monotone_map(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope) -> Proof | None:
     pair = monotone_pair(lower, upper)
     if pair is not None:
         func = lower.func
@@ -130,6 +171,35 @@ def prove_order(relation: Relation, scope: Scope) -> Proof | None:
             if sub is not None:
                 return Proof("monotone map", f"{func.__name__} is increasing; {sub.method}")
     return None
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """One symbolic strategy: ``name`` is the method its proofs report (and docs/trust.md lists);
+    ``relation`` says what it proves: ``=`` (two sides), ``hypotheses`` (an equality from the
+    equality hypotheses) or ``order`` (``lower <= upper``, strict or not)."""
+
+    name: str
+    relation: str
+    attempt: Callable[..., Proof | None]
+
+
+STRATEGIES: tuple[Strategy, ...] = (
+    Strategy("structural", "=", _structural),
+    Strategy("canonical form", "=", _by_canonical_form),
+    Strategy("sums", "=", _by_sums),
+    Strategy("matrix calculus", "=", _by_matrix_calculus),
+    Strategy("simplify", "=", prove_by_simplify),
+    Strategy("hypotheses", "hypotheses", prove_from_hypotheses),
+    Strategy("sign of the difference", "order", _by_sign),
+    Strategy("monotone map", "order", _by_monotone_map),
+)
+"""Every symbolic strategy, cheapest first within each kind of relation. A new strategy is
+a function returning a :class:`Proof` or None, plus one row here (and in docs/trust.md)."""
+
+
+def _strategies(relation: str) -> list[Strategy]:
+    return [strategy for strategy in STRATEGIES if strategy.relation == relation]
 
 
 def refusal(lhs: sympy.Basic, rhs: sympy.Basic) -> str | None:
