@@ -18,7 +18,7 @@ from typing import Any
 import sympy
 
 from ...expr import objects
-from ...expr.scope import FunctionDecl, MatrixDecl, RandomDecl, ScalarDecl, Scope, SequenceDecl
+from ...expr.scope import INTEGER_KINDS, FunctionDecl, MatrixDecl, RandomDecl, ScalarDecl, Scope, SequenceDecl
 from .evaluate import Unsupported
 from ..realize import Realization, RealizedRelation
 from ..realize import MAX_ENTRIES
@@ -145,14 +145,14 @@ def _classify(leaf: sympy.Basic, found: dict[str, Param], entries: dict, probabi
     name = str(leaf.base.label) if isinstance(leaf, sympy.Indexed) else leaf.name
     decl = scope.names.get(name)
     if isinstance(leaf, sympy.Indexed) and isinstance(decl, SequenceDecl):
-        if decl.kind in ("integer", "natural", "dimension"):  # labels, counts: uniform on a few integers
+        if decl.kind in INTEGER_KINDS:  # labels, counts: uniform on a few integers
             if decl.random:
                 raise Unsupported(f"integer-valued random sequence element {leaf} is not sampled")
             found.setdefault(str(leaf), Param(str(leaf), "scalar", (leaf,), integer_domain(decl.kind, decl.interval)))
             return
         domain = REAL if decl.random else domain_of(decl.kind, decl.interval)
         found.setdefault(str(leaf), Param(str(leaf), "scalar", (leaf,), domain, wide=not decl.random))
-    elif isinstance(decl, ScalarDecl) and decl.symbol == leaf and decl.kind not in ("integer", "natural", "dimension"):
+    elif isinstance(decl, ScalarDecl) and decl.symbol == leaf and not decl.is_integer:
         found.setdefault(name, Param(name, "scalar", (leaf,), domain_of(decl.kind, decl.interval)))
     elif isinstance(decl, RandomDecl) and decl.symbol == leaf:
         found.setdefault(name, Param(name, "scalar", (leaf,), REAL, wide=False))

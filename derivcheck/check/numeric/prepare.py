@@ -16,7 +16,7 @@ from typing import Any, Callable, Sequence
 import sympy
 
 from ...expr import objects
-from ...expr.scope import MatrixDecl, ScalarDecl, Scope
+from ...expr.scope import INTEGER_KINDS, MatrixDecl, ScalarDecl, Scope
 
 @dataclass(frozen=True)
 class Prepared:
@@ -219,7 +219,7 @@ def _law(h: objects.Relation, quantified: list[sympy.Symbol], scope: Scope) -> o
 def _configured(symbol: sympy.Basic, scope: Scope) -> bool:
     """An integer parameter (integer, natural, dimension): one value per integer configuration."""
     decl = scope.names.get(getattr(symbol, "name", ""))
-    return getattr(decl, "symbol", None) == symbol and getattr(decl, "kind", "") in ("integer", "natural", "dimension")
+    return getattr(decl, "symbol", None) == symbol and getattr(decl, "kind", "") in INTEGER_KINDS
 
 
 def _in_domain(symbol: sympy.Symbol, scope: Scope) -> Callable[[sympy.Basic], bool]:

@@ -28,7 +28,7 @@ from typing import Any, Callable, Sequence
 import sympy
 
 from ...expr import objects
-from ...expr.scope import FunctionDecl, ScalarDecl, Scope
+from ...expr.scope import INTEGER_KINDS, FunctionDecl, ScalarDecl, Scope
 from ...model import Counterexample
 from ..evidence import Evidence, Status
 from ..runtime import resolve_device
@@ -46,7 +46,6 @@ MAX_CONFIGS = 6
 MAX_CANDIDATES = 40
 MAX_CONFIRMATIONS = 6
 MAX_BOUNDARIES = 2  # non-strict hypotheses also tried at their boundary
-INTEGER_KINDS = ("integer", "natural", "dimension")
 PRECISE_POINTS = 2  # float64 agreement re-checked in 50 digits at this many points (the largest gaps),
 PRECISE_SECONDS = 30.0  # a safety limit in CPU time (see limits.Deadline), not a budget
 SPECIAL_POINTS = 12  # and at most this many special points (kinks, poles, equality cases; .special_points)

@@ -44,7 +44,7 @@ def symbolic_matrix(decl: MatrixDecl, sizes: Mapping[sympy.Symbol, int]) -> Symb
     quals = set(decl.qualifiers) - {"complex"}
     if "complex" in decl.qualifiers:
         raise RealizeError(f"complex matrix {decl.name} is not supported")
-    symmetric = bool(quals & {"symmetric", "psd", "pd"}) and rows == cols
+    symmetric = decl.has_qualifier("symmetric") and rows == cols
     diagonal = "diagonal" in quals and rows == cols
 
     def entry(i: int, j: int) -> sympy.Expr:

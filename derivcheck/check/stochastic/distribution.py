@@ -28,7 +28,7 @@ from typing import Any
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from ...expr.scope import MatrixDecl, RandomDecl, ScalarDecl, Scope, SequenceDecl
+from ...expr.scope import INTEGER_KINDS, MatrixDecl, RandomDecl, ScalarDecl, Scope, SequenceDecl
 from ...model import Text
 from ..evidence import Evidence, EvidenceKind, Status
 from .grid_eval import IndexedEvaluator, SequenceTable, Unevaluable
@@ -251,7 +251,7 @@ def _give_values(plan: Plan, exprs: list[Any], scope: Scope, instances: dict[str
                 decl = scope.names.get(name)
                 if name in plan.tables or (isinstance(decl, SequenceDecl) and decl.random):
                     continue
-                if not isinstance(decl, SequenceDecl) or decl.kind in ("integer", "natural", "dimension"):
+                if not isinstance(decl, SequenceDecl) or decl.is_integer:
                     raise Unsupported(f"no value for {leaf}")
                 lo, hi = domain_of(decl.kind, decl.interval).span()
                 count = plan.steps + 17
@@ -266,7 +266,7 @@ def _give_values(plan: Plan, exprs: list[Any], scope: Scope, instances: dict[str
                     continue
                 if not isinstance(decl, ScalarDecl):
                     raise Unsupported(f"no value for {leaf}")
-                if decl.kind in ("integer", "natural", "dimension"):
+                if decl.kind in INTEGER_KINDS:
                     if str(leaf) not in instances:
                         raise Unsupported(f"give {leaf} a value with `for: {{{leaf}: ...}}`")
                     value = float(instances[str(leaf)][0])

@@ -25,7 +25,7 @@ def symmetric_matrices(scope: Scope) -> dict[sympy.Basic, sympy.Basic]:
     """``X.T -> X`` for every matrix declared symmetric (psd and pd imply symmetric)."""
     out: dict[sympy.Basic, sympy.Basic] = {}
     for decl in scope.names.values():
-        if isinstance(decl, MatrixDecl) and decl.qualifiers & {"symmetric", "psd", "pd", "diagonal"}:
+        if isinstance(decl, MatrixDecl) and (decl.has_qualifier("symmetric") or "diagonal" in decl.qualifiers):
             out[sympy.Transpose(decl.symbol)] = decl.symbol
     return out
 

@@ -30,7 +30,7 @@ import sympy
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from ...expr import objects
-from ...expr.scope import RandomDecl, ScalarDecl, Scope, SequenceDecl
+from ...expr.scope import INTEGER_KINDS, RandomDecl, ScalarDecl, Scope, SequenceDecl
 
 WITNESS_VALUES = tuple(sympy.Rational(v) for v in ("0", "1", "-1", "2", "1/2", "-2", "3", "-1/2", "5", "1/3",
                                                     "10", "-10", "1/10", "100"))
@@ -44,7 +44,6 @@ MAX_GENERATORS = 10
 the 9 entries of ``B @ V = V @ Lam`` at n = 3, in 21 generators, take minutes)."""
 
 _REAL_KINDS = ("real", "positive", "nonnegative", "negative")
-_INTEGER_KINDS = ("integer", "natural", "dimension")
 _DECLARATION = "the declaration of "
 
 
@@ -105,7 +104,7 @@ def exact_witness(hypotheses: Sequence[objects.Relation], scope: Scope) -> dict[
         for sym in r.lhs.free_symbols | r.rhs.free_symbols:
             decl = scope.names.get(getattr(sym, "name", ""))
             if not (isinstance(decl, ScalarDecl) and decl.symbol == sym
-                    and decl.kind in _REAL_KINDS + _INTEGER_KINDS):
+                    and decl.kind in _REAL_KINDS + INTEGER_KINDS):
                 return None  # a random variable, a sequence element, a bound variable: not searched
             decls[sym] = decl
     equalities = [r.lhs - r.rhs for r in facts if r.op == "="]
@@ -142,7 +141,7 @@ def _in_domain(decl: ScalarDecl, value: sympy.Expr) -> bool:
     value = sympy.sympify(value, strict=True)
     if value.free_symbols or value.is_extended_real is not True:
         return False
-    if decl.kind in _INTEGER_KINDS and value.is_integer is not True:
+    if decl.kind in INTEGER_KINDS and value.is_integer is not True:
         return False
     inside = _declared_set(decl).contains(value)
     return inside is sympy.true
@@ -333,7 +332,7 @@ def _no_common_zero(facts: list[_Fact], scope: Scope) -> frozenset[str] | None:
 def _empty_domain(facts: list[_Fact], scope: Scope) -> tuple[sympy.Symbol, frozenset[str]] | None:
     """A declared real or integer scalar whose hypotheses alone have no common solution."""
     for decl in scope.names.values():
-        if not isinstance(decl, ScalarDecl) or decl.kind not in _REAL_KINDS + _INTEGER_KINDS:
+        if not isinstance(decl, ScalarDecl) or decl.kind not in _REAL_KINDS + INTEGER_KINDS:
             continue
         own = [f for f in facts if _scalar(f.relation)
                and set().union(*(x.free_symbols for x in (f.relation.lhs, f.relation.rhs))) == {decl.symbol}]

@@ -31,9 +31,8 @@ from typing import Mapping
 
 import sympy
 
-from ...expr.scope import Interval, ScalarDecl, Scope
+from ...expr.scope import INTEGER_KINDS, Interval, ScalarDecl, Scope
 
-_INTEGER_KINDS = ("integer", "natural", "dimension")
 _BUDGET = 64  # eliminations tried per question: the bounds of sums can branch
 
 
@@ -78,7 +77,7 @@ def summation_range(lower: sympy.Expr, upper: sympy.Expr) -> IntegerRange:
 def scope_ranges(scope: Scope) -> dict[sympy.Basic, IntegerRange]:
     """The declared ranges of the integer symbols of ``scope``."""
     return {d.symbol: declared_range(d.kind, d.interval) for d in scope.names.values()
-            if isinstance(d, ScalarDecl) and d.kind in _INTEGER_KINDS}
+            if isinstance(d, ScalarDecl) and d.kind in INTEGER_KINDS}
 
 
 def provably_in_domain(value: sympy.Basic, symbol: sympy.Basic, scope: Scope,
@@ -88,7 +87,7 @@ def provably_in_domain(value: sympy.Basic, symbol: sympy.Basic, scope: Scope,
     variables of the sums and products that enclose ``value`` (they shadow declared
     symbols of the same name)."""
     decl = next((d for d in scope.names.values() if isinstance(d, ScalarDecl) and d.symbol == symbol), None)
-    if decl is None or decl.kind not in _INTEGER_KINDS:
+    if decl is None or decl.kind not in INTEGER_KINDS:
         return False  # only declared integer symbols are quantified
     if not isinstance(value, sympy.Expr) or value.is_integer is not True:
         return False
@@ -127,7 +126,7 @@ def outside_domain(name: str, values: tuple[int, ...], scope: Scope) -> str | No
     declarations allow, and a quantified hypothesis instantiated there is one the file
     never gave."""
     decl = scope.names.get(name)
-    if not isinstance(decl, ScalarDecl) or decl.kind not in _INTEGER_KINDS:
+    if not isinstance(decl, ScalarDecl) or decl.kind not in INTEGER_KINDS:
         return None
     bad = next((v for v in values if not provably_in_domain(sympy.Integer(v), decl.symbol, scope)), None)
     if bad is None:

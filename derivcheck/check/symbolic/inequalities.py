@@ -20,7 +20,7 @@ _REAL_ON_REALS = (sympy.exp, sympy.sin, sympy.cos, sympy.tanh, sympy.atan)
 
 def psd_matrices(scope: Scope) -> set[sympy.Basic]:
     return {
-        d.symbol for d in scope.names.values() if isinstance(d, MatrixDecl) and d.qualifiers & {"psd", "pd"}
+        d.symbol for d in scope.names.values() if isinstance(d, MatrixDecl) and d.has_qualifier("psd")
     }
 
 

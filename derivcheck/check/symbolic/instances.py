@@ -36,7 +36,7 @@ def integer_parameters(relation: Relation, scope: Scope) -> list[sympy.Symbol]:
     return [
         d.symbol
         for d in scope.names.values()
-        if isinstance(d, ScalarDecl) and d.kind in ("integer", "natural", "dimension") and d.symbol in used
+        if isinstance(d, ScalarDecl) and d.is_integer and d.symbol in used
     ]
 
 
