@@ -277,8 +277,8 @@ def test_the_strategy_table_and_docs_trust_md_list_the_same_strategies(repo) -> 
 def test_each_strategy_reports_its_own_name() -> None:
     from derivcheck.check.symbolic import STRATEGIES
 
-    scope, s = scope_with(x="real", y="real", n="natural")
-    x, y, n = s["x"], s["y"], s["n"]
+    scope, s = scope_with(x="real", y="real")
+    x, y = s["x"], s["y"]
     examples = {
         "structural": Relation(x + 1, "=", x + 1),
         "canonical form": Relation((x + 1) ** 2, "=", x**2 + 2 * x + 1),

@@ -18,7 +18,7 @@ from ..model import Text
 from . import shapes
 from .names import normalize
 from .parser import UndeclaredName, parse_expression
-from .scope import IMPLIED_QUALIFIERS, INTEGER_KINDS, Interval, Scope
+from .scope import IMPLIED_QUALIFIERS, Interval, Scope
 
 SCALAR_WORDS = ("real", "positive", "nonnegative", "negative", "integer", "natural", "complex", "dimension")
 SHAPE_WORDS = ("matrix", "vector", "rowvector")

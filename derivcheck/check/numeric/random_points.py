@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import random
 import zlib
-from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Sequence
+from dataclasses import replace
+from typing import Any, Sequence
 
 import sympy
 

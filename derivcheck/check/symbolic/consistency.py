@@ -24,7 +24,7 @@ hypotheses hold as well, exact (:func:`exact_witness`) or sampled (:func:`witnes
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Sequence
 
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixExpr
