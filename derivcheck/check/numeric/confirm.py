@@ -24,9 +24,7 @@ from typing import Any
 import sympy
 
 from ...model import Counterexample
-from ..realize import extended_value
-from ..realize import RealizedRelation, RealizeError
-from ..realize import substitute_functions
+from ..realize import RealizeError, RealizedRelation, extended_value, substitute_functions
 from .sampling import Param, Point, exact_values, readable
 
 DIGITS = 50

@@ -12,10 +12,8 @@ from typing import Any
 import sympy
 
 from ...expr import objects
-from ..realize import Diverges
-from ..realize import LazyDet, LazyInverseEntry, evaluate_lazy
-from ..realize import RealizeError, RealizedRelation
-from ..realize import resolve_function
+from ..realize import (Diverges, LazyDet, LazyInverseEntry, RealizeError, RealizedRelation, evaluate_lazy,
+                       resolve_function)
 
 class Unsupported(Exception):
     """An object the torch evaluator has no meaning for (an undefined function, an integral)."""

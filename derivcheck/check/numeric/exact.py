@@ -32,9 +32,8 @@ from typing import Any, Callable
 
 import sympy
 
-from ..realize import LazyDet, LazyInverseEntry
+from ..realize import LazyDet, LazyInverseEntry, RealizeError
 from ..runtime import Deadline
-from ..realize import RealizeError
 from .sampling import Domain, Param, Point, exact_values
 
 SET_BITS = 32

@@ -32,10 +32,9 @@ from ...expr import objects
 from ...expr.scope import FunctionDecl, Scope
 from ...model import Counterexample
 from ..evidence import Evidence, EvidenceKind, Status
-from .evaluate import Evaluator, Unsupported
+from ..realize import Realization, RealizeError, RealizedRelation, realize, substitute_functions
 from ..runtime import Deadline
-from ..realize import Realization, RealizeError, RealizedRelation, realize
-from ..realize import substitute_functions
+from .evaluate import Evaluator, Unsupported
 from .sampling import Point, batch_of, exact_values, integer_configs, point_at, readable, sample_batch, torch_matrix
 
 RTOL, ATOL = 1e-7, 1e-9

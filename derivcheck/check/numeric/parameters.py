@@ -19,12 +19,10 @@ import sympy
 
 from ...expr import objects
 from ...expr.scope import INTEGER_KINDS, FunctionDecl, MatrixDecl, RandomDecl, ScalarDecl, Scope, SequenceDecl
+from ..realize import MAX_ENTRIES, Realization, RealizedRelation, entry_symbol
 from .evaluate import Unsupported
-from ..realize import Realization, RealizedRelation
-from ..realize import MAX_ENTRIES
-from .sampling import (Param, domain_of, integer_domain, integer_range, matrix_transform, random_function,
-                       random_matrix_function, REAL)
-from ..realize import entry_symbol
+from .sampling import (REAL, Param, domain_of, integer_domain, integer_range, matrix_transform, random_function,
+                       random_matrix_function)
 
 
 def integer_parameters_of(

@@ -31,13 +31,11 @@ from ...expr import objects
 from ...expr.scope import INTEGER_KINDS, FunctionDecl, ScalarDecl, Scope
 from ...model import Counterexample
 from ..evidence import Evidence, Status
-from ..runtime import resolve_device
+from ..realize import MAX_ENTRIES, Realization, RealizeError, RealizedRelation, UndefinedAt, realize_relations
+from ..runtime import Deadline, resolve_device
 from .evaluate import Unsupported, compare
-from ..runtime import Deadline
 from .parameters import entry_matrices, integer_parameters_of, parameters_of, random_replacement
 from .prepare import Prepared, prepare
-from ..realize import Realization, RealizeError, RealizedRelation, UndefinedAt, realize_relations
-from ..realize import MAX_ENTRIES
 from .sampling import Param, integer_configs, point_at, sample_batch, symbol_values
 from .wide import coverage
 

@@ -32,9 +32,9 @@ from ...errors import DerivcheckError, InputError, InputErrors
 from ...expr.latex import item_latex, latex_relation
 from ...model import Counterexample, DerivationReport, Options, Outcome, Verdict
 from ..evidence import Evidence, Status
+from ..runtime import BoundedSession, limits_mark, limits_since
 from .items import Item, build_items
 from .verdicts import distribution_verdict, refutation, weigh
-from ..runtime import BoundedSession, limits_mark, limits_since
 
 
 GUARD_SECONDS = 1.0

@@ -9,8 +9,7 @@ exact finite laws; ``entries`` writes matrices with one symbol per entry.
 
 from __future__ import annotations
 
-from .base import (MAX_ENTRIES, FunctionReplacement, Realization, RealizeError, UndefinedAt, as_scalar,
-                   is_matrix)
+from .base import MAX_ENTRIES, FunctionReplacement, Realization, RealizeError, UndefinedAt, as_scalar, is_matrix
 from .entries import entry_symbol, realize_symbolic
 from .finite_space import FiniteSpace, build_space, random_atoms
 from .genericity import generic_space

@@ -13,8 +13,8 @@ from typing import Any, Mapping
 import sympy
 
 from ...expr.scope import MatrixDecl, Scope
-from .realizer import realize
 from .base import Realization, RealizeError, check_entries, size_value
+from .realizer import realize
 
 
 @dataclass(frozen=True)

@@ -45,8 +45,8 @@ import sympy
 from ...expr import objects
 from ...expr.scope import Scope
 from ..trees import unique_nodes
-from .finite_space import FiniteSpace, build_space, within_group
 from .base import RealizeError, is_matrix
+from .finite_space import FiniteSpace, build_space, within_group
 
 PRIME = 2**61 - 1
 MAX_COORDINATES = 400  # beyond this the rank is not computed (the space is not certified)

@@ -28,8 +28,8 @@ from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 from ...expr import objects
 from ...expr.scope import Scope
 from ..trees import unique_nodes
-from .base import (MAX_PRODUCT_TERMS, MAX_SYMBOLIC_ORDER, MAX_TERMS, FunctionReplacement, Realization, RealizeError, UndefinedAt,
-                          as_scalar, check_entries, is_matrix)
+from .base import (MAX_PRODUCT_TERMS, MAX_SYMBOLIC_ORDER, MAX_TERMS, FunctionReplacement, Realization, RealizeError,
+                   UndefinedAt, as_scalar, check_entries, is_matrix)
 from .calculus import CalculusRealizer
 from .finite_space import FiniteSpace, atoms_for_degree, random_atoms
 from .genericity import generic_space

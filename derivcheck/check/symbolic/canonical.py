@@ -14,10 +14,10 @@ import sympy
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from ...expr.objects import (Covariance, Expectation, FunctionGradient, Gradient, HessianMatrix, Variance,
-                            is_declared_function)
+                             is_declared_function)
 from ...expr.scope import MatrixDecl, Scope
-from .moments import has_probability, to_moments
 from ..trees import bottom_up, rename_dummies
+from .moments import has_probability, to_moments
 from .sums import finite_limits, has_infinite_limits, normalize_sums
 
 

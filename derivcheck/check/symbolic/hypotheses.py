@@ -20,10 +20,10 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from ...expr import objects
 from ...expr.objects import Relation
-from ...expr.scope import Scope, ScalarDecl
+from ...expr.scope import ScalarDecl, Scope
+from ..trees import bottom_up
 from .canonical import symmetric_matrices, symmetric_transposes
 from .index_domain import IntegerRange, Ranges, provably_in_domain, summation_range
-from ..trees import bottom_up
 
 
 def quantified_indices(lhs: sympy.Basic, scope: Scope) -> list[sympy.Symbol]:

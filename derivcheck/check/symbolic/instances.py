@@ -18,7 +18,7 @@ from typing import Any
 import sympy
 
 from ...expr.objects import Relation
-from ...expr.scope import Scope, ScalarDecl
+from ...expr.scope import ScalarDecl, Scope
 
 MAX_INSTANCES = 64
 DEFAULT_DIMENSION_SETS = ((1,), (2,), (2, 3, 4))  # all 1, all 2, distinct (non-square) sizes
