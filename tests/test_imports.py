@@ -51,6 +51,13 @@ def test_import_derivcheck_and_cli_is_light() -> None:
     assert heavy_modules_after("import derivcheck, derivcheck.cli") == []
 
 
+def test_the_checkers_face_is_light_for_the_cache_and_shards() -> None:
+    # the CLI reads these before anything is checked (derivcheck.check is a lazy face)
+    body = "from derivcheck.check import DEFAULT_CACHE_DIR, ResultCache, default_jobs, parse_shard"
+    assert heavy_modules_after(body) == []
+    assert "sympy" in heavy_modules_after("from derivcheck.check import check_derivation")
+
+
 def test_help_and_version_are_light() -> None:
     body = (
         "from derivcheck.cli import main\n"

@@ -281,9 +281,10 @@ def test_determinants_and_inverses_of_3x3_products_stay_fast_and_checked() -> No
 
 
 def test_a_false_general_proof_is_overridden_and_reported(monkeypatch) -> None:
-    from derivcheck.check import symbolic  # the pipeline calls the strategies through their face
+    from derivcheck.check import symbolic
+    from derivcheck.check.pipeline import derivation
 
-    monkeypatch.setattr(symbolic, "prove", lambda *a, **k: symbolic.Proof("broken strategy"))
+    monkeypatch.setattr(derivation, "prove", lambda *a, **k: symbolic.Proof("broken strategy"))
     out = run("""
         symbols:
           x: real

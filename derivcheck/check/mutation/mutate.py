@@ -35,7 +35,12 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterator
 
+from ...errors import InputError, InputErrors
+from ...expr.declarations import build_scope
+from ...expr.parser import parse_expression, parse_relation
+from ...format.library import load_library
 from ...model import Derivation, Options, Text, Verdict
+from ..pipeline import build_items, check_item
 
 KINDS = ("killed", "undecided", "equivalent", "survived", "invalid")
 
@@ -239,9 +244,6 @@ def generate_mutants(derivation: Derivation, max_per_step: int | None = 6, seed:
 
 def _reader(derivation: Derivation) -> Callable[[str, str, str], bool]:
     """A cheap filter: does a mutant text read, with the original's shape? (Saves sampling dead mutants.)"""
-    from ...errors import InputError, InputErrors
-    from ...expr.declarations import build_scope
-    from ...expr.parser import parse_expression, parse_relation
 
     try:
         scope = build_scope(derivation)
@@ -306,11 +308,6 @@ def apply_mutant(derivation: Derivation, mutant: Mutant) -> Derivation:
 
 
 def _item(derivation: Derivation, key: str) -> tuple[Any, Any] | None:
-    from ...errors import InputError, InputErrors
-    from ...expr.declarations import build_scope
-    from ...expr.parser import parse_expression, parse_relation
-    from ..pipeline import build_items
-
     try:
         scope = build_scope(derivation)
         items = build_items(derivation, scope, parse_expression, parse_relation)
@@ -324,7 +321,6 @@ def _item(derivation: Derivation, key: str) -> tuple[Any, Any] | None:
 
 def run_mutant(derivation: Derivation, mutant: Mutant, options: Options) -> MutantResult:
     """Check one mutant through the pipeline and classify it."""
-    from ..pipeline import check_item
 
     started = time.perf_counter()
     found = _item(apply_mutant(derivation, mutant), mutant.item)
@@ -358,7 +354,6 @@ def _classify(verdict: Verdict) -> str:
 def _equivalence(derivation: Derivation, mutant: Mutant, item: Any, scope: Any, outcome: Any,
                  options: Options) -> str | None:
     """Why an accepted mutant is still true, or None (then it is a survivor)."""
-    from ..pipeline import check_item
 
     original = _item(derivation, mutant.item)
     if original is not None and original[0].relation is not None:
@@ -402,7 +397,6 @@ def run_mutation(paths: list[str], options: Options, max_per_step: int | None = 
 
     Files that do not load are skipped here (``derivcheck verify`` reports them).
     """
-    from ...format.library import load_library
 
     started = time.perf_counter()
     derivations, _errors = load_library(paths)

@@ -25,6 +25,7 @@ import sympy
 
 from ...model import Counterexample
 from ..realize import RealizeError, RealizedRelation, extended_value, substitute_functions
+from ..runtime import run_bounded
 from .sampling import Param, Point, exact_values, readable
 
 DIGITS = 50
@@ -161,7 +162,6 @@ def _integrals_exactly(v: sympy.Expr) -> sympy.Expr | None:
     :data:`INTEGRAL_SECONDS`, in a forked child) and the closed form agrees with
     quadrature to 4 digits (a rough cross-check of the closed form).
     """
-    from ..runtime import run_bounded
 
     done = run_bounded(lambda: _integrate_each(v), INTEGRAL_SECONDS)
     return done.value if done.status == "ok" else None

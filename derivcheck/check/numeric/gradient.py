@@ -5,7 +5,6 @@ evaluates it; here the scalar ``f`` itself is evaluated in torch (float64 values
 complex128 arithmetic as everywhere in the numeric checker) with V's value as a
 leaf tensor that requires a gradient, and ``torch.autograd.grad`` gives the
 gradient, which is compared with the claimed ``G`` evaluated at the same points:
-
     |autograd - claimed| <= 1e-9 + 1e-7 * max(|autograd|, |claimed|), entrywise
 
 Each declared ``function`` is a random smooth function (the numeric checker's,
@@ -33,9 +32,12 @@ from ...expr.scope import FunctionDecl, Scope
 from ...model import Counterexample
 from ..evidence import Evidence, EvidenceKind, Status
 from ..realize import Realization, RealizeError, RealizedRelation, realize, substitute_functions
-from ..runtime import Deadline
+from ..runtime import Deadline, resolve_device
 from .evaluate import Evaluator, Unsupported
-from .sampling import Point, batch_of, exact_values, integer_configs, point_at, readable, sample_batch, torch_matrix
+from .parameters import entry_matrices, integer_parameters_of, parameters_of, random_replacement
+from .sampling import (Point, batch_of, exact_values, integer_configs, point_at, readable, sample_batch, symbol_values,
+                       torch_matrix)
+from .shrink import shrink
 
 RTOL, ATOL = 1e-7, 1e-9
 TOLERANCE_TEXT = "float64, |autograd - claimed| <= 1e-9 + 1e-7 max(|autograd|, |claimed|)"
@@ -91,8 +93,6 @@ def check_gradient(relation: objects.Relation, scope: Scope, *, seed: int, point
                    deadline: Deadline) -> tuple[Any, bool]:
     """(result, disputed): the autograd comparison at random points of a few configurations;
     ``disputed`` is True when a float disagreement could not be confirmed."""
-    from ..runtime import resolve_device
-    from .parameters import integer_parameters_of
 
     parts = gradient_parts(relation)
     if parts is None:
@@ -152,8 +152,6 @@ def _spread(configs: list[dict], rng: random.Random) -> list[dict]:
 
 
 def _disagreement(failing: list["AutogradTrial"], valid: int, seed: int, deadline: Deadline) -> tuple[Any, bool]:
-    from .shrink import shrink
-
     count = sum(len(t.failing) for t in failing)
     for trial in sorted(failing, key=lambda t: (sum(t.config.values()), list(t.config.values()))):  # smallest first
         for i in trial.failing[:2]:
@@ -191,7 +189,6 @@ class AutogradTrial:
     @classmethod
     def build(cls, grad: objects.Gradient, claimed: Any, scope: Scope, config: dict, seed: int,
               device: str) -> "AutogradTrial":
-        from .parameters import entry_matrices, parameters_of, random_replacement
 
         env = Realization(integers=dict(config), matrices=entry_matrices(scope, config))
         for decl in scope.names.values():
@@ -218,8 +215,6 @@ class AutogradTrial:
     def evaluate(self, batch: dict[str, Any]) -> tuple[Any, Any, Any]:
         """(usable, close, gap): masks over the points and the entrywise relative gaps."""
         import torch
-
-        from .sampling import symbol_values
 
         values, ok = symbol_values(self.params, batch, self.device)
         n = ok.shape[0]

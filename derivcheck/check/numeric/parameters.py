@@ -20,6 +20,7 @@ import sympy
 from ...expr import objects
 from ...expr.scope import INTEGER_KINDS, FunctionDecl, MatrixDecl, RandomDecl, ScalarDecl, Scope, SequenceDecl
 from ..realize import MAX_ENTRIES, Realization, RealizedRelation, entry_symbol
+from ..symbolic import integer_parameters
 from .evaluate import Unsupported
 from .sampling import (REAL, Param, domain_of, integer_domain, integer_range, matrix_transform, random_function,
                        random_matrix_function)
@@ -30,7 +31,6 @@ def integer_parameters_of(
 ) -> tuple[dict[sympy.Symbol, list[int]], dict[sympy.Symbol, str]]:
     """The integer parameters (dimensions, naturals) the relations use, except ``fixed``,
     each with the range its configurations are drawn from, and its kind."""
-    from ..symbolic import integer_parameters
 
     used = {p for relation in relations for p in integer_parameters(relation, scope)}
     ranges, kinds = {}, {}

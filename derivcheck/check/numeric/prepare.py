@@ -17,6 +17,9 @@ import sympy
 
 from ...expr import objects
 from ...expr.scope import INTEGER_KINDS, MatrixDecl, ScalarDecl, Scope
+from ..symbolic import (provably_in_domain, quantified_indices, rewrite_with, solve_for_lone_factor,
+                        solve_for_lone_symbol, substitute)
+from ..trees import unique_nodes
 
 @dataclass(frozen=True)
 class Prepared:
@@ -46,7 +49,6 @@ def prepare(relation: objects.Relation, hypotheses: Sequence[objects.Relation], 
     other variables only: it is set aside (``unrelated``) unless ``keep_unrelated``
     (the check of the hypotheses alone), so that it cannot reject every point and so
     switch the numeric check of the claim off."""
-    from ..symbolic import quantified_indices, rewrite_with, solve_for_lone_factor, solve_for_lone_symbol
 
     pending = list(hypotheses)
     filters: list[objects.Relation] = []
@@ -223,20 +225,14 @@ def _configured(symbol: sympy.Basic, scope: Scope) -> bool:
 
 
 def _in_domain(symbol: sympy.Symbol, scope: Scope) -> Callable[[sympy.Basic], bool]:
-    from ..symbolic import provably_in_domain
-
     return lambda value: bool(value.is_Integer) and provably_in_domain(value, symbol, scope)
 
 
 def _subs(expr: Any, subs: dict) -> Any:
-    from ..symbolic import substitute
-
     return substitute(expr, subs)
 
 
 def _mentions(expr: sympy.Basic, name: str) -> bool:
-    from ..trees import unique_nodes
-
     return any(str(getattr(n, "label", n)) == name for n in unique_nodes([expr])
                if isinstance(n, (sympy.Symbol, sympy.IndexedBase)))
 

@@ -33,11 +33,18 @@ from ...model import Counterexample
 from ..evidence import Evidence, Status
 from ..realize import MAX_ENTRIES, Realization, RealizeError, RealizedRelation, UndefinedAt, realize_relations
 from ..runtime import Deadline, resolve_device
+from .confirm import confirm_violation, settle
+from .descent import descend
+from .eigen import construct, eigen_pairs
 from .evaluate import Unsupported, compare
+from .exact import ExactFailure, exact_check, shrink_exact
+from .gradient import cross_check, gradient_parts
 from .parameters import entry_matrices, integer_parameters_of, parameters_of, random_replacement
 from .prepare import Prepared, prepare
-from .sampling import Param, integer_configs, point_at, sample_batch, symbol_values
-from .wide import coverage
+from .sampling import Param, batch_of, exact_values, integer_configs, point_at, sample_batch, symbol_values
+from .shrink import shrink
+from .special_points import special_points
+from .wide import coverage, wide_configs
 
 TOLERANCE_TEXT = "|lhs - rhs| <= 1e-8 * (1 + |lhs| + |rhs|), entrywise"
 MAX_CONFIGS = 6
@@ -146,8 +153,6 @@ def _check(
     if relation.op == "~":
         return _inconclusive(0, "`~` claims are checked by distribution checks")
     if not hypotheses and fixed is None:
-        from .gradient import cross_check, gradient_parts
-
         if gradient_parts(relation) is not None:  # autograd as well; `fixed={}` runs this check alone
             return cross_check(relation, scope, seed=seed, points=points, device=device, deadline=deadline,
                                symbolic=lambda: _numerically(relation, scope, seed=seed, points=points, fixed={},
@@ -233,8 +238,6 @@ def _check_prepared(prepared: Any, scope: Scope, *, seed: int, points: int, fixe
 def _exact(trials: list["Trial"], seed: int, deadline: Deadline, valid: int) -> "Evidence | str | None":
     """Exact evaluation of a rational equality (:mod:`derivcheck.check.numeric.exact`): its evidence text,
     a refutation by an exact (shrunk) counterexample, or None when it does not apply."""
-    from .exact import ExactFailure, exact_check, shrink_exact
-    from .shrink import shrink
 
     found = exact_check(trials, seed, deadline)
     if not isinstance(found, ExactFailure):
@@ -257,8 +260,6 @@ def _precise(trials: list["Trial"], prepared: Any, seed: int, valid: int, deadli
     neighbours, an inequality's equality cases), which random points never hit; for an
     inequality, the points a short descent on its violation reaches (:mod:`.descent`);
     and the PRECISE_POINTS agreeing points of largest float discrepancy."""
-    from .descent import descend
-    from .shrink import shrink
 
     special = 0
     cut = False  # a planned re-check left out for time: then no acceptance (see the end)
@@ -319,7 +320,6 @@ def _disagreement(failing: list["Trial"], prepared: Any, seed: int, valid: int, 
     """A confirmed counterexample among the float disagreements, or why there is none; None
     when each of them is settled as agreement in 50 digits (a rounding error of float64, as
     large magnitudes make) or is a strict inequality within the float slack."""
-    from .shrink import shrink
 
     attempts = rounding = 0
     count = sum(len(t.hard) for t in failing) or sum(len(t.failing) for t in failing)
@@ -363,7 +363,6 @@ def _wide_trials(prepared: Prepared, scope: Scope, fixed: dict, trials: list["Tr
     """Trials at the wide integer configurations (:func:`derivcheck.check.numeric.wide.wide_configs`); one that cannot be
     realised there (an index beyond a matrix) is left out."""
     out = []
-    from .wide import wide_configs
 
     for k, config in enumerate(wide_configs(trials, ranges, kinds, scope, seed)):
         if deadline.passed():
@@ -497,7 +496,6 @@ class Trial:
     def special_points(self, limit: int) -> list[dict[str, Any]]:
         """Up to ``limit`` special points of the relation (:mod:`.special_points`), found from
         the first sampled points (simple values) and one random point."""
-        from .special_points import special_points
 
         if limit <= 0 or not self.params or not self.batch:
             return []
@@ -507,14 +505,12 @@ class Trial:
 
     def fails(self, candidates: list[dict[str, Any]]) -> list[bool]:
         """For shrinking: which candidate points still break the relation (in float)."""
-        from .sampling import batch_of
 
         usable, _, firm = self.evaluate(batch_of(self.params, candidates))
         return [bool(x) for x in (usable & ~firm).cpu()]
 
     def settle(self, point: dict[str, Any], seed: int) -> tuple[bool | None, Counterexample | None]:
         """The relation at ``point`` in 50 digits (see :func:`derivcheck.check.numeric.confirm.settle`)."""
-        from .confirm import settle
 
         holds, found = settle(self.main, self.filters, self.params, point, self.config, seed, self.functions)
         return holds, (self._shown(found, point) if found is not None else None)
@@ -522,15 +518,11 @@ class Trial:
     def _shown(self, found: Counterexample, point: dict[str, Any]) -> Counterexample:
         from dataclasses import replace
 
-        from .sampling import exact_values
-
         if self.construction is None:
             return found
         return replace(found, values={**found.values, **self.construction.shown(exact_values(self.params, point))})
 
     def confirm(self, point: dict[str, Any], seed: int) -> Counterexample | None:
-        from .confirm import confirm_violation
-
         found = confirm_violation(self.main, self.filters, self.params, point, self.config, seed, self.functions)
         return self._shown(found, point) if found is not None else None  # with the declared quantities built
 
@@ -555,7 +547,6 @@ def _shared_memo(scope: Scope, config: dict, lazy: bool) -> dict:
 
 def _eigen_construction(prepared: Prepared, scope: Scope, config: dict, seed: int) -> Any:
     """Points built to satisfy the eigenvector hypotheses among the filters (:mod:`.eigen`)."""
-    from .eigen import construct, eigen_pairs
 
     pairs = eigen_pairs(prepared.filters, scope)
     if not pairs:

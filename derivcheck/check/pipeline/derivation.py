@@ -29,10 +29,19 @@ from dataclasses import replace
 from typing import Any
 
 from ...errors import DerivcheckError, InputError, InputErrors
+from ...expr.declarations import build_scope
 from ...expr.latex import item_latex, latex_relation
+from ...expr.parser import parse_expression, parse_relation
+from ...expr.pretty import pretty_relation
+from ...expr.shapes import make_relation
 from ...model import Counterexample, DerivationReport, Options, Outcome, Verdict
 from ..evidence import Evidence, Status
+from ..numeric import check_numerically, witness as hypotheses_alone
+from ..realize import untrusted_integrals
 from ..runtime import BoundedSession, limits_mark, limits_since
+from ..stochastic import check_distribution
+from ..symbolic import (apply_hypotheses, exact_witness, inconsistency, instance_assignments, prove, prove_at_instances,
+                        prove_by_simplify, prove_equal, refusal)
 from .items import Item, build_items
 from .verdicts import distribution_verdict, refutation, weigh
 
@@ -56,8 +65,6 @@ the whole ``--timeout``."""
 
 def check_derivation(derivation: Any, options: Options) -> DerivationReport:
     """All outcomes of one loaded derivation."""
-    from ...expr.declarations import build_scope
-    from ...expr.parser import parse_expression, parse_relation
 
     started = time.perf_counter()
     head = dict(path=derivation.path, id=derivation.id.value, title=derivation.title.value,
@@ -141,22 +148,16 @@ class Prover:
     # -- in the child --
 
     def _target(self, key: str) -> Any:
-        from ..symbolic import apply_hypotheses
-
         if key not in self._targets:
             item = self._items[key]
             self._targets[key] = apply_hypotheses(item.relation, item.hypotheses, self._scope)
         return self._targets[key]
 
     def _general(self, key: str, simplify: bool) -> tuple[str, str] | None:
-        from ..symbolic import prove
-
         return _proof_tuple(prove(self._target(key), self._scope, self._items[key].hypotheses, simplify=simplify))
 
     def _simplify(self, key: str, upgrade: bool) -> tuple[str, str] | None:
         import sympy
-
-        from ..symbolic import prove_by_simplify
 
         target = self._target(key)
         if target.op != "=":
@@ -165,8 +166,6 @@ class Prover:
         return _proof_tuple(prove_by_simplify(lhs, rhs, self._scope, skip_sums=upgrade))
 
     def _instances(self, key: str) -> tuple[bool, str, str, tuple[str, ...]] | None:
-        from ..symbolic import instance_assignments, prove_at_instances
-
         item, target = self._items[key], self._target(key)
         plan = instance_assignments(target, self._scope, item.instances)
         if not plan.assignments:
@@ -175,8 +174,6 @@ class Prover:
         return proved, text, plan.described, plan.defaulted
 
     def _witness(self, key: str) -> str | None:
-        from ..symbolic import exact_witness
-
         found = exact_witness(self._items[key].hypotheses, self._scope)
         if found is None:
             return None
@@ -187,16 +184,10 @@ class Prover:
         return text
 
     def _inconsistency(self, key: str) -> str | None:
-        from ..symbolic import inconsistency
-
         item = self._items[key]
         return inconsistency(item.hypotheses, item.using, self._scope)
 
     def _same(self, key: str, left: str, right: str) -> bool:
-        from ...expr.shapes import make_relation
-        from ..realize import untrusted_integrals
-        from ..symbolic import prove_equal
-
         item = self._items[key]
         ends = {"claim.lhs": item.claim.lhs, "claim.rhs": item.claim.rhs,
                 "start": item.relation.lhs, "end": item.relation.rhs}
@@ -212,7 +203,6 @@ class Prover:
 def _distribution(item: Item, scope: Any, derivation: Any, options: Options, outcome: Outcome) -> Outcome:
     """The outcome of a distribution check ``item``: skipped without numeric checks, else
     its Monte Carlo evidence read by :func:`~.verdicts.distribution_verdict`."""
-    from ..stochastic import check_distribution
 
     if not options.numeric:
         return replace(outcome, verdict=Verdict.UNKNOWN, method="none",
@@ -245,7 +235,6 @@ def check_item(item: Item, scope: Any, derivation: Any, options: Options, prover
     if item.unsupported is not None:
         return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="none", detail=item.unsupported),
                       options, started)
-    from ...expr.pretty import pretty_relation
 
     relation = item.relation
     outcome = replace(outcome, pretty=pretty_relation(relation.lhs, relation.op, relation.rhs),
@@ -278,8 +267,6 @@ def check_item(item: Item, scope: Any, derivation: Any, options: Options, prover
         return _judge(refutation(outcome, numeric, derivation.path, options, note=conflict), options, started)
     verdict, method, detail = _prove(item, options, prover)
     if verdict is Verdict.UNKNOWN:
-        from ..symbolic import refusal
-
         why = refusal(relation.lhs, relation.rhs)
         detail = "; ".join(x for x in (why, detail) if x)
     elif verdict in (Verdict.PROVED, Verdict.PROVED_INSTANCES):
@@ -349,7 +336,6 @@ def _integrals_gate(relation: Any, numeric: Any, method: str) -> tuple[Any, str]
     50-digit re-check through the closed form cross-checked by quadrature): a pole or a
     kink in the range makes SymPy's value wrong, and the proof then proves nothing.
     """
-    from ..realize import untrusted_integrals
 
     import sympy
 
@@ -396,7 +382,6 @@ def _hypotheses_hold(item: Item, scope: Any, options: Options, prover: Prover, n
         return True, f"they hold at {exact}"
     if numeric is None:
         return True, "their consistency was not established (numeric checks off)"
-    from ..numeric import witness as hypotheses_alone
 
     try:
         alone = hypotheses_alone(item.hypotheses, scope, seed=options.seed, points=options.points,
@@ -441,8 +426,6 @@ def _proof_tuple(proof: Any) -> tuple[str, str] | None:
 
 
 def _numeric(relation: Any, scope: Any, item: Item, options: Options) -> Any:
-    from ..numeric import check_numerically
-
     try:
         return check_numerically(relation, scope, seed=options.seed, points=options.points,
                                  hypotheses=item.hypotheses, device=options.device,
@@ -457,7 +440,6 @@ def _claim_link(item: Item, scope: Any, outcomes: dict[str, Outcome], derivation
                 prover: Prover) -> Outcome:
     """The claim is established by the first chain: same ends, implied relation, every step holding,
     and every hypothesis the chain's steps use stated by the claim (top-level ``using``)."""
-    from ...expr.pretty import pretty_relation
 
     started = time.perf_counter()
     outcome = _base_outcome(item, derivation)

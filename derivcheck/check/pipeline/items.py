@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...errors import InputError, Span
+from ...expr.names import normalize
 from ...expr.objects import Gradient, Relation
 from ...expr.shapes import make_relation
 from ...model import Check, Derivation, Instance, Step
+from ..symbolic import outside_domain
 
 CHAIN_OPS = {"eq": "=", "le": "<=", "lt": "<", "ge": ">=", "gt": ">"}
 
@@ -122,8 +124,6 @@ def build_items(derivation: Derivation, scope: Any, parse_expression, parse_rela
 def _refuse_instances_outside_domains(derivation: Derivation, scope: Any, items: list[Item]) -> None:
     """An item whose ``for`` (its own, or the top-level one) lists a value outside the
     symbol's declared domain is an error at that ``for`` entry."""
-    from ...expr.names import normalize
-    from ..symbolic import outside_domain
 
     def problems(instances: tuple[Instance, ...]) -> dict[str, str]:
         found = {}

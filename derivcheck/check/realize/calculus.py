@@ -14,6 +14,7 @@ import sympy
 
 from ...expr import objects
 from .base import Realization, RealizeError, as_scalar, is_matrix
+from .integrals import gaussian_integral
 from .replacements import resolve_function
 
 
@@ -42,8 +43,6 @@ class CalculusRealizer:
         if any(lo == hi for _, lo, hi in limits):  # an empty range, infinite ends included
             return sympy.Integer(0)
         if len(limits) == 1 and limits[0][1] == -sympy.oo and limits[0][2] == sympy.oo:
-            from .integrals import gaussian_integral
-
             closed = gaussian_integral(body, limits[0][0])  # quadrature cannot be trusted there
             if closed is not None:
                 return closed

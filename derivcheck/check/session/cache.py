@@ -108,7 +108,7 @@ class ResultCache:
 
     def get(self, key: str) -> DerivationReport | None:
         """The stored result for ``key``, or None (missing, unreadable or corrupt: a miss)."""
-        from ...report.json_report import derivation_from_dict
+        from ...report.json_report import derivation_from_dict  # on use: keeps the session's face light
 
         try:
             data = json.loads(self.entry_path(key).read_text(encoding="utf-8"))
@@ -130,7 +130,7 @@ class ResultCache:
         machine's load (``Outcome.limit``: a wall-clock kill, a CPU-time safety
         limit): it is not final, and a later run checks the file again.
         """
-        from ...report.json_report import derivation_to_dict
+        from ...report.json_report import derivation_to_dict  # on use: keeps the session's face light
 
         if not cacheable(report):
             return False

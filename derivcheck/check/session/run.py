@@ -100,8 +100,9 @@ def preload_checker(*, numeric: bool = True) -> None:
     import sympy.combinatorics  # noqa: F401  -- SymPy imports these on first use, in every worker
     import sympy.tensor.tensor  # noqa: F401
 
+    # here, not at the top: the session's face stays light (the CLI reads the cache without SymPy)
     from ...expr import declarations, parser, pretty  # noqa: F401
-    from .. import numeric, realize, runtime, symbolic  # noqa: F401  -- each face imports its modules
+    from .. import numeric as numeric_checks, realize, runtime, symbolic  # noqa: F401  -- each face imports its modules
 
     if numeric:
         import torch  # noqa: F401

@@ -1,7 +1,6 @@
 """Distribution checks: simulate a declared stochastic recursion and test the claimed law at every step.
 
 A check reads (format section 9)::
-
     process: x[t] = sqrt(alpha[t]) * x[t - 1] + sqrt(1 - alpha[t]) * eps[t]
     start: x[0] = x0
     claim: x[t] ~ Normal(sqrt(alpha_bar[t]) * x0, 1 - alpha_bar[t])
@@ -28,11 +27,17 @@ from typing import Any
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement
 
+from ...expr import parser
 from ...expr.scope import INTEGER_KINDS, MatrixDecl, RandomDecl, ScalarDecl, Scope, SequenceDecl
+from ...expr.segments import Source
 from ...model import Text
 from ..evidence import Evidence, EvidenceKind, Status
+from ..numeric import domain_of, matrix_transform, torch_matrix
+from ..runtime import resolve_device
+from ..trees import unique_nodes
 from .grid_eval import IndexedEvaluator, SequenceTable, Unevaluable
-from .simulate import Noise, cpu_threads
+from .judge import judge
+from .simulate import Noise, cpu_threads, simulate_affine, simulate_general
 
 DEFAULT_DIMENSION = 3
 NORMALITY_STEPS = (1, 2, 3)  # plus T/4, T/2 and T: early steps show non-normal noise best
@@ -71,9 +76,6 @@ def check_distribution(fields: dict[str, Text], scope: Scope, *, seed: int, devi
     """
     import torch
 
-    from ..runtime import resolve_device
-    from .judge import judge
-
     dev = resolve_device(device)
     stream = zlib.crc32(f"{seed}:{key}".encode())
     generator = torch.Generator(device=dev).manual_seed(stream)
@@ -93,8 +95,6 @@ def check_distribution(fields: dict[str, Text], scope: Scope, *, seed: int, devi
 
 def _split(text: Text, scope: Scope, sign: str) -> tuple[Any, Any, Any]:
     """(lhs, rhs node, rhs reader) of ``lhs SIGN rhs``, read by the safe parser (never eval)."""
-    from ...expr import parser
-    from ...expr.segments import Source
 
     source = Source(text)
     points = parser._split_points(text.value)
@@ -116,7 +116,6 @@ def _element(value: Any, scope: Scope, what: str) -> tuple[str, sympy.Expr]:
 
 def build_plan(fields: dict[str, Text], scope: Scope, instances: dict[str, tuple[int, ...]], sampler: Any) -> Plan:
     """The check's parts, parsed and checked for what the simulation supports."""
-    from ...expr import parser
 
     lhs, rhs_node, reader = _split(fields["process"], scope, "=")
     state, time = _element(lhs, scope, "the left side of `process`")
@@ -226,9 +225,6 @@ def _give_values(plan: Plan, exprs: list[Any], scope: Scope, instances: dict[str
     """A value for every free quantity: the time index, `for` integers, sampled reals and sequences."""
     import torch
 
-    from ..trees import unique_nodes
-    from ..numeric import domain_of, torch_matrix, matrix_transform
-
     for expr in exprs:
         for leaf in unique_nodes([expr]):
             if isinstance(leaf, MatrixElement):
@@ -303,7 +299,6 @@ def normality_steps(steps: int) -> set[int]:
 
 def run(plan: Plan, generator: Any, device: str) -> Any:
     """Simulate: the fused affine path when the process is affine in one noise, else step by step."""
-    from .simulate import simulate_affine, simulate_general
 
     keep = normality_steps(plan.steps)
     affine = _affine_parts(plan)

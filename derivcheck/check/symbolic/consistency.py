@@ -31,6 +31,8 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from ...expr import objects
 from ...expr.scope import INTEGER_KINDS, RandomDecl, ScalarDecl, Scope, SequenceDecl
+from .canonical import canonical
+from .hypotheses import solve_for_lone_symbol, substitute
 
 WITNESS_VALUES = tuple(sympy.Rational(v) for v in ("0", "1", "-1", "2", "1/2", "-2", "3", "-1/2", "5", "1/3",
                                                     "10", "-10", "1/10", "100"))
@@ -179,7 +181,6 @@ def _entrywise(facts: list[_Fact]) -> list[_Fact]:
 def _solved(facts: list[_Fact], scope: Scope) -> list[_Fact]:
     """Each equality that gives a lone declared real scalar is solved and substituted into
     the others; the scalar's declared domain then binds its value (an equivalent system)."""
-    from .hypotheses import solve_for_lone_symbol
 
     pending, done = list(facts), []
     while pending:
@@ -206,7 +207,6 @@ def _substituted(fact: _Fact, symbol: sympy.Symbol, value: sympy.Basic, names: f
     r = fact.relation
     if not any(isinstance(x, sympy.Basic) and x.has(symbol) for x in (r.lhs, r.rhs)):
         return fact
-    from .hypotheses import substitute
 
     # pointwise: never inside a derivative or binder in the symbol or the value's names
     sub = lambda x: substitute(x, {symbol: value})  # noqa: E731
@@ -234,7 +234,6 @@ def _scalar(relation: objects.Relation) -> bool:
 def _difference(relation: objects.Relation, scope: Scope, *, laws: bool) -> sympy.Expr | None:
     """``lhs - rhs`` in canonical form (``laws``: moments replaced as described in the module
     docstring, so that SymPy's assumptions know their signs); None for a matrix relation."""
-    from .canonical import canonical
 
     if not _scalar(relation):
         return None

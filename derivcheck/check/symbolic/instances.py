@@ -19,6 +19,9 @@ import sympy
 
 from ...expr.objects import Relation
 from ...expr.scope import ScalarDecl, Scope
+from ..realize import realize_symbolic
+from .consistency import inconsistency
+from .strategies import prove
 
 MAX_INSTANCES = 64
 DEFAULT_DIMENSION_SETS = ((1,), (2,), (2, 3, 4))  # all 1, all 2, distinct (non-square) sizes
@@ -105,7 +108,6 @@ def _range_text(values: tuple[int, ...]) -> str:
 
 def instantiate(expr: Any, assignment: dict[sympy.Symbol, int], scope: Scope) -> Any:
     """``expr`` at one instance: parameters replaced, sums/products expanded, matrices explicit."""
-    from ..realize import realize_symbolic
 
     if not isinstance(expr, sympy.Basic):
         return expr
@@ -123,8 +125,6 @@ def prove_at_instances(
 
     At an instance where the hypotheses (named ``names``) hold nowhere, a proof would be
     vacuous: there is none (see :func:`derivcheck.check.symbolic.consistency.inconsistency`)."""
-    from .consistency import inconsistency
-    from .strategies import prove
 
     methods: set[str] = set()
     for a in assignments:
