@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sympy
 
-from derivcheck.check.numeric.random_points import witness
+from derivcheck.check.numeric import witness
 from derivcheck.check.symbolic.consistency import exact_witness, inconsistency
 from derivcheck.check.symbolic.instances import instance_assignments, prove_at_instances
 from derivcheck.errors import Span

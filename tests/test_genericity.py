@@ -7,7 +7,7 @@ import sympy
 
 from derivcheck.check.realize import genericity
 from derivcheck.check.realize.finite_space import build_space
-from derivcheck.check.numeric.random_points import check_numerically
+from derivcheck.check.numeric import check_numerically
 from derivcheck.errors import Span
 from derivcheck.expr import objects
 from derivcheck.expr.scope import RandomDecl, Scope

@@ -1,4 +1,4 @@
-"""The numeric cross-check (derivcheck/check/numeric/random_points.py, sampling.py, shrink.py, confirm.py).
+"""The numeric cross-check (derivcheck/check/numeric/: entry.py, random_points.py, trial.py, sampling.py, shrink.py, confirm.py).
 
 True identities must agree; false ones must disagree with a shrunk counterexample
 that was confirmed in high precision. Built directly from SymPy objects and a Scope.
@@ -16,7 +16,7 @@ from derivcheck.expr import objects
 from derivcheck.expr.scope import (FunctionDecl, Interval, MatrixDecl, RandomDecl, ScalarDecl, Scope,
                                    SequenceDecl)
 from derivcheck.check.runtime.limits import Deadline
-from derivcheck.check.numeric.random_points import check_numerically
+from derivcheck.check.numeric import check_numerically
 from derivcheck.check.numeric.sampling import Domain, Param
 from derivcheck.check.numeric.shrink import candidates, shrink
 

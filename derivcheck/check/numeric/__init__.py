@@ -12,7 +12,7 @@ from .eigen import eigen_pairs
 from .exact import exact_check
 from .gradient import check_gradient, gradient_parts
 from .parameters import parameters_of
-from .random_points import check_numerically, witness
+from .entry import check_numerically, witness
 from .sampling import domain_of, matrix_transform, torch_matrix
 
 __all__ = [

@@ -25,7 +25,7 @@ FIRST_STEP = 0.5  # relative to |value| + 0.1
 
 
 def descend(trial: Any, seed: int) -> Point | None:
-    """The point the descent reaches for ``trial`` (a :class:`derivcheck.check.numeric.random_points.Trial`
+    """The point the descent reaches for ``trial`` (a :class:`derivcheck.check.numeric.trial.Trial`
     of an inequality) when it fails, or is within the float slack, there; else None."""
     import torch
 

@@ -16,158 +16,44 @@ Reals are also drawn across magnitudes, and the integers at wide configurations
 re-checked in high precision (:func:`_precise`) at the points of largest float
 discrepancy, at the relation's special points (:mod:`.special_points`) and, for an
 inequality, where a descent on its violation leads (:mod:`.descent`).
+
+:func:`check_prepared` is this check on a prepared relation; :mod:`.entry` calls it,
+and :mod:`.trial` holds one configuration's data.
 """
 
 from __future__ import annotations
 
 import random
-import zlib
-from dataclasses import replace
-from typing import Any, Sequence
+from typing import Any
 
 import sympy
 
-from ...expr import objects
-from ...expr.scope import INTEGER_KINDS, FunctionDecl, ScalarDecl, Scope
+from ...expr.scope import Scope
 from ...model import Counterexample
 from ..evidence import Evidence, Status
-from ..realize import MAX_ENTRIES, Realization, RealizeError, RealizedRelation, UndefinedAt, realize_relations
+from ..realize import RealizeError, UndefinedAt
 from ..runtime import Deadline, resolve_device
-from .confirm import confirm_violation, settle
 from .descent import descend
-from .eigen import construct, eigen_pairs
-from .evaluate import Unsupported, compare
+from .evaluate import Unsupported
 from .exact import ExactFailure, exact_check, shrink_exact
-from .gradient import cross_check, gradient_parts
-from .parameters import entry_matrices, integer_parameters_of, parameters_of, random_replacement
-from .prepare import Prepared, prepare
-from .sampling import Param, batch_of, exact_values, integer_configs, point_at, sample_batch, symbol_values
+from .parameters import integer_parameters_of
+from .prepare import Prepared
+from .sampling import integer_configs, point_at
 from .shrink import shrink
-from .special_points import special_points
+from .trial import Trial, show_config
 from .wide import coverage, wide_configs
 
 TOLERANCE_TEXT = "|lhs - rhs| <= 1e-8 * (1 + |lhs| + |rhs|), entrywise"
 MAX_CONFIGS = 6
 MAX_CANDIDATES = 40
 MAX_CONFIRMATIONS = 6
-MAX_BOUNDARIES = 2  # non-strict hypotheses also tried at their boundary
 PRECISE_POINTS = 2  # float64 agreement re-checked in 50 digits at this many points (the largest gaps),
 PRECISE_SECONDS = 30.0  # a safety limit in CPU time (see limits.Deadline), not a budget
 SPECIAL_POINTS = 12  # and at most this many special points (kinks, poles, equality cases; .special_points)
-RESCUED_POINTS = 2  # points where float64 overflows, evaluated exactly when a configuration has no other
 ROUNDING_SETTLES = 12  # float disagreements settled in 50 digits (a rounding error is agreement there)
 
 
-def check_numerically(
-    relation: objects.Relation,
-    scope: Scope,
-    *,
-    seed: int,
-    points: int = 24,
-    fixed: dict[sympy.Symbol, int] | None = None,
-    hypotheses: Sequence[objects.Relation] = (),
-    device: str = "auto",
-    budget: float = 20.0,
-    keep_unrelated: bool = False,
-) -> Evidence:
-    """Check ``relation`` at ``points`` random points per integer configuration.
-
-    ``fixed`` pins integer parameters; ``hypotheses`` are the step's ``using``
-    relations (solved and substituted, applied as rewrite rules, or used to reject
-    points). The work is counted (configurations, points, shrink steps, confirmations),
-    so the result is a function of the arguments alone; ``budget`` is only a safety
-    limit, in seconds of CPU time (:class:`~derivcheck.check.runtime.limits.Deadline`): a check
-    it cuts short is inconclusive and says so. A hypothesis ``s <= e``
-    (or ``>=``) on a lone real symbol ``s`` is also tried at its boundary ``s = e``,
-    which random points never reach: ``exp(x) < exp(y)`` does not follow from ``x <= y``.
-    """
-    import torch  # noqa: F401  (a cold import is paid before the safety limit starts)
-
-    deadline = Deadline(budget)
-    result = _numerically(relation, scope, seed=seed, points=points, fixed=fixed, hypotheses=hypotheses,
-                          device=device, deadline=deadline, keep_unrelated=keep_unrelated)
-    if deadline.hit and result.status is not Status.DISAGREE:
-        # cut short: fewer configurations or points than the file and options ask for is no evidence
-        return _inconclusive(result.points, f"{deadline.text()} ({result.detail})")
-    return result
-
-
-def witness(hypotheses: Sequence[objects.Relation], scope: Scope, *, seed: int, points: int,
-            device: str) -> Evidence:
-    """The numeric check of the hypotheses alone (the claim replaced by ``0 = 0``): its
-    ``points`` are the sampled points where every hypothesis holds (a
-    :class:`~derivcheck.check.evidence.Evidence`)."""
-    trivial = objects.Relation(sympy.Integer(0), "=", sympy.Integer(0))
-    return check_numerically(trivial, scope, seed=seed, points=points, hypotheses=hypotheses, device=device,
-                             keep_unrelated=True)
-
-
-def _numerically(relation: objects.Relation, scope: Scope, *, seed: int, points: int,
-                 fixed: dict[sympy.Symbol, int] | None, hypotheses: Sequence[objects.Relation], device: str,
-                 deadline: Deadline, keep_unrelated: bool = False) -> Evidence:
-    result = _check(relation, scope, seed=seed, points=points, fixed=fixed, hypotheses=hypotheses,
-                    device=device, deadline=deadline, keep_unrelated=keep_unrelated)
-    if result.status is Status.DISAGREE:
-        return result
-    for variant, boundary in _boundaries(hypotheses, scope):
-        if deadline.passed():
-            break
-        edge = _check(relation, scope, seed=seed, points=max(6, points // 2), fixed=fixed, hypotheses=variant,
-                      device=device, deadline=deadline, keep_unrelated=keep_unrelated)
-        if edge.status is Status.DISAGREE and edge.counterexample is not None:
-            lone, other = boundary
-            shown = {str(lone): f"{other} (the boundary)", **edge.counterexample.values}
-            return replace(edge, detail=f"{edge.detail}, at the boundary {lone} = {other}",
-                           counterexample=replace(edge.counterexample, values=shown))
-    return result
-
-
-def _boundaries(hypotheses: Sequence[objects.Relation], scope: Scope) -> list[tuple[list[objects.Relation], tuple]]:
-    """The hypotheses with one non-strict inequality on a lone real symbol made an equality."""
-    out = []
-    for k, h in enumerate(hypotheses):
-        if h.op not in ("<=", ">=") or len(out) >= MAX_BOUNDARIES:
-            continue
-        for lone, other in ((h.lhs, h.rhs), (h.rhs, h.lhs)):
-            decl = scope.names.get(getattr(lone, "name", ""))
-            if (isinstance(decl, ScalarDecl) and decl.symbol == lone and decl.kind not in INTEGER_KINDS
-                    and isinstance(other, sympy.Basic) and not other.has(lone)):
-                equal = objects.Relation(lone, "=", other)
-                out.append(([*hypotheses[:k], equal, *hypotheses[k + 1:]], (lone, other)))
-                break
-    return out
-
-
-def _check(
-    relation: objects.Relation,
-    scope: Scope,
-    *,
-    seed: int,
-    points: int,
-    fixed: dict[sympy.Symbol, int] | None,
-    hypotheses: Sequence[objects.Relation],
-    device: str,
-    deadline: Deadline,
-    keep_unrelated: bool = False,
-) -> Evidence:
-    if relation.op == "~":
-        return _inconclusive(0, "`~` claims are checked by distribution checks")
-    if not hypotheses and fixed is None:
-        if gradient_parts(relation) is not None:  # autograd as well; `fixed={}` runs this check alone
-            return cross_check(relation, scope, seed=seed, points=points, device=device, deadline=deadline,
-                               symbolic=lambda: _numerically(relation, scope, seed=seed, points=points, fixed={},
-                                                             hypotheses=(), device=device, deadline=deadline))
-    prepared = prepare(relation, hypotheses, scope, keep_unrelated=keep_unrelated)
-    result = _check_prepared(prepared, scope, seed=seed, points=points, fixed=fixed, device=device,
-                             deadline=deadline)
-    if prepared.unrelated:
-        # the points need not satisfy these: they are no witness that the hypotheses hold
-        return replace(result, unrelated=tuple(f"{sympy.sstr(h.lhs)} {h.op} {sympy.sstr(h.rhs)}"
-                                               for h in prepared.unrelated))
-    return result
-
-
-def _check_prepared(prepared: Any, scope: Scope, *, seed: int, points: int, fixed: dict[sympy.Symbol, int] | None,
+def check_prepared(prepared: Any, scope: Scope, *, seed: int, points: int, fixed: dict[sympy.Symbol, int] | None,
                     device: str, deadline: Deadline) -> Evidence:
     fixed = dict(fixed or {})
     ranges, kinds = integer_parameters_of([prepared.relation, *prepared.filters], scope, fixed)
@@ -191,20 +77,20 @@ def _check_prepared(prepared: Any, scope: Scope, *, seed: int, points: int, fixe
         except (RealizeError, Unsupported) as exc:
             undefined += isinstance(exc, UndefinedAt)
             if len(notes) < 5:
-                notes.append(f"{_show(config) or 'here'}: {exc}")
+                notes.append(f"{show_config(config) or 'here'}: {exc}")
             continue
         trials.append(trial)
     if not any(t.failing for t in trials):
         try:
             trials += _wide_trials(prepared, scope, fixed, trials, ranges, kinds, seed, dev, points, deadline)
         except _WideCut as cut:  # less coverage is no evidence: never accept on it
-            return _inconclusive(sum(t.valid for t in trials), str(cut))
+            return inconclusive(sum(t.valid for t in trials), str(cut))
     if not trials and configs and undefined == len(configs):
         return Evidence(Status.UNDEFINED, 0, TOLERANCE_TEXT, None,
                              f"the relation has no value at any of the {len(configs)} sizes tried ("
                              + "; ".join(notes) + ")")
     if len(configs) > 1 and len([t for t in trials if t.valid]) < 2 and not any(t.failing for t in trials):
-        return _inconclusive(sum(t.valid for t in trials),
+        return inconclusive(sum(t.valid for t in trials),
                              "fewer than two integer configurations could be evaluated"
                              + (f" ({'; '.join(notes)})" if notes else ""))
     valid = sum(t.valid for t in trials)
@@ -215,12 +101,12 @@ def _check_prepared(prepared: Any, scope: Scope, *, seed: int, points: int, fixe
             return found
     needed = 1 if trials and all(not t.params for t in trials) else max(3, points // 3)
     if valid >= needed:
-        where = "; ".join(_show(t.config) for t in trials if t.config)
+        where = "; ".join(show_config(t.config) for t in trials if t.config)
         exact = None if prepared.caveats else _exact([t for t in trials if not t.wide], seed, deadline, valid)
         if isinstance(exact, Evidence):
             return exact
         if _limitation(trials):  # agreement on a space that cannot show every declared law
-            return _inconclusive(valid, f"agree at {valid} points, but {_limitation(trials)}")
+            return inconclusive(valid, f"agree at {valid} points, but {_limitation(trials)}")
         # float64 agreement is re-checked in 50 digits only where it would be the verdict
         recheck = None if exact else (lambda: _precise(trials, prepared, seed, valid,
                                                        Deadline(PRECISE_SECONDS, "the 50-digit re-check")))
@@ -232,7 +118,7 @@ def _check_prepared(prepared: Any, scope: Scope, *, seed: int, points: int, fixe
                              + (f"; skipped {'; '.join(notes)}" if notes else ""),
                              evidence=evidence, recheck=recheck)
     reason = "; ".join(notes) if notes else "the hypotheses or the domain rejected the points"
-    return _inconclusive(valid, f"only {valid} usable points: {reason}")
+    return inconclusive(valid, f"only {valid} usable points: {reason}")
 
 
 def _exact(trials: list["Trial"], seed: int, deadline: Deadline, valid: int) -> "Evidence | str | None":
@@ -297,18 +183,18 @@ def _precise(trials: list["Trial"], prepared: Any, seed: int, valid: int, deadli
         settled += holds is True
         undecided += holds is None
     if undecided > 0:
-        return _inconclusive(valid, f"float64 agreement at {valid} points, not confirmed in high precision "
+        return inconclusive(valid, f"float64 agreement at {valid} points, not confirmed in high precision "
                                     f"at {undecided} of {settled + undecided} points (an integral without a "
                                     f"closed form, or a difference below the precision?)")
     if cut:
-        return _inconclusive(valid, f"float64 agreement at {valid} points; its high-precision re-check "
+        return inconclusive(valid, f"float64 agreement at {valid} points; its high-precision re-check "
                                     f"did not finish ({deadline.text()})")
     return None
 
 
 def _refuted_precisely(found: Counterexample, prepared: Any, valid: int, where: str) -> Evidence:
     if prepared.caveats:
-        return _inconclusive(valid, f"disagreement at {found.values} in 50 digits, "
+        return inconclusive(valid, f"disagreement at {found.values} in 50 digits, "
                                     f"but {'; '.join(prepared.caveats)}")
     return Evidence(Status.DISAGREE, valid, "50-digit evaluation", found,
                          f"counterexample in high-precision evaluation {where} (float64 had agreed "
@@ -345,13 +231,13 @@ def _disagreement(failing: list["Trial"], prepared: Any, seed: int, valid: int, 
         # every float disagreement is agreement in 50 digits (rounding), or a strict inequality
         # holding within the float slack: agreement, re-checked as any other
         return None
-    return _inconclusive(valid, f"float disagreement at {count} points, not confirmed in high precision"
+    return inconclusive(valid, f"float disagreement at {count} points, not confirmed in high precision"
                          + (f"; skipped {'; '.join(notes)}" if notes else ""))
 
 
 def _confirmed(found: Counterexample, prepared: Any, valid: int, count: int) -> Evidence:
     if prepared.caveats:
-        return _inconclusive(valid, f"disagreement at {found.values}, but {'; '.join(prepared.caveats)}")
+        return inconclusive(valid, f"disagreement at {found.values}, but {'; '.join(prepared.caveats)}")
     return Evidence(Status.DISAGREE, valid, TOLERANCE_TEXT, found,
                          f"counterexample confirmed to 50 digits (float disagreement at "
                          f"{count} of {valid} points)")
@@ -366,7 +252,7 @@ def _wide_trials(prepared: Prepared, scope: Scope, fixed: dict, trials: list["Tr
 
     for k, config in enumerate(wide_configs(trials, ranges, kinds, scope, seed)):
         if deadline.passed():
-            raise _WideCut(f"{deadline.text()} before {_show(config)}")
+            raise _WideCut(f"{deadline.text()} before {show_config(config)}")
         try:
             trial = Trial.build(prepared, scope, {**fixed, **config}, seed, device)
             trial.wide = True
@@ -390,173 +276,5 @@ def _limitation(trials: list["Trial"]) -> str | None:
     return next((t.main.space.limitation for t in trials if t.main.space and t.main.space.limitation), None)
 
 
-def _inconclusive(points: int, detail: str) -> Evidence:
+def inconclusive(points: int, detail: str) -> Evidence:
     return Evidence(Status.INCONCLUSIVE, points, TOLERANCE_TEXT, None, detail)
-
-
-def _show(config: dict[sympy.Symbol, int]) -> str:
-    return ", ".join(f"{k} = {v}" for k, v in config.items())
-
-
-class Trial:
-    """One integer configuration: the realised relations, their params, and a sampled batch."""
-
-    def __init__(self, config: dict, realized: list[RealizedRelation], params: list[Param], device: str,
-                 functions: dict[str, Any]) -> None:
-        self.config = config
-        self.functions = functions
-        self.main, self.filters = realized[0], realized[1:]
-        self.params = params
-        self.device = device
-        self.batch: dict[str, Any] = {}
-        self.valid = 0
-        self.failing: list[int] = []
-        self.hard: list[int] = []
-        self.agreeing: list[tuple[int, float]] = []  # (point, float gap) where it holds (for the re-check)
-        self.construction: Any = None  # an eigen.Construction, when points are built
-        self.wide = False  # a wide integer configuration (see _wide_configs)
-        self.lazy = True  # determinants and inverses evaluated numerically (see Realization)
-        self.overflow: list[int] = []  # points whose hypotheses hold but whose value overflows float
-
-    @classmethod
-    def build(cls, prepared: Any, scope: Scope, config: dict, seed: int, device: str) -> "Trial":
-        sides = [prepared.relation, *prepared.filters]
-        differentiated = any(isinstance(x, sympy.Basic) and x.has(
-            objects.Gradient, objects.FunctionGradient, objects.HessianMatrix, sympy.Derivative)
-            for r in sides for x in (r.lhs, r.rhs))
-        env = Realization(integers=dict(config), matrices=entry_matrices(scope, config),
-                          lazy_linear_algebra=not differentiated)
-        construction = _eigen_construction(prepared, scope, config, seed)
-        if construction is not None:  # points built to satisfy eigenvector hypotheses
-            scope = construction.scope
-            env.matrices.update(construction.matrices)
-            env.scalars.update(construction.scalars)
-        functions = {d.name: random_replacement(d, seed) for d in scope.names.values() if isinstance(d, FunctionDecl)}
-        memo = None if construction is not None else _shared_memo(scope, config, env.lazy_linear_algebra)
-        # a law on X[n] with n an integer parameter speaks of X[3] at n = 3 (prepare._law)
-        fix = {k: sympy.Integer(v) for k, v in config.items()}
-        laws = tuple(objects.Relation(law.lhs.xreplace(fix), law.op,
-                                      law.rhs.xreplace(fix) if isinstance(law.rhs, sympy.Basic) else law.rhs)
-                     for law in prepared.laws)
-        realized = realize_relations([prepared.relation, *prepared.filters], env, scope, laws=laws, memo=memo)
-        trial = cls(config, realized, parameters_of(realized, env, scope), device, functions)
-        trial.construction = construction
-        trial.lazy = env.lazy_linear_algebra
-        return trial
-
-    def evaluate(self, batch: dict[str, Any], gaps: list | None = None,
-                 selected: list | None = None) -> tuple[Any, Any]:
-        """(usable, holds, firm) masks over the batch's points (see :func:`compare`); ``gaps``
-        receives the float discrepancy per point, ``selected`` the points the hypotheses admit."""
-        values, ok = symbol_values(self.params, batch, self.device)
-        n = ok.shape[0]
-        valid, holds, firm = compare(self.main, values, n, self.functions, gaps=gaps)
-        admitted = ok
-        for f in self.filters:
-            f_valid, _, f_firm = compare(f, values, n, self.functions, robust=True)
-            admitted = admitted & f_valid & f_firm
-        if selected is not None:
-            selected.append(admitted)
-        return admitted & valid, holds, firm
-
-    def run(self, points: int, seed: int) -> None:
-        import torch
-
-        generator = torch.Generator().manual_seed(seed)
-        n = (points * (4 if self.filters else 1)) if self.params else 1  # filters reject some points
-        # simple values (zero scales: zero eigenvectors) also where the points are built
-        special = not self.filters or self.construction is not None
-        self.batch = sample_batch(self.params, n, generator, special=special, wide=True)
-        gaps: list = []
-        selected: list = []
-        usable, holds, firm = self.evaluate(self.batch, gaps, selected)
-        self.valid = int(usable.sum())
-        # clear failures first, then points where a strict inequality holds only with slack
-        # (equal sides: confirmation decides whether they are exactly equal)
-        self.hard = [int(i) for i in torch.nonzero(usable & ~holds).flatten()]
-        self.failing = self.hard + [int(i) for i in torch.nonzero(usable & holds & ~firm).flatten()]
-        gap = gaps[0].cpu()
-        self.agreeing = [(int(i), float(gap[i])) for i in torch.nonzero(usable & firm).flatten()]
-        self.overflow = [int(i) for i in torch.nonzero(selected[0] & ~usable).flatten()[:RESCUED_POINTS]]
-
-    def rescue(self, seed: int) -> None:
-        """Where no point has a float value (``n!`` at n = 300 overflows), a few points the
-        hypotheses admit are evaluated exactly: holding, each counts as a point; violated, it
-        is a failure (confirmed again as any other)."""
-        if self.valid or not self.overflow or self.main.may_diverge:
-            return  # a divergent integral's infinity is no overflow: its own rules apply (confirm.py)
-        for i in self.overflow:
-            holds, _ = self.settle(point_at(self.params, self.batch, i), seed)
-            if holds is True:
-                self.valid += 1
-            elif holds is False:
-                self.hard.append(i)
-                self.failing.insert(0, i)
-
-    def special_points(self, limit: int) -> list[dict[str, Any]]:
-        """Up to ``limit`` special points of the relation (:mod:`.special_points`), found from
-        the first sampled points (simple values) and one random point."""
-
-        if limit <= 0 or not self.params or not self.batch:
-            return []
-        n = next(iter(self.batch.values())).shape[0]
-        bases = [point_at(self.params, self.batch, i) for i in dict.fromkeys([0, 1, n - 1]) if i < n]
-        return special_points(self.main, self.params, bases, limit)
-
-    def fails(self, candidates: list[dict[str, Any]]) -> list[bool]:
-        """For shrinking: which candidate points still break the relation (in float)."""
-
-        usable, _, firm = self.evaluate(batch_of(self.params, candidates))
-        return [bool(x) for x in (usable & ~firm).cpu()]
-
-    def settle(self, point: dict[str, Any], seed: int) -> tuple[bool | None, Counterexample | None]:
-        """The relation at ``point`` in 50 digits (see :func:`derivcheck.check.numeric.confirm.settle`)."""
-
-        holds, found = settle(self.main, self.filters, self.params, point, self.config, seed, self.functions)
-        return holds, (self._shown(found, point) if found is not None else None)
-
-    def _shown(self, found: Counterexample, point: dict[str, Any]) -> Counterexample:
-        from dataclasses import replace
-
-        if self.construction is None:
-            return found
-        return replace(found, values={**found.values, **self.construction.shown(exact_values(self.params, point))})
-
-    def confirm(self, point: dict[str, Any], seed: int) -> Counterexample | None:
-        found = confirm_violation(self.main, self.filters, self.params, point, self.config, seed, self.functions)
-        return self._shown(found, point) if found is not None else None  # with the declared quantities built
-
-
-_MEMOS: dict[tuple, tuple[Scope, dict]] = {}
-_MEMO_COUNT = 16
-
-
-def _shared_memo(scope: Scope, config: dict, lazy: bool) -> dict:
-    """Realised sub-expressions at one configuration of one scope, shared by the items of a
-    derivation (consecutive steps share their sides): the realisation depends only on these."""
-    key = (id(scope), tuple(sorted((str(k), v) for k, v in config.items())), lazy)
-    known = _MEMOS.get(key)
-    if known is not None and known[0] is scope:
-        return known[1]
-    if len(_MEMOS) >= _MEMO_COUNT:
-        _MEMOS.pop(next(iter(_MEMOS)))
-    memo: dict = {}
-    _MEMOS[key] = (scope, memo)
-    return memo
-
-
-def _eigen_construction(prepared: Prepared, scope: Scope, config: dict, seed: int) -> Any:
-    """Points built to satisfy the eigenvector hypotheses among the filters (:mod:`.eigen`)."""
-
-    pairs = eigen_pairs(prepared.filters, scope)
-    if not pairs:
-        return None
-    sizes = {}
-    for m in {p.matrix for p in pairs}:
-        size = sympy.sympify(scope.names[m.name].rows, strict=True).xreplace(
-            {k: sympy.Integer(v) for k, v in config.items()})
-        if not size.is_Integer or int(size) ** 2 > MAX_ENTRIES:  # (too large: refused where realised)
-            return None
-        sizes[m] = int(size)
-    layout = random.Random(zlib.crc32(f"{seed}:{sorted((str(k), v) for k, v in config.items())}".encode()))
-    return construct(pairs, scope, sizes, layout)

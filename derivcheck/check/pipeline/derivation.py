@@ -54,7 +54,7 @@ CONSISTENCY_SECONDS = 5.0
 
 NUMERIC_SECONDS = 30.0
 """The numeric check's safety limit, in CPU time (the larger of it and ``--timeout``). Its
-work is counted, not timed (see :func:`~derivcheck.check.numeric.random_points.check_numerically`); the
+work is counted, not timed (see :func:`~derivcheck.check.numeric.entry.check_numerically`); the
 limit only stops a runaway evaluation, and an outcome it cut short is not final (never cached)."""
 
 UPGRADE_SECONDS = 0.25
