@@ -11,7 +11,8 @@ import sympy
 
 from derivcheck.check.numeric.exact import (SET_SIZE, ExactEvidence, NotRational, degree_bound, draw_point,
                                     evaluate_exact)
-from derivcheck.check.numeric.sampling import Domain, Param
+from derivcheck.check.numeric.domains import Domain
+from derivcheck.check.numeric.sampling import Param
 from derivcheck.expr import objects
 from test_numeric import Decls, R
 

@@ -17,7 +17,8 @@ from derivcheck.expr.scope import (FunctionDecl, Interval, MatrixDecl, RandomDec
                                    SequenceDecl)
 from derivcheck.check.runtime.limits import Deadline
 from derivcheck.check.numeric import check_numerically
-from derivcheck.check.numeric.sampling import Domain, Param
+from derivcheck.check.numeric.domains import Domain
+from derivcheck.check.numeric.sampling import Param
 from derivcheck.check.numeric.shrink import candidates, shrink
 
 SPAN = Span("test", 1, 1)

@@ -13,7 +13,7 @@ from derivcheck.check.realize.realizer import Realization, RealizeError, realize
 from derivcheck.check.realize.replacements import substitute_functions
 from derivcheck.check.realize.entries import entry_symbol, realize_symbolic, symbolic_matrix
 from derivcheck.check.realize.finite_space import build_space
-from derivcheck.check.numeric.sampling import exact_matrix
+from derivcheck.check.numeric.domains import exact_matrix
 
 SPAN = Span("test", 1, 1)
 n = sympy.Symbol("n", integer=True, positive=True)

@@ -8,12 +8,12 @@ autograd for gradients, special points, shrinking and high-precision confirmatio
 
 from __future__ import annotations
 
+from .domains import domain_of, matrix_transform, torch_matrix
 from .eigen import eigen_pairs
+from .entry import check_numerically, witness
 from .exact import exact_check
 from .gradient import check_gradient, gradient_parts
 from .parameters import parameters_of
-from .entry import check_numerically, witness
-from .sampling import domain_of, matrix_transform, torch_matrix
 
 __all__ = [
     "check_gradient",

@@ -34,7 +34,8 @@ import sympy
 
 from ..realize import LazyDet, LazyInverseEntry, RealizeError
 from ..runtime import Deadline
-from .sampling import Domain, Param, Point, exact_values
+from .domains import Domain
+from .sampling import Param, Point, exact_values
 
 SET_BITS = 32
 SET_SIZE = 2**SET_BITS  # |S| for every sampled variable (at least)

@@ -33,10 +33,11 @@ from ...model import Counterexample
 from ..evidence import Evidence, EvidenceKind, Status
 from ..realize import Realization, RealizeError, RealizedRelation, realize, substitute_functions
 from ..runtime import Deadline, resolve_device
+from .configs import integer_configs
+from .domains import torch_matrix
 from .evaluate import Evaluator, Unsupported
 from .parameters import entry_matrices, integer_parameters_of, parameters_of, random_replacement
-from .sampling import (Point, batch_of, exact_values, integer_configs, point_at, readable, sample_batch, symbol_values,
-                       torch_matrix)
+from .sampling import Point, batch_of, exact_values, point_at, readable, sample_batch, symbol_values
 from .shrink import shrink
 
 RTOL, ATOL = 1e-7, 1e-9

@@ -21,9 +21,9 @@ from ...expr import objects
 from ...expr.scope import INTEGER_KINDS, FunctionDecl, MatrixDecl, RandomDecl, ScalarDecl, Scope, SequenceDecl
 from ..realize import MAX_ENTRIES, Realization, RealizedRelation, entry_symbol
 from ..symbolic import integer_parameters
+from .domains import REAL, domain_of, integer_domain, integer_range, matrix_transform
 from .evaluate import Unsupported
-from .sampling import (REAL, Param, domain_of, integer_domain, integer_range, matrix_transform, random_function,
-                       random_matrix_function)
+from .sampling import Param, random_function, random_matrix_function
 
 
 def integer_parameters_of(

@@ -33,12 +33,13 @@ from ...model import Counterexample
 from ..evidence import Evidence, Status
 from ..realize import RealizeError, UndefinedAt
 from ..runtime import Deadline, resolve_device
+from .configs import integer_configs
 from .descent import descend
 from .evaluate import Unsupported
 from .exact import ExactFailure, exact_check, shrink_exact
 from .parameters import integer_parameters_of
 from .prepare import Prepared
-from .sampling import integer_configs, point_at
+from .sampling import point_at
 from .shrink import shrink
 from .trial import Trial, show_config
 from .wide import coverage, wide_configs

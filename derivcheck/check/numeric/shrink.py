@@ -17,7 +17,8 @@ from fractions import Fraction
 from typing import Any, Callable
 
 from ..runtime import Deadline
-from .sampling import Domain, Param, Point
+from .domains import Domain
+from .sampling import Param, Point
 
 SIMPLE = [Fraction(x) for x in (0, 1, -1, 2, -2)] + [Fraction(1, 2), Fraction(-1, 2), Fraction(3), Fraction(-3),
                                                    Fraction(1, 3), Fraction(-1, 3), Fraction(3, 2), Fraction(-3, 2),

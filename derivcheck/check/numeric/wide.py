@@ -19,7 +19,8 @@ from typing import Any
 import sympy
 
 from ...expr.scope import ScalarDecl, Scope
-from .sampling import WIDE_TEXT, integer_reach
+from .domains import integer_reach
+from .sampling import WIDE_TEXT
 
 MAX_WIDE_PARAMS = 128  # a wide integer configuration is tried when its projected number of sampled scalars
 MAX_WIDE_ENTRIES = 64  # is below this; the larger dimension when its projected entries are below this
