@@ -45,7 +45,7 @@ def main() -> None:
     os.chdir(ROOT)
     from derivcheck.check.pipeline.items import build_items
     from derivcheck.check.runtime.limits import BoundedSession
-    from derivcheck.check.pipeline.derivation import Prover, check_item
+    from derivcheck.check.pipeline import Prover, check_item
     from derivcheck.expr.declarations import build_scope
     from derivcheck.expr.parser import parse_expression, parse_relation
     from derivcheck.format.library import load_library
