@@ -14,6 +14,15 @@ from typing import Callable
 from ..model import Counterexample
 
 
+class NoEvidence(Exception):
+    """This check cannot speak here: the relation holds something it has no meaning for.
+
+    The family of "no evidence either way" (an undefined function for the torch
+    evaluator, an irrational relation for exact points, a law the simulation cannot
+    draw soundly): a check that meets one says nothing, or tries another way.
+    """
+
+
 class Status(StrEnum):
     """What the evidence says about the relation."""
 
@@ -71,4 +80,4 @@ class Evidence:
                             f"float64 agreement; its 50-digit re-check failed: {type(exc).__name__}: {exc}")
 
 
-__all__ = ["Evidence", "EvidenceKind", "Status"]
+__all__ = ["Evidence", "EvidenceKind", "NoEvidence", "Status"]

@@ -12,10 +12,12 @@ from typing import Any
 import sympy
 
 from ...expr import objects
+from ..evidence import NoEvidence
 from ..realize import (Diverges, LazyDet, LazyInverseEntry, RealizeError, RealizedRelation, evaluate_lazy,
                        resolve_function)
 
-class Unsupported(Exception):
+
+class Unsupported(NoEvidence):
     """An object the torch evaluator has no meaning for (an undefined function, an integral)."""
 
 

@@ -32,6 +32,7 @@ from typing import Any, Callable
 
 import sympy
 
+from ..evidence import NoEvidence
 from ..realize import LazyDet, LazyInverseEntry, RealizeError
 from ..runtime import Deadline
 from .domains import Domain
@@ -47,7 +48,7 @@ _TRANSFORM_DEGREE = {"general": (1, 0), "symmetric": (1, 0), "diagonal": (1, 0),
                      "psd": (2, 0), "pd": (2, 0), "diagpsd": (2, 0), "diagpd": (2, 0)}
 
 
-class NotRational(Exception):
+class NotRational(NoEvidence):
     """The realised relation is not a rational function of the sampled quantities."""
 
 

@@ -33,7 +33,8 @@ from ...expr.declarations import build_scope
 from ...expr.latex import item_latex, latex_relation
 from ...expr.parser import parse_expression, parse_relation
 from ...expr.pretty import pretty_relation
-from ...model import Counterexample, DerivationReport, Options, Outcome, Verdict
+from ...expr.scope import Scope
+from ...model import Counterexample, Derivation, DerivationReport, Options, Outcome, Verdict
 from ..evidence import Evidence, Status
 from ..numeric import check_numerically, witness as hypotheses_alone
 from ..realize import untrusted_integrals
@@ -62,7 +63,7 @@ would upgrade it to ``proved``); an item with no instance proof gives ``simplify
 the whole ``--timeout``."""
 
 
-def check_derivation(derivation: Any, options: Options) -> DerivationReport:
+def check_derivation(derivation: Derivation, options: Options) -> DerivationReport:
     """All outcomes of one loaded derivation."""
 
     started = time.perf_counter()
@@ -89,7 +90,7 @@ def check_derivation(derivation: Any, options: Options) -> DerivationReport:
     return DerivationReport(**head, outcomes=tuple(outcomes.values()), seconds=time.perf_counter() - started)
 
 
-def _distribution(item: Item, scope: Any, derivation: Any, options: Options, outcome: Outcome) -> Outcome:
+def _distribution(item: Item, scope: Scope, derivation: Derivation, options: Options, outcome: Outcome) -> Outcome:
     """The outcome of a distribution check ``item``: skipped without numeric checks, else
     its Monte Carlo evidence read by :func:`~.verdicts.distribution_verdict`."""
 
@@ -105,12 +106,13 @@ def _distribution(item: Item, scope: Any, derivation: Any, options: Options, out
     return distribution_verdict(outcome, result)
 
 
-def _base_outcome(item: Item, derivation: Any) -> Outcome:
+def _base_outcome(item: Item, derivation: Derivation) -> Outcome:
     return Outcome(derivation=derivation.id.value, item=item.key, label=item.label, verdict=Verdict.UNKNOWN,
                    expect=item.expect, span=item.span, by=item.by, pretty=item.text, using=tuple(item.using))
 
 
-def check_item(item: Item, scope: Any, derivation: Any, options: Options, prover: Prover | None = None) -> Outcome:
+def check_item(item: Item, scope: Scope, derivation: Derivation, options: Options,
+               prover: Prover | None = None) -> Outcome:
     """The verdict on one step or check; ``prover`` is the derivation's (else one for this item)."""
     if prover is None:
         with Prover([item], scope) as own:
@@ -152,7 +154,7 @@ def check_item(item: Item, scope: Any, derivation: Any, options: Options, prover
         # for derivcheck's own strategies (SymPy's simplify is not re-run)
         general = prover.general(item, min(options.timeout, GUARD_SECONDS), simplify=False)
         general = general.value if general.status == "ok" else None
-        conflict = "" if general is None else f" (symbolic strategy '{general[0]}' had claimed a proof: soundness guard)"
+        conflict = "" if general is None else f" (symbolic strategy '{general.method}' had claimed a proof: soundness guard)"
         return _judge(refutation(outcome, numeric, derivation.path, options, note=conflict), options, started)
     verdict, method, detail = _prove(item, options, prover)
     if verdict is Verdict.UNKNOWN:
@@ -192,27 +194,27 @@ def _prove(item: Item, options: Options, prover: Prover) -> tuple[Verdict, str, 
     """General strategies, then instances, then ``simplify`` (see :data:`UPGRADE_SECONDS`)."""
     general = prover.general(item, options.timeout, simplify=False)
     if general.status == "ok" and general.value is not None:
-        return Verdict.PROVED, general.value[0], general.value[1]
+        return Verdict.PROVED, general.value.method, general.value.detail
     notes = [] if general.status == "ok" else [f"general proof: {general.message.splitlines()[0]}"]
     at = prover.instances(item, options.timeout)
-    at_instances = at.status == "ok" and at.value is not None and at.value[0]
+    at_instances = at.status == "ok" and at.value is not None and at.value.proved
     if at.status == "ok" and at.value is not None and not at_instances:
-        notes.append(at.value[1])
+        notes.append(at.value.detail)
     elif at.status != "ok":
         notes.append(f"instances: {at.message.splitlines()[0]}")
     if general.status == "ok":  # (past the limit on the cheaper strategies, simplify would be too)
         last = prover.simplify(item, min(options.timeout, UPGRADE_SECONDS) if at_instances else options.timeout,
                                upgrade=at_instances)
         if last.status == "ok" and last.value is not None:
-            return Verdict.PROVED, last.value[0], last.value[1]
+            return Verdict.PROVED, last.value.method, last.value.detail
         if last.status != "ok" and not at_instances:
             notes.insert(0, f"general proof: {last.message.splitlines()[0]}")
-    if at_instances and at.value[3]:
+    if at_instances and at.value.defaulted:
         # default shapes are not instances the author chose: the proof is evidence, not a verdict
-        notes.append(f"proved symbolically only at default shapes ({at.value[2]}), not proved-instances: "
-                     f"no `for` lists {', '.join(at.value[3])}")
+        notes.append(f"proved symbolically only at default shapes ({at.value.at}), not proved-instances: "
+                     f"no `for` lists {', '.join(at.value.defaulted)}")
     elif at_instances:
-        return Verdict.PROVED_INSTANCES, at.value[1], f"at {at.value[2]}"
+        return Verdict.PROVED_INSTANCES, at.value.detail, f"at {at.value.at}"
     return Verdict.UNKNOWN, "", "; ".join(notes)
 
 
@@ -244,7 +246,7 @@ def _integrals_gate(relation: Any, numeric: Any, method: str) -> tuple[Any, str]
     return numeric, f"{rests}; it counts only with numeric agreement"
 
 
-def _hypotheses_hold(item: Item, scope: Any, options: Options, prover: Prover, numeric: Any, *,
+def _hypotheses_hold(item: Item, scope: Scope, options: Options, prover: Prover, numeric: Any, *,
                      witness: bool) -> tuple[bool, str]:
     """Whether the item's hypotheses may hold somewhere: ``(False, why)`` when they are
     inconsistent (:func:`consistency.inconsistency`), or, for a proof (``witness``), when no
@@ -291,7 +293,7 @@ def _same_tree(lhs: Any, rhs: Any) -> bool:
         return False
 
 
-def _numeric(relation: Any, scope: Any, item: Item, options: Options) -> Any:
+def _numeric(relation: Any, scope: Scope, item: Item, options: Options) -> Any:
     try:
         return check_numerically(relation, scope, seed=options.seed, points=options.points,
                                  hypotheses=item.hypotheses, device=options.device,
@@ -302,7 +304,7 @@ def _numeric(relation: Any, scope: Any, item: Item, options: Options) -> Any:
         return Evidence(Status.INCONCLUSIVE, detail=f"numeric check failed: {type(exc).__name__}: {exc}")
 
 
-def _claim_link(item: Item, scope: Any, outcomes: dict[str, Outcome], derivation: Any, options: Options,
+def _claim_link(item: Item, scope: Scope, outcomes: dict[str, Outcome], derivation: Derivation, options: Options,
                 prover: Prover) -> Outcome:
     """The claim is established by the first chain: same ends, implied relation, every step holding,
     and every hypothesis the chain's steps use stated by the claim (top-level ``using``)."""

@@ -7,15 +7,28 @@ texts of a claim link are equal; each attempt has its own CPU-time limit.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from ...errors import InputError
 from ...expr.shapes import make_relation
 from ..realize import untrusted_integrals
 from ..runtime import BoundedSession
-from ..symbolic import (apply_hypotheses, exact_witness, inconsistency, instance_assignments, prove, prove_at_instances,
+from ..symbolic import (Proof, apply_hypotheses, exact_witness, inconsistency, instance_assignments, prove, prove_at_instances,
                         prove_by_simplify, prove_equal)
 from .items import Item
+
+
+@dataclass(frozen=True)
+class InstanceProof:
+    """A proof attempt at instances: whether every instance was ``proved``, the ``detail``
+    (the strategy, or why not), the instances tried (``at``), and the dimensions no ``for``
+    lists, set to default small shapes (``defaulted``: then the proof is no verdict)."""
+
+    proved: bool
+    detail: str
+    at: str
+    defaulted: tuple[str, ...]
 
 
 class Prover:
@@ -42,7 +55,7 @@ class Prover:
         self._session.close()
 
     def general(self, item: Item, seconds: float, *, simplify: bool = True) -> Any:
-        """A bounded general proof of the item: ``value`` is ``(method, detail)`` or None.
+        """A bounded general proof of the item: ``value`` is a :class:`~derivcheck.check.symbolic.Proof` or None.
         ``simplify=False``: every strategy but the last (see :meth:`simplify`)."""
         return self._session.run(seconds, "general", item.key, simplify)
 
@@ -52,8 +65,7 @@ class Prover:
         return self._session.run(seconds, "simplify", item.key, upgrade)
 
     def instances(self, item: Item, seconds: float) -> Any:
-        """A bounded proof at instances: ``value`` is None (no instances) or
-        ``(proved, method or reason, instances described, dimensions at default shapes)``."""
+        """A bounded proof at instances: ``value`` is None (no instances) or an :class:`InstanceProof`."""
         return self._session.run(seconds, "instances", item.key)
 
     def inconsistency(self, item: Item, seconds: float) -> str | None:
@@ -81,25 +93,25 @@ class Prover:
             self._targets[key] = apply_hypotheses(item.relation, item.hypotheses, self._scope)
         return self._targets[key]
 
-    def _general(self, key: str, simplify: bool) -> tuple[str, str] | None:
-        return _proof_tuple(prove(self._target(key), self._scope, self._items[key].hypotheses, simplify=simplify))
+    def _general(self, key: str, simplify: bool) -> Proof | None:
+        return prove(self._target(key), self._scope, self._items[key].hypotheses, simplify=simplify)
 
-    def _simplify(self, key: str, upgrade: bool) -> tuple[str, str] | None:
+    def _simplify(self, key: str, upgrade: bool) -> Proof | None:
         import sympy
 
         target = self._target(key)
         if target.op != "=":
             return None
         lhs, rhs = (sympy.sympify(side, strict=True) for side in (target.lhs, target.rhs))
-        return _proof_tuple(prove_by_simplify(lhs, rhs, self._scope, skip_sums=upgrade))
+        return prove_by_simplify(lhs, rhs, self._scope, skip_sums=upgrade)
 
-    def _instances(self, key: str) -> tuple[bool, str, str, tuple[str, ...]] | None:
+    def _instances(self, key: str) -> InstanceProof | None:
         item, target = self._items[key], self._target(key)
         plan = instance_assignments(target, self._scope, item.instances)
         if not plan.assignments:
             return None
         proved, text = prove_at_instances(target, self._scope, plan.assignments, item.hypotheses, item.using)
-        return proved, text, plan.described, plan.defaulted
+        return InstanceProof(proved, text, plan.described, plan.defaulted)
 
     def _witness(self, key: str) -> str | None:
         found = exact_witness(self._items[key].hypotheses, self._scope)
@@ -147,8 +159,6 @@ def _undefined_at(relation: Any, point: dict) -> bool:
     return False
 
 
-def _proof_tuple(proof: Any) -> tuple[str, str] | None:
-    return None if proof is None else (proof.method, proof.detail)
 
 
-__all__ = ["Prover", "UNDEFINED_AT"]
+__all__ = ["InstanceProof", "Prover", "UNDEFINED_AT"]

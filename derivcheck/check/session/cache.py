@@ -25,7 +25,6 @@ from dataclasses import asdict, replace
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
 
 from ... import __version__
 from ...model import DerivationReport, Options, Verdict
@@ -175,11 +174,4 @@ def _remove_quietly(path: str) -> None:
         pass
 
 
-def describe_cache(cache: Any) -> str:
-    """``"3 cached, 2 checked"``: how a run used the cache (for the summary)."""
-    if cache is None:
-        return "off"
-    return f"{cache.hits} reused, {cache.misses} checked"
-
-
-__all__ = ["DEFAULT_CACHE_DIR", "ResultCache", "cache_key", "cacheable", "describe_cache", "engine_fingerprint"]
+__all__ = ["DEFAULT_CACHE_DIR", "ResultCache", "cache_key", "cacheable", "engine_fingerprint"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Callable, Sequence
 
 from ...errors import Span
-from ...model import DerivationReport, Options, Outcome, Verdict
+from ...model import Derivation, DerivationReport, Options, Outcome, Verdict
 from ..runtime import DEFAULT_DEADLINE, Failure, run_pool
 
 Progress = Callable[[int, int, "DerivationReport | None"], None]
@@ -19,7 +19,7 @@ Progress = Callable[[int, int, "DerivationReport | None"], None]
 
 
 def run_derivations(
-    derivations: Sequence[Any],
+    derivations: Sequence[Derivation],
     options: Options,
     check: Callable[[Any, Options], DerivationReport],
     *,
@@ -80,7 +80,7 @@ def run_derivations(
     return [r for r in results if r is not None]
 
 
-def _estimated_work(derivation: Any) -> int:
+def _estimated_work(derivation: Derivation) -> int:
     """A rough cost, to start the slow derivations first: steps (twice where instances are
     listed: instance proofs and more integer configurations), a distribution check as a
     dozen steps (its Monte Carlo simulation), another check as three."""
@@ -108,7 +108,7 @@ def preload_checker(*, numeric: bool = True) -> None:
         import torch  # noqa: F401
 
 
-def _as_report(value: Any, derivation: Any) -> DerivationReport:
+def _as_report(value: Any, derivation: Derivation) -> DerivationReport:
     if isinstance(value, DerivationReport):
         return value
     failure = value if isinstance(value, Failure) else Failure("died", f"unexpected worker result {type(value)}")

@@ -31,7 +31,7 @@ from ...expr import parser
 from ...expr.scope import INTEGER_KINDS, MatrixDecl, RandomDecl, ScalarDecl, Scope, SequenceDecl
 from ...expr.segments import Source
 from ...model import Text
-from ..evidence import Evidence, EvidenceKind, Status
+from ..evidence import Evidence, EvidenceKind, NoEvidence, Status
 from ..numeric import domain_of, matrix_transform, torch_matrix
 from ..runtime import resolve_device
 from ..trees import unique_nodes
@@ -43,7 +43,7 @@ DEFAULT_DIMENSION = 3
 NORMALITY_STEPS = (1, 2, 3)  # plus T/4, T/2 and T: early steps show non-normal noise best
 
 
-class Unsupported(Exception):
+class Unsupported(NoEvidence):
     """A check this version cannot simulate soundly: no verdict is claimed."""
 
 

@@ -26,10 +26,12 @@ from typing import Any
 
 import sympy
 
+from ..evidence import NoEvidence
+
 MAX_GRID = 20_000_000  # elements of one Sum/Product grid
 
 
-class Unevaluable(Exception):
+class Unevaluable(NoEvidence):
     """The expression has a part this evaluator has no meaning for."""
 
 
