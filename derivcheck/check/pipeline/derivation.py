@@ -118,44 +118,17 @@ def check_item(item: Item, scope: Scope, derivation: Derivation, options: Option
         with Prover([item], scope) as own:
             return check_item(item, scope, derivation, options, own)
     started = time.perf_counter()
-    outcome = _base_outcome(item, derivation)
-    if item.error is not None:
-        return _judge(replace(outcome, verdict=Verdict.ERROR, detail=item.error), options, started)
-    if item.distribution is not None:
-        return _judge(_distribution(item, scope, derivation, options, outcome), options, started)
-    if item.unsupported is not None:
-        return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="none", detail=item.unsupported),
-                      options, started)
-
+    outcome, settled = _settled_at_once(item, scope, derivation, options)
+    if settled:
+        return _judge(outcome, options, started)
     relation = item.relation
-    outcome = replace(outcome, pretty=pretty_relation(relation.lhs, relation.op, relation.rhs),
-                      latex=item_latex(item, derivation))
-    if relation.op == "~":
-        return _judge(replace(outcome, method="none",
-                              detail="`~` claims are checked by distribution checks, not as steps"), options, started)
-    if relation.op in ("=", "<=", ">=") and _same_tree(relation.lhs, relation.rhs):
-        # `E = E` (definitions expanded): reflexivity; no point can tell the sides apart
-        return _judge(replace(outcome, verdict=Verdict.PROVED, method="structural",
-                              detail="the two sides are the same expression"), options, started)
     # The numeric check runs first: a confirmed counterexample settles the item
     # (it would override any symbolic proof anyway), so no time goes into instances
     # on false steps. Only the general symbolic attempt still runs then, as a guard:
     # a general proof of a refuted step would be a soundness bug, and is reported.
     numeric = _numeric(relation, scope, item, options) if options.numeric else None
     if numeric is not None and numeric.refutes:
-        if numeric.unrelated:
-            # the point need not satisfy the hypotheses on other variables: it is a
-            # counterexample only where those can hold at all
-            holds, why = _hypotheses_hold(item, scope, options, prover, numeric, witness=True)
-            if not holds:
-                return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="",
-                                      detail=f"{numeric.detail}, but {why}"), options, started)
-        # the counterexample already decided the item: the guard gets a short budget,
-        # for derivcheck's own strategies (SymPy's simplify is not re-run)
-        general = prover.general(item, min(options.timeout, GUARD_SECONDS), simplify=False)
-        general = general.value if general.status == "ok" else None
-        conflict = "" if general is None else f" (symbolic strategy '{general.method}' had claimed a proof: soundness guard)"
-        return _judge(refutation(outcome, numeric, derivation.path, options, note=conflict), options, started)
+        return _judge(_refuted_first(item, scope, derivation, options, prover, numeric, outcome), options, started)
     verdict, method, detail = _prove(item, options, prover)
     if verdict is Verdict.UNKNOWN:
         why = refusal(relation.lhs, relation.rhs)
@@ -188,6 +161,46 @@ def check_item(item: Item, scope: Scope, derivation: Derivation, options: Option
     if numeric is not None:
         verdict, method, detail = weigh(verdict, method, detail, numeric)
     return _judge(replace(outcome, verdict=verdict, method=method, detail=detail), options, started)
+
+
+def _settled_at_once(item: Item, scope: Scope, derivation: Derivation, options: Options) -> tuple[Outcome, bool]:
+    """``(outcome, True)`` for an item that needs no proof attempt (an error, a distribution
+    check, an unsupported form, a ``~`` step, the same tree on both sides); else
+    ``(outcome with the relation shown, False)``."""
+    outcome = _base_outcome(item, derivation)
+    if item.error is not None:
+        return replace(outcome, verdict=Verdict.ERROR, detail=item.error), True
+    if item.distribution is not None:
+        return _distribution(item, scope, derivation, options, outcome), True
+    if item.unsupported is not None:
+        return replace(outcome, verdict=Verdict.UNKNOWN, method="none", detail=item.unsupported), True
+    relation = item.relation
+    outcome = replace(outcome, pretty=pretty_relation(relation.lhs, relation.op, relation.rhs),
+                      latex=item_latex(item, derivation))
+    if relation.op == "~":
+        return replace(outcome, method="none", detail="`~` claims are checked by distribution checks, not as steps"), True
+    if relation.op in ("=", "<=", ">=") and _same_tree(relation.lhs, relation.rhs):
+        # `E = E` (definitions expanded): reflexivity; no point can tell the sides apart
+        return replace(outcome, verdict=Verdict.PROVED, method="structural",
+                       detail="the two sides are the same expression"), True
+    return outcome, False
+
+
+def _refuted_first(item: Item, scope: Scope, derivation: Derivation, options: Options, prover: Prover,
+                   numeric: Evidence, outcome: Outcome) -> Outcome:
+    """The outcome of an item the numeric check refuted before any proof attempt."""
+    if numeric.unrelated:
+        # the point need not satisfy the hypotheses on other variables: it is a
+        # counterexample only where those can hold at all
+        holds, why = _hypotheses_hold(item, scope, options, prover, numeric, witness=True)
+        if not holds:
+            return replace(outcome, verdict=Verdict.UNKNOWN, method="", detail=f"{numeric.detail}, but {why}")
+    # the counterexample already decided the item: the guard gets a short budget,
+    # for derivcheck's own strategies (SymPy's simplify is not re-run)
+    general = prover.general(item, min(options.timeout, GUARD_SECONDS), simplify=False)
+    general = general.value if general.status == "ok" else None
+    conflict = "" if general is None else f" (symbolic strategy '{general.method}' had claimed a proof: soundness guard)"
+    return refutation(outcome, numeric, derivation.path, options, note=conflict)
 
 
 def _prove(item: Item, options: Options, prover: Prover) -> tuple[Verdict, str, str]:
