@@ -1,4 +1,4 @@
-"""What a numeric check samples, and how sampled values become realised symbols.
+"""Points for a numeric check: batches of sampled values, and how they become realised symbols.
 
 One :class:`Param` per free quantity (a scalar, a matrix's generator, a factor's
 probabilities), with its domain (:mod:`.domains`), the batches of points drawn

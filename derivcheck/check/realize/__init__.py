@@ -9,7 +9,7 @@ exact finite laws; ``entries`` writes matrices with one symbol per entry.
 
 from __future__ import annotations
 
-from .base import MAX_ENTRIES, FunctionReplacement, Realization, RealizeError, UndefinedAt, as_scalar, is_matrix
+from .base import MAX_ENTRIES, FunctionReplacement, Realization, RealizeError, UndefinedAt
 from .entries import entry_symbol, realize_symbolic
 from .finite_space import FiniteSpace, build_space, random_atoms
 from .genericity import generic_space
@@ -29,13 +29,11 @@ __all__ = [
     "RealizeError",
     "RealizedRelation",
     "UndefinedAt",
-    "as_scalar",
     "build_space",
     "entry_symbol",
     "evaluate_lazy",
     "extended_value",
     "generic_space",
-    "is_matrix",
     "random_atoms",
     "realize",
     "realize_relation",
