@@ -43,8 +43,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=20.0)
     args = parser.parse_args()
     os.chdir(ROOT)
-    from derivcheck.check.items import build_items
-    from derivcheck.check.limits import BoundedSession
+    from derivcheck.check.pipeline.items import build_items
+    from derivcheck.check.runtime.limits import BoundedSession
     from derivcheck.check.pipeline import Prover, check_item
     from derivcheck.expr.declarations import build_scope
     from derivcheck.expr.parser import parse_expression, parse_relation

@@ -5,7 +5,7 @@
 Measures sample-steps per second (samples x coordinates x steps / seconds) of
 
 * derivcheck: the simulation of ``derivations/s5-2-ddpm-forward-closed-form.deriv.yaml``
-  (``derivcheck.check.distribution.run``: fused chunked affine path), and the whole
+  (``derivcheck.check.stochastic.distribution.run``: fused chunked affine path), and the whole
   check (parse, claimed law, simulation, tests);
 * plain loop: ``x = sqrt(a[t]) * x + sqrt(1 - a[t]) * randn(...)`` then ``mean`` and
   ``var`` per step, with torch's default threads and with one thread;
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import torch
 
-from derivcheck.check.distribution import build_plan, check_distribution, run
+from derivcheck.check.stochastic.distribution import build_plan, check_distribution, run
 from derivcheck.expr.declarations import build_scope
 from derivcheck.format.loader import load_derivation
 

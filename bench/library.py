@@ -49,7 +49,8 @@ def profile_in_process(paths: list[str]) -> None:
     import torch  # noqa: F401  -- timed on its own: every cold run pays it once
 
     torch_import = time.perf_counter() - started
-    from derivcheck.check import limits, pipeline
+    from derivcheck.check.pipeline import derivation as pipeline
+    from derivcheck.check.runtime import limits
     from derivcheck.format.library import load_library
     from derivcheck.model import Options
 

@@ -108,9 +108,9 @@ class DerivationFile(pytest.File):
     def derivation_report(self) -> Any:
         """The derivation's :class:`~derivcheck.model.DerivationReport`, checked (or read from the cache) once."""
         if self._report is None:
-            from .check.cache import DEFAULT_CACHE_DIR, ResultCache
-            from .check.pipeline import check_derivation
-            from .check.run import run_derivations
+            from .check import DEFAULT_CACHE_DIR, ResultCache
+            from .check import check_derivation
+            from .check import run_derivations
             from .model import Options
 
             config = self.config

@@ -19,8 +19,6 @@ from derivcheck.cli import main
 from derivcheck.errors import UsageError
 from derivcheck.format.loader import load_text
 
-REPO = Path(__file__).resolve().parent.parent
-
 
 def test_scaffold_loads_and_rejects_bad_names() -> None:
     derivation = load_text(scaffold_text("my-proof"), "my-proof.deriv.yaml")
@@ -29,10 +27,10 @@ def test_scaffold_loads_and_rejects_bad_names() -> None:
         scaffold_text("My Proof")
 
 
-def test_file_schema_accepts_the_library_and_rejects_unknown_keys() -> None:
+def test_file_schema_accepts_the_library_and_rejects_unknown_keys(repo: Path) -> None:
     schema = file_schema()
     jsonschema.Draft7Validator.check_schema(schema)
-    files = sorted((REPO / "derivations").glob("*.deriv.yaml"))[:6]
+    files = sorted((repo / "derivations").glob("*.deriv.yaml"))[:6]
     assert files
     for path in files:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # every scalar as text
@@ -120,8 +118,8 @@ def test_scaffold_shows_how_a_claim_states_its_hypotheses() -> None:
     assert "\n# using: [h]" in text and "every one" in text
 
 
-def test_show_names_the_hypotheses_of_the_claim_and_of_each_step() -> None:
-    path = REPO / "tests" / "data" / "true" / "claim-states-hypothesis-second-step.deriv.yaml"
+def test_show_names_the_hypotheses_of_the_claim_and_of_each_step(test_data: Path) -> None:
+    path = test_data / "true" / "claim-states-hypothesis-second-step.deriv.yaml"
     shown = CliRunner().invoke(main, ["show", str(path)])
     assert shown.exit_code == 0, shown.output
     assert "\nclaim (under [pos]):\n" in shown.output

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from derivcheck.check.cache import ResultCache, cache_key, cacheable
-from derivcheck.check.run import run_derivations
+from derivcheck.check.session.cache import ResultCache, cache_key, cacheable
+from derivcheck.check.session.run import run_derivations
 from derivcheck.errors import Span
 from derivcheck.model import DerivationReport, Options, Outcome, Verdict
 

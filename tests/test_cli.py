@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from pathlib import Path
 from typing import Callable
 
@@ -14,7 +12,6 @@ from derivcheck import __version__, cli
 from derivcheck.errors import InputError, Span, UsageError
 from derivcheck.model import DerivationReport, Options, Outcome, Report, Verdict
 
-PIPELINE = "derivcheck.check.pipeline"
 
 
 def derivation(*, passed: bool = True, errors: tuple[str, ...] = ()) -> DerivationReport:
@@ -31,7 +28,7 @@ def derivation(*, passed: bool = True, errors: tuple[str, ...] = ()) -> Derivati
 
 
 class FakePipeline:
-    """Stands in for derivcheck.check.pipeline: records calls, returns a set Report or raises."""
+    """Stands in for ``derivcheck.check.verify_paths``: records calls, returns a set Report or raises."""
 
     def __init__(self, result: Report | Exception) -> None:
         self.result = result
@@ -54,13 +51,13 @@ class FakePipeline:
 
 @pytest.fixture
 def pipeline(monkeypatch: pytest.MonkeyPatch) -> Callable[[Report | Exception], FakePipeline]:
-    """Install a fake ``derivcheck.check.pipeline`` module (the real one may not exist yet)."""
+    """Install a fake ``verify_paths`` on the checker's face, where the CLI imports it from."""
+    import derivcheck.check
 
     def install(result: Report | Exception) -> FakePipeline:
         fake = FakePipeline(result)
-        module = types.ModuleType(PIPELINE)
-        module.verify_paths = fake.verify_paths  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, PIPELINE, module)
+        # raising=False: the face imports the real one lazily, so it may not be an attribute yet
+        monkeypatch.setattr(derivcheck.check, "verify_paths", fake.verify_paths, raising=False)
         return fake
 
     return install

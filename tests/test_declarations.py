@@ -318,3 +318,34 @@ def test_declared_functions_refuse_complex_arguments() -> None:
         with pytest.raises(InputError, match="real function"):
             parse_expression(text(bad), scope)
     parse_expression(text("f(x**2) + L(A.T)"), scope)
+
+
+def test_declaration_knowledge_has_one_source(repo) -> None:
+    # The integer kinds and the qualifier implications live in expr/scope.py only.
+    import re
+
+    from derivcheck.expr.scope import INTEGER_KINDS, IMPLIED_QUALIFIERS, implied_qualifiers
+
+    assert INTEGER_KINDS == ("integer", "natural", "dimension")
+    assert implied_qualifiers({"pd"}) == {"pd", "psd", "symmetric", "invertible"}
+    assert implied_qualifiers({"orthogonal", "diagonal"}) == {"orthogonal", "invertible", "diagonal"}
+    for qualifier, implied in IMPLIED_QUALIFIERS.items():  # the table is closed: one step implies all
+        assert implied_qualifiers(implied_qualifiers({qualifier})) == implied_qualifiers({qualifier}) == implied | {qualifier}
+    restated = re.compile(r'"integer", "natural", "dimension"|\{"psd", "pd"\}|\{"symmetric", "psd", "pd"')
+    offenders = [str(path.relative_to(repo)) for path in (repo / "derivcheck").rglob("*.py")
+                 if path.name != "scope.py" and restated.search(path.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_declarations_answer_what_their_kind_implies() -> None:
+    import sympy
+
+    from derivcheck.errors import Span
+    from derivcheck.expr.scope import MatrixDecl, ScalarDecl
+
+    here = Span("t.deriv.yaml", 1, 1)
+    n = ScalarDecl("n", sympy.Symbol("n"), "dimension", None, here)
+    x = ScalarDecl("x", sympy.Symbol("x"), "real", None, here)
+    assert n.is_integer and not x.is_integer
+    A = MatrixDecl("A", sympy.MatrixSymbol("A", 2, 2), sympy.Integer(2), sympy.Integer(2), frozenset({"pd"}), here)
+    assert A.has_qualifier("symmetric") and A.has_qualifier("invertible") and not A.has_qualifier("orthogonal")

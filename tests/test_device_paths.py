@@ -16,11 +16,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from derivcheck.check import simulate
-from derivcheck.check.limits import Deadline
+from derivcheck.check.runtime.limits import Deadline
+from derivcheck.check.stochastic import simulate
 from test_distribution import run, short
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_cpu_thread_guard_is_the_only_device_branch(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -44,7 +42,7 @@ def test_distribution_check_with_the_cuda_branch_and_small_chunks(monkeypatch: p
 def test_gradient_check_takes_the_device_argument() -> None:
     import sympy
 
-    from derivcheck.check.gradient import check_gradient
+    from derivcheck.check.numeric.gradient import check_gradient
     from derivcheck.expr import objects
     from test_numeric import Decls, R
 
@@ -60,8 +58,8 @@ def test_gradient_check_takes_the_device_argument() -> None:
 
 
 @pytest.mark.slow
-def test_benchmark_says_when_cuda_is_absent() -> None:
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / "distribution.py"), "--samples", "200",
+def test_benchmark_says_when_cuda_is_absent(repo: Path) -> None:
+    done = subprocess.run([sys.executable, str(repo / "bench" / "distribution.py"), "--samples", "200",
                            "--repeat", "1", "--device", "cuda"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     if not torch.cuda.is_available():

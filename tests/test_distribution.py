@@ -13,10 +13,10 @@ import pytest
 import sympy
 import torch
 
-from derivcheck.check.distribution import check_distribution
-from derivcheck.check.indexed_eval import IndexedEvaluator, SequenceTable, Unevaluable
-from derivcheck.check.statistics import (NORMALITY_BINS, POWER, chi2_quantile, dkw_pvalues, grid_distance,
-                                         mean_pvalues, normality_pvalue, power, variance_pvalues)
+from derivcheck.check.stochastic.distribution import check_distribution
+from derivcheck.check.stochastic.grid_eval import IndexedEvaluator, SequenceTable, Unevaluable
+from derivcheck.check.stochastic.statistics import (NORMALITY_BINS, POWER, chi2_quantile, dkw_pvalues, grid_distance,
+                                                    mean_pvalues, normality_pvalue, power, variance_pvalues)
 from derivcheck.expr.declarations import build_scope
 from derivcheck.format.loader import load_text
 
@@ -272,7 +272,7 @@ def test_a_law_right_on_part_of_a_drawn_parameters_domain_is_refuted_at_a_draw(s
 def test_draws_that_differ_only_in_the_start_share_one_simulation_exactly() -> None:
     """Draw k's moments from the shared simulation equal a separate simulation of draw k with
     the same noise (up to rounding): the shift A_t (x0_k - x0_0) is the whole difference."""
-    from derivcheck.check.distribution import build_plans, claimed_law, run, run_shared
+    from derivcheck.check.stochastic.distribution import build_plans, claimed_law, run, run_shared
 
     derivation = load_text(short(), "short.deriv.yaml")
     scope = build_scope(derivation)
@@ -305,7 +305,7 @@ def test_a_mean_wrong_on_part_of_the_start_domain_is_refuted_on_the_shared_path(
 
 
 def test_a_draw_that_cannot_be_simulated_is_stated_as_not_covered(monkeypatch: pytest.MonkeyPatch) -> None:
-    from derivcheck.check import distribution
+    from derivcheck.check.stochastic import distribution
 
     claimed = distribution.claimed_law
 
@@ -330,8 +330,8 @@ def test_nothing_drawn_means_one_simulation() -> None:
 def test_the_draws_cover_both_signs_both_far_ends_and_the_special_point() -> None:
     from fractions import Fraction
 
-    from derivcheck.check.distribution_draws import DRAWS, matrix_generator, real_values
-    from derivcheck.check.sampling import REAL, Domain
+    from derivcheck.check.stochastic.draws import DRAWS, matrix_generator, real_values
+    from derivcheck.check.numeric.domains import REAL, Domain
 
     g = torch.Generator().manual_seed(3)
     first = real_values(REAL, 0, 200, g)

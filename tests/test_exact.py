@@ -1,4 +1,4 @@
-"""Exact random-point evidence (derivcheck/check/exact.py): degree bounds, exact evaluation,
+"""Exact random-point evidence (derivcheck/check/numeric/exact.py): degree bounds, exact evaluation,
 the Schwartz–Zippel bound in the outcome, and exact counterexamples, shrunk."""
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from derivcheck.check.exact import (SET_SIZE, ExactEvidence, NotRational, degree_bound, draw_point,
+from derivcheck.check.numeric.exact import (SET_SIZE, ExactEvidence, NotRational, degree_bound, draw_point,
                                     evaluate_exact)
-from derivcheck.check.sampling import Domain, Param
+from derivcheck.check.numeric.domains import Domain
+from derivcheck.check.numeric.sampling import Param
 from derivcheck.expr import objects
 from test_numeric import Decls, R
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from derivcheck.check.pipeline import check_derivation
+from derivcheck.check.pipeline.derivation import check_derivation
 from derivcheck.format.loader import load_derivation
 from derivcheck.model import Options, Verdict
 

@@ -1,12 +1,12 @@
-"""Finite probability spaces rich enough for the declared model (check/finite_space.py,
-check/genericity.py): exactly the declared independence, and the Jacobian rank test."""
+"""Finite probability spaces rich enough for the declared model (check/realize/finite_space.py,
+check/realize/genericity.py): exactly the declared independence, and the Jacobian rank test."""
 
 from __future__ import annotations
 
 import sympy
 
-from derivcheck.check import genericity
-from derivcheck.check.finite_space import build_space
+from derivcheck.check.realize import genericity
+from derivcheck.check.realize.finite_space import build_space
 from derivcheck.check.numeric import check_numerically
 from derivcheck.errors import Span
 from derivcheck.expr import objects
@@ -109,7 +109,7 @@ def test_true_statements_under_pairwise_independence_agree() -> None:
 def test_normal_moments_multiply_only_under_mutual_independence() -> None:
     import pytest
 
-    from derivcheck.check.realize import RealizeError
+    from derivcheck.check.realize.realizer import RealizeError
 
     scope = Scope("test")
     zs = []

@@ -1,4 +1,4 @@
-"""Gradient relations against torch autograd (derivcheck/check/gradient.py).
+"""Gradient relations against torch autograd (derivcheck/check/numeric/gradient.py).
 
 True gradients agree under autograd at several shapes (non-square included);
 false ones are refuted only after a 60-digit central difference confirms them.
@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import sympy
 
-from derivcheck.check.gradient import AutogradTrial, check_gradient, gradient_parts
-from derivcheck.check.items import build_items
-from derivcheck.check.limits import Deadline
-from derivcheck.check.sampling import point_at
+from derivcheck.check.numeric.gradient import AutogradTrial, check_gradient, gradient_parts
+from derivcheck.check.pipeline.items import build_items
+from derivcheck.check.runtime.limits import Deadline
+from derivcheck.check.numeric.sampling import point_at
 from derivcheck.expr import objects
 from derivcheck.expr.declarations import build_scope
 from derivcheck.expr.parser import parse_expression, parse_relation
@@ -131,7 +131,7 @@ def test_pipeline_routes_gradient_relations_through_autograd(quadratic) -> None:
 
 @pytest.mark.slow
 def test_quadratic_gradient_file_and_mutant_end_to_end() -> None:
-    from derivcheck.check.pipeline import check_derivation
+    from derivcheck.check.pipeline.derivation import check_derivation
     from derivcheck.model import Options, Verdict
 
     report = check_derivation(load_derivation(str(ROOT / "derivations" / "s2-5-1-quadratic-gradient.deriv.yaml")),

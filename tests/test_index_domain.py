@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sympy
 
-from derivcheck.check.index_domain import declared_range, outside_domain, provably_in_domain, summation_range
+from derivcheck.check.symbolic.index_domain import declared_range, outside_domain, provably_in_domain, summation_range
 from derivcheck.expr.scope import Interval, ScalarDecl, Scope
 
 ONE, THREE = sympy.Integer(1), sympy.Integer(3)

@@ -9,7 +9,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derivcheck.check.integrals import Diverges, extended_value, gaussian_integral, untrusted_integrals
+from derivcheck.check.realize.integrals import Diverges, extended_value, gaussian_integral, untrusted_integrals
 from derivcheck.expr import objects
 
 from test_numeric import Decls, agrees

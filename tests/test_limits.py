@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from derivcheck.check import limits
-from derivcheck.check.limits import BoundedSession, run_bounded
+from derivcheck.check.runtime import limits
+from derivcheck.check.runtime.limits import BoundedSession, run_bounded
 
 
 def test_result_comes_back():

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from derivcheck.check.mutate import (MutationReport, MutantResult, Mutant, apply_judgements, generate_mutants,
+from derivcheck.check.mutation.mutate import (MutationReport, MutantResult, Mutant, apply_judgements, generate_mutants,
                                      mutate_text)
 from derivcheck.errors import InputErrors
 from derivcheck.format.judged import load_judgements
@@ -114,7 +114,7 @@ def test_the_library_judgements_file_reads(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_every_non_equivalent_mutant_of_the_library_is_rejected() -> None:
-    from derivcheck.check.mutate import run_mutation
+    from derivcheck.check.mutation.mutate import run_mutation
     from derivcheck.model import Options
 
     report = run_mutation([str(ROOT / "derivations")], Options(timeout=10, device="cpu"), max_per_step=4, seed=0)

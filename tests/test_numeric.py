@@ -1,4 +1,4 @@
-"""The numeric cross-check (derivcheck/check/numeric.py, sampling.py, shrink.py, confirm.py).
+"""The numeric cross-check (derivcheck/check/numeric/: entry.py, random_points.py, trial.py, sampling.py, shrink.py, confirm.py).
 
 True identities must agree; false ones must disagree with a shrunk counterexample
 that was confirmed in high precision. Built directly from SymPy objects and a Scope.
@@ -15,10 +15,11 @@ from derivcheck.errors import Span
 from derivcheck.expr import objects
 from derivcheck.expr.scope import (FunctionDecl, Interval, MatrixDecl, RandomDecl, ScalarDecl, Scope,
                                    SequenceDecl)
-from derivcheck.check.limits import Deadline
+from derivcheck.check.runtime.limits import Deadline
 from derivcheck.check.numeric import check_numerically
-from derivcheck.check.sampling import Domain, Param
-from derivcheck.check.shrink import candidates, shrink
+from derivcheck.check.numeric.domains import Domain
+from derivcheck.check.numeric.sampling import Param
+from derivcheck.check.numeric.shrink import candidates, shrink
 
 SPAN = Span("test", 1, 1)
 R = objects.Relation
@@ -557,7 +558,7 @@ def test_a_numeric_check_cut_short_by_its_cpu_limit_is_inconclusive_and_says_so(
         d: Decls, monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
-    from derivcheck.check import limits
+    from derivcheck.check.runtime import limits
 
     x = d.scalar("x")
     true = R(sympy.sin(x) ** 2 + sympy.cos(x) ** 2, "=", 1)
@@ -587,7 +588,7 @@ def refuted(result):  # type: ignore[no-untyped-def]
 def test_reals_are_drawn_across_magnitudes_inside_their_domains() -> None:
     import torch
 
-    from derivcheck.check.sampling import exact, sample_batch
+    from derivcheck.check.numeric.sampling import exact, sample_batch
 
     domains = {"r": Domain(None, None), "p": Domain(Fraction(0), None),
                "u": Domain(Fraction(0), Fraction(1)), "n": Domain(None, Fraction(-2), True, False)}
@@ -654,8 +655,8 @@ def test_special_points_are_solved_for_and_settled(d: Decls) -> None:
 
 
 def test_special_points_of_an_expression() -> None:
-    from derivcheck.check.realize import RealizedRelation
-    from derivcheck.check.special_points import critical_expressions, special_points
+    from derivcheck.check.realize.realizer import RealizedRelation
+    from derivcheck.check.numeric.special_points import critical_expressions, special_points
 
     x, y = sympy.Symbol("x", real=True), sympy.Symbol("y", real=True)
     rel = RealizedRelation("<", ((sympy.Abs(2 * x - y) + 1 / (x - 5), sympy.Max(x, 3 * y)),), None)

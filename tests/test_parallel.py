@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from derivcheck.check.parallel import Failure, run_pool
-from derivcheck.check.shard import parse_shard, shard_paths
+from derivcheck.check.runtime.parallel import Failure, run_pool
+from derivcheck.check.session.shard import parse_shard, shard_paths
 from derivcheck.errors import UsageError
 
 

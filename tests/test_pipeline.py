@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-from derivcheck.check.items import compose
-from derivcheck.check.pipeline import check_derivation
+from derivcheck.check.pipeline.items import compose
+from derivcheck.check.pipeline.derivation import check_derivation
 from derivcheck.format.loader import load_text
 from derivcheck.model import Options, Verdict
 
@@ -282,8 +282,9 @@ def test_determinants_and_inverses_of_3x3_products_stay_fast_and_checked() -> No
 
 def test_a_false_general_proof_is_overridden_and_reported(monkeypatch) -> None:
     from derivcheck.check import symbolic
+    from derivcheck.check.pipeline import prover
 
-    monkeypatch.setattr(symbolic, "prove", lambda *a, **k: symbolic.Proof("broken strategy"))
+    monkeypatch.setattr(prover, "prove", lambda *a, **k: symbolic.Proof("broken strategy"))
     out = run("""
         symbols:
           x: real

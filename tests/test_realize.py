@@ -1,4 +1,4 @@
-"""Explicit realisation (derivcheck/check/realize.py, realize_calculus.py, replacements.py,
+"""Explicit realisation (derivcheck/check/realize/realizer.py, realize_calculus.py, replacements.py,
 symbolic_matrices.py) and finite probability spaces (finite_space.py)."""
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ import sympy
 from derivcheck.errors import Span
 from derivcheck.expr import objects
 from derivcheck.expr.scope import MatrixDecl, RandomDecl, Scope, SequenceDecl
-from derivcheck.check.realize import Realization, RealizeError, realize, realize_relation
-from derivcheck.check.replacements import substitute_functions
-from derivcheck.check.symbolic_matrices import entry_symbol, realize_symbolic, symbolic_matrix
-from derivcheck.check.finite_space import build_space
-from derivcheck.check.sampling import exact_matrix
+from derivcheck.check.realize.realizer import Realization, RealizeError, realize, realize_relation
+from derivcheck.check.realize.replacements import substitute_functions
+from derivcheck.check.realize.entries import entry_symbol, realize_symbolic, symbolic_matrix
+from derivcheck.check.realize.finite_space import build_space
+from derivcheck.check.numeric.domains import exact_matrix
 
 SPAN = Span("test", 1, 1)
 n = sympy.Symbol("n", integer=True, positive=True)
@@ -192,7 +192,7 @@ def test_normal_moments_and_refusals() -> None:
 
 
 def test_an_infinite_sum_is_not_written_out_and_is_not_undefined() -> None:
-    from derivcheck.check.realize import UndefinedAt
+    from derivcheck.check.realize.realizer import UndefinedAt
 
     r, i = sympy.Symbol("r", real=True), sympy.Symbol("i", integer=True)
     with pytest.raises(RealizeError) as info:
@@ -203,8 +203,8 @@ def test_an_infinite_sum_is_not_written_out_and_is_not_undefined() -> None:
 def test_large_matrices_are_refused_with_their_size_not_written_out() -> None:
     # every size the format accepts (up to 10**6 per dimension) must end quickly: a matrix
     # beyond MAX_ENTRIES entries is refused, naming it, before anything is built
-    from derivcheck.check.parameters import entry_matrices
-    from derivcheck.check.realize_env import MAX_ENTRIES
+    from derivcheck.check.numeric.parameters import entry_matrices
+    from derivcheck.check.realize.base import MAX_ENTRIES
 
     big = sympy.MatrixSymbol("z", 10**6, 1)
     with pytest.raises(RealizeError, match=r"z is 1000000x1 \(1000000 entries\): matrices up to"):
@@ -244,7 +244,7 @@ def test_products_and_symbolic_determinants_beyond_their_limits_are_refused() ->
 def test_matrix_products_are_counted_in_all(monkeypatch: pytest.MonkeyPatch) -> None:
     # the entries of a product of products are sums of products: one product of atoms is
     # cheap, a chain of them is not, so the limit counts the terms of all of them
-    from derivcheck.check import realize as realize_module
+    from derivcheck.check.realize import realizer as realize_module
 
     monkeypatch.setattr(realize_module, "MAX_PRODUCT_TERMS", 100)  # 4x4 products: 64 terms each
     a, b, c = (sympy.MatrixSymbol(name, 4, 4) for name in "ABC")

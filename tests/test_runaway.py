@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from derivcheck.check.limits import run_bounded
-from derivcheck.check.pipeline import check_derivation
+from derivcheck.check.runtime.limits import run_bounded
+from derivcheck.check.pipeline.derivation import check_derivation
 from derivcheck.cli import main
 from derivcheck.format.loader import load_derivation
 from derivcheck.model import Options, Verdict

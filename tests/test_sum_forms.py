@@ -1,4 +1,4 @@
-"""The normal form of sums (derivcheck/check/sums.py: normalize_sums).
+"""The normal form of sums (derivcheck/check/symbolic/sums.py: normalize_sums).
 
 Every rewrite must keep the value for every value of the bounds, reversed ones
 included (SymPy's convention makes those signed sums): checked by expanding both
@@ -13,10 +13,10 @@ import itertools
 import pytest
 import sympy
 
-from derivcheck.check.canonical import rename_dummies
-from derivcheck.check.rewrite import bottom_up
-from derivcheck.check.sums import normalize_sums, undefined_term
-from derivcheck.check.symbolic import prove
+from derivcheck.check.trees import rename_dummies
+from derivcheck.check.trees import bottom_up
+from derivcheck.check.symbolic.sums import normalize_sums, undefined_term
+from derivcheck.check.symbolic.strategies import prove
 from derivcheck.expr.objects import Relation
 from symbolic_helpers import scope_with
 

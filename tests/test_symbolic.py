@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sympy
 
-from derivcheck.check.probability import to_moments
-from derivcheck.check.symbolic import prove
-from derivcheck.check.sums import telescope
+from derivcheck.check.symbolic.moments import to_moments
+from derivcheck.check.symbolic.strategies import prove
+from derivcheck.check.symbolic.sums import telescope
 from derivcheck.expr.objects import Covariance, Expectation, Gradient, Relation, Variance
 from symbolic_helpers import scope_with
 
@@ -130,7 +130,7 @@ def test_orthogonal_and_determinant_identities():
 
 
 def test_eigen_hypotheses_rewrite_inside_products_and_their_transposes():
-    from derivcheck.check.hypotheses import apply_hypotheses
+    from derivcheck.check.symbolic.hypotheses import apply_hypotheses
 
     scope, o = scope_with(n="dimension", A="symmetric matrix n n", v="matrix n 1", w="matrix n 1", li="real", lj="real")
     A, v, w, li, lj = (o[k] for k in ("A", "v", "w", "li", "lj"))
@@ -143,7 +143,7 @@ def test_eigen_hypotheses_rewrite_inside_products_and_their_transposes():
 
 
 def test_goal_following_from_equality_hypotheses():
-    from derivcheck.check.ideal import follows_from
+    from derivcheck.check.symbolic.ideal import follows_from
 
     scope, o = scope_with(w="positive sequence", x="real", y="real")
     w, x, y = o["w"], o["x"], o["y"]
@@ -173,7 +173,7 @@ def test_diagonal_matrices_commute_and_determinants_have_signs():
 
 
 def test_a_quantified_hypothesis_rewrites_only_inside_its_index_domain():
-    from derivcheck.check.hypotheses import rewrite_with
+    from derivcheck.check.symbolic.hypotheses import rewrite_with
     from derivcheck.expr.scope import Interval, ScalarDecl
 
     scope, o = scope_with(k="natural", t="natural", n="natural", x="real sequence", X="random sequence")
@@ -248,7 +248,7 @@ def test_order_needs_real_sides():
 
 
 def test_hypotheses_are_pointwise_never_rewriting_under_derivatives_or_binders():
-    from derivcheck.check.hypotheses import rewrite_with
+    from derivcheck.check.symbolic.hypotheses import rewrite_with
 
     scope, o = scope_with(x="real", y="real", n="dimension", z="matrix n 1")
     x, y, z = o["x"], o["y"], o["z"]
@@ -263,3 +263,30 @@ def test_hypotheses_are_pointwise_never_rewriting_under_derivatives_or_binders()
     # a solved symbol that is the variable of diff no longer crashes
     fixed = Relation(x, "=", sympy.Integer(2))
     assert rewrite_with(sympy.Derivative(x**3, x) + x, fixed, scope) == sympy.Derivative(x**3, x) + 2
+
+
+def test_the_strategy_table_and_docs_trust_md_list_the_same_strategies(repo) -> None:
+    from derivcheck.check.symbolic import STRATEGIES
+
+    text = (repo / "docs" / "trust.md").read_text(encoding="utf-8")
+    table = text.split("| strategy | trusted answer |", 1)[1].split("\n\n", 1)[0]
+    documented = [row.split("|")[1].strip() for row in table.strip().splitlines()[1:]]
+    assert documented == [strategy.name for strategy in STRATEGIES]
+
+
+def test_each_strategy_reports_its_own_name() -> None:
+    from derivcheck.check.symbolic import STRATEGIES
+
+    scope, s = scope_with(x="real", y="real")
+    x, y = s["x"], s["y"]
+    examples = {
+        "structural": Relation(x + 1, "=", x + 1),
+        "canonical form": Relation((x + 1) ** 2, "=", x**2 + 2 * x + 1),
+        "simplify": Relation(sympy.sin(x) ** 2 + sympy.cos(x) ** 2, "=", sympy.Integer(1)),
+        "sign of the difference": Relation(sympy.Integer(0), "<=", (x - y) ** 2),
+        "monotone map": Relation(sympy.exp(x), "<=", sympy.exp(x + y**2)),
+    }
+    for name, relation in examples.items():
+        proof = prove(relation, scope)
+        assert proof is not None and proof.method.split(";")[0] == name, (name, proof)
+    assert {name for name in examples} <= {strategy.name for strategy in STRATEGIES}

@@ -17,20 +17,10 @@ Exit statuses:
 
 from __future__ import annotations
 
-import click
-
-from .. import __version__
 from .common import (DEBUG_ENV, DEFAULT_FOLDER, EXIT_BAD_INPUT, EXIT_GATE_FAILED, EXIT_INTERNAL, EXIT_OK,
                      default_paths, exit_status, input_error_lines, run_verify, shipped_library)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="derivcheck")
-def main() -> None:
-    """Verify mathematical derivations written as YAML step files (*.deriv.yaml)."""
-
-
-from . import authoring, library, verify  # noqa: E402  -- registers their commands on main
+from .group import main
+from . import authoring, library, verify  # registers their commands on main
 
 __all__ = ["main", "DEBUG_ENV", "DEFAULT_FOLDER", "EXIT_OK", "EXIT_GATE_FAILED", "EXIT_BAD_INPUT", "EXIT_INTERNAL",
            "default_paths", "exit_status", "input_error_lines", "run_verify", "shipped_library",

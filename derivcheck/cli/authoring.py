@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import main
+from .group import main
 from .common import EXIT_BAD_INPUT, exit_status, fail, internal_error, run_verify, targets_of
 
 
@@ -122,7 +122,7 @@ def _verify_once(files: list[str], verbosity: int = 0) -> int:
 
     The report shows each input error in place, once (not again on stderr).
     """
-    from ..check.cache import ResultCache
+    from ..check import ResultCache
     from ..errors import DerivcheckError
     from ..model import Options
     from ..report.writers import emit_report

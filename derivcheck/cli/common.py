@@ -42,7 +42,7 @@ def run_verify(paths: list[str], options: Options, **run: Any) -> Report:
     ``run`` holds what changes how, not what, is checked: ``jobs``, ``cache``,
     ``shard``, ``progress``, ``deadline`` (see ``verify_paths``).
     """
-    from ..check.pipeline import verify_paths
+    from ..check import verify_paths
 
     return verify_paths(paths, options, **run)
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import main
+from .group import main
 from .common import (EXIT_GATE_FAILED, EXIT_OK, exit_status, fail, input_error_lines, internal_error, run_verify,
                      targets_of)
 
@@ -132,8 +132,8 @@ def _verified_library(targets: list[str], jobs: int | None, cache_dir: str, no_c
         if not derivations:
             raise UsageError(f"no loadable .deriv.yaml files found in: {', '.join(targets)}")
         return derivations, None
-    from ..check.cache import ResultCache
-    from ..check.parallel import default_jobs
+    from ..check import ResultCache
+    from ..check import default_jobs
 
     report = run_verify(targets, Options(), jobs=jobs or default_jobs(),
                         cache=None if no_cache else ResultCache(cache_dir))

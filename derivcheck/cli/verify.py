@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from . import main
+from .group import main
 from .common import (EXIT_GATE_FAILED, EXIT_OK, exit_status, fail, input_error_lines, internal_error, run_verify,
                      targets_of)
 
@@ -98,9 +98,9 @@ def verify(
     try:
         if quiet and verbose:
             raise UsageError("-q and -v ask for opposite things; give one of them")
-        from ..check.cache import ResultCache
-        from ..check.parallel import default_jobs
-        from ..check.shard import parse_shard
+        from ..check import ResultCache
+        from ..check import default_jobs
+        from ..check import parse_shard
         from ..report.progress import progress_display
         from ..report.rich_report import FULL, QUIET, report_console
         from ..report.writers import emit_report, format_for_output
@@ -165,7 +165,7 @@ def mutate(paths: tuple[str, ...], library: bool, max_per_step: int, seed: int, 
 
     try:
         targets = targets_of(paths, library)
-        from ..check.mutate import apply_judgements, run_mutation
+        from ..check import apply_judgements, run_mutation
         from ..format.judged import load_judgements
         from ..report.mutation import mutation_lines
 

@@ -24,7 +24,7 @@ from . import objects
 from .names import declaration_problem, normalize
 from .parser import parse_expression, parse_relation, reader_for
 from .segments import Source
-from .scope import DefinitionDecl, MatrixDecl, RandomDecl, ScalarDecl, Scope
+from .scope import INTEGER_KINDS, DefinitionDecl, MatrixDecl, RandomDecl, ScalarDecl, Scope
 
 _HEAD_HINT = "a head is a name (Y), a function q(x, y) or an indexed family a[t]"
 
@@ -33,7 +33,7 @@ def _dummy(name: str, decl: object) -> tuple[sympy.Dummy, str]:
     kind = decl.kind if isinstance(decl, ScalarDecl) else "real"
     if kind == "complex":
         return sympy.Dummy(name, complex=True), "complex"
-    if kind in ("integer", "natural", "dimension"):
+    if kind in INTEGER_KINDS:
         return sympy.Dummy(name, integer=True), "integer"
     return sympy.Dummy(name, real=True), "real"
 

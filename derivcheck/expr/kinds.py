@@ -18,7 +18,7 @@ from ..model import Text
 from . import shapes
 from .names import normalize
 from .parser import UndeclaredName, parse_expression
-from .scope import Interval, Scope
+from .scope import IMPLIED_QUALIFIERS, Interval, Scope
 
 SCALAR_WORDS = ("real", "positive", "nonnegative", "negative", "integer", "natural", "complex", "dimension")
 SHAPE_WORDS = ("matrix", "vector", "rowvector")
@@ -26,8 +26,6 @@ QUALIFIERS = ("symmetric", "psd", "pd", "orthogonal", "diagonal", "invertible")
 DISTRIBUTIONS = {"normal": "normal(mean, variance)", "uniform": "uniform(low, high)"}
 ACCEPTED_WORDS = SCALAR_WORDS + SHAPE_WORDS + QUALIFIERS + ("sequence", "random", "function", "in") + tuple(DISTRIBUTIONS)
 _REAL_QUALIFIERS = ("symmetric", "psd", "pd", "orthogonal")
-_IMPLIED = {"pd": {"psd", "symmetric", "invertible"}, "psd": {"symmetric"}, "orthogonal": {"invertible"}}
-_INTEGER_KINDS = ("integer", "natural", "dimension")
 _ACCEPTED_HINT = "accepted words: " + ", ".join(ACCEPTED_WORDS)
 
 
@@ -299,7 +297,7 @@ def _combine(
             raise refuse(real_only[0], f"`{real_only[0]}` qualifies a real matrix, not a complex one",
                          "drop `complex`, or the qualifier; complex matrices may be diagonal or invertible")
         for qualifier in list(qualifiers):
-            qualifiers |= _IMPLIED.get(qualifier, set())
+            qualifiers |= IMPLIED_QUALIFIERS.get(qualifier, frozenset())
         if "complex" in words:
             qualifiers.add("complex")
         return DeclarationKind("matrix", "real", kind.span, shape=shape, qualifiers=frozenset(qualifiers))

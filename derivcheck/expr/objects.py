@@ -4,7 +4,7 @@ This is the shared vocabulary of the parser (which builds these objects), the
 symbolic checker and the numeric checker (which interpret them):
 
 * ``Expectation(x)``, ``Variance(x)``, ``Covariance(x, y)``: unevaluated; their
-  linearity and bilinearity are applied by ``check/probability.py`` only, and no
+  linearity and bilinearity are applied by ``check/symbolic/moments.py`` only, and no
   independence is ever assumed unless declared.
 * ``declared_function(name, nargs)``: an arbitrary smooth real function whose
   partial derivatives are again named functions (``f__d1`` is df/dx1), so

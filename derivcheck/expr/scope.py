@@ -15,6 +15,21 @@ import sympy
 
 from ..errors import Span
 
+INTEGER_KINDS = ("integer", "natural", "dimension")
+"""The scalar kinds whose values are integers (``dimension``: an integer >= 1 usable as a shape)."""
+
+IMPLIED_QUALIFIERS: dict[str, frozenset[str]] = {
+    "pd": frozenset({"psd", "symmetric", "invertible"}),
+    "psd": frozenset({"symmetric"}),
+    "orthogonal": frozenset({"invertible"}),
+}
+"""What a matrix qualifier implies (closed: pd's row already holds psd's)."""
+
+
+def implied_qualifiers(qualifiers: frozenset[str] | set[str]) -> frozenset[str]:
+    """``qualifiers`` with everything they imply: ``{"pd"}`` -> pd, psd, symmetric, invertible."""
+    return frozenset(qualifiers).union(*(IMPLIED_QUALIFIERS.get(q, frozenset()) for q in qualifiers))
+
 
 @dataclass(frozen=True)
 class Interval:
@@ -37,6 +52,11 @@ class ScalarDecl:
     interval: Interval | None
     span: Span
 
+    @property
+    def is_integer(self) -> bool:
+        """Whether the kind is one of :data:`INTEGER_KINDS`."""
+        return self.kind in INTEGER_KINDS
+
 
 @dataclass(frozen=True)
 class MatrixDecl:
@@ -53,6 +73,11 @@ class MatrixDecl:
     qualifiers: frozenset[str]
     span: Span
 
+    def has_qualifier(self, qualifier: str) -> bool:
+        """Whether the matrix is declared ``qualifier`` or something that implies it
+        (:data:`IMPLIED_QUALIFIERS`: a pd matrix is psd, symmetric and invertible)."""
+        return qualifier in implied_qualifiers(self.qualifiers)
+
 
 @dataclass(frozen=True)
 class SequenceDecl:
@@ -66,6 +91,11 @@ class SequenceDecl:
     random: bool
     distribution: tuple[str, tuple[sympy.Expr, ...]] | None
     span: Span
+
+    @property
+    def is_integer(self) -> bool:
+        """Whether the elements' kind is one of :data:`INTEGER_KINDS`."""
+        return self.kind in INTEGER_KINDS
 
 
 @dataclass(frozen=True)
@@ -134,7 +164,7 @@ class Scope:
         return [
             d.symbol
             for d in self.names.values()
-            if isinstance(d, ScalarDecl) and d.kind in ("integer", "natural", "dimension")
+            if isinstance(d, ScalarDecl) and d.is_integer
         ]
 
 

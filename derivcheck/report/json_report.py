@@ -1,7 +1,7 @@
 """The JSON report: a versioned, documented form of a run (schema in ``report.schema.json``).
 
 The same form is the incremental cache's storage format
-(:mod:`derivcheck.check.cache`), so :func:`derivation_from_dict` reads back
+(:mod:`derivcheck.check.session.cache`), so :func:`derivation_from_dict` reads back
 exactly what :func:`derivation_to_dict` writes. The schema is documented in
 ``docs/ci.md``; its version changes whenever a field changes meaning or is
 removed (adding an optional field keeps the version).

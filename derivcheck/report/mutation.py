@@ -13,7 +13,7 @@ def _rate(rate: float | None) -> str:
 
 
 def mutation_lines(report: Any, verbose: bool = False) -> list[str]:
-    """The lines ``derivcheck mutate`` prints for a :class:`~derivcheck.check.mutate.MutationReport`.
+    """The lines ``derivcheck mutate`` prints for a :class:`~derivcheck.check.mutation.mutate.MutationReport`.
 
     Counts per derivation, then every survivor (accepted without a proof that it
     is equivalent: a soundness gap or a vacuous check), then the equivalent and

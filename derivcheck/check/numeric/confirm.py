@@ -1,0 +1,330 @@
+"""Confirmation in high precision: is the float disagreement a real counterexample?
+
+At the (shrunk) point every realised symbol gets an exact value (rationals; the
+random functions are already SymPy ``Lambda`` bodies in the realised
+expressions), the two sides are evaluated with SymPy to 50 digits, and only a
+difference far above that precision -- or an inequality violated exactly or
+beyond it -- counts. The precision adapts (:func:`_ladder`): a gap within the
+precision is evaluated again at more digits (as many more as the longest number
+in the relation has, then twice that), so ``x*sqrt(1 + 10**-80) = x`` is
+refuted; an equality holds only when the gap stays below the last precision,
+and a gap that is never resolved settles nothing. Hypotheses that filtered
+points must hold at the point too. Values where a side is undefined (``zoo``,
+``nan``) confirm nothing; an inequality whose side is not real at the point is
+violated there (an inequality states two real values). A side that is a divergent integral (``oo`` or
+``-oo``, see :func:`derivcheck.check.realize.integrals.extended_value`) against a finite
+one confirms ``=`` false and settles an inequality; two infinite sides confirm
+nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sympy
+
+from ...model import Counterexample
+from ..realize import RealizeError, RealizedRelation, extended_value, substitute_functions
+from ..runtime import run_bounded
+from .sampling import Param, Point, exact_values, readable
+
+DIGITS = 50
+MARGIN = sympy.Float("1e-30", DIGITS)
+SLACK_DIGITS = 20  # a gap counts at P digits when above 10**-(P - 20) relative (1e-30 at 50 digits)
+MAX_DIGITS = 1200  # the adaptive precision's ceiling
+_INFINITE = (sympy.oo, -sympy.oo)
+INTEGRAL_SECONDS = 5.0
+
+
+def confirm_violation(main: RealizedRelation, filters: list[RealizedRelation], params: list[Param],
+                      point: Point, config: dict[sympy.Symbol, int], seed: int | None,
+                      functions: dict[str, Any] | None = None) -> Counterexample | None:
+    """A counterexample when ``main`` is confirmed false at ``point`` (and every filter holds).
+
+    ``functions`` are the replacements of the declared functions (see
+    :func:`derivcheck.check.realize.replacements.substitute_functions`), applied after the point's
+    exact values are in.
+    """
+    return settle(main, filters, params, point, config, seed, functions)[1]
+
+
+def settle(main: RealizedRelation, filters: list[RealizedRelation], params: list[Param],
+           point: Point, config: dict[sympy.Symbol, int], seed: int | None,
+           functions: dict[str, Any] | None = None) -> tuple[bool | None, Counterexample | None]:
+    """``main`` at ``point`` in 50 digits: ``(True, None)`` when every entry holds beyond
+    doubt, ``(False, counterexample)`` when one is violated (every filter holding),
+    ``(None, None)`` when it cannot be told (a filter not settled, a value undefined, a
+    gap within the precision)."""
+    try:
+        values = _Values(exact_values(params, point), functions or {})
+    except RealizeError:
+        return None, None
+    for f in filters:
+        if not all(_entry_holds(f.op, a, b, values) is True for a, b in _pairs(f)):
+            return None, None
+    settled = True
+    values.ladder = _ladder(main)
+    for lhs, rhs in main.cases:
+        for a, b in _pairs(RealizedRelation(main.op, ((lhs, rhs),), None)):
+            holds = _entry_holds(main.op, a, b, values)
+            if holds is False:
+                shown = {str(k): str(v) for k, v in config.items()}
+                shown.update(_grouped(readable(params, point)))
+                return False, Counterexample(values=shown, lhs=_show(lhs, values), rhs=_show(rhs, values), seed=seed)
+            settled = settled and holds is True
+    return (True if settled else None), None
+
+
+def _grouped(values: dict[str, str]) -> dict[str, str]:
+    """A random variable's values on the outcomes (``X@0``, ``X@1``, ...) as one list ``X``."""
+    out: dict[str, str] = {}
+    lists: dict[str, list[str]] = {}
+    for key, value in values.items():
+        name, at, _ = key.partition("@")
+        if at and not name.startswith("P("):
+            lists.setdefault(f"{name} (per outcome)", []).append(value)
+        else:
+            out[key] = value
+    for key, items in lists.items():
+        out[key] = "[" + ", ".join(items) + "]"
+    return out
+
+
+def _pairs(realized: RealizedRelation) -> list[tuple[Any, Any]]:
+    return realized.entry_pairs() or []
+
+
+class _Values:
+    """Exact values of the realised symbols, and the replacements of declared functions."""
+
+    def __init__(self, values: dict, functions: dict[str, Any]) -> None:
+        self.values = values
+        self.functions = functions
+        self.numbers: dict[Any, sympy.Expr | None] = {}  # each side once (shown again in a counterexample)
+        self.ladder: tuple[int, ...] = (DIGITS, 2 * DIGITS)  # the precisions tried (see _ladder)
+
+
+def _ladder(relation: RealizedRelation) -> tuple[int, ...]:
+    """The precisions (digits) a gap is evaluated at until it is resolved: 50 plus the
+    digits of the longest number in the relation (``10**-80`` has 81), then twice that.
+
+    A difference hidden below the last precision (relative ``10**-(P - 10)``) is not
+    seen: there the relation settles as holding, as any finite precision must."""
+    longest = 0
+    for lhs, rhs in relation.cases:
+        for side in (lhs, rhs):
+            for item in (list(side) if isinstance(side, sympy.MatrixBase) else [side]):
+                if isinstance(item, sympy.Basic):
+                    for atom in item.atoms(sympy.Rational):
+                        longest = max(longest, len(str(abs(atom.p))), len(str(atom.q)))
+                    for atom in item.atoms(sympy.Float):
+                        longest = max(longest, atom._prec * 3 // 10)
+    first = min(DIGITS + longest, MAX_DIGITS // 2)
+    return first, 2 * first
+
+
+def _number(expr: Any, at: _Values, digits: int = DIGITS) -> sympy.Expr | None:
+    """The exact value, evaluated to ``digits`` digits unless it is already rational; None if undefined."""
+    try:
+        if (expr, digits) in at.numbers:
+            return at.numbers[(expr, digits)]
+    except TypeError:  # not hashable: evaluated every time
+        return _evaluate(expr, at, digits)
+    found = at.numbers[(expr, digits)] = _evaluate(expr, at, digits)
+    return found
+
+
+def _evaluate(expr: Any, at: _Values, digits: int = DIGITS, *, exact: bool = False) -> sympy.Expr | None:
+    """The value of ``expr`` at the point, to ``digits`` digits (``exact``: not evaluated)."""
+    v = sympy.sympify(expr, strict=True).xreplace(at.values) if isinstance(expr, sympy.Basic) else sympy.sympify(expr, strict=True)
+    v = extended_value(substitute_functions(v, at.functions))
+    if v in _INFINITE:
+        return v
+    if v is not None and v.has(sympy.Integral):
+        v = _integrals_exactly(v)
+    if v is None or v.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        return None
+    if v.free_symbols:
+        return None
+    if v.is_Rational or exact:
+        return v
+    n = sympy.N(v, digits)
+    if n.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or not n.is_number:
+        return None
+    return n
+
+
+def _integrals_exactly(v: sympy.Expr) -> sympy.Expr | None:
+    """``v`` with each (concrete) integral replaced by its exact value, or None.
+
+    SymPy's own 50-digit evaluation of an integral is quadrature, which a kink, a
+    jump or a narrow peak fools while it reports full precision; so an integral
+    counts only when SymPy integrates it in closed form (within
+    :data:`INTEGRAL_SECONDS`, in a forked child) and the closed form agrees with
+    quadrature to 4 digits (a rough cross-check of the closed form).
+    """
+
+    done = run_bounded(lambda: _integrate_each(v), INTEGRAL_SECONDS)
+    return done.value if done.status == "ok" else None
+
+
+def _integrate_each(v: sympy.Expr) -> sympy.Expr | None:
+    closed = {}
+    for integral in v.atoms(sympy.Integral):
+        if integral.free_symbols or len(integral.limits) != 1 or len(integral.limits[0]) != 3:
+            return None
+        value = integral.doit()
+        if value.has(sympy.Integral, sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or not value.is_number:
+            return None
+        estimate, exact = _quadrature(integral), complex(sympy.N(value, 15))
+        if estimate is None or abs(estimate - exact) > 1e-4 * (1 + abs(exact)):
+            return None
+        closed[integral] = value
+    return v.xreplace(closed)
+
+
+def _quadrature(integral: sympy.Integral) -> complex | None:
+    """64-point Gauss-Legendre over finite bounds (a rough check of a closed form; SymPy's
+    own adaptive quadrature can take many seconds at a kink)."""
+    import numpy
+
+    var, lo, hi = integral.limits[0]
+    try:
+        a, b = complex(sympy.N(lo, 15)), complex(sympy.N(hi, 15))
+    except TypeError:
+        return None
+    if not (numpy.isfinite(a) and numpy.isfinite(b)):
+        return None
+    from .evaluate import _linear_kinks
+
+    cuts = [a.real, b.real]
+    for kink in _linear_kinks(integral.function, var):  # pieces without a kink inside
+        try:
+            at = complex(sympy.N(kink, 17)).real
+        except TypeError:
+            continue
+        if min(a.real, b.real) < at < max(a.real, b.real):
+            cuts.append(at)
+    cuts = sorted(cuts, reverse=b.real < a.real)
+    nodes, weights = numpy.polynomial.legendre.leggauss(64)
+    total = 0j
+    for lo_, hi_ in zip(cuts, cuts[1:]):
+        for node, weight in zip(nodes, weights):
+            x = sympy.Float((lo_ + (hi_ - lo_) * (node + 1) / 2), 17)
+            try:
+                total += weight * complex(sympy.N(integral.function.xreplace({var: x}), 17)) * (hi_ - lo_) / 2
+            except TypeError:
+                return None
+    return total
+
+
+_UNRESOLVED = object()  # a gap within the precision: try more digits
+
+
+def _entry_holds(op: str, a: Any, b: Any, values: _Values) -> bool | None:
+    """True/False when settled beyond doubt, None when it cannot be told; a gap within
+    the precision is evaluated again at each precision of ``values.ladder``."""
+    for k, digits in enumerate(values.ladder):
+        found = _entry_at(op, a, b, values, digits, last=k == len(values.ladder) - 1)
+        if found is not _UNRESOLVED:
+            return found
+    return None
+
+
+def _entry_at(op: str, a: Any, b: Any, values: _Values, digits: int, last: bool) -> Any:
+    """:func:`_entry_holds` at ``digits`` digits; ``_UNRESOLVED`` for a gap within them
+    (at the ``last`` precision: holds for a gap far below it, else None)."""
+    l, r = _number(a, values, digits), _number(b, values, digits)
+    if l is None or r is None:
+        return None
+    if l in _INFINITE or r in _INFINITE:
+        return _infinite_holds(op, l, r)
+    exact = l.is_Rational and r.is_Rational
+    scale = 1 + abs(sympy.N(l, digits)) + abs(sympy.N(r, digits))
+    margin = sympy.Float(10, digits) ** -(digits - SLACK_DIGITS) * scale
+    if op == "=":
+        if exact:
+            return l == r
+        gap = abs(sympy.N(l - r, digits))
+        if gap > margin:
+            return False
+        if not last:
+            return _UNRESOLVED
+        if _certain_sign(a, b, values) not in (None, 0):
+            return False  # a gap below the precision, but a nonzero one (exp(-exp(10)) = 0)
+        return True if gap < margin * sympy.Float("1e-10", digits) else None
+    if not exact:
+        li, ri = sympy.im(l), sympy.im(r)
+        if abs(li) > margin or abs(ri) > margin:
+            return False  # not real at a point of the domain: the inequality is false there
+        l, r = sympy.re(l), sympy.re(r)
+    d = l - r
+    if exact:
+        return {">=": d >= 0, ">": d > 0, "<=": d <= 0, "<": d < 0}[op] == sympy.true
+    if abs(d) <= margin:
+        # equal to the precision used: more digits, and at the last a strict inequality is
+        # not confirmed violated (nor a non-strict one confirmed to hold), unless the sign of
+        # the difference is certain (a tiny gap evaluated to full relative precision)
+        if not last:
+            return _UNRESOLVED
+        sign = _certain_sign(a, b, values)
+        if sign in (None, 0):
+            return None
+        return bool({">=": sign > 0, ">": sign > 0, "<=": sign < 0, "<": sign < 0}[op])
+    return bool({">=": d > 0, ">": d > 0, "<=": d < 0, "<": d < 0}[op])
+
+
+SIGN_DIGITS = 15  # relative digits of a difference whose sign is then certain
+
+
+def _certain_sign(a: Any, b: Any, values: _Values) -> int | None:
+    """The sign of ``a - b`` (1 or -1) when SymPy evaluates the exact difference to
+    SIGN_DIGITS relative digits (``strict``: it raises when it cannot, as for a difference
+    that is 0 without being written 0); 0 when the difference is exactly 0; None otherwise.
+    A gap below every absolute precision can so still be told from 0."""
+    try:
+        la, lb = _evaluate(a, values, exact=True), _evaluate(b, values, exact=True)
+        if la is None or lb is None or la in _INFINITE or lb in _INFINITE:
+            return None
+        difference = la - lb
+        if difference == 0:
+            return 0
+        value = sympy.N(difference, SIGN_DIGITS, strict=True, maxn=4 * DIGITS)
+        if not value.is_real:
+            return None
+    except Exception:  # noqa: BLE001 - PrecisionExhausted, or no value: the sign stays unknown
+        return None
+    return 1 if value > 0 else -1 if value < 0 else None
+
+
+def _infinite_holds(op: str, l: sympy.Expr, r: sympy.Expr) -> bool | None:
+    """A divergence against a finite value: ``=`` is false, an inequality is settled
+    when the finite side is real; two infinite sides settle nothing."""
+    if l in _INFINITE and r in _INFINITE:
+        return None
+    if op == "=":
+        return False
+    finite = r if l in _INFINITE else l
+    if sympy.im(finite) != 0:
+        return None
+    d = sympy.oo if sympy.oo in (l, -r) else -sympy.oo  # the sign of l - r
+    return {">=": d > 0, ">": d > 0, "<=": d < 0, "<": d < 0}[op] == sympy.true
+
+
+def _show(side: Any, values: _Values) -> str:
+    if isinstance(side, sympy.MatrixBase):
+        rows = [[_show_scalar(x, values) for x in row] for row in side.tolist()]
+        return "[" + ", ".join("[" + ", ".join(row) + "]" for row in rows) + "]"
+    return _show_scalar(side, values)
+
+
+def _show_scalar(x: Any, values: _Values) -> str:
+    v = _number(x, values)
+    if v is None:
+        return "undefined"
+    if v in _INFINITE:
+        return f"{v} (a divergent integral)"
+    if v.is_Rational:
+        return str(v)
+    v = sympy.N(v, 12)
+    return str(v)

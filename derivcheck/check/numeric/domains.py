@@ -1,0 +1,233 @@
+"""What values a declaration allows: scalar domains, integer ranges and reaches, and the
+transforms that make a sampled generator a matrix with the declared qualifiers.
+
+:mod:`.sampling` draws points from these; :mod:`.configs` combines the integer
+ranges into configurations.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import sympy
+
+from ...expr.scope import Interval
+from ..realize import RealizeError
+
+
+@dataclass(frozen=True)
+class Domain:
+    """Where a real scalar is sampled: bounds (``None`` = unbounded) and whether ends are open."""
+
+    lo: Fraction | None
+    hi: Fraction | None
+    lo_open: bool = True
+    hi_open: bool = True
+    integer: bool = False  # integer values only, both bounds finite and closed (see integer_domain)
+    # an integer domain's declared bounds (None: unbounded), beyond the small window above:
+    # a share of the points (``wide``) is drawn there, across magnitudes
+    reach: tuple[int | None, int | None] | None = None
+
+    def contains(self, v: Fraction | float) -> bool:
+        if self.integer and Fraction(v).denominator != 1:
+            return False
+        if self.lo is not None and (v < self.lo or (self.lo_open and v == self.lo)):
+            return False
+        if self.hi is not None and (v > self.hi or (self.hi_open and v == self.hi)):
+            return False
+        return True
+
+    def span(self) -> tuple[float, float]:
+        """The float range actually sampled (a window of width 3 on an unbounded side)."""
+        lo = float(self.lo) if self.lo is not None else None
+        hi = float(self.hi) if self.hi is not None else None
+        if lo is None and hi is None:
+            return -3.0, 3.0
+        if lo is None:
+            return hi - 3.0, hi - (0.1 if self.hi_open else 0.0)
+        if hi is None:
+            return lo + (0.1 if self.lo_open else 0.0), lo + 3.0
+        return lo, hi
+
+
+REAL = Domain(None, None)
+
+
+def _fraction(value: sympy.Expr | None) -> Fraction | None:
+    if value is None:
+        return None
+    v = sympy.nsimplify(value) if not value.is_Rational else value
+    if v.is_Rational:
+        return Fraction(int(v.p), int(v.q))
+    if v in (sympy.oo, -sympy.oo):
+        return None
+    return Fraction(float(v)).limit_denominator(10**6)
+
+
+def domain_of(kind: str, interval: Interval | None) -> Domain:
+    """The sampling domain of a real scalar of this kind (``complex`` is refused)."""
+    if kind == "complex":
+        raise RealizeError("complex scalars are not sampled")
+    base = {
+        "positive": Domain(Fraction(0), None, True, True),
+        "nonnegative": Domain(Fraction(0), None, False, True),
+        "negative": Domain(None, Fraction(0), True, True),
+    }.get(kind, REAL)
+    if interval is None:
+        return base
+    lo, hi = _fraction(interval.lo), _fraction(interval.hi)
+    lo_open, hi_open = interval.lo_open, interval.hi_open
+    if base.lo is not None and (lo is None or lo < base.lo or (lo == base.lo and base.lo_open)):
+        lo, lo_open = base.lo, base.lo_open
+    if base.hi is not None and (hi is None or hi > base.hi or (hi == base.hi and base.hi_open)):
+        hi, hi_open = base.hi, base.hi_open
+    return Domain(lo, hi, lo_open, hi_open)
+
+
+def integer_domain(kind: str, interval: Interval | None) -> Domain:
+    """The integers an integer-valued sequence element is drawn from (uniformly): the
+    values :func:`integer_range` gives an integer parameter of the same declaration."""
+    values = integer_range(kind, interval)
+    lo = _fraction(interval.lo) if interval is not None else None
+    hi = _fraction(interval.hi) if interval is not None else None
+    top = None if hi is None else (math.ceil(hi) - 1 if (interval.hi_open or hi != int(hi)) else int(hi))
+    bottom = None if lo is None else (math.floor(lo) + 1 if (interval.lo_open or lo != int(lo)) else int(lo))
+    if kind in ("natural", "dimension"):
+        bottom = max(bottom if bottom is not None else 1, 1)
+    return Domain(Fraction(values[0]), Fraction(values[-1]), False, False, integer=True, reach=(bottom, top))
+
+
+def integer_range(kind: str, interval: Interval | None) -> list[int]:
+    """The values an integer parameter takes in numeric checks (small, inside its interval)."""
+    lo, hi = {"dimension": (1, 4), "natural": (1, 7)}.get(kind, (-4, 6))
+    if interval is not None:
+        ilo, ihi = _fraction(interval.lo), _fraction(interval.hi)
+        if ilo is not None:
+            lo = max(lo, math.floor(ilo) + 1 if (interval.lo_open or ilo != int(ilo)) else int(ilo))
+            if hi < lo:
+                hi = lo + 5
+        if ihi is not None:
+            hi = min(hi, math.ceil(ihi) - 1 if (interval.hi_open or ihi != int(ihi)) else int(ihi))
+            if lo > hi:
+                lo = hi - 5
+    return list(range(lo, hi + 1))
+
+
+MEDIUM = (8, 40)  # a natural or integer parameter's medium value is drawn from this range,
+LARGE = (100, 1000)  # its large value from this one (factorials and powers overflow float here),
+WIDE_DIMENSION = 8  # and a dimension's larger size (one configuration: it costs time)
+
+
+def integer_reach(kind: str, interval: Interval | None, rng: Any) -> dict[str, int]:
+    """Values of an integer parameter beyond :func:`integer_range`, inside its interval, for
+    the wide configurations: ``medium`` and ``large`` (``-large`` too for an integer below
+    -4 allowed) for a natural or integer, ``large`` (:data:`WIDE_DIMENSION`) for a dimension.
+    A statement true for small integers only (``n! <= 4**n``, false from n = 9) fails there."""
+    small = integer_range(kind, interval)
+    lo = _fraction(interval.lo) if interval is not None else None
+    hi = _fraction(interval.hi) if interval is not None else None
+    top = None if hi is None else (math.ceil(hi) - 1 if (interval.hi_open or hi != int(hi)) else int(hi))
+    bottom = None if lo is None else (math.floor(lo) + 1 if (interval.lo_open or lo != int(lo)) else int(lo))
+    wanted = ({"large": WIDE_DIMENSION} if kind == "dimension" else
+              {"medium": rng.randint(*MEDIUM), "large": rng.randint(*LARGE)})
+    if kind == "integer":
+        wanted["-large"] = -rng.randint(*LARGE)
+    out = {}
+    for name, v in wanted.items():
+        v = v if top is None else min(v, top)
+        v = v if bottom is None else max(v, bottom)
+        if v > max(small) or v < min(small):
+            out[name] = v
+    return out
+
+
+def matrix_transform(qualifiers: frozenset[str], rows: int, cols: int) -> tuple[str, bool]:
+    """(transform, invertible) for a matrix's qualifiers; unsupported mixtures are refused."""
+    q = set(qualifiers)
+    if "complex" in q:
+        raise RealizeError("complex matrices are not sampled")
+    if q - {"invertible"} and rows != cols:
+        raise RealizeError(f"qualifiers {sorted(q)} need a square matrix, got {rows}x{cols}")
+    invertible = "invertible" in q
+    if "invertible" in q and rows != cols:
+        raise RealizeError("an invertible matrix must be square")
+    if "orthogonal" in q:
+        if q - {"orthogonal", "invertible", "diagonal"}:
+            raise RealizeError(f"qualifiers {sorted(q)} together are not sampled")
+        return ("signdiag" if "diagonal" in q else "orthogonal"), False
+    if "pd" in q or ("psd" in q and invertible):
+        return ("diagpd" if "diagonal" in q else "pd"), False
+    if "psd" in q:
+        return ("diagpsd" if "diagonal" in q else "psd"), False
+    if "diagonal" in q:
+        return "diagonal", invertible
+    if "symmetric" in q:
+        return "symmetric", invertible
+    return "general", invertible
+
+
+def exact_matrix(transform: str, g: sympy.ImmutableMatrix) -> sympy.ImmutableMatrix:
+    """The value of a matrix from its generator, exactly (the same map as the torch one)."""
+    n = g.rows
+    if transform == "general":
+        return g
+    if transform == "symmetric":
+        return (g + g.T) / 2
+    if transform == "diagonal":
+        return sympy.ImmutableMatrix(g.rows, g.cols, lambda i, j: g[i, j] if i == j else 0)
+    if transform in ("psd", "pd"):
+        return g * g.T + (_pd_shift(g[0, 0]) * sympy.eye(n) if transform == "pd" else sympy.zeros(n, n))
+    if transform in ("diagpsd", "diagpd"):
+        return sympy.diag(*[g[i, i] ** 2 + (_pd_shift(g[i, i]) if transform == "diagpd" else 0) for i in range(n)])
+    if transform == "signdiag":
+        return sympy.diag(*[1 if g[i, i] >= 0 else -1 for i in range(n)])
+    if transform == "orthogonal":
+        s = (g - g.T) / 2
+        reflect = sympy.diag(*[1 if g[i, i] >= 0 else -1 for i in range(n)])
+        return sympy.ImmutableMatrix((sympy.eye(n) - s) * (sympy.eye(n) + s).inv() * reflect)
+    raise RealizeError(f"unknown matrix transform {transform}")
+
+
+PD_FLOOR = sympy.Rational(1, 10**6)
+
+
+def _pd_shift(entry: Any) -> Any:
+    """The multiple of I that makes G G^T positive definite: ``10**-6 + entry**2``, so
+    that the least eigenvalue spreads from 1e-6 up (a shift of 1 would put every
+    eigenvalue at 1 or more, and ``det(A) >= 1`` would never be refuted). A polynomial
+    in the generator, as the exact checks need; the same map for SymPy and torch."""
+    return entry**2 + (PD_FLOOR if isinstance(entry, sympy.Basic) else float(PD_FLOOR))
+
+
+def torch_matrix(transform: str, g: Any) -> Any:
+    """The batched torch version of :func:`exact_matrix`; ``g`` has shape (points, r, c)."""
+    import torch
+
+    n = g.shape[-1]
+    eye = torch.eye(n, dtype=g.dtype, device=g.device)
+    if transform == "general":
+        return g
+    if transform == "symmetric":
+        return (g + g.transpose(-1, -2)) / 2
+    if transform == "diagonal":
+        mask = torch.eye(g.shape[-2], g.shape[-1], dtype=g.dtype, device=g.device)
+        return g * mask
+    if transform in ("psd", "pd"):
+        shift = _pd_shift(g[:, :1, :1]) if transform == "pd" else 0.0
+        return g @ g.transpose(-1, -2) + shift * eye
+    if transform in ("diagpsd", "diagpd"):
+        d = torch.diagonal(g, dim1=-2, dim2=-1)
+        d = d**2 + (_pd_shift(d) if transform == "diagpd" else 0.0)
+        return torch.diag_embed(d)
+    if transform == "signdiag":
+        d = torch.diagonal(g, dim1=-2, dim2=-1)
+        return torch.diag_embed(torch.where(d >= 0, 1.0, -1.0).to(g.dtype))
+    if transform == "orthogonal":
+        s = (g - g.transpose(-1, -2)) / 2
+        q = torch.linalg.solve((eye + s).transpose(-1, -2), (eye - s).transpose(-1, -2)).transpose(-1, -2)
+        sign = torch.where(torch.diagonal(g, dim1=-2, dim2=-1) >= 0, 1.0, -1.0).to(g.dtype)
+        return q * sign[:, None, :]  # column i times the sign of g[i, i]
+    raise RealizeError(f"unknown matrix transform {transform}")

@@ -1,0 +1,169 @@
+"""The one numeric entry: :func:`check_numerically` dispatches a relation to its evidence.
+
+A gradient relation ``grad(f, V) = G`` (without hypotheses) is cross-checked with
+torch autograd and by the realised check (:mod:`.gradient`); any other relation
+is prepared with its hypotheses (:mod:`.prepare`, also at the boundary of a
+non-strict one) and checked at random points (:mod:`.random_points`). Every path
+returns an :class:`~derivcheck.check.evidence.Evidence`; the safety limit in CPU
+time applies to the whole check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Sequence
+
+import sympy
+
+from ...expr import objects
+from ...expr.scope import INTEGER_KINDS, ScalarDecl, Scope
+from ..evidence import Evidence, Status
+from ..runtime import Deadline
+from .gradient import cross_check, gradient_parts
+from .prepare import prepare_branches
+from .random_points import check_prepared, inconclusive
+
+MAX_BOUNDARIES = 2  # non-strict hypotheses also tried at their boundary
+
+
+def check_numerically(
+    relation: objects.Relation,
+    scope: Scope,
+    *,
+    seed: int,
+    points: int = 24,
+    fixed: dict[sympy.Symbol, int] | None = None,
+    hypotheses: Sequence[objects.Relation] = (),
+    device: str = "auto",
+    budget: float = 20.0,
+    keep_unrelated: bool = False,
+) -> Evidence:
+    """Check ``relation`` at ``points`` random points per integer configuration.
+
+    ``fixed`` pins integer parameters; ``hypotheses`` are the step's ``using``
+    relations (solved and substituted, applied as rewrite rules, or used to reject
+    points). The work is counted (configurations, points, shrink steps, confirmations),
+    so the result is a function of the arguments alone; ``budget`` is only a safety
+    limit, in seconds of CPU time (:class:`~derivcheck.check.runtime.limits.Deadline`): a check
+    it cuts short is inconclusive and says so. A hypothesis ``s <= e``
+    (or ``>=``) on a lone real symbol ``s`` is also tried at its boundary ``s = e``,
+    which random points never reach: ``exp(x) < exp(y)`` does not follow from ``x <= y``.
+    """
+    import torch  # noqa: F401  (a cold import is paid before the safety limit starts)
+
+    deadline = Deadline(budget)
+    result = _numerically(relation, scope, seed=seed, points=points, fixed=fixed, hypotheses=hypotheses,
+                          device=device, deadline=deadline, keep_unrelated=keep_unrelated)
+    if deadline.hit and result.status is not Status.DISAGREE:
+        # cut short: fewer configurations or points than the file and options ask for is no evidence
+        return inconclusive(result.points, f"{deadline.text()} ({result.detail})")
+    return result
+
+
+def witness(hypotheses: Sequence[objects.Relation], scope: Scope, *, seed: int, points: int,
+            device: str) -> Evidence:
+    """The numeric check of the hypotheses alone (the claim replaced by ``0 = 0``): its
+    ``points`` are the sampled points where every hypothesis holds (a
+    :class:`~derivcheck.check.evidence.Evidence`)."""
+    trivial = objects.Relation(sympy.Integer(0), "=", sympy.Integer(0))
+    return check_numerically(trivial, scope, seed=seed, points=points, hypotheses=hypotheses, device=device,
+                             keep_unrelated=True)
+
+
+def _numerically(relation: objects.Relation, scope: Scope, *, seed: int, points: int,
+                 fixed: dict[sympy.Symbol, int] | None, hypotheses: Sequence[objects.Relation], device: str,
+                 deadline: Deadline, keep_unrelated: bool = False) -> Evidence:
+    result = _check(relation, scope, seed=seed, points=points, fixed=fixed, hypotheses=hypotheses,
+                    device=device, deadline=deadline, keep_unrelated=keep_unrelated)
+    if result.status is Status.DISAGREE:
+        return result
+    for variant, boundary in _boundaries(hypotheses, scope):
+        if deadline.passed():
+            break
+        edge = _check(relation, scope, seed=seed, points=max(6, points // 2), fixed=fixed, hypotheses=variant,
+                      device=device, deadline=deadline, keep_unrelated=keep_unrelated)
+        if edge.status is Status.DISAGREE and edge.counterexample is not None:
+            lone, other = boundary
+            values = dict(edge.counterexample.values)
+            at = values.pop(str(lone), None)  # solved from the boundary equality: its value there
+            shown = {str(lone): f"{other} (the boundary)" + (f" = {at}" if at is not None else ""), **values}
+            return replace(edge, detail=f"{edge.detail}, at the boundary {lone} = {other}",
+                           counterexample=replace(edge.counterexample, values=shown))
+    return result
+
+
+def _boundaries(hypotheses: Sequence[objects.Relation], scope: Scope) -> list[tuple[list[objects.Relation], tuple]]:
+    """The hypotheses with one non-strict inequality on a lone real symbol made an equality."""
+    out = []
+    for k, h in enumerate(hypotheses):
+        if h.op not in ("<=", ">=") or len(out) >= MAX_BOUNDARIES:
+            continue
+        for lone, other in ((h.lhs, h.rhs), (h.rhs, h.lhs)):
+            decl = scope.names.get(getattr(lone, "name", ""))
+            if (isinstance(decl, ScalarDecl) and decl.symbol == lone and decl.kind not in INTEGER_KINDS
+                    and isinstance(other, sympy.Basic) and not other.has(lone)):
+                equal = objects.Relation(lone, "=", other)
+                out.append(([*hypotheses[:k], equal, *hypotheses[k + 1:]], (lone, other)))
+                break
+    return out
+
+
+def _check(
+    relation: objects.Relation,
+    scope: Scope,
+    *,
+    seed: int,
+    points: int,
+    fixed: dict[sympy.Symbol, int] | None,
+    hypotheses: Sequence[objects.Relation],
+    device: str,
+    deadline: Deadline,
+    keep_unrelated: bool = False,
+) -> Evidence:
+    if relation.op == "~":
+        return inconclusive(0, "`~` claims are checked by distribution checks")
+    if not hypotheses and fixed is None:
+        if gradient_parts(relation) is not None:  # autograd as well; `fixed={}` runs this check alone
+            return cross_check(relation, scope, seed=seed, points=points, device=device, deadline=deadline,
+                               symbolic=lambda: _numerically(relation, scope, seed=seed, points=points, fixed={},
+                                                             hypotheses=(), device=device, deadline=deadline))
+    branches = prepare_branches(relation, hypotheses, scope, keep_unrelated=keep_unrelated)
+    if not branches:
+        return inconclusive(0, "no point satisfying the hypotheses was found: every branch of their "
+                               "solutions reduces to a false statement")
+    results = []
+    for prepared in branches:
+        result = check_prepared(prepared, scope, seed=seed, points=points, fixed=fixed, device=device,
+                                deadline=deadline)
+        if prepared.unrelated:
+            # the points need not satisfy these: they are no witness that the hypotheses hold
+            result = replace(result, unrelated=tuple(f"{sympy.sstr(h.lhs)} {h.op} {sympy.sstr(h.rhs)}"
+                                                     for h in prepared.unrelated))
+        if result.status is Status.DISAGREE:
+            return result
+        results.append(result)
+    return results[0] if len(results) == 1 else _on_every_branch(results)
+
+
+def _on_every_branch(results: list[Evidence]) -> Evidence:
+    """The results of the branches of the solved hypotheses (none disagrees) as one: agreement
+    only when every branch agrees (its 50-digit re-checks included), else the first other."""
+    for result in results:
+        if result.status is not Status.AGREE:
+            return replace(result, detail=f"{result.detail} (on one of the {len(results)} branches "
+                                          "of the solved hypotheses)")
+
+    def recheck() -> Evidence | None:
+        for result in results:
+            again = result.rechecked()
+            if again.status is not Status.AGREE:
+                return again
+        return None
+
+    first = results[0]
+    where = f"on each of the {len(results)} branches of the solved hypotheses (every real root)"
+    return replace(first, points=sum(r.points for r in results), detail=f"{first.detail}; {where}",
+                   evidence=f"{first.evidence}; {where}", recheck=recheck)
+
+
+__all__ = ["check_numerically", "witness"]

@@ -1,0 +1,343 @@
+"""How a numeric check uses a step's hypotheses (its ``using`` relations).
+
+Each hypothesis is solved for a lone symbol (or a lone matrix factor) and
+substituted, applied as a rewrite rule (``Var(X[i]) = s**2``, enforced exactly on
+the probability space when it is a law), or kept to filter the sampled points
+(eigenvector hypotheses are then satisfied by construction, see
+:mod:`derivcheck.check.numeric.eigen`). ``caveats`` say why a disagreement may not be a
+counterexample.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+import sympy
+
+from ...expr import objects
+from ...expr.scope import INTEGER_KINDS, MatrixDecl, ScalarDecl, Scope
+from ..symbolic import (provably_in_domain, quantified_indices, rewrite_with, solve_for_lone_factor,
+                        solve_for_lone_symbol, substitute)
+from ..trees import unique_nodes
+
+@dataclass(frozen=True)
+class Prepared:
+    """The relation after solved substitutions and rewrite rules; the hypotheses left to filter
+    points with; ``caveats`` say why a disagreement may not be a counterexample."""
+
+    relation: objects.Relation
+    filters: tuple[objects.Relation, ...]
+    caveats: tuple[str, ...]
+    laws: tuple[objects.Relation, ...] = ()
+    # hypotheses that share no variable with the claim (after substitution): they do
+    # not filter its points, so the points say nothing of whether they can hold
+    unrelated: tuple[objects.Relation, ...] = ()
+    # the options at each branching of a solved hypothesis (several real roots, a leading
+    # coefficient that may vanish), the option taken at each, and whether the branch is empty
+    decisions: tuple[int, ...] = ()
+    choice: tuple[int, ...] = ()
+    infeasible: bool = False
+    # the scalars solved from the hypotheses, as values of the sampled ones (shown with a
+    # counterexample: every variable of the claim is listed)
+    solved: tuple[tuple[sympy.Basic, sympy.Basic], ...] = ()
+
+
+_MOMENTS = (objects.Expectation, objects.Variance, objects.Covariance)
+
+
+MAX_DECISIONS = 4  # branchings of solved hypotheses on one path; past them a hypothesis filters
+MAX_BRANCHES = 8  # branches checked in all; past them every branching hypothesis filters
+
+
+def prepare_branches(relation: objects.Relation, hypotheses: Sequence[objects.Relation], scope: Scope, *,
+                     keep_unrelated: bool = False) -> list[Prepared]:
+    """Every branch of the hypotheses' solutions, each prepared (see :func:`prepare`).
+
+    Solving ``x**2 = 2`` for one root samples only half of the points where it holds, and
+    ``x*y = 0`` solved for ``x`` misses ``y = 0``: each real root, and the case of a
+    vanishing leading coefficient, is a branch of its own, so that together the branches
+    cover every point where the hypotheses hold. Branches whose hypotheses reduce to a
+    false statement between numbers are dropped. Past MAX_BRANCHES the branching
+    hypotheses only filter the points (sound, possibly leaving few of them)."""
+    done: list[Prepared] = []
+    todo: list[tuple[int, ...]] = [()]
+    while todo:
+        choice = todo.pop(0)
+        branch = prepare(relation, hypotheses, scope, keep_unrelated=keep_unrelated, choice=choice)
+        for k in range(len(choice), len(branch.decisions)):
+            todo.extend(branch.choice[:k] + (v,) for v in range(1, branch.decisions[k]))
+        if not branch.infeasible:
+            done.append(branch)
+        if len(done) + len(todo) > MAX_BRANCHES:
+            return [prepare(relation, hypotheses, scope, keep_unrelated=keep_unrelated, branching=False)]
+    return done
+
+
+def prepare(relation: objects.Relation, hypotheses: Sequence[objects.Relation], scope: Scope, *,
+            keep_unrelated: bool = False, choice: Sequence[int] = (), branching: bool = True) -> Prepared:
+    """Use each hypothesis: solve-and-substitute, rewrite rule (``Var(X[i]) = s**2``), or filter.
+
+    An equality is solved for a lone symbol, else for a real symbol it is a quadratic
+    (or ``a*s**k + b``) in, one real root chosen, so that the points satisfy it rather
+    than being rejected by it (``x**2 = 2`` gives ``x -> -sqrt(2)``). A filter that
+    shares no variable with the claim, directly or through other filters, constrains
+    other variables only: it is set aside (``unrelated``) unless ``keep_unrelated``
+    (the check of the hypotheses alone), so that it cannot reject every point and so
+    switch the numeric check of the claim off."""
+
+    pending = list(hypotheses)
+    filters: list[objects.Relation] = []
+    laws: list[objects.Relation] = []
+    unenforced: list[str] = []
+    rules: list[objects.Relation] = []  # applied to the claim as rewrite rules: always related
+    decisions: list[int] = []
+    taken: list[int] = []
+    solved_values: list[tuple[sympy.Basic, sympy.Basic]] = []
+    infeasible = False
+    while pending:
+        h = pending.pop(0)
+        truth = _between_numbers(h)
+        if truth is not None:
+            if truth:
+                continue
+            infeasible = True  # this branch holds no point: 1 = 0 after a substitution
+            break
+        if h.op == "=" and isinstance(h.lhs, sympy.Basic) and (
+                isinstance(h.lhs, _MOMENTS) or quantified_indices(h.lhs, scope)):
+            relation = objects.Relation(rewrite_with(relation.lhs, h, scope), relation.op,
+                                        rewrite_with(relation.rhs, h, scope))
+            quantified = quantified_indices(h.lhs, scope)
+            law = _law(h, quantified, scope)
+            if law is not None:
+                laws.append(law)
+                if isinstance(h.lhs, objects.Variance) and not (
+                        isinstance(h.rhs, sympy.Basic) and h.rhs.free_symbols & set(quantified)):
+                    # the space takes sqrt(v): a negative v would give complex "random variables"
+                    filters.append(objects.Relation(h.rhs, ">=", sympy.Integer(0)))
+            elif not quantified:
+                # one relation, realisable as it stands: it also filters the points,
+                # where rewriting with it does not change the claim's value
+                filters.append(h)
+                rules.append(h)
+            else:
+                # the sampled point need not satisfy the rule, so a disagreement
+                # after rewriting is no counterexample to "rule implies claim"
+                unenforced.append(sympy.sstr(h.lhs))
+            continue
+        solved = None
+        if h.op == "=":
+            try:
+                solved = solve_for_lone_symbol(h.lhs, h.rhs) or solve_for_lone_factor(
+                    h.lhs, h.rhs, _invertible_matrices(scope))
+            except Exception:  # noqa: BLE001 - an unsolvable hypothesis is simply a filter
+                solved = None
+            if solved is None or not _solvable(solved[0], scope):
+                solved = None
+                options = _real_roots(h, scope) if branching and len(decisions) < MAX_DECISIONS else []
+                if options:
+                    pick = choice[len(decisions)] if len(decisions) < len(choice) else 0
+                    decisions.append(len(options))
+                    taken.append(pick)
+                    option = options[pick]
+                    if isinstance(option, list):  # the leading coefficient vanishes: its equation first
+                        pending[:0] = option
+                        continue
+                    solved = option
+        if solved is not None and _solvable(solved[0], scope):
+            symbol, value = solved
+            subs = {symbol: value}
+            moved = {symbol} | _free(objects.Relation(value, "=", value))
+            put = [_put(r, subs, moved) for r in (relation, *pending, *filters)]
+            if any(symbol in _free(r) for r in put):
+                # still free inside a derivative in it (or a binder): the points must satisfy
+                # the hypothesis as they are, so it filters them
+                filters.append(h)
+                continue
+            relation, pending, filters = put[0], put[1:1 + len(pending)], put[1 + len(pending):]
+            solved_values = [(s_, _subs(v_, subs)) for s_, v_ in solved_values]
+            if isinstance(symbol, sympy.Symbol):
+                solved_values.append((symbol, value))
+            filters.extend(objects.Relation(arg, ">=", sympy.Integer(0)) for arg in _root_radicands(value))
+            filters.extend(_domain_filters(symbol, value, scope))
+            continue
+        filters.append(h)
+    caveats = [f"the rewrite-rule hypothesis on {lhs} is not enforced at the sampled points" for lhs in unenforced]
+    unrelated: list[objects.Relation] = []
+    if not keep_unrelated:
+        filters, unrelated = _related(relation, filters, [*laws, *rules])
+    return Prepared(relation, tuple(filters), tuple(caveats), tuple(laws), tuple(unrelated),
+                    tuple(decisions), tuple(taken), infeasible, tuple(solved_values))
+
+
+def _between_numbers(h: objects.Relation) -> bool | None:
+    """Whether a hypothesis without variables holds (None when it has variables or is undecided)."""
+    sides = [sympy.Integer(side) if isinstance(side, int) else side for side in (h.lhs, h.rhs)]
+    if not all(isinstance(side, sympy.Expr) and not side.free_symbols and side.is_number for side in sides):
+        return None
+    try:
+        value = {"=": sympy.Eq, "<=": sympy.Le, "<": sympy.Lt, ">=": sympy.Ge, ">": sympy.Gt}[h.op](*sides)
+    except (KeyError, TypeError):
+        return None
+    return bool(value) if value in (sympy.true, sympy.false) else None
+
+
+def _put(relation: objects.Relation, subs: dict, moved: set[sympy.Basic]) -> objects.Relation:
+    return objects.Relation(_subs(_differentiated(relation.lhs, moved), subs), relation.op,
+                            _subs(_differentiated(relation.rhs, moved), subs))
+
+
+def _differentiated(expr: Any, symbols: set[sympy.Basic]) -> Any:
+    """``expr`` with its derivatives in ``symbols`` taken, so that values can then be put in."""
+    if not isinstance(expr, sympy.Basic) or not expr.has(sympy.Derivative):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sympy.Derivative) and bool(symbols & set(e.variables)),
+                        lambda e: e.doit())
+
+
+def _free(relation: objects.Relation) -> set[sympy.Basic]:
+    return set().union(*(side.free_symbols for side in (relation.lhs, relation.rhs) if isinstance(side, sympy.Basic)))
+
+
+def _related(relation: objects.Relation, filters: list[objects.Relation],
+             anchors: list[objects.Relation]) -> tuple[list[objects.Relation], list[objects.Relation]]:
+    """The filters connected to the claim (or to ``anchors``, the laws and rules it was
+    rewritten with) by shared variables, and the others."""
+    reached = _free(relation).union(*(_free(anchor) for anchor in anchors))
+    kept: list[objects.Relation] = []
+    rest = list(filters)
+    grown = True
+    while grown:
+        grown = False
+        for f in list(rest):
+            symbols = _free(f)
+            if symbols & reached or not symbols:
+                kept.append(f)
+                rest.remove(f)
+                reached |= symbols
+                grown = True
+    return [f for f in filters if f in kept], rest
+
+
+MAX_ROOT_DEGREE = 2
+
+
+def _real_roots(h: objects.Relation, scope: Scope) -> list:
+    """The branches of a scalar equality that is a quadratic (or ``a*s**k + b``) in a declared
+    real symbol ``s``: ``(s, root)`` for each root that is not provably non-real, and, when
+    the leading coefficient ``a`` may vanish, the hypotheses ``[a = 0, h]`` (then ``h`` is of
+    lower degree, or holds for every ``s``). Empty when no such symbol is found."""
+    sides = [sympy.Integer(side) if isinstance(side, int) else side for side in (h.lhs, h.rhs)]
+    if h.op != "=" or not all(isinstance(side, sympy.Expr) for side in sides):
+        return []
+    try:
+        difference = sympy.expand(sides[0] - sides[1])
+    except Exception:  # noqa: BLE001 - an unsolvable hypothesis is simply a filter
+        return []
+    for symbol in sorted(difference.free_symbols, key=str):
+        if not _solvable(symbol, scope) or not isinstance(symbol, sympy.Symbol):
+            continue
+        try:
+            poly = sympy.Poly(difference, symbol)
+        except Exception:  # noqa: BLE001 - not a polynomial in it
+            continue
+        if poly.degree() < 1 or any(c.has(symbol) for c in poly.coeffs()):
+            continue
+        if poly.degree() > MAX_ROOT_DEGREE and not (len(poly.terms()) == 2 and poly.terms()[-1][0] == (0,)):
+            continue
+        try:
+            roots = sympy.solve(difference, symbol)
+        except Exception:  # noqa: BLE001 - an unsolvable hypothesis is simply a filter
+            continue
+        options: list = [(symbol, root) for root in roots if root.is_real is not False and not root.has(sympy.I)]
+        if not options:
+            continue
+        if poly.LC().is_zero is not False:
+            options.append([objects.Relation(poly.LC(), "=", sympy.Integer(0)), h])
+        return options
+    return []
+
+
+def _root_radicands(value: sympy.Basic) -> list[sympy.Basic]:
+    """What must be nonnegative for ``value`` to be real: the arguments of its even roots."""
+    if not isinstance(value, sympy.Basic):
+        return []
+    return [p.base for p in value.atoms(sympy.Pow)
+            if p.exp.is_Rational and not p.exp.is_Integer and p.exp.q % 2 == 0 and p.base.free_symbols]
+
+
+def _law(h: objects.Relation, quantified: list[sympy.Symbol], scope: Scope) -> objects.Relation | None:
+    """``E(P) = m`` or ``Var(P) = v`` with P one random variable and m, v not random: the
+    pattern (quantified indices as Wilds) that the probability space is built to satisfy."""
+    if not isinstance(h.lhs, (objects.Expectation, objects.Variance)):
+        return None
+    target = h.lhs.args[0]
+    names = scope.random_names()
+    if isinstance(target, sympy.Indexed):
+        if str(target.base.label) not in names:
+            return None
+        # the space is matched against realised atoms (X[3]): an index symbol must be
+        # quantified (a Wild) or an integer parameter, which each configuration fixes
+        # (X[n] with n a dimension is X[3] at n = 3: see numeric.Trial.build)
+        if any(s not in quantified and not _configured(s, scope)
+               for index in target.indices for s in index.free_symbols):
+            return None
+    elif not (isinstance(target, sympy.Symbol) and target.name in names):
+        return None
+    name = str(target.base.label) if isinstance(target, sympy.Indexed) else target.name
+    if getattr(scope.names[name], "distribution", None) is not None:
+        return None  # a declared law fixes the moments: the hypothesis is checked against it, not enforced
+    if isinstance(h.rhs, sympy.Basic) and any(_mentions(h.rhs, n) for n in names):
+        return None
+    # the space satisfies the law only at the instances the hypothesis speaks of: a
+    # concrete index inside the declared domain of its symbol (not X[0] for k: natural)
+    wilds = {v: sympy.Wild(f"w_{v.name}", properties=[_in_domain(v, scope)]) for v in quantified}
+    return objects.Relation(h.lhs.xreplace(wilds), "=", h.rhs.xreplace(wilds) if isinstance(h.rhs, sympy.Basic) else h.rhs)
+
+
+def _configured(symbol: sympy.Basic, scope: Scope) -> bool:
+    """An integer parameter (integer, natural, dimension): one value per integer configuration."""
+    decl = scope.names.get(getattr(symbol, "name", ""))
+    return getattr(decl, "symbol", None) == symbol and getattr(decl, "kind", "") in INTEGER_KINDS
+
+
+def _in_domain(symbol: sympy.Symbol, scope: Scope) -> Callable[[sympy.Basic], bool]:
+    return lambda value: bool(value.is_Integer) and provably_in_domain(value, symbol, scope)
+
+
+def _subs(expr: Any, subs: dict) -> Any:
+    return substitute(expr, subs)
+
+
+def _mentions(expr: sympy.Basic, name: str) -> bool:
+    return any(str(getattr(n, "label", n)) == name for n in unique_nodes([expr])
+               if isinstance(n, (sympy.Symbol, sympy.IndexedBase)))
+
+
+def _invertible_matrices(scope: Scope) -> set[sympy.Basic]:
+    """Matrices declared invertible (orthogonal and pd ones are)."""
+    return {d.symbol for d in scope.names.values()
+            if isinstance(d, MatrixDecl) and d.qualifiers & {"invertible", "orthogonal", "pd"}}
+
+
+def _solvable(symbol: sympy.Basic, scope: Scope) -> bool:
+    decl = scope.names.get(getattr(symbol, "name", ""))
+    if isinstance(decl, MatrixDecl):
+        return decl.symbol == symbol and not decl.qualifiers
+    return (isinstance(decl, ScalarDecl) and decl.symbol == symbol
+            and decl.kind in ("real", "positive", "nonnegative", "negative"))
+
+
+def _domain_filters(symbol: sympy.Basic, value: Any, scope: Scope) -> list[objects.Relation]:
+    decl = scope.names.get(getattr(symbol, "name", ""))
+    if not isinstance(decl, ScalarDecl):
+        return []
+    out = {"positive": [objects.Relation(value, ">", sympy.Integer(0))],
+           "nonnegative": [objects.Relation(value, ">=", sympy.Integer(0))],
+           "negative": [objects.Relation(value, "<", sympy.Integer(0))]}.get(decl.kind, [])
+    if decl.interval is not None:
+        if decl.interval.lo is not None:
+            out.append(objects.Relation(value, ">" if decl.interval.lo_open else ">=", decl.interval.lo))
+        if decl.interval.hi is not None:
+            out.append(objects.Relation(value, "<" if decl.interval.hi_open else "<=", decl.interval.hi))
+    return out

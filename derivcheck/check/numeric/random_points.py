@@ -1,0 +1,308 @@
+"""The numeric cross-check: both sides at random points, in torch (complex128), batched.
+
+For each of a few integer configurations (dimensions, naturals) the relation is
+realised once with symbolic entries (:mod:`derivcheck.check.realize.realizer`), every
+free quantity is sampled from its declared domain (:mod:`derivcheck.check.numeric.sampling`)
+and the realised SymPy expressions are evaluated on all points at once by a
+small tree evaluator. Values follow SymPy's meaning: real symbols, principal
+complex branches (``log(-1) = i*pi``); an equality compares complex values, an
+inequality fails where a side is not real. A disagreement is shrunk
+(:mod:`derivcheck.check.numeric.shrink`) and confirmed in 50-digit precision
+(:mod:`derivcheck.check.numeric.confirm`); only a confirmed one is a counterexample, and
+one that high precision settles as agreement is a rounding error of float64.
+
+Reals are also drawn across magnitudes, and the integers at wide configurations
+(:func:`derivcheck.check.numeric.wide.wide_configs`). Where float agreement would be the verdict it is
+re-checked in high precision (:func:`_precise`) at the points of largest float
+discrepancy, at the relation's special points (:mod:`.special_points`) and, for an
+inequality, where a descent on its violation leads (:mod:`.descent`).
+
+:func:`check_prepared` is this check on a prepared relation; :mod:`.entry` calls it,
+and :mod:`.trial` holds one configuration's data.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import sympy
+
+from ...expr import objects
+from ...expr.scope import FunctionDecl, Scope
+from ...model import Counterexample
+from ..evidence import Evidence, Status
+from ..realize import RealizeError, UndefinedAt
+from ..runtime import Deadline, resolve_device
+from .configs import integer_configs
+from .descent import descend
+from .evaluate import Unsupported
+from .exact import ExactFailure, exact_check, shrink_exact
+from .parameters import integer_parameters_of
+from .prepare import Prepared
+from .sampling import point_at
+from .shrink import shrink
+from .trial import Trial, show_config
+from .wide import REDUCED_POINTS, coverage, wide_configs
+
+TOLERANCE_TEXT = "|lhs - rhs| <= 1e-8 * (1 + |lhs| + |rhs|), entrywise"
+MAX_CONFIGS = 6
+MAX_CANDIDATES = 40
+MAX_CONFIRMATIONS = 6
+PRECISE_POINTS = 2  # float64 agreement re-checked in 50 digits at this many points (the largest gaps),
+PRECISE_SECONDS = 30.0  # a safety limit in CPU time (see limits.Deadline), not a budget
+SPECIAL_POINTS = 12  # and at most this many special points (kinks, poles, equality cases; .special_points)
+ROUNDING_SETTLES = 12  # float disagreements settled in 50 digits (a rounding error is agreement there)
+
+
+def check_prepared(prepared: Any, scope: Scope, *, seed: int, points: int, fixed: dict[sympy.Symbol, int] | None,
+                    device: str, deadline: Deadline) -> Evidence:
+    fixed = dict(fixed or {})
+    ranges, kinds = integer_parameters_of([prepared.relation, *prepared.filters], scope, fixed)
+    # Many candidates, of which the first MAX_CONFIGS valid ones are used: a
+    # configuration can be invalid (an index beyond a dimension), and evidence
+    # from the few that survive by accident (say i = n = 1) is no evidence.
+    configs = integer_configs(ranges, kinds, random.Random(seed), MAX_CANDIDATES, first=MAX_CONFIGS)
+    dev = resolve_device(device)
+    trials: list[Trial] = []
+    notes: list[str] = []
+    undefined = 0  # configurations where the relation has no value (an index outside its matrix)
+    for index, config in enumerate(configs):
+        if len(trials) >= MAX_CONFIGS:
+            break
+        if deadline.passed():
+            break
+        try:
+            trial = Trial.build(prepared, scope, {**fixed, **config}, seed, dev)
+            trial.run(points, seed * 1000 + index)
+            trial.rescue(seed)
+        except (RealizeError, Unsupported) as exc:
+            undefined += isinstance(exc, UndefinedAt)
+            if len(notes) < 5:
+                notes.append(f"{show_config(config) or 'here'}: {exc}")
+            continue
+        trials.append(trial)
+    if not any(t.failing for t in trials):
+        try:
+            trials += _wide_trials(prepared, scope, fixed, trials, ranges, kinds, seed, dev, points, deadline)
+        except _WideCut as cut:  # less coverage is no evidence: never accept on it
+            return inconclusive(sum(t.valid for t in trials), str(cut))
+    if not trials and configs and undefined == len(configs):
+        return Evidence(Status.UNDEFINED, 0, TOLERANCE_TEXT, None,
+                             f"the relation has no value at any of the {len(configs)} sizes tried ("
+                             + "; ".join(notes) + ")")
+    if len(configs) > 1 and len([t for t in trials if t.valid]) < 2 and not any(t.failing for t in trials):
+        return inconclusive(sum(t.valid for t in trials),
+                             "fewer than two integer configurations could be evaluated"
+                             + (f" ({'; '.join(notes)})" if notes else ""))
+    valid = sum(t.valid for t in trials)
+    failing = [t for t in trials if t.failing]
+    if failing:
+        found = _disagreement(failing, prepared, seed, valid, deadline, notes)
+        if found is not None:
+            return found
+    needed = 1 if trials and all(not t.params for t in trials) else max(3, points // 3)
+    if valid >= needed:
+        where = "; ".join(show_config(t.config) for t in trials if t.config)
+        exact = None if prepared.caveats else _exact([t for t in trials if not t.wide], seed, deadline, valid)
+        if isinstance(exact, Evidence):
+            return exact
+        if _limitation(trials):  # agreement on a space that cannot show every declared law
+            return inconclusive(valid, f"agree at {valid} points, but {_limitation(trials)}")
+        unsampled = _order_beyond_samples(prepared.relation, trials, scope)
+        if unsampled:
+            return inconclusive(valid, f"agree at {valid} points, but {unsampled}")
+        # float64 agreement is re-checked in 50 digits only where it would be the verdict
+        recheck = None if exact else (lambda: _precise(trials, prepared, seed, valid,
+                                                       Deadline(PRECISE_SECONDS, "the 50-digit re-check")))
+        evidence = exact or f"float64 at {valid} points, {TOLERANCE_TEXT.replace(', entrywise', '')}" + coverage(trials)
+        if any(t.main.space for t in trials):  # what makes ε a bound about every declared law
+            evidence += "; on finite probability spaces whose moments are generic for the claim (Jacobian rank test)"
+        return Evidence(Status.AGREE, valid, TOLERANCE_TEXT, None,
+                             f"agree at {valid} points" + (f" ({where})" if where else "")
+                             + (f"; skipped {'; '.join(notes)}" if notes else ""),
+                             evidence=evidence, recheck=recheck)
+    reason = "; ".join(notes) if notes else "the hypotheses or the domain rejected the points"
+    return inconclusive(valid, f"only {valid} usable points: {reason}")
+
+
+def _exact(trials: list["Trial"], seed: int, deadline: Deadline, valid: int) -> "Evidence | str | None":
+    """Exact evaluation of a rational equality (:mod:`derivcheck.check.numeric.exact`): its evidence text,
+    a refutation by an exact (shrunk) counterexample, or None when it does not apply."""
+
+    found = exact_check(trials, seed, deadline)
+    if not isinstance(found, ExactFailure):
+        return found.text() if found is not None else None
+    point = shrink_exact(found, deadline, shrink)
+    for pt in (point, found.point):
+        ce = found.trial.confirm(pt, seed)
+        if ce is not None:
+            return Evidence(Status.DISAGREE, valid, "exact rational evaluation", ce,
+                                 "counterexample by exact rational evaluation (float64 had agreed)")
+    return None
+
+
+def _precise(trials: list["Trial"], prepared: Any, seed: int, valid: int, deadline: Deadline) -> Evidence | None:
+    """Float agreement re-checked in 50 digits (a relation true only within the float
+    tolerance, such as ``pi = 3.14159265358979``, is refuted); None when it stands, else
+    the refutation or why it is no evidence.
+
+    The points: the special points of the relation (:mod:`.special_points`: kinks, poles'
+    neighbours, an inequality's equality cases), which random points never hit; for an
+    inequality, the points a short descent on its violation reaches (:mod:`.descent`);
+    and the PRECISE_POINTS agreeing points of largest float discrepancy."""
+
+    special = 0
+    cut = False  # a planned re-check left out for time: then no acceptance (see the end)
+    for trial in trials:
+        for pt in trial.special_points(SPECIAL_POINTS - special):
+            if deadline.passed():
+                cut = True
+                break
+            special += 1
+            holds, found = trial.settle(pt, seed)
+            if holds is False:
+                return _refuted_precisely(found, prepared, valid, "at a special point of the relation")
+    for trial in trials:
+        if trial.main.op == "=":
+            continue
+        if deadline.passed():
+            cut = True
+            break
+        pt = descend(trial, seed)
+        if pt is not None:
+            small = shrink(trial.params, pt, trial.fails, deadline)
+            for candidate in ([small, pt] if small != pt else [pt]):
+                found = trial.confirm(candidate, seed)
+                if found is not None:
+                    return _refuted_precisely(found, prepared, valid, "where a descent on the violation led")
+    settled = undecided = 0
+    ranked = sorted(((-g, k, i) for k, t in enumerate(trials) for i, g in t.agreeing), key=lambda x: x[:2])
+    for _, k, i in ranked[:PRECISE_POINTS]:
+        if deadline.passed():
+            cut = True
+            break
+        holds, found = trials[k].settle(point_at(trials[k].params, trials[k].batch, i), seed)
+        if holds is False:
+            return _refuted_precisely(found, prepared, valid, "at the point of largest float discrepancy")
+        settled += holds is True
+        undecided += holds is None
+    if undecided > 0:
+        return inconclusive(valid, f"float64 agreement at {valid} points, not confirmed in high precision "
+                                    f"at {undecided} of {settled + undecided} points (an integral without a "
+                                    f"closed form, or a difference below the precision?)")
+    if cut:
+        return inconclusive(valid, f"float64 agreement at {valid} points; its high-precision re-check "
+                                    f"did not finish ({deadline.text()})")
+    return None
+
+
+def _refuted_precisely(found: Counterexample, prepared: Any, valid: int, where: str) -> Evidence:
+    if prepared.caveats:
+        return inconclusive(valid, f"disagreement at {found.values} in 50 digits, "
+                                    f"but {'; '.join(prepared.caveats)}")
+    return Evidence(Status.DISAGREE, valid, "50-digit evaluation", found,
+                         f"counterexample in high-precision evaluation {where} (float64 had agreed "
+                         "within its tolerance)")
+
+
+def _disagreement(failing: list["Trial"], prepared: Any, seed: int, valid: int, deadline: Deadline,
+                  notes: list[str]) -> Evidence | None:
+    """A confirmed counterexample among the float disagreements, or why there is none; None
+    when each of them is settled as agreement in 50 digits (a rounding error of float64, as
+    large magnitudes make) or is a strict inequality within the float slack."""
+
+    attempts = rounding = 0
+    count = sum(len(t.hard) for t in failing) or sum(len(t.failing) for t in failing)
+    for trial in failing:
+        for i in trial.failing:
+            if attempts >= MAX_CONFIRMATIONS + ROUNDING_SETTLES or deadline.passed():
+                break
+            attempts += 1
+            original = point_at(trial.params, trial.batch, i)
+            holds, found = trial.settle(original, seed)
+            if found is not None:  # shrunk for a simpler counterexample, confirmed again
+                small = shrink(trial.params, original, trial.fails, deadline)
+                shown = trial.confirm(small, seed) if small != original else None
+                return _confirmed(shown or found, prepared, valid, count)
+            if holds is None and attempts <= MAX_CONFIRMATIONS:
+                # undecided here (a strict inequality with equal sides): perhaps not nearby
+                small = shrink(trial.params, original, trial.fails, deadline)
+                found = trial.confirm(small, seed) if small != original else None
+                if found is not None:
+                    return _confirmed(found, prepared, valid, count)
+            rounding += holds is True and i in trial.hard
+    if rounding == sum(len(t.hard) for t in failing):
+        # every float disagreement is agreement in 50 digits (rounding), or a strict inequality
+        # holding within the float slack: agreement, re-checked as any other
+        return None
+    return inconclusive(valid, f"float disagreement at {count} points, not confirmed in high precision"
+                         + (f"; skipped {'; '.join(notes)}" if notes else ""))
+
+
+def _confirmed(found: Counterexample, prepared: Any, valid: int, count: int) -> Evidence:
+    if prepared.caveats:
+        return inconclusive(valid, f"disagreement at {found.values}, but {'; '.join(prepared.caveats)}")
+    return Evidence(Status.DISAGREE, valid, TOLERANCE_TEXT, found,
+                         f"counterexample confirmed to 50 digits (float disagreement at "
+                         f"{count} of {valid} points)")
+
+
+def _wide_trials(prepared: Prepared, scope: Scope, fixed: dict, trials: list["Trial"],
+                 ranges: dict, kinds: dict, seed: int, device: str, points: int,
+                 deadline: Deadline) -> list["Trial"]:
+    """Trials at the wide integer configurations (:func:`derivcheck.check.numeric.wide.wide_configs`); one that cannot be
+    realised there (an index beyond a matrix) is left out."""
+    out = []
+
+    for k, (config, reduced) in enumerate(wide_configs(trials, ranges, kinds, scope, seed)):
+        if deadline.passed():
+            raise _WideCut(f"{deadline.text()} before {show_config(config)}")
+        try:
+            trial = Trial.build(prepared, scope, {**fixed, **config}, seed, device)
+            trial.wide = True
+            trial.run(REDUCED_POINTS if reduced else points, seed * 1000 + 500 + k)
+            trial.rescue(seed)
+        except (RealizeError, Unsupported):  # extra coverage only: the evidence states what was covered
+            continue
+        out.append(trial)
+        if trial.failing:
+            break
+    return out
+
+
+class _WideCut(Exception):
+    """A wide configuration was left out for time: the coverage the check states is not met."""
+
+
+def _order_beyond_samples(relation: objects.Relation, trials: list["Trial"], scope: Scope) -> str | None:
+    """Why agreement says nothing of an order relation, or None.
+
+    The random smooth functions that stand for a declared function, and the finite spaces
+    that stand for random variables without a declared law, are a family chosen to catch
+    wrong identities (a false identity fails on almost every member). An inequality can
+    fail only on members the family does not reach: a function of scale 10**9 or growth
+    exp(x**2), a Bernoulli variable with probability 10**-4. So there, agreement is no
+    evidence."""
+    if relation.op not in ("<", "<=", ">", ">="):
+        return None
+    sides = [x for x in (relation.lhs, relation.rhs) if isinstance(x, sympy.Basic)]
+    functions = {d.name for d in scope.names.values() if isinstance(d, FunctionDecl)}
+    if functions and any(type(n).__name__ in functions for x in sides for n in sympy.preorder_traversal(x)
+                         if isinstance(n, sympy.Function)):
+        return ("an order between values of a declared function is not checked at points: the sample "
+                "functions reach neither every scale nor every growth")
+    if any(t.main.space is not None for t in trials):
+        return ("an order between moments is not checked on finite probability spaces: their probabilities "
+                "and values reach neither every scale nor every tail")
+    return None
+
+
+def _limitation(trials: list["Trial"]) -> str | None:
+    """Why agreement on the trials' finite probability spaces is no evidence
+    (:mod:`derivcheck.check.realize.genericity`); None when they are generic or absent."""
+    return next((t.main.space.limitation for t in trials if t.main.space and t.main.space.limitation), None)
+
+
+def inconclusive(points: int, detail: str) -> Evidence:
+    return Evidence(Status.INCONCLUSIVE, points, TOLERANCE_TEXT, None, detail)

@@ -1,0 +1,327 @@
+"""Points for a numeric check: batches of sampled values, and how they become realised symbols.
+
+One :class:`Param` per free quantity (a scalar, a matrix's generator, a factor's
+probabilities), with its domain (:mod:`.domains`), the batches of points drawn
+for them, and the maps from sampled values to the realised symbols (float, for
+torch) or to exact SymPy numbers (for confirmation); and random smooth stand-ins
+for declared functions. Integer configurations are in :mod:`.configs`, finite
+probability spaces in :mod:`derivcheck.check.realize.finite_space`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Callable
+
+import sympy
+
+from ..realize import RealizeError
+from .domains import REAL, Domain, exact_matrix, torch_matrix
+
+
+@dataclass(frozen=True)
+class Param:
+    """One sampled quantity.
+
+    ``kind`` is ``scalar`` (``symbols`` holds one symbol, sampled from ``domain``),
+    ``matrix`` (``symbols`` holds the entries row-major; the sampled generator G
+    becomes the value through ``transform``) or ``simplex`` (``symbols`` holds a
+    factor's free probabilities; the sampled weights are normalised).
+    """
+
+    key: str
+    kind: str
+    symbols: tuple[sympy.Basic, ...]
+    domain: Domain = REAL
+    shape: tuple[int, int] = (1, 1)
+    transform: str = "general"
+    invertible: bool = False
+    wide: bool = True  # also drawn across magnitudes (not a random variable's value on an outcome)
+
+
+# -- sampling points ----------------------------------------------------------
+
+SPECIAL = [Fraction(x) for x in (0, 1, -1, 2, -2)] + [Fraction(1, 2), Fraction(-1, 2)]
+Point = dict[str, Any]  # param key -> float/Fraction, rows of a generator, or simplex weights
+
+WIDE_SHARE = 0.25  # of the random points (``wide``), drawn across magnitudes instead of the window
+WIDE_DECADES = 6  # a scalar's magnitude (or distance to a bound) log-uniform in 1e-6 .. 1e6
+MATRIX_DECADES = 3  # a generator scaled by a factor log-uniform in 1e-3 .. 1e3 (entries get multiplied)
+WIDE_DIGITS = 3  # significant digits of a value drawn across magnitudes (a short exact decimal)
+WIDE_TEXT = (f"reals in the window (-3, 3) (offsets 0.1 .. 3 from a bound) and, at {round(100 * WIDE_SHARE)} % "
+             f"of the points, magnitudes 1e-{WIDE_DECADES} .. 1e{WIDE_DECADES} (offsets from a bound the same; "
+             f"matrices scaled by 1e-{MATRIX_DECADES} .. 1e{MATRIX_DECADES})")
+
+
+def _short(v: Any, digits: int) -> Any:
+    """``v`` rounded to ``digits`` significant decimal digits (so that :func:`exact` reads it back
+    as a short decimal fraction)."""
+    import torch
+
+    scale = torch.pow(10.0, torch.floor(torch.log10(v.abs().clamp_min(1e-300))) - (digits - 1))
+    return torch.round(v / scale) * scale
+
+
+def _wide_integer(reach: tuple[int | None, int | None], n: int, uniform: Any) -> Any:
+    """``n`` integers across magnitudes (up to 10**WIDE_DECADES) inside the declared bounds
+    ``reach``: an integer-valued sequence element is not only 1..7 (``y[i] <= 7``)."""
+    import torch
+
+    bottom, top = reach
+    magnitude = torch.floor(torch.pow(10.0, uniform(n) * WIDE_DECADES))
+    sign = torch.where(uniform(n) < 0.5, -1.0, 1.0)
+    if bottom is not None and bottom >= 0:
+        sign = torch.ones(n, dtype=torch.float64)
+    if top is not None and top <= 0:
+        sign = -torch.ones(n, dtype=torch.float64)
+    v = sign * magnitude
+    if bottom is not None:
+        v = torch.maximum(v, torch.full_like(v, float(bottom)))
+    if top is not None:
+        v = torch.minimum(v, torch.full_like(v, float(top)))
+    return v
+
+
+def _wide_scalar(domain: Domain, n: int, uniform: Any) -> Any:
+    """``n`` values across magnitudes: ``±10**u`` on an unbounded line, a bound plus or minus
+    ``10**u`` on a half-line (so also just inside an open end), and for an interval a relative
+    offset ``10**-u`` (u up to 6) from either end; each a short decimal, inside the domain."""
+    import torch
+
+    u = (2 * uniform(n) - 1) * WIDE_DECADES
+    lo, hi = domain.lo, domain.hi
+    if lo is None and hi is None:
+        sign = torch.where(uniform(n) < 0.5, -1.0, 1.0).to(torch.float64)
+        return sign * _short(torch.pow(10.0, u), WIDE_DIGITS)
+    if hi is None:
+        return float(lo) + _short(torch.pow(10.0, u), WIDE_DIGITS)
+    if lo is None:
+        return float(hi) - _short(torch.pow(10.0, u), WIDE_DIGITS)
+    width = float(hi - lo)
+    offset = _short(width * torch.pow(10.0, -WIDE_DECADES * uniform(n)), WIDE_DIGITS).clamp(max=width / 2)
+    return torch.where(uniform(n) < 0.5, float(lo) + offset, float(hi) - offset)
+
+
+def sample_batch(params: list[Param], n: int, generator: Any, special: bool = True,
+                 wide: bool = False) -> dict[str, Any]:
+    """``n`` random points, one float64 tensor per param (on the CPU, reproducible by seed).
+
+    ``special`` mixes in simple values (0, 1, -1, ...) and zero matrices, at the
+    first points and now and then: the equality cases of strict inequalities. The
+    caller turns it off when hypotheses filter the points: a zero vector satisfies
+    ``A @ v = lam * v`` trivially, and such degenerate points would be the only
+    ones left as evidence. ``wide`` draws a share of the points (:data:`WIDE_SHARE`)
+    across magnitudes (:data:`WIDE_TEXT`): a window alone passes ``x < 3``.
+    """
+    import torch
+
+    def uniform(*shape: int) -> Any:
+        return torch.rand(*shape, generator=generator, dtype=torch.float64)
+
+    batch: dict[str, Any] = {}
+    for p in params:
+        if p.kind == "scalar" and p.domain.integer:
+            lo, hi = int(p.domain.lo), int(p.domain.hi)
+            v = torch.randint(lo, hi + 1, (n,), generator=generator).to(torch.float64)
+            if wide and p.wide and p.domain.reach is not None:
+                v = torch.where(uniform(n) < WIDE_SHARE, _wide_integer(p.domain.reach, n, uniform), v)
+            batch[p.key] = v
+        elif p.kind == "scalar":
+            lo, hi = p.domain.span()
+            v = lo + (hi - lo) * uniform(n)
+            if wide and p.wide:
+                far = _wide_scalar(p.domain, n, uniform)
+                inside = torch.tensor([p.domain.contains(x) for x in far.tolist()], dtype=torch.bool)
+                v = torch.where((uniform(n) < WIDE_SHARE) & inside, far, v)
+            for end, is_open in ((p.domain.lo, p.domain.lo_open), (p.domain.hi, p.domain.hi_open)):
+                if end is not None and not is_open:  # a closed end is hit now and then
+                    v = torch.where(uniform(n) < 0.1, torch.full_like(v, float(end)), v)
+            simple = [float(x) for x in SPECIAL if p.domain.contains(x)] if special else []
+            if simple:  # simple values now and then: equality cases of strict inequalities
+                pick = torch.tensor(simple, dtype=torch.float64)[(uniform(n) * len(simple)).long()]
+                v = torch.where(uniform(n) < 0.15, pick, v)
+                first = min(len(simple), n // 4)  # and the first points all simple, deterministically
+                v[:first] = torch.tensor(simple[:first], dtype=torch.float64)
+            batch[p.key] = v
+        elif p.kind == "matrix":
+            r, c = p.shape
+            g = 4 * uniform(n, r, c) - 2
+            if wide and p.transform not in ("orthogonal", "signdiag"):  # scale-free transforms
+                factor = torch.pow(10.0, (2 * uniform(n, 1, 1) - 1) * MATRIX_DECADES)
+                g = torch.where(uniform(n, 1, 1) < WIDE_SHARE, _short(g * factor, 6), g)
+            if p.transform in ("psd", "diagpsd"):  # rank-deficient now and then: psd, not pd
+                g = g * (uniform(n, 1, c) > 0.25).to(g.dtype)
+            if p.invertible and r == c and p.transform in ("general", "diagonal"):
+                g = _nearly_singular(g, p.transform == "diagonal", uniform)
+            # the zero generator now and then, and at the first point with the simple
+            # scalars: the equality cases of strict inequalities (x.T @ A @ x > 0 at x = 0)
+            if special:
+                g = g * (uniform(n, 1, 1) > 0.1).to(g.dtype)
+                if n >= 4:
+                    g[0] = 0
+                if n >= 4 and p.transform in ("orthogonal", "signdiag") and r == c:
+                    # -I: the Cayley map never reaches an eigenvalue -1 itself, only with the signs
+                    g[1] = -torch.eye(r, dtype=g.dtype)
+            batch[p.key] = g
+        else:
+            batch[p.key] = 0.2 + uniform(n, len(p.symbols) + 1)
+    return batch
+
+
+def _nearly_singular(g: Any, diagonal: bool, uniform: Callable[..., Any]) -> Any:
+    """An invertible generator made nearly singular at a share of the points: its last
+    column a combination of the others plus 10**-u times itself (u up to 7; for a
+    diagonal matrix its last diagonal entry times 10**-u), so that condition numbers
+    spread up to the 1e8 the sampler accepts (a random matrix is almost never
+    ill-conditioned, and ``cond(A) < 1e4`` would pass)."""
+    import torch
+
+    n, r, c = g.shape
+    near = g.clone()
+    near[:, :, -1:] = g[:, :, -1:] * torch.pow(10.0, -7 * uniform(n, 1, 1))
+    if c > 1 and not diagonal:
+        near[:, :, -1:] += g[:, :, :-1] @ (2 * uniform(n, c - 1, 1) - 1)
+    return torch.where(uniform(n, 1, 1) < 0.2, near, g)
+
+
+def symbol_values(params: list[Param], batch: dict[str, Any], device: str) -> tuple[dict[sympy.Basic, Any], Any]:
+    """Complex128 tensors per realised symbol, and the mask of points that satisfy constraints."""
+    import torch
+
+    values: dict[sympy.Basic, Any] = {}
+    n = next(iter(batch.values())).shape[0] if batch else 1
+    ok = torch.ones(n, dtype=torch.bool, device=device)
+    for p in params:
+        data = batch[p.key].to(device)
+        if p.kind == "scalar":
+            values[p.symbols[0]] = data.to(torch.complex128)
+        elif p.kind == "matrix":
+            m = torch_matrix(p.transform, data)
+            if p.invertible:
+                ok &= torch.linalg.cond(m) < 1e8
+            flat = m.reshape(n, -1).to(torch.complex128)
+            for k, s in enumerate(p.symbols):
+                values[s] = flat[:, k]
+        else:
+            w = data / data.sum(dim=1, keepdim=True)
+            for k, s in enumerate(p.symbols):
+                values[s] = w[:, k].to(torch.complex128)
+    return values, ok
+
+
+def point_at(params: list[Param], batch: dict[str, Any], i: int) -> Point:
+    """Point ``i`` of a batch as plain Python values."""
+    point: Point = {}
+    for p in params:
+        data = batch[p.key][i].tolist()
+        point[p.key] = tuple(tuple(row) for row in data) if p.kind == "matrix" else (
+            tuple(data) if p.kind == "simplex" else data)
+    return point
+
+
+def batch_of(params: list[Param], points: list[Point]) -> dict[str, Any]:
+    """The batch holding ``points`` (inverse of :func:`point_at`)."""
+    import torch
+
+    return {p.key: torch.tensor([[list(map(float, r)) for r in pt[p.key]] if p.kind == "matrix" else (
+        list(map(float, pt[p.key])) if p.kind == "simplex" else float(pt[p.key])) for pt in points],
+        dtype=torch.float64) for p in params}
+
+
+def exact(value: Any) -> Fraction:
+    """A sampled float (or a Fraction) as a short exact fraction: the nearest fraction with a
+    denominator up to 10**6 when it is within 1e-9 relative, else the float's shortest decimal
+    (a tiny or a huge value drawn across magnitudes: ``2.37e-06`` is 237/10**8)."""
+    if isinstance(value, Fraction):
+        return value
+    near = Fraction(value).limit_denominator(10**6)
+    if abs(float(near) - value) <= 1e-9 * abs(value) or not math.isfinite(value):
+        return near
+    return Fraction(repr(float(value)))
+
+
+def exact_values(params: list[Param], point: Point) -> dict[sympy.Basic, sympy.Expr]:
+    """Exact SymPy values of every realised symbol at ``point``; a singular 'invertible' raises."""
+    values: dict[sympy.Basic, sympy.Expr] = {}
+    for p in params:
+        v = point[p.key]
+        if p.kind == "scalar":
+            values[p.symbols[0]] = _rational(exact(v))
+        elif p.kind == "matrix":
+            m = matrix_value(p, point)
+            if p.invertible and m.det() == 0:
+                raise RealizeError(f"{p.key} is singular at this point")
+            values.update(zip(p.symbols, list(m)))
+        else:
+            w = [_rational(exact(x)) for x in v]
+            total = sympy.Add(*w)
+            values.update(zip(p.symbols, [x / total for x in w]))
+    return values
+
+
+def matrix_value(p: Param, point: Point) -> sympy.ImmutableMatrix:
+    """The exact value of a matrix param at ``point``."""
+    g = sympy.ImmutableMatrix([[_rational(exact(x)) for x in row] for row in point[p.key]])
+    return exact_matrix(p.transform, g)
+
+
+def _rational(f: Fraction) -> sympy.Rational:
+    return sympy.Rational(f.numerator, f.denominator)
+
+
+def matrix_text(m: sympy.MatrixBase) -> str:
+    """An exact matrix as text: ``[[1, 0], [0, 1/2]]``."""
+    return str([[str(x) if not x.is_Integer else int(x) for x in row] for row in m.tolist()]).replace("'", "")
+
+
+def readable(params: list[Param], point: Point) -> dict[str, str]:
+    """Each param's value as text: ``1/2``, ``[[1, 0], [0, 2]]``; probabilities as a list."""
+    out: dict[str, str] = {}
+    for p in params:
+        if p.kind == "scalar":
+            out[p.key] = str(_rational(exact(point[p.key])))
+        elif p.kind == "matrix":
+            out[p.key] = matrix_text(matrix_value(p, point))
+        else:
+            w = [_rational(exact(x)) for x in point[p.key]]
+            total = sympy.Add(*w)
+            out[p.key] = "[" + ", ".join(str(x / total) for x in w) + "]"
+    return out
+
+
+# -- random functions ---------------------------------------------------------
+
+_COEFFS = [sympy.Rational(p, q) for p in (1, 2, 3) for q in (1, 2, 3)]
+
+
+def _coefficient(rng: Any) -> sympy.Rational:
+    return rng.choice(_COEFFS) * rng.choice((1, -1))
+
+
+def random_function(name: str, nargs: int, rng: Any) -> sympy.Lambda:
+    """A random smooth function of ``nargs`` scalars with rational coefficients.
+
+    Sums of sin, cos and tanh of linear combinations, a product term and a linear
+    term, so that no identity holds by accident of a special function.
+    """
+    xs = [sympy.Dummy(f"{name}_x{i}") for i in range(nargs)]
+
+    def combination() -> sympy.Expr:
+        return sympy.Add(*[_coefficient(rng) * x for x in xs])
+
+    body = (_coefficient(rng) + _coefficient(rng) * sympy.sin(combination() + _coefficient(rng))
+            + _coefficient(rng) * sympy.cos(combination()) + _coefficient(rng) * sympy.tanh(combination())
+            + _coefficient(rng) * combination() * combination() / 4 + combination())
+    return sympy.Lambda(tuple(xs), body)
+
+
+def random_matrix_function(name: str, entries: int, rng: Any) -> sympy.Lambda:
+    """A random smooth scalar function of a matrix's entries (row-major):
+    ``sum(C * tanh(M)) + (w . M)**2 / 2 + cos(v . M)`` with rational C, w, v."""
+    xs = [sympy.Dummy(f"{name}_m{i}") for i in range(entries)]
+    body = sympy.Add(*[_coefficient(rng) * sympy.tanh(x + _coefficient(rng)) for x in xs])
+    body += sympy.Add(*[_coefficient(rng) * x for x in xs]) ** 2 / 2
+    body += sympy.cos(sympy.Add(*[_coefficient(rng) * x for x in xs]))
+    return sympy.Lambda(tuple(xs), body)

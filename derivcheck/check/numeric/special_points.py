@@ -1,0 +1,138 @@
+"""Special points of a relation: where random points almost surely never land.
+
+A statement can fail on a thin set only: ``(3*x - 1)**2 > 0`` at ``x = 1/3``,
+``sign(3*x - 1)**2 = 1`` there too, ``Max(x, 1/3) - Min(x, 1/3) > 0`` likewise.
+Random points miss such sets with probability one, so the points where the
+expression changes its form are computed instead:
+
+* the zeros of the arguments of ``Abs``, ``sign`` and ``Heaviside``, of the
+  pairwise differences of the arguments of ``Max`` and ``Min``, and of both sides'
+  differences in ``Piecewise`` conditions (the kinks), and points just beside them
+  (``10**-6`` relative on each side: ``x + 10**-10*Max(0, x - 2) = x`` fails only
+  on one side of its kink);
+* the zeros of denominators, which are no point of the domain, and points just
+  beside them (``10**-6`` relative on each side), where a value is large;
+* for an inequality, the zeros of ``lhs - rhs`` (its equality cases);
+* the ends of each scalar's declared interval: a closed end itself, an open one
+  ``10**-6`` (relative) inside.
+
+Each is solved exactly in one scalar at a time, the other quantities at the
+values of a sampled point, and only where that is cheap: the expression must be
+a rational function of the scalar whose numerator has degree at most
+:data:`MAX_DEGREE` (real roots by SymPy's exact root isolation; a rational root is
+kept exactly, an irrational one as its nearest float). A point outside the
+scalar's declared domain is dropped. Transcendental equations (``sin(x) = 1/2``)
+are not solved: the local minimisation of inequalities (:mod:`.numeric`) and the
+random points cover those only approximately.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import sympy
+
+from ..realize import RealizeError, RealizedRelation
+from .sampling import Param, Point, exact_values
+
+MAX_DEGREE = 6  # numerator degree solved exactly
+MAX_ARGUMENTS = 8  # kink and denominator expressions examined per relation
+MAX_OPS = 400  # larger expressions are not solved (their roots cost too much)
+NEAR = Fraction(1, 10**6)  # relative distance of the points beside a pole
+
+
+def critical_expressions(relation: RealizedRelation) -> tuple[list[sympy.Expr], list[sympy.Expr]]:
+    """(kinks, denominators): the expressions whose zeros are special points of ``relation``
+    (for an inequality, ``lhs - rhs`` is among the kinks)."""
+    kinks: dict[sympy.Expr, None] = {}
+    poles: dict[sympy.Expr, None] = {}
+    sides = []
+    for lhs, rhs in relation.cases:
+        for side in (lhs, rhs):
+            sides.extend(list(side) if isinstance(side, sympy.MatrixBase) else [side])
+        if relation.op != "=" and not isinstance(lhs, sympy.MatrixBase):
+            kinks[sympy.sympify(lhs - rhs, strict=True)] = None
+    for side in sides:
+        if not isinstance(side, sympy.Basic):
+            continue
+        for node in sympy.preorder_traversal(side):
+            if isinstance(node, (sympy.Abs, sympy.sign, sympy.Heaviside)):
+                kinks[node.args[0]] = None
+            elif isinstance(node, (sympy.Max, sympy.Min)):
+                for i, a in enumerate(node.args):
+                    for b in node.args[i + 1:]:
+                        kinks[a - b] = None
+            elif isinstance(node, sympy.Piecewise):
+                for _, cond in node.args:
+                    for rel in ([cond] if isinstance(cond, sympy.core.relational.Relational) else
+                                [c for c in cond.args if isinstance(c, sympy.core.relational.Relational)]):
+                        kinks[rel.lhs - rel.rhs] = None
+            elif isinstance(node, sympy.Pow) and node.exp.is_negative and node.exp.is_Rational:
+                poles[node.base] = None
+    keep = [e for e in kinks if isinstance(e, sympy.Basic) and e.free_symbols]
+    poles_kept = [e for e in poles if e.free_symbols]
+    return keep[:MAX_ARGUMENTS], poles_kept[:MAX_ARGUMENTS]
+
+
+def special_points(relation: RealizedRelation, params: list[Param], bases: list[Point], limit: int) -> list[Point]:
+    """Up to ``limit`` points where a kink (and beside it), a pole's neighbourhood or (for an
+    inequality) an equality case of ``relation`` lies, each found from one of ``bases`` by
+    moving one scalar."""
+    kinks, poles = critical_expressions(relation)
+    scalars = [p for p in params if p.kind == "scalar" and not p.domain.integer]
+    out: list[Point] = []
+    for p in scalars:  # the ends of the declared intervals, from the first base
+        for end, is_open, inward in ((p.domain.lo, p.domain.lo_open, 1), (p.domain.hi, p.domain.hi_open, -1)):
+            if end is not None and bases and len(out) < limit:
+                value = end + inward * NEAR * (1 + abs(end)) if is_open else end
+                if p.domain.contains(value) and {**bases[0], p.key: value} not in out:
+                    out.append({**bases[0], p.key: value})
+    if not kinks and not poles:
+        return out
+    for base in bases:
+        try:
+            values = exact_values(params, base)
+        except RealizeError:
+            continue
+        for expr, beside in [(e, False) for e in kinks] + [(e, True) for e in poles]:
+            if sympy.count_ops(expr) > MAX_OPS:
+                continue
+            for p in scalars:
+                s = p.symbols[0]
+                if s not in expr.free_symbols:
+                    continue
+                for root in _roots(expr.xreplace({k: v for k, v in values.items() if k != s}), s):
+                    # beside it, relative to its size (a kink at 1.4e-7 has its neighbours at
+                    # 1.4e-7 (1 -+ 1e-6), not 1e-6 away, past a region that narrow)
+                    near = [root * (1 - NEAR), root * (1 + NEAR)] if root != 0 else [-NEAR, NEAR]
+                    for value in ([] if beside else [root]) + near:
+                        if p.domain.contains(value):
+                            point = {**base, p.key: value}
+                            if point not in out:
+                                out.append(point)
+                        if len(out) >= limit:
+                            return out
+    return out
+
+
+def _roots(expr: sympy.Expr, s: sympy.Symbol) -> list[Fraction | float]:
+    """The real zeros of ``expr`` in ``s`` (exact when rational), when it is a rational
+    function of ``s`` alone with a numerator of small degree; else none."""
+    if expr.free_symbols != {s}:
+        return []
+    try:
+        numerator = sympy.numer(sympy.together(expr))
+        if not numerator.is_polynomial(s):
+            return []
+        poly = sympy.Poly(numerator, s)
+        if poly.degree() < 1 or poly.degree() > MAX_DEGREE or not poly.domain.is_QQ and not poly.domain.is_ZZ:
+            return []
+        found: list[Fraction | float] = []
+        for root in poly.real_roots():
+            value = Fraction(int(root.p), int(root.q)) if root.is_Rational else float(root.evalf(20))
+            if value not in found:
+                found.append(value)
+        return found
+    except (sympy.PolynomialError, sympy.polys.polyerrors.PolificationFailed, TypeError, ValueError):
+        return []

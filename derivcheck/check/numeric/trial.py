@@ -1,0 +1,211 @@
+"""One integer configuration of a random-point check: the realised relations, their
+sampled parameters and the batch of points, evaluated, rescued and confirmed.
+
+:class:`Trial` is the data that :mod:`.random_points` orchestrates (more
+configurations, shrinking, 50-digit re-checks); realised sub-expressions are
+shared between the items of a derivation (:func:`_shared_memo`).
+"""
+
+from __future__ import annotations
+
+import random
+import zlib
+from typing import Any
+
+import sympy
+
+from ...expr import objects
+from ...expr.scope import FunctionDecl, Scope
+from ...model import Counterexample
+from ..realize import MAX_ENTRIES, Realization, RealizedRelation, realize_relations
+from .confirm import confirm_violation, settle
+from .eigen import construct, eigen_pairs
+from .evaluate import compare
+from .parameters import entry_matrices, parameters_of, random_replacement
+from .prepare import Prepared
+from .sampling import Param, batch_of, exact_values, point_at, sample_batch, symbol_values
+from .special_points import special_points
+
+RESCUED_POINTS = 2  # points where float64 overflows, evaluated exactly when a configuration has no other
+
+
+def show_config(config: dict[sympy.Symbol, int]) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in config.items())
+
+
+class Trial:
+    """One integer configuration: the realised relations, their params, and a sampled batch."""
+
+    def __init__(self, config: dict, realized: list[RealizedRelation], params: list[Param], device: str,
+                 functions: dict[str, Any]) -> None:
+        self.config = config
+        self.functions = functions
+        self.main, self.filters = realized[0], realized[1:]
+        self.params = params
+        self.device = device
+        self.batch: dict[str, Any] = {}
+        self.valid = 0
+        self.failing: list[int] = []
+        self.hard: list[int] = []
+        self.agreeing: list[tuple[int, float]] = []  # (point, float gap) where it holds (for the re-check)
+        self.construction: Any = None  # an eigen.Construction, when points are built
+        self.wide = False  # a wide integer configuration (see _wide_configs)
+        self.lazy = True  # determinants and inverses evaluated numerically (see Realization)
+        self.overflow: list[int] = []  # points whose hypotheses hold but whose value overflows float
+        self.solved: tuple = ()  # (symbol, value) solved from the hypotheses (see prepare)
+
+    @classmethod
+    def build(cls, prepared: Any, scope: Scope, config: dict, seed: int, device: str) -> "Trial":
+        sides = [prepared.relation, *prepared.filters]
+        differentiated = any(isinstance(x, sympy.Basic) and x.has(
+            objects.Gradient, objects.FunctionGradient, objects.HessianMatrix, sympy.Derivative)
+            for r in sides for x in (r.lhs, r.rhs))
+        env = Realization(integers=dict(config), matrices=entry_matrices(scope, config),
+                          lazy_linear_algebra=not differentiated)
+        construction = _eigen_construction(prepared, scope, config, seed)
+        if construction is not None:  # points built to satisfy eigenvector hypotheses
+            scope = construction.scope
+            env.matrices.update(construction.matrices)
+            env.scalars.update(construction.scalars)
+        functions = {d.name: random_replacement(d, seed) for d in scope.names.values() if isinstance(d, FunctionDecl)}
+        memo = None if construction is not None else _shared_memo(scope, config, env.lazy_linear_algebra)
+        # a law on X[n] with n an integer parameter speaks of X[3] at n = 3 (prepare._law)
+        fix = {k: sympy.Integer(v) for k, v in config.items()}
+        laws = tuple(objects.Relation(law.lhs.xreplace(fix), law.op,
+                                      law.rhs.xreplace(fix) if isinstance(law.rhs, sympy.Basic) else law.rhs)
+                     for law in prepared.laws)
+        realized = realize_relations([prepared.relation, *prepared.filters], env, scope, laws=laws, memo=memo)
+        trial = cls(config, realized, parameters_of(realized, env, scope), device, functions)
+        trial.construction = construction
+        trial.lazy = env.lazy_linear_algebra
+        trial.solved = prepared.solved
+        return trial
+
+    def evaluate(self, batch: dict[str, Any], gaps: list | None = None,
+                 selected: list | None = None) -> tuple[Any, Any]:
+        """(usable, holds, firm) masks over the batch's points (see :func:`compare`); ``gaps``
+        receives the float discrepancy per point, ``selected`` the points the hypotheses admit."""
+        values, ok = symbol_values(self.params, batch, self.device)
+        n = ok.shape[0]
+        valid, holds, firm = compare(self.main, values, n, self.functions, gaps=gaps)
+        admitted = ok
+        for f in self.filters:
+            f_valid, _, f_firm = compare(f, values, n, self.functions, robust=True)
+            admitted = admitted & f_valid & f_firm
+        if selected is not None:
+            selected.append(admitted)
+        return admitted & valid, holds, firm
+
+    def run(self, points: int, seed: int) -> None:
+        import torch
+
+        generator = torch.Generator().manual_seed(seed)
+        n = (points * (4 if self.filters else 1)) if self.params else 1  # filters reject some points
+        # simple values (zero scales: zero eigenvectors) also where the points are built
+        special = not self.filters or self.construction is not None
+        self.batch = sample_batch(self.params, n, generator, special=special, wide=True)
+        gaps: list = []
+        selected: list = []
+        usable, holds, firm = self.evaluate(self.batch, gaps, selected)
+        self.valid = int(usable.sum())
+        # clear failures first, then points where a strict inequality holds only with slack
+        # (equal sides: confirmation decides whether they are exactly equal)
+        self.hard = [int(i) for i in torch.nonzero(usable & ~holds).flatten()]
+        self.failing = self.hard + [int(i) for i in torch.nonzero(usable & holds & ~firm).flatten()]
+        gap = gaps[0].cpu()
+        self.agreeing = [(int(i), float(gap[i])) for i in torch.nonzero(usable & firm).flatten()]
+        self.overflow = [int(i) for i in torch.nonzero(selected[0] & ~usable).flatten()[:RESCUED_POINTS]]
+
+    def rescue(self, seed: int) -> None:
+        """Where no point has a float value (``n!`` at n = 300 overflows), a few points the
+        hypotheses admit are evaluated exactly: holding, each counts as a point; violated, it
+        is a failure (confirmed again as any other)."""
+        if self.valid or not self.overflow or self.main.may_diverge:
+            return  # a divergent integral's infinity is no overflow: its own rules apply (confirm.py)
+        for i in self.overflow:
+            holds, _ = self.settle(point_at(self.params, self.batch, i), seed)
+            if holds is True:
+                self.valid += 1
+            elif holds is False:
+                self.hard.append(i)
+                self.failing.insert(0, i)
+
+    def special_points(self, limit: int) -> list[dict[str, Any]]:
+        """Up to ``limit`` special points of the relation (:mod:`.special_points`), found from
+        the first sampled points (simple values) and one random point."""
+
+        if limit <= 0 or not self.params or not self.batch:
+            return []
+        n = next(iter(self.batch.values())).shape[0]
+        bases = [point_at(self.params, self.batch, i) for i in dict.fromkeys([0, 1, n - 1]) if i < n]
+        return special_points(self.main, self.params, bases, limit)
+
+    def fails(self, candidates: list[dict[str, Any]]) -> list[bool]:
+        """For shrinking: which candidate points still break the relation (in float)."""
+
+        usable, _, firm = self.evaluate(batch_of(self.params, candidates))
+        return [bool(x) for x in (usable & ~firm).cpu()]
+
+    def settle(self, point: dict[str, Any], seed: int) -> tuple[bool | None, Counterexample | None]:
+        """The relation at ``point`` in 50 digits (see :func:`derivcheck.check.numeric.confirm.settle`)."""
+
+        holds, found = settle(self.main, self.filters, self.params, point, self.config, seed, self.functions)
+        return holds, (self._shown(found, point) if found is not None else None)
+
+    def _shown(self, found: Counterexample, point: dict[str, Any]) -> Counterexample:
+        """The counterexample with the declared quantities built for it and the values of the
+        variables solved from the hypotheses (every variable of the claim is listed)."""
+        from dataclasses import replace
+
+        if self.construction is None and not self.solved:
+            return found
+        exact = exact_values(self.params, point)
+        values = dict(found.values)
+        for symbol, value in self.solved:
+            at = value.xreplace(exact) if isinstance(value, sympy.Basic) else value
+            if isinstance(at, sympy.Basic) and at.is_number and str(symbol) not in values:
+                values[str(symbol)] = str(at)
+        if self.construction is not None:
+            values.update(self.construction.shown(exact))
+        return replace(found, values=values)
+
+    def confirm(self, point: dict[str, Any], seed: int) -> Counterexample | None:
+        found = confirm_violation(self.main, self.filters, self.params, point, self.config, seed, self.functions)
+        return self._shown(found, point) if found is not None else None  # with the declared quantities built
+
+
+_MEMOS: dict[tuple, tuple[Scope, dict]] = {}
+_MEMO_COUNT = 16
+
+
+def _shared_memo(scope: Scope, config: dict, lazy: bool) -> dict:
+    """Realised sub-expressions at one configuration of one scope, shared by the items of a
+    derivation (consecutive steps share their sides): the realisation depends only on these."""
+    key = (id(scope), tuple(sorted((str(k), v) for k, v in config.items())), lazy)
+    known = _MEMOS.get(key)
+    if known is not None and known[0] is scope:
+        return known[1]
+    if len(_MEMOS) >= _MEMO_COUNT:
+        _MEMOS.pop(next(iter(_MEMOS)))
+    memo: dict = {}
+    _MEMOS[key] = (scope, memo)
+    return memo
+
+
+def _eigen_construction(prepared: Prepared, scope: Scope, config: dict, seed: int) -> Any:
+    """Points built to satisfy the eigenvector hypotheses among the filters (:mod:`.eigen`)."""
+    pairs = eigen_pairs(prepared.filters, scope)
+    if not pairs:
+        return None
+    sizes = {}
+    for m in {p.matrix for p in pairs}:
+        size = sympy.sympify(scope.names[m.name].rows, strict=True).xreplace(
+            {k: sympy.Integer(v) for k, v in config.items()})
+        if not size.is_Integer or int(size) ** 2 > MAX_ENTRIES:  # (too large: refused where realised)
+            return None
+        sizes[m] = int(size)
+    layout = random.Random(zlib.crc32(f"{seed}:{sorted((str(k), v) for k, v in config.items())}".encode()))
+    return construct(pairs, scope, sizes, layout)
+
+
+__all__ = ["Trial", "show_config"]

@@ -1,0 +1,97 @@
+"""The wide integer configurations of a numeric check, and the ranges its evidence covers.
+
+The ordinary configurations keep integers small (dimensions 1..4, naturals 1..7:
+:func:`derivcheck.check.numeric.sampling.integer_configs`); a statement true only for
+small integers (``n! <= 4**n``, false from n = 9; ``trace(eye(n)) <= 4``) passes
+them. So, once they agree, a few more are tried: the naturals and integers at a
+medium and a large value, and the dimensions at a larger size
+(:func:`derivcheck.check.numeric.sampling.integer_reach`). They cost time, which grows with
+the sampled scalars (a sum over a sequence, a matrix's entries), so each is tried
+only where its projected size stays small.
+"""
+
+from __future__ import annotations
+
+import random
+import zlib
+from typing import Any
+
+import sympy
+
+from ...expr.scope import ScalarDecl, Scope
+from .domains import integer_reach
+from .sampling import WIDE_TEXT
+
+MAX_WIDE_PARAMS = 128  # a wide integer configuration is tried when its projected number of sampled scalars
+MAX_WIDE_ENTRIES = 64  # is below this; the larger dimension when its projected entries are below this
+# beyond those, up to these, at REDUCED_POINTS points only: a statement false only for
+# n >= 8 with many sampled scalars (a double sum, four matrices) is not passed unseen
+MAX_REDUCED_PARAMS = 1024
+MAX_REDUCED_ENTRIES = 1024
+REDUCED_POINTS = 2
+
+
+def wide_configs(trials: list[Any], ranges: dict, kinds: dict, scope: Scope, seed: int) -> list[tuple[dict, bool]]:
+    """Integer configurations beyond the small ones: the naturals and integers at a medium,
+    a large and (integers) a large negative value, and the dimensions at a larger size
+    (:func:`derivcheck.check.numeric.sampling.integer_reach`), each with the other parameters at
+    their smallest. Where the sampled quantities grow with a parameter (a sum over a
+    sequence, a matrix's entries), only where the projected count stays below
+    MAX_WIDE_PARAMS (MAX_WIDE_ENTRIES for the dimensions, whose products grow fast: the
+    size is the largest up to the reach that stays below); never for random variables
+    (their spaces grow fast). Each comes with whether it is reduced: beyond those bounds, up
+    to MAX_REDUCED_PARAMS (MAX_REDUCED_ENTRIES), it is tried at REDUCED_POINTS points."""
+    valid = [t for t in trials if t.valid]
+    if not valid or not ranges or any(t.main.space is not None for t in valid):
+        return []
+    rng = random.Random(zlib.crc32(f"wide:{seed}".encode()))
+    decls = {d.symbol: d for d in scope.names.values() if isinstance(d, ScalarDecl)}
+    reach = {s: integer_reach(kinds[s], decls[s].interval, rng) for s in ranges}
+    base = {s: min(ranges[s], key=abs) for s in ranges}
+    sizes = [sum(len(p.symbols) for p in t.params) for t in valid]  # sampled scalars (entries, elements)
+    flat = max(sizes) == min(sizes)
+
+    def largest(of: list[sympy.Symbol]) -> int:
+        return max([abs(t.config.get(s, 1)) for t in valid for s in of] or [1])
+
+    out: list[tuple[dict, bool]] = []
+    others = [s for s in ranges if kinds[s] != "dimension"]
+    for label in ("medium", "large", "-large"):
+        config = {**base, **{s: reach[s][label] for s in others if label in reach[s]}}
+        grown = max(sizes) * max(abs(v) for v in config.values()) / largest(others)
+        if config == base or any(config == c for c, _ in out):
+            continue
+        if flat or grown <= MAX_WIDE_PARAMS:
+            out.append((config, False))
+        elif grown <= MAX_REDUCED_PARAMS:
+            out.append((config, True))
+    dims = [s for s in ranges if kinds[s] == "dimension" and "large" in reach[s]]
+    if dims and all(t.lazy for t in valid):
+        # the largest size up to the reach whose projected count of entries stays in bounds
+        # (entries grow with the square of a dimension; realising products, faster still)
+        now = largest(dims)
+        top = max(reach[s]["large"] for s in dims)
+        start = now
+        for cap, reduced in ((MAX_WIDE_ENTRIES, False), (MAX_REDUCED_ENTRIES, True)):
+            size = max((k for k in range(start + 1, top + 1) if max(sizes) * (k / now) ** 2 <= cap), default=None)
+            if size is not None:  # other integers smallest
+                out.append(({**base, **{s: min(size, reach[s]["large"]) for s in dims}}, reduced))
+                start = size
+    return out
+
+
+def coverage(trials: list[Any]) -> str:
+    """The ranges the evidence covers: each integer parameter's values, and the reals' spread."""
+    values: dict[str, set[int]] = {}
+    for t in trials:
+        if t.valid:
+            for s, v in t.config.items():
+                values.setdefault(str(s), set()).add(v)
+    parts = [f"{s} in {{{', '.join(map(str, sorted(vs)))}}}" for s, vs in values.items()]
+    if any(p.wide and p.kind in ("scalar", "matrix") and not p.domain.integer
+           for t in trials if t.valid for p in t.params):
+        parts.append(WIDE_TEXT)
+    return ("; " + "; ".join(parts)) if parts else ""
+
+
+__all__ = ["wide_configs", "coverage", "MAX_WIDE_PARAMS", "MAX_WIDE_ENTRIES", "REDUCED_POINTS"]

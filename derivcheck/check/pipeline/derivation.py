@@ -1,0 +1,415 @@
+"""The per-step pipeline: load, parse, prove (bounded), cross-check numerically, judge.
+
+For every item (a relation whose two sides are the same expression is proved by
+reflexivity at once):
+
+1. the numeric check (unless ``--no-numeric``): a confirmed counterexample refutes
+   the item; derivcheck's general strategies still run briefly, and a general
+   proof of a refuted item is reported as a conflict (a soundness guard);
+2. otherwise a general symbolic proof by every strategy but ``simplify`` (in the
+   derivation's child process, ``options.timeout`` s of CPU time per attempt);
+3. then a symbolic proof at each instance (``for`` values; a proof that needs the
+   default small shapes of a dimension no ``for`` lists is shown, but is no verdict);
+4. then ``simplify`` (a short upgrade attempt when the instances gave a proof);
+5. otherwise numeric agreement alone gives ``numeric``.
+
+A proof under hypotheses stands only where they hold somewhere: hypotheses found
+inconsistent, or without any point where they all hold, leave the step ``unknown``
+(:func:`_hypotheses_hold`).
+
+The gate: an item expected to hold passes at ``numeric`` or better
+(``--strict``: ``proved-instances`` or better); an item expected to be refuted
+passes only when refuted.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sympy.core.cache import clear_cache
+
+from ...errors import DerivcheckError, InputError, InputErrors
+from ...expr.declarations import build_scope
+from ...expr.latex import item_latex, latex_relation
+from ...expr.parser import parse_expression, parse_relation
+from ...expr.pretty import pretty_relation
+from ...expr.scope import Scope
+from ...model import Counterexample, Derivation, DerivationReport, Options, Outcome, Verdict
+from ..evidence import Evidence, Status
+from ..numeric import check_numerically, witness as hypotheses_alone
+from ..realize import untrusted_integrals
+from ..runtime import limits_mark, limits_since
+from ..stochastic import check_distribution
+from ..symbolic import refusal
+from .items import Item, build_items
+from .prover import UNDEFINED_AT, Prover
+from .verdicts import distribution_verdict, refutation, weigh
+
+
+GUARD_SECONDS = 1.0
+"""Budget of the general symbolic attempt on an item a counterexample has refuted."""
+
+CONSISTENCY_SECONDS = 5.0
+"""Budget of the symbolic search for a contradiction between a step's hypotheses."""
+
+NUMERIC_SECONDS = 30.0
+"""The numeric check's safety limit, in CPU time (the larger of it and ``--timeout``). Its
+work is counted, not timed (see :func:`~derivcheck.check.numeric.entry.check_numerically`); the
+limit only stops a runaway evaluation, and an outcome it cut short is not final (never cached)."""
+
+UPGRADE_SECONDS = 0.25
+"""Budget of ``simplify`` on an item already proved at its instances (a general proof
+would upgrade it to ``proved``); an item with no instance proof gives ``simplify``
+the whole ``--timeout``."""
+
+
+def check_derivation(derivation: Derivation, options: Options) -> DerivationReport:
+    """All outcomes of one loaded derivation."""
+    # SymPy's cache makes repeated work fast: kept from whatever this process checked
+    # before, it would let a proof near its CPU limit depend on the order of the work
+    # (which derivations a worker took), not on the file alone
+    clear_cache()
+    started = time.perf_counter()
+    head = dict(path=derivation.path, id=derivation.id.value, title=derivation.title.value,
+                source=derivation.source.value if derivation.source else None)
+    try:
+        scope = build_scope(derivation)
+    except (InputErrors, InputError) as exc:
+        errors = exc.errors if isinstance(exc, InputErrors) else [exc]
+        return DerivationReport(**head, outcomes=(), errors=tuple(e.format() for e in errors),
+                                seconds=time.perf_counter() - started)
+    items = build_items(derivation, scope, parse_expression, parse_relation)
+    outcomes: dict[str, Outcome] = {}
+    with Prover(items, scope) as prover:
+        for item in items:
+            mark = limits_mark()
+            if item.key == "claim" and item.chain:
+                outcomes[item.key] = _claim_link(item, scope, outcomes, derivation, options, prover)
+            else:
+                outcomes[item.key] = check_item(item, scope, derivation, options, prover)
+            hit = limits_since(mark)  # cut short or load-dependent: not final (never cached)
+            if hit:
+                outcomes[item.key] = replace(outcomes[item.key], limit=hit)
+    return DerivationReport(**head, outcomes=tuple(outcomes.values()), seconds=time.perf_counter() - started)
+
+
+def _distribution(item: Item, scope: Scope, derivation: Derivation, options: Options, outcome: Outcome) -> Outcome:
+    """The outcome of a distribution check ``item``: skipped without numeric checks, else
+    its Monte Carlo evidence read by :func:`~.verdicts.distribution_verdict`."""
+
+    if not options.numeric:
+        return replace(outcome, verdict=Verdict.UNKNOWN, method="none",
+                       detail="distribution check skipped (--no-numeric)")
+    try:
+        result = check_distribution(item.distribution.fields, scope, seed=options.seed, device=options.device,
+                                    instances=item.instances, key=f"{derivation.id.value}:{item.key}",
+                                    path=derivation.path)
+    except InputError as exc:
+        return replace(outcome, verdict=Verdict.ERROR, detail=exc.format())
+    return distribution_verdict(outcome, result)
+
+
+def _base_outcome(item: Item, derivation: Derivation) -> Outcome:
+    return Outcome(derivation=derivation.id.value, item=item.key, label=item.label, verdict=Verdict.UNKNOWN,
+                   expect=item.expect, span=item.span, by=item.by, pretty=item.text, using=tuple(item.using))
+
+
+def check_item(item: Item, scope: Scope, derivation: Derivation, options: Options,
+               prover: Prover | None = None) -> Outcome:
+    """The verdict on one step or check; ``prover`` is the derivation's (else one for this item)."""
+    if prover is None:
+        with Prover([item], scope) as own:
+            return check_item(item, scope, derivation, options, own)
+    started = time.perf_counter()
+    outcome, settled = _settled_at_once(item, scope, derivation, options)
+    if settled:
+        return _judge(outcome, options, started)
+    relation = item.relation
+    # The numeric check runs first: a confirmed counterexample settles the item
+    # (it would override any symbolic proof anyway), so no time goes into instances
+    # on false steps. Only the general symbolic attempt still runs then, as a guard:
+    # a general proof of a refuted step would be a soundness bug, and is reported.
+    numeric = _numeric(relation, scope, item, options) if options.numeric else None
+    if numeric is not None and numeric.refutes:
+        return _judge(_refuted_first(item, scope, derivation, options, prover, numeric, outcome), options, started)
+    verdict, method, detail = _prove(item, options, prover)
+    if verdict is Verdict.UNKNOWN:
+        why = refusal(relation.lhs, relation.rhs)
+        detail = "; ".join(x for x in (why, detail) if x)
+    elif verdict in (Verdict.PROVED, Verdict.PROVED_INSTANCES):
+        gated = _integrals_gate(relation, numeric, method)
+        if gated is not None:
+            numeric, why = gated
+            if numeric is not None and numeric.refutes:
+                return _judge(refutation(outcome, numeric, derivation.path, options), options, started)
+            if numeric is not None and numeric.status is Status.AGREE:
+                detail = f"{detail}; {why}".lstrip("; ")
+            else:
+                verdict, method, detail = Verdict.UNKNOWN, "", why
+    proved = verdict in (Verdict.PROVED, Verdict.PROVED_INSTANCES)
+    if item.hypotheses and (proved or numeric is None or numeric.points == 0 or numeric.unrelated):
+        holds, why = _hypotheses_hold(item, scope, options, prover, numeric, witness=proved)
+        if not holds:
+            # a proof under hypotheses that hold nowhere is vacuous, and no point can refute the step
+            if proved:
+                vacuous = "is vacuous" if why.startswith("the hypotheses are inconsistent") else "may be vacuous"
+                why = f"{why}; a proof under them (strategy '{method}') {vacuous}"
+            return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="", detail=why), options, started)
+        if proved:
+            detail = "; ".join(x for x in (detail, why) if x)
+    if numeric is not None and verdict is Verdict.UNKNOWN and numeric.status is Status.AGREE:
+        numeric = numeric.rechecked()  # float agreement would be the verdict: 50 digits first
+        if numeric.refutes:
+            return _judge(refutation(outcome, numeric, derivation.path, options), options, started)
+    if numeric is not None:
+        verdict, method, detail = weigh(verdict, method, detail, numeric)
+    return _judge(replace(outcome, verdict=verdict, method=method, detail=detail), options, started)
+
+
+def _settled_at_once(item: Item, scope: Scope, derivation: Derivation, options: Options) -> tuple[Outcome, bool]:
+    """``(outcome, True)`` for an item that needs no proof attempt (an error, a distribution
+    check, an unsupported form, a ``~`` step, the same tree on both sides); else
+    ``(outcome with the relation shown, False)``."""
+    outcome = _base_outcome(item, derivation)
+    if item.error is not None:
+        return replace(outcome, verdict=Verdict.ERROR, detail=item.error), True
+    if item.distribution is not None:
+        return _distribution(item, scope, derivation, options, outcome), True
+    if item.unsupported is not None:
+        return replace(outcome, verdict=Verdict.UNKNOWN, method="none", detail=item.unsupported), True
+    relation = item.relation
+    outcome = replace(outcome, pretty=pretty_relation(relation.lhs, relation.op, relation.rhs),
+                      latex=item_latex(item, derivation))
+    if relation.op == "~":
+        return replace(outcome, method="none", detail="`~` claims are checked by distribution checks, not as steps"), True
+    if relation.op in ("=", "<=", ">=") and _same_tree(relation.lhs, relation.rhs):
+        # `E = E` (definitions expanded): reflexivity; no point can tell the sides apart
+        return replace(outcome, verdict=Verdict.PROVED, method="structural",
+                       detail="the two sides are the same expression"), True
+    return outcome, False
+
+
+def _refuted_first(item: Item, scope: Scope, derivation: Derivation, options: Options, prover: Prover,
+                   numeric: Evidence, outcome: Outcome) -> Outcome:
+    """The outcome of an item the numeric check refuted before any proof attempt."""
+    if numeric.unrelated:
+        # the point need not satisfy the hypotheses on other variables: it is a
+        # counterexample only where those can hold at all
+        holds, why = _hypotheses_hold(item, scope, options, prover, numeric, witness=True)
+        if not holds:
+            return replace(outcome, verdict=Verdict.UNKNOWN, method="", detail=f"{numeric.detail}, but {why}")
+    # the counterexample already decided the item: the guard gets a short budget,
+    # for derivcheck's own strategies (SymPy's simplify is not re-run)
+    general = prover.general(item, min(options.timeout, GUARD_SECONDS), simplify=False)
+    general = general.value if general.status == "ok" else None
+    conflict = "" if general is None else f" (symbolic strategy '{general.method}' had claimed a proof: soundness guard)"
+    return refutation(outcome, numeric, derivation.path, options, note=conflict)
+
+
+def _prove(item: Item, options: Options, prover: Prover) -> tuple[Verdict, str, str]:
+    """General strategies, then instances, then ``simplify`` (see :data:`UPGRADE_SECONDS`)."""
+    general = prover.general(item, options.timeout, simplify=False)
+    if general.status == "ok" and general.value is not None:
+        return Verdict.PROVED, general.value.method, general.value.detail
+    notes = [] if general.status == "ok" else [f"general proof: {general.message.splitlines()[0]}"]
+    at = prover.instances(item, options.timeout)
+    at_instances = at.status == "ok" and at.value is not None and at.value.proved
+    if at.status == "ok" and at.value is not None and not at_instances:
+        notes.append(at.value.detail)
+    elif at.status != "ok":
+        notes.append(f"instances: {at.message.splitlines()[0]}")
+    if general.status == "ok":  # (past the limit on the cheaper strategies, simplify would be too)
+        last = prover.simplify(item, min(options.timeout, UPGRADE_SECONDS) if at_instances else options.timeout,
+                               upgrade=at_instances)
+        if last.status == "ok" and last.value is not None:
+            return Verdict.PROVED, last.value.method, last.value.detail
+        if last.status != "ok" and not at_instances:
+            notes.insert(0, f"general proof: {last.message.splitlines()[0]}")
+    if at_instances and at.value.defaulted:
+        # default shapes are not instances the author chose: the proof is evidence, not a verdict
+        notes.append(f"proved symbolically only at default shapes ({at.value.at}), not proved-instances: "
+                     f"no `for` lists {', '.join(at.value.defaulted)}")
+    elif at_instances:
+        return Verdict.PROVED_INSTANCES, at.value.detail, f"at {at.value.at}"
+    return Verdict.UNKNOWN, "", "; ".join(notes)
+
+
+def _integrals_gate(relation: Any, numeric: Any, method: str) -> tuple[Any, str] | None:
+    """For a proof of a relation holding an integral SymPy's closed form is not trusted for
+    (:func:`~derivcheck.check.realize.integrals.untrusted_integrals`): the numeric result re-checked
+    in 50 digits, and what the proof then rests on; None for any other proof.
+
+    The proof counts only where the numeric check agrees (float agreement, then its
+    50-digit re-check through the closed form cross-checked by quadrature): a pole or a
+    kink in the range makes SymPy's value wrong, and the proof then proves nothing.
+    """
+
+    import sympy
+
+    found = [i for side in (relation.lhs, relation.rhs) if isinstance(side, sympy.Basic)
+             for i in untrusted_integrals(side)]
+    if not found:
+        return None
+    shown = ", ".join(sorted({str(i) for i in found}))
+    rests = (f"the proof (strategy '{method}') rests on SymPy's closed form of {shown}, whose integrand is "
+             f"not provably smooth on the closed range (a pole or kink there makes that value wrong)")
+    if numeric is None:
+        return None, f"{rests}; it counts only with numeric agreement, and numeric checks are off"
+    if numeric.status is Status.AGREE:
+        numeric = numeric.rechecked()
+        if numeric.status is Status.AGREE:
+            return numeric, f"{rests}: cross-checked numerically ({numeric.evidence or numeric.detail})"
+    return numeric, f"{rests}; it counts only with numeric agreement"
+
+
+def _hypotheses_hold(item: Item, scope: Scope, options: Options, prover: Prover, numeric: Any, *,
+                     witness: bool) -> tuple[bool, str]:
+    """Whether the item's hypotheses may hold somewhere: ``(False, why)`` when they are
+    inconsistent (:func:`consistency.inconsistency`), or, for a proof (``witness``), when no
+    sampled point satisfies them; ``(True, note)`` otherwise, the note saying what the
+    consistency rests on when it is not a sampled point.
+
+    A proof under hypotheses stands only beside a point where they all hold: one of the
+    numeric check's usable points, else exact values found by solving them, else one of a
+    numeric check of the hypotheses alone (the claim may have no numeric value where they
+    do). With ``--no-numeric`` a proof whose hypotheses have no exact witness stands on the
+    symbolic detection alone, and the note says so.
+    """
+    found = prover.inconsistency(item, min(options.timeout, CONSISTENCY_SECONDS))
+    if found is not None:
+        return False, f"the hypotheses are inconsistent: {found}"
+    if not witness:
+        return True, ""
+    if numeric is not None and numeric.points > 0 and not numeric.unrelated:
+        return True, ""
+    exact = prover.witness(item, min(options.timeout, CONSISTENCY_SECONDS))
+    if exact is not None and exact.startswith(UNDEFINED_AT):
+        return False, f"the claim has no value where the hypotheses hold ({exact[len(UNDEFINED_AT):]})"
+    if exact is not None:
+        return True, f"they hold at {exact}"
+    if numeric is None:
+        return True, "their consistency was not established (numeric checks off)"
+
+    try:
+        alone = hypotheses_alone(item.hypotheses, scope, seed=options.seed, points=options.points,
+                                 device=options.device)
+    except DerivcheckError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a failed search is no witness, and is said so
+        return False, f"no point satisfying the hypotheses was found ({type(exc).__name__}: {exc})"
+    if alone.points > 0:
+        return True, ""
+    return False, f"no point satisfying the hypotheses was found ({alone.detail})"
+
+
+def _same_tree(lhs: Any, rhs: Any) -> bool:
+    try:
+        return bool(lhs == rhs)
+    except Exception:  # noqa: BLE001 - an object without structural equality is simply not the same
+        return False
+
+
+def _numeric(relation: Any, scope: Scope, item: Item, options: Options) -> Any:
+    try:
+        return check_numerically(relation, scope, seed=options.seed, points=options.points,
+                                 hypotheses=item.hypotheses, device=options.device,
+                                 budget=max(options.timeout, NUMERIC_SECONDS))
+    except DerivcheckError:
+        raise
+    except Exception as exc:  # a numeric back-end failure is no verdict, and is said so
+        return Evidence(Status.INCONCLUSIVE, detail=f"numeric check failed: {type(exc).__name__}: {exc}")
+
+
+def _claim_link(item: Item, scope: Scope, outcomes: dict[str, Outcome], derivation: Derivation, options: Options,
+                prover: Prover) -> Outcome:
+    """The claim is established by the first chain: same ends, implied relation, every step holding,
+    and every hypothesis the chain's steps use stated by the claim (top-level ``using``)."""
+
+    started = time.perf_counter()
+    outcome = _base_outcome(item, derivation)
+    claim = item.claim
+    composed = item.note or "="
+    outcome = replace(outcome, pretty=pretty_relation(claim.lhs, claim.op, claim.rhs),
+                      latex=latex_relation(claim.lhs, claim.op, claim.rhs))
+
+    missing = [name for name in item.chain_using if name not in item.using]
+    if missing:
+        # the chain holds only under these hypotheses, and the claim does not say so:
+        # accepting it would state the claim unconditionally
+        stated = ", ".join(item.using + missing)
+        return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="claim link",
+                              detail=f"the chain uses hypotheses the claim does not state: {', '.join(missing)} "
+                                     f"(add `using: [{stated}]` at the top level)"), options, started)
+
+    def same(left: str, right: str) -> bool:
+        return prover.same(item, left, right, options.timeout)
+
+    forward = _implies(composed, claim.op)
+    backward = _implies(_flip(composed), claim.op)
+    linked = (forward and same("claim.lhs", "start") and same("claim.rhs", "end")) or (
+        backward and same("claim.lhs", "end") and same("claim.rhs", "start"))
+    if not linked:
+        return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="claim link",
+                              detail=f"the first chain establishes `start {composed} last`, which does not give "
+                                     f"the claim `{item.text}`"), options, started)
+    steps = [outcomes[k] for k in item.chain if k in outcomes]
+    weakest = min(steps, key=lambda o: o.verdict.strength)
+    verdict = weakest.verdict if weakest.verdict.strength > Verdict.UNKNOWN.strength else Verdict.UNKNOWN
+    under = f" under [{', '.join(weakest.using)}]" if weakest.using else ""
+    detail = f"chain composes to {composed}; weakest step: {weakest.label} ({weakest.verdict.value}{under})"
+    if verdict is Verdict.PROVED_INSTANCES:
+        # steps proved at different instances compose to nothing: each holds where the other
+        # was not shown (n = 5 for one, n = 6 for the next); the claim has the top-level `for`
+        differ = [o.label for o in steps if o.verdict is Verdict.PROVED_INSTANCES
+                  and prover.item(o.item).instances != item.instances]
+        if differ:
+            return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="claim link",
+                                  detail=f"{detail}; but {', '.join(differ)} "
+                                         f"{'is' if len(differ) == 1 else 'are'} proved at instances of "
+                                         "their own `for`, not at the claim's: the chain composes only where "
+                                         "every step holds (give the instances in the top-level `for`)"),
+                          options, started)
+    if verdict in (Verdict.PROVED, Verdict.PROVED_INSTANCES) and item.hypotheses:
+        # each step's hypotheses may hold somewhere while all of them together hold nowhere
+        holds, why = _hypotheses_hold(item, scope, options, prover, _NO_POINTS if options.numeric else None,
+                                      witness=True)
+        if not holds:
+            return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="claim link",
+                                  detail=f"{detail}; but {why}"), options, started)
+        if why:
+            detail = f"{detail}; {why}"
+    return _judge(replace(outcome, verdict=verdict, method="claim link", detail=detail), options, started)
+
+
+@dataclass(frozen=True)
+class _NoPoints:
+    """A numeric check that was not run for an item (the claim link): no usable point."""
+
+    points: int = 0
+    unrelated: tuple = ()
+
+
+_NO_POINTS = _NoPoints()
+
+
+def _flip(op: str) -> str:
+    return {"<=": ">=", "<": ">", ">=": "<=", ">": "<", "=": "="}[op]
+
+
+def _implies(composed: str, claim_op: str) -> bool:
+    allowed = {"=": {"=", "<=", ">="}, "<=": {"<="}, "<": {"<", "<="}, ">=": {">="}, ">": {">", ">="}}
+    return claim_op in allowed.get(composed, set())
+
+
+def _judge(outcome: Outcome, options: Options, started: float) -> Outcome:
+    if outcome.expect == "refuted":
+        passed = outcome.verdict is Verdict.REFUTED
+    else:
+        floor = Verdict.PROVED_INSTANCES if options.strict else Verdict.NUMERIC
+        passed = outcome.verdict.strength >= floor.strength
+    return replace(outcome, passed=passed, seconds=time.perf_counter() - started)
+
+
+__all__ = ["check_derivation", "check_item", "Counterexample"]

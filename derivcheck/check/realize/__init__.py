@@ -1,0 +1,45 @@
+"""Explicit realisation: a parsed expression at concrete sizes, written out entry by entry.
+
+``realizer`` is the core (:func:`realize`, :func:`realize_relations`); ``base`` holds
+what a realisation substitutes and its errors; ``calculus``, ``integrals``,
+``lazy_algebra`` and ``replacements`` realise derivatives, integrals, determinants
+and declared functions; ``finite_space`` and ``genericity`` give random variables
+exact finite laws; ``entries`` writes matrices with one symbol per entry.
+"""
+
+from __future__ import annotations
+
+from .base import MAX_ENTRIES, FunctionReplacement, Realization, RealizeError, UndefinedAt
+from .entries import entry_symbol, realize_symbolic
+from .finite_space import FiniteSpace, build_space, random_atoms
+from .genericity import generic_space
+from .integrals import Diverges, extended_value, untrusted_integrals
+from .lazy_algebra import LazyDet, LazyInverseEntry, evaluate_lazy
+from .realizer import RealizedRelation, realize, realize_relation, realize_relations
+from .replacements import resolve_function, substitute_functions
+
+__all__ = [
+    "Diverges",
+    "FiniteSpace",
+    "FunctionReplacement",
+    "LazyDet",
+    "LazyInverseEntry",
+    "MAX_ENTRIES",
+    "Realization",
+    "RealizeError",
+    "RealizedRelation",
+    "UndefinedAt",
+    "build_space",
+    "entry_symbol",
+    "evaluate_lazy",
+    "extended_value",
+    "generic_space",
+    "random_atoms",
+    "realize",
+    "realize_relation",
+    "realize_relations",
+    "realize_symbolic",
+    "resolve_function",
+    "substitute_functions",
+    "untrusted_integrals",
+]

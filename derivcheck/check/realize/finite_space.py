@@ -1,0 +1,377 @@
+"""Finite probability spaces for random variables: E, Var and Cov as exact finite sums.
+
+Random variables are realised on a finite probability space (:class:`FiniteSpace`)
+that holds exactly the declared independence (:func:`build_space`): variables
+that may depend on each other share factors, the members of a group read
+disjoint factors, and pairwise-only independence gets parity blocks, so that any
+dependence the declarations allow can show up. E, Var and Cov are then exact
+finite sums; whether the space is rich enough for a claim's moments is tested by
+:mod:`derivcheck.check.realize.genericity`.
+A ``normal(mean, variance)`` or ``uniform(low, high)`` variable is not finite: E
+of a polynomial in such variables (independent of everything else in it) uses
+their exact moments; anything else about it is refused (inconclusive, never
+wrong).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+import sympy
+
+from ...expr import objects
+from ...expr.scope import RandomDecl, Scope, SequenceDecl
+from ..trees import unique_nodes
+from .base import RealizeError, is_matrix
+
+MAX_ATOMS = 4096
+MAX_ATOMS_PER_FACTOR = 6  # for moments of a high degree (see atoms_for_degree)
+PARITY_SIZE = 2  # outcomes of each uniform component of a parity block (more when a space is boosted)
+MAX_OUTCOMES = 200_000  # joint outcomes summed over for one moment
+_MOMENTS = (objects.Expectation, objects.Variance, objects.Covariance)
+
+
+def atom_name(atom: sympy.Basic) -> str:
+    """The declared name behind a random atom: ``X`` for ``X`` and for ``X[3]``."""
+    return str(atom.base.label) if isinstance(atom, sympy.Indexed) else str(atom)
+
+
+def random_atoms(expr: Any, scope: Scope) -> set[sympy.Basic]:
+    """Random scalars and random-sequence elements in ``expr`` (also inside E/Var/Cov)."""
+    names = scope.random_names()
+    found: set[sympy.Basic] = set()
+    items = list(expr) if isinstance(expr, sympy.MatrixBase) else [expr]
+    for node in unique_nodes([i for i in items if isinstance(i, sympy.Basic)]):
+        if isinstance(node, sympy.Indexed) and atom_name(node) in names:
+            if not all(i.is_Integer for i in node.indices):
+                raise RealizeError(f"random element {node} has no concrete index")
+            found.add(node)
+        elif isinstance(node, sympy.Symbol) and node.name in names:
+            if isinstance(scope.names[node.name], RandomDecl):
+                found.add(node)
+    return found
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One independent factor: atoms with probabilities ``free`` + (1 - sum(free)), or, with
+    ``uniform`` set, that many equally likely atoms (a component of a parity block)."""
+
+    name: str
+    free: tuple[sympy.Symbol, ...]
+    uniform: int = 0
+
+    @property
+    def probabilities(self) -> tuple[sympy.Expr, ...]:
+        if self.uniform:
+            return (sympy.Rational(1, self.uniform),) * self.uniform
+        return (*self.free, 1 - sympy.Add(*self.free))
+
+    @property
+    def size(self) -> int:
+        return self.uniform or len(self.free) + 1
+
+
+@dataclass(frozen=True)
+class RandomVariable:
+    """A finite random atom: its value for each combination of the atoms of ``deps``."""
+
+    atom: sympy.Basic
+    deps: tuple[int, ...]
+    table: dict[tuple[int, ...], sympy.Expr]
+
+
+@dataclass
+class FiniteSpace:
+    """The joint space: a product of factors; each random atom a function of some of them."""
+
+    factors: tuple[Factor, ...]
+    variables: dict[sympy.Basic, RandomVariable]
+    laws: dict[sympy.Basic, tuple[str, sympy.Expr, sympy.Expr]]  # atoms with a law: (kind, p1, p2)
+    independent: frozenset[frozenset[sympy.Basic]] = frozenset()
+    value_atoms: dict[sympy.Symbol, sympy.Basic] = field(default_factory=dict)
+    groups: tuple[frozenset[str], ...] = ()
+    # why agreement on this space is no evidence about every law the declarations allow
+    # (set by :mod:`derivcheck.check.realize.genericity`); None when its moments are generic
+    limitation: str | None = None
+    _moments: dict[sympy.Expr, sympy.Expr] = field(default_factory=dict, repr=False)  # E(monomial) memo
+
+    def free_count(self) -> int:
+        """How many free quantities the space has (probabilities and values)."""
+        return sum(len(f.free) for f in self.factors) + sum(len(set(v.table.values())) for v in self.variables.values())
+
+    def signature(self) -> tuple:
+        """The space's shape: factor sizes and which table entries each variable has (for caching)."""
+        return (tuple((f.name, f.size, f.uniform) for f in self.factors),
+                tuple((a, v.deps, tuple(v.table.values())) for a, v in self.variables.items()))
+
+    def outcomes_of(self, atoms: Iterable[sympy.Basic]) -> list[tuple[sympy.Expr, dict[sympy.Basic, sympy.Expr]]]:
+        """(probability, values) for each joint outcome of the factors ``atoms`` depend on."""
+        atoms = [a for a in atoms if a in self.variables]
+        used = sorted({d for a in atoms for d in self.variables[a].deps})
+        if math.prod(self.factors[f].size for f in used) > MAX_OUTCOMES:
+            raise RealizeError(f"{', '.join(map(str, atoms))} depend on more than {MAX_OUTCOMES} joint outcomes")
+        result = []
+        for combo in itertools.product(*[range(self.factors[f].size) for f in used]):
+            at = dict(zip(used, combo))
+            p = sympy.Mul(*[self.factors[f].probabilities[at[f]] for f in used])
+            values = {a: self.variables[a].table[tuple(at[d] for d in self.variables[a].deps)] for a in atoms}
+            result.append((p, values))
+        return result
+
+    def constrain(self, atom: sympy.Basic, mean: sympy.Expr | None, variance: sympy.Expr | None) -> None:
+        """Make ``E(atom) = mean`` and/or ``Var(atom) = variance`` hold exactly on this space:
+        each value becomes ``mean + sqrt(variance) * (u - mu) / sd`` of its free value ``u``."""
+        var = self.variables[atom]
+        outcomes = self.outcomes_of([atom])
+        mu = sympy.Add(*[p * v[atom] for p, v in outcomes])
+        sd = sympy.sqrt(sympy.Add(*[p * (v[atom] - mu) ** 2 for p, v in outcomes]))
+        centre = mu if mean is None else mean
+        table = {}
+        for combo, u in var.table.items():
+            spread = (u - mu) if variance is None else sympy.sqrt(variance) * (u - mu) / sd
+            table[combo] = centre + spread
+        self.variables[atom] = RandomVariable(atom, var.deps, table)
+        self._moments.clear()
+
+    def expectation(self, g: sympy.Expr) -> sympy.Expr:
+        """E(g), exactly: a finite sum over the outcomes, then normal moments."""
+        atoms = _atoms_in(g, set(self.variables) | set(self.laws))
+        laws = [a for a in atoms if a in self.laws]
+        finite = set(atoms) - set(laws)
+        # the exact moments of the laws multiply: that needs mutual independence (one group
+        # holding every atom of a term), not only pairwise
+        mixed = bool(laws) and len(atoms) > 1 and not within_group(atoms, self.groups)
+        if len(finite) > 1 or mixed:  # linearity first: each term only needs the factors of its own atoms
+            terms = sympy.Add.make_args(sympy.expand(g))
+        else:
+            terms = (g,)
+        parts = []  # one Add at the end: adding to a growing sum re-sorts it every time
+        for term in terms:
+            present = [a for a in atoms if term.has(a)]
+            if (mixed and len(present) > 1 and any(a in self.laws for a in present)
+                    and not within_group(present, self.groups)):
+                law = next(a for a in present if a in self.laws)
+                other = next(b for b in present if b != law)
+                raise RealizeError(
+                    f"E of {law} ({self.laws[law][0]}) together with {other}: not declared independent as a whole "
+                    f"({', '.join(map(str, present))} are in no one group), joint law unknown")
+            factors = sympy.Mul.make_args(term)
+            random_part = sympy.Mul(*[f for f in factors if any(f.has(a) for a in finite)])
+            coefficient = sympy.Mul(*[f for f in factors if not any(f.has(a) for a in finite)])
+            known = self._moments.get(random_part)
+            if known is None:  # E of each monomial once: the same ones recur across E/Var/Cov
+                known = self._moments[random_part] = sympy.Add(
+                    *[p * random_part.xreplace(v) for p, v in self.outcomes_of(present)])
+            parts.append(coefficient * known)
+        total = sympy.Add(*parts)
+        return _law_moments(total, {a: self.laws[a] for a in laws}) if laws else total
+
+    def evaluate_moments(self, expr: Any) -> Any:
+        """Every E/Var/Cov in ``expr`` (innermost first) replaced by its exact value."""
+        if isinstance(expr, sympy.MatrixBase):
+            return sympy.ImmutableMatrix(expr.applyfunc(self.evaluate_moments))
+        if not isinstance(expr, sympy.Basic) or not expr.has(*_MOMENTS):
+            return expr
+        args = [self.evaluate_moments(a) for a in expr.args]
+        if isinstance(expr, objects.Expectation):
+            return self.expectation(args[0])
+        if isinstance(expr, objects.Variance):
+            return self.expectation(args[0] ** 2) - self.expectation(args[0]) ** 2
+        if isinstance(expr, objects.Covariance):
+            return self.expectation(args[0] * args[1]) - self.expectation(args[0]) * self.expectation(args[1])
+        return expr.func(*args)
+
+    def outcomes(self, sides: tuple[Any, Any]) -> list[tuple[Any, Any]]:
+        """The two sides at each outcome of the random atoms left in them (outside E)."""
+        atoms: set[sympy.Basic] = set()
+        for side in sides:
+            for item in (list(side) if isinstance(side, sympy.MatrixBase) else [side]):
+                if isinstance(item, sympy.Basic):
+                    atoms |= _atoms_in(item, set(self.variables))
+        if not atoms:
+            return [sides]
+        cases = []
+        for _, values in self.outcomes_of(sorted(atoms, key=str)):
+            cases.append(tuple(s.xreplace(values) if isinstance(s, sympy.Basic) else s for s in sides))
+        return cases
+
+
+def _atoms_in(expr: sympy.Basic, candidates: set[sympy.Basic]) -> set[sympy.Basic]:
+    return {n for n in unique_nodes([expr]) if n in candidates}
+
+
+def _law_moments(expr: sympy.Expr, laws: dict[sympy.Basic, tuple[str, sympy.Expr, sympy.Expr]]) -> sympy.Expr:
+    """E of a polynomial in independent variables with a law, from their exact moments."""
+    gens = list(laws)
+    try:
+        poly = sympy.Poly(sympy.expand(expr), *gens)
+    except sympy.PolynomialError as exc:
+        raise RealizeError(f"E of a non-polynomial function of normal or uniform variables: {exc}") from exc
+    parts = []
+    for monomial, coeff in poly.terms():
+        term = coeff
+        for g, k in zip(gens, monomial):
+            term *= _moment(*laws[g], k)
+        parts.append(term)
+    return sympy.Add(*parts)
+
+
+def _moment(kind: str, p1: sympy.Expr, p2: sympy.Expr, k: int) -> sympy.Expr:
+    """E(X**k) for X ~ normal(mean p1, variance p2) or uniform(low p1, high p2)."""
+    if kind == "normal":
+        return sympy.Add(*[sympy.binomial(k, j) * p1 ** (k - j) * p2 ** (j // 2) * sympy.factorial2(j - 1)
+                           for j in range(0, k + 1, 2)])
+    return (p2 ** (k + 1) - p1 ** (k + 1)) / ((k + 1) * (p2 - p1))
+
+
+def atoms_for_degree(sides: list[tuple[str, Any, Any]], atoms: set[sympy.Basic]) -> int:
+    """Atoms per factor so that the moments in ``sides`` are generic: a distribution on k
+    atoms has 2k - 1 free parameters, so moments up to degree D need k >= D/2 + 1 (three
+    atoms make E(X**6) a function of the lower moments, and any identity in them could
+    hold by accident). Non-polynomial moments get the most, MAX_ATOMS_PER_FACTOR."""
+    gens = sorted(atoms, key=str)
+    roots = [x for _, lhs, rhs in sides for side in (lhs, rhs)
+             for x in (list(side) if is_matrix(side) else [side]) if isinstance(x, sympy.Basic)]
+    degree = 0
+    for node in unique_nodes(roots):
+        if isinstance(node, (objects.Expectation, objects.Variance, objects.Covariance)):
+            degrees = [_degree(a, gens) for a in node.args]
+            degree = max(degree, sum(degrees) if len(degrees) > 1 else degrees[0] * (
+                2 if isinstance(node, objects.Variance) else 1))
+    return min(MAX_ATOMS_PER_FACTOR, degree // 2 + 2)
+
+
+def _degree(expr: Any, gens: list[sympy.Basic]) -> int:
+    if not gens or not expr.has(*gens):
+        return 0
+    try:
+        return sympy.Poly(expr, *gens).total_degree()
+    except (sympy.PolynomialError, sympy.GeneratorsNeeded):
+        return 2 * MAX_ATOMS_PER_FACTOR
+
+
+def build_space(atoms: Iterable[sympy.Basic], scope: Scope, atoms_per_factor: int = 3,
+                interactions: Iterable[frozenset[sympy.Basic]] = (), boost: int = 0) -> FiniteSpace:
+    """The finite space for ``atoms``, built so that exactly the declared independence holds.
+
+    Two atoms may depend on each other unless they share an ``independent`` group.
+    The pairs that may depend are covered by cliques (sets of atoms no two of which
+    are declared independent); each clique gets a shared factor that all its members
+    read (with a negative ``boost``, of at least members + 1 atoms, so that their
+    covariance matrix can have full rank). An atom in no such pair gets a factor of its own. The members of a
+    group then read disjoint factors, so they are mutually independent, and every
+    other pair is dependent. A set in ``interactions`` (the atoms of one moment, such
+    as ``E(X*Y*Z)``) that is in no group and in no clique gets a parity block:
+    uniform factors U_1..U_{k-1} on Z_p, member i reading U_i and the last member
+    (U_1 + ... + U_{k-1}) mod p, so that every proper subset stays independent (a
+    declared pairwise independence holds) while the whole set is dependent (it is
+    not declared mutually independent). Every factor gets ``abs(boost)`` more atoms,
+    for when a space proved too small (:mod:`derivcheck.check.realize.genericity`).
+    """
+    finite, laws = [], {}
+    for a in sorted(atoms, key=str):
+        decl = scope.names[atom_name(a)]
+        law = decl.distribution if isinstance(decl, (RandomDecl, SequenceDecl)) else None
+        if law is None:
+            finite.append(a)
+        elif law[0].lower() in ("normal", "uniform") and len(law[1]) == 2:
+            laws[a] = (law[0].lower(), sympy.sympify(law[1][0], strict=True), sympy.sympify(law[1][1], strict=True))
+        else:
+            raise RealizeError(f"the distribution {law[0]} of {a} is not supported")
+    everything = finite + list(laws)
+    groups = [frozenset(g) for g in scope.independent]
+    independent = frozenset(frozenset((a, b)) for a in everything for b in everything
+                            if a != b and any({atom_name(a), atom_name(b)} <= g for g in groups))
+    cliques = _clique_cover(finite, independent)
+    covered = {a for c in cliques for a in c}
+    wanted = {frozenset(s) & frozenset(finite) for s in interactions}
+    blocks = [tuple(sorted(s, key=str)) for s in sorted(wanted, key=_set_key)
+              if len(s) >= 3 and not within_group(s, groups)
+              and not any(s <= set(c) for c in cliques)]
+    specs: list[tuple[str, int, bool]] = []  # (name, size, uniform)
+    reads: dict[sympy.Basic, list[int]] = {a: [] for a in finite}
+    parity: dict[sympy.Basic, list[tuple[int, ...]]] = {a: [] for a in finite}  # reads a sum of these
+    extra = abs(boost)
+    for k, clique in enumerate(cliques):
+        size = max(atoms_per_factor, len(clique) + 1) if boost < 0 else atoms_per_factor
+        specs.append((f"B{k + 1}" if len(cliques) > 1 else "B", size + extra, False))
+        for a in clique:
+            reads[a].append(len(specs) - 1)
+    for a in finite:
+        if a not in covered:
+            specs.append((str(a), atoms_per_factor + extra, False))
+            reads[a].append(len(specs) - 1)
+    p = PARITY_SIZE + extra
+    for k, block in enumerate(blocks):
+        components = []
+        for i in range(len(block) - 1):
+            specs.append((f"U{k + 1}.{i + 1}", p, True))
+            components.append(len(specs) - 1)
+            reads[block[i]].append(len(specs) - 1)
+        parity[block[-1]].append(tuple(components))
+    sizes = [size for _, size, _ in specs]
+
+    def table_size(a: sympy.Basic) -> int:
+        return math.prod(sizes[f] for f in reads[a]) * math.prod(p ** len(c) for c in parity[a])
+
+    while finite and max(map(table_size, finite)) > MAX_ATOMS:
+        widest = max(finite, key=table_size)
+        free = [f for f in reads[widest] if not specs[f][2] and sizes[f] > 2]
+        if not free:
+            raise RealizeError(f"{widest} depends on more than {MAX_ATOMS} joint outcomes")
+        largest = max(free, key=lambda f: sizes[f])
+        sizes[largest] -= 1
+    factors = tuple(
+        Factor(name, (), sizes[k]) if uniform
+        else Factor(name, tuple(sympy.Symbol(f"P({name})@{j}", positive=True) for j in range(sizes[k] - 1)))
+        for k, (name, _, uniform) in enumerate(specs))
+    variables, value_atoms = {}, {}
+    for a in finite:
+        own = tuple(reads[a])
+        deps = own + tuple(f for c in parity[a] for f in c)
+        table = {}
+        for combo in itertools.product(*[range(factors[d].size) for d in deps]):
+            key, rest = list(combo[:len(own)]), combo[len(own):]
+            for c in parity[a]:  # only the sum of a parity block's components matters
+                key.append(sum(rest[:len(c)]) % p)
+                rest = rest[len(c):]
+            symbol = sympy.Symbol(f"{a}@{'.'.join(map(str, key))}", real=True)
+            table[combo] = symbol
+            value_atoms[symbol] = a
+        variables[a] = RandomVariable(a, deps, table)
+    return FiniteSpace(factors, variables, laws, independent, value_atoms, tuple(groups))
+
+
+def within_group(atoms: Iterable[sympy.Basic], groups: Iterable[frozenset[str]]) -> bool:
+    """Whether the distinct ``atoms`` are declared mutually independent (one group holds them all)."""
+    names = {atom_name(a) for a in atoms}
+    return any(names <= g for g in groups)
+
+
+def _set_key(s: frozenset[sympy.Basic]) -> tuple[int, list[str]]:
+    return (len(s), sorted(map(str, s)))
+
+
+def _clique_cover(atoms: list[sympy.Basic], independent: frozenset[frozenset[sympy.Basic]]) -> list[list[sympy.Basic]]:
+    """Cliques of the "may depend" graph covering every edge (greedy, deterministic order):
+    a pair of atoms not declared independent is an edge."""
+    def may_depend(a: sympy.Basic, b: sympy.Basic) -> bool:
+        return frozenset((a, b)) not in independent
+
+    cliques: list[list[sympy.Basic]] = []
+    covered: set[frozenset[sympy.Basic]] = set()
+    for i, a in enumerate(atoms):
+        for b in atoms[i + 1:]:
+            if not may_depend(a, b) or frozenset((a, b)) in covered:
+                continue
+            clique = [a, b]
+            for c in atoms:
+                if c not in clique and all(may_depend(c, m) for m in clique):
+                    clique.append(c)
+            covered |= {frozenset((x, y)) for x in clique for y in clique if x != y}
+            cliques.append(clique)
+    return cliques

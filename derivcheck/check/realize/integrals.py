@@ -1,0 +1,219 @@
+"""Integrals over the whole real line that have a closed form: Gaussian ones.
+
+The numeric checker evaluates finite integrals by quadrature; over an infinite
+range quadrature cannot be trusted (a narrow peak far from the origin is easily
+missed), so there it knows only the integrals of a constant times the
+exponential of a polynomial of degree at most 2 in the variable, exactly:
+
+    Integral(C * exp(a*x**2 + b*x + c), (x, -oo, oo)) = C * sqrt(pi / -a) * exp(c - b**2 / (4*a))
+
+for Re(a) < 0 (the Gaussian integral), with C, a, b, c free of x. Where a >= 0
+(a constant integrand included) the integral diverges: with C, a, b, c real the
+integrand keeps the sign of C, so the integral is ``Diverges(sign(C), k)``, +oo
+or -oo, and 0 where C = 0; elsewhere it is undefined (``nan``).
+
+``Diverges`` marks a divergence instead of SymPy's ``oo`` so that arithmetic
+does not absorb it silently (SymPy makes ``1/oo`` 0), and each one carries its
+own number ``k`` so that two divergent integrals never cancel (``oo - oo`` is
+undefined). :func:`extended_value` gives a value that contains one an
+extended-real value only when it is a divergence plus finite terms or times
+nonzero reals, and no value otherwise.
+A claim that such an integral equals a finite number is then refuted, never
+accepted: float infinities only nominate points, which exact confirmation
+decides (:mod:`derivcheck.check.numeric.confirm`).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import sympy
+
+_numbers = itertools.count()
+
+
+class Diverges(sympy.Function):
+    """An integral that diverges to ``sign * oo`` (``sign`` is 1 or -1), the ``k``-th one
+    made (``Diverges(sign, k)``); see :func:`extended_value`."""
+
+    nargs = 2
+
+
+def _diverges(sign: int) -> Diverges:
+    return Diverges(sign, next(_numbers))
+
+
+def gaussian_integral(body: sympy.Basic, var: sympy.Symbol) -> sympy.Basic | None:
+    """The closed form of ``Integral(body, (var, -oo, oo))``, or None when ``body`` is not
+    a constant times the exponential of a polynomial of degree at most 2 in ``var``."""
+    if body == 0:
+        return sympy.Integer(0)
+    const, rest = body.as_independent(var, as_Add=False)
+    exponent = sympy.Integer(0)
+    for factor in sympy.Mul.make_args(rest):
+        if factor == 1:
+            continue
+        if isinstance(factor, sympy.exp):
+            exponent += factor.args[0]
+        elif isinstance(factor, sympy.Pow) and isinstance(factor.base, sympy.exp) and not factor.exp.has(var):
+            exponent += factor.exp * factor.base.args[0]
+        else:
+            return None
+    try:
+        poly = sympy.Poly(sympy.expand(exponent), var)
+    except sympy.PolynomialError:
+        return None
+    if poly.degree() > 2:
+        return None
+    a, b, c = (poly.coeff_monomial(var**k) for k in (2, 1, 0))
+    if any(x.has(var) for x in (a, b, c, const)):
+        return None
+    # conditions on real parts only, so that no complex value makes a comparison raise
+    real = sympy.And(*(sympy.Eq(sympy.im(x), 0) for x in (a, b, c, const)))
+    diverges = [(sympy.Integer(0), sympy.Eq(const, 0)),
+                (_diverges(1), sympy.And(real, sympy.re(const) > 0)),
+                (_diverges(-1), sympy.And(real, sympy.re(const) < 0)),
+                (sympy.nan, True)]
+    if a.is_zero:
+        return sympy.Piecewise(*diverges)
+    value = const * sympy.sqrt(sympy.pi / -a) * sympy.exp(c - b**2 / (4 * a))
+    return sympy.Piecewise((value, sympy.re(a) < 0), *diverges)  # converges for Re(a) < 0
+
+
+def extended_value(value: sympy.Basic) -> sympy.Basic | None:
+    """``oo``/``-oo`` for a number that is a divergence (:class:`Diverges`) plus finite real
+    terms or times nonzero reals, None for any other use of one (``D - D``, ``1/D``,
+    ``0 * D``) or a non-number; a value without divergence is returned as it is."""
+    if not value.has(Diverges):
+        return value
+    if isinstance(value, Diverges):
+        sign = value.args[0]
+        return sympy.oo * sign if sign in (1, -1) else None
+    if not isinstance(value, (sympy.Add, sympy.Mul)):
+        return None
+    parts = [extended_value(a) for a in value.args]
+    if any(p is None or not p.is_number for p in parts):
+        return None
+    infinite = [p for p in parts if p in (sympy.oo, -sympy.oo)]
+    finite = [p for p in parts if p not in (sympy.oo, -sympy.oo)]
+    if any(p.is_extended_real is not True for p in finite):
+        return None
+    if isinstance(value, sympy.Add):
+        return infinite[0] if len(set(infinite)) == 1 else None
+    if len(infinite) != 1 or any(p.is_zero is not False for p in finite):
+        return None
+    sign = 1 if infinite[0] == sympy.oo else -1
+    for p in finite:
+        sign *= 1 if p.is_positive else -1
+    return sympy.oo * sign
+
+
+_SMOOTH = (sympy.exp, sympy.sin, sympy.cos, sympy.tanh, sympy.sinh, sympy.cosh)
+"""Functions smooth on the whole real line (a smooth function of one is again smooth)."""
+
+
+def untrusted_integrals(expr: sympy.Basic) -> list[sympy.Integral]:
+    """The integrals in ``expr`` whose closed forms by SymPy are not trusted on their own.
+
+    SymPy's definite integration is wrong at poles in the range (a divergent integral
+    gets a finite value: ``Integral(1/x**2, (x, -1, 1)) = -2``) and at kinks and jumps
+    (``Abs``, ``sign``, ``Min``, ``Max`` of a non-polynomial argument). An integral is
+    trusted only when its integrand is provably smooth on the closed range: bounds
+    provably finite, and an integrand built from numbers, parameters (any expression
+    free of the variable), sums, products, non-negative integer powers, positive
+    constants to a smooth power, ``exp``/``sin``/``cos``/``tanh``/``sinh``/``cosh``,
+    declared (smooth) functions, finite sums and trusted integrals of such, and
+    divisions by polynomials in the variable whose roots are all known and each
+    provably not real or outside the range; or, over
+    an infinite range, a Gaussian ``C * exp(a*x**2 + b*x + c)`` with ``a`` provably
+    negative (it converges absolutely).
+    """
+    if not isinstance(expr, sympy.Basic) or not expr.has(sympy.Integral):
+        return []
+    return [node for node in expr.atoms(sympy.Integral) if not _trusted(node)]
+
+
+def _trusted(node: sympy.Integral) -> bool:
+    """Whether each level of the (iterated, innermost first) integral is trusted."""
+    if any(len(limit) != 3 for limit in node.limits):
+        return False
+    return all(_trusted_level(node.function if k == 0 else sympy.Integral(node.function, *node.limits[:k]), limit)
+               for k, limit in enumerate(node.limits))
+
+
+def _trusted_level(body: sympy.Basic, limit: tuple) -> bool:
+    var, lo, hi = limit
+    if lo.is_finite is True and hi.is_finite is True:
+        return _smooth(body, var, (lo, hi)) and all(_smooth(b, var) for b in (lo, hi))
+    if {lo, hi} == {-sympy.oo, sympy.oo}:
+        return _convergent_gaussian(body, var)
+    return False
+
+
+def _convergent_gaussian(body: sympy.Basic, var: sympy.Symbol) -> bool:
+    const, rest = body.as_independent(var, as_Add=False)
+    exponent = sympy.Integer(0)
+    for factor in sympy.Mul.make_args(rest):
+        if isinstance(factor, sympy.exp):
+            exponent += factor.args[0]
+        elif factor != 1:
+            return False
+    try:
+        poly = sympy.Poly(sympy.expand(exponent), var)
+    except sympy.PolynomialError:
+        return False
+    return poly.degree() == 2 and not poly.coeff_monomial(var**2).has(var) and \
+        poly.coeff_monomial(var**2).is_negative is True and not const.has(sympy.Integral)
+
+
+def _smooth(expr: sympy.Basic, var: sympy.Symbol, bounds: tuple | None = None) -> bool:
+    """Whether ``expr`` is provably a smooth function of the real ``var`` everywhere, or
+    on the closed range between ``bounds`` (there a polynomial may also divide: one
+    whose roots are all known, each provably not real or provably outside the range)."""
+    from sympy.core.function import AppliedUndef
+
+    if var not in expr.free_symbols:
+        return not expr.has(sympy.Integral) or not untrusted_integrals(expr)
+    if isinstance(expr, sympy.Symbol):
+        return True
+    if isinstance(expr, (sympy.Add, sympy.Mul)):
+        return all(_smooth(a, var, bounds) for a in expr.args)
+    if isinstance(expr, sympy.Pow):
+        if expr.exp.is_Integer and expr.exp >= 0:
+            return _smooth(expr.base, var, bounds)
+        if expr.exp.is_Integer and bounds is not None:
+            return _smooth(expr.base, var) and _no_root_between(expr.base, var, *bounds)
+        return var not in expr.base.free_symbols and expr.base.is_positive is True and _smooth(expr.exp, var)
+    if isinstance(expr, _SMOOTH) or isinstance(expr, AppliedUndef):
+        return all(_smooth(a, var) for a in expr.args)
+    if isinstance(expr, sympy.Sum):
+        return all(b.is_finite is True and var not in b.free_symbols for lim in expr.limits for b in lim[1:]) \
+            and _smooth(expr.function, var)
+    if isinstance(expr, sympy.Integral):
+        return _trusted(expr) and _smooth(expr.function, var) and all(
+            _smooth(b, var) for limit in expr.limits for b in limit[1:])
+    return False
+
+
+def _no_root_between(base: sympy.Basic, var: sympy.Symbol, lo: sympy.Basic, hi: sympy.Basic) -> bool:
+    """Whether the polynomial ``base`` in ``var`` provably has no root in the closed range
+    between ``lo`` and ``hi`` (all its roots known, each not real or outside the range)."""
+    try:
+        poly = sympy.Poly(base, var)
+        if poly.degree() < 1:
+            return base.is_zero is False
+        if poly.degree() > 4:
+            return False
+        found = sympy.roots(poly)
+        if sum(found.values()) != poly.degree():
+            return False
+        for root in found:
+            if root.is_real is False:
+                continue
+            below = sympy.And(sympy.Lt(root, lo), sympy.Lt(root, hi))
+            above = sympy.And(sympy.Gt(root, lo), sympy.Gt(root, hi))
+            if below is not sympy.true and above is not sympy.true:
+                return False
+    except (sympy.PolynomialError, NotImplementedError, TypeError, ValueError):
+        return False
+    return True

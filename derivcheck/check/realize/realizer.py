@@ -1,0 +1,421 @@
+"""Explicit realisation: a parsed expression at concrete sizes, written out entry by entry.
+
+``realize(expr, env)`` substitutes the integer parameters, replaces every
+``MatrixSymbol`` by an explicit matrix (entries may be symbols or numbers) and
+evaluates the matrix algebra, sums and products with concrete bounds, gradients,
+Hessians and derivatives explicitly (those in :mod:`derivcheck.check.realize.calculus`).
+The symbolic checker uses it with symbolic entries
+(:func:`derivcheck.check.realize.entries.realize_symbolic`); the numeric
+checker with symbolic entries that it then evaluates at sampled points, and the
+confirmation with exact rationals.
+
+>>> n = sympy.Symbol("n", integer=True, positive=True)
+>>> z = sympy.MatrixSymbol("z", n, 1)
+>>> env = Realization(integers={n: 2}, matrices={z: sympy.ImmutableMatrix([1, 2])})
+>>> realize(sympy.Trace(z.T @ z), env)
+5
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, replace
+from typing import Any, Callable
+
+import sympy
+from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
+
+from ...expr import objects
+from ...expr.scope import Scope
+from ..trees import unique_nodes
+from .base import (MAX_PRODUCT_TERMS, MAX_SYMBOLIC_ORDER, MAX_TERMS, FunctionReplacement, Realization, RealizeError,
+                   UndefinedAt, as_scalar, check_entries, is_matrix)
+from .calculus import CalculusRealizer
+from .finite_space import FiniteSpace, atoms_for_degree, random_atoms
+from .genericity import generic_space
+from .integrals import Diverges
+from .lazy_algebra import lazy_det, lazy_inverse
+
+def realize(expr: Any, env: Realization) -> Any:
+    """``expr`` written out at ``env``: a SymPy scalar or an explicit ``ImmutableMatrix``."""
+    return _Realizer(env).run(expr)
+
+
+@dataclass(frozen=True)
+class RealizedRelation:
+    """A relation realised: ``cases`` holds (lhs, rhs) pairs, one per outcome of the random
+    variables that occur outside E/Var/Cov (a single pair when there are none); each side
+    is a scalar or an explicit matrix."""
+
+    op: str
+    cases: tuple[tuple[Any, Any], ...]
+    space: "FiniteSpace | None"
+
+    @functools.cached_property
+    def may_diverge(self) -> bool:
+        """Whether a side holds a divergent integral (:class:`~derivcheck.check.realize.integrals.Diverges`);
+        looked up once, since the sides can be large."""
+        roots = [x for case in self.cases for side in case
+                 for x in (list(side) if is_matrix(side) else [side]) if isinstance(x, sympy.Basic)]
+        return any(isinstance(node, Diverges) for node in unique_nodes(roots))
+
+    def entry_pairs(self) -> list[tuple[Any, Any]] | None:
+        """(lhs, rhs) scalars entry by entry over every case (a scalar 0 matches a matrix
+        of any shape); None when the two sides' shapes differ otherwise."""
+        out = []
+        for lhs, rhs in self.cases:
+            left = list(lhs) if isinstance(lhs, sympy.MatrixBase) else [lhs]
+            right = list(rhs) if isinstance(rhs, sympy.MatrixBase) else [rhs]
+            if len(left) != len(right):
+                if left == [0]:
+                    left = left * len(right)
+                elif right == [0]:
+                    right = right * len(left)
+                else:
+                    return None
+            out.extend(zip(left, right))
+        return out
+
+
+def realize_relation(
+    relation: objects.Relation, env: Realization, scope: Scope, *, atoms_per_factor: int = 3
+) -> RealizedRelation:
+    """Realise both sides on one finite probability space built for their random variables
+    (``env.space`` is ignored; see :class:`derivcheck.check.realize.finite_space.FiniteSpace`)."""
+    return realize_relations([relation], env, scope, atoms_per_factor=atoms_per_factor)[0]
+
+
+def realize_relations(
+    relations: list[objects.Relation], env: Realization, scope: Scope, *, atoms_per_factor: int = 3,
+    laws: tuple[objects.Relation, ...] = (), memo: dict | None = None,
+) -> list[RealizedRelation]:
+    """Several relations (a claim and its hypotheses) realised on ONE shared probability space.
+
+    ``laws`` are hypotheses ``E(P) = m`` / ``Var(P) = v`` whose pattern P is a random
+    variable (``Wild`` indices allowed: ``Var(X[w]) = sigma**2``); the space is built so
+    that they hold exactly for every matching random variable. ``memo`` (realised
+    sub-expressions) may be shared between calls with equal ``env`` but its space.
+    """
+    first = _Realizer(replace(env, space=None), memo)
+    sides = []
+    for relation in relations:
+        if relation.op == "~":
+            raise RealizeError("`~` relations are distribution claims, not realisable relations")
+        sides.append((relation.op, first.run(relation.lhs), first.run(relation.rhs)))
+    atoms: set[sympy.Basic] = set()
+    for _, lhs, rhs in sides:
+        atoms |= random_atoms(lhs, scope) | random_atoms(rhs, scope)
+    # (moments are looked for before realisation, which never introduces them,
+    # because the realised sides can be large)
+    if not atoms and not any(_has_moments(x) for r in relations for x in (r.lhs, r.rhs)):
+        return [RealizedRelation(op, ((lhs, rhs),), None) for op, lhs, rhs in sides]
+    space = generic_space(sides, atoms, scope, max(atoms_per_factor, atoms_for_degree(sides, atoms)))
+    for atom in list(space.variables):
+        targets: dict[type, Any] = {}
+        for law in laws:
+            match = atom.match(law.lhs.args[0]) if atom != law.lhs.args[0] else {}
+            if match is not None:
+                targets[type(law.lhs)] = as_scalar(first.run(law.rhs.xreplace(match)), "a law")
+        if targets:
+            space.constrain(atom, targets.get(objects.Expectation), targets.get(objects.Variance))
+    result = []
+    for op, lhs, rhs in sides:
+        lhs, rhs = space.evaluate_moments(lhs), space.evaluate_moments(rhs)
+        result.append(RealizedRelation(op, tuple(space.outcomes((lhs, rhs))), space))
+    return result
+
+
+def _matrix_product(a: sympy.MatrixBase, b: sympy.MatrixBase) -> sympy.ImmutableMatrix:
+    """``a @ b`` entry by entry, each entry one ``Add`` (SymPy's own product adds
+    the terms one at a time, which is quadratic in the inner size). Refused beyond
+    :data:`MAX_ENTRIES` entries (an outer product of long vectors)."""
+    check_entries("a matrix product", a.rows, b.cols)
+    entries = [sympy.Add(*[a[i, k] * b[k, j] for k in range(a.cols)])
+               for i in range(a.rows) for j in range(b.cols)]
+    return sympy.ImmutableMatrix(a.rows, b.cols, entries)
+
+
+def _has_moments(expr: Any) -> bool:
+    return isinstance(expr, sympy.Basic) and expr.has(objects.Expectation, objects.Variance, objects.Covariance)
+
+
+class _Realizer(CalculusRealizer):
+    """One realisation pass; ``bound`` holds the values of Sum/Product indices being expanded."""
+
+    def __init__(self, env: Realization, memo: dict | None = None) -> None:
+        self.env = env
+        self.bound: dict[sympy.Symbol, sympy.Integer] = {}
+        self.memo: dict[Any, Any] = {} if memo is None else memo
+        self.terms = 0
+        self.products = 0  # terms a[i, k] * b[k, j] of the matrix products written out so far
+        self.handlers = self._handlers()
+
+    def _lazy(self, m: sympy.ImmutableMatrix) -> bool:
+        return self.env.lazy_linear_algebra and m.rows > 1 and not all(x.is_number for x in m)
+
+    def _det(self, m: sympy.ImmutableMatrix) -> Any:
+        return lazy_det(m) if self._lazy(m) else _symbolic_order(m, "det").det(method="berkowitz")
+
+    def _inverse(self, m: sympy.ImmutableMatrix) -> sympy.ImmutableMatrix:
+        if self._lazy(_square(m, "inv")):
+            return lazy_inverse(m)
+        return _inverse(m)
+
+    # -- dispatch ---------------------------------------------------------
+    def run(self, e: Any) -> Any:
+        if is_matrix(e):
+            return sympy.ImmutableMatrix(e.applyfunc(lambda x: as_scalar(self.run(x), "a matrix entry")))
+        if not isinstance(e, sympy.Basic):
+            return e
+        if isinstance(e, sympy.Symbol):
+            return self._symbol(e)
+        if e.is_Number or e.is_NumberSymbol or e is sympy.I or isinstance(e, sympy.Dummy):
+            return e
+        # each distinct sub-expression once (at the same values of the indices being expanded)
+        key = (e, tuple(self.bound.items())) if self.bound else e
+        done = self.memo.get(key)
+        if done is None:
+            done = self.memo[key] = self._run(e)
+        return done
+
+    def _run(self, e: sympy.Basic) -> Any:
+        handler = self.handlers.get(type(e))
+        if handler is not None:
+            return handler(e)
+        if objects.is_declared_function(e):
+            return self._function(e)
+        if isinstance(e, MatrixExpr):
+            raise RealizeError(f"cannot realise the matrix expression {e} ({type(e).__name__})")
+        if not e.args:
+            return e
+        return e.func(*[as_scalar(self.run(a), type(e).__name__) for a in e.args])
+
+    def _handlers(self) -> dict[type, Callable[[Any], Any]]:
+        return {
+            sympy.MatrixSymbol: self._matrix_symbol,
+            sympy.Identity: lambda e: sympy.ImmutableMatrix(sympy.eye(self._shape(e)[0])),
+            sympy.ZeroMatrix: lambda e: sympy.ImmutableMatrix(sympy.zeros(*self._shape(e))),
+            sympy.OneMatrix: lambda e: sympy.ImmutableMatrix(sympy.ones(*self._shape(e))),
+            sympy.MatMul: self._matmul,
+            sympy.MatAdd: self._matadd,
+            sympy.Transpose: lambda e: self._matrix(e.arg, "transpose").T,
+            sympy.Inverse: lambda e: self._inverse(self._matrix(e.arg, "inv")),
+            sympy.MatPow: self._matpow,
+            sympy.Determinant: lambda e: self._det(_square(self._matrix(e.arg, "det"), "det")),
+            sympy.Trace: self._trace,
+            MatrixElement: self._element,
+            sympy.Indexed: self._indexed,
+            sympy.Sum: lambda e: self._expand(e, sympy.Add),
+            sympy.Product: lambda e: self._expand(e, sympy.Mul),
+            sympy.Integral: self._integral,
+            sympy.Derivative: self._derivative,
+            objects.Gradient: self._gradient,
+            objects.FunctionGradient: self._function_gradient,
+            objects.HessianMatrix: self._hessian,
+            objects.Expectation: self._moment,
+            objects.Variance: self._moment,
+            objects.Covariance: self._moment,
+        }
+
+    # -- atoms ------------------------------------------------------------
+    def _symbol(self, s: sympy.Symbol) -> Any:
+        if s in self.bound:
+            return self.bound[s]
+        if s in self.env.integers:
+            return sympy.Integer(self.env.integers[s])
+        if s in self.env.scalars:
+            return self.env.scalars[s]
+        return s
+
+    def _size(self, value: Any) -> int:
+        v = self.run(sympy.sympify(value, strict=True))
+        if not (isinstance(v, sympy.Basic) and v.is_Integer) or v < 0:
+            raise RealizeError(f"size {value} has no concrete non-negative value (got {v})")
+        return int(v)
+
+    def _shape(self, e: Any) -> tuple[int, int]:
+        """The concrete shape of a matrix expression, refused beyond :data:`MAX_ENTRIES`."""
+        shape = (self._size(e.rows), self._size(e.cols))
+        check_entries(getattr(e, "name", type(e).__name__), *shape)
+        return shape
+
+    def _matrix_symbol(self, m: sympy.MatrixSymbol) -> sympy.ImmutableMatrix:
+        value = self.env.matrices.get(m)
+        if value is None:
+            self._shape(m)  # too large to be written out, it was given no value: say so
+            raise RealizeError(f"no explicit value for the matrix {m.name}")
+        shape = (self._size(m.rows), self._size(m.cols))
+        if tuple(value.shape) != shape:
+            raise RealizeError(f"{m.name} is {shape[0]}x{shape[1]} but was given a {value.rows}x{value.cols} value")
+        return sympy.ImmutableMatrix(value)
+
+    def _matrix(self, e: Any, what: str) -> sympy.ImmutableMatrix:
+        value = self.run(e)
+        if not is_matrix(value):
+            raise RealizeError(f"{what} needs a matrix, got {value}")
+        return sympy.ImmutableMatrix(value)
+
+    def _indexed(self, e: sympy.Indexed) -> Any:
+        indices = [as_scalar(self.run(i), "an index") for i in e.indices]
+        element = sympy.Indexed(e.base, *indices)
+        source = self.env.sequences
+        if source is not None and all(isinstance(i, sympy.Basic) and i.is_Integer for i in indices):
+            value = source(element) if callable(source) else source.get(element)
+            if value is not None:
+                return value
+        return element
+
+    # -- matrix algebra ---------------------------------------------------
+    def _matmul(self, e: sympy.MatMul) -> Any:
+        result: Any = sympy.Integer(1)
+        for arg in e.args:
+            value = self.run(arg)
+            if is_matrix(result) and is_matrix(value):
+                if result.cols != value.rows:
+                    raise RealizeError(f"cannot multiply {result.rows}x{result.cols} by {value.rows}x{value.cols} in {e}")
+                check_entries("a matrix product", result.rows, value.cols)
+                self._count_products(result.rows * result.cols * value.cols,
+                                     f"{result.rows}x{result.cols} by {value.rows}x{value.cols}")
+                result = _matrix_product(result, value)
+            else:
+                result = result * value
+        return sympy.ImmutableMatrix(result) if is_matrix(result) else result
+
+    def _matadd(self, e: sympy.MatAdd) -> Any:
+        values = [self.run(a) for a in e.args]
+        shapes = {v.shape for v in values if is_matrix(v)}
+        if len(shapes) > 1:
+            raise RealizeError(f"cannot add matrices of shapes {sorted(shapes)} in {e}")
+        total = values[0]
+        for v in values[1:]:
+            total = total + v
+        return sympy.ImmutableMatrix(total) if is_matrix(total) else total
+
+    def _matpow(self, e: sympy.MatPow) -> sympy.ImmutableMatrix:
+        base = _square(self._matrix(e.base, "a matrix power"), "a matrix power")
+        exp = as_scalar(self.run(e.exp), "an exponent")
+        if not exp.is_Integer:
+            raise RealizeError(f"matrix power with non-integer exponent {exp}")
+        # repeated squaring: about two products per bit of the exponent
+        self._count_products(2 * abs(int(exp)).bit_length() * base.rows ** 3,
+                             f"{base.rows}x{base.cols} to the power {exp}")
+        if exp < 0:
+            return sympy.ImmutableMatrix(self._inverse(base) ** int(-exp))
+        return sympy.ImmutableMatrix(base ** int(exp))
+
+    def _count_products(self, terms: int, what: str) -> None:
+        """Refuse matrix products beyond :data:`MAX_PRODUCT_TERMS` terms in all: the entries of a
+        product of products are sums of products, and each further product costs more."""
+        self.products += terms
+        if self.products > MAX_PRODUCT_TERMS:
+            raise RealizeError(f"matrix products of more than {MAX_PRODUCT_TERMS} terms in all are not written out "
+                               f"(reached at {what})")
+
+    def _trace(self, e: sympy.Trace) -> Any:
+        m = self._matrix(e.arg, "trace")
+        if m.shape == (1, 1):
+            return m[0, 0]
+        return _square(m, "trace").trace()
+
+    def _element(self, e: MatrixElement) -> Any:
+        parent = self._matrix(e.parent, "a subscript")
+        i, j = (as_scalar(self.run(x), "an index") for x in (e.i, e.j))
+        if not (i.is_Integer and j.is_Integer):
+            raise RealizeError(f"index of {e} has no concrete value")
+        if not (0 <= i < parent.rows and 0 <= j < parent.cols):
+            raise UndefinedAt(f"index ({i + 1}, {j + 1}) out of range for a {parent.rows}x{parent.cols} matrix")
+        return parent[int(i), int(j)]
+
+    # -- sums and products (integrals and derivatives: realize_calculus) -------
+    def _expand(self, e: sympy.Sum | sympy.Product, combine: type) -> Any:
+        body, limits = e.function, list(e.limits)[::-1]  # SymPy lists the innermost limit first
+        return self._expand_limits(body, limits, combine)
+
+    def _expand_limits(self, body: Any, limits: list[Any], combine: type) -> Any:
+        if not limits:
+            return self.run(body)
+        (var, lo, hi), rest = limits[0], limits[1:]
+        a, b = (as_scalar(self.run(x), "a bound") for x in (lo, hi))
+        if not (a.is_Integer and b.is_Integer):
+            if a.is_infinite or b.is_infinite:
+                raise RealizeError(f"the infinite sum or product over {var} ({lo}..{hi}) is not written out")
+            if a.is_number and b.is_number:
+                raise UndefinedAt(f"bounds {lo}..{hi} of {var} are {a}..{b}, not integers")
+            raise RealizeError(f"bounds {lo}..{hi} of {var} have no concrete value")
+        a, b = int(a), int(b)
+        invert = b < a - 1  # Karr's convention, as SymPy: sum_{a}^{b} = -sum_{b+1}^{a-1}
+        if invert:
+            a, b = b + 1, a - 1
+        self.terms += max(0, b - a + 1)
+        if self.terms > self.env.max_terms:
+            raise RealizeError(f"more than {self.env.max_terms} terms in sums and products")
+        saved = self.bound.get(var)
+        values = []
+        try:
+            for v in range(a, b + 1):
+                self.bound[var] = sympy.Integer(v)
+                values.append(self._expand_limits(body, rest, combine))
+        finally:
+            if saved is None:
+                self.bound.pop(var, None)
+            else:
+                self.bound[var] = saved
+        result = _combine(values, combine)
+        if invert:
+            result = -result if combine is sympy.Add else _power(result, -1)
+        return result
+
+    # -- probability --------------------------------------------------------
+    def _moment(self, e: sympy.Function) -> Any:
+        args = [as_scalar(self.run(a), type(e).__name__) for a in e.args]
+        node = type(e)(*args)
+        if self.env.space is None:
+            return node
+        return self.env.space.evaluate_moments(node)
+
+
+def _combine(values: list[Any], combine: type) -> Any:
+    if not values:
+        return sympy.Integer(0 if combine is sympy.Add else 1)
+    if any(is_matrix(v) for v in values):
+        if combine is not sympy.Add:
+            raise RealizeError("a Product of matrices is not supported")
+        total = values[0]
+        for v in values[1:]:
+            total = total + v
+        return sympy.ImmutableMatrix(total)
+    return combine(*values)
+
+
+def _power(value: Any, k: int) -> Any:
+    return value ** k
+
+
+def _square(m: sympy.ImmutableMatrix, what: str) -> sympy.ImmutableMatrix:
+    if m.rows != m.cols:
+        raise RealizeError(f"{what} needs a square matrix, got {m.rows}x{m.cols}")
+    return m
+
+
+def _symbolic_order(m: sympy.ImmutableMatrix, what: str) -> sympy.ImmutableMatrix:
+    """``m``, refused when it is too large for a written-out ``what`` (see :data:`MAX_SYMBOLIC_ORDER`)."""
+    if m.rows > MAX_SYMBOLIC_ORDER and not all(x.is_number for x in m):
+        raise RealizeError(f"{what} of a {m.rows}x{m.cols} matrix with symbolic entries: written out only up to "
+                           f"{MAX_SYMBOLIC_ORDER}x{MAX_SYMBOLIC_ORDER}")
+    return m
+
+
+def _inverse(m: sympy.ImmutableMatrix) -> sympy.ImmutableMatrix:
+    m = _square(m, "inv")
+    if all(x.is_Rational for x in m):
+        if m.det() == 0:
+            raise RealizeError("inverse of a singular matrix")
+        return sympy.ImmutableMatrix(m.inv())
+    det = _symbolic_order(m, "inv").det(method="berkowitz")
+    if det == 0:
+        raise RealizeError("inverse of a singular matrix")
+    return sympy.ImmutableMatrix(m.adjugate(method="berkowitz") / det)
+
+
+__all__ = ["MAX_TERMS", "FunctionReplacement", "Realization", "RealizeError", "UndefinedAt", "RealizedRelation",
+           "realize", "realize_relation", "realize_relations"]

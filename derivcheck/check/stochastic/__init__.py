@@ -1,0 +1,11 @@
+"""Distribution checks: a declared stochastic recursion simulated by Monte Carlo, its
+moments judged against the claimed law by exact statistical tests.
+"""
+
+from __future__ import annotations
+
+from .distribution import check_distribution
+
+__all__ = [
+    "check_distribution",
+]

@@ -1,0 +1,39 @@
+"""Symbolic proofs: canonical forms, the ordered strategies, proofs at instances, named
+hypotheses and whether they can hold at all.
+
+A strategy answers ``proved`` or nothing; :mod:`.strategies` runs them in order.
+"""
+
+from __future__ import annotations
+
+from .canonical import canonical
+from .consistency import exact_witness, inconsistency
+from .hypotheses import (apply_hypotheses, quantified_indices, rewrite_with, solve_for_lone_factor,
+                         solve_for_lone_symbol, substitute)
+from .index_domain import outside_domain, provably_in_domain
+from .instances import instance_assignments, integer_parameters, prove_at_instances
+from .strategies import STRATEGIES, Proof, Strategy, prove, prove_by_simplify, prove_equal, refusal
+
+__all__ = [
+    "STRATEGIES",
+    "Strategy",
+    "Proof",
+    "apply_hypotheses",
+    "canonical",
+    "exact_witness",
+    "inconsistency",
+    "instance_assignments",
+    "integer_parameters",
+    "outside_domain",
+    "provably_in_domain",
+    "prove",
+    "prove_at_instances",
+    "prove_by_simplify",
+    "prove_equal",
+    "quantified_indices",
+    "refusal",
+    "rewrite_with",
+    "solve_for_lone_factor",
+    "solve_for_lone_symbol",
+    "substitute",
+]

@@ -1,0 +1,286 @@
+"""Using named hypotheses (``given`` + ``using``): rewrite rules and solved substitutions.
+
+A hypothesis ``lhs = rhs`` is used in one of two ways, both sound consequences of it:
+
+* a rewrite rule ``lhs -> rhs``; integer-kind symbols that occur as indices on
+  its left side are universally quantified over their declared domain
+  (``Var(X[i]) = sigma**2`` with ``i: natural`` rewrites every ``Var(X[k])``
+  whose k is provably a natural, never ``Var(X[0])``);
+* a solved substitution: when a declared symbol stands alone as an additive term
+  of ``lhs - rhs`` (numeric coefficient, nowhere else in the hypothesis), the
+  hypothesis is solved for it (``2*A@x + b = 0`` gives ``b -> -2*A@x``).
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+import sympy
+from sympy.matrices.expressions.matexpr import MatrixExpr
+
+from ...expr import objects
+from ...expr.objects import Relation
+from ...expr.scope import ScalarDecl, Scope
+from ..trees import bottom_up
+from .canonical import symmetric_matrices, symmetric_transposes
+from .index_domain import IntegerRange, Ranges, provably_in_domain, summation_range
+
+
+def quantified_indices(lhs: sympy.Basic, scope: Scope) -> list[sympy.Symbol]:
+    """Integer symbols that index something on the left side: the rule's pattern variables."""
+    integers = {
+        d.symbol for d in scope.names.values() if isinstance(d, ScalarDecl) and d.kind in ("integer", "natural")
+    }
+    found: list[sympy.Symbol] = []
+    for indexed in lhs.atoms(sympy.Indexed):
+        for index in indexed.indices:
+            for s in index.free_symbols:
+                if s in integers and s not in found:
+                    found.append(s)
+    return found
+
+
+def rewrite_with(expr: sympy.Basic, hypothesis: Relation, scope: Scope) -> sympy.Basic:
+    """Apply one equality hypothesis to ``expr`` as a rewrite rule (or substitution).
+
+    The hypothesis is a pointwise constraint between free variables, not an identity
+    of functions: it never enters a derivative in one of its variables nor a Sum,
+    Product or Integral binding one (``x**2 = 2`` leaves ``diff(x**2, x)`` alone)."""
+    if hypothesis.op != "=" or getattr(hypothesis.lhs, "is_number", False):
+        return expr  # inequalities are not rewrite rules; a number is never rewritten
+    pattern_vars = quantified_indices(hypothesis.lhs, scope)
+    variables = _symbols_of(hypothesis.lhs) | _symbols_of(hypothesis.rhs)
+    return outside_binders(expr, variables - set(pattern_vars),
+                           lambda e: _rewrite_with(e, hypothesis, scope, pattern_vars))
+
+
+def substitute(expr: object, subs: dict) -> object:
+    """``expr.xreplace(subs)`` outside the derivatives and binders in a symbol of ``subs``
+    (a replaced one or one of the values)."""
+    if not isinstance(expr, sympy.Basic):
+        return expr
+    variables = set(subs).union(*(_symbols_of(v) for v in subs.values()))
+    return outside_binders(expr, variables, lambda e: e.xreplace(subs))
+
+
+def _symbols_of(expr: object) -> set[sympy.Basic]:
+    return set(expr.free_symbols) if isinstance(expr, sympy.Basic) else set()
+
+
+def outside_binders(expr: sympy.Basic, variables: set[sympy.Basic],
+                    transform: Callable[[sympy.Basic], sympy.Basic]) -> sympy.Basic:
+    """``transform(expr)`` with every derivative in one of ``variables`` (Derivative,
+    grad, hessian) and every Sum, Product or Integral binding one held out of reach:
+    each such node is swapped for a placeholder first and put back after."""
+    if not isinstance(expr, sympy.Basic) or not variables:
+        return transform(expr)
+    held: dict[sympy.Basic, sympy.Basic] = {}
+
+    def hold(node: sympy.Basic) -> bool:
+        if isinstance(node, sympy.Derivative):
+            return bool(set(node.variables) & variables)
+        if isinstance(node, (objects.Gradient, objects.HessianMatrix)):
+            return bool(node.args[1].free_symbols & variables)
+        if isinstance(node, (sympy.Sum, sympy.Product, sympy.Integral)):
+            return any(limit[0] in variables for limit in node.limits)
+        return False
+
+    def visit(node: sympy.Basic) -> None:
+        if hold(node):
+            if node not in held:
+                held[node] = (sympy.MatrixSymbol(f"held'{len(held)}", *node.shape) if isinstance(node, MatrixExpr)
+                              else sympy.Dummy(f"held{len(held)}"))
+            return
+        for arg in node.args:
+            if isinstance(arg, sympy.Basic):
+                visit(arg)
+
+    visit(expr)
+    if not held:
+        return transform(expr)
+    out = transform(expr.xreplace(held))
+    back = {v: k for k, v in held.items()}
+    return out.xreplace(back) if isinstance(out, sympy.Basic) else out
+
+
+def _rewrite_with(expr: sympy.Basic, hypothesis: Relation, scope: Scope,
+                  pattern_vars: list[sympy.Symbol]) -> sympy.Basic:
+    lhs, rhs = hypothesis.lhs, hypothesis.rhs
+    if pattern_vars:
+        return _rewrite_instances(expr, lhs, rhs, pattern_vars, scope)
+    solved = solve_for_lone_symbol(lhs, rhs)
+    if solved is not None:
+        symbol, value = solved
+        return expr.xreplace({symbol: value})
+    if isinstance(lhs, sympy.MatMul):
+        symmetric = symmetric_matrices(scope)
+        # not inside a derivative in the symmetric matrix: its entries are independent there
+        out = rewrite_products(symmetric_transposes(expr, scope), lhs.xreplace(symmetric), rhs.xreplace(symmetric))
+        flipped_lhs = sympy.Transpose(lhs).doit().xreplace(symmetric)
+        flipped_rhs = sympy.Transpose(rhs).doit().xreplace(symmetric)
+        return rewrite_products(out, flipped_lhs, flipped_rhs)
+    return expr.xreplace({lhs: rhs})
+
+
+def rewrite_products(expr: sympy.Basic, lhs: sympy.MatMul, rhs: sympy.Basic) -> sympy.Basic:
+    """Replace every run of consecutive factors ``lhs`` inside a matrix product by ``rhs``.
+
+    ``A @ v = lam * v`` rewrites ``w.T @ A @ v`` (one flat product) to ``lam * w.T @ v``.
+    """
+    pattern_coeff, pattern = _factors(lhs)
+    if not pattern or pattern_coeff != 1:
+        return expr
+    if isinstance(expr, sympy.Basic) and not expr.args:
+        return expr
+
+    def transform(node: sympy.Basic) -> sympy.Basic:
+        if isinstance(node, sympy.MatMul):
+            coeff, factors = _factors(node)
+            k = len(pattern)
+            for i in range(len(factors) - k + 1):
+                if factors[i : i + k] == pattern:
+                    rebuilt = sympy.MatMul(*([coeff] + factors[:i] + [rhs] + factors[i + k :])).doit()
+                    return bottom_up(rebuilt, transform) if rebuilt != node else rebuilt
+        return node
+
+    return bottom_up(expr.doit() if isinstance(expr, MatrixExpr) else expr, transform)
+
+
+def _factors(product: sympy.Basic) -> tuple[sympy.Basic, list[sympy.Basic]]:
+    if not isinstance(product, sympy.MatMul):
+        return sympy.Integer(1), [product]
+    coeff = sympy.Mul(*[a for a in product.args if not isinstance(a, MatrixExpr)])
+    return coeff, [a for a in product.args if isinstance(a, MatrixExpr)]
+
+
+def _rewrite_instances(expr: sympy.Basic, lhs: sympy.Basic, rhs: sympy.Basic,
+                       pattern_vars: list[sympy.Symbol], scope: Scope) -> sympy.Basic:
+    """Every instance of the quantified ``lhs`` in ``expr`` replaced by ``rhs`` at the same
+    indices, where each quantified symbol's value there is provably in its declared domain
+    (``x[k] = k`` with ``k: natural`` says nothing of ``x[0]``; see :mod:`.index_domain`).
+    The variables of enclosing sums and products are known by the range they run over."""
+    wilds = {v: sympy.Wild(f"w_{v.name}") for v in pattern_vars}
+    pattern, template = lhs.xreplace(wilds), rhs.xreplace(wilds)
+
+    def replace(node: sympy.Basic, context: Ranges) -> sympy.Basic:
+        match = node.match(pattern)
+        if match is None or not all(w in match for w in wilds.values()):
+            return node
+        if not all(provably_in_domain(match[w], v, scope, context) for v, w in wilds.items()):
+            return node
+        return template.xreplace(match)
+
+    return _bottom_up(expr, lambda n: type(n) is type(lhs), replace, {})
+
+
+def _bottom_up(expr: sympy.Basic, test, replace, context: Ranges) -> sympy.Basic:
+    """``replace(node, context)`` on every node passing ``test``, innermost first; ``context``
+    holds the ranges of the enclosing sum and product variables."""
+    if not isinstance(expr, sympy.Basic) or not expr.args:
+        return replace(expr, context) if isinstance(expr, sympy.Basic) and test(expr) else expr
+    if isinstance(expr, (sympy.Sum, sympy.Product)):
+        new_args = _limits_bottom_up(expr, test, replace, context)
+    else:
+        new_args = [_bottom_up(a, test, replace, context) for a in expr.args]
+    node = expr if all(x is y for x, y in zip(new_args, expr.args)) else expr.func(*new_args)
+    return replace(node, context) if test(node) else node
+
+
+def _limits_bottom_up(expr: sympy.Basic, test, replace, context: Ranges) -> list[sympy.Basic]:
+    # SymPy lists limits innermost first: a limit's bounds see the variables of the
+    # limits after it, the summand sees them all
+    limits: list[sympy.Basic] = list(expr.limits)
+    inner = dict(context)
+    for m in reversed(range(len(limits))):
+        limit = limits[m]
+        bounds = [_bottom_up(b, test, replace, inner) for b in limit[1:]]
+        limits[m] = sympy.Tuple(limit[0], *bounds) if any(x is not y for x, y in zip(bounds, limit[1:])) else limit
+        # a variable without both bounds has no known range, and shadows a declared one;
+        # the ranges that speak of the variable it shadows are dropped with it
+        variable = limit[0]
+        inner = {s: r for s, r in inner.items() if not _mentions_symbol(r, variable)}
+        inner[variable] = summation_range(limit[1], limit[2]) if len(limit) == 3 else IntegerRange()
+    return [_bottom_up(expr.function, test, replace, inner), *limits]
+
+
+def _mentions_symbol(span: IntegerRange, symbol: sympy.Basic) -> bool:
+    return any(symbol in b.free_symbols for group in (*span.lows, *span.highs) for b in group)
+
+
+def solve_for_lone_symbol(lhs: sympy.Basic, rhs: sympy.Basic) -> tuple[sympy.Basic, sympy.Basic] | None:
+    """``(S, value)`` when ``lhs - rhs`` is ``c*S + rest`` with S a symbol not in ``rest``."""
+    matrix = isinstance(lhs, MatrixExpr) or isinstance(rhs, MatrixExpr)
+    difference = (lhs - rhs).doit() if matrix else sympy.expand(lhs - rhs)
+    terms = difference.args if isinstance(difference, (sympy.Add, sympy.MatAdd)) else (difference,)
+    for k, term in enumerate(terms):
+        coeff, core = _split_coefficient(term)
+        if not isinstance(core, (sympy.Symbol, sympy.MatrixSymbol)) or coeff == 0:
+            continue
+        rest = [t for j, t in enumerate(terms) if j != k]
+        if any(core in t.free_symbols or t.has(core) for t in rest):
+            continue
+        total = (sympy.MatAdd(*rest) if matrix else sympy.Add(*rest)) if rest else sympy.Integer(0)
+        if matrix and not rest:
+            total = sympy.ZeroMatrix(*core.shape)
+        value = (-total / coeff) if not matrix else (-sympy.Integer(1) / coeff) * total
+        return core, value.doit() if matrix else value
+    return None
+
+
+def solve_for_lone_factor(lhs: sympy.Basic, rhs: sympy.Basic,
+                          invertible: set[sympy.Basic]) -> tuple[sympy.Basic, sympy.Basic] | None:
+    """``(M, value)`` for a matrix equation ``c * M @ X + rest = 0`` (or ``c * X @ M + rest``)
+    with M a matrix symbol found nowhere else and X a product of matrices in ``invertible``
+    (or their transposes and inverses): ``M = -rest/c @ inv(X)`` (or ``inv(X) @ ...``).
+    ``B @ V = V @ Lam`` with V invertible gives ``B = V @ Lam @ inv(V)``."""
+    if not (isinstance(lhs, MatrixExpr) or isinstance(rhs, MatrixExpr)):
+        return None
+    difference = (lhs - rhs).doit()
+    terms = difference.args if isinstance(difference, sympy.MatAdd) else (difference,)
+    for k, term in enumerate(terms):
+        if not isinstance(term, sympy.MatMul):
+            continue
+        coeff = sympy.Mul(*[a for a in term.args if not isinstance(a, MatrixExpr)])
+        factors = [a for a in term.args if isinstance(a, MatrixExpr)]
+        rest = [t for j, t in enumerate(terms) if j != k]
+        for position in (0, len(factors) - 1):
+            core, others = factors[position], factors[:position] + factors[position + 1:]
+            if not isinstance(core, sympy.MatrixSymbol) or not others or coeff == 0:
+                continue
+            if any(o.has(core) for o in others) or any(t.has(core) for t in rest):
+                continue
+            if not all(_invertible_factor(o, invertible) for o in others):
+                continue
+            x = sympy.MatMul(*others)
+            if x.shape[0] != x.shape[1]:
+                continue
+            total = sympy.MatAdd(*rest) if rest else sympy.ZeroMatrix(*term.shape)
+            right = (-sympy.Integer(1) / coeff) * total
+            value = right * sympy.Inverse(x) if position == 0 else sympy.Inverse(x) * right
+            return core, value
+    return None
+
+
+def _invertible_factor(m: sympy.Basic, invertible: set[sympy.Basic]) -> bool:
+    if isinstance(m, (sympy.Transpose, sympy.Inverse)):
+        return _invertible_factor(m.args[0], invertible)
+    return m in invertible
+
+
+def _split_coefficient(term: sympy.Basic) -> tuple[sympy.Basic, sympy.Basic]:
+    if isinstance(term, (sympy.Mul, sympy.MatMul)):
+        numbers = [a for a in term.args if a.is_number]
+        others = [a for a in term.args if not a.is_number]
+        if len(others) == 1:
+            return sympy.Mul(*numbers), others[0]
+        return sympy.Integer(0), term
+    return sympy.Integer(1), term
+
+
+def apply_hypotheses(relation: Relation, hypotheses: Iterable[Relation], scope: Scope) -> Relation:
+    """The relation with every usable equality hypothesis applied to both sides."""
+    lhs, rhs = relation.lhs, relation.rhs
+    for h in hypotheses:
+        lhs = rewrite_with(lhs, h, scope)
+        rhs = rewrite_with(rhs, h, scope)
+    return Relation(lhs, relation.op, rhs)

@@ -1,0 +1,185 @@
+"""Sign proofs for inequality steps: sums of squares, Gram forms, monotone maps.
+
+``nonnegative(e)`` and ``positive(e)`` return True only with a proof; False
+means "not shown", never "false". Every rule needs its operands provably real
+(SymPy's ``is_real``, or a trace/entry of real matrices): complex values are never
+sampled, so a rule that took realness for granted would be believed unchecked.
+"""
+
+from __future__ import annotations
+
+import sympy
+from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
+
+from ...expr.objects import Covariance, Expectation, Variance, is_declared_function
+from ...expr.scope import MatrixDecl, Scope, may_be_complex
+
+_MONOTONE = (sympy.exp, sympy.log, sympy.sqrt, sympy.tanh, sympy.atan)
+_REAL_ON_REALS = (sympy.exp, sympy.sin, sympy.cos, sympy.tanh, sympy.atan)
+
+
+def psd_matrices(scope: Scope) -> set[sympy.Basic]:
+    return {
+        d.symbol for d in scope.names.values() if isinstance(d, MatrixDecl) and d.has_qualifier("psd")
+    }
+
+
+def nonnegative(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
+    """A proof that ``expr >= 0`` for every allowed value."""
+    if depth > 40:
+        return False
+    if expr.is_nonnegative:
+        return True
+    if may_be_complex(expr, scope):
+        return False
+    if isinstance(expr, sympy.Add):
+        return all(nonnegative(t, scope, depth + 1) for t in expr.args)
+    if isinstance(expr, sympy.Mul):
+        signs = [_sign(f, scope, depth) for f in expr.args]
+        if None in signs:
+            return False
+        return signs.count(-1) % 2 == 0
+    if isinstance(expr, sympy.Pow):
+        if expr.exp.is_integer and expr.exp.is_even:
+            return is_real(expr.base, scope)
+        return nonnegative(expr.base, scope, depth + 1) and bool(expr.exp.is_real)
+    if isinstance(expr, (sympy.Abs, Variance)):
+        return True
+    if expr.func == sympy.exp:
+        return is_real(expr.args[0], scope)
+    if isinstance(expr, sympy.Trace):
+        return gram(expr.arg, scope)
+    if isinstance(expr, sympy.Determinant):
+        return expr.arg in psd_matrices(scope)  # the eigenvalues of a psd matrix are >= 0
+    return False
+
+
+def positive(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
+    """A proof that ``expr > 0``."""
+    if depth > 40:
+        return False
+    if expr.is_positive:
+        return True
+    if may_be_complex(expr, scope):
+        return False
+    if isinstance(expr, sympy.Add):
+        return all(nonnegative(t, scope, depth + 1) for t in expr.args) and any(
+            positive(t, scope, depth + 1) for t in expr.args
+        )
+    if isinstance(expr, sympy.Mul):
+        return all(positive(f, scope, depth + 1) for f in expr.args)
+    if expr.func == sympy.exp:
+        return is_real(expr.args[0], scope)
+    if isinstance(expr, sympy.Determinant):
+        return expr.arg in pd_matrices(scope)  # the eigenvalues of a pd matrix are > 0
+    if isinstance(expr, sympy.Pow) and expr.exp.is_real:
+        return positive(expr.base, scope, depth + 1)
+    return False
+
+
+def pd_matrices(scope: Scope) -> set[sympy.Basic]:
+    return {d.symbol for d in scope.names.values() if isinstance(d, MatrixDecl) and "pd" in d.qualifiers}
+
+
+def _sign(factor: sympy.Basic, scope: Scope, depth: int) -> int | None:
+    if nonnegative(factor, scope, depth + 1):
+        return 1
+    if factor.is_nonpositive or nonnegative(-factor, scope, depth + 1):
+        return -1
+    return None
+
+
+def is_real(expr: sympy.Basic, scope: Scope) -> bool:
+    """A proof that ``expr`` is real: SymPy knows it, or it is built by sums,
+    products and integer powers from real scalars and traces, determinants and
+    entries of real matrix expressions."""
+    if expr.is_real:
+        return True
+    if isinstance(expr, (sympy.Add, sympy.Mul, sympy.Min, sympy.Max)):
+        return all(is_real(a, scope) for a in expr.args)
+    if isinstance(expr, sympy.Abs):
+        return True
+    if is_declared_function(expr):  # a real function of real arguments
+        return all(_is_real_matrix(a, scope) if isinstance(a, MatrixExpr) else is_real(a, scope) for a in expr.args)
+    if expr.func in _REAL_ON_REALS:
+        return is_real(expr.args[0], scope)
+    if isinstance(expr, (Expectation, Variance, Covariance)):
+        return all(is_real(a, scope) for a in expr.args)  # random variables are real
+    if isinstance(expr, (sympy.Sum, sympy.Product, sympy.Integral)):
+        return is_real(expr.function, scope) and all(is_real(b, scope) for lim in expr.limits for b in lim[1:])
+    if isinstance(expr, sympy.Derivative):
+        return is_real(expr.expr, scope) and all(v.is_real for v in expr.variables)
+    if isinstance(expr, sympy.Pow):  # undefined where the base is 0 and the exponent negative: no value there
+        if expr.exp.is_integer:
+            return is_real(expr.base, scope)
+        return bool(expr.exp.is_real) and nonnegative(expr.base, scope)
+    if isinstance(expr, (sympy.Trace, sympy.Determinant)):
+        return _is_real_matrix(expr.arg, scope)
+    if isinstance(expr, MatrixElement):
+        return _is_real_matrix(expr.parent, scope)
+    return False
+
+
+def _is_real_matrix(matrix: sympy.Basic, scope: Scope) -> bool:
+    """Real entries: real declared matrices combined by sums, products, transposes
+    and real scalar factors."""
+    if isinstance(matrix, sympy.MatrixSymbol):
+        decl = scope.names.get(str(matrix.name))
+        return isinstance(decl, MatrixDecl) and "complex" not in decl.qualifiers
+    if isinstance(matrix, (sympy.Identity, sympy.ZeroMatrix, sympy.OneMatrix)):
+        return True
+    if isinstance(matrix, sympy.MatPow) and not matrix.exp.is_integer:
+        return False
+    if isinstance(matrix, (sympy.MatAdd, sympy.MatMul, sympy.Transpose, sympy.Inverse, sympy.MatPow)):
+        return all(
+            _is_real_matrix(a, scope) if isinstance(a, MatrixExpr) else is_real(a, scope) for a in matrix.args
+        )
+    return False
+
+
+def gram(matrix: sympy.Basic, scope: Scope) -> bool:
+    """A proof that the square matrix product has non-negative trace: ``P.T @ Q @ P``
+    with Q positive semi-definite (or absent), up to a non-negative scalar factor."""
+    matrix = matrix.doit()
+    if any(_complex(m, scope) for m in matrix.atoms(sympy.MatrixSymbol)):
+        return False  # z.T @ z is not a squared norm for complex z
+    if isinstance(matrix, sympy.MatAdd):
+        return all(gram(t, scope) for t in matrix.args)
+    coeff = sympy.Integer(1)
+    factors: list[sympy.Basic] = []
+    if isinstance(matrix, sympy.MatMul):
+        for f in matrix.args:
+            if isinstance(f, MatrixExpr):
+                factors.append(f)
+            else:
+                coeff *= f
+    else:
+        factors = [matrix]
+    if not coeff.is_nonnegative:
+        return False
+    psd = psd_matrices(scope)
+    # the trace is invariant under rotation: look for a Gram form in any rotation
+    return any(_palindrome(factors[r:] + factors[:r], psd) for r in range(len(factors)))
+
+
+def _complex(symbol: sympy.MatrixSymbol, scope: Scope) -> bool:
+    decl = scope.names.get(symbol.name)
+    return not isinstance(decl, MatrixDecl) or "complex" in decl.qualifiers
+
+
+def _palindrome(factors: list[sympy.Basic], psd: set[sympy.Basic]) -> bool:
+    k = len(factors)
+    for i in range(k // 2):
+        if sympy.Transpose(factors[i]).doit() != factors[k - 1 - i]:
+            return False
+    if k % 2 == 1:
+        middle = factors[k // 2]
+        return middle in psd or isinstance(middle, sympy.Identity)
+    return k > 0
+
+
+def monotone_pair(lower: sympy.Basic, upper: sympy.Basic) -> tuple[sympy.Basic, sympy.Basic] | None:
+    """``(u, v)`` when ``lower = f(u)`` and ``upper = f(v)`` for one increasing map f."""
+    if lower.func == upper.func and lower.func in _MONOTONE and len(lower.args) == len(upper.args) == 1:
+        return lower.args[0], upper.args[0]
+    return None

@@ -1,0 +1,278 @@
+"""Symbolic strategies, from cheap to expensive, producing ``proved`` or nothing.
+
+An equality is proved when the difference of its two sides reaches zero under
+one of: structural identity; canonical forms (``doit``/``expand``, matrix
+canonicalisation, E/Var/Cov as raw moments, traces in least rotation); sums
+(telescoping, SymPy's ``doit``); matrix calculus for gradients without declared
+functions; ``simplify``. An inequality ``a <= b`` is proved when ``b - a`` is shown
+non-negative (sums of squares, Gram forms, monotone maps).
+
+:data:`STRATEGIES` is the one ordered table of them; docs/trust.md lists the same
+names (a test compares the two). Nothing here says "false": a counterexample is the
+numeric checker's job. Each function is pure SymPy work meant to run under
+:func:`~derivcheck.check.runtime.limits.run_bounded`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import sympy
+from sympy.matrices.expressions.matexpr import MatrixExpr
+
+from ...expr.objects import FunctionGradient, Gradient, HessianMatrix, Relation
+from ...expr.scope import Scope
+from .canonical import canonical, has_declared_functions
+from .ideal import follows_from
+from .inequalities import is_real, monotone_pair, nonnegative, positive
+from .matrix_derivative import matrix_gradient
+from ...expr.singular import nowhere_invertible
+from .sums import has_infinite_limits, telescope, undefined_term
+
+
+@dataclass(frozen=True)
+class Proof:
+    """How a relation was proved (``method`` names the strategy)."""
+
+    method: str
+    detail: str = ""
+
+
+def prove(relation: Relation, scope: Scope, hypotheses: Sequence[Relation] = (), *,
+          simplify: bool = True) -> Proof | None:
+    """A proof of ``relation`` for all values the declarations allow (and the
+    equality ``hypotheses`` admit), or None. ``simplify=False`` leaves out the
+    last and costliest strategy (see :func:`prove_by_simplify`)."""
+    relation = Relation(sympy.sympify(relation.lhs, strict=True), relation.op, sympy.sympify(relation.rhs, strict=True))
+    if relation.op == "=":
+        proof = prove_equal(relation.lhs, relation.rhs, scope, simplify=simplify)
+        for strategy in _strategies("hypotheses") if proof is None and hypotheses else ():
+            proof = strategy.attempt(relation, scope, hypotheses)
+            if proof is not None:
+                break
+        return proof
+    if relation.op in ("<=", "<", ">=", ">"):
+        return prove_order(relation, scope)
+    return None
+
+
+def prove_equal(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope, *, simplify: bool = True) -> Proof | None:
+    """The equality strategies of :data:`STRATEGIES` in order (``simplify=False``: all but
+    ``simplify``); the first that proves ``lhs = rhs`` answers. Only ``structural`` runs
+    before the :func:`refusal` check: a tree equals itself whatever it holds."""
+    structural, *others = _strategies("=")
+    proof = structural.attempt(lhs, rhs, scope)
+    if proof is not None or refusal(lhs, rhs) is not None:
+        return proof
+    for strategy in others:
+        if strategy.name == "simplify" and not simplify:
+            continue
+        proof = strategy.attempt(lhs, rhs, scope)
+        if proof is not None:
+            return proof
+    return None
+
+
+def _structural(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | None:
+    return Proof("structural") if lhs == rhs else None
+
+
+def _by_canonical_form(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | None:
+    if _is_zero(_difference(canonical(lhs, scope), canonical(rhs, scope))):
+        return Proof("canonical form", "expand, matrix canonicalisation, moments")
+    return None
+
+
+def _by_sums(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | None:
+    if lhs.has(sympy.Sum, sympy.Product) or rhs.has(sympy.Sum, sympy.Product):
+        left, right = canonical(telescope(lhs), scope), canonical(telescope(rhs), scope)
+        if _is_zero(_difference(left, right)):
+            return Proof("sums", "telescoping and doit of sums/products")
+    return None
+
+
+def _by_matrix_calculus(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | None:
+    calculus = _matrix_calculus(lhs), _matrix_calculus(rhs)
+    if calculus != (lhs, rhs) and None not in calculus:
+        if _is_zero(_difference(canonical(calculus[0], scope), canonical(calculus[1], scope))):
+            return Proof("matrix calculus", "SymPy matrix derivatives")
+    return None
+
+
+def prove_by_simplify(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope, *, skip_sums: bool = False) -> Proof | None:
+    """The last strategy for an equality: ``sympy.simplify`` of the canonical difference.
+
+    ``skip_sums``: give up at once when the difference still holds a sum or product
+    (SymPy's own rewrites of sums, ``sum_simplify``/``sum_combine``/``factor_sum``,
+    do what the canonical form's normal form of sums already did, at length). Used
+    where the item is proved at its instances, so that only an upgrade is at stake.
+    """
+    if refusal(lhs, rhs) is not None:
+        return None
+    difference = _difference(canonical(lhs, scope), canonical(rhs, scope))
+    if has_infinite_limits(difference):
+        return None  # SymPy's rewrites of sums (sum_combine, factor_sum) are rules of finite sums
+    if skip_sums and isinstance(difference, sympy.Basic) and difference.has(sympy.Sum, sympy.Product):
+        return None
+    if not isinstance(difference, MatrixExpr) and _simplifies_to_zero(difference):
+        return Proof("simplify", "sympy.simplify of the difference")
+    return None
+
+
+def prove_from_hypotheses(relation: Relation, scope: Scope, hypotheses: Sequence[Relation]) -> Proof | None:
+    """Scalar equalities that follow from scalar equality hypotheses (see ``ideal.py``)."""
+    if isinstance(relation.lhs, MatrixExpr) or isinstance(relation.rhs, MatrixExpr):
+        return None
+    equalities = [h for h in hypotheses if h.op == "=" and not isinstance(h.lhs, MatrixExpr)]
+    if not equalities:
+        return None
+    goal = _difference(canonical(relation.lhs, scope), canonical(relation.rhs, scope))
+    given = [_difference(canonical(h.lhs, scope), canonical(h.rhs, scope)) for h in equalities]
+    if any(g.has(sympy.Sum, sympy.Product, sympy.Integral) for g in [goal, *given]):
+        return None
+    if follows_from(goal, given):
+        return Proof("hypotheses", "the goal is a polynomial consequence of the hypotheses (Groebner basis)")
+    return None
+
+
+def prove_order(relation: Relation, scope: Scope) -> Proof | None:
+    """``a <= b``, ``a < b`` (and the reversed forms) through the sign of ``b - a``."""
+    lower, upper = (relation.lhs, relation.rhs) if relation.op in ("<=", "<") else (relation.rhs, relation.lhs)
+    strict = relation.op in ("<", ">")
+    if refusal(lower, upper) is not None:
+        return None
+    if not all(is_real(side, scope) or is_real(canonical(side, scope), scope) for side in (lower, upper)):
+        return None  # an order states two real values: c <= c + 1 is no theorem for complex c, nor sqrt(x) for x < 0
+    for strategy in _strategies("order"):
+        proof = strategy.attempt(lower, upper, strict, scope)
+        if proof is not None:
+            return proof
+    return None
+
+
+def _by_sign(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope) -> Proof | None:
+    lower_c, upper_c = canonical(lower, scope), canonical(upper, scope)
+    gap = sympy.expand(upper_c - lower_c)
+    # the difference as written first: Var(X) - 0 is a variance before its moments are expanded
+    for candidate in [sympy.sympify(upper - lower, strict=True), *_forms(gap)]:
+        if positive(candidate, scope) or (not strict and nonnegative(candidate, scope)):
+            return Proof("sign of the difference", "sum of non-negative terms / Gram form")
+    return None
+
+
+def _by_monotone_map(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope) -> Proof | None:
+    pair = monotone_pair(lower, upper)
+    if pair is not None:
+        func = lower.func
+        domain_ok = func not in (sympy.log, sympy.sqrt) or all(
+            positive(canonical(p, scope), scope) for p in pair
+        )
+        if domain_ok:
+            inner = Relation(pair[0], "<" if strict else "<=", pair[1])
+            sub = prove_order(inner, scope)
+            if sub is not None:
+                return Proof("monotone map", f"{func.__name__} is increasing; {sub.method}")
+    return None
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """One symbolic strategy: ``name`` is the method its proofs report (and docs/trust.md lists);
+    ``relation`` says what it proves: ``=`` (two sides), ``hypotheses`` (an equality from the
+    equality hypotheses) or ``order`` (``lower <= upper``, strict or not)."""
+
+    name: str
+    relation: str
+    attempt: Callable[..., Proof | None]
+
+
+STRATEGIES: tuple[Strategy, ...] = (
+    Strategy("structural", "=", _structural),
+    Strategy("canonical form", "=", _by_canonical_form),
+    Strategy("sums", "=", _by_sums),
+    Strategy("matrix calculus", "=", _by_matrix_calculus),
+    Strategy("simplify", "=", prove_by_simplify),
+    Strategy("hypotheses", "hypotheses", prove_from_hypotheses),
+    Strategy("sign of the difference", "order", _by_sign),
+    Strategy("monotone map", "order", _by_monotone_map),
+)
+"""Every symbolic strategy, cheapest first within each kind of relation. A new strategy is
+a function returning a :class:`Proof` or None, plus one row here (and in docs/trust.md)."""
+
+
+def _strategies(relation: str) -> list[Strategy]:
+    return [strategy for strategy in STRATEGIES if strategy.relation == relation]
+
+
+def refusal(lhs: sympy.Basic, rhs: sympy.Basic) -> str | None:
+    """Why no strategy may prove a relation between ``lhs`` and ``rhs``, or None: a sum or
+    product with a possibly undefined term has no value (:func:`sums.undefined_term`), nor
+    an inverse of a matrix that is singular for every value (:mod:`derivcheck.expr.singular`)."""
+    for side in (lhs, rhs):
+        why = undefined_term(side)
+        if why is not None:
+            return f"no proof: {why}, so the sum has no value"
+        why = nowhere_invertible(side)
+        if why is not None:
+            return f"no proof: {why}, so the relation has no value"
+    return None
+
+
+def _forms(gap: sympy.Basic) -> list[sympy.Basic]:
+    forms = [gap]
+    try:
+        forms.append(sympy.factor(gap))
+    except (sympy.PolynomialError, NotImplementedError, TypeError, ValueError):
+        pass
+    return forms
+
+
+def _difference(lhs: sympy.Basic, rhs: sympy.Basic) -> sympy.Basic:
+    if isinstance(lhs, MatrixExpr) or isinstance(rhs, MatrixExpr):
+        return (lhs - rhs).doit().expand().doit()
+    return sympy.expand(lhs - rhs)
+
+
+def _is_zero(expr: sympy.Basic) -> bool:
+    if isinstance(expr, sympy.ZeroMatrix):
+        return True
+    if isinstance(expr, sympy.MatrixBase):
+        return all(sympy.expand(e) == 0 for e in expr)
+    return expr == 0
+
+
+def _simplifies_to_zero(expr: sympy.Basic) -> bool:
+    if expr.has(Gradient, FunctionGradient, HessianMatrix):
+        return False
+    try:
+        return sympy.simplify(expr, doit=False) == 0
+    except (TypeError, ValueError, NotImplementedError, AttributeError):
+        return False
+
+
+def _matrix_calculus(expr: sympy.Basic) -> sympy.Basic | None:
+    """Gradients taken by SymPy's matrix calculus; None when a gradient is out of its reach."""
+    if not expr.has(Gradient, HessianMatrix) or expr.has(FunctionGradient) or has_declared_functions(expr):
+        return expr if not expr.has(Gradient, HessianMatrix, FunctionGradient) else None
+    failed = False
+
+    def replace(node: sympy.Basic) -> sympy.Basic:
+        nonlocal failed
+        if isinstance(node, Gradient):
+            if has_infinite_limits(node.expr):  # termwise differentiation needs uniform convergence
+                failed = True
+                return node
+            inner = node.expr.doit()
+            # not SymPy's Expr.diff(MatrixSymbol), which returns 0 for a sum of traces
+            out = matrix_gradient(inner, node.wrt)
+            if out is None or getattr(out, "shape", None) != node.shape:
+                failed = True
+                return node
+            return out
+        return node
+
+    out = expr.replace(lambda n: isinstance(n, Gradient), replace)
+    if failed or out.has(HessianMatrix):
+        return None
+    return out
