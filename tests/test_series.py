@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sympy
 
-from derivcheck.check.series import agrees_with_partial_sums
+from derivcheck.check.symbolic.series import agrees_with_partial_sums
 
 i = sympy.Symbol("i", integer=True, positive=True)
 x = sympy.Symbol("x", positive=True)
@@ -37,7 +37,7 @@ def test_a_wrong_closed_form_or_a_divergent_series_does_not(series: sympy.Basic,
 
 
 def test_sympys_wrong_value_no_longer_proves() -> None:
-    from derivcheck.check.canonical import canonical
+    from derivcheck.check.symbolic.canonical import canonical
     from derivcheck.expr.scope import Scope
 
     wrong = sympy.Sum(1 / (4 * i - 3) + 1 / (4 * i - 1) - 1 / (2 * i - 1), (i, 1, oo))

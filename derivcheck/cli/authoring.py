@@ -62,7 +62,7 @@ def lint(paths: tuple[str, ...], library: bool, quiet: bool) -> None:
     one FILE:LINE:COL: message line per error. Without PATHS, the same files as
     verify. Exit status: 0 no error, 2 any error (or bad usage).
     """
-    from ..authoring.lint import lint_paths
+    from .lint import lint_paths
     from ..errors import DerivcheckError, UsageError
 
     try:
