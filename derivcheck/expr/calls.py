@@ -132,18 +132,31 @@ def _diff(reader: "Reader", node: ast.Call) -> Any:
     # simplify the body with its sign first (Max(x, 0) -> x), and diff(Max(x, 0), x) would
     # be 1 at x = 0: the body is read with a plain real variable, differentiated, and the
     # declared variable put back into the derivative.
-    closed = [v for v, _ in variables if isinstance(v, sympy.Symbol) and v.is_integer is not True
+    # An element x[i] of a sequence so declared is read with a plain real sequence of the
+    # same name (every element of it, inside this derivative).
+    closed = [v for v, _ in variables if isinstance(v, (sympy.Symbol, sympy.Indexed)) and v.is_integer is not True
               and ((v.is_nonnegative and not v.is_positive) or (v.is_nonpositive and not v.is_negative))]
     if not closed:
         return sympy.Derivative(reader.scalar(node.args[0]), *variables)
-    fresh = {v: sympy.Dummy(v.name, real=True) for v in closed}
-    with reader.bind({v.name: d for v, d in fresh.items()}):
+    fresh: dict[sympy.Basic, sympy.Basic] = {}
+    for v in closed:
+        if isinstance(v, sympy.Indexed):
+            fresh[v.base] = sympy.IndexedBase(sympy.Dummy(str(v.base.label)), real=True)
+        else:
+            fresh[v] = sympy.Dummy(v.name, real=True)
+    names = {str(k.label) if isinstance(k, sympy.IndexedBase) else k.name: d for k, d in fresh.items()}
+    with reader.bind(names):
         expr = reader.scalar(node.args[0])
     if any(isinstance(n, (sympy.Sum, sympy.Product)) and any(b.is_infinite for lim in n.limits for b in lim[1:])
            for n in sympy.preorder_traversal(expr)):
         reader.fail(node, "diff in a nonnegative or nonpositive variable of an infinite sum or product is not "
                           "supported", "declare the variable `real` (or `positive`)")
-    derivative = sympy.diff(expr, *[(fresh.get(v, v), k) for v, k in variables])
+    def plain(v: sympy.Basic) -> sympy.Basic:
+        if isinstance(v, sympy.Indexed) and v.base in fresh:
+            return fresh[v.base][v.indices]
+        return fresh.get(v, v)
+
+    derivative = sympy.diff(expr, *[(plain(v), k) for v, k in variables])
     return derivative.xreplace({d: v for v, d in fresh.items()})
 
 

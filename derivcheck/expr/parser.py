@@ -263,6 +263,11 @@ class Reader:
             if definition is not None and definition.indexed:
                 return self._indexed_definition(node, definition)
         value = self.read(base)
+        if isinstance(value, sympy.IndexedBase):  # a bound sequence (a plain copy inside a derivative)
+            indices = self._indices(node)
+            if len(indices) != 1:
+                self.fail(node, f"sequence `{base.id}` takes one index", f"write {base.id}[i]")  # type: ignore[attr-defined]
+            return value[self._integer(indices[0])]
         if not shapes.is_matrix(value):
             self.fail(node, "only sequences, indexed definitions and matrices can be indexed")
         return self._entry(node, value)
