@@ -75,10 +75,14 @@ def outside_binders(expr: sympy.Basic, variables: set[sympy.Basic],
     if not isinstance(expr, sympy.Basic) or not variables:
         return transform(expr)
     held: dict[sympy.Basic, sympy.Basic] = {}
+    # an element of a sequence the rule speaks of, at any index (a quantified rule on x[k]
+    # reaches x[1]): a derivative in it is held too
+    bases = {v.base for v in variables if isinstance(v, sympy.Indexed)}
 
     def hold(node: sympy.Basic) -> bool:
         if isinstance(node, sympy.Derivative):
-            return bool(set(node.variables) & variables)
+            return bool(set(node.variables) & variables) or any(
+                isinstance(v, sympy.Indexed) and v.base in bases for v in node.variables)
         if isinstance(node, (objects.Gradient, objects.HessianMatrix)):
             return bool(node.args[1].free_symbols & variables)
         if isinstance(node, (sympy.Sum, sympy.Product, sympy.Integral)):
