@@ -409,3 +409,22 @@ def test_ddpm_check_never_false_alarms_and_mutants_are_always_refuted(seed: int)
     for mutant in MUTANTS:
         result = run(mutant.read_text(encoding="utf-8"), seed=seed)
         assert result.status == "disagree", (mutant.name, result.detail)
+
+
+@pytest.mark.slow
+def test_a_check_with_several_noises_is_the_same_under_any_hash_seed(tmp_path: Path) -> None:
+    """Noises are drawn in a fixed order, not in the order of a set (which follows PYTHONHASHSEED):
+    the evidence, p-values included, is a function of the file and the seed alone."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    path = ROOT / "tests" / "data" / "true" / "distribution-normality-random-sign-at-one-step.deriv.yaml"
+    details = set()
+    for hash_seed in ("1", "4", "9"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        out = subprocess.run([sys.executable, "-m", "derivcheck", "verify", str(path), "--no-cache", "-j", "1",
+                              "--format", "json"], capture_output=True, text=True, env=env, cwd=tmp_path)
+        details.add(json.loads(out.stdout)["derivations"][0]["outcomes"][0]["detail"])
+    assert len(details) == 1, details

@@ -218,7 +218,8 @@ def _substitute_elements(process: sympy.Expr, scope: Scope, state: str, time: sy
     """``x[t - 1]`` -> ``previous``; each ``eps[t]`` -> a draw of its law; anything else is refused."""
     draws: dict[sympy.Symbol, Noise] = {}
     replace: dict[sympy.Basic, sympy.Basic] = {}
-    for element in process.atoms(sympy.Indexed):
+    # in a fixed order: the noises are drawn in this order (a set's order follows the hash seed)
+    for element in sorted(process.atoms(sympy.Indexed), key=sympy.default_sort_key):
         name, index = str(element.base.label), element.indices
         decl = scope.names.get(name)
         if name == state:
