@@ -30,8 +30,9 @@ from .statistics import (FAMILY_ALPHA, NORMALITY_BINS, Rejection, bonferroni_lev
 # above float64's rounding of the simulated values (1e-16 relative per operation), far below
 # any spread a process means to have (an absolute 1e-7 passed x[t] = 1e-6*eps[t] as a point
 # mass, untested)
-ROUNDING = 1e-10
+ROUNDING = 1e-13
 ROUNDING_FLOOR = 1e-12
+POINT_MASS_SPREAD = 10  # a spread this many floors wide is no point mass
 MONTE_CARLO = EvidenceKind.MONTE_CARLO
 
 
@@ -165,7 +166,8 @@ def _draw_tests(plan: Any, mean: Any, variance: Any, moments: Any, where: str, s
     negative = var < -floor ** 2
     degenerate = (sd < floor) & ~negative
     observed_sd = torch.sqrt(torch.clamp(moments.variance, min=0))
-    off = degenerate & ((observed_sd > 100 * floor) | ((moments.mean - mean).abs() > 100 * floor))
+    off = degenerate & ((observed_sd > POINT_MASS_SPREAD * floor)
+                        | ((moments.mean - mean).abs() > POINT_MASS_SPREAD * floor))
     for mask, what in ((negative, "a negative variance"), (off, "a point mass")):
         if bool(mask.any()):
             t_index, j = (int(v) for v in torch.nonzero(mask)[0])
