@@ -26,8 +26,8 @@ MAX_WIDE_PARAMS = 128  # a wide integer configuration is tried when its projecte
 MAX_WIDE_ENTRIES = 64  # is below this; the larger dimension when its projected entries are below this
 # beyond those, up to these, at REDUCED_POINTS points only: a statement false only for
 # n >= 8 with many sampled scalars (a double sum, four matrices) is not passed unseen
-MAX_REDUCED_PARAMS = 1024
-MAX_REDUCED_ENTRIES = 1024
+MAX_REDUCED_PARAMS = 512
+MAX_REDUCED_ENTRIES = 256
 REDUCED_POINTS = 2
 
 
@@ -56,6 +56,7 @@ def wide_configs(trials: list[Any], ranges: dict, kinds: dict, scope: Scope, see
 
     out: list[tuple[dict, bool]] = []
     others = [s for s in ranges if kinds[s] != "dimension"]
+    reduced = False
     for label in ("medium", "large", "-large"):
         config = {**base, **{s: reach[s][label] for s in others if label in reach[s]}}
         grown = max(sizes) * max(abs(v) for v in config.values()) / largest(others)
@@ -63,21 +64,37 @@ def wide_configs(trials: list[Any], ranges: dict, kinds: dict, scope: Scope, see
             continue
         if flat or grown <= MAX_WIDE_PARAMS:
             out.append((config, False))
-        elif grown <= MAX_REDUCED_PARAMS:
-            out.append((config, True))
+        elif not reduced and not any(not r for _, r in out):  # only where no wide value was tried
+            # once, at the values past the ordinary window that the size allows (as far as
+            # the medium value): a statement true only for small integers fails there
+            scale = MAX_REDUCED_PARAMS * largest(others) / max(sizes)
+            small = {s: _past_window(v, ranges[s], scale) for s, v in config.items() if s in others}
+            if all(v is not None for v in small.values()) and {**base, **small} != base:
+                out.append(({**base, **small}, True))
+                reduced = True
     dims = [s for s in ranges if kinds[s] == "dimension" and "large" in reach[s]]
     if dims and all(t.lazy for t in valid):
         # the largest size up to the reach whose projected count of entries stays in bounds
         # (entries grow with the square of a dimension; realising products, faster still)
         now = largest(dims)
         top = max(reach[s]["large"] for s in dims)
-        start = now
+        start = now  # sizes past the largest tried
         for cap, reduced in ((MAX_WIDE_ENTRIES, False), (MAX_REDUCED_ENTRIES, True)):
             size = max((k for k in range(start + 1, top + 1) if max(sizes) * (k / now) ** 2 <= cap), default=None)
             if size is not None:  # other integers smallest
                 out.append(({**base, **{s: min(size, reach[s]["large"]) for s in dims}}, reduced))
-                start = size
+                break  # a reduced size only where no ordinary one fits
     return out
+
+
+def _past_window(value: int, window: list[int], scale: float) -> int | None:
+    """``value`` brought back to the largest integer whose size fits ``scale`` (at least one
+    past ``window``, on ``value``'s side), or None when not even that fits."""
+    step = max(window) + 1 if value > 0 else min(window) - 1
+    if abs(step) > scale:
+        return None
+    fitted = int(scale) if value > 0 else -int(scale)
+    return min(value, fitted) if value > 0 else max(value, fitted)
 
 
 def coverage(trials: list[Any]) -> str:
