@@ -119,6 +119,10 @@ def special_points(relation: RealizedRelation, params: list[Param], bases: list[
 def _roots(expr: sympy.Expr, s: sympy.Symbol) -> list[Fraction | float]:
     """The real zeros of ``expr`` in ``s`` (exact when rational), when it is a rational
     function of ``s`` alone with a numerator of small degree; else none."""
+    # a sequence element or a matrix entry carries its base among its free symbols: the
+    # scalar is put in as a plain symbol first (a[1] - 1/3 has the root a[1] = 1/3 too)
+    plain = sympy.Dummy("s")
+    expr, s = expr.xreplace({s: plain}), plain
     if expr.free_symbols != {s}:
         return []
     try:
