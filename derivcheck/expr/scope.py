@@ -14,6 +14,7 @@ from typing import Any
 import sympy
 
 from ..errors import Span
+from .objects import Relation
 
 INTEGER_KINDS = ("integer", "natural", "dimension")
 """The scalar kinds whose values are integers (``dimension``: an integer >= 1 usable as a shape)."""
@@ -56,6 +57,19 @@ class ScalarDecl:
     def is_integer(self) -> bool:
         """Whether the kind is one of :data:`INTEGER_KINDS`."""
         return self.kind in INTEGER_KINDS
+
+    def bounds_on(self, value: Any) -> list[Relation]:
+        """What the declaration's sign and interval say of ``value`` (the value a real scalar
+        is solved for, say), as relations: ``value > 0`` for ``positive``, and so on."""
+        zero = sympy.Integer(0)
+        out = {"positive": [Relation(value, ">", zero)], "nonnegative": [Relation(value, ">=", zero)],
+               "negative": [Relation(value, "<", zero)]}.get(self.kind, [])
+        if self.interval is not None:
+            if self.interval.lo is not None:
+                out.append(Relation(value, ">" if self.interval.lo_open else ">=", self.interval.lo))
+            if self.interval.hi is not None:
+                out.append(Relation(value, "<" if self.interval.hi_open else "<=", self.interval.hi))
+        return out
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ import sympy
 from ...model import Counterexample
 from ..realize import RealizeError, RealizedRelation, extended_value, substitute_functions
 from ..runtime import run_bounded
+from .evaluate import linear_kinks
 from .sampling import Param, Point, exact_values, readable
 
 DIGITS = 50
@@ -195,10 +196,8 @@ def _quadrature(integral: sympy.Integral) -> complex | None:
         return None
     if not (numpy.isfinite(a) and numpy.isfinite(b)):
         return None
-    from .evaluate import _linear_kinks
-
     cuts = [a.real, b.real]
-    for kink in _linear_kinks(integral.function, var):  # pieces without a kink inside
+    for kink in linear_kinks(integral.function, var):  # pieces without a kink inside
         try:
             at = complex(sympy.N(kink, 17)).real
         except TypeError:

@@ -162,7 +162,7 @@ class Evaluator:
         # Max, ...), where Gauss-Legendre loses its accuracy: each piece is smooth
         cuts = [torch.zeros(self.n, dtype=torch.float64, device=self.device),
                 torch.ones(self.n, dtype=torch.float64, device=self.device)]
-        for kink in _linear_kinks(function, var):
+        for kink in linear_kinks(function, var):
             where = (self(kink) - a) / (b - a)
             cuts.append(torch.nan_to_num(where.real, nan=0.0).clamp(0.0, 1.0))
         cuts = torch.sort(torch.stack(cuts, dim=1), dim=1).values.to(torch.complex128)
@@ -308,7 +308,7 @@ def _compare_values(l: Any, r: Any, op: str, robust: bool = False,
 MAX_KINKS = 8  # cuts of an integration range
 
 
-def _linear_kinks(body: sympy.Basic, var: sympy.Symbol) -> list[sympy.Basic]:
+def linear_kinks(body: sympy.Basic, var: sympy.Symbol) -> list[sympy.Basic]:
     """Where the integrand may have a kink in ``var``: the zeros of the arguments of ``Abs``,
     ``sign``, ``Heaviside`` and of the differences of ``Max``/``Min`` arguments, where
     these are linear in ``var`` (others are left to the quadrature's accuracy)."""

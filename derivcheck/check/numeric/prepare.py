@@ -330,14 +330,4 @@ def _solvable(symbol: sympy.Basic, scope: Scope) -> bool:
 
 def _domain_filters(symbol: sympy.Basic, value: Any, scope: Scope) -> list[objects.Relation]:
     decl = scope.names.get(getattr(symbol, "name", ""))
-    if not isinstance(decl, ScalarDecl):
-        return []
-    out = {"positive": [objects.Relation(value, ">", sympy.Integer(0))],
-           "nonnegative": [objects.Relation(value, ">=", sympy.Integer(0))],
-           "negative": [objects.Relation(value, "<", sympy.Integer(0))]}.get(decl.kind, [])
-    if decl.interval is not None:
-        if decl.interval.lo is not None:
-            out.append(objects.Relation(value, ">" if decl.interval.lo_open else ">=", decl.interval.lo))
-        if decl.interval.hi is not None:
-            out.append(objects.Relation(value, "<" if decl.interval.hi_open else "<=", decl.interval.hi))
-    return out
+    return decl.bounds_on(value) if isinstance(decl, ScalarDecl) else []

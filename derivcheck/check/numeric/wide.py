@@ -78,9 +78,8 @@ def wide_configs(trials: list[Any], ranges: dict, kinds: dict, scope: Scope, see
         # (entries grow with the square of a dimension; realising products, faster still)
         now = largest(dims)
         top = max(reach[s]["large"] for s in dims)
-        start = now  # sizes past the largest tried
         for cap, reduced in ((MAX_WIDE_ENTRIES, False), (MAX_REDUCED_ENTRIES, True)):
-            size = max((k for k in range(start + 1, top + 1) if max(sizes) * (k / now) ** 2 <= cap), default=None)
+            size = max((k for k in range(now + 1, top + 1) if max(sizes) * (k / now) ** 2 <= cap), default=None)
             if size is not None:  # other integers smallest
                 out.append(({**base, **{s: min(size, reach[s]["large"]) for s in dims}}, reduced))
                 break  # a reduced size only where no ordinary one fits

@@ -25,7 +25,7 @@ passes only when refuted.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from sympy.core.cache import clear_cache
@@ -373,7 +373,9 @@ def _claim_link(item: Item, scope: Scope, outcomes: dict[str, Outcome], derivati
                           options, started)
     if verdict in (Verdict.PROVED, Verdict.PROVED_INSTANCES) and item.hypotheses:
         # each step's hypotheses may hold somewhere while all of them together hold nowhere
-        holds, why = _hypotheses_hold(item, scope, options, prover, _NO_POINTS if options.numeric else None,
+        # the link has no numeric check of its own: no usable point, so a witness is looked for
+        unsampled = Evidence(Status.INCONCLUSIVE, detail="the claim link is not checked at points")
+        holds, why = _hypotheses_hold(item, scope, options, prover, unsampled if options.numeric else None,
                                       witness=True)
         if not holds:
             return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="claim link",
@@ -381,17 +383,6 @@ def _claim_link(item: Item, scope: Scope, outcomes: dict[str, Outcome], derivati
         if why:
             detail = f"{detail}; {why}"
     return _judge(replace(outcome, verdict=verdict, method="claim link", detail=detail), options, started)
-
-
-@dataclass(frozen=True)
-class _NoPoints:
-    """A numeric check that was not run for an item (the claim link): no usable point."""
-
-    points: int = 0
-    unrelated: tuple = ()
-
-
-_NO_POINTS = _NoPoints()
 
 
 def _flip(op: str) -> str:

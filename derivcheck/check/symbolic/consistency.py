@@ -24,6 +24,7 @@ hypotheses hold as well, exact (:func:`exact_witness`) or sampled (:func:`witnes
 
 from __future__ import annotations
 
+import itertools
 from typing import Sequence
 
 import sympy
@@ -32,7 +33,8 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 from ...expr import objects
 from ...expr.scope import INTEGER_KINDS, RandomDecl, ScalarDecl, Scope, SequenceDecl
 from .canonical import canonical
-from .hypotheses import solve_for_lone_symbol, substitute
+from .hypotheses import quantified_indices, solve_for_lone_symbol, substitute
+from .index_domain import provably_in_domain
 
 WITNESS_VALUES = tuple(sympy.Rational(v) for v in ("0", "1", "-1", "2", "1/2", "-2", "3", "-1/2", "5", "1/3",
                                                     "10", "-10", "1/10", "100"))
@@ -115,8 +117,6 @@ def _outside_sequence_domain(relation: objects.Relation, scope: Scope) -> bool:
 
 
 def _quantified_rule(fact: _Fact, scope: Scope) -> bool:
-    from .hypotheses import quantified_indices
-
     lhs = fact.relation.lhs
     return isinstance(lhs, sympy.Basic) and bool(quantified_indices(lhs, scope))
 
@@ -132,11 +132,6 @@ def _instances_of_rules(hypotheses: Sequence[objects.Relation], names: Sequence[
     other (``x[k] + x[k + 1] = 3`` at k = 1 with ``x[k] = 1``), the declared independence
     (``Var(X[k] - X[k + 1]) = 0`` at k = 1 is Var(X[1]) + Var(X[2]) = 0, which
     ``Var(X[k]) = 1`` makes 2 = 0), or the sequence's declared domain."""
-    import itertools
-
-    from .hypotheses import quantified_indices
-    from .index_domain import provably_in_domain
-
     out: list[_Fact] = []
     for h, name in zip(hypotheses, names):
         if h.op != "=" or not isinstance(h.lhs, sympy.Basic):
@@ -164,8 +159,6 @@ def exact_witness(hypotheses: Sequence[objects.Relation], scope: Scope) -> dict[
     take small values of their domains (:data:`WITNESS_VALUES`); a candidate counts only when
     every hypothesis and every declaration holds there exactly.
     """
-    import itertools
-
     facts = [_Fact(h, frozenset()).relation for h in hypotheses]
     if not facts or not all(_scalar(r) for r in facts):
         return None
@@ -267,7 +260,7 @@ def _solved(facts: list[_Fact], scope: Scope) -> list[_Fact]:
         pending = [_substituted(f, symbol, value, fact.names) for f in pending]
         done = [_substituted(f, symbol, value, fact.names) for f in done]
         cited = fact.names | {f"{_DECLARATION}{symbol}"}
-        done.extend(_Fact(r, cited) for r in _domain(decl, value))
+        done.extend(_Fact(r, cited) for r in decl.bounds_on(value))
     return done
 
 
@@ -279,19 +272,6 @@ def _substituted(fact: _Fact, symbol: sympy.Symbol, value: sympy.Basic, names: f
     # pointwise: never inside a derivative or binder in the symbol or the value's names
     sub = lambda x: substitute(x, {symbol: value})  # noqa: E731
     return _Fact(objects.Relation(sub(r.lhs), r.op, sub(r.rhs)), fact.names | names)
-
-
-def _domain(decl: ScalarDecl, value: sympy.Basic) -> list[objects.Relation]:
-    """What the declaration of a real scalar says of its value."""
-    zero = sympy.Integer(0)
-    out = {"positive": [objects.Relation(value, ">", zero)], "nonnegative": [objects.Relation(value, ">=", zero)],
-           "negative": [objects.Relation(value, "<", zero)]}.get(decl.kind, [])
-    if decl.interval is not None:
-        if decl.interval.lo is not None:
-            out.append(objects.Relation(value, ">" if decl.interval.lo_open else ">=", decl.interval.lo))
-        if decl.interval.hi is not None:
-            out.append(objects.Relation(value, "<" if decl.interval.hi_open else "<=", decl.interval.hi))
-    return out
 
 
 def _scalar(relation: objects.Relation) -> bool:

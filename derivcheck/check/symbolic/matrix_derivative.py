@@ -67,9 +67,7 @@ def _scalar(e: sympy.Basic, wrt: sympy.MatrixSymbol) -> sympy.Basic | None:
             return None if d is None else (e * sympy.log(e.base)) * d
         d = _scalar(e.base, wrt)
         return None if d is None else (e.exp * e.base ** (e.exp - 1)) * d
-    if isinstance(e, (sympy.Trace, MatrixElement)) and _is_trace_of_one_by_one(e):
-        return _leaf(e, wrt)
-    if isinstance(e, sympy.Trace):
+    if isinstance(e, sympy.Trace) or _is_entry_of_one_by_one(e):
         return _leaf(e, wrt)
     if isinstance(e, sympy.Determinant):
         if e.arg == wrt:
@@ -87,7 +85,7 @@ def _scalar(e: sympy.Basic, wrt: sympy.MatrixSymbol) -> sympy.Basic | None:
     return None
 
 
-def _is_trace_of_one_by_one(e: sympy.Basic) -> bool:
+def _is_entry_of_one_by_one(e: sympy.Basic) -> bool:
     return isinstance(e, MatrixElement) and getattr(e.parent, "shape", None) == (1, 1)
 
 
@@ -108,6 +106,6 @@ def _leaf(e: sympy.Basic, wrt: sympy.MatrixSymbol) -> sympy.Basic | None:
         return None
     if getattr(out, "shape", None) != wrt.shape:
         return None
-    if out.has(sympy.Derivative) or out == 0 or (isinstance(out, sympy.ZeroMatrix)):
+    if out.has(sympy.Derivative) or out == 0 or isinstance(out, sympy.ZeroMatrix):
         return None  # SymPy gave up (a 0 for a leaf that depends on the variable)
     return out
