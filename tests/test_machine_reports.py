@@ -13,7 +13,8 @@ from dataclasses import replace
 from derivcheck.model import Verdict
 from derivcheck.report.pretty import item_name
 from derivcheck.report.html import render_html
-from derivcheck.report.json_report import derivation_from_dict, derivation_to_dict, render_json, report_schema
+from derivcheck.model_json import derivation_from_dict, derivation_to_dict
+from derivcheck.report.json_report import render_json, report_schema
 from derivcheck.report.junit import render_junit
 from derivcheck.report.markdown import render_markdown
 from report_samples import sample_report
