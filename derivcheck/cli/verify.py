@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from ..report.formats import FORMAT_OF_EXTENSION, FORMATS
 from .group import main
 from .common import (EXIT_GATE_FAILED, EXIT_OK, exit_status, fail, input_error_lines, internal_error, run_verify,
                      targets_of)
@@ -42,9 +43,9 @@ LIBRARY_OPTION = click.option(
     show_default=True,
     help="Where torch runs numeric and distribution checks (auto: CUDA when available).",
 )
-@click.option("--format", "output_format", type=click.Choice(["rich", "json", "junit", "markdown", "html"]),
+@click.option("--format", "output_format", type=click.Choice(FORMATS),
               default=None, help="Report format (to stdout, or to --output FILE)  [default: rich, or with -o, "
-              "the format of FILE's extension: .json .xml .md .html .txt]")
+              f"the format of FILE's extension: {' '.join(FORMAT_OF_EXTENSION)}]")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), metavar="FILE",
               help="Write the report to FILE (format from --format or its extension); the terminal still "
                    "shows the Rich report.")
