@@ -10,7 +10,7 @@ from .sections import Section, norm as _norm
 from .yaml_tree import Node, Scalar
 
 RESERVED = frozenset((
-    "E Var Cov Sum Product Integral diff grad hessian det trace inv eye ones zeros Normal "
+    "E Var Cov Sum Product Integral diff grad hessian det trace inv eye ones zeros Normal elementwise "
     "sqrt exp log sin cos tanh Abs sign Min Max pi oo").split())
 
 _HYPOTHESIS = re.compile(r"[^\W\d][\w-]*\Z")
