@@ -1,11 +1,12 @@
 """Recall on the corpus ``bench/recall/``: how many true items are proved, and how many planted mistakes are caught.
 
-    python bench/recall.py [--family NAME ...] [--jobs N] [--timeout S] [--seed S] [-v] [--json FILE]
+    python bench/recall.py [--family NAME ...] [--jobs N] [--timeout S] [--seed S] [-v] [--json FILE] [--reports DIR]
 
 Each folder under ``bench/recall/`` is a family (matrix, losses, probability, ...).
 A file ``NAME.deriv.yaml`` is a correct derivation written from a cited source;
 ``NAME.wrong.deriv.yaml`` is the same with one planted mistake, marked
-``expect: refuted``. Each family is checked by one cold ``derivcheck verify FAMILY
+``expect: refuted`` (it replaces the correct step, or sits just before it where the
+correct step ends a chain, so that the rest of the file still holds). Each family is checked by one cold ``derivcheck verify FAMILY
 --format json --no-cache`` run (this checkout's derivcheck, so a fresh clone works
 without an install), and the script prints per family:
 
@@ -95,7 +96,11 @@ def run_family(folder: Path, args: argparse.Namespace) -> tuple[dict, float, int
         wall = time.perf_counter() - started
         if done.returncode == 3 or not out.exists():
             sys.exit(f"derivcheck failed on {folder} (exit {done.returncode}):\n{done.stderr[-4000:]}")
-        return json.loads(out.read_text(encoding="utf-8")), wall, done.returncode
+        text = out.read_text(encoding="utf-8")
+    if args.reports:
+        args.reports.mkdir(parents=True, exist_ok=True)
+        (args.reports / f"{folder.name}.json").write_text(text, encoding="utf-8")
+    return json.loads(text), wall, done.returncode
 
 
 def tally(name: str, report: dict, wall: float, status: int) -> Family:
@@ -140,16 +145,18 @@ def print_table(rows: list[Family]) -> None:
         total.caught += r.caught
         total.true_refuted += r.true_refuted
         total.limits += r.limits
-    head = (f"{'family':<14}{'files':>8}{'true':>6}{'proved*':>9} " + "".join(f"{v:>9}" for v in VERDICTS[:4])
-            + f"{'refuted':>8}{'error':>6}{'time s':>9}{'caught':>12}{'true ref.':>10}")
+    names = ("proved", "p-inst.", "numeric", "unknown", "refuted", "error")
+    head = (f"{'family':<14}{'files':>8}{'true':>6}{'proved*':>9}" + "".join(f"{v:>9}" for v in names)
+            + f"{'time s':>9}{'caught':>16}{'true ref.':>10}")
     print(head)
     print("-" * len(head))
     for r in [*rows, total] if len(rows) > 1 else rows:
-        counts = "".join(f"{r.verdicts[v]:>9}" for v in VERDICTS[:4])
+        counts = "".join(f"{r.verdicts[v]:>9}" for v in VERDICTS)
         caught = f"{r.caught}/{r.wrong} " + share(r.caught, r.wrong).strip()
-        print(f"{r.name:<14}{f'{r.correct}+{r.wrong}':>8}{r.true_items:>6}{share(r.proved, r.true_items):>9} {counts}"
-              f"{r.verdicts['refuted']:>8}{r.verdicts['error']:>6}{r.wall:>9.1f}{caught:>12}{len(r.true_refuted):>10}")
-    print("\nproved* = share of true items (expected to hold, in the correct files) at proved or proved-instances;"
+        print(f"{r.name:<14}{f'{r.correct}+{r.wrong}':>8}{r.true_items:>6}{share(r.proved, r.true_items):>9}{counts}"
+              f"{r.wall:>9.1f}{caught:>16}{len(r.true_refuted):>10}")
+    print("\nproved* = share of true items (expected to hold, in the correct files) at proved or proved-instances"
+          "\n(p-inst.); the verdict columns count those true items;"
           "\nfiles = correct + wrong; time = wall seconds of the cold run; caught = wrong files whose planted"
           "\nmistakes (expect: refuted) are all refuted; true ref. = items expected to hold that were refuted.")
     if total.limits:
@@ -173,6 +180,7 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=20.0, help="passed to derivcheck verify --timeout")
     parser.add_argument("--seed", type=int, default=0, help="passed to derivcheck verify --seed")
     parser.add_argument("--json", type=Path, default=None, help="also write the per-family figures here")
+    parser.add_argument("--reports", type=Path, default=None, help="keep each family's derivcheck JSON report in this folder")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every true item not proved")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; jobs {args.jobs or 'default'}")
