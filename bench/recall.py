@@ -6,15 +6,15 @@ Each folder under ``bench/recall/`` is a family (matrix, losses, probability, ..
 A file ``NAME.deriv.yaml`` is a correct derivation written from a cited source;
 ``NAME.wrong.deriv.yaml`` is the same with one planted mistake, marked
 ``expect: refuted`` (it replaces the correct step, or sits just before it where the
-correct step ends a chain, so that the rest of the file still holds). Each family is checked by one cold ``derivcheck verify FAMILY
---format json --no-cache`` run (this checkout's derivcheck, so a fresh clone works
-without an install), and the script prints per family:
+correct step ends a chain, so that the rest of the file still holds). Each family is
+checked by one cold ``derivcheck verify FAMILY --format json --no-cache`` run (this
+checkout's derivcheck, so a fresh clone works without an install), and the script
+prints per family:
 
 - files: correct + wrong;
 - true items: items expected to hold in the correct files, and the share of them at
   ``proved`` or ``proved-instances``, with the count of each verdict;
-- time: wall-clock seconds of the run (torch import included) and the sum of the
-  derivations' own seconds;
+- time: wall-clock seconds of the cold run (process start and torch import included);
 - caught: wrong files whose every ``expect: refuted`` item is ``refuted``;
 - true refuted: items expected to hold (in any file) that were refuted -- must be 0.
 
@@ -160,7 +160,8 @@ def print_table(rows: list[Family]) -> None:
           "\nfiles = correct + wrong; time = wall seconds of the cold run; caught = wrong files whose planted"
           "\nmistakes (expect: refuted) are all refuted; true ref. = items expected to hold that were refuted.")
     if total.limits:
-        print(f"{total.limits} item(s) reached a resource limit (marked `limit` in the report): rerun on a quieter machine.")
+        print(f"{total.limits} item(s) reached a resource limit (marked `limit` in the report): "
+              "rerun on a quieter machine.")
 
 
 def print_details(rows: list[Family], verbose: bool) -> None:
@@ -175,12 +176,14 @@ def print_details(rows: list[Family], verbose: bool) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--family", action="append", default=[], help="a family folder under bench/recall/ (repeatable)")
+    parser.add_argument("--family", action="append", default=[],
+                        help="a family folder under bench/recall/ (repeatable)")
     parser.add_argument("--jobs", "-j", type=int, default=None, help="passed to derivcheck verify -j")
     parser.add_argument("--timeout", type=float, default=20.0, help="passed to derivcheck verify --timeout")
     parser.add_argument("--seed", type=int, default=0, help="passed to derivcheck verify --seed")
     parser.add_argument("--json", type=Path, default=None, help="also write the per-family figures here")
-    parser.add_argument("--reports", type=Path, default=None, help="keep each family's derivcheck JSON report in this folder")
+    parser.add_argument("--reports", type=Path, default=None,
+                        help="keep each family's derivcheck JSON report in this folder")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every true item not proved")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; jobs {args.jobs or 'default'}")
