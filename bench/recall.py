@@ -186,9 +186,10 @@ def main() -> int:
                         help="keep each family's derivcheck JSON report in this folder")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every true item not proved")
     args = parser.parse_args()
+    folders = families(args.family)
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; jobs {args.jobs or 'default'}")
     rows = []
-    for folder in families(args.family):
+    for folder in folders:
         report, wall, status = run_family(folder, args)
         rows.append(tally(folder.name, report, wall, status))
         print(f"  {folder.name}: {wall:.1f} s (derivcheck exit {status})", flush=True)
