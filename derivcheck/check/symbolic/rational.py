@@ -258,11 +258,12 @@ def equal_as_fractions(lhs: Any, rhs: Any, scope: Scope) -> str | None:
     names = sympy.symbols(f"v0:{max(1, len(variables))}")
     field_ring, *gens = ring(names, QQ)
     to_ring = dict(zip(variables, gens))
-    memo_ring: dict[sympy.Basic, tuple[PolyElement, PolyElement]] = {}
+    memo_ring: dict[sympy.Basic, Fraction_] = {}
     try:
         for left, right in pairs:
-            (p1, q1), (p2, q2) = (_fraction(side, to_ring, field_ring, memo_ring) for side in (left, right))
-            if (p1 != p2) if q1 == q2 else (p1 * q2 != p2 * q1):
+            difference = _add(_fraction(left, to_ring, field_ring, memo_ring),
+                              _scale(_fraction(right, to_ring, field_ring, memo_ring), -1))
+            if difference[0]:
                 return None
     except (NotRational, Undefined, TooLarge):
         return None
@@ -270,40 +271,107 @@ def equal_as_fractions(lhs: Any, rhs: Any, scope: Scope) -> str | None:
             f"{len(variables)} variables (fraction-free, every denominator a nonzero polynomial)")
 
 
-def _fraction(e: sympy.Basic, to_ring: dict, field_ring: Any,
-              memo: dict[sympy.Basic, tuple[PolyElement, PolyElement]]) -> tuple[PolyElement, PolyElement]:
-    """``e`` as (numerator, denominator) in ``field_ring``; :class:`Undefined` where a denominator
+Fraction_ = tuple[PolyElement, tuple[tuple[PolyElement, int], ...]]
+"""A rational function: a numerator and its denominator as factors with exponents (each factor
+a nonzero, non-constant polynomial; sums take the least common multiple of the factors as
+they are, with no factoring and no gcd)."""
+
+
+def _fraction(e: sympy.Basic, to_ring: dict, field_ring: Any, memo: dict[sympy.Basic, Fraction_]) -> Fraction_:
+    """``e`` as a :data:`Fraction_` in ``field_ring``; :class:`Undefined` where a denominator
     is the zero polynomial, :class:`TooLarge` past :data:`MAX_TERMS` terms."""
     hit = memo.get(e)
     if hit is not None:
         return hit
-    one = field_ring.one
     if e in to_ring:
-        out = (to_ring[e], one)
+        out: Fraction_ = (to_ring[e], ())
     elif e.is_Rational:
-        out = (field_ring(QQ(int(e.p), int(e.q))), one)
+        out = (field_ring(QQ(int(e.p), int(e.q))), ())
     elif isinstance(e, sympy.Add):
-        out = (field_ring.zero, one)
+        out = (field_ring.zero, ())
         for a in e.args:
-            (p, q), (pa, qa) = out, _fraction(a, to_ring, field_ring, memo)
-            out = (p + pa, q) if q == qa else (p * qa + pa * q, q * qa)
+            out = _add(out, _fraction(a, to_ring, field_ring, memo))
     elif isinstance(e, sympy.Mul):
-        out = (one, one)
+        out = (field_ring.one, ())
         for a in e.args:
-            (p, q), (pa, qa) = out, _fraction(a, to_ring, field_ring, memo)
-            out = (p * pa, q * qa)
+            out = _multiply(out, _fraction(a, to_ring, field_ring, memo))
     elif isinstance(e, sympy.Pow) and e.exp.is_Integer:
-        p, q = _fraction(e.base, to_ring, field_ring, memo)
-        k = int(e.exp)
-        if k < 0 and not p:
-            raise Undefined(f"{e.base} is the zero polynomial")
-        out = (p**k, q**k) if k >= 0 else (q ** -k, p ** -k)
+        base, k = _fraction(e.base, to_ring, field_ring, memo), int(e.exp)
+        out = _power(base, k) if k >= 0 else _power(_reciprocal(base, e.base), -k)
     else:
         raise NotRational(f"{type(e).__name__} is not rational: {e}")
-    if len(out[0]) > MAX_TERMS or len(out[1]) > MAX_TERMS:
+    if len(out[0]) > MAX_TERMS:
         raise TooLarge(f"more than {MAX_TERMS} terms")
     memo[e] = out
     return out
+
+
+def _merge(*denominators: tuple[tuple[PolyElement, int], ...]) -> list[list]:
+    """[factor, exponent] of the least common multiple of the denominators (factors compared as
+    polynomials; none is factored further)."""
+    out: list[list] = []
+    for factors in denominators:
+        for factor, k in factors:
+            for entry in out:
+                if entry[0] == factor:
+                    entry[1] = max(entry[1], k)
+                    break
+            else:
+                out.append([factor, k])
+    return out
+
+
+def _cofactor(lcm: list[list], factors: tuple[tuple[PolyElement, int], ...], one: PolyElement) -> PolyElement:
+    out = one
+    for factor, k in lcm:
+        have = next((j for f, j in factors if f == factor), 0)
+        if k > have:
+            out = out * factor ** (k - have)
+    return out
+
+
+def _add(a: Fraction_, b: Fraction_) -> Fraction_:
+    if not b[0]:
+        return a
+    if not a[0]:
+        return b
+    lcm = _merge(a[1], b[1])
+    one = a[0].ring.one
+    numerator = a[0] * _cofactor(lcm, a[1], one) + b[0] * _cofactor(lcm, b[1], one)
+    return numerator, tuple((f, k) for f, k in lcm)
+
+
+def _multiply(a: Fraction_, b: Fraction_) -> Fraction_:
+    factors = [[f, k] for f, k in a[1]]
+    for f, k in b[1]:
+        for entry in factors:
+            if entry[0] == f:
+                entry[1] += k
+                break
+        else:
+            factors.append([f, k])
+    return a[0] * b[0], tuple((f, k) for f, k in factors)
+
+
+def _scale(a: Fraction_, c: int) -> Fraction_:
+    return a[0] * c, a[1]
+
+
+def _power(a: Fraction_, k: int) -> Fraction_:
+    return a[0] ** k, tuple((f, j * k) for f, j in a[1])
+
+
+def _reciprocal(a: Fraction_, written: sympy.Basic) -> Fraction_:
+    numerator, factors = a
+    if not numerator:
+        raise Undefined(f"{written} is the zero polynomial")
+    one = numerator.ring.one
+    product = one
+    for f, k in factors:
+        product = product * f**k
+    if numerator.is_ground:
+        return product * (one.ring.domain.one / numerator.LC), ()
+    return product, ((numerator, 1),)
 
 
 __all__ = ["MAX_ENTRIES", "MAX_GRID_POINTS", "equal_as_fractions", "vanishes_on_grids", "written_out"]
