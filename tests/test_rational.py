@@ -4,6 +4,7 @@ look-alikes; the degree bounds the grid rests on are upper bounds."""
 
 from __future__ import annotations
 
+import pytest
 import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -137,3 +138,19 @@ def test_out_of_reach_forms_are_left_alone() -> None:
     assert written_out(X * (X + 1), X**2 + X, scope) is None
     k = sympy.Symbol("k", integer=True)
     assert written_out(sympy.Sum(k, (k, 1, 3)), sympy.Integer(6), scope) is None
+
+
+# -- end to end: the corpus files of these strategies ---------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["adjugate-2x2", "cayley-hamilton-2x2", "sherman-morrison-3x3",
+                                  "determinant-lemma-3x3", "partial-fractions", "quotient-of-cubes"])
+def test_true_files_are_proved_by_the_rational_strategies(name: str, test_data) -> None:
+    from derivcheck.check.pipeline.derivation import check_derivation
+    from derivcheck.format.loader import load_derivation
+    from derivcheck.model import Options, Verdict
+
+    path = test_data / "true" / f"rational-{name}.deriv.yaml"
+    (outcome,) = check_derivation(load_derivation(str(path)), Options(numeric=False)).outcomes
+    assert outcome.verdict is Verdict.PROVED, outcome.detail
+    assert outcome.method in ("exact grid", "rational arithmetic"), outcome.method
