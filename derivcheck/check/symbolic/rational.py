@@ -47,8 +47,12 @@ MAX_ENTRIES = 16
 """The largest matrix written out (4x4, or a vector of 16)."""
 MAX_GRID_POINTS = 2048
 """Exact evaluations, over all the entries' grids, that one relation may take."""
+MAX_GRID_WORK = 200_000
+"""Grid points times the nodes of the entry evaluated there, over one relation."""
 MAX_TERMS = 20_000
 """Terms of one polynomial in the fraction-free arithmetic before it gives up."""
+MAX_WORK = 2_000_000
+"""Term products of one multiplication of polynomials (len(p) * len(q)) before it gives up."""
 GRID_TRIES = 3  # grids tried, each with other values, when a point meets a zero denominator
 
 _UNWRITABLE = (sympy.Sum, sympy.Product, sympy.Integral, sympy.Derivative, sympy.Function, objects.Gradient,
@@ -172,7 +176,7 @@ def vanishes_on_grids(lhs: Any, rhs: Any, scope: Scope) -> str | None:
     pairs = written_out(lhs, rhs, scope)
     if pairs is None:
         return None
-    budget, largest = MAX_GRID_POINTS, {}
+    budget, work, largest = MAX_GRID_POINTS, MAX_GRID_WORK, {}
     for left, right in pairs:
         if left == right:
             continue
@@ -183,13 +187,18 @@ def vanishes_on_grids(lhs: Any, rhs: Any, scope: Scope) -> str | None:
         for d in degrees.values():
             size *= d + 1
         budget -= size
-        if budget < 0 or not _vanishes_on_grid(left, right, degrees):
+        work -= size * _nodes(left, right)
+        if budget < 0 or work < 0 or not _vanishes_on_grid(left, right, degrees):
             return None
         if sum(degrees.values()) > sum(largest.values()):
             largest = degrees
     shown = ", ".join(f"{v}: {d}" for v, d in largest.items() if d) or "0"
     return (f"exact value 0 on a grid of (d_v + 1) values per variable for each of {len(pairs)} entries, "
             f"{MAX_GRID_POINTS - budget} points in all (degree bounds d_v: {shown})")
+
+
+def _nodes(*exprs: sympy.Basic) -> int:
+    return len({node for e in exprs for node in sympy.preorder_traversal(e)})
 
 
 def _grid_degrees(left: sympy.Basic, right: sympy.Basic) -> dict[sympy.Basic, int] | None:
@@ -321,12 +330,19 @@ def _merge(*denominators: tuple[tuple[PolyElement, int], ...]) -> list[list]:
     return out
 
 
+def _times(p: PolyElement, q: PolyElement) -> PolyElement:
+    if len(p) * len(q) > MAX_WORK:
+        raise TooLarge(f"a product of polynomials of {len(p)} and {len(q)} terms")
+    return p * q
+
+
 def _cofactor(lcm: list[list], factors: tuple[tuple[PolyElement, int], ...], one: PolyElement) -> PolyElement:
     out = one
     for factor, k in lcm:
         have = next((j for f, j in factors if f == factor), 0)
         if k > have:
-            out = out * factor ** (k - have)
+            for _ in range(k - have):
+                out = _times(out, factor)
     return out
 
 
@@ -337,7 +353,7 @@ def _add(a: Fraction_, b: Fraction_) -> Fraction_:
         return b
     lcm = _merge(a[1], b[1])
     one = a[0].ring.one
-    numerator = a[0] * _cofactor(lcm, a[1], one) + b[0] * _cofactor(lcm, b[1], one)
+    numerator = _times(a[0], _cofactor(lcm, a[1], one)) + _times(b[0], _cofactor(lcm, b[1], one))
     return numerator, tuple((f, k) for f, k in lcm)
 
 
@@ -350,7 +366,7 @@ def _multiply(a: Fraction_, b: Fraction_) -> Fraction_:
                 break
         else:
             factors.append([f, k])
-    return a[0] * b[0], tuple((f, k) for f, k in factors)
+    return _times(a[0], b[0]), tuple((f, k) for f, k in factors)
 
 
 def _scale(a: Fraction_, c: int) -> Fraction_:
@@ -358,7 +374,10 @@ def _scale(a: Fraction_, c: int) -> Fraction_:
 
 
 def _power(a: Fraction_, k: int) -> Fraction_:
-    return a[0] ** k, tuple((f, j * k) for f, j in a[1])
+    out = a[0].ring.one
+    for _ in range(k):
+        out = _times(out, a[0])
+    return out, tuple((f, j * k) for f, j in a[1])
 
 
 def _reciprocal(a: Fraction_, written: sympy.Basic) -> Fraction_:
@@ -368,7 +387,8 @@ def _reciprocal(a: Fraction_, written: sympy.Basic) -> Fraction_:
     one = numerator.ring.one
     product = one
     for f, k in factors:
-        product = product * f**k
+        for _ in range(k):
+            product = _times(product, f)
     if numerator.is_ground:
         return product * (one.ring.domain.one / numerator.LC), ()
     return product, ((numerator, 1),)
