@@ -36,12 +36,11 @@ from typing import Any
 
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixExpr
-from sympy.polys.domains import QQ
-from sympy.polys.rings import PolyElement, ring
 
 from ...expr import objects
 from ...expr.scope import Scope
 from ..realize import NotRational, RealizeError, degree_bound, evaluate_exact, realize_symbolic
+from .polynomial_fractions import all_zero
 
 MAX_ENTRIES = 16
 """The largest matrix written out (4x4, or a vector of 16)."""
@@ -49,10 +48,6 @@ MAX_GRID_POINTS = 2048
 """Exact evaluations, over all the entries' grids, that one relation may take."""
 MAX_GRID_WORK = 200_000
 """Grid points times the nodes of the entry evaluated there, over one relation."""
-MAX_TERMS = 20_000
-"""Terms of one polynomial in the fraction-free arithmetic before it gives up."""
-MAX_WORK = 2_000_000
-"""Term products of one multiplication of polynomials (len(p) * len(q)) before it gives up."""
 GRID_TRIES = 3  # grids tried, each with other values, when a point meets a zero denominator
 
 _UNWRITABLE = (sympy.Sum, sympy.Product, sympy.Integral, sympy.Derivative, sympy.Function, objects.Gradient,
@@ -62,40 +57,31 @@ _UNWRITABLE = (sympy.Sum, sympy.Product, sympy.Integral, sympy.Derivative, sympy
 Pair = tuple[sympy.Basic, sympy.Basic]
 
 
-class Undefined(Exception):
-    """A denominator that is the zero polynomial: the expression has no value anywhere."""
-
-
-class TooLarge(Exception):
-    """A polynomial beyond :data:`MAX_TERMS` terms."""
-
-
 def written_out(lhs: Any, rhs: Any, scope: Scope) -> list[Pair] | None:
     """The (lhs, rhs) entry pairs of the relation written out at its literal sizes, every
     denominator shown nonzero; None when it is out of reach (see the module docstring)."""
     key = (lhs, rhs, id(scope))
-    if _LAST.get("key") == key and _LAST.get("scope") is scope:
-        return _LAST["pairs"]
-    pairs = _written_out(lhs, rhs, scope)
-    _LAST.update(key=key, scope=scope, pairs=pairs)
-    return pairs
+    if _LAST.get("key") != key or _LAST.get("scope") is not scope:
+        written = _written(lhs, rhs, scope)
+        pairs = None if written is None or not all(_nonzero_somewhere(d) for d in written[1]) else written[0]
+        _LAST.update(key=key, scope=scope, pairs=pairs)
+    return _LAST["pairs"]
 
 
-_LAST: dict[str, Any] = {}  # the last relation written out: both strategies ask for it in turn
+_LAST: dict[str, Any] = {}  # the last relation written out: the strategies ask for it in turn
 
 
-def _written_out(lhs: Any, rhs: Any, scope: Scope) -> list[Pair] | None:
+def _written(lhs: Any, rhs: Any, scope: Scope) -> tuple[list[Pair], list[sympy.Basic]] | None:
+    """The entry pairs and the written-out denominators of the sides as written, or None."""
     if not all(_writable(side, scope) for side in (lhs, rhs)):
         return None
     try:
         sides = [realize_symbolic(side, scope, {}) for side in (lhs, rhs)]
         denominators = [realize_symbolic(d, scope, {}) for side in (lhs, rhs) for d in _denominators(side)]
-    except (RealizeError, ValueError, TypeError, ZeroDivisionError):
-        return None
+    except (RealizeError, ValueError, TypeError, ZeroDivisionError, AttributeError, NotImplementedError):
+        return None  # not written out (too large, unsupported, singular): no answer
     pairs = _pairs(*sides)
-    if pairs is None or not all(_nonzero_somewhere(d) for d in denominators):
-        return None
-    return pairs
+    return None if pairs is None else (pairs, denominators)
 
 
 def _writable(side: Any, scope: Scope) -> bool:
@@ -251,8 +237,10 @@ def _vanishes_on_grid(left: sympy.Basic, right: sympy.Basic, degrees: dict[sympy
 def equal_as_fractions(lhs: Any, rhs: Any, scope: Scope) -> str | None:
     """How fraction-free arithmetic proves ``lhs = rhs`` (its detail), or None."""
     pairs = written_out(lhs, rhs, scope)
-    if pairs is None:
-        return None
+    return None if pairs is None else _equal(pairs, "")
+
+
+def _equal(pairs: list[Pair], note: str) -> str | None:
     pairs = [(left, right) for left, right in pairs if left != right]
     variables = _variables([x for pair in pairs for x in pair])
     try:  # a point where the sides differ settles it at once (no proof)
@@ -264,134 +252,10 @@ def equal_as_fractions(lhs: Any, rhs: Any, scope: Scope) -> str | None:
         return None
     except ZeroDivisionError:
         pass
-    names = sympy.symbols(f"v0:{max(1, len(variables))}")
-    field_ring, *gens = ring(names, QQ)
-    to_ring = dict(zip(variables, gens))
-    memo_ring: dict[sympy.Basic, Fraction_] = {}
-    try:
-        for left, right in pairs:
-            difference = _add(_fraction(left, to_ring, field_ring, memo_ring),
-                              _scale(_fraction(right, to_ring, field_ring, memo_ring), -1))
-            if difference[0]:
-                return None
-    except (NotRational, Undefined, TooLarge):
+    if not all_zero(pairs, variables):
         return None
     return (f"each of {len(pairs)} differing entries is 0 as a fraction of polynomials in "
-            f"{len(variables)} variables (fraction-free, every denominator a nonzero polynomial)")
-
-
-Fraction_ = tuple[PolyElement, tuple[tuple[PolyElement, int], ...]]
-"""A rational function: a numerator and its denominator as factors with exponents (each factor
-a nonzero, non-constant polynomial; sums take the least common multiple of the factors as
-they are, with no factoring and no gcd)."""
-
-
-def _fraction(e: sympy.Basic, to_ring: dict, field_ring: Any, memo: dict[sympy.Basic, Fraction_]) -> Fraction_:
-    """``e`` as a :data:`Fraction_` in ``field_ring``; :class:`Undefined` where a denominator
-    is the zero polynomial, :class:`TooLarge` past :data:`MAX_TERMS` terms."""
-    hit = memo.get(e)
-    if hit is not None:
-        return hit
-    if e in to_ring:
-        out: Fraction_ = (to_ring[e], ())
-    elif e.is_Rational:
-        out = (field_ring(QQ(int(e.p), int(e.q))), ())
-    elif isinstance(e, sympy.Add):
-        out = (field_ring.zero, ())
-        for a in e.args:
-            out = _add(out, _fraction(a, to_ring, field_ring, memo))
-    elif isinstance(e, sympy.Mul):
-        out = (field_ring.one, ())
-        for a in e.args:
-            out = _multiply(out, _fraction(a, to_ring, field_ring, memo))
-    elif isinstance(e, sympy.Pow) and e.exp.is_Integer:
-        base, k = _fraction(e.base, to_ring, field_ring, memo), int(e.exp)
-        out = _power(base, k) if k >= 0 else _power(_reciprocal(base, e.base), -k)
-    else:
-        raise NotRational(f"{type(e).__name__} is not rational: {e}")
-    if len(out[0]) > MAX_TERMS:
-        raise TooLarge(f"more than {MAX_TERMS} terms")
-    memo[e] = out
-    return out
-
-
-def _merge(*denominators: tuple[tuple[PolyElement, int], ...]) -> list[list]:
-    """[factor, exponent] of the least common multiple of the denominators (factors compared as
-    polynomials; none is factored further)."""
-    out: list[list] = []
-    for factors in denominators:
-        for factor, k in factors:
-            for entry in out:
-                if entry[0] == factor:
-                    entry[1] = max(entry[1], k)
-                    break
-            else:
-                out.append([factor, k])
-    return out
-
-
-def _times(p: PolyElement, q: PolyElement) -> PolyElement:
-    if len(p) * len(q) > MAX_WORK:
-        raise TooLarge(f"a product of polynomials of {len(p)} and {len(q)} terms")
-    return p * q
-
-
-def _cofactor(lcm: list[list], factors: tuple[tuple[PolyElement, int], ...], one: PolyElement) -> PolyElement:
-    out = one
-    for factor, k in lcm:
-        have = next((j for f, j in factors if f == factor), 0)
-        if k > have:
-            for _ in range(k - have):
-                out = _times(out, factor)
-    return out
-
-
-def _add(a: Fraction_, b: Fraction_) -> Fraction_:
-    if not b[0]:
-        return a
-    if not a[0]:
-        return b
-    lcm = _merge(a[1], b[1])
-    one = a[0].ring.one
-    numerator = _times(a[0], _cofactor(lcm, a[1], one)) + _times(b[0], _cofactor(lcm, b[1], one))
-    return numerator, tuple((f, k) for f, k in lcm)
-
-
-def _multiply(a: Fraction_, b: Fraction_) -> Fraction_:
-    factors = [[f, k] for f, k in a[1]]
-    for f, k in b[1]:
-        for entry in factors:
-            if entry[0] == f:
-                entry[1] += k
-                break
-        else:
-            factors.append([f, k])
-    return _times(a[0], b[0]), tuple((f, k) for f, k in factors)
-
-
-def _scale(a: Fraction_, c: int) -> Fraction_:
-    return a[0] * c, a[1]
-
-
-def _power(a: Fraction_, k: int) -> Fraction_:
-    out = a[0].ring.one
-    for _ in range(k):
-        out = _times(out, a[0])
-    return out, tuple((f, j * k) for f, j in a[1])
-
-
-def _reciprocal(a: Fraction_, written: sympy.Basic) -> Fraction_:
-    numerator, factors = a
-    if not numerator:
-        raise Undefined(f"{written} is the zero polynomial")
-    one = numerator.ring.one
-    product = one
-    for f, k in factors:
-        for _ in range(k):
-            product = _times(product, f)
-    if numerator.is_ground:
-        return product * (one.ring.domain.one / numerator.LC), ()
-    return product, ((numerator, 1),)
+            f"{len(variables)} variables (fraction-free, every denominator a nonzero polynomial){note}")
 
 
 __all__ = ["MAX_ENTRIES", "MAX_GRID_POINTS", "equal_as_fractions", "vanishes_on_grids", "written_out"]
