@@ -94,6 +94,16 @@ def test_matrix_identities_at_literal_sizes() -> None:
     assert equal_as_fractions(sympy.Determinant(A) * sympy.Inverse(A) @ A, sympy.Determinant(A) * sympy.Identity(3),
                               scope)
     assert equal_as_fractions(sympy.Determinant(2 * N), 16 * sympy.Determinant(N), scope)
+    # Sherman-Morrison at 3x3: beyond the grid's budget (15 variables), decided as fractions
+    scope2, v = scope_with(A="matrix 3 3", u="matrix 3 1", w="matrix 3 1")
+    inverse = sympy.Inverse(v["A"])
+    update = sympy.Trace(sympy.Identity(1) + v["w"].T @ inverse @ v["u"])
+    lhs = sympy.Inverse(v["A"] + v["u"] @ v["w"].T)
+    rhs = inverse - inverse @ v["u"] @ v["w"].T @ inverse / update
+    assert vanishes_on_grids(lhs, rhs, scope2) is None
+    assert prove(Relation(lhs, "=", rhs), scope2).method == "rational arithmetic"
+    wrong = inverse - inverse @ v["u"] @ v["w"].T @ inverse / (update + 1)
+    assert prove(Relation(lhs, "=", wrong), scope2, simplify=False) is None
     # symmetric matrices are written out with shared entries: true for them, proved
     S = o["S"]
     assert equal_as_fractions(S @ S.T, S.T @ S, scope)
