@@ -166,6 +166,8 @@ def vanishes_on_grids(lhs: Any, rhs: Any, scope: Scope) -> str | None:
     for left, right in pairs:
         if left == right:
             continue
+        if 2 ** len(_variables([left, right])) > budget:
+            return None  # every variable that occurs has a degree bound of at least 1
         degrees = _grid_degrees(left, right)
         if degrees is None:
             return None
@@ -178,6 +180,8 @@ def vanishes_on_grids(lhs: Any, rhs: Any, scope: Scope) -> str | None:
             return None
         if sum(degrees.values()) > sum(largest.values()):
             largest = degrees
+    if budget == MAX_GRID_POINTS:
+        return f"the {len(pairs)} entries of the two sides, written out, are the same expressions"
     shown = ", ".join(f"{v}: {d}" for v, d in largest.items() if d) or "0"
     return (f"exact value 0 on a grid of (d_v + 1) values per variable for each of {len(pairs)} entries, "
             f"{MAX_GRID_POINTS - budget} points in all (degree bounds d_v: {shown})")
