@@ -65,6 +65,10 @@ def test_a_cubic_with_three_roots_needs_four_values() -> None:
     assert _grid_degrees(x * (x - 1) * (x - 2), sympy.Integer(0)) == {x: 3}
     assert _both(x * (x - 1) * (x - 2), sympy.Integer(0), scope) == (None, None)
     assert _both(x**2, x, scope) == (None, None)
+    # zero on {0, 1} x {0, 1}, but of degree 2 in each variable: the grid has 3 x 3 points
+    corners = x * y * (x - 1) * (y - 1)
+    assert _grid_degrees(corners, sympy.Integer(0)) == {x: 2, y: 2}
+    assert _both(corners, sympy.Integer(0), scope) == (None, None)
 
 
 # -- true identities are proved ------------------------------------------------------------
@@ -142,6 +146,8 @@ def test_out_of_reach_forms_are_left_alone() -> None:
     assert _both(sympy.sin(x) ** 2 + sympy.cos(x) ** 2, sympy.Integer(1), scope) == (None, None)
     assert _both(x * sympy.Float(0.5), x / 2, scope) == (None, None)  # floats never
     assert _both(sympy.exp(x) * sympy.exp(y), sympy.exp(x + y), scope) == (None, None)
+    big = scope_with(G="matrix 5 5")[1]["G"]  # beyond 4x4: not written out
+    assert written_out(sympy.Determinant(big.T), sympy.Determinant(big), scope_with(G="matrix 5 5")[0]) is None
     C = o["C"]  # a symbolic size: only instances could write it out
     assert written_out((C @ C).T, C.T @ C.T, scope) is None
     X = o["X"]  # random variables are left to the moments' canonical forms
