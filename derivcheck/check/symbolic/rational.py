@@ -9,17 +9,17 @@ written out entry by entry with one real symbol per matrix entry
 then a rational function of finitely many variables, and two strategies decide the
 entries exactly (docs/trust.md gives the argument of each):
 
-- ``exact grid`` (:func:`prove_on_grid`): the tree of ``lhs - rhs`` is ``P / Q``
+- ``exact grid`` (:func:`vanishes_on_grids`): the tree of ``lhs - rhs`` is ``P / Q``
   with ``deg_v P <= d_v`` for each variable v (:func:`~derivcheck.check.realize.degree_bound`
   with v alone of degree 1); a polynomial of degree at most ``d_v`` in each v that
   vanishes on a grid ``S_1 x ... x S_m`` with ``|S_v| = d_v + 1`` is zero
   (the grid form of Schwartz–Zippel, Alon's combinatorial Nullstellensatz), so
   exact values 0 at every point of such a grid, where every denominator of both
   trees is nonzero, prove ``P = 0``.
-- ``rational arithmetic`` (:func:`prove_by_rational_arithmetic`): each side as a
-  numerator and a denominator in the polynomial ring ``QQ[variables]`` (sparse,
-  fraction-free: a sum of fractions with one denominator keeps it), and
-  ``P1 * Q2 - P2 * Q1`` is the zero polynomial.
+- ``rational arithmetic`` (:func:`equal_as_fractions`): each side as a numerator
+  and a factored denominator in the polynomial ring ``QQ[variables]``
+  (:mod:`.polynomial_fractions`: sparse, fraction-free, sums over the least common
+  multiple of the factors), and the difference has the zero polynomial as numerator.
 
 Neither proves a relation that has no value: every denominator of the sides as
 written (a scalar power with a negative exponent, the determinant of every
@@ -152,7 +152,9 @@ def _nonzero_somewhere(expr: sympy.Basic) -> bool:
         try:
             if evaluate_exact(expr, _point(variables, k)) != 0:
                 return True
-        except (NotRational, ZeroDivisionError):
+        except ZeroDivisionError:
+            continue  # an inner denominator vanishes at this point: try the next
+        except NotRational:
             return False
     return False
 
