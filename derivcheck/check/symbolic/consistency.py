@@ -31,6 +31,7 @@ import sympy
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from ...expr import objects
+from ...expr.laws import LAWS, mean_and_variance
 from ...expr.scope import INTEGER_KINDS, RandomDecl, ScalarDecl, Scope, SequenceDecl
 from .canonical import canonical
 from .hypotheses import quantified_indices, solve_for_lone_symbol, substitute
@@ -324,8 +325,9 @@ def _law_moment(node: sympy.Basic, scope: Scope) -> sympy.Basic | None:
     law, params = decl.distribution[0].lower(), decl.distribution[1]
     if len(params) != 2:
         return None
-    a, b = (sympy.sympify(p, strict=True) for p in params)
-    mean, variance = {"normal": (a, b), "uniform": ((a + b) / 2, (b - a) ** 2 / 12)}.get(law, (None, None))
+    if law not in LAWS:
+        return None
+    mean, variance = mean_and_variance(law, tuple(sympy.sympify(p, strict=True) for p in params))
     return mean if isinstance(node, objects.Expectation) else variance
 
 
