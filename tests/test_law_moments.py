@@ -139,3 +139,11 @@ def test_improper_symbolic_laws_are_read_errors(declaration: str, where: str, fr
         build_scope(load_text(text, "t.deriv.yaml"))
     (error,) = info.value.errors
     assert fragment in error.message and str(error.span) == f"t.deriv.yaml:{where}", (error.message, str(error.span))
+
+
+def test_powers_above_the_closed_form_limit_stay_moments(scope: Scope) -> None:
+    from derivcheck.expr.objects import Expectation
+
+    assert canonical(_read("E(X**65)", scope), scope).has(Expectation)
+    assert not canonical(_read("E(X**64)", scope), scope).has(Expectation)
+    assert _proves("E((X - mu)**8)", "105*s2**4", scope)

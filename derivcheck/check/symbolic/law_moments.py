@@ -51,6 +51,8 @@ def law_moment(block: sympy.Basic, leaves: set[sympy.Basic], scope: Scope) -> sy
 
 def _polynomial_moment(block: sympy.Basic, leaf: sympy.Basic, law: tuple) -> sympy.Basic | None:
     """E(p(leaf)) for a polynomial p with non-random coefficients."""
+    if _degree_bound(block, (leaf,)) > MAX_MOMENT:
+        return None  # before expanding: (X + 1)**10000 is not multiplied out
     try:
         poly = sympy.Poly(block, leaf)
     except sympy.PolynomialError:
@@ -69,6 +71,8 @@ def _pair_moment(block: sympy.Basic, a: sympy.Basic, b: sympy.Basic, scope: Scop
     law = law_of(a, scope)
     if law is None or not any(name in group for group in scope.independent):
         return None
+    if _degree_bound(block, (a, b)) > MAX_MOMENT:
+        return None
     try:
         poly = sympy.Poly(block, a, b)
     except sympy.PolynomialError:
@@ -82,6 +86,22 @@ def _pair_moment(block: sympy.Basic, a: sympy.Basic, b: sympy.Basic, scope: Scop
                         for (j, k), c in poly.terms()])
     delta = sympy.KroneckerDelta(a.indices[0], b.indices[0])
     return delta * same + (1 - delta) * apart
+
+
+def _degree_bound(expr: sympy.Basic, leaves: tuple[sympy.Basic, ...]) -> float:
+    """An upper bound on the total degree of ``expr`` in ``leaves`` (infinite for a power of
+    them that is not a natural number, or a function of them)."""
+    if not expr.has(*leaves):
+        return 0
+    if isinstance(expr, sympy.Pow):
+        if not (expr.exp.is_Integer and expr.exp >= 0):
+            return float("inf")
+        return int(expr.exp) * _degree_bound(expr.base, leaves)
+    if isinstance(expr, sympy.Mul):
+        return sum(_degree_bound(a, leaves) for a in expr.args)
+    if isinstance(expr, sympy.Add):
+        return max(_degree_bound(a, leaves) for a in expr.args)
+    return 1 if expr in leaves else float("inf")
 
 
 __all__ = ["law_moment", "law_of", "scope_has_laws"]
