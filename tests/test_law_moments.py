@@ -147,3 +147,21 @@ def test_powers_above_the_closed_form_limit_stay_moments(scope: Scope) -> None:
     assert canonical(_read("E(X**65)", scope), scope).has(Expectation)
     assert not canonical(_read("E(X**64)", scope), scope).has(Expectation)
     assert _proves("E((X - mu)**8)", "105*s2**4", scope)
+
+
+def test_hypotheses_against_a_symbolic_law_are_found_inconsistent() -> None:
+    """A law's parameter stands unseen in its variable's moments: E(X) = m with m = mu + 1
+    contradicts X ~ normal(mu, s2), though each alone can be solved for a lone symbol."""
+    from derivcheck.check.symbolic.consistency import exact_witness, inconsistency
+
+    text = HEAD.replace("steps:", "given:\n  h1: E(X) = m\n  h2: m = mu + 1\n  h3: E(X) = mu + 1\n  h4: Var(X) = v\nsteps:")
+    text = text.replace("  s, s2, t2, w: positive\n", "  s, s2, t2, w, v: positive\n  m: real\n")
+    scope = build_scope(load_text(text, "t.deriv.yaml"))
+    h = scope.hypotheses
+    assert inconsistency([h["h1"], h["h2"]], ["h1", "h2"], scope) is not None
+    assert inconsistency([h["h3"]], ["h3"], scope) is not None
+    assert inconsistency([h["h1"], h["h4"]], ["h1", "h4"], scope) is None
+    witness = exact_witness([h["h1"], h["h4"]], scope)
+    assert witness is not None  # m = mu, v = s2 at small values
+    names = {str(k): v for k, v in witness.items()}
+    assert names["m"] == names["mu"] and names["v"] == names["s2"]
