@@ -70,7 +70,19 @@ def realize_symbolic(expr: Any, scope: Scope, integers: Mapping[sympy.Symbol, in
                 env.matrices[decl.symbol] = symbolic_matrix(decl, integers).matrix
             except RealizeError:
                 continue
-    return realize(expr, env)
+    written = realize(expr, env)
+    if _valueless(written):
+        # 1/0 or log(0) in an entry once written out (an elementwise 1/u on a diagonal matrix's
+        # zeros, a sum's term at this instance): no value, so no proof may compare it
+        raise RealizeError(f"an entry has no value at {dict(integers) or 'these sizes'} (a division by 0)")
+    return written
+
+
+def _valueless(value: Any) -> bool:
+    """True when a written-out value holds ``zoo`` or ``nan`` (SymPy's 1/0, log(0), 0/0)."""
+    if isinstance(value, sympy.MatrixBase):
+        return any(_valueless(x) for x in value)
+    return isinstance(value, sympy.Basic) and value.has(sympy.zoo, sympy.nan)
 
 
 __all__ = ["SymbolicMatrix", "entry_symbol", "symbolic_matrix", "realize_symbolic"]

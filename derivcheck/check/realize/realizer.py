@@ -167,6 +167,10 @@ class _Realizer(CalculusRealizer):
             return sympy.ImmutableMatrix(e.applyfunc(lambda x: as_scalar(self.run(x), "a matrix entry")))
         if not isinstance(e, sympy.Basic):
             return e
+        if e is sympy.zoo or e is sympy.nan:
+            # a 1/0 or log(0) made while writing out (1/u on a diagonal's zero, a sum's term):
+            # no value, even where a later step would absorb it (1/zoo is 0 to SymPy)
+            raise RealizeError("a value written out here is undefined (a division by 0)")
         if isinstance(e, sympy.Symbol):
             return self._symbol(e)
         if e.is_Number or e.is_NumberSymbol or e is sympy.I or isinstance(e, sympy.Dummy):
@@ -175,7 +179,10 @@ class _Realizer(CalculusRealizer):
         key = (e, tuple(self.bound.items())) if self.bound else e
         done = self.memo.get(key)
         if done is None:
-            done = self.memo[key] = self._run(e)
+            done = self._run(e)
+            if done is sympy.zoo or done is sympy.nan:
+                raise RealizeError(f"{e} is undefined where it is written out (a division by 0)")
+            self.memo[key] = done
         return done
 
     def _run(self, e: sympy.Basic) -> Any:
