@@ -23,7 +23,9 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from ...expr.objects import FunctionGradient, Gradient, HessianMatrix, Relation
 from ...expr.scope import Scope
+from .bounds import prove_by_bounds
 from .canonical import canonical, has_declared_functions
+from .certificates import domain_substitution, gap_certificate
 from .ideal import follows_from
 from .inequalities import is_real, monotone_pair, nonnegative, positive
 from .matrix_derivative import matrix_gradient
@@ -142,13 +144,21 @@ def prove_order(relation: Relation, scope: Scope) -> Proof | None:
     strict = relation.op in ("<", ">")
     if refusal(lower, upper) is not None:
         return None
-    if not all(is_real(side, scope) or is_real(canonical(side, scope), scope) for side in (lower, upper)):
+    if not all(_provably_real(side, scope) for side in (lower, upper)):
         return None  # an order states two real values: c <= c + 1 is no theorem for complex c, nor sqrt(x) for x < 0
     for strategy in _strategies("order"):
         proof = strategy.attempt(lower, upper, strict, scope)
         if proof is not None:
             return proof
     return None
+
+
+def _provably_real(side: sympy.Basic, scope: Scope) -> bool:
+    """Real for every allowed value: as written, in canonical form, or in the roots of the
+    declared domains (``log(1 + x)`` for ``x in (-1, oo)``)."""
+    if is_real(side, scope) or is_real(canonical(side, scope), scope):
+        return True
+    return is_real(side.xreplace(domain_substitution(side, scope)), scope)
 
 
 def _by_sign(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope) -> Proof | None:
@@ -163,17 +173,33 @@ def _by_sign(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope)
 
 def _by_monotone_map(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope) -> Proof | None:
     pair = monotone_pair(lower, upper)
-    if pair is not None:
-        func = lower.func
-        domain_ok = func not in (sympy.log, sympy.sqrt) or all(
-            positive(canonical(p, scope), scope) for p in pair
-        )
-        if domain_ok:
-            inner = Relation(pair[0], "<" if strict else "<=", pair[1])
-            sub = prove_order(inner, scope)
-            if sub is not None:
-                return Proof("monotone map", f"{func.__name__} is increasing; {sub.method}")
+    if pair is None:
+        return None
+    if isinstance(lower, sympy.Pow):  # t**k, k > 0: increasing on t >= 0, and on all reals for odd k
+        domain_ok = (lower.exp.is_integer and lower.exp.is_odd) or gap_certificate(pair[0], False, scope) is not None
+        name = f"t**{lower.exp} (t >= 0)"
+    else:
+        domain_ok = lower.func != sympy.log or all(gap_certificate(p, True, scope) is not None for p in pair)
+        name = lower.func.__name__
+    if domain_ok:
+        sub = prove_order(Relation(pair[0], "<" if strict else "<=", pair[1]), scope)
+        if sub is not None:
+            return Proof("monotone map", f"{name} is increasing; {sub.method}")
     return None
+
+
+def _by_certificate(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope) -> Proof | None:
+    how = gap_certificate(_gap(lower, upper, scope), strict, scope)
+    return Proof("polynomial certificate", how) if how is not None else None
+
+
+def _by_standard_bounds(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope) -> Proof | None:
+    how = prove_by_bounds(_gap(lower, upper, scope), strict, scope)
+    return Proof("standard bounds", how) if how is not None else None
+
+
+def _gap(lower: sympy.Basic, upper: sympy.Basic, scope: Scope) -> sympy.Basic:
+    return sympy.expand(canonical(upper, scope) - canonical(lower, scope))
 
 
 @dataclass(frozen=True)
@@ -196,6 +222,8 @@ STRATEGIES: tuple[Strategy, ...] = (
     Strategy("hypotheses", "hypotheses", prove_from_hypotheses),
     Strategy("sign of the difference", "order", _by_sign),
     Strategy("monotone map", "order", _by_monotone_map),
+    Strategy("polynomial certificate", "order", _by_certificate),
+    Strategy("standard bounds", "order", _by_standard_bounds),
 )
 """Every symbolic strategy, cheapest first within each kind of relation. A new strategy is
 a function returning a :class:`Proof` or None, plus one row here (and in docs/trust.md)."""
