@@ -26,6 +26,7 @@ from ...expr.scope import Scope
 from .bounds import prove_by_bounds
 from .canonical import canonical, has_declared_functions
 from .certificates import domain_substitution, gap_certificate
+from .exponentials import equal_by_exponential_form, gaussian_integrals
 from .ideal import follows_from
 from .inequalities import is_real, monotone_pair, nonnegative, positive
 from .matrix_derivative import matrix_gradient
@@ -99,6 +100,17 @@ def _by_matrix_calculus(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Pro
     if calculus != (lhs, rhs) and None not in calculus:
         if _is_zero(_difference(canonical(calculus[0], scope), canonical(calculus[1], scope))):
             return Proof("matrix calculus", "SymPy matrix derivatives")
+    return None
+
+
+def _by_exponential_form(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | None:
+    if isinstance(lhs, MatrixExpr) or isinstance(rhs, MatrixExpr):
+        return None
+    # Gaussian integrals first: SymPy's doit would write them with erf
+    lhs, rhs = (canonical(gaussian_integrals(side, scope), scope) for side in (lhs, rhs))
+    if equal_by_exponential_form(lhs, rhs, scope):
+        return Proof("exponential form", "tanh and Gaussian integrals in exp, logs split on proved positives, "
+                                         "one positive symbol per independent exponent, cancel")
     return None
 
 
@@ -218,6 +230,7 @@ STRATEGIES: tuple[Strategy, ...] = (
     Strategy("canonical form", "=", _by_canonical_form),
     Strategy("sums", "=", _by_sums),
     Strategy("matrix calculus", "=", _by_matrix_calculus),
+    Strategy("exponential form", "=", _by_exponential_form),
     Strategy("simplify", "=", prove_by_simplify),
     Strategy("hypotheses", "hypotheses", prove_from_hypotheses),
     Strategy("sign of the difference", "order", _by_sign),

@@ -1,0 +1,155 @@
+"""An exp/log normal form for equalities of logistic, tanh, softplus and Gaussian expressions.
+
+Each rewrite is an identity where it is applied:
+
+- ``tanh(u) = (exp(2*u) - 1)/(exp(2*u) + 1)``;
+- a Gaussian integral over the real line, ``Integral(c*exp(a*x**2 + b*x + d), (x, -oo, oo))``
+  with ``c``, ``b``, ``d`` free of ``x`` and real, and ``a < 0`` proved, is
+  ``c*sqrt(pi/(-a))*exp(d - b**2/(4*a))`` (completing the square); a sum of such
+  terms term by term (each converges);
+- ``log(p*q) = log(p) + log(q)`` and ``log(p**e) = e*log(p)`` only where ``p``, ``q``
+  are proved positive and ``e`` real; ``log(exp(u)) = u`` for real ``u``;
+- the exponentials: every exponent (a real rational function, put over one
+  denominator) is written as a rational combination of a basis of them
+  (exact row reduction), and ``exp(e_j) = t_1**k_1 * ... * t_m**k_m`` with one new
+  positive symbol ``t_i = exp(b_i/L_i)`` per basis exponent and integer ``k``.
+  Treating the ``t_i`` as independent proves more than the identity, never less.
+
+Then the difference of the two sides must ``cancel`` to exactly 0.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+
+import sympy
+
+from ...expr.scope import Scope
+from .certificates import gap_certificate
+from .inequalities import is_real, positive
+
+_OPAQUE = (sympy.Sum, sympy.Product, sympy.Derivative, sympy.Piecewise, sympy.Abs, sympy.sign,
+           sympy.Min, sympy.Max)
+
+
+def applies(expr: sympy.Basic) -> bool:
+    """Whether the normal form has anything to do on ``expr`` (and can read it)."""
+    return (isinstance(expr, sympy.Expr) and expr.has(sympy.exp, sympy.log, sympy.tanh)
+            and not expr.has(*_OPAQUE) and not expr.atoms(sympy.MatrixSymbol, sympy.Indexed)
+            and not expr.atoms(sympy.Function) - expr.atoms(sympy.exp, sympy.log, sympy.tanh))
+
+
+def equal_by_exponential_form(lhs: sympy.Expr, rhs: sympy.Expr, scope: Scope) -> bool:
+    """A proof that ``lhs = rhs`` wherever both are defined (see the module docstring)."""
+    difference = sympy.sympify(lhs - rhs, strict=True)
+    if not applies(difference) or not all(s.is_real for s in difference.free_symbols):
+        return False
+    form = _logs(gaussian_integrals(difference.rewrite(sympy.exp) if difference.has(sympy.tanh) else difference,
+                                     scope), scope)
+    if form.has(sympy.Integral):
+        return False
+    substituted = _substitute_exponentials(form, scope)
+    if substituted is None:
+        return False
+    substituted = _logs(substituted, scope)
+    try:
+        return sympy.cancel(sympy.together(substituted)) == 0
+    except (sympy.PolynomialError, NotImplementedError, TypeError, ValueError):
+        return False
+
+
+def gaussian_integrals(expr: sympy.Expr, scope: Scope) -> sympy.Expr:
+    """Every Gaussian integral over the real line in ``expr`` in closed form (see the module
+    docstring); other integrals are left as they are."""
+    def closed(node: sympy.Integral) -> sympy.Expr:
+        if len(node.limits) != 1 or len(node.limits[0]) != 3:
+            return node
+        x, low, high = node.limits[0]
+        if (low, high) != (-sympy.oo, sympy.oo):
+            return node
+        terms = [_gaussian_term(t, x, scope) for t in sympy.Add.make_args(sympy.expand(node.function))]
+        return node if None in terms else sympy.Add(*terms)
+
+    return expr.replace(lambda n: isinstance(n, sympy.Integral), closed)
+
+
+def _gaussian_term(term: sympy.Expr, x: sympy.Symbol, scope: Scope) -> sympy.Expr | None:
+    """``c*sqrt(pi/(-a))*exp(d - b**2/(4*a))`` for ``term = c*exp(a*x**2 + b*x + d)``, ``a < 0``."""
+    factors = sympy.Mul.make_args(term)
+    exponent = sympy.Add(*[f.args[0] for f in factors if f.func == sympy.exp])
+    coefficient = sympy.Mul(*[f for f in factors if f.func != sympy.exp])
+    if coefficient.has(x) or not exponent.has(x) or not is_real(coefficient, scope):
+        return None
+    try:
+        poly = sympy.Poly(sympy.expand(exponent), x)
+    except sympy.PolynomialError:
+        return None
+    if poly.degree() != 2:
+        return None
+    a, b, d = (poly.coeff_monomial(x**k) for k in (2, 1, 0))
+    if not all(is_real(c, scope) for c in (a, b, d)) or gap_certificate(-a, True, scope) is None:
+        return None
+    return coefficient * sympy.sqrt(sympy.pi / (-a)) * sympy.exp(d - b**2 / (4 * a))
+
+
+def _logs(expr: sympy.Expr, scope: Scope) -> sympy.Expr:
+    """Logarithms of products, powers and exponentials split where positivity is proved."""
+    def split(node: sympy.Basic) -> sympy.Basic:
+        (argument,) = node.args
+        return _split_log(argument, scope) or node
+
+    return expr.replace(lambda n: n.func == sympy.log and len(n.args) == 1, split)
+
+
+def _split_log(argument: sympy.Expr, scope: Scope) -> sympy.Expr | None:
+    if argument.func == sympy.exp and is_real(argument.args[0], scope):
+        return argument.args[0]
+    numerator, denominator = sympy.fraction(sympy.together(argument))
+    factors = [*_powers(numerator), *[(b, -e) for b, e in _powers(denominator)]]
+    if len(factors) == 1 and factors[0][1] == 1:
+        return None
+    out = []
+    for base, power in factors:
+        if not _positive(base, scope) or not is_real(power, scope):
+            return None
+        out.append(power * (base.args[0] if base.func == sympy.exp else sympy.log(base)))
+    return sympy.Add(*out)
+
+
+def _powers(expr: sympy.Expr) -> list[tuple[sympy.Expr, sympy.Expr]]:
+    return [f.as_base_exp() for f in sympy.Mul.make_args(expr) if f != 1]
+
+
+def _positive(expr: sympy.Expr, scope: Scope) -> bool:
+    return positive(expr, scope) or gap_certificate(expr, True, scope) is not None
+
+
+def _substitute_exponentials(expr: sympy.Expr, scope: Scope) -> sympy.Expr | None:
+    """Each ``exp`` as a monomial in positive symbols, one per basis exponent; None when an
+    exponent is not a real rational function of the expression's generators."""
+    atoms = list(sympy.ordered(expr.atoms(sympy.exp)))
+    if not atoms:
+        return expr
+    exponents = [sympy.together(a.args[0]) for a in atoms]
+    if not all(is_real(e, scope) for e in exponents):
+        return None
+    denominator = reduce(sympy.lcm, [sympy.fraction(e)[1] for e in exponents])
+    numerators = [sympy.cancel(e * denominator) for e in exponents]
+    try:
+        polys, _ = sympy.parallel_poly_from_expr(numerators)
+    except (sympy.PolynomialError, sympy.GeneratorsNeeded):
+        return None
+    if not all(p.domain.is_ZZ or p.domain.is_QQ for p in polys):
+        return None
+    monomials = sorted({m for p in polys for m in p.monoms()})
+    matrix = sympy.Matrix([[p.coeff_monomial(m) for p in polys] for m in monomials])
+    reduced, pivots = matrix.rref()
+    replacement = {}
+    for column, atom in enumerate(atoms):
+        value = sympy.Integer(1)
+        for row, pivot in enumerate(pivots):
+            multiple = sympy.Rational(reduced[row, column])
+            scale = reduce(sympy.ilcm, [sympy.Rational(reduced[row, c]).q for c in range(len(atoms))], 1)
+            value *= sympy.Symbol(f"_exp{row}", positive=True) ** (multiple * scale)
+        replacement[atom] = value
+    return expr.xreplace(replacement)
