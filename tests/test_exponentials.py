@@ -3,6 +3,8 @@ the false look-alikes it must never prove."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import sympy
 
 from derivcheck.check.symbolic.exponentials import equal_by_exponential_form, gaussian_integrals
@@ -88,3 +90,11 @@ def test_gaussian_integrals_over_the_real_line() -> None:
     assert _method(Relation(divergent, "=", sqrt(pi / (-a))), scope) is None
     half_line = sympy.Integral(exp(-x**2), (x, 0, oo))
     assert gaussian_integrals(half_line, scope) == half_line
+
+
+def test_log_det_of_a_diagonal_matrix_splits_only_with_positive_entries() -> None:
+    scope, s = scope_with(D="diagonal matrix 3 3", M="diagonal matrix 2 2")
+    scope.names["D"] = dataclasses.replace(scope.names["D"], qualifiers=frozenset({"diagonal", "pd"}))
+    D, M = s["D"], s["M"]
+    assert _method(Relation(log(sympy.Determinant(D)), "=", sum(log(D[i, i]) for i in range(3))), scope)
+    assert _method(Relation(log(sympy.Determinant(M)), "=", log(M[0, 0]) + log(M[1, 1])), scope) is None

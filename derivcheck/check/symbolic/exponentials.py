@@ -9,6 +9,10 @@ Each rewrite is an identity where it is applied:
   terms term by term (each converges);
 - ``log(p*q) = log(p) + log(q)`` and ``log(p**e) = e*log(p)`` only where ``p``, ``q``
   are proved positive and ``e`` real; ``log(exp(u)) = u`` for real ``u``;
+- ``det(M)`` of a matrix declared diagonal, at a concrete size, is the product of its
+  diagonal entries; the entries of real matrices are real, and the diagonal entries
+  of a ``pd`` matrix positive (``e_i.T @ M @ e_i > 0``), so they stand as real
+  (positive) symbols;
 - the exponentials: every exponent (a real rational function, put over one
   denominator) is written as a rational combination of a basis of them
   (exact row reduction), and ``exp(e_j) = t_1**k_1 * ... * t_m**k_m`` with one new
@@ -24,7 +28,9 @@ from functools import reduce
 
 import sympy
 
-from ...expr.scope import Scope
+from sympy.matrices.expressions.matexpr import MatrixElement
+
+from ...expr.scope import MatrixDecl, Scope
 from .certificates import gap_certificate
 from .inequalities import is_real, positive
 
@@ -41,7 +47,7 @@ def applies(expr: sympy.Basic) -> bool:
 
 def equal_by_exponential_form(lhs: sympy.Expr, rhs: sympy.Expr, scope: Scope) -> bool:
     """A proof that ``lhs = rhs`` wherever both are defined (see the module docstring)."""
-    difference = sympy.sympify(lhs - rhs, strict=True)
+    difference = _entries_as_symbols(_diagonal_determinants(sympy.sympify(lhs - rhs, strict=True), scope), scope)
     if not applies(difference) or not all(s.is_real for s in difference.free_symbols):
         return False
     form = _logs(gaussian_integrals(difference.rewrite(sympy.exp) if difference.has(sympy.tanh) else difference,
@@ -56,6 +62,32 @@ def equal_by_exponential_form(lhs: sympy.Expr, rhs: sympy.Expr, scope: Scope) ->
         return sympy.cancel(sympy.together(substituted)) == 0
     except (sympy.PolynomialError, NotImplementedError, TypeError, ValueError):
         return False
+
+
+def _diagonal_determinants(expr: sympy.Expr, scope: Scope) -> sympy.Expr:
+    def product(node: sympy.Determinant) -> sympy.Expr:
+        decl = scope.names.get(str(getattr(node.arg, "name", "")))
+        size = node.arg.shape[0]
+        if not (isinstance(decl, MatrixDecl) and decl.symbol == node.arg and "diagonal" in decl.qualifiers
+                and size.is_Integer and 0 < size <= 16):
+            return node
+        return sympy.Mul(*[node.arg[i, i] for i in range(int(size))])
+
+    return expr.replace(lambda n: isinstance(n, sympy.Determinant), product)
+
+
+def _entries_as_symbols(expr: sympy.Expr, scope: Scope) -> sympy.Expr:
+    """Each entry of a declared real matrix as a real symbol (positive on the diagonal of a pd matrix)."""
+    out = {}
+    for entry in expr.atoms(MatrixElement):
+        decl = scope.names.get(str(getattr(entry.parent, "name", "")))
+        if not (isinstance(decl, MatrixDecl) and decl.symbol == entry.parent and "complex" not in decl.qualifiers):
+            continue
+        if not (entry.i.is_Integer and entry.j.is_Integer):
+            continue
+        sign = {"positive": True} if entry.i == entry.j and decl.has_qualifier("pd") else {"real": True}
+        out[entry] = sympy.Symbol(f"_{decl.name}_{entry.i}_{entry.j}", **sign)
+    return expr.xreplace(out)
 
 
 def gaussian_integrals(expr: sympy.Expr, scope: Scope) -> sympy.Expr:

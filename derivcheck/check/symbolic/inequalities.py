@@ -53,6 +53,8 @@ def nonnegative(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
         return expr.arg in psd_matrices(scope)  # the eigenvalues of a psd matrix are >= 0
     if isinstance(expr, sympy.Integral):
         return _nonnegative_integral(expr, scope, depth)
+    if isinstance(expr, MatrixElement) and expr.i == expr.j:
+        return expr.parent in psd_matrices(scope)  # e_i.T @ M @ e_i >= 0
     return False
 
 
@@ -64,7 +66,10 @@ def _nonnegative_integral(integral: sympy.Integral, scope: Scope, depth: int) ->
             return False
         if not (sympy.expand(limit[2] - limit[1]).is_nonnegative or nonnegative(sympy.expand(limit[2] - limit[1]), scope, depth + 1)):
             return False
-    return is_real(integral.function, scope) and nonnegative(integral.function, scope, depth + 1)
+    # the variables as plain reals: an assumption on a bound name must not speak for the range
+    plain = {limit[0]: sympy.Dummy(str(limit[0]), real=True) for limit in integral.limits}
+    integrand = integral.function.xreplace(plain)
+    return is_real(integrand, scope) and nonnegative(integrand, scope, depth + 1)
 
 
 def positive(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
@@ -85,6 +90,8 @@ def positive(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
         return is_real(expr.args[0], scope)
     if isinstance(expr, sympy.Determinant):
         return expr.arg in pd_matrices(scope)  # the eigenvalues of a pd matrix are > 0
+    if isinstance(expr, MatrixElement) and expr.i == expr.j:
+        return expr.parent in pd_matrices(scope)  # e_i.T @ M @ e_i > 0
     if isinstance(expr, sympy.Pow) and expr.exp.is_real:
         return positive(expr.base, scope, depth + 1)
     return False
