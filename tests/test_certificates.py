@@ -137,3 +137,16 @@ def test_monotone_powers_need_a_nonnegative_base_unless_odd() -> None:
     assert _proof(Relation(a**3, "<=", (a + b**2)**3), scope) is not None
     assert _proof(Relation(sympy.sqrt(p), "<=", sympy.sqrt(p + q)), scope) is not None
     assert _proof(Relation(a**2, "<=", (a + b**2)**2), scope) is None  # false at a = -1, b = 1
+
+
+def test_numeric_bounds_among_the_hypotheses_narrow_the_domain() -> None:
+    scope, s = scope_with(a="real", b="real")
+    a, b = s["a"], s["b"]
+    one = sympy.Integer(1)
+    assert prove(Relation(a**3, ">=", a), scope, [Relation(a, ">=", one)]) is not None
+    assert prove(Relation(a**3, ">=", a), scope, [Relation(one, "<=", a)]) is not None
+    assert prove(Relation(sympy.log(1 + a), "<=", a), scope, [Relation(a, ">", -one)]) is not None
+    # a bound too weak, or on another symbol, proves nothing
+    assert prove(Relation(sympy.log(1 + a), "<=", a), scope, [Relation(a, ">", -2 * one)]) is None
+    assert prove(Relation(a**3, ">=", a), scope, [Relation(b, ">=", one)]) is None
+    assert prove(Relation(a**3, ">=", a), scope, [Relation(a, "<=", one)]) is None

@@ -17,9 +17,13 @@ reals covers them, but SymPy's integer rewrites would not survive the change).
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Sequence
+
 import sympy
 
-from ...expr.scope import INTEGER_KINDS, ScalarDecl, Scope
+from ...expr.objects import Relation
+from ...expr.scope import INTEGER_KINDS, Interval, ScalarDecl, Scope
 from .inequalities import is_real, nonnegative, positive
 from .sos import is_sum_of_squares
 
@@ -46,6 +50,39 @@ def domain_substitution(expr: sympy.Basic, scope: Scope) -> dict[sympy.Symbol, s
             value, open_end = bound
             out[decl.symbol] = value - _root(decl.name, open_end) ** 2
     return out
+
+
+def with_hypothesis_bounds(scope: Scope, hypotheses: Sequence[Relation]) -> Scope:
+    """``scope`` with the interval of each real scalar narrowed by the step's hypotheses of the
+    form ``x > c``, ``x >= c``, ``x < c``, ``x <= c`` (``c`` a number): a step under hypotheses
+    holds where they hold, and only the domain substitution reads the narrowed interval."""
+    names = dict(scope.names)
+    for hypothesis in hypotheses:
+        bound = _numeric_bound(hypothesis)
+        if bound is None:
+            continue
+        symbol, value, is_lower, open_end = bound
+        decl = names.get(str(symbol))
+        if not isinstance(decl, ScalarDecl) or decl.symbol != symbol or decl.kind in INTEGER_KINDS:
+            continue
+        old = decl.interval or Interval(None, None)
+        if is_lower and (old.lo is None or value > old.lo or (value == old.lo and open_end)):
+            names[decl.name] = dataclasses.replace(decl, interval=dataclasses.replace(old, lo=value, lo_open=open_end))
+        elif not is_lower and (old.hi is None or value < old.hi or (value == old.hi and open_end)):
+            names[decl.name] = dataclasses.replace(decl, interval=dataclasses.replace(old, hi=value, hi_open=open_end))
+    return scope if names == scope.names else dataclasses.replace(scope, names=names)
+
+
+def _numeric_bound(hypothesis: Relation) -> tuple[sympy.Symbol, sympy.Expr, bool, bool] | None:
+    """``(x, c, is_lower, open)`` for ``x op c`` or ``c op x`` with ``c`` a real number."""
+    lhs, op, rhs = hypothesis.lhs, hypothesis.op, hypothesis.rhs
+    if op not in ("<", "<=", ">", ">="):
+        return None
+    if isinstance(rhs, sympy.Symbol) and not isinstance(lhs, sympy.Symbol):
+        lhs, rhs, op = rhs, lhs, {"<": ">", "<=": ">=", ">": "<", ">=": "<="}[op]
+    if not isinstance(lhs, sympy.Symbol) or not (getattr(rhs, "is_number", False) and rhs.is_real and rhs.is_finite):
+        return None
+    return lhs, rhs, op in (">", ">="), op in ("<", ">")
 
 
 def _root(name: str, open_end: bool) -> sympy.Symbol:

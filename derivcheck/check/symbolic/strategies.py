@@ -25,7 +25,7 @@ from ...expr.objects import FunctionGradient, Gradient, HessianMatrix, Relation
 from ...expr.scope import Scope
 from .bounds import prove_by_bounds
 from .canonical import canonical, has_declared_functions
-from .certificates import domain_substitution, gap_certificate
+from .certificates import domain_substitution, gap_certificate, with_hypothesis_bounds
 from .exponentials import equal_by_exponential_form, gaussian_integrals
 from .ideal import follows_from
 from .inequalities import is_real, monotone_pair, nonnegative, positive
@@ -56,7 +56,7 @@ def prove(relation: Relation, scope: Scope, hypotheses: Sequence[Relation] = (),
                 break
         return proof
     if relation.op in ("<=", "<", ">=", ">"):
-        return prove_order(relation, scope)
+        return prove_order(relation, with_hypothesis_bounds(scope, hypotheses))
     return None
 
 
