@@ -38,9 +38,14 @@ _OPAQUE = (sympy.Sum, sympy.Product, sympy.Derivative, sympy.Piecewise, sympy.Ab
            sympy.Min, sympy.Max)
 
 
+MAX_NODES = 3000
+"""Larger differences are left to ``simplify``: this strategy runs before it, in the same budget."""
+
+
 def applies(expr: sympy.Basic) -> bool:
-    """Whether the normal form has anything to do on ``expr`` (and can read it)."""
+    """Whether the normal form has anything to do on ``expr`` (and can read it, cheaply)."""
     return (isinstance(expr, sympy.Expr) and expr.has(sympy.exp, sympy.log, sympy.tanh)
+            and sum(1 for _ in zip(range(MAX_NODES + 1), sympy.preorder_traversal(expr))) <= MAX_NODES
             and not expr.has(*_OPAQUE) and not expr.atoms(sympy.MatrixSymbol, sympy.Indexed)
             and not expr.atoms(sympy.Function) - expr.atoms(sympy.exp, sympy.log, sympy.tanh))
 
