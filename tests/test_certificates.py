@@ -150,3 +150,15 @@ def test_numeric_bounds_among_the_hypotheses_narrow_the_domain() -> None:
     assert prove(Relation(sympy.log(1 + a), "<=", a), scope, [Relation(a, ">", -2 * one)]) is None
     assert prove(Relation(a**3, ">=", a), scope, [Relation(b, ">=", one)]) is None
     assert prove(Relation(a**3, ">=", a), scope, [Relation(a, "<=", one)]) is None
+
+
+def test_a_single_log_is_compared_by_exponentiating() -> None:
+    scope, s = scope_with(a="real")
+    a = s["a"]
+    softplus = sympy.log(1 + sympy.exp(a))
+    assert _proof(Relation(softplus, ">=", a), scope) is not None
+    assert _proof(Relation(softplus, ">", 0), scope) is not None
+    assert _proof(Relation(sympy.tanh(a), "<", 1), scope) is not None
+    assert _proof(Relation(softplus, "<=", a), scope) is None
+    assert _proof(Relation(softplus, ">=", a + 1), scope) is None  # false for large a
+    assert _proof(Relation(sympy.tanh(a), "<", R(1, 2)), scope) is None

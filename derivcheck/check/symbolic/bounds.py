@@ -66,10 +66,14 @@ real ``a``, ``b``."""
 def prove_by_bounds(gap: sympy.Expr, strict: bool, scope: Scope) -> str | None:
     """How ``gap >= 0`` (``> 0`` when ``strict``) follows from bounds of :data:`BOUNDS`, or None."""
     gap = sympy.sympify(gap, strict=True)
+    used = []
+    if gap.has(sympy.tanh):
+        gap = gap.rewrite(sympy.exp)
+        used.append("tanh(u) = (exp(u) - exp(-u))/(exp(u) + exp(-u))")
     gap = sympy.expand(gap.xreplace(domain_substitution(gap, scope)))
     if not gap.has(sympy.exp, sympy.log) or not is_real(gap, scope):
         return None
-    return _bounded(gap, strict, scope, [])
+    return _bounded(gap, strict, scope, used)
 
 
 def _bounded(gap: sympy.Expr, strict: bool, scope: Scope, used: list[str]) -> str | None:
@@ -77,7 +81,7 @@ def _bounded(gap: sympy.Expr, strict: bool, scope: Scope, used: list[str]) -> st
         how = gap_certificate(gap, strict, scope)
         if how is not None:
             return f"{'; '.join(used)}; then {how}"
-    if len(used) >= MAX_BOUNDS:
+    if len(used) > MAX_BOUNDS:
         return None
     for atom in sympy.ordered(gap.atoms(sympy.exp, sympy.log)):
         split = _linear_in(gap, atom)
@@ -88,6 +92,13 @@ def _bounded(gap: sympy.Expr, strict: bool, scope: Scope, used: list[str]) -> st
         if sign is None:
             continue
         (argument,) = atom.args
+        if atom.func == sympy.log and coefficient.is_Rational and _positive(argument, scope):
+            # exact: c*log(s) + r >= 0 iff s >= exp(-r/c) (c > 0), s <= exp(-r/c) (c < 0), exp increasing
+            sign = 1 if coefficient > 0 else -1
+            exponentiated = sympy.expand(sign * (argument - sympy.exp(-rest / coefficient)))
+            how = _bounded(exponentiated, strict, scope, [*used, f"exp of both sides of {atom} >= {-rest / coefficient}"])
+            if how is not None:
+                return how
         for bound in BOUNDS:
             if bound.head != atom.func or bound.lower != (sign > 0) or not bound.condition(argument, scope):
                 continue
