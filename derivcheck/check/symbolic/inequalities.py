@@ -64,7 +64,8 @@ def _nonnegative_integral(integral: sympy.Integral, scope: Scope, depth: int) ->
     for limit in integral.limits:
         if len(limit) != 3:
             return False
-        if not (sympy.expand(limit[2] - limit[1]).is_nonnegative or nonnegative(sympy.expand(limit[2] - limit[1]), scope, depth + 1)):
+        width = sympy.expand(limit[2] - limit[1])
+        if not (width.is_nonnegative or nonnegative(width, scope, depth + 1)):
             return False
     # the variables as plain reals: an assumption on a bound name must not speak for the range
     plain = {limit[0]: sympy.Dummy(str(limit[0]), real=True) for limit in integral.limits}

@@ -191,7 +191,8 @@ def _by_monotone_map(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope
         domain_ok = (lower.exp.is_integer and lower.exp.is_odd) or gap_certificate(pair[0], False, scope) is not None
         name = f"t**{lower.exp} (t >= 0)"
     else:
-        domain_ok = lower.func != sympy.log or all(gap_certificate(p, True, scope) is not None for p in pair)
+        domain_ok = lower.func != sympy.log or all(
+            positive(canonical(p, scope), scope) or gap_certificate(p, True, scope) is not None for p in pair)
         name = lower.func.__name__
     if domain_ok:
         sub = prove_order(Relation(pair[0], "<" if strict else "<=", pair[1]), scope)
