@@ -98,3 +98,17 @@ def test_log_det_of_a_diagonal_matrix_splits_only_with_positive_entries() -> Non
     D, M = s["D"], s["M"]
     assert _method(Relation(log(sympy.Determinant(D)), "=", sum(log(D[i, i]) for i in range(3))), scope)
     assert _method(Relation(log(sympy.Determinant(M)), "=", log(M[0, 0]) + log(M[1, 1])), scope) is None
+
+
+def test_gaussian_moments_over_the_real_line() -> None:
+    scope, s = scope_with(x="real", m="real", u="positive")
+    x, m, u = (s[k] for k in "xmu")
+    moments = {x: m, x**2: m**2 + u, (x - m)**3: 0, (x - m)**4: 3 * u**2, x**3: m**3 + 3 * m * u}
+    for power, value in moments.items():
+        integral = sympy.Integral(power * density(x, m, u), (x, -oo, oo))
+        assert equal_by_exponential_form(gaussian_integrals(integral, scope), value, scope), power
+    wrong = {x**2: u, (x - m)**4: u**2, x: 0}
+    for power, value in wrong.items():
+        integral = sympy.Integral(power * density(x, m, u), (x, -oo, oo))
+        assert not equal_by_exponential_form(gaussian_integrals(integral, scope), value, scope), power
+        assert prove(Relation(integral, "=", value), scope) is None, power

@@ -5,8 +5,10 @@ Each rewrite is an identity where it is applied:
 - ``tanh(u) = (exp(2*u) - 1)/(exp(2*u) + 1)``;
 - a Gaussian integral over the real line, ``Integral(c*exp(a*x**2 + b*x + d), (x, -oo, oo))``
   with ``c``, ``b``, ``d`` free of ``x`` and real, and ``a < 0`` proved, is
-  ``c*sqrt(pi/(-a))*exp(d - b**2/(4*a))`` (completing the square); a sum of such
-  terms term by term (each converges);
+  ``c*sqrt(pi/(-a))*exp(d - b**2/(4*a))`` (completing the square); with ``c`` a
+  polynomial in ``x``, its moments about ``m = -b/(2*a)`` (odd ones vanish, the
+  ``2*j``-th is ``(2*j - 1)!!/(-2*a)**j`` times the above); a sum of such terms term
+  by term (each converges);
 - ``log(p*q) = log(p) + log(q)`` and ``log(p**e) = e*log(p)`` only where ``p``, ``q``
   are proved positive and ``e`` real; ``log(exp(u)) = u`` for real ``u``;
 - ``det(M)`` of a matrix declared diagonal, at a concrete size, is the product of its
@@ -43,9 +45,8 @@ MAX_NODES = 3000
 
 
 def applies(expr: sympy.Basic) -> bool:
-    """Whether the normal form has anything to do on ``expr`` (and can read it, cheaply)."""
-    return (isinstance(expr, sympy.Expr) and expr.has(sympy.exp, sympy.log, sympy.tanh)
-            and sum(1 for _ in zip(range(MAX_NODES + 1), sympy.preorder_traversal(expr))) <= MAX_NODES
+    """Whether the normal form can read ``expr`` (cheaply)."""
+    return (isinstance(expr, sympy.Expr) and sum(1 for _ in zip(range(MAX_NODES + 1), sympy.preorder_traversal(expr))) <= MAX_NODES
             and not expr.has(*_OPAQUE) and not expr.atoms(sympy.MatrixSymbol, sympy.Indexed)
             and not expr.atoms(sympy.Function) - expr.atoms(sympy.exp, sympy.log, sympy.tanh))
 
@@ -111,22 +112,28 @@ def gaussian_integrals(expr: sympy.Expr, scope: Scope) -> sympy.Expr:
 
 
 def _gaussian_term(term: sympy.Expr, x: sympy.Symbol, scope: Scope) -> sympy.Expr | None:
-    """``c*sqrt(pi/(-a))*exp(d - b**2/(4*a))`` for ``term = c*exp(a*x**2 + b*x + d)``, ``a < 0``."""
+    """The integral over the real line of ``term = p(x)*exp(a*x**2 + b*x + d)``, ``a < 0``, with
+    ``p`` a polynomial in ``x``: with ``m = -b/(2*a)`` and ``x = m + y``, the odd moments of
+    ``exp(a*y**2)`` vanish and ``Integral(y**(2*j)*exp(a*y**2)) = sqrt(pi/(-a))*(2*j - 1)!!/(-2*a)**j``."""
     factors = sympy.Mul.make_args(term)
     exponent = sympy.Add(*[f.args[0] for f in factors if f.func == sympy.exp])
     coefficient = sympy.Mul(*[f for f in factors if f.func != sympy.exp])
-    if coefficient.has(x) or not exponent.has(x) or not is_real(coefficient, scope):
+    if not exponent.has(x) or not is_real(coefficient, scope):
         return None
     try:
-        poly = sympy.Poly(sympy.expand(exponent), x)
+        poly, prefactor = sympy.Poly(sympy.expand(exponent), x), sympy.Poly(coefficient, x)
     except sympy.PolynomialError:
         return None
-    if poly.degree() != 2:
+    if poly.degree() != 2 or prefactor.degree() > 8:
         return None
     a, b, d = (poly.coeff_monomial(x**k) for k in (2, 1, 0))
     if not all(is_real(c, scope) for c in (a, b, d)) or gap_certificate(-a, True, scope) is None:
         return None
-    return coefficient * sympy.sqrt(sympy.pi / (-a)) * sympy.exp(d - b**2 / (4 * a))
+    centre = -b / (2 * a)
+    shifted = sympy.Poly(sympy.expand(prefactor.as_expr().subs(x, x + centre)), x)
+    moments = sympy.Add(*[c * sympy.factorial2(k - 1) / (-2 * a) ** (k // 2)
+                          for (k,), c in shifted.terms() if k % 2 == 0])
+    return moments * sympy.sqrt(sympy.pi / (-a)) * sympy.exp(d - b**2 / (4 * a))
 
 
 def _logs(expr: sympy.Expr, scope: Scope) -> sympy.Expr:

@@ -106,6 +106,8 @@ def _by_matrix_calculus(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Pro
 def _by_exponential_form(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | None:
     if isinstance(lhs, MatrixExpr) or isinstance(rhs, MatrixExpr):
         return None
+    if not any(side.has(sympy.exp, sympy.log, sympy.tanh) for side in (lhs, rhs)):
+        return None  # nothing to rewrite: the canonical form has done the rest
     # Gaussian integrals first: SymPy's doit would write them with erf
     lhs, rhs = (canonical(gaussian_integrals(side, scope), scope) for side in (lhs, rhs))
     if equal_by_exponential_form(lhs, rhs, scope):
