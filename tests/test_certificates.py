@@ -30,7 +30,8 @@ def _proof(relation: Relation, scope) -> str | None:
 
 def test_sums_of_squares_are_found_and_checked_exactly() -> None:
     for poly in (x**2 + y**2 + z**2 - x*y - y*z - z*x, x**4 - 2*x**3 + 2*x**2 - 2*x + 1,
-                 x**6 + y**6 + z**6 - 3*x**2*y**2*z**2, (x**2 + y**2 + z**2)**2 - 3*(x**2*y**2 + y**2*z**2 + z**2*x**2)):
+                 x**6 + y**6 + z**6 - 3*x**2*y**2*z**2,
+                 (x**2 + y**2 + z**2)**2 - 3*(x**2*y**2 + y**2*z**2 + z**2*x**2)):
         assert is_sum_of_squares(sympy.Poly(poly, x, y, z)), poly
     assert is_sum_of_squares(sympy.Poly(x**4 + x**2 + 1, x), strict=True)
     assert not is_sum_of_squares(sympy.Poly(x**2 - 2*x + 1, x), strict=True)  # 0 at x = 1

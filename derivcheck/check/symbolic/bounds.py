@@ -96,7 +96,8 @@ def _bounded(gap: sympy.Expr, strict: bool, scope: Scope, used: list[str]) -> st
             # exact: c*log(s) + r >= 0 iff s >= exp(-r/c) (c > 0), s <= exp(-r/c) (c < 0), exp increasing
             sign = 1 if coefficient > 0 else -1
             exponentiated = sympy.expand(sign * (argument - sympy.exp(-rest / coefficient)))
-            how = _bounded(exponentiated, strict, scope, [*used, f"exp of both sides of {atom} >= {-rest / coefficient}"])
+            step = f"exp of both sides of {atom} >= {-rest / coefficient}"
+            how = _bounded(exponentiated, strict, scope, [*used, step])
             if how is not None:
                 return how
         for bound in BOUNDS:

@@ -46,8 +46,10 @@ MAX_NODES = 3000
 
 def applies(expr: sympy.Basic) -> bool:
     """Whether the normal form can read ``expr`` (cheaply)."""
-    return (isinstance(expr, sympy.Expr) and sum(1 for _ in zip(range(MAX_NODES + 1), sympy.preorder_traversal(expr))) <= MAX_NODES
-            and not expr.has(*_OPAQUE) and not expr.atoms(sympy.MatrixSymbol, sympy.Indexed)
+    if not isinstance(expr, sympy.Expr):
+        return False
+    size = sum(1 for _ in zip(range(MAX_NODES + 1), sympy.preorder_traversal(expr)))
+    return (size <= MAX_NODES and not expr.has(*_OPAQUE) and not expr.atoms(sympy.MatrixSymbol, sympy.Indexed)
             and not expr.atoms(sympy.Function) - expr.atoms(sympy.exp, sympy.log, sympy.tanh))
 
 

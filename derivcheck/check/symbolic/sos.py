@@ -30,10 +30,11 @@ def is_sum_of_squares(poly: sympy.Poly, *, strict: bool = False) -> bool:
     False means "no certificate found", never "negative somewhere": the Motzkin
     polynomial is non-negative and has none.
     """
-    terms = {m: Fraction(int(c.p), int(c.q)) for m, c in poly.terms() if c != 0} if poly.domain.is_QQ or poly.domain.is_ZZ \
-        else None
+    if not (poly.domain.is_QQ or poly.domain.is_ZZ):
+        return False
+    terms = {m: Fraction(int(c.p), int(c.q)) for m, c in poly.terms() if c != 0}
     if not terms:
-        return bool(terms == {} and not strict)
+        return not strict  # the zero polynomial
     basis = _basis(terms, poly.gens)
     if basis is None or (strict and tuple(0 for _ in poly.gens) not in basis):
         return False
