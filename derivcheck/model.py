@@ -191,6 +191,13 @@ class Outcome:
     # kill, a CPU-time safety limit): the outcome is not final, and the cache never stores it
     limit: str = ""
 
+    @property
+    def name(self) -> str:
+        """The item's name in every report: its label (``step 2 (eq)``, ``check 1 (gradient)``), and
+        ``claim`` for the claim, as the JSON ``item`` and the file's ``claim:`` key call it (the
+        pipeline labels it ``claim link``, after the method that checks it)."""
+        return "claim" if self.item == "claim" else self.label
+
 
 @dataclass(frozen=True)
 class DerivationReport:

@@ -13,7 +13,8 @@ from dataclasses import replace
 from derivcheck.model import Verdict
 from derivcheck.report.pretty import item_name
 from derivcheck.report.html import render_html
-from derivcheck.report.json_report import derivation_from_dict, derivation_to_dict, render_json, report_schema
+from derivcheck.model_json import derivation_from_dict, derivation_to_dict
+from derivcheck.report.json_report import render_json, report_schema
 from derivcheck.report.junit import render_junit
 from derivcheck.report.markdown import render_markdown
 from report_samples import sample_report
@@ -258,3 +259,25 @@ def test_html_puts_failures_first_and_links_to_them_from_the_summary() -> None:
     assert set(links) <= set(parser.ids)  # every link lands
     assert '<nav class="failures">' not in render_html(cached_report().__class__(derivations=(
         sample_report().derivations[0],)))  # nothing failed: no list
+
+
+def test_the_formats_table_is_what_the_cli_offers_and_every_row_renders() -> None:
+    from click.testing import CliRunner
+
+    from derivcheck.cli import main
+    from derivcheck.report.formats import FORMAT_OF_EXTENSION, FORMATS, REPORT_FORMATS
+    from derivcheck.report.writers import format_for_output, renderer
+
+    verify = main.commands["verify"]
+    (choice,) = [p.type.choices for p in verify.params if p.name == "output_format"]
+    assert tuple(choice) == FORMATS
+    report = sample_report()
+    for row in REPORT_FORMATS:
+        assert renderer(row.name)(report).strip(), row.name
+        for extension in row.extensions:
+            assert format_for_output(f"out/report{extension.upper()}") == row.name
+    assert len(FORMAT_OF_EXTENSION) == sum(len(row.extensions) for row in REPORT_FORMATS)  # no extension twice
+    help_text = CliRunner().invoke(main, ["verify", "--help"]).output
+    assert all(ext in help_text for ext in FORMAT_OF_EXTENSION)
+    with pytest.raises(ValueError, match="unknown report format"):
+        renderer("pdf")

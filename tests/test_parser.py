@@ -485,3 +485,49 @@ def test_a_define_parameter_bounds_a_sum_only_when_declared_integer() -> None:
     assert parse_expression(text("q(n - 3)"), scope) == sympy.Sum(j, (j, 1, n - 3))
     with pytest.raises(InputError, match="takes an integer"):
         parse_expression(text("q(n/2)"), scope)
+
+
+# --- elementwise functions ------------------------------------------------------------
+
+
+def test_elementwise_applies_a_scalar_function_to_each_entry_not_the_matrix_function() -> None:
+    value = parse("elementwise(exp, z)")
+    assert isinstance(value, objects.Elementwise) and value.shape == SCOPE.names["z"].symbol.shape
+    entry = value[1, 0]
+    assert entry == sympy.exp(SCOPE.names["z"].symbol[1, 0])  # the entry's exp, not an entry of the matrix exp
+    assert str(value) == "elementwise(exp, z)" and str(value.T) == "elementwise(exp, z.T)"
+    assert value.free_symbols == {SCOPE.names["z"].symbol}  # the entry variable is bound
+    # the same function applied twice is one tree (one shared entry variable)
+    assert parse("elementwise(exp, z) - elementwise(exp, z)") == sympy.ZeroMatrix(*value.shape)
+    explicit = objects.Elementwise(value.function, sympy.ImmutableMatrix([[0], [1]])).doit()
+    assert explicit == sympy.ImmutableMatrix([[1], [sympy.E]])
+
+
+def test_elementwise_takes_builtins_declared_and_defined_scalar_functions() -> None:
+    scope = make_scope({"k": "dimension", "z": "vector[k]", "f": "function(real)", "g": "function(matrix[k, 1])"},
+                       define={"sigmoid(u)": "1/(1 + exp(-u))"})
+    z = scope.names["z"].symbol
+    sig = parse_expression(text("elementwise(sigmoid, z)"), scope)
+    assert sig[0, 0] == 1 / (1 + sympy.exp(-z[0, 0]))
+    assert str(sig) == "elementwise(lambda entry: 1/(1 + exp(-entry)), z)"
+    assert parse_expression(text("elementwise(f, 2*z)"), scope)[0, 0] == scope.names["f"].cls(2 * z[0, 0])
+    for source, message in (("elementwise(g, z)", "`g` is not a scalar function of one argument"),
+                            ("elementwise(exp, z[1, 1])", "elementwise applies a function to each entry of a "
+                                                          "matrix or vector, got a scalar"),
+                            ("elementwise(det, z)", "`det` is not a scalar function of one argument"),
+                            ("elementwise(exp(1), z)", "the first argument of elementwise is the name of a "
+                                                       "scalar function")):
+        with pytest.raises(InputError) as info:
+            parse_expression(text(source), scope)
+        assert info.value.message.startswith(message), (source, info.value.message)
+        hint = info.value.hint or ""
+        assert hint == "for a scalar write f(x)" if "[1, 1]" in source else ("sigmoid" in hint and "exp" in hint)
+
+
+def test_the_reserved_names_are_the_builtins() -> None:
+    from derivcheck.expr.calls import BUILTINS
+    from derivcheck.expr.names import FUNCTION_NAMES, RESERVED
+    from derivcheck.format.section_symbols import RESERVED as LOADER_RESERVED
+
+    assert set(BUILTINS) == FUNCTION_NAMES
+    assert set(LOADER_RESERVED) == set(RESERVED)

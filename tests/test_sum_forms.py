@@ -170,3 +170,22 @@ def test_an_infinite_sum_inside_a_finite_one_or_an_expectation_is_held_whole() -
     series = sympy.Sum(X[i] / 2**i, (i, 1, sympy.oo))
     assert prove(Relation(Expectation(series), "=", sympy.Sum(Expectation(X[i]) / 2**i, (i, 1, sympy.oo))),
                  scope) is None
+
+
+def test_kronecker_deltas_are_summed_out_only_over_exact_ranges() -> None:
+    """``Sum(KroneckerDelta(i, j), (j, lo, hi))`` is the indicator of lo <= i <= hi; a sum over
+    ``i`` whose whole range satisfies it counts its terms. Look-alikes: an outer range wider than
+    the inner one, a non-integer partner, a condition that fails inside the range."""
+    N = sympy.Symbol("N", integer=True, positive=True)
+    half = sympy.Symbol("h", real=True)
+    square = sympy.Sum(sympy.KroneckerDelta(i, j), (i, 1, N), (j, 1, N))
+    assert normalize_sums(square) == N
+    wider = sympy.Sum(sympy.KroneckerDelta(i, j), (i, 0, N), (j, 1, N))
+    assert normalize_sums(wider).subs(N, 3).doit() == 3  # i = 0 is in no inner range
+    partner = sympy.Sum(sympy.KroneckerDelta(half, j), (j, 1, N))
+    assert normalize_sums(partner).has(sympy.KroneckerDelta)  # h = 1/2 meets no integer j
+    below = sympy.Sum(sympy.Piecewise((1, i <= 3), (0, True)), (i, 1, N))
+    assert normalize_sums(below).subs(N, 5).doit() == 3
+    for bounds in [(1, N), (2, N + 1)]:
+        form = normalize_sums(sympy.Sum(sympy.KroneckerDelta(i, j) * x[j], (i, *bounds), (j, *bounds)))
+        assert sympy.simplify(form.subs(N, 4).doit() - sympy.Sum(x[i], (i, *bounds)).subs(N, 4).doit()) == 0

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
+from ..report.formats import FORMAT_OF_EXTENSION, FORMATS
 from .group import main
 from .common import (EXIT_GATE_FAILED, EXIT_OK, exit_status, fail, input_error_lines, internal_error, run_verify,
                      targets_of)
+
+if TYPE_CHECKING:
+    from ..model import Options, Report
 
 LIBRARY_OPTION = click.option(
     "--library", is_flag=True,
@@ -42,9 +47,9 @@ LIBRARY_OPTION = click.option(
     show_default=True,
     help="Where torch runs numeric and distribution checks (auto: CUDA when available).",
 )
-@click.option("--format", "output_format", type=click.Choice(["rich", "json", "junit", "markdown", "html"]),
+@click.option("--format", "output_format", type=click.Choice(FORMATS),
               default=None, help="Report format (to stdout, or to --output FILE)  [default: rich, or with -o, "
-              "the format of FILE's extension: .json .xml .md .html .txt]")
+              f"the format of FILE's extension: {' '.join(FORMAT_OF_EXTENSION)}]")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), metavar="FILE",
               help="Write the report to FILE (format from --format or its extension); the terminal still "
                    "shows the Rich report.")
@@ -98,44 +103,53 @@ def verify(
     try:
         if quiet and verbose:
             raise UsageError("-q and -v ask for opposite things; give one of them")
-        from ..check import ResultCache
-        from ..check import default_jobs
-        from ..check import parse_shard
-        from ..report.progress import progress_display
-        from ..report.rich_report import FULL, QUIET, report_console
-        from ..report.writers import emit_report, format_for_output
-        from ..report.written import written_statements
+        from ..report.rich_report import FULL, QUIET
 
-        verbosity = QUIET if quiet else min(verbose, FULL)
-        if output_format is None:
-            output_format = format_for_output(output) if output is not None else "rich"
-        targets = targets_of(paths, library)
-        part = parse_shard(shard) if shard else None
-        cache = None if no_cache else ResultCache(cache_dir)
-        terminal_report = output_format == "rich" or output is not None  # the Rich report goes to stdout
-        console = report_console(stderr=not terminal_report)
-        with progress_display(console, verbosity) as progress:
-            report = run_verify(targets, options, jobs=jobs or default_jobs(), cache=cache, shard=part,
-                                progress=progress, deadline=job_timeout)
-        if not report.derivations and part is not None:
-            click.echo(f"derivcheck: shard {shard}: no derivation files fall in this shard", err=True)
-            sys.exit(EXIT_OK)
-        if not report.derivations:
-            raise UsageError(f"no .deriv.yaml files found in: {', '.join(targets)}")
-        shown = getattr(progress, "shown", set()) if terminal_report else set()
-        written = written_statements(report) if terminal_report else None  # relations as the files write them
-        emit_report(report, output_format, output, verbosity=verbosity, console=console, shown=shown,
-                    written=written)
-        if not terminal_report:
-            # the report on stdout is for machines: input errors go to stderr, one unwrapped line each
-            # (the Rich report shows them in place, so they are not printed twice)
-            for line in input_error_lines(report):
-                click.echo(line, err=True)
+        report = _verify_and_report(targets_of(paths, library), options, verbosity=QUIET if quiet else min(verbose, FULL),
+                                    output_format=output_format, output=output, jobs=jobs,
+                                    cache_dir=None if no_cache else cache_dir, shard=shard, job_timeout=job_timeout)
     except DerivcheckError as error:
         fail(error.format(), error.exit_code)
     except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
         internal_error(error)
     sys.exit(exit_status(report))
+
+
+def _verify_and_report(targets: list[str], options: Options, *, verbosity: int, output_format: str | None,
+                       output: str | None, jobs: int | None, cache_dir: str | None, shard: str | None,
+                       job_timeout: float) -> Report:
+    """Check ``targets`` and show or write the report; returns the report (exits 0 on an empty shard)."""
+    from ..check import ResultCache, default_jobs, parse_shard
+    from ..errors import UsageError
+    from ..report.progress import progress_display
+    from ..report.rich_report import report_console
+    from ..report.writers import emit_report, format_for_output
+    from ..report.written import written_statements
+
+    if output_format is None:
+        output_format = format_for_output(output) if output is not None else "rich"
+    part = parse_shard(shard) if shard else None
+    cache = None if cache_dir is None else ResultCache(cache_dir)
+    terminal_report = output_format == "rich" or output is not None  # the Rich report goes to stdout
+    console = report_console(stderr=not terminal_report)
+    with progress_display(console, verbosity) as progress:
+        report = run_verify(targets, options, jobs=jobs or default_jobs(), cache=cache, shard=part,
+                            progress=progress, deadline=job_timeout)
+    if not report.derivations and part is not None:
+        click.echo(f"derivcheck: shard {shard}: no derivation files fall in this shard", err=True)
+        sys.exit(EXIT_OK)
+    if not report.derivations:
+        raise UsageError(f"no .deriv.yaml files found in: {', '.join(targets)}")
+    shown = getattr(progress, "shown", set()) if terminal_report else set()
+    written = written_statements(report) if terminal_report else None  # relations as the files write them
+    emit_report(report, output_format, output, verbosity=verbosity, console=console, shown=shown,
+                written=written)
+    if not terminal_report:
+        # the report on stdout is for machines: input errors go to stderr, one unwrapped line each
+        # (the Rich report shows them in place, so they are not printed twice)
+        for line in input_error_lines(report):
+            click.echo(line, err=True)
+    return report
 
 
 @main.command()

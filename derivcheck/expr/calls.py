@@ -229,6 +229,49 @@ def _constant_matrix(kind: type) -> Callable[["Reader", ast.Call], Any]:
     return read
 
 
+ELEMENTWISE_BUILTINS = ("sqrt", "exp", "log", "sin", "cos", "tanh", "Abs", "sign")
+"""The built-in scalar functions ``elementwise`` applies by name."""
+
+
+def _elementwise(reader: "Reader", node: ast.Call) -> Any:
+    """``elementwise(f, X)``: the scalar function ``f`` applied to each entry of the matrix ``X``."""
+    function, argument = node.args
+    value = reader.read(argument)
+    if not shapes.is_matrix(value):
+        reader.fail(argument, f"elementwise applies a function to each entry of a matrix or vector, "
+                              f"got {shapes.describe(value)}", "for a scalar write f(x)")
+    if may_be_complex(value, reader.scope):
+        reader.fail(argument, "elementwise applies real functions, and this matrix may be complex")
+    body = _entry_function(reader, function)
+    if is_undefined(body):
+        reader.fail(function, "undefined value (such as log(0))")
+    return objects.Elementwise(sympy.Lambda(objects.ENTRY, body), value)
+
+
+def _entry_function(reader: "Reader", node: ast.expr) -> Any:
+    """The body of ``elementwise``'s function, applied to :data:`~derivcheck.expr.objects.ENTRY`."""
+    functions = [n for n, d in reader.scope.names.items() if isinstance(d, FunctionDecl) and d.arguments == (None,)]
+    functions += [n for n, d in reader.scope.definitions.items()
+                  if len(d.params) == 1 and not d.indexed and not isinstance(d.params[0], MatrixExpr)]
+    hint = ("name a scalar function of one argument: " + ", ".join([*ELEMENTWISE_BUILTINS, *sorted(functions)])
+            + " (define one, e.g. `sigmoid(u): 1/(1 + exp(-u))`, for anything else)")
+    if not isinstance(node, ast.Name) or any(node.id in frame for frame in reader.bound):
+        reader.fail(node, "the first argument of elementwise is the name of a scalar function", hint)
+    name = node.id
+    if name in ELEMENTWISE_BUILTINS:
+        return getattr(sympy, name)(objects.ENTRY)
+    decl = reader.scope.names.get(name)
+    if isinstance(decl, FunctionDecl) and decl.arguments == (None,):
+        return decl.cls(objects.ENTRY)
+    definition = reader.scope.definitions.get(name)
+    if definition is not None and name in functions:
+        param = definition.params[0]
+        if param.is_integer:
+            reader.fail(node, f"{name} takes an integer, and the entries of a matrix are real", hint)
+        return instantiate(reader, node, definition, {param: objects.ENTRY})
+    reader.fail(node, f"`{name}` is not a scalar function of one argument", hint)
+
+
 def _normal_misplaced(reader: "Reader", node: ast.Call) -> Any:
     reader.fail(node, "Normal(mean, variance) is only allowed on the right of `~` in a distribution check")
 
@@ -260,6 +303,7 @@ BUILTINS: dict[str, Builtin] = {
     "Var": Builtin("Var(x)", (1, 1), _scalar_function(objects.Variance)),
     "Cov": Builtin("Cov(x, y)", (2, 2), _scalar_function(objects.Covariance)),
     "Normal": Builtin("Normal(mean, variance)", (2, 2), _normal_misplaced),
+    "elementwise": Builtin("elementwise(f, X)", (2, 2), _elementwise),
 }
 
 

@@ -25,6 +25,7 @@ from ..model import Derivation, Text
 from . import objects, shapes
 from .definitions import read_definition, read_hypothesis
 from .kinds import DeclarationKind, parse_declaration
+from .laws import law_problem
 from .names import declaration_problem, normalize
 from .parser import UndeclaredName, parse_expression
 from .scope import Declared, FunctionDecl, Interval, MatrixDecl, RandomDecl, ScalarDecl, Scope, SequenceDecl
@@ -75,10 +76,10 @@ def _declared(name: str, kind: DeclarationKind, span: Span, scalars: Scope) -> D
         symbol = sympy.Symbol(name, **assumptions(kind.kind, kind.interval))
         return ScalarDecl(name, symbol, kind.kind, kind.interval, span)
     if kind.category == "random":
-        return RandomDecl(name, sympy.Symbol(name, real=True), kind.distribution, span)
+        return RandomDecl(name, sympy.Symbol(name, real=True), _law(kind, scalars), span)
     if kind.category == "sequence":
         base = sympy.IndexedBase(name, **assumptions(kind.kind, kind.interval))
-        return SequenceDecl(name, base, kind.kind, kind.interval, kind.random, kind.distribution, span)
+        return SequenceDecl(name, base, kind.kind, kind.interval, kind.random, _law(kind, scalars), span)
     if kind.category == "matrix":
         assert kind.shape is not None
         rows, cols = (_dimension(text, scalars) for text in kind.shape)
@@ -91,6 +92,34 @@ def _declared(name: str, kind: DeclarationKind, span: Span, scalars: Scope) -> D
         for shape in kind.arguments
     )
     return FunctionDecl(name, objects.declared_function(name, len(arguments)), arguments, span)
+
+
+def _law(kind: DeclarationKind, scalars: Scope) -> tuple[str, tuple[sympy.Expr, ...]] | None:
+    """The declared law with its parameters read against the declared scalars (``normal(mu, s2)``),
+    refused unless the declarations make it a law at every value they allow (s2 > 0, low < high)."""
+    if kind.distribution is None:
+        return None
+    word, texts = kind.distribution
+    if not any(isinstance(t, Text) for t in texts):
+        return word, texts  # type: ignore[return-value]
+    params = []
+    for text in texts:
+        if not isinstance(text, Text):
+            params.append(text)
+            continue
+        try:
+            value = parse_expression(text, scalars)
+        except UndeclaredName as exc:
+            raise InputError(f"undeclared name `{exc.name}` in the law {word}(...)", exc.span,
+                             f"a law's parameters are numbers or declared scalars: declare {exc.name}: positive") from None
+        if shapes.is_matrix(value):
+            raise InputError(f"a parameter of {word}(...) must be a scalar: `{text.value}`", text.span)
+        params.append(value)
+    problem = law_problem(word, tuple(params))
+    if problem is not None:
+        where = texts[1] if isinstance(texts[1], Text) else texts[0]
+        raise InputError(problem, where.span)  # type: ignore[union-attr]
+    return word, tuple(params)
 
 
 def _independent(derivation: Derivation, scope: Scope, errors: list[InputError], failed: set[str]) -> None:

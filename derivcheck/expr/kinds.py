@@ -16,6 +16,7 @@ import sympy
 from ..errors import InputError, Span
 from ..model import Text
 from . import shapes
+from .laws import LAWS, law_problem
 from .names import normalize
 from .parser import UndeclaredName, parse_expression
 from .scope import IMPLIED_QUALIFIERS, Interval, Scope
@@ -23,7 +24,7 @@ from .scope import IMPLIED_QUALIFIERS, Interval, Scope
 SCALAR_WORDS = ("real", "positive", "nonnegative", "negative", "integer", "natural", "complex", "dimension")
 SHAPE_WORDS = ("matrix", "vector", "rowvector")
 QUALIFIERS = ("symmetric", "psd", "pd", "orthogonal", "diagonal", "invertible")
-DISTRIBUTIONS = {"normal": "normal(mean, variance)", "uniform": "uniform(low, high)"}
+DISTRIBUTIONS = LAWS
 ACCEPTED_WORDS = SCALAR_WORDS + SHAPE_WORDS + QUALIFIERS + ("sequence", "random", "function", "in") + tuple(DISTRIBUTIONS)
 _REAL_QUALIFIERS = ("symmetric", "psd", "pd", "orthogonal")
 _ACCEPTED_HINT = "accepted words: " + ", ".join(ACCEPTED_WORDS)
@@ -45,7 +46,7 @@ class DeclarationKind:
     interval: Interval | None = None
     shape: tuple[Text, Text] | None = None
     qualifiers: frozenset[str] = frozenset()
-    distribution: tuple[str, tuple[sympy.Expr, ...]] | None = None
+    distribution: tuple[str, tuple[sympy.Expr | Text, ...]] | None = None  # a Text: resolved against the scalars
     random: bool = False
     arguments: tuple[tuple[Text, Text] | None, ...] = ()
 
@@ -215,7 +216,7 @@ def parse_declaration(kind: Text) -> DeclarationKind:
     scalar_words: dict[str, int] = {}
     shape: tuple[Text, Text] | None = None
     interval: Interval | None = None
-    distribution: tuple[str, tuple[sympy.Expr, ...]] | None = None
+    distribution: tuple[str, tuple[sympy.Expr | Text, ...]] | None = None
     arguments: tuple[tuple[Text, Text] | None, ...] = ()
     i = 0
     while i < len(tokens):
@@ -249,7 +250,7 @@ def parse_declaration(kind: Text) -> DeclarationKind:
         elif word in DISTRIBUTIONS:
             if distribution is not None:
                 raise InputError("only one distribution", where)
-            params = tuple(_number(item, "a distribution parameter") for item in _items(kind, group))  # type: ignore[arg-type]
+            params = tuple(_parameter(item) for item in _items(kind, group))  # type: ignore[arg-type]
             distribution = (word, params)
             _check_distribution(word, params, where)
         elif word == "function":
@@ -258,13 +259,23 @@ def parse_declaration(kind: Text) -> DeclarationKind:
     return _combine(kind, words, scalar_words, shape, interval, distribution, arguments)
 
 
-def _check_distribution(word: str, params: tuple[sympy.Expr, ...], where: Span) -> None:
+def _parameter(text: Text) -> sympy.Expr | Text:
+    """A law's parameter: an exact number now, or its text, which the declarations read
+    against the declared scalars (``normal(mu, s2)``)."""
+    try:
+        return _number(text, "a distribution parameter")
+    except InputError:
+        return text
+
+
+def _check_distribution(word: str, params: tuple[sympy.Expr | Text, ...], where: Span) -> None:
+    """The checks that need no scope: the count, and the conditions on numeric parameters."""
     if len(params) != 2:
         raise InputError(f"`{word}` takes two parameters", where, f"write {DISTRIBUTIONS[word]}")
-    if word == "normal" and not bool(params[1] > 0):
-        raise InputError("a normal variance must be positive", where)
-    if word == "uniform" and not bool(params[0] < params[1]):
-        raise InputError("uniform(low, high) needs low < high", where)
+    if not any(isinstance(p, Text) for p in params):
+        problem = law_problem(word, params)  # type: ignore[arg-type]
+        if problem is not None:
+            raise InputError(problem, where)
 
 
 def _combine(
@@ -273,7 +284,7 @@ def _combine(
     scalar_words: dict[str, int],
     shape: tuple[Text, Text] | None,
     interval: Interval | None,
-    distribution: tuple[str, tuple[sympy.Expr, ...]] | None,
+    distribution: tuple[str, tuple[sympy.Expr | Text, ...]] | None,
     arguments: tuple[tuple[Text, Text] | None, ...],
 ) -> DeclarationKind:
     def refuse(word: str, message: str, hint: str | None = None) -> InputError:

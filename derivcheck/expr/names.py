@@ -15,7 +15,7 @@ FUNCTION_NAMES = frozenset(
     {
         "sqrt", "exp", "log", "sin", "cos", "tanh", "Abs", "sign", "Min", "Max",
         "Sum", "Product", "Integral", "diff", "grad", "hessian", "det", "trace", "inv",
-        "eye", "ones", "zeros", "E", "Var", "Cov", "Normal",
+        "eye", "ones", "zeros", "E", "Var", "Cov", "Normal", "elementwise",
     }
 )  # fmt: skip
 CONSTANT_NAMES = frozenset({"pi", "oo"})

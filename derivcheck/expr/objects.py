@@ -13,6 +13,9 @@ symbolic checker and the numeric checker (which interpret them):
 * ``FunctionGradient(F(M))``: the gradient of a declared function F at the
   matrix M, a matrix of M's shape.
 * ``HessianMatrix(expr, x)``: the matrix of second derivatives.
+* ``Elementwise(f, X)``: the scalar function ``f`` (a one-variable ``Lambda``)
+  applied to each entry of the matrix ``X``; never a matrix function such as the
+  matrix exponential.
 * ``NormalLaw(mean, variance)``: a law, only on the right of ``~``.
 * ``Relation``: two expressions and an operator; never a SymPy ``Eq``, which
   would evaluate itself.
@@ -191,6 +194,71 @@ class HessianMatrix(MatrixExpr):
 
     def _sympystr(self, printer: Any) -> str:
         return "hessian(%s, %s)" % (printer._print(self.args[0]), printer._print(self.args[1]))
+
+
+ENTRY = sympy.Symbol("_entry")
+"""The variable of an :class:`Elementwise` function: one shared name, so that two
+applications of the same function are the same tree (a file's names never start with ``_``)."""
+
+
+class Elementwise(MatrixExpr):
+    """elementwise(f, X): ``f`` applied to each entry of ``X``, a matrix of X's shape.
+
+    ``f`` is a ``Lambda`` of :data:`ENTRY`. SymPy's own ``ElementwiseApplyFunction``
+    is not used: its matrix derivatives are not trusted here (docs/trust.md), and a
+    1x1 argument makes it apply ``f`` to the matrix itself. An entry is ``f`` of the
+    entry, and an explicit matrix argument is applied to entry by entry on ``doit``.
+    """
+
+    def __new__(cls, function: sympy.Lambda, expr: MatrixExpr) -> "Elementwise":
+        return sympy.Basic.__new__(cls, function, expr)
+
+    @property
+    def function(self) -> sympy.Lambda:
+        return self.args[0]
+
+    @property
+    def expr(self) -> MatrixExpr:
+        return self.args[1]
+
+    @property
+    def shape(self) -> tuple[sympy.Expr, sympy.Expr]:
+        return self.args[1].shape
+
+    def _entry(self, i: Any, j: Any, **kwargs: Any) -> sympy.Basic:
+        return self.function(self.expr[i, j])
+
+    def _eval_transpose(self) -> "Elementwise":
+        return Elementwise(self.function, self.expr.T)
+
+    def doit(self, **hints: Any) -> Any:
+        expr = self.expr.doit(**hints) if hints.get("deep", True) else self.expr
+        if isinstance(expr, sympy.MatrixBase):
+            return sympy.ImmutableMatrix(expr.applyfunc(self.function))
+        return Elementwise(self.function, expr)
+
+    def function_text(self, printer: Any) -> str:
+        """``exp`` for a function applied to the entry itself, else ``lambda entry: body``."""
+        body = self.function.expr
+        if isinstance(body, sympy.Function) and body.args == (ENTRY,):
+            return type(body).__name__
+        return "lambda entry: %s" % printer._print(body.xreplace({ENTRY: sympy.Symbol("entry")}))
+
+    def _sympystr(self, printer: Any) -> str:
+        return "elementwise(%s, %s)" % (self.function_text(printer), printer._print(self.expr))
+
+    def _latex(self, printer: Any) -> str:
+        body = self.function.expr
+        if isinstance(body, sympy.Function) and body.args == (ENTRY,):
+            shown = r"\operatorname{%s}" % type(body).__name__
+        else:
+            shown = r"\left(u \mapsto %s\right)" % printer._print(body.xreplace({ENTRY: sympy.Symbol("u")}))
+        return r"%s^{\circ}\left(%s\right)" % (shown, printer._print(self.expr))
+
+    def _pretty(self, printer: Any) -> Any:
+        from sympy.printing.pretty.stringpict import prettyForm
+
+        return prettyForm(self._sympystr(sympy.printing.str.StrPrinter()))
 
 
 class NormalLaw(sympy.Basic):

@@ -196,6 +196,8 @@ def may_be_complex(value: Any, scope: Scope) -> bool:
     labels = {atom.base.label for atom in value.atoms(sympy.Indexed)}
     # the index of a sum (an entry of a matrix product is one) is an integer, whatever its assumptions
     labels |= {limit[0] for node in value.atoms(sympy.Sum, sympy.Product) for limit in node.limits}
+    # the variable of an elementwise function stands for the entries of its (real) argument
+    labels |= {v for function in value.atoms(sympy.Lambda) for v in function.variables}
     for atom in value.atoms(sympy.Symbol, sympy.Indexed, sympy.MatrixSymbol):
         if isinstance(atom, sympy.MatrixSymbol):
             decl = scope.names.get(str(atom.name))

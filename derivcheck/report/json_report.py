@@ -1,8 +1,7 @@
 """The JSON report: a versioned, documented form of a run (schema in ``report.schema.json``).
 
-The same form is the incremental cache's storage format
-(:mod:`derivcheck.check.session.cache`), so :func:`derivation_from_dict` reads back
-exactly what :func:`derivation_to_dict` writes. The schema is documented in
+Each derivation's part is :mod:`derivcheck.model_json`'s codec, which the
+incremental cache (:mod:`derivcheck.check.session.cache`) also stores. The schema is documented in
 ``docs/ci.md``; its version changes whenever a field changes meaning or is
 removed (adding an optional field keeps the version).
 """
@@ -14,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..errors import Span
-from ..model import Counterexample, DerivationReport, Outcome, Report, Verdict
-from .pretty import item_name
+from ..model import Report, Verdict
+from ..model_json import derivation_to_dict
 
 SCHEMA_VERSION = 2
 """Version of the report's JSON form; bumped when a field changes meaning or is removed
@@ -77,91 +75,9 @@ def typed_option(value: Any) -> Any:
     return value
 
 
-def derivation_to_dict(derivation: DerivationReport) -> dict[str, Any]:
-    """One derivation's outcomes as plain JSON data."""
-    return {
-        "path": derivation.path,
-        "id": derivation.id,
-        "title": derivation.title,
-        "source": derivation.source,
-        "passed": derivation.passed,
-        "seconds": round(derivation.seconds, 6),
-        "cached": derivation.cached,
-        "errors": list(derivation.errors),
-        "outcomes": [outcome_to_dict(o) for o in derivation.outcomes],
-    }
-
-
-def outcome_to_dict(outcome: Outcome) -> dict[str, Any]:
-    """One item's verdict, evidence and location as plain JSON data."""
-    return {
-        "item": outcome.item,
-        "label": item_name(outcome),  # the name every report gives it
-        "verdict": outcome.verdict.value,
-        "using": list(outcome.using),
-        "expect": outcome.expect,
-        "passed": outcome.passed,
-        "method": outcome.method,
-        "detail": outcome.detail,
-        "seconds": round(outcome.seconds, 6),
-        "span": None if outcome.span is None else
-        {"file": outcome.span.file, "line": outcome.span.line, "col": outcome.span.col},
-        "by": outcome.by,
-        "pretty": outcome.pretty,
-        "latex": outcome.latex,
-        "counterexample": None if outcome.counterexample is None else _counterexample_to_dict(outcome.counterexample),
-        **({"limit": outcome.limit} if outcome.limit else {}),  # not final: a limit cut it short
-    }
-
-
-def _counterexample_to_dict(example: Counterexample) -> dict[str, Any]:
-    return {"values": dict(example.values), "lhs": example.lhs, "rhs": example.rhs,
-            "seed": example.seed, "replay": example.replay}
-
-
-def derivation_from_dict(data: dict[str, Any]) -> DerivationReport:
-    """The inverse of :func:`derivation_to_dict`; raises ``KeyError``/``ValueError``/``TypeError`` on bad data."""
-    return DerivationReport(
-        path=str(data["path"]),
-        id=str(data["id"]),
-        title=str(data["title"]),
-        source=None if data["source"] is None else str(data["source"]),
-        outcomes=tuple(_outcome_from_dict(o, str(data["id"])) for o in data["outcomes"]),
-        seconds=float(data["seconds"]),
-        errors=tuple(str(e) for e in data["errors"]),
-        cached=bool(data.get("cached", False)),
-    )
-
-
-def _outcome_from_dict(data: dict[str, Any], derivation_id: str) -> Outcome:
-    span = data["span"]
-    example = data["counterexample"]
-    return Outcome(
-        derivation=derivation_id,
-        item=str(data["item"]),
-        label=str(data["label"]),
-        verdict=Verdict(data["verdict"]),
-        expect=str(data["expect"]),
-        method=str(data["method"]),
-        detail=str(data["detail"]),
-        counterexample=None if example is None else Counterexample(
-            values={str(k): str(v) for k, v in example["values"].items()}, lhs=str(example["lhs"]),
-            rhs=str(example["rhs"]), seed=example["seed"], replay=example["replay"]),
-        seconds=float(data["seconds"]),
-        span=None if span is None else Span(str(span["file"]), int(span["line"]), int(span["col"])),
-        by=data["by"],
-        pretty=str(data["pretty"]),
-        passed=bool(data["passed"]),
-        latex=str(data.get("latex", "")),
-        using=tuple(str(name) for name in data.get("using", ())),  # absent from reports written before it
-        limit=str(data.get("limit", "")),
-    )
-
-
 def render_json(report: Report) -> str:
     """The JSON report as text (UTF-8, indented, keys in a fixed order)."""
     return json.dumps(report_to_dict(report), ensure_ascii=False, indent=2) + "\n"
 
 
-__all__ = ["SCHEMA_ID", "SCHEMA_VERSION", "typed_option", "derivation_from_dict", "derivation_to_dict", "render_json", "report_schema",
-           "report_to_dict"]
+__all__ = ["SCHEMA_ID", "SCHEMA_VERSION", "typed_option", "render_json", "report_schema", "report_to_dict"]

@@ -74,15 +74,13 @@ def verdict_text(outcome: Outcome) -> str:
 
 
 def item_name(outcome: Outcome) -> str:
-    """The item's name in every report: its label (``step 2 (eq)``, ``check 1 (gradient)``), and ``claim``
-    for the claim, as the JSON ``item`` and the file's ``claim:`` key call it (the pipeline labels it
-    ``claim link``, after the method that checks it).
+    """The item's name in every report (:attr:`~derivcheck.model.Outcome.name`).
 
     >>> from derivcheck.model import Outcome, Verdict
     >>> item_name(Outcome("d", "claim", "claim link", Verdict.PROVED)), item_name(Outcome("d", "step-2", "step 2 (eq)", Verdict.PROVED))
     ('claim', 'step 2 (eq)')
     """
-    return "claim" if outcome.item == "claim" else outcome.label
+    return outcome.name
 
 
 def check_seconds(report: Report) -> float:

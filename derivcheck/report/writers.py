@@ -15,39 +15,15 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..model import Report
-
-FORMATS = ("rich", "json", "junit", "markdown", "html")
-"""The values of ``--format``."""
+from .formats import FORMAT_OF_EXTENSION, FORMATS, report_format
 
 
 def renderer(fmt: str) -> Callable[[Report], str]:
-    """The function that turns a report into text in format ``fmt`` (imported lazily)."""
-    if fmt == "json":
-        from .json_report import render_json
+    """The function that turns a report into text in format ``fmt`` (its module imported on use)."""
+    from importlib import import_module
 
-        return render_json
-    if fmt == "junit":
-        from .junit import render_junit
-
-        return render_junit
-    if fmt == "markdown":
-        from .markdown import render_markdown
-
-        return render_markdown
-    if fmt == "html":
-        from .html import render_html
-
-        return render_html
-    if fmt == "rich":
-        return render_plain
-    raise ValueError(f"unknown report format {fmt!r} (known: {', '.join(FORMATS)})")
-
-
-FORMAT_OF_EXTENSION: dict[str, str] = {
-    ".json": "json", ".xml": "junit", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
-    ".txt": "rich", ".log": "rich",
-}
-"""The report format ``-o FILE`` implies when ``--format`` is not given."""
+    row = report_format(fmt)
+    return getattr(import_module(f"{__package__}.{row.module}"), row.function)
 
 
 def format_for_output(path: str) -> str:

@@ -56,7 +56,10 @@ class Domain:
 REAL = Domain(None, None)
 
 
-def _fraction(value: sympy.Expr | None) -> Fraction | None:
+def _fraction(value: sympy.Expr | None, side: str) -> Fraction | None:
+    """An end of a declared interval as a fraction: exact when rational, else a nearby
+    fraction moved inside (below an upper end ``side="hi"``, above a lower one), so that no
+    point drawn or shrunk to lies outside (``real in (0, sqrt(2))`` never reaches 1414214/1000000)."""
     if value is None:
         return None
     v = sympy.nsimplify(value) if not value.is_Rational else value
@@ -64,7 +67,16 @@ def _fraction(value: sympy.Expr | None) -> Fraction | None:
         return Fraction(int(v.p), int(v.q))
     if v in (sympy.oo, -sympy.oo):
         return None
-    return Fraction(float(v)).limit_denominator(10**6)
+    near = Fraction(float(v)).limit_denominator(10**6)
+    step = Fraction(1, 10**6) * max(1, abs(near))
+    inward = -1 if side == "hi" else 1
+    for _ in range(8):
+        gap = sympy.N(sympy.Rational(near.numerator, near.denominator) - v, 30)
+        if (gap < 0) if side == "hi" else (gap > 0):
+            return near
+        near += inward * step
+        step *= 2
+    raise RealizeError(f"cannot place the interval's end {value} exactly")
 
 
 def domain_of(kind: str, interval: Interval | None) -> Domain:
@@ -78,7 +90,7 @@ def domain_of(kind: str, interval: Interval | None) -> Domain:
     }.get(kind, REAL)
     if interval is None:
         return base
-    lo, hi = _fraction(interval.lo), _fraction(interval.hi)
+    lo, hi = _fraction(interval.lo, "lo"), _fraction(interval.hi, "hi")
     lo_open, hi_open = interval.lo_open, interval.hi_open
     if base.lo is not None and (lo is None or lo < base.lo or (lo == base.lo and base.lo_open)):
         lo, lo_open = base.lo, base.lo_open
@@ -91,8 +103,8 @@ def integer_domain(kind: str, interval: Interval | None) -> Domain:
     """The integers an integer-valued sequence element is drawn from (uniformly): the
     values :func:`integer_range` gives an integer parameter of the same declaration."""
     values = integer_range(kind, interval)
-    lo = _fraction(interval.lo) if interval is not None else None
-    hi = _fraction(interval.hi) if interval is not None else None
+    lo = _fraction(interval.lo, "lo") if interval is not None else None
+    hi = _fraction(interval.hi, "hi") if interval is not None else None
     top = None if hi is None else (math.ceil(hi) - 1 if (interval.hi_open or hi != int(hi)) else int(hi))
     bottom = None if lo is None else (math.floor(lo) + 1 if (interval.lo_open or lo != int(lo)) else int(lo))
     if kind in ("natural", "dimension"):
@@ -104,7 +116,7 @@ def integer_range(kind: str, interval: Interval | None) -> list[int]:
     """The values an integer parameter takes in numeric checks (small, inside its interval)."""
     lo, hi = {"dimension": (1, 4), "natural": (1, 7)}.get(kind, (-4, 6))
     if interval is not None:
-        ilo, ihi = _fraction(interval.lo), _fraction(interval.hi)
+        ilo, ihi = _fraction(interval.lo, "lo"), _fraction(interval.hi, "hi")
         if ilo is not None:
             lo = max(lo, math.floor(ilo) + 1 if (interval.lo_open or ilo != int(ilo)) else int(ilo))
             if hi < lo:
@@ -127,8 +139,8 @@ def integer_reach(kind: str, interval: Interval | None, rng: Any) -> dict[str, i
     -4 allowed) for a natural or integer, ``large`` (:data:`WIDE_DIMENSION`) for a dimension.
     A statement true for small integers only (``n! <= 4**n``, false from n = 9) fails there."""
     small = integer_range(kind, interval)
-    lo = _fraction(interval.lo) if interval is not None else None
-    hi = _fraction(interval.hi) if interval is not None else None
+    lo = _fraction(interval.lo, "lo") if interval is not None else None
+    hi = _fraction(interval.hi, "hi") if interval is not None else None
     top = None if hi is None else (math.ceil(hi) - 1 if (interval.hi_open or hi != int(hi)) else int(hi))
     bottom = None if lo is None else (math.floor(lo) + 1 if (interval.lo_open or lo != int(lo)) else int(lo))
     wanted = ({"large": WIDE_DIMENSION} if kind == "dimension" else

@@ -230,16 +230,20 @@ def batch_of(params: list[Param], points: list[Point]) -> dict[str, Any]:
         dtype=torch.float64) for p in params}
 
 
-def exact(value: Any) -> Fraction:
+def exact(value: Any, domain: Domain | None = None) -> Fraction:
     """A sampled float (or a Fraction) as a short exact fraction: the nearest fraction with a
     denominator up to 10**6 when it is within 1e-9 relative, else the float's shortest decimal
-    (a tiny or a huge value drawn across magnitudes: ``2.37e-06`` is 237/10**8)."""
+    (a tiny or a huge value drawn across magnitudes: ``2.37e-06`` is 237/10**8), else the
+    float's own value -- the first of these inside ``domain``: a float just below the open end
+    1 of (0, 1) is not rounded to 1, where the statement need not hold."""
     if isinstance(value, Fraction):
         return value
     near = Fraction(value).limit_denominator(10**6)
-    if abs(float(near) - value) <= 1e-9 * abs(value) or not math.isfinite(value):
+    if not math.isfinite(value):
         return near
-    return Fraction(repr(float(value)))
+    options = [near] if abs(float(near) - value) <= 1e-9 * abs(value) else []
+    options += [Fraction(repr(float(value))), Fraction(value)]
+    return next((f for f in options if domain is None or domain.contains(f)), options[0])
 
 
 def exact_values(params: list[Param], point: Point) -> dict[sympy.Basic, sympy.Expr]:
@@ -248,7 +252,7 @@ def exact_values(params: list[Param], point: Point) -> dict[sympy.Basic, sympy.E
     for p in params:
         v = point[p.key]
         if p.kind == "scalar":
-            values[p.symbols[0]] = _rational(exact(v))
+            values[p.symbols[0]] = _rational(exact(v, p.domain))
         elif p.kind == "matrix":
             m = matrix_value(p, point)
             if p.invertible and m.det() == 0:
@@ -281,7 +285,7 @@ def readable(params: list[Param], point: Point) -> dict[str, str]:
     out: dict[str, str] = {}
     for p in params:
         if p.kind == "scalar":
-            out[p.key] = str(_rational(exact(point[p.key])))
+            out[p.key] = str(_rational(exact(point[p.key], p.domain)))
         elif p.kind == "matrix":
             out[p.key] = matrix_text(matrix_value(p, point))
         else:

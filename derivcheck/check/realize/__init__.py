@@ -15,6 +15,7 @@ from .finite_space import FiniteSpace, build_space, random_atoms
 from .genericity import generic_space
 from .integrals import Diverges, extended_value, untrusted_integrals
 from .lazy_algebra import LazyDet, LazyInverseEntry, evaluate_lazy
+from .rational import NotRational, degree_bound, evaluate_exact
 from .realizer import RealizedRelation, realize, realize_relation, realize_relations
 from .replacements import resolve_function, substitute_functions
 
@@ -25,12 +26,15 @@ __all__ = [
     "LazyDet",
     "LazyInverseEntry",
     "MAX_ENTRIES",
+    "NotRational",
     "Realization",
     "RealizeError",
     "RealizedRelation",
     "UndefinedAt",
     "build_space",
+    "degree_bound",
     "entry_symbol",
+    "evaluate_exact",
     "evaluate_lazy",
     "extended_value",
     "generic_space",

@@ -23,6 +23,7 @@ from typing import Any, Iterable
 import sympy
 
 from ...expr import objects
+from ...expr.laws import raw_moment
 from ...expr.scope import RandomDecl, Scope, SequenceDecl
 from ..trees import unique_nodes
 from .base import RealizeError, is_matrix
@@ -215,17 +216,9 @@ def _law_moments(expr: sympy.Expr, laws: dict[sympy.Basic, tuple[str, sympy.Expr
     for monomial, coeff in poly.terms():
         term = coeff
         for g, k in zip(gens, monomial):
-            term *= _moment(*laws[g], k)
+            term *= raw_moment(laws[g][0], laws[g][1:], k)
         parts.append(term)
     return sympy.Add(*parts)
-
-
-def _moment(kind: str, p1: sympy.Expr, p2: sympy.Expr, k: int) -> sympy.Expr:
-    """E(X**k) for X ~ normal(mean p1, variance p2) or uniform(low p1, high p2)."""
-    if kind == "normal":
-        return sympy.Add(*[sympy.binomial(k, j) * p1 ** (k - j) * p2 ** (j // 2) * sympy.factorial2(j - 1)
-                           for j in range(0, k + 1, 2)])
-    return (p2 ** (k + 1) - p1 ** (k + 1)) / ((k + 1) * (p2 - p1))
 
 
 def atoms_for_degree(sides: list[tuple[str, Any, Any]], atoms: set[sympy.Basic]) -> int:

@@ -212,6 +212,7 @@ class _Realizer(CalculusRealizer):
             objects.Gradient: self._gradient,
             objects.FunctionGradient: self._function_gradient,
             objects.HessianMatrix: self._hessian,
+            objects.Elementwise: self._elementwise,
             objects.Expectation: self._moment,
             objects.Variance: self._moment,
             objects.Covariance: self._moment,
@@ -264,6 +265,11 @@ class _Realizer(CalculusRealizer):
             if value is not None:
                 return value
         return element
+
+    def _elementwise(self, e: objects.Elementwise) -> sympy.ImmutableMatrix:
+        """``f`` applied to each realised entry (and the result realised: ``f`` may call a declared function)."""
+        matrix = self._matrix(e.expr, "elementwise")
+        return sympy.ImmutableMatrix(matrix.applyfunc(lambda x: as_scalar(self.run(e.function(x)), "an entry")))
 
     # -- matrix algebra ---------------------------------------------------
     def _matmul(self, e: sympy.MatMul) -> Any:

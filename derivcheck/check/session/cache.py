@@ -28,6 +28,7 @@ from pathlib import Path
 
 from ... import __version__
 from ...model import DerivationReport, Options, Verdict
+from ...model_json import derivation_from_dict, derivation_to_dict
 
 DEFAULT_CACHE_DIR = ".derivcheck-cache"
 """Cache folder, relative to the current directory, unless ``--cache-dir`` says otherwise."""
@@ -107,8 +108,6 @@ class ResultCache:
 
     def get(self, key: str) -> DerivationReport | None:
         """The stored result for ``key``, or None (missing, unreadable or corrupt: a miss)."""
-        from ...report.json_report import derivation_from_dict  # on use: keeps the session's face light
-
         try:
             data = json.loads(self.entry_path(key).read_text(encoding="utf-8"))
             if data.get("key") != key:
@@ -129,8 +128,6 @@ class ResultCache:
         machine's load (``Outcome.limit``: a wall-clock kill, a CPU-time safety
         limit): it is not final, and a later run checks the file again.
         """
-        from ...report.json_report import derivation_to_dict  # on use: keeps the session's face light
-
         if not cacheable(report):
             return False
         target = self.entry_path(key)

@@ -231,25 +231,31 @@ def _substitute_elements(process: sympy.Expr, scope: Scope, state: str, time: sy
                 raise Unsupported(f"noise must be drawn at the current step ({name}[{time}]), not {element}")
             if not any(name in group for group in scope.independent):
                 raise Unsupported(f"{name}'s elements are not declared independent (add `independent: [[{name}]]`)")
-            replace[element] = sympy.Dummy(name, real=True)
-            draws[replace[element]] = _noise(decl)
+            dummy = sympy.Dummy(name, real=True)
+            draws[dummy], replace[element] = _noise(decl, dummy)
     for symbol in process.free_symbols:
         if isinstance(scope.names.get(str(symbol)), RandomDecl):
             raise Unsupported(f"the random variable {symbol} in the process is not a per-step noise sequence")
     return process.xreplace(replace), draws
 
 
-def _noise(decl: SequenceDecl) -> Noise:
+def _noise(decl: SequenceDecl, draw: sympy.Symbol) -> tuple[Noise, sympy.Expr]:
+    """The law of ``decl``'s elements, and what an element becomes in the process: the
+    ``draw`` itself, or, for a law with symbolic parameters (``normal(mu, s2)``), the
+    standard draw moved to it (``mu + sqrt(s2) * draw``), whose parameters are then drawn
+    from their declared domains like every other free quantity."""
     if decl.distribution is None:
         raise Unsupported(f"{decl.name} has no declared law (declare e.g. `random sequence normal(0, 1)`)")
-    law, args = decl.distribution
-    try:
-        numbers = [float(sympy.sympify(a, strict=True)) for a in args]
-    except (TypeError, ValueError) as exc:
-        raise Unsupported(f"{decl.name}'s law {law}{tuple(args)} needs numeric parameters") from exc
-    if law.lower() not in ("normal", "uniform") or len(numbers) != 2:
+    law, args = decl.distribution[0].lower(), decl.distribution[1]
+    if law not in ("normal", "uniform") or len(args) != 2:
         raise Unsupported(f"the law {law} of {decl.name} is not simulated")
-    return Noise(law.lower(), *numbers)
+    params = [sympy.sympify(a, strict=True) for a in args]
+    if all(p.is_number for p in params):
+        return Noise(law, *[float(p) for p in params]), draw
+    first, second = params
+    if law == "normal":
+        return Noise(law, 0.0, 1.0), first + sympy.sqrt(second) * draw
+    return Noise(law, 0.0, 1.0), first + (second - first) * draw
 
 
 def _dimensions(scope: Scope, instances: dict[str, tuple[int, ...]]) -> dict[sympy.Symbol, int]:

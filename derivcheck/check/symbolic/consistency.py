@@ -31,6 +31,7 @@ import sympy
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from ...expr import objects
+from ...expr.laws import LAWS, mean_and_variance
 from ...expr.scope import INTEGER_KINDS, RandomDecl, ScalarDecl, Scope, SequenceDecl
 from .canonical import canonical
 from .hypotheses import quantified_indices, solve_for_lone_symbol, substitute
@@ -162,6 +163,7 @@ def exact_witness(hypotheses: Sequence[objects.Relation], scope: Scope) -> dict[
     facts = [_Fact(h, frozenset()).relation for h in hypotheses]
     if not facts or not all(_scalar(r) for r in facts):
         return None
+    facts = [_moments_from_laws(r, scope) for r in facts]
     decls: dict[sympy.Symbol, ScalarDecl] = {}
     for r in facts:
         for sym in r.lhs.free_symbols | r.rhs.free_symbols:
@@ -191,6 +193,24 @@ def exact_witness(hypotheses: Sequence[objects.Relation], scope: Scope) -> dict[
             if all(_in_domain(decls[x], v) for x, v in point.items()) and all(_holds_at(r, point) for r in facts):
                 return point
     return None
+
+
+def _moments_from_laws(relation: objects.Relation, scope: Scope) -> objects.Relation:
+    """The relation with each side in canonical form where that leaves no moment and no random
+    variable (``E(X) = m`` for ``X: random normal(mu, s2)`` is ``mu = m``): an identity under
+    the declared laws, so the relation holds at a point exactly when this form does."""
+    sides = []
+    for side in (relation.lhs, relation.rhs):
+        if isinstance(side, sympy.Basic) and side.has(objects.Expectation, objects.Variance, objects.Covariance):
+            try:
+                form = canonical(side, scope)
+            except Exception:  # noqa: BLE001 - no canonical form: the side stays as written
+                form = side
+            names = scope.random_names()
+            if not form.has(objects.Expectation) and not any(getattr(x, "name", "") in names for x in form.free_symbols):
+                side = form
+        sides.append(side)
+    return objects.Relation(sides[0], relation.op, sides[1])
 
 
 def _solution_value(solution: dict, x: sympy.Symbol) -> sympy.Expr:
@@ -243,6 +263,9 @@ def _solved(facts: list[_Fact], scope: Scope) -> list[_Fact]:
     """Each equality that gives a lone declared real scalar is solved and substituted into
     the others; the scalar's declared domain then binds its value (an equivalent system)."""
 
+    # a parameter of a declared law also stands, unseen, in every moment of its variable
+    # (E(X) is mu for X: random normal(mu, s2)): solving for it is no equivalent rearrangement
+    hidden = _law_parameters(scope)
     pending, done = list(facts), []
     while pending:
         fact = pending.pop(0)
@@ -253,7 +276,8 @@ def _solved(facts: list[_Fact], scope: Scope) -> list[_Fact]:
             except Exception:  # noqa: BLE001 - a hypothesis SymPy cannot rearrange is kept as it is
                 solved = None
         decl = scope.names.get(getattr(solved[0], "name", "")) if solved is not None else None
-        if not (isinstance(decl, ScalarDecl) and decl.symbol == solved[0] and decl.kind in _REAL_KINDS):
+        if not (isinstance(decl, ScalarDecl) and decl.symbol == solved[0] and decl.kind in _REAL_KINDS) \
+                or solved[0] in hidden:
             done.append(fact)
             continue
         symbol, value = solved
@@ -262,6 +286,16 @@ def _solved(facts: list[_Fact], scope: Scope) -> list[_Fact]:
         cited = fact.names | {f"{_DECLARATION}{symbol}"}
         done.extend(_Fact(r, cited) for r in decl.bounds_on(value))
     return done
+
+
+def _law_parameters(scope: Scope) -> set[sympy.Basic]:
+    """The symbols in the parameters of the declared laws."""
+    found: set[sympy.Basic] = set()
+    for decl in scope.names.values():
+        if isinstance(decl, (RandomDecl, SequenceDecl)) and decl.distribution is not None:
+            for p in decl.distribution[1]:
+                found |= sympy.sympify(p, strict=True).free_symbols
+    return found
 
 
 def _substituted(fact: _Fact, symbol: sympy.Symbol, value: sympy.Basic, names: frozenset[str]) -> _Fact:
@@ -324,8 +358,9 @@ def _law_moment(node: sympy.Basic, scope: Scope) -> sympy.Basic | None:
     law, params = decl.distribution[0].lower(), decl.distribution[1]
     if len(params) != 2:
         return None
-    a, b = (sympy.sympify(p, strict=True) for p in params)
-    mean, variance = {"normal": (a, b), "uniform": ((a + b) / 2, (b - a) ** 2 / 12)}.get(law, (None, None))
+    if law not in LAWS:
+        return None
+    mean, variance = mean_and_variance(law, tuple(sympy.sympify(p, strict=True) for p in params))
     return mean if isinstance(node, objects.Expectation) else variance
 
 

@@ -17,6 +17,7 @@ import sympy
 
 from ...expr.objects import Covariance, Expectation, Variance
 from ...expr.scope import Scope
+from .law_moments import law_moment, scope_has_laws
 from .sums import finite_limits
 
 _PROBABILITY = (Expectation, Variance, Covariance)
@@ -139,12 +140,20 @@ def _factor_moment(monomial: sympy.Basic, scope: Scope) -> sympy.Basic:
     leaves = random_leaves(monomial, scope)
     group = _common_group(leaves, scope)
     if group is None or not isinstance(monomial, (sympy.Mul, sympy.Pow)):
-        return Expectation(monomial)
+        return _moment(monomial, scope, leaves)
     factors = [monomial] if isinstance(monomial, sympy.Pow) else list(monomial.args)
     blocks = _blocks(factors, scope)
     if len(blocks) < 2:
-        return Expectation(monomial)
-    return sympy.Mul(*[Expectation(sympy.Mul(*b)) for b in blocks])
+        return _moment(monomial, scope, leaves)
+    return sympy.Mul(*[_moment(sympy.Mul(*b), scope) for b in blocks])
+
+
+def _moment(block: sympy.Basic, scope: Scope, leaves: set[sympy.Basic] | None = None) -> sympy.Basic:
+    """E(block) in closed form where its variables' declared laws give it, else E(block)."""
+    if not scope_has_laws(scope):
+        return Expectation(block)
+    value = law_moment(block, random_leaves(block, scope) if leaves is None else leaves, scope)
+    return Expectation(block) if value is None else value
 
 
 def _group_name(leaf: sympy.Basic) -> str:

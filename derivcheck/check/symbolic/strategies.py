@@ -4,7 +4,8 @@ An equality is proved when the difference of its two sides reaches zero under
 one of: structural identity; canonical forms (``doit``/``expand``, matrix
 canonicalisation, E/Var/Cov as raw moments, traces in least rotation); sums
 (telescoping, SymPy's ``doit``); matrix calculus for gradients without declared
-functions; ``simplify``. An inequality ``a <= b`` is proved when ``b - a`` is shown
+functions; rational identities at literal sizes, written out entry by entry
+(an exact grid, fraction-free arithmetic: :mod:`.rational`); ``simplify``. An inequality ``a <= b`` is proved when ``b - a`` is shown
 non-negative (sums of squares, Gram forms, monotone maps).
 
 :data:`STRATEGIES` is the one ordered table of them; docs/trust.md lists the same
@@ -30,6 +31,7 @@ from .exponentials import equal_by_exponential_form, gaussian_integrals
 from .ideal import follows_from
 from .inequalities import is_real, monotone_pair, nonnegative, positive
 from .matrix_derivative import matrix_gradient
+from .rational import equal_as_fractions, vanishes_on_grids
 from ...expr.singular import nowhere_invertible
 from .sums import has_infinite_limits, telescope, undefined_term
 
@@ -101,6 +103,16 @@ def _by_matrix_calculus(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Pro
         if _is_zero(_difference(canonical(calculus[0], scope), canonical(calculus[1], scope))):
             return Proof("matrix calculus", "SymPy matrix derivatives")
     return None
+
+
+def _by_exact_grid(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | None:
+    detail = vanishes_on_grids(lhs, rhs, scope)
+    return Proof("exact grid", detail) if detail is not None else None
+
+
+def _by_rational_arithmetic(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | None:
+    detail = equal_as_fractions(lhs, rhs, scope)
+    return Proof("rational arithmetic", detail) if detail is not None else None
 
 
 def _by_exponential_form(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | None:
@@ -233,6 +245,8 @@ STRATEGIES: tuple[Strategy, ...] = (
     Strategy("canonical form", "=", _by_canonical_form),
     Strategy("sums", "=", _by_sums),
     Strategy("matrix calculus", "=", _by_matrix_calculus),
+    Strategy("exact grid", "=", _by_exact_grid),
+    Strategy("rational arithmetic", "=", _by_rational_arithmetic),
     Strategy("exponential form", "=", _by_exponential_form),
     Strategy("simplify", "=", prove_by_simplify),
     Strategy("hypotheses", "hypotheses", prove_from_hypotheses),

@@ -115,6 +115,13 @@ def normalize_sums(expr: sympy.Basic) -> sympy.Basic:
 def _normal_sum(node: sympy.Sum, depth: int = 0) -> sympy.Basic:
     if not finite_limits(node):
         return node
+    if node.function.has(sympy.KroneckerDelta) and depth < 8:
+        summed = _sum_out_deltas(node)
+        if summed is not None:
+            return sympy.Add(*[_normal_sum(part, depth + 1) if isinstance(part, sympy.Sum) else part
+                               for part in sympy.Add.make_args(summed)])
+    if node.function.has(sympy.Piecewise):
+        node = _decided_branches(node)
     limits = list(node.limits)
     dummies = {limit[0] for limit in limits}
     total: sympy.Basic = sympy.Integer(0)
@@ -140,6 +147,78 @@ def _normal_sum(node: sympy.Sum, depth: int = 0) -> sympy.Basic:
             continue
         total += sympy.Mul(*outside) * sympy.Mul(*[_ordered(part) for part in _separated(inside, limits)])
     return total
+
+
+def _sum_out_deltas(node: sympy.Sum) -> sympy.Basic | None:
+    """``Sum(f(j) * KroneckerDelta(a, j), (j, lo, hi), ...)`` as
+    ``Sum(f(a) * [lo <= a <= hi], ...)``, term by term, for a summation variable ``j``
+    that no other bound mentions and ``a`` an integer free of ``j``; None when no term has one.
+    Only where ``hi >= lo - 1`` (the range is exactly ``lo..hi``, see :func:`_decided_branches`)."""
+    limits = list(node.limits)
+    changed, parts = False, []
+    for term in sympy.Add.make_args(sympy.expand(node.function)):
+        done = _delta_term(term, limits)
+        changed |= done is not None
+        parts.append(done if done is not None else sympy.Sum(term, *limits))
+    return sympy.Add(*parts) if changed else None
+
+
+def _delta_term(term: sympy.Basic, limits: list[tuple]) -> sympy.Basic | None:
+    for delta in (f for f in sympy.Mul.make_args(term) if isinstance(f, sympy.KroneckerDelta)):
+        for k, limit in enumerate(limits):
+            j, rest = limit[0], limits[:k] + limits[k + 1:]
+            if len(limit) != 3 or j not in delta.free_symbols or any(j in b.free_symbols for r in rest for b in r[1:]):
+                continue
+            a = delta.args[1] if delta.args[0] == j else delta.args[0] if delta.args[1] == j else None
+            lo, hi = limit[1:]
+            if a is None or j in a.free_symbols or a.is_integer is not True or (hi - lo + 1).is_nonnegative is not True:
+                continue
+            body = (term / delta).xreplace({j: a}) * sympy.Piecewise((1, sympy.And(lo <= a, a <= hi)), (0, True))
+            return sympy.Sum(body, *rest) if rest else body
+    return None
+
+
+def _decided_branches(node: sympy.Sum) -> sympy.Sum:
+    """A Piecewise in the summand whose first condition holds at every index of the range,
+    replaced by its first branch (``Sum(Piecewise((1, i <= n), (0, True)), (i, 1, n))``).
+
+    The condition must be relations linear in one summation variable ``i`` (and free of
+    the others), each true at ``i = lo`` and at ``i = hi``: a half-line holding both ends
+    holds between them. Only where ``hi >= lo - 1``, so that the sum runs over exactly
+    ``lo..hi`` (an empty range at ``hi = lo - 1``; below, SymPy's convention sums
+    other indices, negated)."""
+    ranges = {lim[0]: lim[1:] for lim in node.limits if len(lim) == 3}
+    dummies = set(ranges)
+
+    def decide(piecewise: sympy.Piecewise) -> sympy.Basic:
+        value, condition = piecewise.args[0]
+        inside = condition.free_symbols & dummies
+        if len(inside) != 1:
+            return piecewise
+        (i,) = inside
+        lo, hi = ranges[i]
+        if (hi - lo + 1).is_nonnegative is not True or (lo.free_symbols | hi.free_symbols) & dummies:
+            return piecewise
+        relations = condition.args if isinstance(condition, sympy.And) else (condition,)
+        if all(_holds_between(r, i, lo, hi) for r in relations):
+            return value
+        return piecewise
+
+    function = node.function.replace(lambda n: isinstance(n, sympy.Piecewise), decide)
+    return node if function == node.function else sympy.Sum(function, *node.limits)
+
+
+def _holds_between(relation: sympy.Basic, i: sympy.Symbol, lo: sympy.Basic, hi: sympy.Basic) -> bool:
+    """A relation linear in ``i`` that is true at ``i = lo`` and at ``i = hi``."""
+    if not isinstance(relation, (sympy.LessThan, sympy.GreaterThan, sympy.StrictLessThan, sympy.StrictGreaterThan)):
+        return False
+    gap = relation.lhs - relation.rhs
+    try:
+        if sympy.Poly(gap, i).degree() > 1:
+            return False
+    except sympy.PolynomialError:
+        return False
+    return all(relation.xreplace({i: end}) is sympy.true for end in (lo, hi))
 
 
 def _separated(factors: list[sympy.Basic], limits: list[tuple]) -> list[sympy.Sum]:
