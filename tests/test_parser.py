@@ -531,3 +531,17 @@ def test_the_reserved_names_are_the_builtins() -> None:
 
     assert set(BUILTINS) == FUNCTION_NAMES
     assert set(LOADER_RESERVED) == set(RESERVED)
+
+
+def test_a_bound_variable_renamed_apart_is_printed_primed_not_as_the_name_it_shadows() -> None:
+    from derivcheck.expr.latex import latex_side
+    from derivcheck.expr.pretty import pretty_relation
+
+    scope = make_scope({"s, t": "natural"})
+    value = parse_expression(text("Product(Sum(s, (s, 1, t)), (t, 1, 3))"), scope)
+    s = scope.names["s"].symbol
+    inner = parse_expression(text("Sum(s, (s, 1, t))"), scope)
+    assert inner.free_symbols == {scope.names["t"].symbol} and s not in inner.free_symbols
+    assert latex_side(inner + s) == "s + \\sum_{s'=1}^{t} s'"
+    assert "s'" in pretty_relation(inner, "=", s) and "s' = 1" in pretty_relation(inner, "=", s)
+    assert value.free_symbols == set()

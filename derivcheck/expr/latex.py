@@ -25,10 +25,13 @@ def latex_side(expr: Any) -> str:
 
 @functools.lru_cache(maxsize=512)
 def _latex(expr: Any) -> str:
-    """(Remembered: consecutive steps share their sides.)"""
+    """(Remembered: consecutive steps share their sides.) A renamed bound variable is primed
+    (:func:`~derivcheck.expr.pretty.distinct_names`)."""
     import sympy
 
-    return sympy.latex(expr)
+    from .pretty import distinct_names
+
+    return sympy.latex(distinct_names(expr))
 
 
 def latex_relation(lhs: Any, op: str, rhs: Any, *, lhs_latex: str | None = None,
@@ -39,6 +42,12 @@ def latex_relation(lhs: Any, op: str, rhs: Any, *, lhs_latex: str | None = None,
     >>> latex_relation(sympy.Symbol("x") ** 2, ">=", 0)
     'x^{2} \\\\ge 0'
     """
+    try:
+        from .pretty import distinct_sides
+
+        lhs, rhs = distinct_sides(lhs, rhs)
+    except Exception:  # cosmetic: never let printing fail a check
+        pass
     left = lhs_latex or latex_side(lhs)
     right = rhs_latex or latex_side(rhs)
     if not left or not right:

@@ -54,6 +54,7 @@ class Domain:
 
 
 REAL = Domain(None, None)
+FLOAT_LIMIT = Fraction(10) ** 300  # an interval end beyond it is not sampled (a tiny one may be: see sampling.exact)
 
 
 def _fraction(value: sympy.Expr | None, side: str) -> Fraction | None:
@@ -91,6 +92,10 @@ def domain_of(kind: str, interval: Interval | None) -> Domain:
     if interval is None:
         return base
     lo, hi = _fraction(interval.lo, "lo"), _fraction(interval.hi, "hi")
+    for end in (lo, hi):
+        if end is not None and abs(end) > FLOAT_LIMIT:
+            raise RealizeError(f"an end of the interval, about {'-' if end < 0 else ''}"
+                               f"1e{len(str(abs(int(end)))) - 1}, is beyond the range of float64 sampling (1e300)")
     lo_open, hi_open = interval.lo_open, interval.hi_open
     if base.lo is not None and (lo is None or lo < base.lo or (lo == base.lo and base.lo_open)):
         lo, lo_open = base.lo, base.lo_open

@@ -167,7 +167,7 @@ class ExactRelation:
         try:
             return any(evaluate_exact(sympy.sympify(lhs, strict=True), values, memo)
                        != evaluate_exact(sympy.sympify(rhs, strict=True), values, memo) for lhs, rhs in self.pairs)
-        except ZeroDivisionError:
+        except (ZeroDivisionError, NotRational):  # a denominator vanishes; a value too large to write out
             return None
 
     def fails(self, candidates: list[Point]) -> list[bool]:

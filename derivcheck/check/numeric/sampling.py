@@ -235,7 +235,8 @@ def exact(value: Any, domain: Domain | None = None) -> Fraction:
     denominator up to 10**6 when it is within 1e-9 relative, else the float's shortest decimal
     (a tiny or a huge value drawn across magnitudes: ``2.37e-06`` is 237/10**8), else the
     float's own value -- the first of these inside ``domain``: a float just below the open end
-    1 of (0, 1) is not rounded to 1, where the statement need not hold."""
+    1 of (0, 1) is not rounded to 1, where the statement need not hold. Raises
+    :class:`~derivcheck.check.realize.RealizeError` when none is inside."""
     if isinstance(value, Fraction):
         return value
     near = Fraction(value).limit_denominator(10**6)
@@ -243,7 +244,10 @@ def exact(value: Any, domain: Domain | None = None) -> Fraction:
         return near
     options = [near] if abs(float(near) - value) <= 1e-9 * abs(value) else []
     options += [Fraction(repr(float(value))), Fraction(value)]
-    return next((f for f in options if domain is None or domain.contains(f)), options[0])
+    inside = next((f for f in options if domain is None or domain.contains(f)), None)
+    if inside is None:  # a float that left the domain (its end 10**-400 is 0.0 in float): no point
+        raise RealizeError(f"the sampled value {value!r} lies outside its declared domain")
+    return inside
 
 
 def exact_values(params: list[Param], point: Point) -> dict[sympy.Basic, sympy.Expr]:

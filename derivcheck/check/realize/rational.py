@@ -21,6 +21,10 @@ import sympy
 from ..evidence import NoEvidence
 from .lazy_algebra import LazyDet, LazyInverseEntry
 
+MAX_BITS = 100_000
+"""The largest power evaluated exactly, in bits of its numerator or denominator (the
+reader's own limit on powers of numbers, ``expr/numbers.py``)."""
+
 
 class NotRational(NoEvidence):
     """The realised relation is not a rational function of the sampled quantities."""
@@ -95,7 +99,11 @@ def evaluate_exact(expr: Any, values: dict[sympy.Basic, Fraction],
             for a in e.args:
                 out *= walk(a)
         elif isinstance(e, sympy.Pow) and e.exp.is_Integer:
-            out = walk(e.base) ** int(e.exp)  # a zero base with a negative exponent raises
+            base = walk(e.base)
+            bits = max(base.numerator.bit_length(), base.denominator.bit_length())
+            if bits * abs(int(e.exp)) > MAX_BITS:  # x**(10**9) at a rational x: gigabytes, for ever
+                raise NotRational(f"{e} is too large to evaluate exactly (over {MAX_BITS} bits)")
+            out = base ** int(e.exp)  # a zero base with a negative exponent raises
         elif isinstance(e, LazyDet):
             out = _det([walk(a) for a in e.args[1:]], int(e.args[0]))
         elif isinstance(e, LazyInverseEntry):
