@@ -133,6 +133,9 @@ _p = sympy.Symbol("p", positive=True)
     sympy.Integral(sympy.Max(sympy.sin(_x), 0), (_x, 0, _r)),
     sympy.Integral(sympy.exp(-_x**2), (_x, 0, sympy.oo)),  # an infinite range other than the real line
     sympy.Integral(sympy.exp(_x**2), (_x, -sympy.oo, sympy.oo)),  # diverges
+    sympy.Integral(_x**2 * sympy.exp(_x**2 - _x), (_x, -sympy.oo, sympy.oo)),  # a moment of a divergent one
+    sympy.Integral(sympy.exp(-_x**2) / (1 + _x**2), (_x, -sympy.oo, sympy.oo)),  # not a polynomial factor
+    sympy.Integral(sympy.exp(-_x**2) + 1, (_x, -sympy.oo, sympy.oo)),  # one term does not decay
     sympy.Integral(sympy.sqrt(_x), (_x, -1, 1)),
 ])
 def test_closed_forms_at_poles_kinks_and_infinite_ranges_are_not_trusted(integral: sympy.Integral) -> None:
@@ -145,6 +148,8 @@ def test_closed_forms_at_poles_kinks_and_infinite_ranges_are_not_trusted(integra
     sympy.Integral(1 / (_x**2 + _p), (_x, _r, 1)),  # no real pole
     sympy.Integral(sympy.Function("f")(_x) * 2**_x, (_x, _r, 1)),  # declared functions are smooth
     sympy.Integral(sympy.exp(-(_x - _r)**2 / (2 * _p**2)), (_x, -sympy.oo, sympy.oo)),  # a convergent Gaussian
+    sympy.Integral((_x - _r)**4 * sympy.exp(-(_x - _r)**2 / (2 * _p**2)), (_x, -sympy.oo, sympy.oo)),  # its moments
+    sympy.Integral(_x * sympy.exp(-_x**2) + sympy.exp(-2 * _x**2 + _x), (_x, -sympy.oo, sympy.oo)),
 ])
 def test_closed_forms_of_smooth_integrands_are_trusted(integral: sympy.Integral) -> None:
     assert untrusted_integrals(integral) == []

@@ -125,8 +125,8 @@ def untrusted_integrals(expr: sympy.Basic) -> list[sympy.Integral]:
     declared (smooth) functions, finite sums and trusted integrals of such, and
     divisions by polynomials in the variable whose roots are all known and each
     provably not real or outside the range; or, over
-    an infinite range, a Gaussian ``C * exp(a*x**2 + b*x + c)`` with ``a`` provably
-    negative (it converges absolutely).
+    an infinite range, a sum of Gaussians ``C * p(x) * exp(a*x**2 + b*x + c)`` with ``p``
+    a polynomial and ``a`` provably negative (each converges absolutely).
     """
     if not isinstance(expr, sympy.Basic) or not expr.has(sympy.Integral):
         return []
@@ -151,12 +151,18 @@ def _trusted_level(body: sympy.Basic, limit: tuple) -> bool:
 
 
 def _convergent_gaussian(body: sympy.Basic, var: sympy.Symbol) -> bool:
+    """A sum of terms, each a polynomial in ``var`` times a Gaussian (absolutely convergent)."""
+    terms = sympy.Add.make_args(sympy.expand(body)) if isinstance(body, sympy.Add) or body.has(sympy.Add) else (body,)
+    return len(terms) <= 64 and all(_convergent_gaussian_term(t, var) for t in terms)
+
+
+def _convergent_gaussian_term(body: sympy.Basic, var: sympy.Symbol) -> bool:
     const, rest = body.as_independent(var, as_Add=False)
     exponent = sympy.Integer(0)
     for factor in sympy.Mul.make_args(rest):
         if isinstance(factor, sympy.exp):
             exponent += factor.args[0]
-        elif factor != 1:
+        elif factor != 1 and not (factor.is_polynomial(var) and not factor.has(sympy.Integral)):
             return False
     try:
         poly = sympy.Poly(sympy.expand(exponent), var)

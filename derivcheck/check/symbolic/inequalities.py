@@ -14,7 +14,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 from ...expr.objects import Covariance, Expectation, Variance, is_declared_function
 from ...expr.scope import MatrixDecl, Scope, may_be_complex
 
-_MONOTONE = (sympy.exp, sympy.log, sympy.sqrt, sympy.tanh, sympy.atan)
+_MONOTONE = (sympy.exp, sympy.log, sympy.tanh, sympy.atan)  # sqrt is a Pow: see monotone_pair
 _REAL_ON_REALS = (sympy.exp, sympy.sin, sympy.cos, sympy.tanh, sympy.atan)
 
 
@@ -51,7 +51,26 @@ def nonnegative(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
         return gram(expr.arg, scope)
     if isinstance(expr, sympy.Determinant):
         return expr.arg in psd_matrices(scope)  # the eigenvalues of a psd matrix are >= 0
+    if isinstance(expr, sympy.Integral):
+        return _nonnegative_integral(expr, scope, depth)
+    if isinstance(expr, MatrixElement) and expr.i == expr.j:
+        return expr.parent in psd_matrices(scope)  # e_i.T @ M @ e_i >= 0
     return False
+
+
+def _nonnegative_integral(integral: sympy.Integral, scope: Scope, depth: int) -> bool:
+    """An integral over ranges whose upper limit is not below the lower one, of an integrand
+    non-negative for every real value of its variables, is >= 0 (or +oo)."""
+    for limit in integral.limits:
+        if len(limit) != 3:
+            return False
+        width = sympy.expand(limit[2] - limit[1])
+        if not (width.is_nonnegative or nonnegative(width, scope, depth + 1)):
+            return False
+    # the variables as plain reals: an assumption on a bound name must not speak for the range
+    plain = {limit[0]: sympy.Dummy(str(limit[0]), real=True) for limit in integral.limits}
+    integrand = integral.function.xreplace(plain)
+    return is_real(integrand, scope) and nonnegative(integrand, scope, depth + 1)
 
 
 def positive(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
@@ -72,6 +91,8 @@ def positive(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
         return is_real(expr.args[0], scope)
     if isinstance(expr, sympy.Determinant):
         return expr.arg in pd_matrices(scope)  # the eigenvalues of a pd matrix are > 0
+    if isinstance(expr, MatrixElement) and expr.i == expr.j:
+        return expr.parent in pd_matrices(scope)  # e_i.T @ M @ e_i > 0
     if isinstance(expr, sympy.Pow) and expr.exp.is_real:
         return positive(expr.base, scope, depth + 1)
     return False
@@ -103,6 +124,8 @@ def is_real(expr: sympy.Basic, scope: Scope) -> bool:
         return all(_is_real_matrix(a, scope) if isinstance(a, MatrixExpr) else is_real(a, scope) for a in expr.args)
     if expr.func in _REAL_ON_REALS:
         return is_real(expr.args[0], scope)
+    if expr.func == sympy.log and len(expr.args) == 1:
+        return is_real(expr.args[0], scope) and positive(expr.args[0], scope)
     if isinstance(expr, (Expectation, Variance, Covariance)):
         return all(is_real(a, scope) for a in expr.args)  # random variables are real
     if isinstance(expr, (sympy.Sum, sympy.Product, sympy.Integral)):
@@ -182,4 +205,7 @@ def monotone_pair(lower: sympy.Basic, upper: sympy.Basic) -> tuple[sympy.Basic, 
     """``(u, v)`` when ``lower = f(u)`` and ``upper = f(v)`` for one increasing map f."""
     if lower.func == upper.func and lower.func in _MONOTONE and len(lower.args) == len(upper.args) == 1:
         return lower.args[0], upper.args[0]
+    if isinstance(lower, sympy.Pow) and isinstance(upper, sympy.Pow) and lower.exp == upper.exp \
+            and lower.exp.is_positive and lower.exp.is_real:
+        return lower.base, upper.base  # the caller checks the base's sign unless the power is odd
     return None

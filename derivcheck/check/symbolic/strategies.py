@@ -24,7 +24,10 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from ...expr.objects import FunctionGradient, Gradient, HessianMatrix, Relation
 from ...expr.scope import Scope
+from .bounds import prove_by_bounds
 from .canonical import canonical, has_declared_functions
+from .certificates import domain_substitution, gap_certificate, with_hypothesis_bounds
+from .exponentials import equal_by_exponential_form, gaussian_integrals
 from .ideal import follows_from
 from .inequalities import is_real, monotone_pair, nonnegative, positive
 from .matrix_derivative import matrix_gradient
@@ -55,7 +58,7 @@ def prove(relation: Relation, scope: Scope, hypotheses: Sequence[Relation] = (),
                 break
         return proof
     if relation.op in ("<=", "<", ">=", ">"):
-        return prove_order(relation, scope)
+        return prove_order(relation, with_hypothesis_bounds(scope, hypotheses))
     return None
 
 
@@ -112,6 +115,19 @@ def _by_rational_arithmetic(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) ->
     return Proof("rational arithmetic", detail) if detail is not None else None
 
 
+def _by_exponential_form(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | None:
+    if isinstance(lhs, MatrixExpr) or isinstance(rhs, MatrixExpr):
+        return None
+    if not any(side.has(sympy.exp, sympy.log, sympy.tanh) for side in (lhs, rhs)):
+        return None  # nothing to rewrite: the canonical form has done the rest
+    # Gaussian integrals first: SymPy's doit would write them with erf
+    lhs, rhs = (canonical(gaussian_integrals(side, scope), scope) for side in (lhs, rhs))
+    if equal_by_exponential_form(lhs, rhs, scope):
+        return Proof("exponential form", "tanh and Gaussian integrals in exp, logs split on proved positives, "
+                                         "one positive symbol per independent exponent, cancel")
+    return None
+
+
 def prove_by_simplify(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope, *, skip_sums: bool = False) -> Proof | None:
     """The last strategy for an equality: ``sympy.simplify`` of the canonical difference.
 
@@ -154,13 +170,21 @@ def prove_order(relation: Relation, scope: Scope) -> Proof | None:
     strict = relation.op in ("<", ">")
     if refusal(lower, upper) is not None:
         return None
-    if not all(is_real(side, scope) or is_real(canonical(side, scope), scope) for side in (lower, upper)):
+    if not all(_provably_real(side, scope) for side in (lower, upper)):
         return None  # an order states two real values: c <= c + 1 is no theorem for complex c, nor sqrt(x) for x < 0
     for strategy in _strategies("order"):
         proof = strategy.attempt(lower, upper, strict, scope)
         if proof is not None:
             return proof
     return None
+
+
+def _provably_real(side: sympy.Basic, scope: Scope) -> bool:
+    """Real for every allowed value: as written, in canonical form, or in the roots of the
+    declared domains (``log(1 + x)`` for ``x in (-1, oo)``)."""
+    if is_real(side, scope) or is_real(canonical(side, scope), scope):
+        return True
+    return is_real(side.xreplace(domain_substitution(side, scope)), scope)
 
 
 def _by_sign(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope) -> Proof | None:
@@ -175,17 +199,34 @@ def _by_sign(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope)
 
 def _by_monotone_map(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope) -> Proof | None:
     pair = monotone_pair(lower, upper)
-    if pair is not None:
-        func = lower.func
-        domain_ok = func not in (sympy.log, sympy.sqrt) or all(
-            positive(canonical(p, scope), scope) for p in pair
-        )
-        if domain_ok:
-            inner = Relation(pair[0], "<" if strict else "<=", pair[1])
-            sub = prove_order(inner, scope)
-            if sub is not None:
-                return Proof("monotone map", f"{func.__name__} is increasing; {sub.method}")
+    if pair is None:
+        return None
+    if isinstance(lower, sympy.Pow):  # t**k, k > 0: increasing on t >= 0, and on all reals for odd k
+        domain_ok = (lower.exp.is_integer and lower.exp.is_odd) or gap_certificate(pair[0], False, scope) is not None
+        name = f"t**{lower.exp} (t >= 0)"
+    else:
+        domain_ok = lower.func != sympy.log or all(
+            positive(canonical(p, scope), scope) or gap_certificate(p, True, scope) is not None for p in pair)
+        name = lower.func.__name__
+    if domain_ok:
+        sub = prove_order(Relation(pair[0], "<" if strict else "<=", pair[1]), scope)
+        if sub is not None:
+            return Proof("monotone map", f"{name} is increasing; {sub.method}")
     return None
+
+
+def _by_certificate(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope) -> Proof | None:
+    how = gap_certificate(_gap(lower, upper, scope), strict, scope)
+    return Proof("polynomial certificate", how) if how is not None else None
+
+
+def _by_standard_bounds(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope) -> Proof | None:
+    how = prove_by_bounds(_gap(lower, upper, scope), strict, scope)
+    return Proof("standard bounds", how) if how is not None else None
+
+
+def _gap(lower: sympy.Basic, upper: sympy.Basic, scope: Scope) -> sympy.Basic:
+    return sympy.expand(canonical(upper, scope) - canonical(lower, scope))
 
 
 @dataclass(frozen=True)
@@ -206,10 +247,13 @@ STRATEGIES: tuple[Strategy, ...] = (
     Strategy("matrix calculus", "=", _by_matrix_calculus),
     Strategy("exact grid", "=", _by_exact_grid),
     Strategy("rational arithmetic", "=", _by_rational_arithmetic),
+    Strategy("exponential form", "=", _by_exponential_form),
     Strategy("simplify", "=", prove_by_simplify),
     Strategy("hypotheses", "hypotheses", prove_from_hypotheses),
     Strategy("sign of the difference", "order", _by_sign),
     Strategy("monotone map", "order", _by_monotone_map),
+    Strategy("polynomial certificate", "order", _by_certificate),
+    Strategy("standard bounds", "order", _by_standard_bounds),
 )
 """Every symbolic strategy, cheapest first within each kind of relation. A new strategy is
 a function returning a :class:`Proof` or None, plus one row here (and in docs/trust.md)."""

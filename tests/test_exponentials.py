@@ -1,0 +1,114 @@
+"""The exponential normal form: logistic, tanh, softplus and Gaussian identities, and
+the false look-alikes it must never prove."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import sympy
+
+from derivcheck.check.symbolic.exponentials import equal_by_exponential_form, gaussian_integrals
+from derivcheck.check.symbolic.strategies import prove
+from derivcheck.expr.objects import Relation
+from symbolic_helpers import scope_with
+
+exp, log, sqrt, pi, oo = sympy.exp, sympy.log, sympy.sqrt, sympy.pi, sympy.oo
+
+
+def sigmoid(t):
+    return 1 / (1 + exp(-t))
+
+
+def softplus(t):
+    return log(1 + exp(t))
+
+
+def density(t, mean, variance):
+    return exp(-(t - mean) ** 2 / (2 * variance)) / sqrt(2 * pi * variance)
+
+
+def _method(relation: Relation, scope) -> str | None:
+    proof = prove(relation, scope, simplify=False)
+    return None if proof is None else proof.method
+
+
+def test_logistic_tanh_and_softplus_identities() -> None:
+    scope, s = scope_with(x="real")
+    x = s["x"]
+    for lhs, rhs in ((sigmoid(-x), 1 - sigmoid(x)),
+                     (sympy.tanh(x), 2 * sigmoid(2 * x) - 1),
+                     (sympy.tanh(x / 2), 2 * sigmoid(x) - 1),
+                     (1 - sympy.tanh(x) ** 2, 4 * sigmoid(2 * x) * sigmoid(-2 * x)),
+                     (softplus(x) - softplus(-x), x),
+                     (sympy.diff(sigmoid(x), x), sigmoid(x) * (1 - sigmoid(x))),
+                     (sigmoid(x) / sigmoid(-x), exp(x))):
+        assert _method(Relation(lhs, "=", rhs), scope) is not None, (lhs, rhs)
+
+
+def test_false_logistic_look_alikes_are_not_proved() -> None:
+    scope, s = scope_with(x="real", c="complex")
+    x = s["x"]
+    for lhs, rhs in ((sigmoid(-x), sigmoid(x) - 1),
+                     (sympy.tanh(x), 2 * sigmoid(x) - 1),
+                     (softplus(x) - softplus(-x), 2 * x),
+                     (sympy.tanh(x), 2 * sigmoid(2 * x) + 1),
+                     (log(sigmoid(x)), softplus(-x))):
+        assert _method(Relation(lhs, "=", rhs), scope) is None, (lhs, rhs)
+    c = s["c"]
+    assert not equal_by_exponential_form(log(exp(c)), c, scope)  # false off the real line
+
+
+def test_logs_split_only_on_proved_positives() -> None:
+    scope, s = scope_with(a="real", b="real", p="positive", q="positive", x="real")
+    a, b, p, q, x = (s[k] for k in "abpqx")
+    assert equal_by_exponential_form(log(p * exp(x) / q), log(p) + x - log(q), scope)
+    assert equal_by_exponential_form(log((1 + x**2) * exp(x)), log(1 + x**2) + x, scope)
+    assert not equal_by_exponential_form(log(a * b), log(a) + log(b), scope)
+    assert not equal_by_exponential_form(log(a**2), 2 * log(a), scope)
+
+
+def test_product_of_gaussian_densities_completes_the_square() -> None:
+    scope, s = scope_with(x="real", m="real", n="real", u="positive", v="positive")
+    x, m, n, u, v = (s[k] for k in "xmnuv")
+    mean, variance = (m * v + n * u) / (u + v), u * v / (u + v)
+    product = density(x, m, u) * density(x, n, v)
+    assert _method(Relation(product, "=", density(m, n, u + v) * density(x, mean, variance)), scope)
+    assert _method(Relation(product, "=", density(m, n, u * v) * density(x, mean, variance)), scope) is None
+    assert _method(Relation(product, "=", density(m, n, u + v) * density(x, mean, u + v)), scope) is None
+
+
+def test_gaussian_integrals_over_the_real_line() -> None:
+    scope, s = scope_with(x="real", m="real", n="real", u="positive", v="positive", a="real")
+    x, m, n, u, v, a = (s[k] for k in "xmnuva")
+    joint = sympy.Integral(density(x, m, u) * density(x, n, v), (x, -oo, oo))
+    assert _method(Relation(joint, "=", density(m, n, u + v)), scope) == "exponential form"
+    assert _method(Relation(joint, "=", density(m, n, u * v)), scope) is None
+    assert _method(Relation(sympy.Integral(density(x, m, u), (x, -oo, oo)), "=", 1), scope)
+    # the width must be proved negative: a real a may be >= 0, and the integral then diverges
+    divergent = sympy.Integral(exp(a * x**2), (x, -oo, oo))
+    assert gaussian_integrals(divergent, scope) == divergent
+    assert _method(Relation(divergent, "=", sqrt(pi / (-a))), scope) is None
+    half_line = sympy.Integral(exp(-x**2), (x, 0, oo))
+    assert gaussian_integrals(half_line, scope) == half_line
+
+
+def test_log_det_of_a_diagonal_matrix_splits_only_with_positive_entries() -> None:
+    scope, s = scope_with(D="diagonal matrix 3 3", M="diagonal matrix 2 2")
+    scope.names["D"] = dataclasses.replace(scope.names["D"], qualifiers=frozenset({"diagonal", "pd"}))
+    D, M = s["D"], s["M"]
+    assert _method(Relation(log(sympy.Determinant(D)), "=", sum(log(D[i, i]) for i in range(3))), scope)
+    assert _method(Relation(log(sympy.Determinant(M)), "=", log(M[0, 0]) + log(M[1, 1])), scope) is None
+
+
+def test_gaussian_moments_over_the_real_line() -> None:
+    scope, s = scope_with(x="real", m="real", u="positive")
+    x, m, u = (s[k] for k in "xmu")
+    moments = {x: m, x**2: m**2 + u, (x - m)**3: 0, (x - m)**4: 3 * u**2, x**3: m**3 + 3 * m * u}
+    for power, value in moments.items():
+        integral = sympy.Integral(power * density(x, m, u), (x, -oo, oo))
+        assert equal_by_exponential_form(gaussian_integrals(integral, scope), value, scope), power
+    wrong = {x**2: u, (x - m)**4: u**2, x: 0}
+    for power, value in wrong.items():
+        integral = sympy.Integral(power * density(x, m, u), (x, -oo, oo))
+        assert not equal_by_exponential_form(gaussian_integrals(integral, scope), value, scope), power
+        assert prove(Relation(integral, "=", value), scope) is None, power
