@@ -17,6 +17,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from ..errors import InputError
 from . import objects, shapes
+from .definedness import has_infinite_bound
 from .singular import always_singular, nowhere_invertible
 from .names import declaration_problem, name_problem
 from .numbers import is_undefined
@@ -120,7 +121,10 @@ def _sum_like(kind: type, assumption: str) -> Callable[["Reader", ast.Call], Any
             body = reader.scalar(node.args[0], f"a scalar inside {node.func.id}")  # type: ignore[attr-defined]
         # the file lists limits outermost first (a later limit may use an earlier
         # bound name); SymPy lists them innermost first
-        return kind(body, *reversed(limits))
+        value = kind(body, *reversed(limits))
+        if has_infinite_bound(value):
+            reader.require("convergent", value)  # before SymPy may cancel it against another
+        return value
 
     return read
 
@@ -213,6 +217,7 @@ def _square(kind: type) -> Callable[["Reader", ast.Call], Any]:
             why = nowhere_invertible(kind(value))
             if why is not None:  # like a division by 0: no value anywhere
                 reader.fail(node, why, "a matrix singular for every value has no inverse")
+            reader.require("invertible", value)  # before inv(M) @ M cancels
         if kind is sympy.Determinant and always_singular(value) is not None:
             # 0 for every value (z @ z.T has rank 1): so 1/det(z @ z.T) is a division by 0,
             # not a factor that cancels against det(z @ z.T)
@@ -307,6 +312,7 @@ def instantiate(reader: "Reader", node: ast.AST, definition: DefinitionDecl, rep
     derivative in a name that occurs in an argument is taken before the substitution
     (``h(a): diff(a*x, x)`` called as ``h(x)`` is ``x``), or refused when it cannot be."""
     body = definition.body
+    reader.require_all(definition.conditions, replacements)
     if not isinstance(body, sympy.Basic):
         return body
     free: set[Any] = set()

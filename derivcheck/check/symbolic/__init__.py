@@ -12,6 +12,7 @@ from .hypotheses import (apply_hypotheses, quantified_indices, rewrite_with, sol
                          solve_for_lone_symbol, substitute)
 from .index_domain import outside_domain, provably_in_domain
 from .instances import instance_assignments, integer_parameters, prove_at_instances
+from .series import divergence
 from .strategies import STRATEGIES, Proof, Strategy, prove, prove_by_simplify, prove_equal, refusal
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "Proof",
     "apply_hypotheses",
     "canonical",
+    "divergence",
     "exact_witness",
     "inconsistency",
     "instance_assignments",

@@ -50,6 +50,35 @@ def agrees_with_partial_sums(node: sympy.Basic, value: sympy.Basic) -> bool:
     return True
 
 
+def divergence(node: sympy.Basic) -> str | None:
+    """Why the infinite ``Sum``/``Product`` ``node`` is not known to converge, or None when it
+    converges: SymPy's convergence test says so, or its partial sums settle (as in
+    :func:`agrees_with_partial_sums`) at one of the tried values of its parameters.
+
+    A sum with no value cannot equal anything, nor cancel against itself: ``Sum(1/i, (i, 1, oo))
+    - Sum(1/j, (j, 1, oo))`` is not 0 (docs/trust.md, rule 32).
+    """
+    try:
+        verdict = node.is_convergent()
+    except Exception:  # noqa: BLE001 - SymPy's tests give up on many series: no answer
+        verdict = None
+    if verdict is True:
+        return None
+    parameters = sorted(node.free_symbols, key=str)
+    for k in range(len(PARAMETER_VALUES)):
+        point = {p: _value_for(p, PARAMETER_VALUES[(k + j) % len(PARAMETER_VALUES)]) for j, p in enumerate(parameters)}
+        if any(v is None for v in point.values()):
+            break
+        try:
+            _numeric_series(node.xreplace(point))
+            return None
+        except (_Unsettled, TypeError, ValueError, ZeroDivisionError, OverflowError):
+            continue
+    if verdict is False:
+        return "diverges (SymPy's convergence test)"
+    return "is not shown to converge (no convergence test applies, and its partial sums do not settle)"
+
+
 def _value_for(symbol: sympy.Symbol, candidate: sympy.Rational) -> sympy.Basic | None:
     """``candidate`` (or its negative, or an integer near it) if it satisfies ``symbol``'s
     assumptions, else None."""
