@@ -11,6 +11,9 @@ denominator ``x - y`` is kept beside it. A relation is accepted (``proved``,
   holds; agreement (zero at every sampled point) means the relation has no value there;
 * where the numeric check cannot tell (or is off), a symbolic proof that a denominator
   is 0, or a determinant 0, under the hypotheses shows the same (in the prover's child);
+  else an exact point where the denominators are clearly nonzero and the hypotheses hold
+  shows that they can hold (:func:`~derivcheck.check.symbolic.nonzero_at`); without one
+  (an inverted matrix, say) the relation may have no value, and is not accepted;
 * an infinite sum or product must converge (:func:`~derivcheck.check.symbolic.divergence`).
 
 A denominator zero on a thin set only (``x/x`` at ``x = 0``) is no obstacle: such a
@@ -39,8 +42,8 @@ POINTWISE = ("nonzero", "invertible")
 
 
 def valueless(item: Item, scope: Scope, options: Options, prover: Prover) -> tuple[str | None, str]:
-    """``(why, note)``: why the item's relation has no value wherever its hypotheses hold
-    (None when no such reason was found), and a note saying what was not established."""
+    """``(why, note)``: why the item's relation has, or may have, no value wherever its
+    hypotheses hold (None when its conditions were shown to hold at one point), and a note."""
     if not item.conditions:
         return None, ""
     seconds = min(options.timeout, SYMBOLIC_SECONDS)
@@ -59,8 +62,12 @@ def valueless(item: Item, scope: Scope, options: Options, prover: Prover) -> tup
     why = prover.valueless(item, seconds, POINTWISE)
     if why is not None:
         return _sided(item, why), ""
+    if prover.defined_at(item, seconds) is not None:
+        return None, ""
     shown = ", ".join(c.describe() for c in pointwise)
-    return None, f"that {shown} can be nonzero (invertible) where the hypotheses hold was not established"
+    how = "numeric checks are off" if not options.numeric else "the numeric check could not evaluate them"
+    return (f"the relation may have no value: no point was found where {shown} "
+            f"{'is' if len(pointwise) == 1 else 'are'} nonzero (invertible) and the hypotheses hold ({how})"), ""
 
 
 def _value(condition: Any) -> Any:

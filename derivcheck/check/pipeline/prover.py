@@ -15,8 +15,8 @@ from ...expr.objects import Relation
 from ...expr.shapes import make_relation
 from ..realize import untrusted_integrals
 from ..runtime import BoundedSession
-from ..symbolic import (Proof, apply_hypotheses, divergence, exact_witness, inconsistency, instance_assignments, prove,
-                        prove_at_instances, prove_by_simplify, prove_equal)
+from ..symbolic import (Proof, apply_hypotheses, declared_invertible, divergence, exact_witness, inconsistency, instance_assignments,
+                        nonzero_at, prove, prove_at_instances, prove_by_simplify, prove_equal)
 from .items import Item
 
 
@@ -48,7 +48,7 @@ class Prover:
         self._session = BoundedSession({"general": self._general, "instances": self._instances,
                                         "simplify": self._simplify, "same": self._same,
                                         "inconsistency": self._inconsistency, "witness": self._witness,
-                                        "valueless": self._valueless})
+                                        "valueless": self._valueless, "defined_at": self._defined_at})
 
     def item(self, key: str) -> Item:
         """The item of ``key`` (a step of the chain, for the claim link)."""
@@ -91,6 +91,12 @@ class Prover:
         with why (an infinite sum that diverges; a denominator proved 0 under the hypotheses),
         or None when none was within ``seconds``."""
         done = self._session.run(seconds, "valueless", item.key, kinds)
+        return done.value if done.status == "ok" else None
+
+    def defined_at(self, item: Item, seconds: float) -> str | None:
+        """An exact point where the item's denominators are all nonzero and its hypotheses hold
+        (:func:`~derivcheck.check.symbolic.nonzero_at`), or None when none was found."""
+        done = self._session.run(seconds, "defined_at", item.key)
         return done.value if done.status == "ok" else None
 
     def same(self, item: Item, left: str, right: str, seconds: float) -> bool:
@@ -155,6 +161,17 @@ class Prover:
                 what = "is 0" if condition.kind == "nonzero" else "is singular"
                 return f"{condition.describe()} {what} {where} (strategy '{zero.method}')"
         return None
+
+    def _defined_at(self, key: str) -> str | None:
+        import sympy
+
+        item = self._items[key]
+        if not all(declared_invertible(c.expr, self._scope) for c in item.conditions if c.kind == "invertible"):
+            return None  # an inverted matrix not invertible by its declarations: no exact point is searched
+        denominators = [c.expr for c in item.conditions if c.kind == "nonzero"]
+        if not denominators:
+            return "the inverted matrices are invertible by their declarations"
+        return nonzero_at(sympy.Mul(*denominators), item.hypotheses, self._scope)
 
     def _inconsistency(self, key: str) -> str | None:
         item = self._items[key]

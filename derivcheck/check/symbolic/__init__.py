@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .canonical import canonical
 from .consistency import exact_witness, inconsistency
+from .defined_at import declared_invertible, nonzero_at
 from .hypotheses import (apply_hypotheses, quantified_indices, rewrite_with, solve_for_lone_factor,
                          solve_for_lone_symbol, substitute)
 from .index_domain import outside_domain, provably_in_domain
@@ -21,11 +22,13 @@ __all__ = [
     "Proof",
     "apply_hypotheses",
     "canonical",
+    "declared_invertible",
     "divergence",
     "exact_witness",
     "inconsistency",
     "instance_assignments",
     "integer_parameters",
+    "nonzero_at",
     "outside_domain",
     "provably_in_domain",
     "prove",
