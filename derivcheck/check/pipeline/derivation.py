@@ -383,6 +383,12 @@ def _claim_link(item: Item, scope: Scope, outcomes: dict[str, Outcome], derivati
                                          "their own `for`, not at the claim's: the chain composes only where "
                                          "every step holds (give the instances in the top-level `for`)"),
                           options, started)
+    if verdict.strength > Verdict.UNKNOWN.strength:
+        # the claim's own text may hold what SymPy cancelled while reading it (`d/d`)
+        why, _ = valueless(item, scope, options, prover)
+        if why is not None:
+            return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="claim link", detail=f"{detail}; but {why}"),
+                          options, started)
     if verdict in (Verdict.PROVED, Verdict.PROVED_INSTANCES) and item.hypotheses:
         # each step's hypotheses may hold somewhere while all of them together hold nowhere
         # the link has no numeric check of its own: no usable point, so a witness is looked for
