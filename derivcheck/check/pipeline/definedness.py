@@ -5,15 +5,16 @@ away (:mod:`derivcheck.expr.definedness`): ``(x - y)/(x - y)`` is read as 1, but
 denominator ``x - y`` is kept beside it. A relation is accepted (``proved``,
 ``proved-instances`` or ``numeric``) only when its conditions can hold together:
 
-* the denominators and the determinants of the inverted matrices are checked together
+* an exact point where the denominators are clearly nonzero and the hypotheses hold, the
+  inverted matrices being invertible by their declarations, shows that they can hold
+  (:func:`~derivcheck.check.symbolic.nonzero_at`; tried first, as the cheapest);
+* else the denominators and the determinants of the inverted matrices are checked together
   at the numeric check's points, which satisfy the declarations and the hypotheses:
   their product ``= 0`` refuted at a confirmed point shows one where every condition
   holds; agreement (zero at every sampled point) means the relation has no value there;
 * where the numeric check cannot tell (or is off), a symbolic proof that a denominator
   is 0, or a determinant 0, under the hypotheses shows the same (in the prover's child);
-  else an exact point where the denominators are clearly nonzero and the hypotheses hold
-  shows that they can hold (:func:`~derivcheck.check.symbolic.nonzero_at`); without one
-  (an inverted matrix, say) the relation may have no value, and is not accepted;
+  with neither, the relation may have no value, and is not accepted;
 * an infinite sum or product must converge (:func:`~derivcheck.check.symbolic.divergence`).
 
 A denominator zero on a thin set only (``x/x`` at ``x = 0``) is no obstacle: such a
@@ -54,6 +55,8 @@ def valueless(item: Item, scope: Scope, options: Options, prover: Prover) -> tup
     pointwise = [c for c in item.conditions if c.kind in POINTWISE]
     if not pointwise:
         return None, ""
+    if prover.defined_at(item, seconds) is not None:
+        return None, ""  # an exact point: the cheapest evidence, tried first
     status = _sampled(item, pointwise, scope, options) if options.numeric else None
     if status is True:
         return None, ""
@@ -62,8 +65,6 @@ def valueless(item: Item, scope: Scope, options: Options, prover: Prover) -> tup
     why = prover.valueless(item, seconds, POINTWISE)
     if why is not None:
         return _sided(item, why), ""
-    if prover.defined_at(item, seconds) is not None:
-        return None, ""
     shown = ", ".join(c.describe() for c in pointwise)
     how = "numeric checks are off" if not options.numeric else "the numeric check could not evaluate them"
     return (f"the relation may have no value: no point was found where {shown} "
