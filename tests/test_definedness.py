@@ -91,3 +91,11 @@ def test_valueless_relations_are_unknown_and_thin_zeros_are_not(tmp_path: Path, 
     assert hyp.verdict is Verdict.UNKNOWN and "x - y" in hyp.detail
     thin = _outcome(tmp_path, "symbols:\n  x, y: real\nsteps:\n  - claim: (x - y)/(x - y) = 1\n", options)
     assert thin.verdict is Verdict.PROVED, thin.detail
+
+
+def test_conditions_inside_a_derivative_in_a_closed_domain_are_the_declared_variables() -> None:
+    scope = make_scope({"w": "nonnegative", "x": "real"})
+    found: list = []
+    parse_expression(text("diff(w*(w - 1)/(w - 1), w)"), scope, found)
+    assert [sympy.sstr(c.expr) for c in found] == ["w - 1"]
+    assert found[0].expr.free_symbols == {scope.names["w"].symbol}

@@ -149,8 +149,11 @@ def _diff(reader: "Reader", node: ast.Call) -> Any:
         else:
             fresh[v] = sympy.Dummy(v.name, real=True)
     names = {str(k.label) if isinstance(k, sympy.IndexedBase) else k.name: d for k, d in fresh.items()}
-    with reader.bind(names):
+    recorded = len(reader.conditions)
+    with reader.bind(names, renaming=True):
         expr = reader.scalar(node.args[0])
+    back = {d: v for v, d in fresh.items()}  # the body's conditions are the declared variables'
+    reader.conditions[recorded:] = [c.replaced(back) for c in reader.conditions[recorded:]]
     if any(isinstance(n, (sympy.Sum, sympy.Product)) and any(b.is_infinite for lim in n.limits for b in lim[1:])
            for n in sympy.preorder_traversal(expr)):
         reader.fail(node, "diff in a nonnegative or nonpositive variable of an infinite sum or product is not "

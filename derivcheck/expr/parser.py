@@ -90,6 +90,7 @@ class Reader:
         self.scope: Scope = Scope(path=source.span.file)
         self.bound: list[dict[str, sympy.Symbol]] = []
         self.conditions: list[Condition] = []  # what the expression needs to have a value (expr/definedness.py)
+        self.renaming: set[int] = set()  # frames that rename declared names (diff), binding no conditions
 
     # positions ---------------------------------------------------------------
     def _char(self, byte_offset: int) -> int:
@@ -140,7 +141,7 @@ class Reader:
     def require(self, kind: str, expr: Any) -> None:
         """Record that the expression being read needs ``expr`` to be ``kind`` (nonzero,
         invertible, convergent): read now, before SymPy combines ``expr`` away."""
-        bound = {s for frame in self.bound for s in frame.values()}
+        bound = {s for frame in self.bound if id(frame) not in self.renaming for s in frame.values()}
         condition = needed(kind, expr, bound)
         if condition is not None and condition not in self.conditions:
             self.conditions.append(condition)
@@ -153,13 +154,17 @@ class Reader:
             self.require(condition.kind, condition.expr)
 
     @contextlib.contextmanager
-    def bind(self, symbols: dict[str, sympy.Symbol]) -> Iterator[None]:
-        """Bound variables (of Sum, Product, Integral) visible inside the block."""
+    def bind(self, symbols: dict[str, Any], *, renaming: bool = False) -> Iterator[None]:
+        """Bound variables (of Sum, Product, Integral) visible inside the block; ``renaming``:
+        fresh copies of declared names (inside ``diff``), whose conditions are the point's."""
         self.bound.append(symbols)
+        if renaming:
+            self.renaming.add(id(symbols))
         try:
             yield
         finally:
             self.bound.pop()
+            self.renaming.discard(id(symbols))
 
     def _dispatch(self, node: ast.AST) -> Any:
         if isinstance(node, ast.BinOp):
