@@ -99,3 +99,10 @@ def test_conditions_inside_a_derivative_in_a_closed_domain_are_the_declared_vari
     parse_expression(text("diff(w*(w - 1)/(w - 1), w)"), scope, found)
     assert [sympy.sstr(c.expr) for c in found] == ["w - 1"]
     assert found[0].expr.free_symbols == {scope.names["w"].symbol}
+
+
+def test_exact_points_respect_declared_intervals() -> None:
+    scope = make_scope({"a, b": "real in (0, 1)", "c": "real in [2, oo)"})
+    a, b, c = (scope.names[n].symbol for n in ("a", "b", "c"))
+    point = nonzero_at((1 - a) * (1 - b) * (c - 2), (), scope)
+    assert point is not None and "a = 1/3" in point and "c = 7/3" in point

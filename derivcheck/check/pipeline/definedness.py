@@ -65,7 +65,7 @@ def valueless(item: Item, scope: Scope, options: Options, prover: Prover) -> tup
     why = prover.valueless(item, seconds, POINTWISE)
     if why is not None:
         return _sided(item, why), ""
-    shown = ", ".join(c.describe() for c in pointwise)
+    shown = ", ".join(dict.fromkeys(c.describe() for c in pointwise))
     how = "numeric checks are off" if not options.numeric else "the numeric check could not evaluate them"
     return (f"the relation may have no value: no point was found where {shown} "
             f"{'is' if len(pointwise) == 1 else 'are'} nonzero (invertible) and the hypotheses hold ({how})"), ""
@@ -100,7 +100,7 @@ def _culprit(item: Item, conditions: list[Any], scope: Scope, options: Options) 
         if _sampled(item, [condition], scope, options) is False:
             what = "is 0" if condition.kind == "nonzero" else "is singular"
             return _sided(item, f"{condition.describe()} {what} {where} (at every sampled point)", condition)
-    shown = ", ".join(c.describe() for c in conditions)
+    shown = ", ".join(dict.fromkeys(c.describe() for c in conditions))
     return f"the relation has no value: {shown} are never all nonzero (invertible) at one sampled point ({where})"
 
 

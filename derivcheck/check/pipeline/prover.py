@@ -15,7 +15,7 @@ from ...expr.objects import Relation
 from ...expr.shapes import make_relation
 from ..realize import untrusted_integrals
 from ..runtime import BoundedSession
-from ..symbolic import (Proof, apply_hypotheses, declared_invertible, divergence, exact_witness, inconsistency, instance_assignments,
+from ..symbolic import (Proof, apply_hypotheses, declared_invertible, declared_nonzero, divergence, exact_witness, inconsistency, instance_assignments,
                         nonzero_at, prove, prove_at_instances, prove_by_simplify, prove_equal)
 from .items import Item
 
@@ -168,7 +168,8 @@ class Prover:
         item = self._items[key]
         if not all(declared_invertible(c.expr, self._scope) for c in item.conditions if c.kind == "invertible"):
             return None  # an inverted matrix not invertible by its declarations: no exact point is searched
-        denominators = [c.expr for c in item.conditions if c.kind == "nonzero"]
+        denominators = [c.expr for c in item.conditions
+                        if c.kind == "nonzero" and not declared_nonzero(c.expr, self._scope)]
         if not denominators:
             return "the inverted matrices are invertible by their declarations"
         return nonzero_at(sympy.Mul(*denominators), item.hypotheses, self._scope)

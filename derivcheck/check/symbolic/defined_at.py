@@ -21,7 +21,8 @@ from .consistency import WITNESS_VALUES, exact_witness
 CLEARLY_NONZERO = sympy.Float(10) ** -12
 """A value at least this large (30 digits evaluated) is nonzero beyond rounding."""
 
-MAX_CANDIDATES = 12
+MAX_CANDIDATES = 64
+CHOICES = 4  # values tried per symbol
 
 
 def nonzero_at(value: sympy.Basic, hypotheses: Sequence[objects.Relation], scope: Scope) -> str | None:
@@ -41,10 +42,9 @@ def nonzero_at(value: sympy.Basic, hypotheses: Sequence[objects.Relation], scope
         return None
     if value.has(sympy.Indexed, sympy.MatrixExpr, sympy.Integral, sympy.Sum, sympy.Product):
         return None
-    for values in itertools.islice(itertools.product(WITNESS_VALUES[1:], repeat=len(free)), MAX_CANDIDATES):
+    choices = [[v for v in _candidates(d) if _declared(d, v)][:CHOICES] for d in decls]
+    for values in itertools.islice(itertools.product(*choices), MAX_CANDIDATES):
         point = dict(zip(free, values))
-        if not all(_declared(d, point[s]) for d, s in zip(decls, free)):
-            continue
         try:
             number = sympy.N(value.xreplace(point), 30)
         except (TypeError, ValueError, ZeroDivisionError):
@@ -53,6 +53,33 @@ def nonzero_at(value: sympy.Basic, hypotheses: Sequence[objects.Relation], scope
             point.update(fixed)
             return ", ".join(f"{k} = {v}" for k, v in sorted(point.items(), key=lambda kv: str(kv[0])))
     return None
+
+
+def _candidates(decl: ScalarDecl) -> list[sympy.Expr]:
+    """Small values first, then points inside the declared interval (``(0, 1)``: 1/3, 1/2, ...)."""
+    inside: list[sympy.Expr] = []
+    interval = decl.interval
+    if interval is not None:
+        lo, hi = (None if end is None or end.is_infinite else end for end in (interval.lo, interval.hi))
+        if lo is not None and hi is not None:
+            inside = [lo + (hi - lo) * sympy.Rational(r) for r in ("1/3", "1/2", "2/3", "1/7")]
+        elif lo is not None:
+            inside = [lo + sympy.Rational(r) for r in ("1/3", "1", "2", "1/7")]
+        elif hi is not None:
+            inside = [hi - sympy.Rational(r) for r in ("1/3", "1", "2", "1/7")]
+    return [*WITNESS_VALUES[1:], *inside] if interval is None else [*inside, *WITNESS_VALUES[1:]]
+
+
+def declared_nonzero(expr: sympy.Basic, scope: Scope) -> bool:
+    """Whether ``expr`` is nonzero by the declarations alone: the determinant of a matrix
+    invertible by them (:func:`declared_invertible`), or a product or power of such."""
+    if isinstance(expr, sympy.Determinant):
+        return declared_invertible(expr.arg, scope)
+    if isinstance(expr, sympy.Pow):
+        return declared_nonzero(expr.base, scope)
+    if isinstance(expr, sympy.Mul):
+        return all(declared_nonzero(a, scope) or (a.is_number and a != 0) for a in expr.args)
+    return False
 
 
 def declared_invertible(matrix: sympy.Basic, scope: Scope) -> bool:
