@@ -15,8 +15,9 @@ from ...expr.objects import Relation
 from ...expr.shapes import make_relation
 from ..realize import untrusted_integrals
 from ..runtime import BoundedSession
-from ..symbolic import (Proof, apply_hypotheses, declared_invertible, declared_nonzero, divergence, exact_witness, inconsistency, instance_assignments,
-                        nonzero_at, prove, prove_at_instances, prove_by_simplify, prove_equal)
+from ..symbolic import (Proof, apply_hypotheses, declared_invertible, declared_nonzero, divergence, exact_witness,
+                        inconsistency, instance_assignments, nonzero_at, prove, prove_at_instances, prove_by_simplify,
+                        prove_equal)
 from .items import Item
 
 
