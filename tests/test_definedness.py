@@ -106,3 +106,14 @@ def test_exact_points_respect_declared_intervals() -> None:
     a, b, c = (scope.names[n].symbol for n in ("a", "b", "c"))
     point = nonzero_at((1 - a) * (1 - b) * (c - 2), (), scope)
     assert point is not None and "a = 1/3" in point and "c = 7/3" in point
+
+
+def test_convergence_is_judged_where_the_declarations_allow() -> None:
+    from derivcheck.check.symbolic import declared_value
+
+    i = sympy.Symbol("i", integer=True)
+    wide, narrow = make_scope({"x": "real in [2, 3]"}), make_scope({"x": "real in (-1/2, 1/2)"})
+    for scope, diverges in ((wide, True), (narrow, False)):
+        x = scope.names["x"].symbol
+        why = divergence(sympy.Sum(x**i, (i, 0, sympy.oo)), declared_value(scope))
+        assert (why is not None) is diverges, why

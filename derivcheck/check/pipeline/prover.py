@@ -15,9 +15,9 @@ from ...expr.objects import Relation
 from ...expr.shapes import make_relation
 from ..realize import untrusted_integrals
 from ..runtime import BoundedSession
-from ..symbolic import (Proof, apply_hypotheses, declared_invertible, declared_nonzero, divergence, exact_witness,
-                        inconsistency, instance_assignments, nonzero_at, prove, prove_at_instances, prove_by_simplify,
-                        prove_equal)
+from ..symbolic import (Proof, apply_hypotheses, declared_invertible, declared_nonzero, declared_value, divergence,
+                        exact_witness, inconsistency, instance_assignments, nonzero_at, prove, prove_at_instances,
+                        prove_by_simplify, prove_equal)
 from .items import Item
 
 
@@ -151,7 +151,7 @@ class Prover:
             if condition.kind not in kinds:
                 continue
             if condition.kind == "convergent":
-                why = divergence(condition.expr)
+                why = divergence(condition.expr, declared_value(self._scope))
                 if why is not None:
                     return f"{condition.describe()} {why}"
                 continue

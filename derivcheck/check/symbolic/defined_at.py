@@ -10,7 +10,7 @@ clearly away from 0 there shows that every condition holds at one point.
 from __future__ import annotations
 
 import itertools
-from typing import Sequence
+from typing import Callable, Sequence
 
 import sympy
 
@@ -68,6 +68,20 @@ def _candidates(decl: ScalarDecl) -> list[sympy.Expr]:
         elif hi is not None:
             inside = [hi - sympy.Rational(r) for r in ("1/3", "1", "2", "1/7")]
     return [*WITNESS_VALUES[1:], *inside] if interval is None else [*inside, *WITNESS_VALUES[1:]]
+
+
+def declared_value(scope: Scope) -> Callable[[sympy.Symbol, int], sympy.Basic | None]:
+    """``choose(p, k)``: the k-th candidate value of the declared scalar ``p`` that its
+    declaration allows (None for anything else), for :func:`~.series.divergence`."""
+
+    def choose(symbol: sympy.Symbol, k: int) -> sympy.Basic | None:
+        decl = scope.names.get(getattr(symbol, "name", ""))
+        if not (isinstance(decl, ScalarDecl) and decl.symbol == symbol):
+            return None
+        allowed = [v for v in _candidates(decl) if _declared(decl, v)]
+        return allowed[k % len(allowed)] if allowed else None
+
+    return choose
 
 
 def declared_nonzero(expr: sympy.Basic, scope: Scope) -> bool:
