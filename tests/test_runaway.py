@@ -90,3 +90,40 @@ def test_a_large_listed_dimension_is_refused_at_its_instance_and_sampled_small()
     # the instance n = 1000 cannot be written out (said so); the numeric check samples small n
     assert step.verdict is Verdict.NUMERIC, step.detail
     assert "could not realise at n = 1000: A is 1000x1000" in step.detail
+
+
+@pytest.mark.slow
+def test_a_gradient_through_symbolic_inverses_ends_promptly() -> None:
+    """``grad(trace(inv(X)), X) = -(inv(X) @ inv(X)).T`` at sampled n up to 8: the autograd
+    cross-check inverts per point (lazy nodes), and the realised check writes out symbolic
+    inverses only up to 3x3 (it once ran for minutes, outside every limit)."""
+    import resource
+    import subprocess
+    import sys
+
+    def cpu() -> float:
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return used.ru_utime + used.ru_stime
+
+    path = RUNAWAY.parent / "gradient-trace-of-inverse.deriv.yaml"
+    before = cpu()
+    done = subprocess.run([sys.executable, "-m", "derivcheck", "verify", "--no-cache", "--format", "json", str(path)],
+                          capture_output=True, text=True, timeout=600)  # a hang fails here
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert '"verdict": "proved"' in done.stdout
+    assert cpu() - before < 90  # seconds of CPU time, the checker's children included (about 10 idle)
+
+
+def test_symbolic_inverses_beyond_the_differentiated_limit_are_refused() -> None:
+    import sympy
+
+    from derivcheck.check.realize import MAX_DIFFERENTIATED_INVERSE, Realization, RealizeError, realize
+
+    X = sympy.MatrixSymbol("X", 4, 4)
+    entries = sympy.ImmutableMatrix(4, 4, sympy.symbols("x0:16"))
+    power = sympy.MatPow(X, -2)
+    with pytest.raises(RealizeError, match="written out here only up to 3x3"):
+        realize(power, Realization(matrices={X: entries}, max_symbolic_inverse=MAX_DIFFERENTIATED_INVERSE))
+    small = sympy.MatrixSymbol("Y", 2, 2)
+    value = realize(sympy.MatPow(small, -2), Realization(matrices={small: sympy.ImmutableMatrix([[1, 2], [3, 5]])}))
+    assert value == sympy.ImmutableMatrix([[1, 2], [3, 5]]).inv() ** 2

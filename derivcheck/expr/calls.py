@@ -17,6 +17,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from ..errors import InputError
 from . import objects, shapes
+from .definedness import has_infinite_bound
 from .singular import always_singular, nowhere_invertible
 from .names import declaration_problem, name_problem
 from .numbers import is_undefined
@@ -120,7 +121,10 @@ def _sum_like(kind: type, assumption: str) -> Callable[["Reader", ast.Call], Any
             body = reader.scalar(node.args[0], f"a scalar inside {node.func.id}")  # type: ignore[attr-defined]
         # the file lists limits outermost first (a later limit may use an earlier
         # bound name); SymPy lists them innermost first
-        return kind(body, *reversed(limits))
+        value = kind(body, *reversed(limits))
+        if has_infinite_bound(value):
+            reader.require("convergent", value)  # before SymPy may cancel it against another
+        return value
 
     return read
 
@@ -145,8 +149,11 @@ def _diff(reader: "Reader", node: ast.Call) -> Any:
         else:
             fresh[v] = sympy.Dummy(v.name, real=True)
     names = {str(k.label) if isinstance(k, sympy.IndexedBase) else k.name: d for k, d in fresh.items()}
-    with reader.bind(names):
+    recorded = len(reader.conditions)
+    with reader.bind(names, renaming=True):
         expr = reader.scalar(node.args[0])
+    back = {d: v for v, d in fresh.items()}  # the body's conditions are the declared variables'
+    reader.conditions[recorded:] = [c.replaced(back) for c in reader.conditions[recorded:]]
     if any(isinstance(n, (sympy.Sum, sympy.Product)) and any(b.is_infinite for lim in n.limits for b in lim[1:])
            for n in sympy.preorder_traversal(expr)):
         reader.fail(node, "diff in a nonnegative or nonpositive variable of an infinite sum or product is not "
@@ -213,6 +220,7 @@ def _square(kind: type) -> Callable[["Reader", ast.Call], Any]:
             why = nowhere_invertible(kind(value))
             if why is not None:  # like a division by 0: no value anywhere
                 reader.fail(node, why, "a matrix singular for every value has no inverse")
+            reader.require("invertible", value)  # before inv(M) @ M cancels
         if kind is sympy.Determinant and always_singular(value) is not None:
             # 0 for every value (z @ z.T has rank 1): so 1/det(z @ z.T) is a division by 0,
             # not a factor that cancels against det(z @ z.T)
@@ -351,6 +359,7 @@ def instantiate(reader: "Reader", node: ast.AST, definition: DefinitionDecl, rep
     derivative in a name that occurs in an argument is taken before the substitution
     (``h(a): diff(a*x, x)`` called as ``h(x)`` is ``x``), or refused when it cannot be."""
     body = definition.body
+    reader.require_all(definition.conditions, replacements)
     if not isinstance(body, sympy.Basic):
         return body
     free: set[Any] = set()

@@ -89,8 +89,9 @@ def read_definition(definition: Definition, scope: Scope) -> DefinitionDecl:
         params.append(symbol)
         overrides[param] = ScalarDecl(param, symbol, kind, None, reader.span_of(param_node))
     inner = Scope(scope.path, {**scope.names, **overrides}, dict(scope.definitions), scope.hypotheses, scope.independent)
-    body = parse_expression(definition.body, inner)
-    return DefinitionDecl(name, tuple(params), body, indexed, reader.span_of(name_node))
+    conditions: list = []
+    body = parse_expression(definition.body, inner, conditions)
+    return DefinitionDecl(name, tuple(params), body, indexed, reader.span_of(name_node), tuple(conditions))
 
 
 def read_hypothesis(hypothesis: Hypothesis, scope: Scope) -> tuple[str, objects.Relation]:

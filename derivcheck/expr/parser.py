@@ -23,6 +23,7 @@ import sympy
 from ..errors import InputError, Span
 from ..model import Text
 from . import calls, names, objects, shapes, slips
+from .definedness import Condition, needed
 from .numbers import decimal_literal, integer_literal
 from .segments import MAX_LENGTH, Source, read_segment
 from .scope import DefinitionDecl, FunctionDecl, MatrixDecl, RandomDecl, ScalarDecl, Scope, SequenceDecl
@@ -88,6 +89,8 @@ class Reader:
         self.encoded = segment.encode("utf-8")
         self.scope: Scope = Scope(path=source.span.file)
         self.bound: list[dict[str, sympy.Symbol]] = []
+        self.conditions: list[Condition] = []  # what the expression needs to have a value (expr/definedness.py)
+        self.renaming: set[int] = set()  # frames that rename declared names (diff), binding no conditions
 
     # positions ---------------------------------------------------------------
     def _char(self, byte_offset: int) -> int:
@@ -135,14 +138,33 @@ class Reader:
         except InputError as exc:
             self.fail(node, exc.message, exc.hint)
 
+    def require(self, kind: str, expr: Any) -> None:
+        """Record that the expression being read needs ``expr`` to be ``kind`` (nonzero,
+        invertible, convergent): read now, before SymPy combines ``expr`` away."""
+        bound = {s for frame in self.bound if id(frame) not in self.renaming for s in frame.values()}
+        condition = needed(kind, expr, bound)
+        if condition is not None and condition not in self.conditions:
+            self.conditions.append(condition)
+
+    def require_all(self, conditions: Any, replacements: dict[Any, Any] | None = None) -> None:
+        """Record the conditions of a definition's body, with its arguments put in."""
+        for condition in conditions:
+            if replacements:
+                condition = condition.replaced(replacements)
+            self.require(condition.kind, condition.expr)
+
     @contextlib.contextmanager
-    def bind(self, symbols: dict[str, sympy.Symbol]) -> Iterator[None]:
-        """Bound variables (of Sum, Product, Integral) visible inside the block."""
+    def bind(self, symbols: dict[str, Any], *, renaming: bool = False) -> Iterator[None]:
+        """Bound variables (of Sum, Product, Integral) visible inside the block; ``renaming``:
+        fresh copies of declared names (inside ``diff``), whose conditions are the point's."""
         self.bound.append(symbols)
+        if renaming:
+            self.renaming.add(id(symbols))
         try:
             yield
         finally:
             self.bound.pop()
+            self.renaming.discard(id(symbols))
 
     def _dispatch(self, node: ast.AST) -> Any:
         if isinstance(node, ast.BinOp):
@@ -153,7 +175,9 @@ class Reader:
                     self.fail(node, "`^` is not a power here", f"did you mean `**`? write {fixed}")
                 self.fail(node, "operator not allowed", "operators: + - * / ** @")
             left, right = self.read(node.left), self.read(node.right)
-            return operator(left, right)
+            result = operator(left, right)
+            self._record_divisor(node.op, left, right)
+            return result
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.USub):
                 return shapes.negate(self.read(node.operand))
@@ -172,6 +196,20 @@ class Reader:
             return calls.read_call(self, node)
         what = _REJECTED.get(type(node), f"`{type(node).__name__}`")
         self.fail(node, f"{what} is not allowed in an expression", ACCEPTED)
+
+    def _record_divisor(self, op: ast.operator, left: Any, right: Any) -> None:
+        """The divisor of ``left / right``, or the base of a power whose exponent may be
+        negative, must be nonzero (a matrix to a negative power, invertible)."""
+        if isinstance(op, ast.Div):
+            self.require("nonzero", shapes.as_scalar(right))
+        elif isinstance(op, ast.Pow):
+            exponent = shapes.as_scalar(right)
+            if getattr(exponent, "is_nonnegative", None) is True:
+                return
+            if shapes.is_matrix(left) and not shapes.is_one_by_one(left):
+                self.require("invertible", left)
+            else:
+                self.require("nonzero", shapes.as_scalar(left))
 
     def _constant(self, node: ast.Constant) -> sympy.Expr:
         if type(node.value) is int:
@@ -196,6 +234,7 @@ class Reader:
             if definition.params:
                 form = f"{name}[...]" if definition.indexed else f"{name}(...)"
                 self.fail(node, f"`{name}` takes arguments", f"write {form}")
+            self.require_all(definition.conditions)
             return definition.body
         decl = self.scope.names.get(name)
         if isinstance(decl, (ScalarDecl, RandomDecl, MatrixDecl)):
@@ -315,18 +354,22 @@ def _read(reader: Reader, node: ast.AST) -> Any:
         raise reader.source.error(reader.start, "expression too deeply nested") from None
 
 
-def parse_expression(text: Text, scope: Scope) -> Any:
+def parse_expression(text: Text, scope: Scope, conditions: list[Condition] | None = None) -> Any:
     """Read ``text`` as one expression against ``scope``: a SymPy scalar or matrix expression.
 
     Raises :class:`~derivcheck.errors.InputError` with the offending text and its
-    line and column.
+    line and column. ``conditions``, when given, receives what the expression needs to
+    have a value (:mod:`derivcheck.expr.definedness`), recorded before SymPy simplified.
 
     >>> from derivcheck.errors import Span
     >>> parse_expression(Text("0.1 + pi", Span("f", 1, 1)), Scope("f"))
     1/10 + pi
     """
     node, reader = reader_for(Source(text), scope)
-    return _read(reader, node)
+    value = _read(reader, node)
+    if conditions is not None:
+        conditions.extend(reader.conditions)
+    return value
 
 
 def _split_points(text: str) -> list[tuple[int, str]]:
@@ -348,11 +391,13 @@ def _split_points(text: str) -> list[tuple[int, str]]:
     return points
 
 
-def parse_relation(text: Text, scope: Scope, allow_law: bool = False) -> objects.Relation:
+def parse_relation(text: Text, scope: Scope, allow_law: bool = False,
+                   conditions: list[Condition] | None = None) -> objects.Relation:
     """Read ``text`` as a relation: ``a = b`` (or ``==``), ``<=``, ``<``, ``>=``, ``>``,
     and, with ``allow_law``, ``x ~ Normal(mean, variance)``.
 
-    Shapes follow :func:`derivcheck.expr.shapes.make_relation`.
+    Shapes follow :func:`derivcheck.expr.shapes.make_relation`. ``conditions``, when
+    given, receives what each side needs to have a value (as :func:`parse_expression`).
     """
     source = Source(text)
     if len(text.value) > MAX_LENGTH:
@@ -371,7 +416,12 @@ def parse_relation(text: Text, scope: Scope, allow_law: bool = False) -> objects
         op = _COMPARISONS.get(type(node.ops[0]))
         if op is None:
             reader.fail(node, "unsupported relation", "use =, <=, <, >=, > (not != or `in`/`is`)")
-        lhs, rhs = _read(reader, node.left), _read(reader, node.comparators[0])
+        lhs = _read(reader, node.left)
+        left = len(reader.conditions)
+        rhs = _read(reader, node.comparators[0])
+        if conditions is not None:
+            conditions.extend([c.on("left") for c in reader.conditions[:left]]
+                              + [c.on("right") for c in reader.conditions[left:]])
         return _relate(reader, node, lhs, op, rhs)
     index, op = points[0]
     if op == "~" and not allow_law:
@@ -384,6 +434,8 @@ def parse_relation(text: Text, scope: Scope, allow_law: bool = False) -> objects
     lhs = _read(left, left_node)
     right_node, right = reader_for(source, scope, index + 1)
     rhs = calls.read_law(right, right_node) if op == "~" else _read(right, right_node)
+    if conditions is not None:
+        conditions.extend([c.on("left") for c in left.conditions] + [c.on("right") for c in right.conditions])
     try:
         return shapes.make_relation(lhs, op, rhs)
     except InputError as exc:

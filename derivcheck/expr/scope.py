@@ -147,6 +147,7 @@ class DefinitionDecl:
     body: Any
     indexed: bool
     span: Span
+    conditions: tuple[Any, ...] = ()  # what the body needs to have a value (expr/definedness.py)
 
 
 Declared = ScalarDecl | MatrixDecl | SequenceDecl | RandomDecl | FunctionDecl

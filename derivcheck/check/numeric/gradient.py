@@ -191,7 +191,14 @@ class AutogradTrial:
     def build(cls, grad: objects.Gradient, claimed: Any, scope: Scope, config: dict, seed: int,
               device: str) -> "AutogradTrial":
 
-        env = Realization(integers=dict(config), matrices=entry_matrices(scope, config))
+        # det and inv as opaque nodes that torch evaluates (and differentiates): written out
+        # symbolically, the inverse of an 8x8 matrix of symbols and products of its entries
+        # take minutes, outside any limit. Only SymPy's own derivatives (a `diff` inside f)
+        # need them written out
+        symbolic = any(isinstance(x, sympy.Basic) and x.has(sympy.Derivative, objects.Gradient, objects.HessianMatrix,
+                                                             objects.FunctionGradient) for x in (grad.expr, claimed))
+        env = Realization(integers=dict(config), matrices=entry_matrices(scope, config),
+                          lazy_linear_algebra=not symbolic)
         for decl in scope.names.values():
             if isinstance(decl, FunctionDecl):
                 env.functions[decl.name] = random_replacement(decl, seed)

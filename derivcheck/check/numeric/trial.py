@@ -17,7 +17,7 @@ import sympy
 from ...expr import objects
 from ...expr.scope import FunctionDecl, Scope
 from ...model import Counterexample
-from ..realize import MAX_ENTRIES, Realization, RealizedRelation, realize_relations
+from ..realize import MAX_DIFFERENTIATED_INVERSE, MAX_ENTRIES, MAX_SYMBOLIC_ORDER, Realization, RealizedRelation, realize_relations
 from .confirm import confirm_violation, settle
 from .eigen import construct, eigen_pairs
 from .evaluate import compare
@@ -61,7 +61,8 @@ class Trial:
             objects.Gradient, objects.FunctionGradient, objects.HessianMatrix, sympy.Derivative)
             for r in sides for x in (r.lhs, r.rhs))
         env = Realization(integers=dict(config), matrices=entry_matrices(scope, config),
-                          lazy_linear_algebra=not differentiated)
+                          lazy_linear_algebra=not differentiated,
+                          max_symbolic_inverse=MAX_DIFFERENTIATED_INVERSE if differentiated else MAX_SYMBOLIC_ORDER)
         construction = _eigen_construction(prepared, scope, config, seed)
         if construction is not None:  # points built to satisfy eigenvector hypotheses
             scope = construction.scope

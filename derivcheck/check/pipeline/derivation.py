@@ -43,6 +43,7 @@ from ..realize import untrusted_integrals
 from ..runtime import limits_mark, limits_since
 from ..stochastic import check_distribution
 from ..symbolic import refusal
+from .definedness import valueless
 from .items import Item, build_items
 from .prover import UNDEFINED_AT, Prover
 from .verdicts import distribution_verdict, refutation, weigh
@@ -124,6 +125,10 @@ def check_item(item: Item, scope: Scope, derivation: Derivation, options: Option
             return check_item(item, scope, derivation, options, own)
     started = time.perf_counter()
     outcome, settled = _settled_at_once(item, scope, derivation, options)
+    if settled and outcome.verdict is Verdict.PROVED:
+        why, _ = valueless(item, scope, options, prover)
+        if why is not None:  # `d/d = 1`, read as `1 = 1`
+            outcome = replace(outcome, verdict=Verdict.UNKNOWN, method="", detail=why)
     if settled:
         return _judge(outcome, options, started)
     relation = item.relation
@@ -134,7 +139,14 @@ def check_item(item: Item, scope: Scope, derivation: Derivation, options: Option
     numeric = _numeric(relation, scope, item, options) if options.numeric else None
     if numeric is not None and numeric.refutes:
         return _judge(_refuted_first(item, scope, derivation, options, prover, numeric, outcome), options, started)
+    why, undecided = valueless(item, scope, options, prover)
+    if why is not None:
+        # SymPy cancelled what has no value (a 0/0, inv(M) @ M of a singular M, oo - oo)
+        # while reading: nothing may be accepted, and no point can refute it
+        return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="", detail=why), options, started)
     verdict, method, detail = _prove(item, options, prover)
+    if undecided and verdict is not Verdict.UNKNOWN:
+        detail = "; ".join(x for x in (detail, undecided) if x)
     if verdict is Verdict.UNKNOWN:
         why = refusal(relation.lhs, relation.rhs)
         detail = "; ".join(x for x in (why, detail) if x)
@@ -370,6 +382,12 @@ def _claim_link(item: Item, scope: Scope, outcomes: dict[str, Outcome], derivati
                                          f"{'is' if len(differ) == 1 else 'are'} proved at instances of "
                                          "their own `for`, not at the claim's: the chain composes only where "
                                          "every step holds (give the instances in the top-level `for`)"),
+                          options, started)
+    if verdict.strength > Verdict.UNKNOWN.strength:
+        # the claim's own text may hold what SymPy cancelled while reading it (`d/d`)
+        why, _ = valueless(item, scope, options, prover)
+        if why is not None:
+            return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="claim link", detail=f"{detail}; but {why}"),
                           options, started)
     if verdict in (Verdict.PROVED, Verdict.PROVED_INSTANCES) and item.hypotheses:
         # each step's hypotheses may hold somewhere while all of them together hold nowhere

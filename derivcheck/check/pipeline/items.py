@@ -42,6 +42,7 @@ class Item:
     chain_using: list[str] = field(default_factory=list)  # for the claim link: hypotheses the chain's steps use
     unsupported: str | None = None
     distribution: Check | None = None  # a distribution check, run by check/stochastic/distribution.py
+    conditions: list[Any] = field(default_factory=list)  # what the relation needs to have a value (expr/definedness.py)
 
 
 def _expect(text: Any) -> str:
@@ -55,6 +56,7 @@ def build_items(derivation: Derivation, scope: Any, parse_expression, parse_rela
     chains: list[list[tuple[Step, Any]]] = []
     current: list[tuple[Step, Any]] | None = None
     previous: Any = None  # the last expression expected to hold in the current chain
+    previous_conditions: list[Any] = []  # what ``previous`` needs to have a value
 
     for step in derivation.steps:
         key = f"step-{step.index}"
@@ -78,7 +80,8 @@ def build_items(derivation: Derivation, scope: Any, parse_expression, parse_rela
             current = []
             chains.append(current)
             try:
-                previous = parse_expression(step.expr, scope)
+                previous_conditions = []
+                previous = parse_expression(step.expr, scope, previous_conditions)
                 current.append((step, previous))
             except InputError as exc:
                 previous = None
@@ -88,13 +91,14 @@ def build_items(derivation: Derivation, scope: Any, parse_expression, parse_rela
         if step.relation == "claim":
             current, previous = None, None
             try:
-                item.relation = parse_relation(step.expr, scope)
+                item.relation = parse_relation(step.expr, scope, conditions=item.conditions)
             except InputError as exc:
                 item.error = exc.format()
             items.append(item)
             continue
+        conditions: list[Any] = []
         try:
-            expr = parse_expression(step.expr, scope)
+            expr = parse_expression(step.expr, scope, conditions)
         except InputError as exc:
             item.error = exc.format()
             items.append(item)
@@ -106,12 +110,13 @@ def build_items(derivation: Derivation, scope: Any, parse_expression, parse_rela
         else:
             try:
                 item.relation = make_relation(previous, CHAIN_OPS[step.relation], expr)
+                item.conditions = [c.on("left") for c in previous_conditions] + [c.on("right") for c in conditions]
             except InputError as exc:
                 item.error = InputError(exc.message, step.expr.span, exc.hint).format()
         items.append(item)
         if item.expect == "holds" and current is not None:
             current.append((step, expr))
-            previous = expr
+            previous, previous_conditions = expr, conditions
 
     if derivation.claim is not None:
         items.append(_claim_item(derivation, scope, parse_relation, chains, top_instances))
@@ -164,7 +169,7 @@ def _claim_item(derivation, scope, parse_relation, chains, instances) -> Item:
         item.error = f"hypothesis {exc} could not be read"
         return item
     try:
-        item.relation = parse_relation(claim, scope)
+        item.relation = parse_relation(claim, scope, conditions=item.conditions)
     except InputError as exc:
         item.error = exc.format()
         return item
@@ -211,12 +216,13 @@ def _check_item(check: Check, scope, parse_expression, instances, expect: str) -
         item.unsupported = f"{check.kind} checks are not implemented in this version; no verdict is claimed"
         return item
     try:
-        of = parse_expression(check.fields["of"], scope)
+        of = parse_expression(check.fields["of"], scope, item.conditions)
         wrt = parse_expression(check.fields["wrt"], scope)
         if not (getattr(wrt, "is_symbol", False) and getattr(wrt, "is_Matrix", False)):  # a scalar: no shape
             raise InputError("`wrt` of a gradient check must be a declared matrix or vector name",
                              check.fields["wrt"].span, "for a scalar, write a step `diff(f, x)` instead")
-        equals = parse_expression(check.fields["equals"], scope)
+        equals = parse_expression(check.fields["equals"], scope, right := [])
+        item.conditions = [c.on("left") for c in item.conditions] + [c.on("right") for c in right]
         item.text = f"grad({check.fields['of'].value}, {check.fields['wrt'].value}) = {check.fields['equals'].value}"
         item.relation = make_relation(Gradient(of, wrt), "=", equals)
     except InputError as exc:

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...errors import InputError
+from ...expr.objects import Relation
 from ...expr.shapes import make_relation
 from ..realize import untrusted_integrals
 from ..runtime import BoundedSession
-from ..symbolic import (Proof, apply_hypotheses, exact_witness, inconsistency, instance_assignments, prove, prove_at_instances,
+from ..symbolic import (Proof, apply_hypotheses, declared_invertible, declared_nonzero, declared_value, divergence,
+                        exact_witness, inconsistency, instance_assignments, nonzero_at, prove, prove_at_instances,
                         prove_by_simplify, prove_equal)
 from .items import Item
 
@@ -46,7 +48,8 @@ class Prover:
         self._targets: dict[str, Any] = {}
         self._session = BoundedSession({"general": self._general, "instances": self._instances,
                                         "simplify": self._simplify, "same": self._same,
-                                        "inconsistency": self._inconsistency, "witness": self._witness})
+                                        "inconsistency": self._inconsistency, "witness": self._witness,
+                                        "valueless": self._valueless, "defined_at": self._defined_at})
 
     def item(self, key: str) -> Item:
         """The item of ``key`` (a step of the chain, for the claim link)."""
@@ -82,6 +85,19 @@ class Prover:
         """Exact values at which every hypothesis of the item holds (``x = 1, y = 2``), or None
         when none was found within ``seconds`` (:func:`consistency.exact_witness`)."""
         done = self._session.run(seconds, "witness", item.key)
+        return done.value if done.status == "ok" else None
+
+    def valueless(self, item: Item, seconds: float, kinds: tuple[str, ...]) -> str | None:
+        """The first of the item's definedness conditions of ``kinds`` shown to fail everywhere,
+        with why (an infinite sum that diverges; a denominator proved 0 under the hypotheses),
+        or None when none was within ``seconds``."""
+        done = self._session.run(seconds, "valueless", item.key, kinds)
+        return done.value if done.status == "ok" else None
+
+    def defined_at(self, item: Item, seconds: float) -> str | None:
+        """An exact point where the item's denominators are all nonzero and its hypotheses hold
+        (:func:`~derivcheck.check.symbolic.nonzero_at`), or None when none was found."""
+        done = self._session.run(seconds, "defined_at", item.key)
         return done.value if done.status == "ok" else None
 
     def same(self, item: Item, left: str, right: str, seconds: float) -> bool:
@@ -126,6 +142,38 @@ class Prover:
             # a rewrite by the hypotheses may have cancelled a 0/0 the claim has there
             return f"{UNDEFINED_AT}{text}"
         return text
+
+    def _valueless(self, key: str, kinds: tuple[str, ...]) -> str | None:
+        import sympy
+
+        item = self._items[key]
+        for condition in item.conditions:
+            if condition.kind not in kinds:
+                continue
+            if condition.kind == "convergent":
+                why = divergence(condition.expr, declared_value(self._scope))
+                if why is not None:
+                    return f"{condition.describe()} {why}"
+                continue
+            value = condition.expr if condition.kind == "nonzero" else sympy.Determinant(condition.expr)
+            zero = prove(Relation(value, "=", sympy.Integer(0)), self._scope, item.hypotheses, simplify=False)
+            if zero is not None:
+                where = "wherever the hypotheses hold" if item.hypotheses else "for every value of its symbols"
+                what = "is 0" if condition.kind == "nonzero" else "is singular"
+                return f"{condition.describe()} {what} {where} (strategy '{zero.method}')"
+        return None
+
+    def _defined_at(self, key: str) -> str | None:
+        import sympy
+
+        item = self._items[key]
+        if not all(declared_invertible(c.expr, self._scope) for c in item.conditions if c.kind == "invertible"):
+            return None  # an inverted matrix not invertible by its declarations: no exact point is searched
+        denominators = [c.expr for c in item.conditions
+                        if c.kind == "nonzero" and not declared_nonzero(c.expr, self._scope)]
+        if not denominators:
+            return "the inverted matrices are invertible by their declarations"
+        return nonzero_at(sympy.Mul(*denominators), item.hypotheses, self._scope)
 
     def _inconsistency(self, key: str) -> str | None:
         item = self._items[key]

@@ -9,7 +9,7 @@ exact finite laws; ``entries`` writes matrices with one symbol per entry.
 
 from __future__ import annotations
 
-from .base import MAX_ENTRIES, FunctionReplacement, Realization, RealizeError, UndefinedAt
+from .base import MAX_DIFFERENTIATED_INVERSE, MAX_ENTRIES, MAX_SYMBOLIC_ORDER, FunctionReplacement, Realization, RealizeError, UndefinedAt
 from .entries import entry_symbol, realize_symbolic
 from .finite_space import FiniteSpace, build_space, random_atoms
 from .genericity import generic_space
@@ -25,7 +25,9 @@ __all__ = [
     "FunctionReplacement",
     "LazyDet",
     "LazyInverseEntry",
+    "MAX_DIFFERENTIATED_INVERSE",
     "MAX_ENTRIES",
+    "MAX_SYMBOLIC_ORDER",
     "NotRational",
     "Realization",
     "RealizeError",

@@ -30,6 +30,13 @@ MAX_SYMBOLIC_ORDER = 6
 (Berkowitz): 6x6 takes a few seconds, 8x8 minutes. The numeric check's lazy nodes
 (:mod:`derivcheck.check.realize.lazy_algebra`) have no such limit."""
 
+MAX_DIFFERENTIATED_INVERSE = 3
+"""The largest inverse with symbolic entries written out for a relation that SymPy
+differentiates (the numeric check cannot keep it lazy there): the entries of a 4x4
+inverse are quotients of 6- and 24-term sums, and products and powers of such (the
+claimed ``(inv(X) @ inv(X)).T`` beside ``grad(trace(inv(X)), X)``) take minutes at 6x6,
+in-process. Larger sizes are checked by the autograd cross-check, which inverts per point."""
+
 FunctionReplacement = sympy.Lambda | Callable[[int], sympy.Lambda] | None
 
 
@@ -64,6 +71,7 @@ class Realization:
     space: "FiniteSpace | None" = None
     max_terms: int = MAX_TERMS
     lazy_linear_algebra: bool = False  # det/inv as opaque nodes for the numeric back end
+    max_symbolic_inverse: int = MAX_SYMBOLIC_ORDER  # larger inverses with symbolic entries are refused
 
 
 def check_entries(name: str, rows: int, cols: int) -> None:
@@ -101,5 +109,5 @@ def size_value(value: Any, sizes: Mapping[sympy.Symbol, int]) -> int:
     return int(v)
 
 
-__all__ = ["MAX_ENTRIES", "MAX_PRODUCT_TERMS", "MAX_SYMBOLIC_ORDER", "MAX_TERMS", "FunctionReplacement", "RealizeError", "UndefinedAt",
+__all__ = ["MAX_DIFFERENTIATED_INVERSE", "MAX_ENTRIES", "MAX_PRODUCT_TERMS", "MAX_SYMBOLIC_ORDER", "MAX_TERMS", "FunctionReplacement", "RealizeError", "UndefinedAt",
            "Realization", "check_entries", "is_matrix", "as_scalar", "size_value"]

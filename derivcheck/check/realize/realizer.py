@@ -135,6 +135,22 @@ def _matrix_product(a: sympy.MatrixBase, b: sympy.MatrixBase) -> sympy.Immutable
     return sympy.ImmutableMatrix(a.rows, b.cols, entries)
 
 
+def _power(base: sympy.ImmutableMatrix, k: int) -> sympy.ImmutableMatrix:
+    """``base ** k`` (k >= 0) by repeated squaring with :func:`_matrix_product`: SymPy's own
+    power simplifies every product of symbolic entries (``dotprodsimp``), which takes
+    minutes on the entries of a symbolic inverse."""
+    result = sympy.ImmutableMatrix(sympy.eye(base.rows))
+    first = True
+    while k:
+        if k & 1:
+            result = base if first else _matrix_product(result, base)
+            first = False
+        k >>= 1
+        if k:
+            base = _matrix_product(base, base)
+    return result
+
+
 def _has_moments(expr: Any) -> bool:
     return isinstance(expr, sympy.Basic) and expr.has(objects.Expectation, objects.Variance, objects.Covariance)
 
@@ -159,6 +175,10 @@ class _Realizer(CalculusRealizer):
     def _inverse(self, m: sympy.ImmutableMatrix) -> sympy.ImmutableMatrix:
         if self._lazy(_square(m, "inv")):
             return lazy_inverse(m)
+        limit = self.env.max_symbolic_inverse
+        if m.rows > limit and not all(x.is_number for x in m):
+            raise RealizeError(f"inv of a {m.rows}x{m.cols} matrix with symbolic entries: written out here only up "
+                               f"to {limit}x{limit}")
         return _inverse(m)
 
     # -- dispatch ---------------------------------------------------------
@@ -313,8 +333,8 @@ class _Realizer(CalculusRealizer):
         self._count_products(2 * abs(int(exp)).bit_length() * base.rows ** 3,
                              f"{base.rows}x{base.cols} to the power {exp}")
         if exp < 0:
-            return sympy.ImmutableMatrix(self._inverse(base) ** int(-exp))
-        return sympy.ImmutableMatrix(base ** int(exp))
+            return _power(self._inverse(base), -int(exp))
+        return _power(base, int(exp))
 
     def _count_products(self, terms: int, what: str) -> None:
         """Refuse matrix products beyond :data:`MAX_PRODUCT_TERMS` terms in all: the entries of a

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from .canonical import canonical
 from .consistency import exact_witness, inconsistency
+from .defined_at import declared_invertible, declared_nonzero, declared_value, nonzero_at
 from .hypotheses import (apply_hypotheses, quantified_indices, rewrite_with, solve_for_lone_factor,
                          solve_for_lone_symbol, substitute)
 from .index_domain import outside_domain, provably_in_domain
 from .instances import instance_assignments, integer_parameters, prove_at_instances
+from .series import divergence
 from .strategies import STRATEGIES, Proof, Strategy, prove, prove_by_simplify, prove_equal, refusal
 
 __all__ = [
@@ -20,10 +22,15 @@ __all__ = [
     "Proof",
     "apply_hypotheses",
     "canonical",
+    "declared_invertible",
+    "declared_nonzero",
+    "declared_value",
+    "divergence",
     "exact_witness",
     "inconsistency",
     "instance_assignments",
     "integer_parameters",
+    "nonzero_at",
     "outside_domain",
     "provably_in_domain",
     "prove",

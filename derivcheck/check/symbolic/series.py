@@ -13,6 +13,8 @@ evaluated, a summation that does not settle) is not used: the sum stays whole.
 
 from __future__ import annotations
 
+from typing import Callable
+
 import sympy
 
 DIGITS = 30
@@ -48,6 +50,41 @@ def agrees_with_partial_sums(node: sympy.Basic, value: sympy.Basic) -> bool:
         if not gap <= float(AGREEMENT) * (1 + abs(complex(series))):
             return False
     return True
+
+
+def divergence(node: sympy.Basic, choose: Callable[[sympy.Symbol, int], sympy.Basic | None] | None = None) -> str | None:
+    """Why the infinite ``Sum``/``Product`` ``node`` is not known to converge, or None when it
+    converges: SymPy's convergence test says so, or its partial sums settle (as in
+    :func:`agrees_with_partial_sums`) at one of the tried values of its parameters.
+
+    A sum with no value cannot equal anything, nor cancel against itself: ``Sum(1/i, (i, 1, oo))
+    - Sum(1/j, (j, 1, oo))`` is not 0 (docs/trust.md, rule 33). ``choose(p, k)``, when given,
+    is the k-th value of the parameter ``p`` allowed by its declaration (or None): a series
+    convergent only outside the declared domain (``x**i`` for ``x in [2, 3]``) does not count.
+    SymPy's convergence test answers alone only for a series without parameters.
+    """
+    try:
+        verdict = node.is_convergent()
+    except Exception:  # noqa: BLE001 - SymPy's tests give up on many series: no answer
+        verdict = None
+    if verdict is True and not (node.free_symbols - set(node.variables)):
+        return None
+    parameters = sorted(node.free_symbols, key=str)
+    for k in range(len(PARAMETER_VALUES)):
+        point = {p: (choose(p, k + j) if choose is not None else
+                     _value_for(p, PARAMETER_VALUES[(k + j) % len(PARAMETER_VALUES)])) for j, p in enumerate(parameters)}
+        if any(v is None for v in point.values()):
+            break
+        try:
+            _numeric_series(node.xreplace(point))
+            return None
+        except (_Unsettled, TypeError, ValueError, ZeroDivisionError, OverflowError):
+            continue
+    if verdict is False:
+        return "diverges (SymPy's convergence test)"
+    if verdict is True:
+        return "converges by SymPy's test, but its partial sums do not settle at any tried value the declarations allow"
+    return "is not shown to converge (no convergence test applies, and its partial sums do not settle)"
 
 
 def _value_for(symbol: sympy.Symbol, candidate: sympy.Rational) -> sympy.Basic | None:

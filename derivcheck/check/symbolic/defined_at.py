@@ -1,0 +1,126 @@
+"""An exact point where an expression's definedness conditions hold (rule 33, symbolically).
+
+Used where the numeric check does not speak (``--no-numeric``, or an inconclusive
+check): the values of the nonzero conditions' product at an exact point that satisfies
+the declarations and the hypotheses (:func:`~.consistency.exact_witness`), the other
+scalars taking small values of their domains. A product that evaluates, to 30 digits,
+clearly away from 0 there shows that every condition holds at one point.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Callable, Sequence
+
+import sympy
+
+from ...expr import objects
+from ...expr.scope import MatrixDecl, ScalarDecl, Scope
+from .consistency import WITNESS_VALUES, exact_witness
+
+CLEARLY_NONZERO = sympy.Float(10) ** -12
+"""A value at least this large (30 digits evaluated) is nonzero beyond rounding."""
+
+MAX_CANDIDATES = 64
+CHOICES = 4  # values tried per symbol
+
+
+def nonzero_at(value: sympy.Basic, hypotheses: Sequence[objects.Relation], scope: Scope) -> str | None:
+    """An exact point (``x = 1, y = 2``) where ``value`` is clearly nonzero, the declarations
+    and ``hypotheses`` hold; None when none is found (or ``value`` holds anything but declared
+    real or integer scalars)."""
+    fixed: dict[sympy.Symbol, sympy.Expr] = {}
+    if hypotheses:
+        found = exact_witness(hypotheses, scope)
+        if found is None:
+            return None
+        fixed = dict(found)
+    value = value.xreplace(fixed)
+    free = sorted(value.free_symbols, key=str)
+    decls = [scope.names.get(getattr(s, "name", "")) for s in free]
+    if not all(isinstance(d, ScalarDecl) and d.symbol == s for d, s in zip(decls, free)):
+        return None
+    if value.has(sympy.Indexed, sympy.MatrixExpr, sympy.Integral, sympy.Sum, sympy.Product):
+        return None
+    choices = [[v for v in _candidates(d) if _declared(d, v)][:CHOICES] for d in decls]
+    for values in itertools.islice(itertools.product(*choices), MAX_CANDIDATES):
+        point = dict(zip(free, values))
+        try:
+            number = sympy.N(value.xreplace(point), 30)
+        except (TypeError, ValueError, ZeroDivisionError):
+            continue
+        if number.is_number and not number.has(sympy.nan, sympy.zoo) and abs(number) > CLEARLY_NONZERO:
+            point.update(fixed)
+            return ", ".join(f"{k} = {v}" for k, v in sorted(point.items(), key=lambda kv: str(kv[0])))
+    return None
+
+
+def _candidates(decl: ScalarDecl) -> list[sympy.Expr]:
+    """Small values first, then points inside the declared interval (``(0, 1)``: 1/3, 1/2, ...)."""
+    inside: list[sympy.Expr] = []
+    interval = decl.interval
+    if interval is not None:
+        lo, hi = (None if end is None or end.is_infinite else end for end in (interval.lo, interval.hi))
+        if lo is not None and hi is not None:
+            inside = [lo + (hi - lo) * sympy.Rational(r) for r in ("1/3", "1/2", "2/3", "1/7")]
+        elif lo is not None:
+            inside = [lo + sympy.Rational(r) for r in ("1/3", "1", "2", "1/7")]
+        elif hi is not None:
+            inside = [hi - sympy.Rational(r) for r in ("1/3", "1", "2", "1/7")]
+    return [*WITNESS_VALUES[1:], *inside] if interval is None else [*inside, *WITNESS_VALUES[1:]]
+
+
+def declared_value(scope: Scope) -> Callable[[sympy.Symbol, int], sympy.Basic | None]:
+    """``choose(p, k)``: the k-th candidate value of the declared scalar ``p`` that its
+    declaration allows (None for anything else), for :func:`~.series.divergence`."""
+
+    def choose(symbol: sympy.Symbol, k: int) -> sympy.Basic | None:
+        decl = scope.names.get(getattr(symbol, "name", ""))
+        if not (isinstance(decl, ScalarDecl) and decl.symbol == symbol):
+            return None
+        allowed = [v for v in _candidates(decl) if _declared(decl, v)]
+        return allowed[k % len(allowed)] if allowed else None
+
+    return choose
+
+
+def declared_nonzero(expr: sympy.Basic, scope: Scope) -> bool:
+    """Whether ``expr`` is nonzero by the declarations alone: the determinant of a matrix
+    invertible by them (:func:`declared_invertible`), or a product or power of such."""
+    if isinstance(expr, sympy.Determinant):
+        return declared_invertible(expr.arg, scope)
+    if isinstance(expr, sympy.Pow):
+        return declared_nonzero(expr.base, scope)
+    if isinstance(expr, sympy.Mul):
+        return all(declared_nonzero(a, scope) or (a.is_number and a != 0) for a in expr.args)
+    return False
+
+
+def declared_invertible(matrix: sympy.Basic, scope: Scope) -> bool:
+    """Whether ``matrix`` is invertible for every value the declarations allow: the identity,
+    a matrix declared invertible (or pd, orthogonal), and products, transposes, inverses and
+    integer powers of such, times nonzero numbers."""
+    if isinstance(matrix, sympy.Identity):
+        return True
+    if isinstance(matrix, sympy.MatrixSymbol):
+        decl = scope.names.get(matrix.name)
+        return isinstance(decl, MatrixDecl) and decl.symbol == matrix and decl.has_qualifier("invertible")
+    if isinstance(matrix, (sympy.Transpose, sympy.Inverse)):
+        return declared_invertible(matrix.arg, scope)
+    if isinstance(matrix, sympy.MatPow):
+        return matrix.exp.is_integer is True and declared_invertible(matrix.base, scope)
+    if isinstance(matrix, sympy.MatMul):
+        return all(declared_invertible(a, scope) if getattr(a, "is_Matrix", False) else (a.is_number and a != 0)
+                   for a in matrix.args)
+    return False
+
+
+def _declared(decl: ScalarDecl, value: sympy.Expr) -> bool:
+    if decl.is_integer and not value.is_integer:
+        return False
+    for fact in ("positive", "nonnegative", "negative", "nonpositive", "nonzero", "integer"):
+        if getattr(decl.symbol, f"is_{fact}") is True and getattr(value, f"is_{fact}") is not True:
+            return False
+    facts = decl.bounds_on(value)
+    ops = {">": sympy.Gt, ">=": sympy.Ge, "<": sympy.Lt, "<=": sympy.Le}
+    return all(bool(ops[f.op](f.lhs, f.rhs)) for f in facts)

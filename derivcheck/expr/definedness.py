@@ -1,0 +1,76 @@
+"""Definedness conditions: what an expression needs to have a value, recorded while it is read.
+
+SymPy evaluates while it builds: ``d/d`` becomes 1, ``S - S`` becomes 0 and
+``inv(M) @ M`` the identity before any checker sees the denominator, the inverse or
+the two sums. So ``trace(C - C.T)/trace(C - C.T) = 1`` would be proved, though its
+left side has no value anywhere (the trace of a skew-symmetric matrix is 0). The
+parser records, at the moment it builds each operation and before SymPy combines
+it with anything, what the expression needs:
+
+* ``nonzero``: a divisor (``a / d``, ``d**-k`` with an exponent not provably
+  nonnegative) is not 0;
+* ``invertible``: a matrix given to ``inv`` is invertible;
+* ``convergent``: a ``Sum``/``Product`` with an infinite bound converges.
+
+A condition on a bound variable (the term of a sum, the integrand) is not
+recorded: it constrains one term, not the point (rule 18 judges terms). The
+pipeline requires the conditions of a relation to hold together at some point where
+the declarations and hypotheses hold before the relation may be accepted
+(``docs/trust.md``, rule 33).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sympy
+
+KINDS = ("nonzero", "invertible", "convergent")
+
+
+@dataclass(frozen=True)
+class Condition:
+    """What ``expr`` must satisfy (``kind``, one of :data:`KINDS`) for an expression to have a value.
+
+    ``side`` is where it was read (``left``, ``right`` or ``""``), for messages."""
+
+    kind: str
+    expr: Any
+    side: str = ""
+
+    def describe(self) -> str:
+        """``the denominator x - y``, ``the inverted matrix A - B``, ``the infinite sum S``."""
+        what = {"nonzero": "the denominator", "invertible": "the inverted matrix",
+                "convergent": "the infinite " + ("product" if isinstance(self.expr, sympy.Product) else "sum")}
+        return f"{what[self.kind]} {sympy.sstr(self.expr)}"
+
+    def on(self, side: str) -> "Condition":
+        """The same condition, read on ``side``."""
+        return Condition(self.kind, self.expr, side)
+
+    def replaced(self, replacements: dict[Any, Any]) -> "Condition":
+        """The condition with ``replacements`` substituted (a definition's arguments)."""
+        expr = self.expr.xreplace(replacements) if isinstance(self.expr, sympy.Basic) else self.expr
+        return Condition(self.kind, expr, self.side)
+
+
+def needed(kind: str, expr: Any, bound: set[Any]) -> Condition | None:
+    """The condition ``kind`` on ``expr``, or None when it is trivial or not the point's:
+    a nonzero number or a provably nonzero divisor, or an expression holding a bound
+    variable of ``bound`` (a term's condition, not the point's)."""
+    if not isinstance(expr, sympy.Basic):
+        return None
+    if bound and expr.free_symbols & bound:
+        return None
+    if kind == "nonzero" and (expr.is_zero is False or (expr.is_number and expr != 0)):
+        return None
+    if kind == "invertible" and isinstance(expr, sympy.Identity):
+        return None
+    return Condition(kind, expr)
+
+
+def has_infinite_bound(node: Any) -> bool:
+    """Whether a ``Sum``/``Product`` has a bound that is ``oo`` or ``-oo``."""
+    return isinstance(node, (sympy.Sum, sympy.Product)) and any(
+        b.is_infinite for limit in node.limits for b in limit[1:])
