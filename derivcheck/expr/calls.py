@@ -250,10 +250,35 @@ def _elementwise(reader: "Reader", node: ast.Call) -> Any:
                               f"got {shapes.describe(value)}", "for a scalar write f(x)")
     if may_be_complex(value, reader.scope):
         reader.fail(argument, "elementwise applies real functions, and this matrix may be complex")
+    recorded = len(reader.conditions)
     body = _entry_function(reader, function)
     if is_undefined(body):
         reader.fail(function, "undefined value (such as log(0))")
+    _conditions_on_every_entry(reader, recorded, value)
     return objects.Elementwise(sympy.Lambda(objects.ENTRY, body), value)
+
+
+def _conditions_on_every_entry(reader: "Reader", recorded: int, matrix: Any) -> None:
+    """The conditions the function's body recorded on its variable (``u != 0`` for
+    ``recip(u): 1/u``) become conditions on every entry of ``matrix``: the product of the
+    condition over the entries is nonzero (written out at each size the checks realise),
+    so ``elementwise(recip, D)`` of a diagonal D has no value (rule 33)."""
+    from .definedness import Condition
+
+    mine = [k for k in reader.conditions[recorded:]
+            if isinstance(k.expr, sympy.Basic) and k.expr.has(objects.ENTRY)]
+    if not mine:
+        return
+    reader.conditions[recorded:] = [k for k in reader.conditions[recorded:] if k not in mine]
+    i, j = sympy.Dummy("i", integer=True), sympy.Dummy("j", integer=True)
+    rows, cols = matrix.shape
+    for condition in mine:
+        if condition.kind != "nonzero":  # an entry's inverse or series: left for no point to satisfy
+            reader.conditions.append(condition)
+            continue
+        every = objects.Elementwise(sympy.Lambda(objects.ENTRY, condition.expr), matrix)
+        product = sympy.Product(sympy.Product(every[i, j], (i, 0, rows - 1)), (j, 0, cols - 1))
+        reader.conditions.append(Condition("nonzero", product, condition.side))
 
 
 def _entry_function(reader: "Reader", node: ast.expr) -> Any:

@@ -77,10 +77,13 @@ def _value(condition: Any) -> Any:
 
 def _sampled(item: Item, conditions: list[Any], scope: Scope, options: Options) -> bool | None:
     """True when a point satisfying the hypotheses has every condition holding; False when
-    the conditions' product is 0 at every sampled point; None when the check cannot tell."""
-    product = sympy.Mul(*(_value(c) for c in conditions))
+    the least of the conditions' sizes is 0 at every sampled point; None when the check cannot tell."""
+    values = [_value(c) for c in conditions]
+    # zero where some condition fails; not their product, which SymPy may cancel once written
+    # out (the entries' product times the product of their inverses is 1)
+    least = values[0] if len(values) == 1 else sympy.Min(*(sympy.Abs(v) for v in values), evaluate=False)
     try:
-        evidence = check_numerically(objects.Relation(product, "=", sympy.Integer(0)), scope, seed=options.seed,
+        evidence = check_numerically(objects.Relation(least, "=", sympy.Integer(0)), scope, seed=options.seed,
                                      points=options.points, hypotheses=item.hypotheses, device=options.device,
                                      budget=max(options.timeout, 30.0))
     except DerivcheckError:
