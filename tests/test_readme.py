@@ -32,3 +32,9 @@ def test_the_first_command_verifies_the_library_from_the_repository_root(monkeyp
     monkeypatch.chdir(ROOT)
     assert default_paths() == ["derivations"]
     assert any((ROOT / "derivations").glob("*.deriv.yaml"))
+
+
+def test_every_test_file_is_placed_in_the_tests_readme() -> None:
+    placed = (ROOT / "tests" / "README.md").read_text(encoding="utf-8")
+    files = sorted(p.name for p in (ROOT / "tests").glob("test_*.py"))
+    assert files and [f for f in files if f"`{f}`" not in placed] == []
