@@ -117,3 +117,18 @@ def test_convergence_is_judged_where_the_declarations_allow() -> None:
         x = scope.names["x"].symbol
         why = divergence(sympy.Sum(x**i, (i, 0, sympy.oo)), declared_value(scope))
         assert (why is not None) is diverges, why
+
+
+def test_the_sampled_test_takes_the_least_size_not_a_product_that_may_cancel() -> None:
+    import sympy
+
+    from derivcheck.check.pipeline.definedness import _least_size
+
+    n = sympy.Symbol("n", integer=True, positive=True)
+    z = sympy.MatrixSymbol("z", n, 1)
+    s = sympy.OneMatrix(1, n) @ z  # a 1x1 divisor counts as its entry
+    x = sympy.Symbol("x")
+    least = _least_size([s, x, 1 / x])
+    assert least.has(sympy.Trace) and isinstance(least, sympy.Min)
+    assert least.xreplace({x: 2}).has(sympy.Trace)  # no cancellation of x against 1/x
+    assert _least_size([x]) == x

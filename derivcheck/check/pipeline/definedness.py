@@ -26,6 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 import sympy
+from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from ...errors import DerivcheckError
 from ...expr import objects
@@ -79,10 +80,8 @@ def _sampled(item: Item, conditions: list[Any], scope: Scope, options: Options) 
     """True when a point satisfying the hypotheses has every condition holding; False when
     the least of the conditions' sizes is 0 at every sampled point; None when the check cannot tell."""
     values = [_value(c) for c in conditions]
-    # zero where some condition fails; not their product, which SymPy may cancel once written
-    # out (the entries' product times the product of their inverses is 1)
-    least = values[0] if len(values) == 1 else sympy.Min(*(sympy.Abs(v) for v in values), evaluate=False)
     try:
+        least = _least_size(values)
         evidence = check_numerically(objects.Relation(least, "=", sympy.Integer(0)), scope, seed=options.seed,
                                      points=options.points, hypotheses=item.hypotheses, device=options.device,
                                      budget=max(options.timeout, 30.0))
@@ -95,6 +94,16 @@ def _sampled(item: Item, conditions: list[Any], scope: Scope, options: Options) 
     if evidence.status is Status.AGREE and evidence.points > 0:
         return False
     return None
+
+
+def _least_size(values: list[Any]) -> Any:
+    """An expression that is 0 exactly where one of ``values`` is: their least absolute value,
+    not their product, which SymPy may cancel once written out (the product of a matrix's
+    entries times the product of their inverses is 1). A 1x1 matrix counts as its entry."""
+    values = [sympy.Trace(v) if isinstance(v, MatrixExpr) and v.shape == (1, 1) else v for v in values]
+    if len(values) == 1:
+        return values[0]
+    return sympy.Min(*(sympy.Abs(v) for v in values), evaluate=False)
 
 
 def _culprit(item: Item, conditions: list[Any], scope: Scope, options: Options) -> str:
