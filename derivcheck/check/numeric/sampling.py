@@ -244,7 +244,9 @@ def exact(value: Any, domain: Domain | None = None) -> Fraction:
         return near
     options = [near] if abs(float(near) - value) <= 1e-9 * abs(value) else []
     options += [Fraction(repr(float(value))), Fraction(value)]
-    inside = next((f for f in options if domain is None or domain.contains(f)), None)
+    # an integer's domain is its small window (wide draws go past it, up to its reach): integers
+    # are drawn exactly, so only a real's rounding can leave its domain
+    inside = next((f for f in options if domain is None or domain.integer or domain.contains(f)), None)
     if inside is None:  # a float that left the domain (its end 10**-400 is 0.0 in float): no point
         raise RealizeError(f"the sampled value {value!r} lies outside its declared domain")
     return inside

@@ -17,7 +17,7 @@ from ..realize import untrusted_integrals
 from ..runtime import BoundedSession
 from ..symbolic import (Proof, apply_hypotheses, declared_invertible, declared_nonzero, declared_value, divergence,
                         exact_witness, inconsistency, instance_assignments, nonzero_at, prove, prove_at_instances,
-                        prove_by_simplify, prove_equal)
+                        prove_by_simplify, prove_equal, written_out_nonzero)
 from .items import Item
 
 
@@ -167,6 +167,12 @@ class Prover:
         import sympy
 
         item = self._items[key]
+        if not item.hypotheses:  # matrices at literal sizes: written out, at one point of their entries
+            values = [c.expr if c.kind == "nonzero" else sympy.Determinant(c.expr)
+                      for c in item.conditions if c.kind in ("nonzero", "invertible")]
+            found = written_out_nonzero(values, self._scope) if values else None
+            if found is not None:
+                return found
         if not all(declared_invertible(c.expr, self._scope) for c in item.conditions if c.kind == "invertible"):
             return None  # an inverted matrix not invertible by its declarations: no exact point is searched
         denominators = [c.expr for c in item.conditions

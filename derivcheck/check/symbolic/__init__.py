@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .canonical import canonical
 from .consistency import exact_witness, inconsistency
-from .defined_at import declared_invertible, declared_nonzero, declared_value, nonzero_at
+from .defined_at import declared_invertible, declared_nonzero, declared_value, nonzero_at, written_out_nonzero
 from .hypotheses import (apply_hypotheses, quantified_indices, rewrite_with, solve_for_lone_factor,
                          solve_for_lone_symbol, substitute)
 from .index_domain import outside_domain, provably_in_domain
@@ -31,6 +31,7 @@ __all__ = [
     "instance_assignments",
     "integer_parameters",
     "nonzero_at",
+    "written_out_nonzero",
     "outside_domain",
     "provably_in_domain",
     "prove",

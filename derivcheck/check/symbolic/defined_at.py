@@ -16,6 +16,7 @@ import sympy
 
 from ...expr import objects
 from ...expr.scope import MatrixDecl, ScalarDecl, Scope
+from ..realize import RealizeError, realize_symbolic
 from .consistency import WITNESS_VALUES, exact_witness
 
 CLEARLY_NONZERO = sympy.Float(10) ** -12
@@ -53,6 +54,40 @@ def nonzero_at(value: sympy.Basic, hypotheses: Sequence[objects.Relation], scope
             point.update(fixed)
             return ", ".join(f"{k} = {v}" for k, v in sorted(point.items(), key=lambda kv: str(kv[0])))
     return None
+
+
+def written_out_nonzero(values: Sequence[sympy.Basic], scope: Scope) -> str | None:
+    """Where no integer parameter sizes them: ``values`` (denominators, determinants of
+    inverted matrices) written out entry by entry at their literal sizes are all clearly
+    nonzero at one exact point of the entries (small distinct integers; the other scalars
+    at their first allowed values). Only a step without hypotheses asks this: a general
+    matrix's determinant is nonzero somewhere, but not necessarily where hypotheses hold."""
+    try:
+        written = [realize_symbolic(v, scope, {}) for v in values]
+    except RealizeError:
+        return None
+    if not all(isinstance(w, sympy.Basic) and not isinstance(w, sympy.MatrixBase) for w in written):
+        return None
+    free = sorted(set().union(*(w.free_symbols for w in written)), key=str)
+    point: dict[sympy.Basic, sympy.Expr] = {}
+    for k, symbol in enumerate(free):
+        decl = scope.names.get(getattr(symbol, "name", ""))
+        if isinstance(decl, ScalarDecl) and decl.symbol == symbol:
+            allowed = [v for v in _candidates(decl) if _declared(decl, v)]
+            if not allowed:
+                return None
+            point[symbol] = allowed[0]
+        else:  # an entry of a written-out matrix: any real (symmetric and diagonal are encoded)
+            point[symbol] = sympy.Integer((k * k * 7 + k * 3 + 2) % 13 - 6) or sympy.Integer(7)
+    for w in written:
+        try:
+            number = sympy.N(w.xreplace(point), 30)
+        except (TypeError, ValueError, ZeroDivisionError):
+            return None
+        if not (number.is_number and not number.has(sympy.nan, sympy.zoo) and abs(number) > CLEARLY_NONZERO):
+            return None
+    return "written out, at entries " + ", ".join(f"{k} = {v}" for k, v in list(point.items())[:6]) + (
+        ", ..." if len(point) > 6 else "")
 
 
 def _candidates(decl: ScalarDecl) -> list[sympy.Expr]:
