@@ -5,7 +5,7 @@ mutants that must fail); the derivcheck pytest plugin would collect them as
 tests when ``tests`` is named on the command line, so they are not collected.
 
 The fixtures ``repo`` and ``test_data`` are the repository root and
-``tests/data``, for tests that read files (instead of a ``ROOT`` constant per file).
+``tests/data``, for tests that read files (``repo_paths.py`` has the same for collection time).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-collect_ignore = ["data"]
+from repo_paths import REPO
 
-REPO = Path(__file__).resolve().parent.parent
+collect_ignore = ["data"]
 
 
 @pytest.fixture

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from repo_paths import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
-DOC = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
-WORKFLOW = ROOT / "docs" / "github-workflow.yml"
+DOC = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
+WORKFLOW = REPO / "docs" / "github-workflow.yml"
 DISTRIBUTION = "derivcheck-yaml"  # checked free on PyPI (pip index versions: no versions) on 2026-12-06
 
 
@@ -53,16 +53,16 @@ def test_actionlint_accepts_the_workflow(tmp_path: Path) -> None:
 
 
 def test_the_distribution_name_is_our_own_and_the_docs_never_send_users_to_the_index() -> None:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["name"] == DISTRIBUTION
     assert project["scripts"] == {"derivcheck": "derivcheck.cli:main"}  # the command keeps its name
-    for text in (DOC.replace("never `pip install derivcheck`", ""), (ROOT / "README.md").read_text(encoding="utf-8")):
+    for text in (DOC.replace("never `pip install derivcheck`", ""), (REPO / "README.md").read_text(encoding="utf-8")):
         assert not re.search(r"pip install\s+[\"']?derivcheck(?![-\w/.])", text)
     assert "never `pip install derivcheck`" in DOC
 
 
 def test_the_pre_commit_hooks_use_the_installed_derivcheck() -> None:
-    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    hooks = {h["id"]: h for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
     assert set(hooks) == {"derivcheck-lint", "derivcheck"}
     assert all(h["language"] == "system" for h in hooks.values())
     assert hooks["derivcheck-lint"]["entry"].startswith("derivcheck lint")

@@ -18,10 +18,10 @@ import pytest
 
 from derivcheck.format import discover, load_derivation, load_library
 from derivcheck.model import Derivation
+from repo_paths import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
-LIBRARY = ROOT / "derivations"
-MUTANTS = ROOT / "tests" / "data" / "mutants"
+LIBRARY = REPO / "derivations"
+MUTANTS = REPO / "tests" / "data" / "mutants"
 ORIGINALS = sorted(LIBRARY.glob("*.deriv.yaml"))
 MUTANT_FILES = sorted(MUTANTS.glob("*.deriv.yaml"))
 
@@ -178,7 +178,7 @@ def test_printed_error_is_recorded_beside_its_correction() -> None:
         assert "AS PRINTED" in step.by.value  # type: ignore[union-attr]
 
 
-DOCS = ROOT / "docs" / "format.md"
+DOCS = REPO / "docs" / "format.md"
 
 
 def test_format_doc_example_loads(tmp_path: Path) -> None:

@@ -26,10 +26,10 @@ import pytest
 from derivcheck.check.pipeline.derivation import check_derivation
 from derivcheck.format.loader import load_derivation
 from derivcheck.model import Options, Verdict
+from repo_paths import DATA
 
 pytestmark = pytest.mark.slow
 
-DATA = Path(__file__).resolve().parent / "data"
 FALSE = sorted((DATA / "false").glob("*.deriv.yaml"))
 TRUE = sorted((DATA / "true").glob("*.deriv.yaml"))
 ACCEPTED = {Verdict.PROVED, Verdict.PROVED_INSTANCES, Verdict.NUMERIC}

@@ -16,8 +16,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from derivcheck import cli
+from repo_paths import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 HEAVY = ("sympy", "torch", "numpy")
 
 PROBE = """

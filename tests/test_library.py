@@ -15,12 +15,12 @@ import pytest
 from derivcheck.check.pipeline.derivation import check_derivation
 from derivcheck.format.loader import load_derivation
 from derivcheck.model import DerivationReport, Options, Verdict
+from repo_paths import REPO
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
-ORIGINALS = sorted((ROOT / "derivations").glob("*.deriv.yaml"))
-MUTANTS = sorted((ROOT / "tests" / "data" / "mutants").glob("*.deriv.yaml"))
+ORIGINALS = sorted((REPO / "derivations").glob("*.deriv.yaml"))
+MUTANTS = sorted((REPO / "tests" / "data" / "mutants").glob("*.deriv.yaml"))
 _MUST = re.compile(r"^# Must be refuted: (step|check) (\d+)", re.MULTILINE)
 
 
@@ -44,7 +44,7 @@ def test_every_item_meets_its_expectation_without_numeric_only_evidence(path: Pa
 
 
 def test_telescoping_is_proved_for_general_t() -> None:
-    report = verified(ROOT / "derivations" / "s5-2-alpha-bar-telescoping.deriv.yaml")
+    report = verified(REPO / "derivations" / "s5-2-alpha-bar-telescoping.deriv.yaml")
     assert {o.item: o.verdict for o in report.outcomes} == {
         "step-2": Verdict.PROVED,
         "step-3": Verdict.PROVED,
@@ -53,7 +53,7 @@ def test_telescoping_is_proved_for_general_t() -> None:
 
 
 def test_printed_covariance_errors_are_refuted_with_values() -> None:
-    report = verified(ROOT / "derivations" / "s3-4-covariance-general.deriv.yaml")
+    report = verified(REPO / "derivations" / "s3-4-covariance-general.deriv.yaml")
     refuted = [o for o in report.outcomes if o.verdict is Verdict.REFUTED]
     assert [o.item for o in refuted] == ["step-3", "step-5"]
     for outcome in refuted:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from repo_paths import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
 def first_block() -> list[str]:
@@ -15,7 +15,7 @@ def first_block() -> list[str]:
 
 def test_the_readme_test_command_is_what_ci_runs() -> None:
     install, test = first_block()
-    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
     assert ci[-1] == test == 'pip install -e ".[test]" && python -m pytest -q'
     assert install == "pip install . && derivcheck verify"
 
@@ -23,18 +23,18 @@ def test_the_readme_test_command_is_what_ci_runs() -> None:
 def test_the_readme_says_what_the_tests_run_and_how_long_and_gives_the_fast_subset() -> None:
     assert "about 7 minutes on an idle 2-core machine" in README
     assert 'python -m pytest -q -m "not slow"' in README
-    assert '"slow: ' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")  # the marker exists
+    assert '"slow: ' in (REPO / "pyproject.toml").read_text(encoding="utf-8")  # the marker exists
 
 
 def test_the_first_command_verifies_the_library_from_the_repository_root(monkeypatch) -> None:
     from derivcheck.cli.common import default_paths
 
-    monkeypatch.chdir(ROOT)
+    monkeypatch.chdir(REPO)
     assert default_paths() == ["derivations"]
-    assert any((ROOT / "derivations").glob("*.deriv.yaml"))
+    assert any((REPO / "derivations").glob("*.deriv.yaml"))
 
 
 def test_every_test_file_is_placed_in_the_tests_readme() -> None:
-    placed = (ROOT / "tests" / "README.md").read_text(encoding="utf-8")
-    files = sorted(p.name for p in (ROOT / "tests").glob("test_*.py"))
+    placed = (REPO / "tests" / "README.md").read_text(encoding="utf-8")
+    files = sorted(p.name for p in (REPO / "tests").rglob("test_*.py"))
     assert files and [f for f in files if f"`{f}`" not in placed] == []

@@ -9,8 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from derivcheck.cli import main
+from repo_paths import REPO
 
-TUTORIAL = (Path(__file__).resolve().parent.parent / "docs" / "tutorial.md").read_text(encoding="utf-8")
+TUTORIAL = (REPO / "docs" / "tutorial.md").read_text(encoding="utf-8")
 FILES = [block for block in re.findall(r"```yaml\n(.*?)```", TUTORIAL, re.S) if block.startswith("derivation:")]
 
 

@@ -19,8 +19,8 @@ from derivcheck.check.stochastic.statistics import (NORMALITY_BINS, POWER, chi2_
                                                     mean_pvalues, normality_pvalue, power, variance_pvalues)
 from derivcheck.expr.declarations import build_scope
 from derivcheck.format.loader import load_text
+from repo_paths import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
 
 SHORT = """\
 derivation: short-ddpm
@@ -397,8 +397,8 @@ def test_the_check_runs_on_cuda() -> None:
 
 # -- the shipped check, many seeds ---------------------------------------------------------
 
-DDPM = ROOT / "derivations" / "s5-2-ddpm-forward-closed-form.deriv.yaml"
-MUTANTS = sorted((ROOT / "tests" / "data" / "mutants").glob("s5-2-ddpm-forward-closed-form--*.deriv.yaml"))
+DDPM = REPO / "derivations" / "s5-2-ddpm-forward-closed-form.deriv.yaml"
+MUTANTS = sorted((REPO / "tests" / "data" / "mutants").glob("s5-2-ddpm-forward-closed-form--*.deriv.yaml"))
 
 
 @pytest.mark.slow
@@ -420,7 +420,7 @@ def test_a_check_with_several_noises_is_the_same_under_any_hash_seed(tmp_path: P
     import subprocess
     import sys
 
-    path = ROOT / "tests" / "data" / "true" / "distribution-normality-random-sign-at-one-step.deriv.yaml"
+    path = REPO / "tests" / "data" / "true" / "distribution-normality-random-sign-at-one-step.deriv.yaml"
     details = set()
     for hash_seed in ("1", "4", "9"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}

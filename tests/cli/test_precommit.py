@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from repo_paths import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
 GOOD = "derivation: good\ntitle: t\nsymbols:\n  a, b: real\nsteps:\n  - start: (a + b)**2\n  - eq: a**2 + 2*a*b + b**2\n"
 
 
@@ -29,13 +29,13 @@ def pre_commit() -> list[str]:
 @pytest.mark.slow
 def test_the_documented_pre_commit_recipe_runs_lint_and_verify(tmp_path: Path) -> None:
     command = pre_commit()
-    recipe = re.search(r"## As a pre-commit hook.*?```yaml\n(.*?)```", (ROOT / "docs" / "ci.md").read_text(
+    recipe = re.search(r"## As a pre-commit hook.*?```yaml\n(.*?)```", (REPO / "docs" / "ci.md").read_text(
         encoding="utf-8"), re.S).group(1)
     # `derivcheck` on PATH is this checkout (the project's own environment, as language: system expects)
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     shim = bin_dir / "derivcheck"
-    shim.write_text(f"#!/bin/sh\nPYTHONPATH={ROOT} exec {sys.executable} -m derivcheck \"$@\"\n", encoding="utf-8")
+    shim.write_text(f"#!/bin/sh\nPYTHONPATH={REPO} exec {sys.executable} -m derivcheck \"$@\"\n", encoding="utf-8")
     shim.chmod(0o755)
     repo = tmp_path / "repo"
     repo.mkdir()

@@ -13,8 +13,9 @@ from derivcheck.check.pipeline.derivation import check_derivation
 from derivcheck.cli import main
 from derivcheck.format.loader import load_derivation
 from derivcheck.model import Options, Verdict
+from repo_paths import DATA
 
-RUNAWAY = Path(__file__).resolve().parent / "data" / "runaway" / "expansion.deriv.yaml"
+RUNAWAY = DATA / "runaway" / "expansion.deriv.yaml"
 
 
 def _expand_runaway() -> int:

@@ -16,9 +16,9 @@ from derivcheck.format.loader import load_derivation
 from derivcheck.model import DerivationReport, Outcome, Report, Verdict
 from derivcheck.report.index import (MARKER, build_index, equation_numbers, establishes, format_equations,
                                      preamble_of, render_index_markdown, section_of, totals, verdict_strength)
+from repo_paths import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
-LIBRARY = ROOT / "derivations"
+LIBRARY = REPO / "derivations"
 README = LIBRARY / "README.md"
 REGENERATE = "derivcheck index derivations --output derivations/README.md"
 
@@ -184,7 +184,7 @@ def test_library_readme_is_generated_and_lists_every_file_as_it_is_now() -> None
 @pytest.mark.slow
 def test_library_readme_is_exactly_what_index_generates(monkeypatch: pytest.MonkeyPatch) -> None:
     """The whole README, verdict counts and errata included, from a real verify run (the cache helps)."""
-    monkeypatch.chdir(ROOT)
+    monkeypatch.chdir(REPO)
     derivations, report = cli.library._verified_library(("derivations",), None, ".derivcheck-cache", False)
     text = cli.library.index_document(derivations, report, "markdown", "derivations/README.md")
     assert text == README.read_text(encoding="utf-8"), f"derivations/README.md is stale; run: {REGENERATE}"

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from derivcheck.cli import main
+from repo_paths import DATA
 
 HEADER = "derivation: bad\ntitle: bad input\nsymbols:\n  x: real\n  n: dimension\n  A: matrix[n, n]\nsteps:\n"
 
@@ -64,7 +65,7 @@ def test_one_bad_step_loses_nothing_else(tmp_path: Path) -> None:
     assert f"{path}:7:" in result.output
 
 
-BAD_EXPRESSIONS = sorted((Path(__file__).resolve().parent / "data" / "bad-expressions").glob("*.deriv.yaml"))
+BAD_EXPRESSIONS = sorted((DATA / "bad-expressions").glob("*.deriv.yaml"))
 
 
 @pytest.mark.parametrize("path", BAD_EXPRESSIONS, ids=lambda p: p.name.removesuffix(".deriv.yaml"))

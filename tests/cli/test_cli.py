@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 from derivcheck import __version__, cli
 from derivcheck.errors import InputError, Span, UsageError
 from derivcheck.model import DerivationReport, Options, Outcome, Report, Verdict
+from repo_paths import REPO
 
 
 
@@ -283,7 +284,7 @@ def test_shipped_library_is_found_from_a_source_checkout() -> None:
     # Installed or not, the repository's derivations/ folder (with its
     # *.deriv.yaml files) is what the package ships.
     library = cli.shipped_library()
-    repo_library = Path(__file__).resolve().parent.parent / "derivations"
+    repo_library = REPO / "derivations"
     if not any(repo_library.rglob("*.deriv.yaml")):
         pytest.skip("the repository has no derivations yet")
     assert library is not None

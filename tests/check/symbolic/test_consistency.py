@@ -1,7 +1,7 @@
 """Hypotheses that hold nowhere (derivcheck/check/symbolic/consistency.py), and proofs at instances under them.
 
 Each detection must be sound: consistent hypotheses are never called inconsistent.
-Built directly from SymPy objects and a hand-made Scope (see ``tests/test_numeric.py``).
+Built directly from SymPy objects and a hand-made Scope (see ``tests/check/numeric/test_numeric.py``).
 """
 
 from __future__ import annotations

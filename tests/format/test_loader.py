@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from derivcheck.errors import DerivcheckError, InputError, InputErrors
 from derivcheck.format import discover, load_derivation, load_library, load_text
 from derivcheck.format.yaml_tree import MAX_BYTES, MAX_DEPTH
+from repo_paths import DATA
 
-DATA = os.path.join(os.path.dirname(__file__), "data")
+DATA = str(DATA)
 
 GOOD = """\
 derivation: quad-form-psd

@@ -15,6 +15,7 @@ from derivcheck.expr.declarations import build_scope
 from derivcheck.expr.parser import UndeclaredName, parse_expression, parse_relation
 from derivcheck.expr.scope import Scope
 from derivcheck.model import Declaration, Definition, Derivation, Hypothesis, Text
+from repo_paths import REPO
 
 LINE, COL = 7, 10
 
@@ -402,7 +403,7 @@ def test_scanner_notices_violations() -> None:
 
 
 def test_no_module_evaluates_text() -> None:
-    root = Path(__file__).resolve().parent.parent / "derivcheck"
+    root = REPO / "derivcheck"
     for path in sorted(root.rglob("*.py")):
         forbidden, loose = unsafe_calls(path.read_text(encoding="utf-8"))
         assert forbidden == [], f"{path}: {forbidden}"

@@ -19,11 +19,11 @@ from derivcheck.errors import InputErrors
 from derivcheck.format.judged import load_judgements
 from derivcheck.format.loader import load_derivation, load_text
 from derivcheck.report.mutation import mutation_lines
+from repo_paths import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
 KINDS = {"a": "real", "b": "real", "A": "matrix[n, n]", "B": "matrix[n, n]", "x": "sequence", "n": "natural"}
 
-JUDGED = ROOT / "derivations" / "judged-mutants.yaml"  # survivors judged equivalent by hand, with reasons
+JUDGED = REPO / "derivations" / "judged-mutants.yaml"  # survivors judged equivalent by hand, with reasons
 
 
 def test_each_kind_of_edit_is_generated() -> None:
@@ -51,7 +51,7 @@ def test_unreadable_text_gives_no_mutant() -> None:
 
 
 def test_mutants_skip_start_and_refuted_steps_and_are_sampled_with_a_seed() -> None:
-    derivation = load_derivation(str(ROOT / "derivations" / "s3-4-covariance-general.deriv.yaml"))
+    derivation = load_derivation(str(REPO / "derivations" / "s3-4-covariance-general.deriv.yaml"))
     every = generate_mutants(derivation, None)
     items = {m.item for m in every}
     assert "step-1" not in items  # start
@@ -117,7 +117,7 @@ def test_every_non_equivalent_mutant_of_the_library_is_rejected() -> None:
     from derivcheck.check.mutation.mutate import run_mutation
     from derivcheck.model import Options
 
-    report = run_mutation([str(ROOT / "derivations")], Options(timeout=10, device="cpu"), max_per_step=4, seed=0)
+    report = run_mutation([str(REPO / "derivations")], Options(timeout=10, device="cpu"), max_per_step=4, seed=0)
     report = apply_judgements(report, load_judgements(str(JUDGED)))
     survivors = [r for r in report.results if r.status in ("survived", "undecided")]
     assert not survivors, "\n".join(f"{r.mutant.derivation} {r.mutant.item} {r.verdict}: {r.mutant.text}"
@@ -135,7 +135,7 @@ def test_mutate_command_reports_the_kill_rate(tmp_path: Path, monkeypatch) -> No
     from derivcheck.cli import main
 
     monkeypatch.chdir(tmp_path)
-    path = ROOT / "derivations" / "s5-2-alpha-bar-telescoping.deriv.yaml"
+    path = REPO / "derivations" / "s5-2-alpha-bar-telescoping.deriv.yaml"
     result = CliRunner().invoke(main, ["mutate", str(path), "--max-per-step", "2"])
     assert result.exit_code == 0, result.output
     assert "s5-2-alpha-bar-telescoping" in result.output

@@ -20,8 +20,8 @@ from derivcheck.expr.declarations import build_scope
 from derivcheck.expr.parser import parse_expression, parse_relation
 from derivcheck.format.loader import load_derivation
 from test_numeric import Decls, R
+from repo_paths import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def autograd(d: Decls, relation: R, seed: int = 3):  # type: ignore[no-untyped-def]
@@ -71,7 +71,7 @@ def test_gradient_with_respect_to_a_matrix_on_non_square_shapes() -> None:
     assert wrong.status == "disagree"
 
 
-FC = ROOT / "derivations" / "s4-1-fc-layer-gradients.deriv.yaml"
+FC = REPO / "derivations" / "s4-1-fc-layer-gradients.deriv.yaml"
 
 
 def _fc_items():  # type: ignore[no-untyped-def]
@@ -134,13 +134,13 @@ def test_quadratic_gradient_file_and_mutant_end_to_end() -> None:
     from derivcheck.check.pipeline.derivation import check_derivation
     from derivcheck.model import Options, Verdict
 
-    report = check_derivation(load_derivation(str(ROOT / "derivations" / "s2-5-1-quadratic-gradient.deriv.yaml")),
+    report = check_derivation(load_derivation(str(REPO / "derivations" / "s2-5-1-quadratic-gradient.deriv.yaml")),
                               Options())
     outcomes = {o.item: o for o in report.outcomes}
     assert all(o.passed for o in report.outcomes)
     assert "cross-checked: torch autograd" in outcomes["check-1"].detail
     assert outcomes["check-3"].verdict is Verdict.REFUTED
     mutant = check_derivation(load_derivation(str(
-        ROOT / "tests" / "data" / "mutants" / "s2-5-1-quadratic-gradient--symmetric-assumed.deriv.yaml")), Options())
+        REPO / "tests" / "data" / "mutants" / "s2-5-1-quadratic-gradient--symmetric-assumed.deriv.yaml")), Options())
     first = {o.item: o for o in mutant.outcomes}["check-1"]
     assert first.verdict is Verdict.REFUTED and first.counterexample.values["d"] == "2"
