@@ -474,6 +474,27 @@ def test_a_non_strict_hypothesis_is_tried_at_its_boundary(d: Decls) -> None:
     assert agrees(d.check(R(sympy.exp(x), "<", sympy.exp(y)), hypotheses=[R(x, "<", y)]))
 
 
+def test_the_boundary_of_a_non_strict_hypothesis_on_several_symbols(d: Decls) -> None:
+    # x + y <= 2 is also tried at x + y = 2 (solved for x): exp(x + y) < exp(2) fails there
+    x, y = d.scalar("x"), d.scalar("y")
+    le = R(x + y, "<=", 2)
+    wrong = d.check(R(sympy.exp(x + y), "<", sympy.exp(2)), hypotheses=[le])
+    assert wrong.status == "disagree" and "at the boundary x + y = 2" in wrong.detail
+    assert wrong.counterexample.values["x"] == "any value with x + y = 2"
+    assert agrees(d.check(R(sympy.exp(x + y), "<=", sympy.exp(2)), hypotheses=[le]))
+    assert agrees(d.check(R(x + y, "<", 3), hypotheses=[le]))
+    # a quadratic boundary: x**2 + y**2 <= 1 is solved for one of its roots (each a branch)
+    disc = R(x**2 + y**2, "<=", 1)
+    assert d.check(R(x**2 + y**2, "<", 1), hypotheses=[disc]).status == "disagree"
+    assert agrees(d.check(R(x, "<=", 1), hypotheses=[disc]))
+
+
+def test_a_strict_inequality_between_exactly_equal_sides_is_violated(d: Decls) -> None:
+    # 50 digits cannot tell exp(2) from a number 10**-60 away, but the exact difference is 0
+    assert d.check(R(sympy.exp(2), "<", sympy.exp(2))).status == "disagree"
+    assert agrees(d.check(R(sympy.exp(2), "<=", sympy.exp(2))))
+
+
 def test_uniform_variables_use_their_moments(d: Decls) -> None:
     r = d.random("R", ("uniform", (sympy.Integer(0), sympy.Integer(1))))
     s = d.random("S", ("uniform", (sympy.Integer(-1), sympy.Integer(3))))
