@@ -675,6 +675,35 @@ def test_special_points_are_solved_for_and_settled(d: Decls) -> None:
     assert agrees(d.check(R(sympy.Max(x, third) - sympy.Min(x, third), ">=", 0)).rechecked())
 
 
+def test_a_thin_dip_between_two_close_equality_cases_is_found(d: Decls) -> None:
+    # the equality cases 1/3 -+ 10**-30 hold; the violation lies strictly between them, at the
+    # critical point 1/3 of lhs - rhs (a repeated factor of its derivative past degree 6 too)
+    x, y = d.scalar("x"), d.scalar("y")
+    third, tiny = sympy.Rational(1, 3), sympy.Rational(1, 10**60)
+    for claim in (R((x - third) ** 2, ">=", tiny), R((x - third) ** 6, ">=", tiny),
+                  R((x - third) ** 8, ">=", tiny), R(sympy.Max((x - third) ** 8, tiny), "=", (x - third) ** 8),
+                  R((x - y) ** 2, ">=", tiny)):
+        result = d.check(claim)
+        final = result.rechecked() if result.status == "agree" else result
+        assert final.status == "disagree", claim
+    # true at the critical point: equality there, allowed
+    assert agrees(d.check(R((x - third) ** 2 + tiny, ">=", tiny)).rechecked())
+    assert agrees(d.check(R((x - third) ** 8, ">=", 0)).rechecked())
+
+
+def test_the_points_between_zeros() -> None:
+    from derivcheck.check.realize.realizer import RealizedRelation
+    from derivcheck.check.numeric.special_points import special_points
+
+    x = sympy.Symbol("x", real=True)
+    params = [Param("x", "scalar", (x,), Domain(None, None))]
+    # zeros at 1 and 3 (midpoint and critical point 2), and of degree 8 (no zeros solved)
+    rel = RealizedRelation(">=", (((x - 1) * (x - 3), 0),), None)
+    assert {"x": Fraction(2)} in special_points(rel, params, [{"x": 0.5}], 40)
+    rel = RealizedRelation(">=", (((x - sympy.Rational(1, 3)) ** 8, sympy.Rational(1, 10**60)),), None)
+    assert {"x": Fraction(1, 3)} in special_points(rel, params, [{"x": 0.5}], 40)
+
+
 def test_special_points_of_an_expression() -> None:
     from derivcheck.check.realize.realizer import RealizedRelation
     from derivcheck.check.numeric.special_points import critical_expressions, special_points
