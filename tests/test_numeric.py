@@ -704,6 +704,29 @@ def test_the_points_between_zeros() -> None:
     assert {"x": Fraction(1, 3)} in special_points(rel, params, [{"x": 0.5}], 40)
 
 
+def test_points_where_float64_overflows_or_underflows_are_settled_exactly(d: Decls) -> None:
+    # false only where exp(x) overflows (x > 921), or where exp(-x**2) underflows (|x| > 30.4)
+    x = d.scalar("x")
+    big, small = sympy.Integer(10) ** 400, sympy.Rational(1, 10**400)
+    for claim in (R(sympy.Min(sympy.exp(x), big), "=", sympy.exp(x)), R(sympy.Min(x**100, big), "=", x**100),
+                  R(sympy.Max(sympy.exp(-x**2), small), "=", sympy.exp(-x**2)),
+                  R(sympy.exp(-x**2), "=", 2 * sympy.exp(-x**2))):  # both below the float tolerance
+        result = d.check(claim)
+        final = result.rechecked() if result.status == "agree" else result
+        assert final.status == "disagree", claim
+    # true there: never refuted
+    for claim in (R(sympy.Min(sympy.exp(x), big), "<=", sympy.exp(x)), R(sympy.Max(sympy.exp(-x**2), 0), "=",
+                                                                         sympy.exp(-x**2)),
+                  R(sympy.exp(-x**2) * sympy.exp(x), "=", sympy.exp(x - x**2))):
+        assert agrees(d.check(claim).rechecked()), claim
+
+
+def test_a_huge_value_at_an_extreme_point_does_not_hang_the_check(d: Decls) -> None:
+    # exp(exp(10**6)) has no 50-digit value in reasonable time: its settling is cut, and left out
+    x = d.scalar("x")
+    assert agrees(d.check(R(sympy.exp(sympy.exp(x)), ">=", 1 + sympy.exp(x))).rechecked())
+
+
 def test_special_points_of_an_expression() -> None:
     from derivcheck.check.realize.realizer import RealizedRelation
     from derivcheck.check.numeric.special_points import critical_expressions, special_points

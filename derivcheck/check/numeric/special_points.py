@@ -40,7 +40,7 @@ from ..realize import RealizeError, RealizedRelation
 from .sampling import Param, Point, exact_values
 
 MAX_DEGREE = 6  # numerator degree solved exactly
-MAX_SQF_DEGREE = 64  # up to this degree, a numerator's square-free factors of degree <= MAX_DEGREE are
+MAX_SQF_DEGREE = 64  # up to this degree, its square-free factors of degree <= MAX_DEGREE are solved
 MAX_ARGUMENTS = 8  # kink and denominator expressions examined per relation
 MAX_OPS = 400  # larger expressions are not solved (their roots cost too much)
 NEAR = Fraction(1, 10**6)  # relative distance of the points beside a pole
