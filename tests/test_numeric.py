@@ -451,6 +451,21 @@ def test_integer_parameters_reach_beyond_small_values(d: Decls) -> None:
     assert d.check(R(sympy.Product(i - n, (i, 1, 6)), "=", 0)).status == "disagree"
 
 
+def test_integer_parameters_are_tried_at_the_equality_cases(d: Decls) -> None:
+    # the real equality cases solved for an integer parameter: n = 13, and n = 1001 beside 1000
+    n = d.scalar("n", "natural")
+    m = d.scalar("m", "integer", Interval(sympy.Integer(-5), sympy.Integer(50), False, False))
+    for claim in (R((n - 13) ** 2, ">", 0), R(sympy.sign(n - 13) ** 2, "=", 1), R(n, "<=", 1000),
+                  R(sympy.Min(n, 1001), "=", n), R((m - 37) * (m - 38), ">", 0)):
+        result = d.check(claim)
+        final = result.rechecked() if result.status == "agree" else result
+        assert final.status == "disagree", claim
+    # true ones are tried there too and hold; outside the declared domain nothing is tried
+    assert agrees(d.check(R((n - 13) ** 2, ">=", 0)).rechecked())
+    assert agrees(d.check(R((n + 3) ** 2, ">", 0)).rechecked())  # n = -3 is no natural
+    assert agrees(d.check(R((m - 60) ** 2, ">", 0)).rechecked())  # m = 60 is past its interval
+
+
 def test_dependent_random_variables_have_room_for_a_full_rank_covariance(d: Decls) -> None:
     x, y, z = d.random("X"), d.random("Y"), d.random("Z")
     V, C = objects.Variance, objects.Covariance

@@ -43,7 +43,7 @@ from .prepare import Prepared
 from .sampling import point_at
 from .shrink import shrink
 from .trial import Trial, show_config
-from .wide import REDUCED_POINTS, coverage, wide_configs
+from .wide import REDUCED_POINTS, coverage, equality_configs, wide_configs
 
 TOLERANCE_TEXT = "|lhs - rhs| <= 1e-8 * (1 + |lhs| + |rhs|), entrywise"
 MAX_CONFIGS = 6
@@ -282,7 +282,9 @@ def _wide_trials(prepared: Prepared, scope: Scope, fixed: dict, trials: list["Tr
     realised there (an index beyond a matrix) is left out."""
     out = []
 
-    for k, (config, reduced) in enumerate(wide_configs(trials, ranges, kinds, scope, seed)):
+    configs = wide_configs(trials, ranges, kinds, scope, seed)
+    configs += equality_configs(prepared.relation, trials, ranges, scope)
+    for k, (config, reduced) in enumerate(configs):
         if deadline.passed():
             raise _WideCut(f"{deadline.text()} before {show_config(config)}")
         try:

@@ -31,8 +31,9 @@ random points cover those only approximately.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
-from typing import Any
+from typing import Any, Callable
 
 import sympy
 
@@ -113,6 +114,30 @@ def special_points(relation: RealizedRelation, params: list[Param], bases: list[
                             out.append(point)
                     if len(out) >= limit:
                         return out
+    return out
+
+
+def integer_cases(relation: RealizedRelation, symbols: list[sympy.Symbol], base: dict[sympy.Symbol, int],
+                  inside: Callable[[sympy.Symbol, int], bool]) -> list[tuple[sympy.Symbol, int]]:
+    """``(n, value)``: the integers at and beside each real zero and critical point of a kink
+    of ``relation`` (an inequality's equality cases among them) in the integer parameter
+    ``n``, the others at ``base``, where ``inside(n, value)``: ``(n - 13)**2 > 0`` fails at
+    n = 13, ``n <= 1000`` at 1001. Solved as the real special points are (a rational
+    function of ``n`` alone, of small degree)."""
+    kinks, _ = critical_expressions(relation)
+    out: list[tuple[sympy.Symbol, int]] = []
+    for expr in kinks:
+        if sympy.count_ops(expr) > MAX_OPS:
+            continue
+        for n in symbols:
+            if n not in expr.free_symbols:
+                continue
+            alone = expr.xreplace({k: sympy.Integer(v) for k, v in base.items() if k != n})
+            for root in _roots(alone, n) + _roots(_derivative(alone, n), n):
+                low = math.floor(Fraction(root))
+                high = low if Fraction(root) == low else low + 1
+                out.extend((n, v) for v in dict.fromkeys((low, high, high + 1, low - 1))
+                           if (n, v) not in out and inside(n, v))
     return out
 
 
