@@ -52,7 +52,8 @@ MAX_CONFIRMATIONS = 6
 PRECISE_POINTS = 2  # float64 agreement re-checked in 50 digits at this many points (the largest gaps),
 PRECISE_SECONDS = 30.0  # a safety limit in CPU time (see limits.Deadline), not a budget
 SPECIAL_POINTS = 12  # and at most this many special points (kinks, poles, equality cases; .special_points)
-EXTREME_SECONDS = 5.0  # CPU time of the child that settles the extreme points (see _extremes)
+MAX_EXTREMES = 12  # points where float64 says nothing settled in 50 digits (see _extremes),
+EXTREME_SECONDS = 3.0  # in a child limited to this CPU time
 ROUNDING_SETTLES = 12  # float disagreements settled in 50 digits (a rounding error is agreement there)
 
 
@@ -133,12 +134,19 @@ def check_prepared(prepared: Any, scope: Scope, *, seed: int, points: int, fixed
 def _extremes(trials: list["Trial"], seed: int) -> Counterexample | None:
     """A counterexample in 50 digits at the points where float64 says nothing (each trial's
     :attr:`~.trial.Trial.extremes`: where a side overflowed, where both sides are below the
-    absolute tolerance, as after an underflow, and a few far points), or None:
+    absolute tolerance, as after an underflow; and the first configuration's far points,
+    :meth:`~.trial.Trial.far`), or None:
     ``Min(exp(x), 10**400) = exp(x)`` fails only where exp(x) overflows,
     ``Max(exp(-x**2), 10**-400) = exp(-x**2)`` only where it underflows. Evaluating a
     huge value (``exp(exp(10**6))``) may not end, so they are settled in a child limited in
     CPU time (:data:`EXTREME_SECONDS`); cut short, they settle nothing (as before)."""
-    todo = [(trial, point) for trial in trials for point in trial.extremes]
+    # the trials in turn, then the far points of the first configuration (the costliest
+    # values last: a cut settles nothing), MAX_EXTREMES in all
+    first = next((t for t in trials if t.valid and not t.wide), None)
+    far = [(first, point) for point in (first.far() if first is not None else [])]
+    todo = [(t, t.extremes[k]) for k in range(max((len(t.extremes) for t in trials), default=0))
+            for t in trials if k < len(t.extremes)]
+    todo = todo[:MAX_EXTREMES - len(far)] + far
     if not todo:
         return None
 

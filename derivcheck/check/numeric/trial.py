@@ -124,25 +124,29 @@ class Trial:
         self.extremes = self._extremes(selected[0] & ~usable, usable & firm & (sizes[0] < TINY))
 
     def _extremes(self, overflowed: Any, tiny: Any) -> list[Point]:
-        """Up to EXTREME_POINTS points of each kind, largest inputs first: where float64
-        overflowed (the point is dropped) and where both sides are below :data:`TINY` (float
-        agreement within the absolute tolerance, ``0 = 0`` after an underflow included);
-        then the far points (:meth:`_far`) where float64 says nothing or disagrees."""
-        import torch
+        """Up to EXTREME_POINTS points of each kind, largest inputs first, the kinds in turn:
+        where both sides are below :data:`TINY` (float agreement within the absolute
+        tolerance, ``0 = 0`` after an underflow included) and where float64 overflowed (the
+        point is dropped)."""
+        import numpy
 
         n = overflowed.shape[0]
-        largest = torch.zeros(n, dtype=torch.float64)
+        candidates = overflowed | tiny
+        if self.failing:
+            candidates[self.failing] = False
+        if not bool(candidates.any()):
+            return []
+        largest = numpy.zeros(n)  # (numpy: torch's reductions start its thread pool, slow here)
         for values in self.batch.values():
-            flat = torch.nan_to_num(values.abs().reshape(n, -1).to(torch.float64), nan=0.0)
+            flat = numpy.nan_to_num(numpy.abs(values.reshape(n, -1).cpu().numpy()), nan=0.0)
             if flat.shape[1]:
-                largest = torch.maximum(largest, flat.max(dim=1).values)
-        order = sorted(range(n), key=lambda i: (-float(largest[i]), i))
-        picked: list[int] = []
-        for mask in (tiny.cpu(), overflowed.cpu()):  # the cheaper first (a huge value may take long)
-            picked += [i for i in order if bool(mask[i]) and i not in self.failing][:EXTREME_POINTS]
-        return [point_at(self.params, self.batch, i) for i in picked] + self._far()
+                largest = numpy.maximum(largest, flat.max(axis=1))
+        order = numpy.argsort(-largest, kind="stable").tolist()
+        picked = [[i for i in order if mask[i]][:EXTREME_POINTS] for mask in (
+            (tiny & candidates).cpu().tolist(), (overflowed & candidates).cpu().tolist())]
+        return [point_at(self.params, self.batch, i) for i in _interleaved(picked)]
 
-    def _far(self) -> list[Point]:
+    def far(self) -> list[Point]:
         """The first point with one real scalar moved to +-10**6, then +-10**3 (at most
         EXTREME_POINTS in all, inside its domain), kept where float64 overflows, falls below
         :data:`TINY` or disagrees: random points rarely reach ``x > 921``, where
@@ -218,6 +222,11 @@ class Trial:
     def confirm(self, point: dict[str, Any], seed: int) -> Counterexample | None:
         found = confirm_violation(self.main, self.filters, self.params, point, self.config, seed, self.functions)
         return self._shown(found, point) if found is not None else None  # with the declared quantities built
+
+
+def _interleaved(lists: list[list[Any]]) -> list[Any]:
+    """The first of each list, then the second of each, and so on."""
+    return [x for k in range(max((len(x) for x in lists), default=0)) for x in (l[k] for l in lists if k < len(l))]
 
 
 _MEMOS: dict[tuple, tuple[Scope, dict]] = {}
