@@ -267,8 +267,10 @@ def _entry_at(op: str, a: Any, b: Any, values: _Values, digits: int, last: bool)
         if not last:
             return _UNRESOLVED
         sign = _certain_sign(a, b, values)
-        if sign in (None, 0):
+        if sign is None:
             return None
+        if sign == 0:  # exactly equal sides (exp(2) < exp(2)): a strict inequality is violated
+            return op in (">=", "<=")
         return bool({">=": sign > 0, ">": sign > 0, "<=": sign < 0, "<": sign < 0}[op])
     return bool({">=": d > 0, ">": d > 0, "<=": d < 0, "<": d < 0}[op])
 

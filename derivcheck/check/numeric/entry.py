@@ -20,7 +20,7 @@ from ...expr.scope import INTEGER_KINDS, ScalarDecl, Scope
 from ..evidence import Evidence, Status
 from ..runtime import Deadline
 from .gradient import cross_check, gradient_parts
-from .prepare import prepare_branches
+from .prepare import prepare_branches, solves
 from .random_points import check_prepared, inconclusive
 
 MAX_BOUNDARIES = 2  # non-strict hypotheses also tried at their boundary
@@ -84,6 +84,15 @@ def _numerically(relation: objects.Relation, scope: Scope, *, seed: int, points:
                       device=device, deadline=deadline, keep_unrelated=keep_unrelated)
         if edge.status is Status.DISAGREE and edge.counterexample is not None:
             lone, other = boundary
+            if lone is None:  # a boundary solved by prepare: its solved scalar is listed as such
+                where = f"{sympy.sstr(other.lhs)} = {sympy.sstr(other.rhs)}"
+                values = dict(edge.counterexample.values)
+                free = set().union(*(sympy.sympify(side, strict=True).free_symbols for side in (other.lhs, other.rhs)))
+                # a variable the claim lost at the boundary (exp(x + y) at x + y = 2) takes any value there
+                values.update({str(s): f"any value with {where}" for s in sorted(free, key=str)
+                               if str(s) not in values})
+                return replace(edge, detail=f"{edge.detail}, at the boundary {where}",
+                               counterexample=replace(edge.counterexample, values=values))
             values = dict(edge.counterexample.values)
             at = values.pop(str(lone), None)  # solved from the boundary equality: its value there
             shown = {str(lone): f"{other} (the boundary)" + (f" = {at}" if at is not None else ""), **values}
@@ -93,19 +102,32 @@ def _numerically(relation: objects.Relation, scope: Scope, *, seed: int, points:
 
 
 def _boundaries(hypotheses: Sequence[objects.Relation], scope: Scope) -> list[tuple[list[objects.Relation], tuple]]:
-    """The hypotheses with one non-strict inequality on a lone real symbol made an equality."""
+    """The hypotheses with one non-strict scalar inequality made an equality: on a lone real
+    symbol ``s <= e`` (then ``s = e``), or any ``g <= e`` that :func:`.prepare.solves`
+    (``x + y <= 2`` gives ``x = 2 - y``), so that the points lie on its boundary. Each
+    boundary is ``(symbol, value)`` for a lone symbol, else ``(None, the equality)``."""
     out = []
     for k, h in enumerate(hypotheses):
         if h.op not in ("<=", ">=") or len(out) >= MAX_BOUNDARIES:
             continue
-        for lone, other in ((h.lhs, h.rhs), (h.rhs, h.lhs)):
-            decl = scope.names.get(getattr(lone, "name", ""))
-            if (isinstance(decl, ScalarDecl) and decl.symbol == lone and decl.kind not in INTEGER_KINDS
-                    and isinstance(other, sympy.Basic) and not other.has(lone)):
-                equal = objects.Relation(lone, "=", other)
-                out.append(([*hypotheses[:k], equal, *hypotheses[k + 1:]], (lone, other)))
-                break
+        boundary = _lone_boundary(h, scope)
+        equal = objects.Relation(h.lhs, "=", h.rhs)
+        if boundary is None and solves(equal, scope):
+            boundary = (None, equal)
+        if boundary is not None:
+            if boundary[0] is not None:
+                equal = objects.Relation(boundary[0], "=", boundary[1])
+            out.append(([*hypotheses[:k], equal, *hypotheses[k + 1:]], boundary))
     return out
+
+
+def _lone_boundary(h: objects.Relation, scope: Scope) -> tuple | None:
+    for lone, other in ((h.lhs, h.rhs), (h.rhs, h.lhs)):
+        decl = scope.names.get(getattr(lone, "name", ""))
+        if (isinstance(decl, ScalarDecl) and decl.symbol == lone and decl.kind not in INTEGER_KINDS
+                and isinstance(other, sympy.Basic) and not other.has(lone)):
+            return lone, other
+    return None
 
 
 def _check(

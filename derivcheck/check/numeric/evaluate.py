@@ -213,7 +213,7 @@ def _entries(side: Any) -> tuple[tuple[int, int] | None, list[Any]]:
 
 def compare(realized: RealizedRelation, values: dict[sympy.Basic, Any], n: int,
             functions: dict[str, Any] | None = None, robust: bool = False,
-            gaps: list | None = None) -> tuple[Any, Any]:
+            gaps: list | None = None, sizes: list | None = None) -> tuple[Any, Any]:
     """(valid, holds) masks: a point is valid where every value is finite; it holds where
     every case and entry is within tolerance. ``robust`` (for hypotheses that select
     points) turns the slack of inequalities into a margin, and makes a point where a side
@@ -221,7 +221,8 @@ def compare(realized: RealizedRelation, values: dict[sympy.Basic, Any], n: int,
     otherwise such a point is valid and fails (an inequality between values that are not
     real is false). ``gaps``, when given, receives the relative discrepancy per point
     (the largest over entries: ``|l - r| / (1 + |l| + |r|)``, for an inequality its
-    violation, negative where it holds), for choosing the points to re-check."""
+    violation, negative where it holds), for choosing the points to re-check; ``sizes``
+    the largest ``|l|`` or ``|r|`` per point (where float agreement is below its tolerance)."""
     import torch
 
     device = next(iter(values.values())).device if values else "cpu"
@@ -231,6 +232,7 @@ def compare(realized: RealizedRelation, values: dict[sympy.Basic, Any], n: int,
     firm = torch.ones(n, dtype=torch.bool, device=device)
     diverging = realized.may_diverge
     gap = torch.full((n,), -float("inf"), dtype=torch.float64, device=device) if gaps is not None else None
+    size = torch.zeros(n, dtype=torch.float64, device=device) if sizes is not None else None
     for lhs, rhs in realized.cases:
         (ls, le), (rs, re_) = _entries(lhs), _entries(rhs)
         if ls != rs:
@@ -250,8 +252,12 @@ def compare(realized: RealizedRelation, values: dict[sympy.Basic, Any], n: int,
             firm &= v_firm
             if gap is not None:
                 gap = torch.maximum(gap, torch.nan_to_num(_gap(l, r, realized.op), nan=-float("inf")))
+            if size is not None:
+                size = torch.maximum(size, torch.nan_to_num(torch.maximum(l.abs(), r.abs()), nan=float("inf")))
     if gaps is not None:
         gaps.append(gap)
+    if sizes is not None:
+        sizes.append(size)
     return valid, holds, firm
 
 

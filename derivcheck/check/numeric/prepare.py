@@ -170,6 +170,20 @@ def prepare(relation: objects.Relation, hypotheses: Sequence[objects.Relation], 
                     tuple(decisions), tuple(taken), infeasible, tuple(solved_values))
 
 
+def solves(h: objects.Relation, scope: Scope) -> bool:
+    """Whether :func:`prepare` solves the scalar equality ``h`` for a declared real symbol
+    (a lone linear one, or one it is a quadratic in), rather than keeping it as a filter."""
+    sides = [sympy.Integer(side) if isinstance(side, int) else side for side in (h.lhs, h.rhs)]
+    if h.op != "=" or not all(isinstance(side, sympy.Expr) and not isinstance(side, sympy.MatrixExpr)
+                              for side in sides):
+        return False
+    try:
+        solved = solve_for_lone_symbol(*sides)
+    except Exception:  # noqa: BLE001 - not solvable: the caller keeps the inequality
+        solved = None
+    return (solved is not None and _solvable(solved[0], scope)) or bool(_real_roots(h, scope))
+
+
 def _between_numbers(h: objects.Relation) -> bool | None:
     """Whether a hypothesis without variables holds (None when it has variables or is undecided)."""
     sides = [sympy.Integer(side) if isinstance(side, int) else side for side in (h.lhs, h.rhs)]

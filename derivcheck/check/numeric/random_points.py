@@ -33,7 +33,7 @@ from ...expr.scope import FunctionDecl, Scope
 from ...model import Counterexample
 from ..evidence import Evidence, Status
 from ..realize import RealizeError, UndefinedAt
-from ..runtime import Deadline, resolve_device
+from ..runtime import Deadline, resolve_device, run_bounded
 from .configs import integer_configs
 from .descent import descend
 from .evaluate import Unsupported
@@ -43,7 +43,7 @@ from .prepare import Prepared
 from .sampling import point_at
 from .shrink import shrink
 from .trial import Trial, show_config
-from .wide import REDUCED_POINTS, coverage, wide_configs
+from .wide import REDUCED_POINTS, coverage, equality_configs, wide_configs
 
 TOLERANCE_TEXT = "|lhs - rhs| <= 1e-8 * (1 + |lhs| + |rhs|), entrywise"
 MAX_CONFIGS = 6
@@ -52,6 +52,8 @@ MAX_CONFIRMATIONS = 6
 PRECISE_POINTS = 2  # float64 agreement re-checked in 50 digits at this many points (the largest gaps),
 PRECISE_SECONDS = 30.0  # a safety limit in CPU time (see limits.Deadline), not a budget
 SPECIAL_POINTS = 12  # and at most this many special points (kinks, poles, equality cases; .special_points)
+MAX_EXTREMES = 12  # points where float64 says nothing settled in 50 digits (see _extremes),
+EXTREME_SECONDS = 3.0  # in a child limited to this CPU time
 ROUNDING_SETTLES = 12  # float disagreements settled in 50 digits (a rounding error is agreement there)
 
 
@@ -96,6 +98,9 @@ def check_prepared(prepared: Any, scope: Scope, *, seed: int, points: int, fixed
                              "fewer than two integer configurations could be evaluated"
                              + (f" ({'; '.join(notes)})" if notes else ""))
     valid = sum(t.valid for t in trials)
+    extreme = None if any(t.failing for t in trials) else _extremes(trials, seed)
+    if extreme is not None:
+        return _refuted_precisely(extreme, prepared, valid, "where float64 overflowed or fell below its tolerance")
     failing = [t for t in trials if t.failing]
     if failing:
         found = _disagreement(failing, prepared, seed, valid, deadline, notes)
@@ -124,6 +129,36 @@ def check_prepared(prepared: Any, scope: Scope, *, seed: int, points: int, fixed
                              evidence=evidence, recheck=recheck)
     reason = "; ".join(notes) if notes else "the hypotheses or the domain rejected the points"
     return inconclusive(valid, f"only {valid} usable points: {reason}")
+
+
+def _extremes(trials: list["Trial"], seed: int) -> Counterexample | None:
+    """A counterexample in 50 digits at the points where float64 says nothing (each trial's
+    :attr:`~.trial.Trial.extremes`: where a side overflowed, where both sides are below the
+    absolute tolerance, as after an underflow; and the first configuration's far points,
+    :meth:`~.trial.Trial.far`), or None:
+    ``Min(exp(x), 10**400) = exp(x)`` fails only where exp(x) overflows,
+    ``Max(exp(-x**2), 10**-400) = exp(-x**2)`` only where it underflows. Evaluating a
+    huge value (``exp(exp(10**6))``) may not end, so they are settled in a child limited in
+    CPU time (:data:`EXTREME_SECONDS`); cut short, they settle nothing (as before)."""
+    # the trials in turn, then the far points of the first configuration (the costliest
+    # values last: a cut settles nothing), MAX_EXTREMES in all
+    first = next((t for t in trials if t.valid and not t.wide), None)
+    far = [(first, point) for point in (first.far() if first is not None else [])]
+    todo = [(t, t.extremes[k]) for k in range(max((len(t.extremes) for t in trials), default=0))
+            for t in trials if k < len(t.extremes)]
+    todo = todo[:MAX_EXTREMES - len(far)] + far
+    if not todo:
+        return None
+
+    def first_violated() -> Counterexample | None:
+        for trial, point in todo:
+            holds, found = trial.settle(point, seed)
+            if holds is False:
+                return found
+        return None
+
+    done = run_bounded(first_violated, EXTREME_SECONDS)
+    return done.value if done.status == "ok" else None
 
 
 def _exact(trials: list["Trial"], seed: int, deadline: Deadline, valid: int) -> "Evidence | str | None":
@@ -255,7 +290,9 @@ def _wide_trials(prepared: Prepared, scope: Scope, fixed: dict, trials: list["Tr
     realised there (an index beyond a matrix) is left out."""
     out = []
 
-    for k, (config, reduced) in enumerate(wide_configs(trials, ranges, kinds, scope, seed)):
+    configs = wide_configs(trials, ranges, kinds, scope, seed)
+    configs += equality_configs(prepared.relation, trials, ranges, scope)
+    for k, (config, reduced) in enumerate(configs):
         if deadline.passed():
             raise _WideCut(f"{deadline.text()} before {show_config(config)}")
         try:

@@ -13,13 +13,16 @@ expression changes its form are computed instead:
 * the zeros of denominators, which are no point of the domain, and points just
   beside them (``10**-6`` relative on each side), where a value is large;
 * for an inequality, the zeros of ``lhs - rhs`` (its equality cases);
+* for each kink expression, its critical points and the midpoints of its adjacent
+  zeros: ``(x - 1/3)**2 >= 10**-60`` fails only strictly between its equality cases;
 * the ends of each scalar's declared interval: a closed end itself, an open one
   ``10**-6`` (relative) inside.
 
 Each is solved exactly in one scalar at a time, the other quantities at the
 values of a sampled point, and only where that is cheap: the expression must be
 a rational function of the scalar whose numerator has degree at most
-:data:`MAX_DEGREE` (real roots by SymPy's exact root isolation; a rational root is
+:data:`MAX_DEGREE` (or, up to :data:`MAX_SQF_DEGREE`, whose square-free factors
+have) (real roots by SymPy's exact root isolation; a rational root is
 kept exactly, an irrational one as its nearest float). A point outside the
 scalar's declared domain is dropped. Transcendental equations (``sin(x) = 1/2``)
 are not solved: the local minimisation of inequalities (:mod:`.numeric`) and the
@@ -28,8 +31,9 @@ random points cover those only approximately.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
-from typing import Any
+from typing import Any, Callable
 
 import sympy
 
@@ -37,6 +41,7 @@ from ..realize import RealizeError, RealizedRelation
 from .sampling import Param, Point, exact_values
 
 MAX_DEGREE = 6  # numerator degree solved exactly
+MAX_SQF_DEGREE = 64  # up to this degree, its square-free factors of degree <= MAX_DEGREE are solved
 MAX_ARGUMENTS = 8  # kink and denominator expressions examined per relation
 MAX_OPS = 400  # larger expressions are not solved (their roots cost too much)
 NEAR = Fraction(1, 10**6)  # relative distance of the points beside a pole
@@ -102,18 +107,67 @@ def special_points(relation: RealizedRelation, params: list[Param], bases: list[
                 s = p.symbols[0]
                 if s not in expr.free_symbols:
                     continue
-                for root in _roots(expr.xreplace({k: v for k, v in values.items() if k != s}), s):
-                    # beside it, relative to its size (a kink at 1.4e-7 has its neighbours at
-                    # 1.4e-7 (1 -+ 1e-6), not 1e-6 away, past a region that narrow)
-                    near = [root * (1 - NEAR), root * (1 + NEAR)] if root != 0 else [-NEAR, NEAR]
-                    for value in ([] if beside else [root]) + near:
-                        if p.domain.contains(value):
-                            point = {**base, p.key: value}
-                            if point not in out:
-                                out.append(point)
-                        if len(out) >= limit:
-                            return out
+                for value in _moves(expr.xreplace({k: v for k, v in values.items() if k != s}), s, beside):
+                    if p.domain.contains(value):
+                        point = {**base, p.key: value}
+                        if point not in out:
+                            out.append(point)
+                    if len(out) >= limit:
+                        return out
     return out
+
+
+def integer_cases(relation: RealizedRelation, symbols: list[sympy.Symbol], base: dict[sympy.Symbol, int],
+                  inside: Callable[[sympy.Symbol, int], bool]) -> list[tuple[sympy.Symbol, int]]:
+    """``(n, value)``: the integers at and beside each real zero and critical point of a kink
+    of ``relation`` (an inequality's equality cases among them) in the integer parameter
+    ``n``, the others at ``base``, where ``inside(n, value)``: ``(n - 13)**2 > 0`` fails at
+    n = 13, ``n <= 1000`` at 1001. Solved as the real special points are (a rational
+    function of ``n`` alone, of small degree)."""
+    kinks, _ = critical_expressions(relation)
+    out: list[tuple[sympy.Symbol, int]] = []
+    for expr in kinks:
+        if sympy.count_ops(expr) > MAX_OPS:
+            continue
+        for n in symbols:
+            if n not in expr.free_symbols:
+                continue
+            alone = expr.xreplace({k: sympy.Integer(v) for k, v in base.items() if k != n})
+            for root in _roots(alone, n) + _roots(_derivative(alone, n), n):
+                low = math.floor(Fraction(root))
+                high = low if Fraction(root) == low else low + 1
+                out.extend((n, v) for v in dict.fromkeys((low, high, high + 1, low - 1))
+                           if (n, v) not in out and inside(n, v))
+    return out
+
+
+def _moves(expr: sympy.Expr, s: sympy.Symbol, beside: bool) -> list[Fraction | float]:
+    """The values of ``s`` to try for one expression: its zeros (unless only ``beside``
+    them), for a kink its critical points and the midpoints of adjacent zeros (a violation
+    between two zeros 10**-30 apart: ``(x - 1/3)**2 >= 10**-60``), then the points beside
+    each zero, relative to its size (a kink at 1.4e-7 has its neighbours at 1.4e-7 (1 -+ 1e-6),
+    not 1e-6 away, past a region that narrow)."""
+    plain = sympy.Dummy("s")  # a sequence element or matrix entry as a plain symbol (see _roots)
+    expr, s = expr.xreplace({s: plain}), plain
+    zeros = _roots(expr, s)
+    out: list[Fraction | float] = []
+    if not beside:
+        out.extend(zeros)
+        ordered = sorted(zeros)
+        between = _roots(_derivative(expr, s), s) + [(Fraction(a) + Fraction(b)) / 2
+                                                     for a, b in zip(ordered, ordered[1:])]
+        out.extend(v for v in between if v not in out)
+    for root in zeros:
+        near = [root * (1 - NEAR), root * (1 + NEAR)] if root != 0 else [-NEAR, NEAR]
+        out.extend(v for v in near if v not in out)
+    return out
+
+
+def _derivative(expr: sympy.Expr, s: sympy.Symbol) -> sympy.Expr:
+    """``d expr / d s`` when ``expr`` is a rational function of ``s`` alone (else 0: no points)."""
+    if not isinstance(expr, sympy.Expr) or not expr.free_symbols or not expr.is_rational_function(s):
+        return sympy.Integer(0)
+    return sympy.diff(expr, s)
 
 
 def _roots(expr: sympy.Expr, s: sympy.Symbol) -> list[Fraction | float]:
@@ -130,13 +184,18 @@ def _roots(expr: sympy.Expr, s: sympy.Symbol) -> list[Fraction | float]:
         if not numerator.is_polynomial(s):
             return []
         poly = sympy.Poly(numerator, s)
-        if poly.degree() < 1 or poly.degree() > MAX_DEGREE or not poly.domain.is_QQ and not poly.domain.is_ZZ:
+        if poly.degree() < 1 or poly.degree() > MAX_SQF_DEGREE or not poly.domain.is_QQ and not poly.domain.is_ZZ:
             return []
+        # a repeated factor is solved alone: 8*(x - 1/3)**7 has the root 1/3
+        factors = [poly] if poly.degree() <= MAX_DEGREE else [f for f, _ in poly.sqf_list()[1]]
         found: list[Fraction | float] = []
-        for root in poly.real_roots():
-            value = Fraction(int(root.p), int(root.q)) if root.is_Rational else float(root.evalf(20))
-            if value not in found:
-                found.append(value)
+        for factor in factors:
+            if factor.degree() > MAX_DEGREE:
+                continue
+            for root in factor.real_roots():
+                value = Fraction(int(root.p), int(root.q)) if root.is_Rational else float(root.evalf(20))
+                if value not in found:
+                    found.append(value)
         return found
     except (sympy.PolynomialError, sympy.polys.polyerrors.PolificationFailed, TypeError, ValueError):
         return []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import zlib
+from fractions import Fraction
 from typing import Any
 
 import sympy
@@ -23,10 +24,12 @@ from .eigen import construct, eigen_pairs
 from .evaluate import compare
 from .parameters import entry_matrices, parameters_of, random_replacement
 from .prepare import Prepared
-from .sampling import Param, batch_of, exact_values, point_at, sample_batch, symbol_values
+from .sampling import Param, Point, batch_of, exact_values, point_at, sample_batch, symbol_values
 from .special_points import special_points
 
 RESCUED_POINTS = 2  # points where float64 overflows, evaluated exactly when a configuration has no other
+EXTREME_POINTS = 4  # of each kind per configuration: overflowed, and agreeing below the float tolerance,
+TINY = 1e-8  # (both sides below this: float agreement there is within the absolute tolerance)
 
 
 def show_config(config: dict[sympy.Symbol, int]) -> str:
@@ -52,6 +55,7 @@ class Trial:
         self.wide = False  # a wide integer configuration (see _wide_configs)
         self.lazy = True  # determinants and inverses evaluated numerically (see Realization)
         self.overflow: list[int] = []  # points whose hypotheses hold but whose value overflows float
+        self.extremes: list[Point] = []  # points re-checked in 50 digits (random_points._extremes)
         self.solved: tuple = ()  # (symbol, value) solved from the hypotheses (see prepare)
 
     @classmethod
@@ -83,12 +87,13 @@ class Trial:
         return trial
 
     def evaluate(self, batch: dict[str, Any], gaps: list | None = None,
-                 selected: list | None = None) -> tuple[Any, Any]:
+                 selected: list | None = None, sizes: list | None = None) -> tuple[Any, Any]:
         """(usable, holds, firm) masks over the batch's points (see :func:`compare`); ``gaps``
-        receives the float discrepancy per point, ``selected`` the points the hypotheses admit."""
+        receives the float discrepancy per point, ``selected`` the points the hypotheses admit,
+        ``sizes`` the largest side per point."""
         values, ok = symbol_values(self.params, batch, self.device)
         n = ok.shape[0]
-        valid, holds, firm = compare(self.main, values, n, self.functions, gaps=gaps)
+        valid, holds, firm = compare(self.main, values, n, self.functions, gaps=gaps, sizes=sizes)
         admitted = ok
         for f in self.filters:
             f_valid, _, f_firm = compare(f, values, n, self.functions, robust=True)
@@ -107,7 +112,8 @@ class Trial:
         self.batch = sample_batch(self.params, n, generator, special=special, wide=True)
         gaps: list = []
         selected: list = []
-        usable, holds, firm = self.evaluate(self.batch, gaps, selected)
+        sizes: list = []
+        usable, holds, firm = self.evaluate(self.batch, gaps, selected, sizes)
         self.valid = int(usable.sum())
         # clear failures first, then points where a strict inequality holds only with slack
         # (equal sides: confirmation decides whether they are exactly equal)
@@ -116,6 +122,50 @@ class Trial:
         gap = gaps[0].cpu()
         self.agreeing = [(int(i), float(gap[i])) for i in torch.nonzero(usable & firm).flatten()]
         self.overflow = [int(i) for i in torch.nonzero(selected[0] & ~usable).flatten()[:RESCUED_POINTS]]
+        self.extremes = self._extremes(selected[0] & ~usable, usable & firm & (sizes[0] < TINY))
+
+    def _extremes(self, overflowed: Any, tiny: Any) -> list[Point]:
+        """Up to EXTREME_POINTS points of each kind, largest inputs first, the kinds in turn:
+        where both sides are below :data:`TINY` (float agreement within the absolute
+        tolerance, ``0 = 0`` after an underflow included) and where float64 overflowed (the
+        point is dropped)."""
+        import numpy
+
+        n = overflowed.shape[0]
+        candidates = overflowed | tiny
+        if self.failing:
+            candidates[self.failing] = False
+        if not bool(candidates.any()):
+            return []
+        largest = numpy.zeros(n)  # (numpy: torch's reductions start its thread pool, slow here)
+        for values in self.batch.values():
+            flat = numpy.nan_to_num(numpy.abs(values.reshape(n, -1).cpu().numpy()), nan=0.0)
+            if flat.shape[1]:
+                largest = numpy.maximum(largest, flat.max(axis=1))
+        order = numpy.argsort(-largest, kind="stable").tolist()
+        picked = [[i for i in order if mask[i]][:EXTREME_POINTS] for mask in (
+            (tiny & candidates).cpu().tolist(), (overflowed & candidates).cpu().tolist())]
+        return [point_at(self.params, self.batch, i) for i in _interleaved(picked)]
+
+    def far(self) -> list[Point]:
+        """The first point with one real scalar moved to +-10**6, then +-10**3 (at most
+        EXTREME_POINTS in all, inside its domain), kept where float64 overflows, falls below
+        :data:`TINY` or disagrees: random points rarely reach ``x > 921``, where
+        ``Min(exp(x), 10**400) = exp(x)`` fails."""
+        scalars = [p for p in self.params if p.kind == "scalar" and not p.domain.integer and p.wide]
+        if not scalars or not self.batch:
+            return []
+        base = point_at(self.params, self.batch, 0)
+        far = [{**base, p.key: value} for value in (Fraction(10**6), Fraction(-10**6), Fraction(10**3),
+                                                     Fraction(-10**3)) for p in scalars
+               if p.domain.contains(value)][:EXTREME_POINTS]
+        if not far:
+            return []
+        selected: list = []
+        sizes: list = []
+        usable, _, firm = self.evaluate(batch_of(self.params, far), None, selected, sizes)
+        keep = selected[0] & (~usable | ~firm | (sizes[0] < TINY))
+        return [pt for pt, k in zip(far, keep.cpu().tolist()) if k]
 
     def rescue(self, seed: int) -> None:
         """Where no point has a float value (``n!`` at n = 300 overflows), a few points the
@@ -173,6 +223,11 @@ class Trial:
     def confirm(self, point: dict[str, Any], seed: int) -> Counterexample | None:
         found = confirm_violation(self.main, self.filters, self.params, point, self.config, seed, self.functions)
         return self._shown(found, point) if found is not None else None  # with the declared quantities built
+
+
+def _interleaved(lists: list[list[Any]]) -> list[Any]:
+    """The first of each list, then the second of each, and so on."""
+    return [x for k in range(max((len(x) for x in lists), default=0)) for x in (l[k] for l in lists if k < len(l))]
 
 
 _MEMOS: dict[tuple, tuple[Scope, dict]] = {}

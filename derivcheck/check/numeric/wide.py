@@ -86,6 +86,49 @@ def wide_configs(trials: list[Any], ranges: dict, kinds: dict, scope: Scope, see
     return out
 
 
+MAX_EQUALITY_CONFIGS = 4  # integer configurations at the equality cases (special_points.integer_cases)
+
+
+def equality_configs(relation: Any, trials: list[Any], ranges: dict, scope: Scope) -> list[tuple[dict, bool]]:
+    """Integer configurations at the equality cases of ``relation`` in its integer parameters
+    (:func:`.special_points.integer_cases`: ``(n - 13)**2 > 0`` at n = 13), the others as in
+    the first configuration, inside the declared domains; sized as the wide ones (reduced
+    where the sampled scalars grow past MAX_WIDE_PARAMS, left out past MAX_REDUCED_PARAMS)."""
+    from ..realize import RealizedRelation
+    from ..symbolic import provably_in_domain
+    from .special_points import integer_cases
+
+    valid = [t for t in trials if t.valid]
+    if not valid or not ranges or any(t.main.space is not None for t in valid):
+        return []
+    sides = [side for side in (relation.lhs, relation.rhs)]
+    if not all(isinstance(side, (sympy.Basic, int)) for side in sides):
+        return []
+    base = dict(valid[0].config)
+    sizes = [sum(len(p.symbols) for p in t.params) for t in valid]
+    flat = max(sizes) == min(sizes)
+    tried = [t.config for t in trials]
+    out: list[tuple[dict, bool]] = []
+    inside = lambda n, v: provably_in_domain(sympy.Integer(v), n, scope)  # noqa: E731
+    for n, value in integer_cases(RealizedRelation(relation.op, (tuple(sides),), None), list(ranges), base, inside):
+        config = {**base, n: value}
+        if config in tried or any(config == c for c, _ in out):
+            continue
+        now = max([abs(t.config.get(n, 1)) for t in valid] + [1])
+        grown = max(sizes) * (abs(value) / now) ** (2 if n in ranges and _dimension(n, scope) else 1)
+        if flat or grown <= MAX_WIDE_PARAMS:
+            out.append((config, False))
+        elif grown <= MAX_REDUCED_PARAMS:
+            out.append((config, True))
+        if len(out) >= MAX_EQUALITY_CONFIGS:
+            break
+    return out
+
+
+def _dimension(n: sympy.Symbol, scope: Scope) -> bool:
+    return any(isinstance(d, ScalarDecl) and d.symbol == n and d.kind == "dimension" for d in scope.names.values())
+
+
 def _past_window(value: int, window: list[int], scale: float) -> int | None:
     """``value`` brought back to the largest integer whose size fits ``scale`` (at least one
     past ``window``, on ``value``'s side), or None when not even that fits."""
@@ -110,4 +153,4 @@ def coverage(trials: list[Any]) -> str:
     return ("; " + "; ".join(parts)) if parts else ""
 
 
-__all__ = ["wide_configs", "coverage", "MAX_WIDE_PARAMS", "MAX_WIDE_ENTRIES", "REDUCED_POINTS"]
+__all__ = ["wide_configs", "equality_configs", "coverage", "MAX_WIDE_PARAMS", "MAX_WIDE_ENTRIES", "REDUCED_POINTS"]

@@ -451,6 +451,21 @@ def test_integer_parameters_reach_beyond_small_values(d: Decls) -> None:
     assert d.check(R(sympy.Product(i - n, (i, 1, 6)), "=", 0)).status == "disagree"
 
 
+def test_integer_parameters_are_tried_at_the_equality_cases(d: Decls) -> None:
+    # the real equality cases solved for an integer parameter: n = 13, and n = 1001 beside 1000
+    n = d.scalar("n", "natural")
+    m = d.scalar("m", "integer", Interval(sympy.Integer(-5), sympy.Integer(50), False, False))
+    for claim in (R((n - 13) ** 2, ">", 0), R(sympy.sign(n - 13) ** 2, "=", 1), R(n, "<=", 1000),
+                  R(sympy.Min(n, 1001), "=", n), R((m - 37) * (m - 38), ">", 0)):
+        result = d.check(claim)
+        final = result.rechecked() if result.status == "agree" else result
+        assert final.status == "disagree", claim
+    # true ones are tried there too and hold; outside the declared domain nothing is tried
+    assert agrees(d.check(R((n - 13) ** 2, ">=", 0)).rechecked())
+    assert agrees(d.check(R((n + 3) ** 2, ">", 0)).rechecked())  # n = -3 is no natural
+    assert agrees(d.check(R((m - 60) ** 2, ">", 0)).rechecked())  # m = 60 is past its interval
+
+
 def test_dependent_random_variables_have_room_for_a_full_rank_covariance(d: Decls) -> None:
     x, y, z = d.random("X"), d.random("Y"), d.random("Z")
     V, C = objects.Variance, objects.Covariance
@@ -472,6 +487,27 @@ def test_a_non_strict_hypothesis_is_tried_at_its_boundary(d: Decls) -> None:
     assert wrong.counterexample.values["x"] == f"y (the boundary) = {wrong.counterexample.values['y']}"
     assert agrees(d.check(R(sympy.exp(x), "<=", sympy.exp(y)), hypotheses=[le]))
     assert agrees(d.check(R(sympy.exp(x), "<", sympy.exp(y)), hypotheses=[R(x, "<", y)]))
+
+
+def test_the_boundary_of_a_non_strict_hypothesis_on_several_symbols(d: Decls) -> None:
+    # x + y <= 2 is also tried at x + y = 2 (solved for x): exp(x + y) < exp(2) fails there
+    x, y = d.scalar("x"), d.scalar("y")
+    le = R(x + y, "<=", 2)
+    wrong = d.check(R(sympy.exp(x + y), "<", sympy.exp(2)), hypotheses=[le])
+    assert wrong.status == "disagree" and "at the boundary x + y = 2" in wrong.detail
+    assert wrong.counterexample.values["x"] == "any value with x + y = 2"
+    assert agrees(d.check(R(sympy.exp(x + y), "<=", sympy.exp(2)), hypotheses=[le]))
+    assert agrees(d.check(R(x + y, "<", 3), hypotheses=[le]))
+    # a quadratic boundary: x**2 + y**2 <= 1 is solved for one of its roots (each a branch)
+    disc = R(x**2 + y**2, "<=", 1)
+    assert d.check(R(x**2 + y**2, "<", 1), hypotheses=[disc]).status == "disagree"
+    assert agrees(d.check(R(x, "<=", 1), hypotheses=[disc]))
+
+
+def test_a_strict_inequality_between_exactly_equal_sides_is_violated(d: Decls) -> None:
+    # 50 digits cannot tell exp(2) from a number 10**-60 away, but the exact difference is 0
+    assert d.check(R(sympy.exp(2), "<", sympy.exp(2))).status == "disagree"
+    assert agrees(d.check(R(sympy.exp(2), "<=", sympy.exp(2))))
 
 
 def test_uniform_variables_use_their_moments(d: Decls) -> None:
@@ -652,6 +688,58 @@ def test_special_points_are_solved_for_and_settled(d: Decls) -> None:
     # true at their kinks: never refuted
     assert agrees(d.check(R(sympy.Abs(x - third), "=", sympy.Max(x - third, third - x))).rechecked())
     assert agrees(d.check(R(sympy.Max(x, third) - sympy.Min(x, third), ">=", 0)).rechecked())
+
+
+def test_a_thin_dip_between_two_close_equality_cases_is_found(d: Decls) -> None:
+    # the equality cases 1/3 -+ 10**-30 hold; the violation lies strictly between them, at the
+    # critical point 1/3 of lhs - rhs (a repeated factor of its derivative past degree 6 too)
+    x, y = d.scalar("x"), d.scalar("y")
+    third, tiny = sympy.Rational(1, 3), sympy.Rational(1, 10**60)
+    for claim in (R((x - third) ** 2, ">=", tiny), R((x - third) ** 6, ">=", tiny),
+                  R((x - third) ** 8, ">=", tiny), R(sympy.Max((x - third) ** 8, tiny), "=", (x - third) ** 8),
+                  R((x - y) ** 2, ">=", tiny)):
+        result = d.check(claim)
+        final = result.rechecked() if result.status == "agree" else result
+        assert final.status == "disagree", claim
+    # true at the critical point: equality there, allowed
+    assert agrees(d.check(R((x - third) ** 2 + tiny, ">=", tiny)).rechecked())
+    assert agrees(d.check(R((x - third) ** 8, ">=", 0)).rechecked())
+
+
+def test_the_points_between_zeros() -> None:
+    from derivcheck.check.realize.realizer import RealizedRelation
+    from derivcheck.check.numeric.special_points import special_points
+
+    x = sympy.Symbol("x", real=True)
+    params = [Param("x", "scalar", (x,), Domain(None, None))]
+    # zeros at 1 and 3 (midpoint and critical point 2), and of degree 8 (no zeros solved)
+    rel = RealizedRelation(">=", (((x - 1) * (x - 3), 0),), None)
+    assert {"x": Fraction(2)} in special_points(rel, params, [{"x": 0.5}], 40)
+    rel = RealizedRelation(">=", (((x - sympy.Rational(1, 3)) ** 8, sympy.Rational(1, 10**60)),), None)
+    assert {"x": Fraction(1, 3)} in special_points(rel, params, [{"x": 0.5}], 40)
+
+
+def test_points_where_float64_overflows_or_underflows_are_settled_exactly(d: Decls) -> None:
+    # false only where exp(x) overflows (x > 921), or where exp(-x**2) underflows (|x| > 30.4)
+    x = d.scalar("x")
+    big, small = sympy.Integer(10) ** 400, sympy.Rational(1, 10**400)
+    for claim in (R(sympy.Min(sympy.exp(x), big), "=", sympy.exp(x)), R(sympy.Min(x**100, big), "=", x**100),
+                  R(sympy.Max(sympy.exp(-x**2), small), "=", sympy.exp(-x**2)),
+                  R(sympy.exp(-x**2), "=", 2 * sympy.exp(-x**2))):  # both below the float tolerance
+        result = d.check(claim)
+        final = result.rechecked() if result.status == "agree" else result
+        assert final.status == "disagree", claim
+    # true there: never refuted
+    for claim in (R(sympy.Min(sympy.exp(x), big), "<=", sympy.exp(x)), R(sympy.Max(sympy.exp(-x**2), 0), "=",
+                                                                         sympy.exp(-x**2)),
+                  R(sympy.exp(-x**2) * sympy.exp(x), "=", sympy.exp(x - x**2))):
+        assert agrees(d.check(claim).rechecked()), claim
+
+
+def test_a_huge_value_at_an_extreme_point_does_not_hang_the_check(d: Decls) -> None:
+    # exp(exp(10**6)) has no 50-digit value in reasonable time: its settling is cut, and left out
+    x = d.scalar("x")
+    assert agrees(d.check(R(sympy.exp(sympy.exp(x)), ">=", 1 + sympy.exp(x))).rechecked())
 
 
 def test_special_points_of_an_expression() -> None:
