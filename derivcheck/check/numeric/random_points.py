@@ -52,8 +52,8 @@ MAX_CONFIRMATIONS = 6
 PRECISE_POINTS = 2  # float64 agreement re-checked in 50 digits at this many points (the largest gaps),
 PRECISE_SECONDS = 30.0  # a safety limit in CPU time (see limits.Deadline), not a budget
 SPECIAL_POINTS = 12  # and at most this many special points (kinks, poles, equality cases; .special_points)
-MAX_EXTREMES = 12  # points where float64 says nothing settled in 50 digits (see _extremes),
-EXTREME_SECONDS = 3.0  # in a child limited to this CPU time
+MAX_EXTREMES = 6  # points where float64 says nothing settled in 50 digits (see _extremes),
+EXTREME_SECONDS = 1.0  # in a child limited to this CPU time
 ROUNDING_SETTLES = 12  # float disagreements settled in 50 digits (a rounding error is agreement there)
 
 

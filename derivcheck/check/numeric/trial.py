@@ -29,7 +29,7 @@ from .special_points import special_points
 
 RESCUED_POINTS = 2  # points where float64 overflows, evaluated exactly when a configuration has no other
 EXTREME_POINTS = 4  # of each kind per configuration: overflowed, and agreeing below the float tolerance,
-TINY = 1e-8  # (both sides below this: float agreement there is within the absolute tolerance)
+TINY = 1e-300  # (both sides below this, as after an underflow: float agreement there says nothing)
 
 
 def show_config(config: dict[sympy.Symbol, int]) -> str:
