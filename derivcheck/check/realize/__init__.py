@@ -16,7 +16,7 @@ from .genericity import generic_space
 from .integrals import Diverges, extended_value, untrusted_integrals
 from .lazy_algebra import LazyDet, LazyInverseEntry, evaluate_lazy
 from .rational import NotRational, degree_bound, evaluate_exact
-from .realizer import RealizedRelation, realize, realize_relation, realize_relations
+from .realizer import RealizedRelation, realize, realize_relation, realize_relations, side_pairs
 from .replacements import resolve_function, substitute_functions
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "realize_relation",
     "realize_relations",
     "realize_symbolic",
+    "side_pairs",
     "resolve_function",
     "substitute_functions",
     "untrusted_integrals",

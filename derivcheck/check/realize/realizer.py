@@ -64,17 +64,28 @@ class RealizedRelation:
         of any shape); None when the two sides' shapes differ otherwise."""
         out = []
         for lhs, rhs in self.cases:
-            left = list(lhs) if isinstance(lhs, sympy.MatrixBase) else [lhs]
-            right = list(rhs) if isinstance(rhs, sympy.MatrixBase) else [rhs]
-            if len(left) != len(right):
-                if left == [0]:
-                    left = left * len(right)
-                elif right == [0]:
-                    right = right * len(left)
-                else:
-                    return None
-            out.extend(zip(left, right))
+            pairs = side_pairs(lhs, rhs)
+            if pairs is None:
+                return None
+            out.extend(pairs)
         return out
+
+
+def side_pairs(lhs: Any, rhs: Any) -> list[tuple[Any, Any]] | None:
+    """Two written-out sides as (lhs, rhs) scalars entry by entry (a scalar 0 matches a matrix
+    of any shape); None when their shapes differ otherwise."""
+    if isinstance(lhs, sympy.MatrixBase) and isinstance(rhs, sympy.MatrixBase) and lhs.shape != rhs.shape:
+        return None
+    left = list(lhs) if isinstance(lhs, sympy.MatrixBase) else [lhs]
+    right = list(rhs) if isinstance(rhs, sympy.MatrixBase) else [rhs]
+    if len(left) != len(right):
+        if left == [0]:
+            left = left * len(right)
+        elif right == [0]:
+            right = right * len(left)
+        else:
+            return None
+    return list(zip(left, right))
 
 
 def realize_relation(
@@ -395,7 +406,7 @@ class _Realizer(CalculusRealizer):
                 self.bound[var] = saved
         result = _combine(values, combine)
         if invert:
-            result = -result if combine is sympy.Add else _power(result, -1)
+            result = -result if combine is sympy.Add else _reciprocal(result)
         return result
 
     # -- probability --------------------------------------------------------
@@ -420,8 +431,8 @@ def _combine(values: list[Any], combine: type) -> Any:
     return combine(*values)
 
 
-def _power(value: Any, k: int) -> Any:
-    return value ** k
+def _reciprocal(value: Any) -> Any:
+    return value ** -1
 
 
 def _square(m: sympy.ImmutableMatrix, what: str) -> sympy.ImmutableMatrix:

@@ -39,7 +39,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from ...expr import objects
 from ...expr.scope import Scope
-from ..realize import NotRational, RealizeError, degree_bound, evaluate_exact, realize_symbolic
+from ..realize import NotRational, RealizeError, degree_bound, evaluate_exact, realize_symbolic, side_pairs
 from .polynomial_fractions import all_zero
 
 MAX_ENTRIES = 16
@@ -80,7 +80,7 @@ def _written(lhs: Any, rhs: Any, scope: Scope) -> tuple[list[Pair], list[sympy.B
         denominators = [realize_symbolic(d, scope, {}) for side in (lhs, rhs) for d in _denominators(side)]
     except (RealizeError, ValueError, TypeError, ZeroDivisionError, AttributeError, NotImplementedError):
         return None  # not written out (too large, unsupported, singular): no answer
-    pairs = _pairs(*sides)
+    pairs = side_pairs(*sides)
     return None if pairs is None else (pairs, denominators)
 
 
@@ -111,21 +111,6 @@ def _denominators(side: Any) -> list[sympy.Basic]:
         elif isinstance(node, sympy.Pow) and node.exp.is_negative and not isinstance(node.base, MatrixExpr):
             out.append(node.base)
     return out
-
-
-def _pairs(lhs: Any, rhs: Any) -> list[Pair] | None:
-    left = list(lhs) if isinstance(lhs, sympy.MatrixBase) else [lhs]
-    right = list(rhs) if isinstance(rhs, sympy.MatrixBase) else [rhs]
-    if isinstance(lhs, sympy.MatrixBase) and isinstance(rhs, sympy.MatrixBase) and lhs.shape != rhs.shape:
-        return None
-    if len(left) != len(right):
-        if left == [0]:
-            left = left * len(right)
-        elif right == [0]:
-            right = right * len(left)
-        else:
-            return None
-    return list(zip(left, right))
 
 
 def _variables(exprs: list[sympy.Basic]) -> list[sympy.Basic]:

@@ -415,7 +415,7 @@ def test_gaussian_integrals_over_the_real_line_have_their_closed_form(d: Decls) 
     assert agrees(d.check(R(whole, "=", sympy.sqrt(2 * sympy.pi * sigma**2))))
     wrong = d.check(R(whole, "=", sympy.sqrt(sympy.pi * sigma**2)))
     assert wrong.status == "disagree" and wrong.counterexample is not None
-    # divergent (exp of an upward quadratic): +oo, so not 1 (tests/check/realize/test_integrals.py)
+    # divergent (exp of an upward quadratic): +oo, so not 1 (tests/check/numeric/test_integrals.py)
     upward = sympy.Integral(sympy.exp((x - mu) ** 2), (x, -sympy.oo, sympy.oo))
     assert d.check(R(upward, "=", 1)).status == "disagree"
     # an empty range, infinite ends included, is 0
