@@ -49,10 +49,16 @@ Point = dict[str, Any]  # param key -> float/Fraction, rows of a generator, or s
 WIDE_SHARE = 0.25  # of the random points (``wide``), drawn across magnitudes instead of the window
 WIDE_DECADES = 6  # a scalar's magnitude (or distance to a bound) log-uniform in 1e-6 .. 1e6
 MATRIX_DECADES = 3  # a generator scaled by a factor log-uniform in 1e-3 .. 1e3 (entries get multiplied)
+# a (semi)definite matrix's generator G (A = G G^T + shift*I) scaled down to 1e-20 at half of its
+# wide points: eigenvalues down to 1e-40 (``det(A) >= 10**-30`` for pd A is false); the map is
+# homogeneous, so float64 keeps its relative precision there
+DEFINITE_DECADES = 20
+DEFINITE = ("psd", "pd", "diagpsd", "diagpd")
 WIDE_DIGITS = 3  # significant digits of a value drawn across magnitudes (a short exact decimal)
 WIDE_TEXT = (f"reals in the window (-3, 3) (offsets 0.1 .. 3 from a bound) and, at {round(100 * WIDE_SHARE)} % "
              f"of the points, magnitudes 1e-{WIDE_DECADES} .. 1e{WIDE_DECADES} (offsets from a bound the same; "
-             f"matrices scaled by 1e-{MATRIX_DECADES} .. 1e{MATRIX_DECADES})")
+             f"matrices scaled by 1e-{MATRIX_DECADES} .. 1e{MATRIX_DECADES}, the generators of (semi)definite "
+             f"ones down to 1e-{DEFINITE_DECADES}: eigenvalues down to 1e-{2 * DEFINITE_DECADES})")
 
 
 def _short(v: Any, digits: int) -> Any:
@@ -150,6 +156,9 @@ def sample_batch(params: list[Param], n: int, generator: Any, special: bool = Tr
             g = 4 * uniform(n, r, c) - 2
             if wide and p.transform not in ("orthogonal", "signdiag"):  # scale-free transforms
                 factor = torch.pow(10.0, (2 * uniform(n, 1, 1) - 1) * MATRIX_DECADES)
+                if p.transform in DEFINITE:
+                    deep = torch.pow(10.0, -DEFINITE_DECADES * uniform(n, 1, 1))
+                    factor = torch.where(uniform(n, 1, 1) < 0.5, deep, factor)
                 g = torch.where(uniform(n, 1, 1) < WIDE_SHARE, _short(g * factor, 6), g)
             if p.transform in ("psd", "diagpsd"):  # rank-deficient now and then: psd, not pd
                 g = g * (uniform(n, 1, c) > 0.25).to(g.dtype)
