@@ -340,7 +340,8 @@ def random_function(name: str, nargs: int, rng: Any) -> sympy.Lambda:
     """A random smooth function of ``nargs`` scalars with rational coefficients.
 
     Sums of sin, cos and tanh of linear combinations, a product term and a linear
-    term, so that no identity holds by accident of a special function.
+    term, so that no identity holds by accident of a special function; from three
+    arguments on also a full quadratic form (a Hessian of full rank).
     """
     xs = [sympy.Dummy(f"{name}_x{i}") for i in range(nargs)]
 
@@ -350,6 +351,9 @@ def random_function(name: str, nargs: int, rng: Any) -> sympy.Lambda:
     body = (_coefficient(rng) + _coefficient(rng) * sympy.sin(combination() + _coefficient(rng))
             + _coefficient(rng) * sympy.cos(combination()) + _coefficient(rng) * sympy.tanh(combination())
             + _coefficient(rng) * combination() * combination() / 4 + combination())
+    if nargs > 2:  # a full quadratic form: the terms above give a Hessian of rank 5 at most, and
+        # a claim true only of such functions (a 6x6 Hessian minor = 0) would pass
+        body += sympy.Add(*[_coefficient(rng) * xs[i] * xs[j] / 8 for i in range(nargs) for j in range(i, nargs)])
     return sympy.Lambda(tuple(xs), body)
 
 
