@@ -208,14 +208,16 @@ def exact_matrix(transform: str, g: sympy.ImmutableMatrix) -> sympy.ImmutableMat
     raise RealizeError(f"unknown matrix transform {transform}")
 
 
-PD_FLOOR = sympy.Rational(1, 10**6)
+PD_FLOOR = sympy.Rational(1, 10**40)
 
 
 def _pd_shift(entry: Any) -> Any:
-    """The multiple of I that makes G G^T positive definite: ``10**-6 + entry**2``, so
-    that the least eigenvalue spreads from 1e-6 up (a shift of 1 would put every
-    eigenvalue at 1 or more, and ``det(A) >= 1`` would never be refuted). A polynomial
-    in the generator, as the exact checks need; the same map for SymPy and torch."""
+    """The multiple of I that makes G G^T positive definite: ``10**-40 + entry**2``, so
+    that the least eigenvalue spreads from 1e-40 up (the zero generator gives
+    ``10**-40 * I``, a deeply scaled generator a matrix of that size; a shift of 1, or a
+    floor of 1e-6, would put every eigenvalue above it, and ``det(A) >= 10**-30`` would
+    never be refuted). A polynomial in the generator, as the exact checks need; the same
+    map for SymPy and torch."""
     return entry**2 + (PD_FLOOR if isinstance(entry, sympy.Basic) else float(PD_FLOOR))
 
 

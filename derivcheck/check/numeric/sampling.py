@@ -49,10 +49,16 @@ Point = dict[str, Any]  # param key -> float/Fraction, rows of a generator, or s
 WIDE_SHARE = 0.25  # of the random points (``wide``), drawn across magnitudes instead of the window
 WIDE_DECADES = 6  # a scalar's magnitude (or distance to a bound) log-uniform in 1e-6 .. 1e6
 MATRIX_DECADES = 3  # a generator scaled by a factor log-uniform in 1e-3 .. 1e3 (entries get multiplied)
+# a (semi)definite matrix's generator G (A = G G^T + shift*I) scaled down to 1e-20 at half of its
+# wide points: eigenvalues down to 1e-40 (``det(A) >= 10**-30`` for pd A is false); the map is
+# homogeneous, so float64 keeps its relative precision there
+DEFINITE_DECADES = 20
+DEFINITE = ("psd", "pd", "diagpsd", "diagpd")
 WIDE_DIGITS = 3  # significant digits of a value drawn across magnitudes (a short exact decimal)
 WIDE_TEXT = (f"reals in the window (-3, 3) (offsets 0.1 .. 3 from a bound) and, at {round(100 * WIDE_SHARE)} % "
              f"of the points, magnitudes 1e-{WIDE_DECADES} .. 1e{WIDE_DECADES} (offsets from a bound the same; "
-             f"matrices scaled by 1e-{MATRIX_DECADES} .. 1e{MATRIX_DECADES})")
+             f"matrices scaled by 1e-{MATRIX_DECADES} .. 1e{MATRIX_DECADES}, the generators of (semi)definite "
+             f"ones down to 1e-{DEFINITE_DECADES}: eigenvalues down to 1e-{2 * DEFINITE_DECADES})")
 
 
 def _short(v: Any, digits: int) -> Any:
@@ -121,7 +127,7 @@ def sample_batch(params: list[Param], n: int, generator: Any, special: bool = Tr
         return torch.rand(*shape, generator=generator, dtype=torch.float64)
 
     batch: dict[str, Any] = {}
-    for p in params:
+    for p in params:  # the draws in a fixed order per param: a seed gives the same points
         if p.kind == "scalar" and p.domain.integer:
             lo, hi = int(p.domain.lo), int(p.domain.hi)
             v = torch.randint(lo, hi + 1, (n,), generator=generator).to(torch.float64)
@@ -129,45 +135,65 @@ def sample_batch(params: list[Param], n: int, generator: Any, special: bool = Tr
                 v = torch.where(uniform(n) < WIDE_SHARE, _wide_integer(p.domain.reach, n, uniform), v)
             batch[p.key] = v
         elif p.kind == "scalar":
-            lo, hi = p.domain.span()
-            v = lo + (hi - lo) * uniform(n)
-            if wide and p.wide:
-                far = _wide_scalar(p.domain, n, uniform)
-                inside = torch.tensor([p.domain.contains(x) for x in far.tolist()], dtype=torch.bool)
-                v = torch.where((uniform(n) < WIDE_SHARE) & inside, far, v)
-            for end, is_open in ((p.domain.lo, p.domain.lo_open), (p.domain.hi, p.domain.hi_open)):
-                if end is not None and not is_open:  # a closed end is hit now and then
-                    v = torch.where(uniform(n) < 0.1, torch.full_like(v, float(end)), v)
-            simple = [float(x) for x in SPECIAL if p.domain.contains(x)] if special else []
-            if simple:  # simple values now and then: equality cases of strict inequalities
-                pick = torch.tensor(simple, dtype=torch.float64)[(uniform(n) * len(simple)).long()]
-                v = torch.where(uniform(n) < 0.15, pick, v)
-                first = min(len(simple), n // 4)  # and the first points all simple, deterministically
-                v[:first] = torch.tensor(simple[:first], dtype=torch.float64)
-            batch[p.key] = v
+            batch[p.key] = _real_values(p, n, uniform, special, wide)
         elif p.kind == "matrix":
-            r, c = p.shape
-            g = 4 * uniform(n, r, c) - 2
-            if wide and p.transform not in ("orthogonal", "signdiag"):  # scale-free transforms
-                factor = torch.pow(10.0, (2 * uniform(n, 1, 1) - 1) * MATRIX_DECADES)
-                g = torch.where(uniform(n, 1, 1) < WIDE_SHARE, _short(g * factor, 6), g)
-            if p.transform in ("psd", "diagpsd"):  # rank-deficient now and then: psd, not pd
-                g = g * (uniform(n, 1, c) > 0.25).to(g.dtype)
-            if p.invertible and r == c and p.transform in ("general", "diagonal"):
-                g = _nearly_singular(g, p.transform == "diagonal", uniform)
-            # the zero generator now and then, and at the first point with the simple
-            # scalars: the equality cases of strict inequalities (x.T @ A @ x > 0 at x = 0)
-            if special:
-                g = g * (uniform(n, 1, 1) > 0.1).to(g.dtype)
-                if n >= 4:
-                    g[0] = 0
-                if n >= 4 and p.transform in ("orthogonal", "signdiag") and r == c:
-                    # -I: the Cayley map never reaches an eigenvalue -1 itself, only with the signs
-                    g[1] = -torch.eye(r, dtype=g.dtype)
-            batch[p.key] = g
+            batch[p.key] = _generators(p, n, uniform, special, wide)
         else:
             batch[p.key] = 0.2 + uniform(n, len(p.symbols) + 1)
     return batch
+
+
+def _real_values(p: Param, n: int, uniform: Callable[..., Any], special: bool, wide: bool) -> Any:
+    """``n`` values of a real scalar: the window, a share across magnitudes, closed ends
+    now and then, and simple values (see :func:`sample_batch`)."""
+    import torch
+
+    lo, hi = p.domain.span()
+    v = lo + (hi - lo) * uniform(n)
+    if wide and p.wide:
+        far = _wide_scalar(p.domain, n, uniform)
+        inside = torch.tensor([p.domain.contains(x) for x in far.tolist()], dtype=torch.bool)
+        v = torch.where((uniform(n) < WIDE_SHARE) & inside, far, v)
+    for end, is_open in ((p.domain.lo, p.domain.lo_open), (p.domain.hi, p.domain.hi_open)):
+        if end is not None and not is_open:  # a closed end is hit now and then
+            v = torch.where(uniform(n) < 0.1, torch.full_like(v, float(end)), v)
+    simple = [float(x) for x in SPECIAL if p.domain.contains(x)] if special else []
+    if simple:  # simple values now and then: equality cases of strict inequalities
+        pick = torch.tensor(simple, dtype=torch.float64)[(uniform(n) * len(simple)).long()]
+        v = torch.where(uniform(n) < 0.15, pick, v)
+        first = min(len(simple), n // 4)  # and the first points all simple, deterministically
+        v[:first] = torch.tensor(simple[:first], dtype=torch.float64)
+    return v
+
+
+def _generators(p: Param, n: int, uniform: Callable[..., Any], special: bool, wide: bool) -> Any:
+    """``n`` generators of a matrix (its qualifier's map turns each into the matrix): a
+    share scaled across magnitudes, rank-deficient ones for psd, nearly singular ones
+    for invertible, zero ones (see :func:`sample_batch`)."""
+    import torch
+
+    r, c = p.shape
+    g = 4 * uniform(n, r, c) - 2
+    if wide and p.transform not in ("orthogonal", "signdiag"):  # scale-free transforms
+        factor = torch.pow(10.0, (2 * uniform(n, 1, 1) - 1) * MATRIX_DECADES)
+        if p.transform in DEFINITE:
+            deep = torch.pow(10.0, -DEFINITE_DECADES * uniform(n, 1, 1))
+            factor = torch.where(uniform(n, 1, 1) < 0.5, deep, factor)
+        g = torch.where(uniform(n, 1, 1) < WIDE_SHARE, _short(g * factor, 6), g)
+    if p.transform in ("psd", "diagpsd"):  # rank-deficient now and then: psd, not pd
+        g = g * (uniform(n, 1, c) > 0.25).to(g.dtype)
+    if p.invertible and r == c and p.transform in ("general", "diagonal"):
+        g = _nearly_singular(g, p.transform == "diagonal", uniform)
+    # the zero generator now and then, and at the first point with the simple
+    # scalars: the equality cases of strict inequalities (x.T @ A @ x > 0 at x = 0)
+    if special:
+        g = g * (uniform(n, 1, 1) > 0.1).to(g.dtype)
+        if n >= 4:
+            g[0] = 0
+        if n >= 4 and p.transform in ("orthogonal", "signdiag") and r == c:
+            # -I: the Cayley map never reaches an eigenvalue -1 itself, only with the signs
+            g[1] = -torch.eye(r, dtype=g.dtype)
+    return g
 
 
 def _nearly_singular(g: Any, diagonal: bool, uniform: Callable[..., Any]) -> Any:
@@ -314,7 +340,8 @@ def random_function(name: str, nargs: int, rng: Any) -> sympy.Lambda:
     """A random smooth function of ``nargs`` scalars with rational coefficients.
 
     Sums of sin, cos and tanh of linear combinations, a product term and a linear
-    term, so that no identity holds by accident of a special function.
+    term, so that no identity holds by accident of a special function; from three
+    arguments on also a full quadratic form (a Hessian of full rank).
     """
     xs = [sympy.Dummy(f"{name}_x{i}") for i in range(nargs)]
 
@@ -324,6 +351,9 @@ def random_function(name: str, nargs: int, rng: Any) -> sympy.Lambda:
     body = (_coefficient(rng) + _coefficient(rng) * sympy.sin(combination() + _coefficient(rng))
             + _coefficient(rng) * sympy.cos(combination()) + _coefficient(rng) * sympy.tanh(combination())
             + _coefficient(rng) * combination() * combination() / 4 + combination())
+    if nargs > 2:  # a full quadratic form: the terms above give a Hessian of rank 5 at most, and
+        # a claim true only of such functions (a 6x6 Hessian minor = 0) would pass
+        body += sympy.Add(*[_coefficient(rng) * xs[i] * xs[j] / 8 for i in range(nargs) for j in range(i, nargs)])
     return sympy.Lambda(tuple(xs), body)
 
 

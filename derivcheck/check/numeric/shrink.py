@@ -5,7 +5,7 @@ probability weight) is replaced by the first of a fixed list of simpler values
 (0, 1, -1, 2, 1/2, small integers, simple fractions, then roundings of the
 current value) that keeps the point failing and inside the declared domain;
 whole matrices are first tried as 0 and the identity (through their qualifier
-map: for ``orthogonal`` a zero generator is the identity, for ``pd`` 10**-6 times it). Smaller
+map: for ``orthogonal`` a zero generator is the identity, for ``pd`` 10**-40 times it). Smaller
 dimensions come first because the caller tries the smallest configuration
 first. Candidates are judged in float by the caller's ``fails`` (batched); the
 result is confirmed separately in high precision.

@@ -148,24 +148,32 @@ class Trial:
         return [point_at(self.params, self.batch, i) for i in _interleaved(picked)]
 
     def far(self) -> list[Point]:
-        """The first point with one real scalar moved to +-10**6, then +-10**3 (at most
-        EXTREME_POINTS in all, inside its domain), kept where float64 overflows, falls below
-        :data:`TINY` or disagrees: random points rarely reach ``x > 921``, where
-        ``Min(exp(x), 10**400) = exp(x)`` fails."""
+        """The first and the last point with one real scalar moved far (:func:`far_values`),
+        kept where float64 disagrees, or, at +-10**6 and +-10**3, overflows or falls below
+        :data:`TINY` (disagreements first; at most EXTREME_POINTS in all, each inside its
+        domain): random points rarely reach ``x > 921``, where ``Min(exp(x), 10**400) =
+        exp(x)`` fails, and never ``x = 10**12``, where ``x**7 <= 10**50`` does. The last
+        point is a random one: ``x**2 * y**2 <= 10**40`` needs ``y != 0``."""
         scalars = [p for p in self.params if p.kind == "scalar" and not p.domain.integer and p.wide]
         if not scalars or not self.batch:
             return []
-        base = point_at(self.params, self.batch, 0)
-        far = [{**base, p.key: value} for value in (Fraction(10**6), Fraction(-10**6), Fraction(10**3),
-                                                     Fraction(-10**3)) for p in scalars
-               if p.domain.contains(value)][:EXTREME_POINTS]
+        n = next(iter(self.batch.values())).shape[0]
+        bases = [point_at(self.params, self.batch, i) for i in dict.fromkeys([0, n - 1])]
+        ladders = [(p, far_values(p.domain, self.main.op != "=")) for p in scalars]
+        far = [({**base, p.key: values[k]}, values[k] in FAR) for base in bases
+               for k in range(max(len(v) for _, v in ladders)) for p, values in ladders if k < len(values)]
         if not far:
             return []
         selected: list = []
         sizes: list = []
-        usable, _, firm = self.evaluate(batch_of(self.params, far), None, selected, sizes)
-        keep = selected[0] & (~usable | ~firm | (sizes[0] < TINY))
-        return [pt for pt, k in zip(far, keep.cpu().tolist()) if k]
+        usable, _, firm = self.evaluate(batch_of(self.params, [pt for pt, _ in far]), None, selected, sizes)
+        disagree = (selected[0] & usable & ~firm).cpu().tolist()
+        silent = (selected[0] & (~usable | (sizes[0] < TINY))).cpu().tolist()
+        # where float64 says nothing, only at the first values: settling an overflow in 50
+        # digits costs, and beyond them a float disagreement is asked for
+        kept = ([pt for (pt, _), d in zip(far, disagree) if d]
+                + [pt for (pt, plain), q, d in zip(far, silent, disagree) if q and not d and plain])
+        return kept[:EXTREME_POINTS]
 
     def rescue(self, seed: int) -> None:
         """Where no point has a float value (``n!`` at n = 300 overflows), a few points the
@@ -263,5 +271,24 @@ def _eigen_construction(prepared: Prepared, scope: Scope, config: dict, seed: in
     layout = random.Random(zlib.crc32(f"{seed}:{sorted((str(k), v) for k, v in config.items())}".encode()))
     return construct(pairs, scope, sizes, layout)
 
+
+
+FAR = (Fraction(10**6), Fraction(-10**6), Fraction(10**3), Fraction(-10**3))
+# an inequality also beyond: magnitudes to 10**192 and distances to 10**-48 (from 0 or a bound),
+# where a power or a reciprocal first crosses a constant (``x**7 <= 10**50``, ``1/x <= 10**20``)
+FAR_INEQUALITY = tuple(Fraction(s * 10**k) for k in (12, 24, 48, 96, 192) for s in (1, -1))
+NEAR_INEQUALITY = tuple(Fraction(1, 10**k) for k in (12, 24, 48))
+
+
+def far_values(domain: Any, inequality: bool) -> list[Fraction]:
+    """Values of a real scalar far from the sampled window, inside ``domain``: +-10**6 and
+    +-10**3, and for an inequality also +-10**12 .. +-10**192 and 10**-12 .. 10**-48 from 0
+    (both signs) or from each finite bound, inwards."""
+    values = list(FAR)
+    if inequality:
+        values += FAR_INEQUALITY
+        anchors = [e for e in (domain.lo, domain.hi) if e is not None] or [Fraction(0)]
+        values += [a + s * d for d in NEAR_INEQUALITY for a in anchors for s in (1, -1)]
+    return [v for v in dict.fromkeys(values) if domain.contains(v)]
 
 __all__ = ["Trial", "show_config"]

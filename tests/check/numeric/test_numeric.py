@@ -797,3 +797,21 @@ def test_an_inequality_whose_side_is_not_real_is_refuted_there(d: Decls) -> None
     assert agrees(d.check(R(y ** sympy.Rational(2, 3), ">=", 0)).rechecked())
     # a hypothesis that is not real at a point only rejects the point
     assert agrees(d.check(R(x**2, ">=", 0), hypotheses=[R(sympy.sqrt(x), ">=", 0)]).rechecked())
+
+
+@pytest.mark.parametrize("nargs", [1, 2, 3, 6, 7])
+def test_the_random_stand_in_for_a_function_has_a_hessian_of_full_rank(nargs: int) -> None:
+    """A claim true only of the stand-in family (a 6x6 Hessian minor = 0: sin, cos, tanh of
+    linear forms and one product of two give rank 5 at most) must not pass: the stand-in
+    has a Hessian of full rank at a generic point, for any number of arguments."""
+    import random
+
+    from derivcheck.check.numeric.sampling import random_function
+
+    for seed in range(3):
+        f = random_function("f", nargs, random.Random(seed))
+        xs = sympy.symbols(f"x0:{nargs}")
+        hessian = sympy.hessian(f(*xs), xs)
+        point = {x: sympy.Rational(k + 2, 7) for k, x in enumerate(xs)}
+        value = hessian.xreplace(point).evalf(30)
+        assert sympy.Matrix(value).rank(iszerofunc=lambda e: abs(e) < 1e-20) == nargs
