@@ -172,9 +172,9 @@ def _peel(node: sympy.Basic, t: sympy.Symbol, lo: int, scope: object) -> tuple[s
 
 
 def _peel_power(node: sympy.Pow, t: sympy.Symbol, lo: int, scope: object) -> tuple[sympy.Expr, sympy.Expr] | None:
-    """``X**(p*t + q) = X**p * X**(p*(t - 1) + q)`` for integers ``p != 0`` and ``q``: where ``X``
-    is proved nonzero, or, for ``p >= 1``, where the exponent one step back is >= 0 on the
-    whole range (``0**0 = 1``)."""
+    """``X**(p*t + q) = X**p * X**(p*(t - 1) + q)``: for rationals ``p``, ``q`` where ``X > 0`` is
+    proved; for integers ``p != 0`` and ``q`` where ``X`` is proved nonzero, or, for ``p >= 1``,
+    where the exponent one step back is >= 0 on the whole range (``0**0 = 1``)."""
     base, exp = node.args
     if t in base.free_symbols:
         return None
@@ -182,11 +182,15 @@ def _peel_power(node: sympy.Pow, t: sympy.Symbol, lo: int, scope: object) -> tup
         poly = sympy.Poly(exp, t)
     except sympy.PolynomialError:
         return None
-    if poly.degree() != 1 or not all(c.is_Integer for c in poly.all_coeffs()):
+    if poly.degree() != 1 or not all(c.is_Rational for c in poly.all_coeffs()):
         return None
     p = poly.all_coeffs()[0]
-    nonzero = RealForms(scope, None, 0, -1).formed_sign(base)
-    if not (nonzero is not None and nonzero[1]) and (p < 1 or exp.xreplace({t: sympy.Integer(lo - 1)}) < 0):
+    sign = RealForms(scope, None, 0, -1).formed_sign(base)
+    if sign == (1, True):
+        pass  # X > 0: X**u * X**v = X**(u + v) for all real u, v
+    elif not all(c.is_Integer for c in poly.all_coeffs()):
+        return None
+    elif not (sign is not None and sign[1]) and (p < 1 or exp.xreplace({t: sympy.Integer(lo - 1)}) < 0):
         return None
     term = base ** p
     return term * sympy.Symbol("_atom"), term
