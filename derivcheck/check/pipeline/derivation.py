@@ -60,6 +60,10 @@ NUMERIC_SECONDS = 30.0
 work is counted, not timed (see :func:`~derivcheck.check.numeric.entry.check_numerically`); the
 limit only stops a runaway evaluation, and an outcome it cut short is not final (never cached)."""
 
+RECURSION_SECONDS = 5.0
+"""Budget of the proof of a distribution check by the moment recursion (the library's DDPM
+check needs about 0.1 s)."""
+
 UPGRADE_SECONDS = 0.25
 """Budget of ``simplify`` on an item already proved at its instances (a general proof
 would upgrade it to ``proved``); an item with no instance proof gives ``simplify``
@@ -96,20 +100,27 @@ def check_derivation(derivation: Derivation, options: Options) -> DerivationRepo
     return DerivationReport(**head, outcomes=tuple(outcomes.values()), seconds=time.perf_counter() - started)
 
 
-def _distribution(item: Item, scope: Scope, derivation: Derivation, options: Options, outcome: Outcome) -> Outcome:
-    """The outcome of a distribution check ``item``: skipped without numeric checks, else
-    its Monte Carlo evidence read by :func:`~.verdicts.distribution_verdict`."""
+def _distribution(item: Item, scope: Scope, derivation: Derivation, options: Options, outcome: Outcome,
+                  prover: Prover) -> Outcome:
+    """The outcome of a distribution check ``item``: the proof by the moment recursion
+    (:func:`~derivcheck.check.stochastic.prove_linear_law`, bounded like every symbolic
+    attempt) and the Monte Carlo evidence (unless ``--no-numeric``), read together by
+    :func:`~.verdicts.distribution_verdict`."""
 
+    attempt = prover.recursion(item, min(options.timeout, RECURSION_SECONDS))
+    if attempt.status == "ok":
+        proof, why = attempt.value
+    else:
+        proof, why = None, f"moment recursion: {attempt.message.splitlines()[0] if attempt.message else attempt.status}"
     if not options.numeric:
-        return replace(outcome, verdict=Verdict.UNKNOWN, method="none",
-                       detail="distribution check skipped (--no-numeric)")
+        return distribution_verdict(outcome, None, proof, why)
     try:
         result = check_distribution(item.distribution.fields, scope, seed=options.seed, device=options.device,
                                     instances=item.instances, key=f"{derivation.id.value}:{item.key}",
                                     path=derivation.path)
     except InputError as exc:
         return replace(outcome, verdict=Verdict.ERROR, detail=exc.format())
-    return distribution_verdict(outcome, result)
+    return distribution_verdict(outcome, result, proof, why)
 
 
 def _base_outcome(item: Item, derivation: Derivation) -> Outcome:
@@ -124,6 +135,9 @@ def check_item(item: Item, scope: Scope, derivation: Derivation, options: Option
         with Prover([item], scope) as own:
             return check_item(item, scope, derivation, options, own)
     started = time.perf_counter()
+    if item.error is None and item.distribution is not None:
+        return _judge(_distribution(item, scope, derivation, options, _base_outcome(item, derivation), prover),
+                      options, started)
     outcome, settled = _settled_at_once(item, scope, derivation, options)
     if settled and outcome.verdict is Verdict.PROVED:
         why, _ = valueless(item, scope, options, prover)
@@ -181,14 +195,11 @@ def check_item(item: Item, scope: Scope, derivation: Derivation, options: Option
 
 
 def _settled_at_once(item: Item, scope: Scope, derivation: Derivation, options: Options) -> tuple[Outcome, bool]:
-    """``(outcome, True)`` for an item that needs no proof attempt (an error, a distribution
-    check, an unsupported form, a ``~`` step, the same tree on both sides); else
+    """``(outcome, True)`` for an item that needs no proof attempt (an error, an unsupported form, a ``~`` step, the same tree on both sides); else
     ``(outcome with the relation shown, False)``."""
     outcome = _base_outcome(item, derivation)
     if item.error is not None:
         return replace(outcome, verdict=Verdict.ERROR, detail=item.error), True
-    if item.distribution is not None:
-        return _distribution(item, scope, derivation, options, outcome), True
     if item.unsupported is not None:
         return replace(outcome, verdict=Verdict.UNKNOWN, method="none", detail=item.unsupported), True
     relation = item.relation

@@ -15,6 +15,7 @@ from ...expr.objects import Relation
 from ...expr.shapes import make_relation
 from ..realize import untrusted_integrals
 from ..runtime import BoundedSession
+from ..stochastic import prove_linear_law
 from ..symbolic import (Proof, apply_hypotheses, declared_invertible, declared_nonzero, declared_value, divergence,
                         exact_witness, inconsistency, instance_assignments, nonzero_at, prove, prove_at_instances,
                         prove_by_simplify, prove_equal, written_out_nonzero)
@@ -49,7 +50,8 @@ class Prover:
         self._session = BoundedSession({"general": self._general, "instances": self._instances,
                                         "simplify": self._simplify, "same": self._same,
                                         "inconsistency": self._inconsistency, "witness": self._witness,
-                                        "valueless": self._valueless, "defined_at": self._defined_at})
+                                        "valueless": self._valueless, "defined_at": self._defined_at,
+                                        "recursion": self._recursion})
 
     def item(self, key: str) -> Item:
         """The item of ``key`` (a step of the chain, for the claim link)."""
@@ -99,6 +101,11 @@ class Prover:
         (:func:`~derivcheck.check.symbolic.nonzero_at`), or None when none was found."""
         done = self._session.run(seconds, "defined_at", item.key)
         return done.value if done.status == "ok" else None
+
+    def recursion(self, item: Item, seconds: float) -> Any:
+        """A bounded proof of a distribution check by the moment recursion: ``value`` is
+        ``(detail, "")`` when proved, else ``(None, why not)``."""
+        return self._session.run(seconds, "recursion", item.key)
 
     def same(self, item: Item, left: str, right: str, seconds: float) -> bool:
         """Whether two ends of a claim item (``claim.lhs``, ``claim.rhs``, ``start``, ``end``) are proved equal."""
@@ -180,6 +187,10 @@ class Prover:
         if not denominators:
             return "the inverted matrices are invertible by their declarations"
         return nonzero_at(sympy.Mul(*denominators), item.hypotheses, self._scope)
+
+    def _recursion(self, key: str) -> tuple[str | None, str]:
+        item = self._items[key]
+        return prove_linear_law(item.distribution.fields, self._scope, item.instances)
 
     def _inconsistency(self, key: str) -> str | None:
         item = self._items[key]

@@ -8,7 +8,8 @@ checks run, and these functions say what their evidence makes of the item:
 - agreement gives ``numeric`` where no proof was found, and is shown beside a
   proof when it came from torch autograd (:func:`weigh`);
 - a relation with no value at any size is an ``error`` (:func:`weigh`);
-- a distribution check's evidence reads the same way (:func:`distribution_verdict`).
+- a distribution check's Monte Carlo evidence reads the same way, beside its proof by the
+  moment recursion, if any (:func:`distribution_verdict`).
 """
 
 from __future__ import annotations
@@ -52,13 +53,32 @@ def weigh(verdict: Verdict, method: str, detail: str, evidence: Evidence) -> tup
     return verdict, method, detail
 
 
-def distribution_verdict(outcome: Outcome, evidence: Evidence) -> Outcome:
-    """A distribution check's ``outcome`` from its Monte Carlo ``evidence``."""
-    if evidence.status is Status.AGREE:
-        return replace(outcome, verdict=Verdict.NUMERIC, method="monte carlo", detail=evidence.detail)
-    if evidence.status is Status.DISAGREE:
-        return replace(outcome, verdict=Verdict.REFUTED, method="monte carlo", detail=evidence.detail,
+def distribution_verdict(outcome: Outcome, evidence: Evidence | None, proof: str | None = None,
+                         why: str = "") -> Outcome:
+    """A distribution check's ``outcome`` from its Monte Carlo ``evidence`` (None: not run,
+    ``--no-numeric``) and its proof by the moment recursion (``proof``, its detail; ``why``
+    it was not proved). A disagreement refutes, proof or not (and names the proof: a
+    soundness guard); a proof gives ``proved`` beside any other evidence, which the detail
+    states; without one, agreement gives ``numeric``."""
+    if evidence is not None and evidence.status is Status.DISAGREE:
+        guard = " (the moment recursion had claimed a proof: soundness guard)" if proof is not None else ""
+        return replace(outcome, verdict=Verdict.REFUTED, method="monte carlo", detail=evidence.detail + guard,
                        counterexample=evidence.counterexample)
+    if proof is not None:
+        if evidence is None:
+            checked = "Monte Carlo skipped (--no-numeric)"
+        elif evidence.status is Status.AGREE:
+            checked = f"Monte Carlo agrees: {evidence.detail}"
+        else:
+            checked = f"Monte Carlo: {evidence.detail}"
+        return replace(outcome, verdict=Verdict.PROVED, method="moment recursion",
+                       detail=f"proved (moment recursion: {proof}) · {checked}")
+    if evidence is None:
+        return replace(outcome, verdict=Verdict.UNKNOWN, method="none",
+                       detail=f"distribution check skipped (--no-numeric); {why}".rstrip("; "))
+    if evidence.status is Status.AGREE:
+        return replace(outcome, verdict=Verdict.NUMERIC, method="monte carlo",
+                       detail=f"{evidence.detail}; not proved: {why}" if why else evidence.detail)
     return replace(outcome, verdict=Verdict.UNKNOWN, method="monte carlo", detail=evidence.detail)
 
 

@@ -5,7 +5,9 @@ moments judged against the claimed law by exact statistical tests.
 from __future__ import annotations
 
 from .distribution import check_distribution
+from .linear_law import prove_linear_law
 
 __all__ = [
     "check_distribution",
+    "prove_linear_law",
 ]

@@ -133,7 +133,7 @@ def _element(value: Any, scope: Scope, what: str) -> tuple[str, sympy.Expr]:
 def build_plan(fields: dict[str, Text], scope: Scope, instances: dict[str, tuple[int, ...]], sampler: Any) -> Plan:
     """The check's parts, parsed and checked for what the simulation supports, with the values
     of draw 0."""
-    plan = _parse_plan(fields, scope, instances)
+    plan = parse_plan(fields, scope, instances)
     return _valued(plan, scope, instances, sampler, 0, None)
 
 
@@ -142,7 +142,7 @@ def build_plans(fields: dict[str, Text], scope: Scope, instances: dict[str, tupl
     """One plan per draw (:mod:`~derivcheck.check.stochastic.draws`): draw 0 from ``sampler``
     (what a single draw was), and when anything was drawn from a domain the other draws from
     ``redraw``; a check with nothing drawn has one plan."""
-    parsed = _parse_plan(fields, scope, instances)
+    parsed = parse_plan(fields, scope, instances)
     first = _valued(parsed, scope, instances, sampler, 0, None)
     if not first.drawn:
         return [first]
@@ -166,7 +166,7 @@ def _valued(parsed: Plan, scope: Scope, instances: dict[str, tuple[int, ...]], s
     return plan
 
 
-def _parse_plan(fields: dict[str, Text], scope: Scope, instances: dict[str, tuple[int, ...]]) -> Plan:
+def parse_plan(fields: dict[str, Text], scope: Scope, instances: dict[str, tuple[int, ...]]) -> Plan:
     """The check's parts, parsed, without values."""
 
     lhs, rhs_node, reader = _split(fields["process"], scope, "=")

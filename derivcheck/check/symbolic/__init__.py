@@ -12,6 +12,7 @@ from .defined_at import declared_invertible, declared_nonzero, declared_value, n
 from .hypotheses import (apply_hypotheses, quantified_indices, rewrite_with, solve_for_lone_factor,
                          solve_for_lone_symbol, substitute)
 from .index_domain import outside_domain, provably_in_domain
+from .moment_recursion import LinearRecursion, prove_moment_recursion
 from .instances import instance_assignments, integer_parameters, prove_at_instances
 from .series import divergence
 from .strategies import STRATEGIES, Proof, Strategy, prove, prove_by_simplify, prove_equal, refusal
@@ -20,6 +21,7 @@ __all__ = [
     "STRATEGIES",
     "Strategy",
     "Proof",
+    "LinearRecursion",
     "apply_hypotheses",
     "canonical",
     "declared_invertible",
@@ -36,6 +38,7 @@ __all__ = [
     "provably_in_domain",
     "prove",
     "prove_at_instances",
+    "prove_moment_recursion",
     "prove_by_simplify",
     "prove_equal",
     "quantified_indices",

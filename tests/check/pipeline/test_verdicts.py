@@ -68,3 +68,26 @@ def test_distribution_evidence_reads_the_same_way() -> None:
     refuted = distribution_verdict(OUTCOME, Evidence(Status.DISAGREE, counterexample=FOUND, detail="mean", kind=kind))
     assert refuted.verdict is Verdict.REFUTED and refuted.counterexample == FOUND
     assert distribution_verdict(OUTCOME, Evidence(Status.INCONCLUSIVE, detail="?", kind=kind)).verdict is Verdict.UNKNOWN
+
+
+def test_a_moment_recursion_proof_stands_beside_the_monte_carlo_check() -> None:
+    kind = EvidenceKind.MONTE_CARLO
+    agree = Evidence(Status.AGREE, detail="all pass, false-alarm rate <= 1e-06", kind=kind)
+    proved = distribution_verdict(OUTCOME, agree, "affine in normal noise", "")
+    assert (proved.verdict, proved.method) == (Verdict.PROVED, "moment recursion")
+    assert proved.detail == ("proved (moment recursion: affine in normal noise) · "
+                             "Monte Carlo agrees: all pass, false-alarm rate <= 1e-06")
+    # a disagreement still refutes, and names the proof it contradicts
+    refuted = distribution_verdict(OUTCOME, Evidence(Status.DISAGREE, counterexample=FOUND, detail="mean", kind=kind),
+                                   "affine in normal noise", "")
+    assert refuted.verdict is Verdict.REFUTED and refuted.counterexample == FOUND
+    assert refuted.detail == "mean (the moment recursion had claimed a proof: soundness guard)"
+    unsure = distribution_verdict(OUTCOME, Evidence(Status.INCONCLUSIVE, detail="no draw covered", kind=kind), "p", "")
+    assert unsure.verdict is Verdict.PROVED and unsure.detail.endswith("· Monte Carlo: no draw covered")
+    skipped = distribution_verdict(OUTCOME, None, "p", "")
+    assert skipped.verdict is Verdict.PROVED and skipped.detail.endswith("Monte Carlo skipped (--no-numeric)")
+    # without a proof: numeric at best, and the reason is shown
+    numeric = distribution_verdict(OUTCOME, agree, None, "the noise u is uniform, not normal")
+    assert numeric.verdict is Verdict.NUMERIC and numeric.detail.endswith("; not proved: the noise u is uniform, not normal")
+    off = distribution_verdict(OUTCOME, None, None, "why")
+    assert (off.verdict, off.detail) == (Verdict.UNKNOWN, "distribution check skipped (--no-numeric); why")
