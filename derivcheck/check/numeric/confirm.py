@@ -65,6 +65,7 @@ def settle(main: RealizedRelation, filters: list[RealizedRelation], params: list
             return None, None
     settled = True
     values.ladder = _ladder(main)
+    values.resolvable = values.ladder[-1] >= 2 * (DIGITS + _longest(main))
     for lhs, rhs in main.cases:
         for a, b in _pairs(RealizedRelation(main.op, ((lhs, rhs),), None)):
             holds = _entry_holds(main.op, a, b, values)
@@ -103,6 +104,7 @@ class _Values:
         self.functions = functions
         self.numbers: dict[Any, sympy.Expr | None] = {}  # each side once (shown again in a counterexample)
         self.ladder: tuple[int, ...] = (DIGITS, 2 * DIGITS)  # the precisions tried (see _ladder)
+        self.resolvable = True  # the last precision is twice what the relation's numbers need
 
 
 def _ladder(relation: RealizedRelation) -> tuple[int, ...]:
@@ -110,7 +112,14 @@ def _ladder(relation: RealizedRelation) -> tuple[int, ...]:
     digits of the longest number in the relation (``10**-80`` has 81), then twice that.
 
     A difference hidden below the last precision (relative ``10**-(P - 10)``) is not
-    seen: there the relation settles as holding, as any finite precision must."""
+    seen: there an equality settles as holding only where the ladder was not cut at
+    MAX_DIGITS (``exp(x*(10**-650)**2) = 1`` differs by 10**-1300: undecided, not holding)."""
+    first = min(DIGITS + _longest(relation), MAX_DIGITS // 2)
+    return first, 2 * first
+
+
+def _longest(relation: RealizedRelation) -> int:
+    """The digits of the longest number in ``relation``."""
     longest = 0
     for lhs, rhs in relation.cases:
         for side in (lhs, rhs):
@@ -120,8 +129,7 @@ def _ladder(relation: RealizedRelation) -> tuple[int, ...]:
                         longest = max(longest, len(str(abs(atom.p))), len(str(atom.q)))
                     for atom in item.atoms(sympy.Float):
                         longest = max(longest, atom._prec * 3 // 10)
-    first = min(DIGITS + longest, MAX_DIGITS // 2)
-    return first, 2 * first
+    return longest
 
 
 def _number(expr: Any, at: _Values, digits: int = DIGITS) -> sympy.Expr | None:
@@ -251,7 +259,7 @@ def _entry_at(op: str, a: Any, b: Any, values: _Values, digits: int, last: bool)
             return _UNRESOLVED
         if _certain_sign(a, b, values) not in (None, 0):
             return False  # a gap below the precision, but a nonzero one (exp(-exp(10)) = 0)
-        return True if gap < margin * sympy.Float("1e-10", digits) else None
+        return True if gap < margin * sympy.Float("1e-10", digits) and values.resolvable else None
     if not exact:
         li, ri = sympy.im(l), sympy.im(r)
         if abs(li) > margin or abs(ri) > margin:

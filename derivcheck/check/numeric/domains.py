@@ -141,7 +141,8 @@ WIDE_DIMENSION = 8  # and a dimension's larger size (one configuration: it costs
 def integer_reach(kind: str, interval: Interval | None, rng: Any) -> dict[str, int]:
     """Values of an integer parameter beyond :func:`integer_range`, inside its interval, for
     the wide configurations: ``medium`` and ``large`` (``-large`` too for an integer below
-    -4 allowed) for a natural or integer, ``large`` (:data:`WIDE_DIMENSION`) for a dimension.
+    -4 allowed) and the declared ends (``end``, ``-end``) for a natural or integer, ``large``
+    (:data:`WIDE_DIMENSION`) for a dimension.
     A statement true for small integers only (``n! <= 4**n``, false from n = 9) fails there."""
     small = integer_range(kind, interval)
     lo = _fraction(interval.lo, "lo") if interval is not None else None
@@ -152,6 +153,11 @@ def integer_reach(kind: str, interval: Interval | None, rng: Any) -> dict[str, i
               {"medium": rng.randint(*MEDIUM), "large": rng.randint(*LARGE)})
     if kind == "integer":
         wanted["-large"] = -rng.randint(*LARGE)
+    if kind != "dimension":  # a declared end itself (log(k) < 15/2 for k in [1, 5000] fails at 5000)
+        if top is not None:
+            wanted["end"] = top
+        if bottom is not None and kind == "integer":
+            wanted["-end"] = bottom
     out = {}
     for name, v in wanted.items():
         v = v if top is None else min(v, top)

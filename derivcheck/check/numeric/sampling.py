@@ -182,6 +182,8 @@ def _generators(p: Param, n: int, uniform: Callable[..., Any], special: bool, wi
         g = torch.where(uniform(n, 1, 1) < WIDE_SHARE, _short(g * factor, 6), g)
     if p.transform in ("psd", "diagpsd"):  # rank-deficient now and then: psd, not pd
         g = g * (uniform(n, 1, c) > 0.25).to(g.dtype)
+    elif p.transform == "diagpd":  # entries at the floor now and then: eigenvalues 1e-40 beside others
+        g = g * (uniform(n, 1, c) > 0.25).to(g.dtype)
     if p.invertible and r == c and p.transform in ("general", "diagonal"):
         g = _nearly_singular(g, p.transform == "diagonal", uniform)
     # the zero generator now and then, and at the first point with the simple

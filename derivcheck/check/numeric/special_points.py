@@ -18,11 +18,18 @@ expression changes its form are computed instead:
 * the ends of each scalar's declared interval: a closed end itself, an open one
   ``10**-6`` (relative) inside.
 
-Each is solved exactly in one scalar at a time, the other quantities at the
-values of a sampled point, and only where that is cheap: the expression must be
+For an inequality, the parts of ``lhs - rhs`` whose zeros it shares are solved too:
+the factors of a product, the base of a power, the argument of a function that is 0
+at 0 (``sin((3*x - 1)*(x**7 - 2))**2 > 0`` fails at x = 1/3).
+
+Each is solved exactly in one coordinate at a time (a real scalar, or an entry of a
+general matrix), the other quantities at the values of a sampled point, and then
+again from the points so found, so that a point isolated in two coordinates is
+reached (``(7*x - 5)**2 + (3*y - 1)**2 > 0`` at (5/7, 1/3)); only where that is cheap: the expression must be
 a rational function of the scalar whose numerator has degree at most
-:data:`MAX_DEGREE` (or, up to :data:`MAX_SQF_DEGREE`, whose square-free factors
-have) (real roots by SymPy's exact root isolation; a rational root is
+:data:`MAX_DEGREE` (or, up to :data:`MAX_FACTOR_DEGREE`, whose irreducible factors
+over the rationals have, and up to :data:`MAX_SQF_DEGREE` whose square-free factors
+have: ``(3*x - 1)*(x**7 - 2)`` has the root 1/3) (real roots by SymPy's exact root isolation; a rational root is
 kept exactly, an irrational one as its nearest float). A point outside the
 scalar's declared domain is dropped. Transcendental equations (``sin(x) = 1/2``)
 are not solved: the local minimisation of inequalities (:mod:`.numeric`) and the
@@ -42,6 +49,8 @@ from .sampling import Param, Point, exact_values
 
 MAX_DEGREE = 6  # numerator degree solved exactly
 MAX_SQF_DEGREE = 64  # up to this degree, its square-free factors of degree <= MAX_DEGREE are solved
+MAX_FACTOR_DEGREE = 32  # up to this degree, its irreducible factors (over QQ) of degree <= MAX_DEGREE
+MAX_DEPTH = 3  # levels of an inequality's difference searched for the zeros of its parts
 MAX_ARGUMENTS = 8  # kink and denominator expressions examined per relation
 MAX_OPS = 400  # larger expressions are not solved (their roots cost too much)
 NEAR = Fraction(1, 10**6)  # relative distance of the points beside a pole
@@ -57,7 +66,10 @@ def critical_expressions(relation: RealizedRelation) -> tuple[list[sympy.Expr], 
         for side in (lhs, rhs):
             sides.extend(list(side) if isinstance(side, sympy.MatrixBase) else [side])
         if relation.op != "=" and not isinstance(lhs, sympy.MatrixBase):
-            kinks[sympy.sympify(lhs - rhs, strict=True)] = None
+            difference = sympy.sympify(lhs - rhs, strict=True)
+            kinks[difference] = None
+            for part in _zero_parts(difference, MAX_DEPTH):
+                kinks[part] = None
     for side in sides:
         if not isinstance(side, sympy.Basic):
             continue
@@ -80,10 +92,39 @@ def critical_expressions(relation: RealizedRelation) -> tuple[list[sympy.Expr], 
     return keep[:MAX_ARGUMENTS], poles_kept[:MAX_ARGUMENTS]
 
 
+# functions that vanish where their argument does (``sin(u)**2 > 0`` fails where u = 0)
+_ODD_AT_ZERO = (sympy.sin, sympy.tan, sympy.sinh, sympy.tanh, sympy.asin, sympy.atan, sympy.asinh,
+                sympy.atanh, sympy.erf, sympy.sign)
+
+
+def _zero_parts(expr: sympy.Basic, depth: int) -> list[sympy.Expr]:
+    """Parts of ``expr`` whose zeros are where ``expr`` may vanish or change form: the
+    factors of a product, the base of a power, the argument of a function that is 0 at 0
+    (``sin``, ``tanh``, ...), ``u - 1`` for ``log(u)``, ``depth`` levels down."""
+    if depth <= 0 or not isinstance(expr, sympy.Expr):
+        return []
+    if isinstance(expr, sympy.Mul):
+        parts = [a for a in expr.args if a.free_symbols]
+    elif isinstance(expr, sympy.Pow) and expr.exp.is_positive:
+        parts = [expr.base]
+    elif isinstance(expr, _ODD_AT_ZERO) or isinstance(expr, sympy.Abs):
+        parts = [expr.args[0]]
+    elif isinstance(expr, sympy.log):
+        parts = [expr.args[0] - 1]
+    else:
+        return []
+    out: list[sympy.Expr] = []
+    for part in parts:
+        if part.free_symbols and part not in out:
+            out.append(part)
+            out.extend(q for q in _zero_parts(part, depth - 1) if q not in out)
+    return out
+
+
 def special_points(relation: RealizedRelation, params: list[Param], bases: list[Point], limit: int) -> list[Point]:
     """Up to ``limit`` points where a kink (and beside it), a pole's neighbourhood or (for an
     inequality) an equality case of ``relation`` lies, each found from one of ``bases`` by
-    moving one scalar."""
+    moving one coordinate, or two: from the points so found, a second one."""
     kinks, poles = critical_expressions(relation)
     scalars = [p for p in params if p.kind == "scalar" and not p.domain.integer]
     out: list[Point] = []
@@ -95,6 +136,30 @@ def special_points(relation: RealizedRelation, params: list[Param], bases: list[
                     out.append({**bases[0], p.key: value})
     if not kinks and not poles:
         return out
+    first = _moved(kinks, poles, scalars, params, bases, 3 * limit)
+    # a point isolated in two or more scalars, ``(7*x - 5)**2 + (3*y - 1)**2 > 0`` at (5/7, 1/3):
+    # each scalar's special values from the points where another one already has its own
+    several = len(_coordinates(scalars, params)) > 1
+    second = _moved(kinks, poles, scalars, params, first[:SECOND_BASES], 3 * limit) if several else []
+    for k in range(max(len(first), len(second))):
+        for found in (first, second):
+            if k < len(found) and found[k] not in out:
+                out.append(found[k])
+            if len(out) >= limit:
+                return out
+    return out
+
+
+SECOND_BASES = 4  # first-round special points that a second round starts from
+
+
+def _moved(kinks: list[sympy.Expr], poles: list[sympy.Expr], scalars: list[Param], params: list[Param],
+           bases: list[Point], limit: int) -> list[Point]:
+    """Up to ``limit`` points, each one of ``bases`` with one coordinate (a scalar, or an
+    entry of a general matrix) moved to a special value of a kink or pole expression
+    (:func:`_moves`), inside its domain."""
+    coordinates = _coordinates(scalars, params)
+    out: list[Point] = []
     for base in bases:
         try:
             values = exact_values(params, base)
@@ -103,18 +168,40 @@ def special_points(relation: RealizedRelation, params: list[Param], bases: list[
         for expr, beside in [(e, False) for e in kinks] + [(e, True) for e in poles]:
             if sympy.count_ops(expr) > MAX_OPS:
                 continue
-            for p in scalars:
-                s = p.symbols[0]
+            for s, inside, put in coordinates:
                 if s not in expr.free_symbols:
                     continue
                 for value in _moves(expr.xreplace({k: v for k, v in values.items() if k != s}), s, beside):
-                    if p.domain.contains(value):
-                        point = {**base, p.key: value}
-                        if point not in out:
+                    if inside(value):
+                        point = put(base, value)
+                        if point not in out and point != base:
                             out.append(point)
                     if len(out) >= limit:
                         return out
     return out
+
+
+def _coordinates(scalars: list[Param], params: list[Param]) -> list[tuple[sympy.Symbol, Callable, Callable]]:
+    """``(symbol, inside, put)`` per coordinate that a special value can be put in: each real
+    scalar, and each entry of a matrix whose generator is the matrix itself (``general``,
+    not ``invertible``: a vector ``z`` with ``z[0] = 1/3``)."""
+    out: list[tuple[sympy.Symbol, Callable, Callable]] = []
+    for p in scalars:
+        out.append((p.symbols[0], p.domain.contains, lambda base, v, key=p.key: {**base, key: v}))
+    for p in params:
+        if p.kind != "matrix" or p.transform != "general" or p.invertible:
+            continue
+        cols = p.shape[1]
+        for k, s in enumerate(p.symbols[:MAX_ENTRY_COORDINATES]):
+            def put(base: Point, v: Any, key: str = p.key, i: int = k // cols, j: int = k % cols) -> Point:
+                rows = [list(row) for row in base[key]]
+                rows[i][j] = v
+                return {**base, key: tuple(tuple(row) for row in rows)}
+            out.append((s, lambda v: True, put))
+    return out
+
+
+MAX_ENTRY_COORDINATES = 16  # entries of one matrix that special values are put in
 
 
 def integer_cases(relation: RealizedRelation, symbols: list[sympy.Symbol], base: dict[sympy.Symbol, int],
@@ -186,8 +273,14 @@ def _roots(expr: sympy.Expr, s: sympy.Symbol) -> list[Fraction | float]:
         poly = sympy.Poly(numerator, s)
         if poly.degree() < 1 or poly.degree() > MAX_SQF_DEGREE or not poly.domain.is_QQ and not poly.domain.is_ZZ:
             return []
-        # a repeated factor is solved alone: 8*(x - 1/3)**7 has the root 1/3
-        factors = [poly] if poly.degree() <= MAX_DEGREE else [f for f, _ in poly.sqf_list()[1]]
+        # a repeated factor is solved alone: 8*(x - 1/3)**7 has the root 1/3; and a small
+        # factor beside a large one: (3*x - 1)*(x**7 - 2) has the root 1/3 too
+        if poly.degree() <= MAX_DEGREE:
+            factors = [poly]
+        elif poly.degree() <= MAX_FACTOR_DEGREE:
+            factors = [f for f, _ in poly.factor_list()[1]]
+        else:
+            factors = [f for f, _ in poly.sqf_list()[1]]
         found: list[Fraction | float] = []
         for factor in factors:
             if factor.degree() > MAX_DEGREE:

@@ -57,7 +57,7 @@ def wide_configs(trials: list[Any], ranges: dict, kinds: dict, scope: Scope, see
     out: list[tuple[dict, bool]] = []
     others = [s for s in ranges if kinds[s] != "dimension"]
     reduced = False
-    for label in ("medium", "large", "-large"):
+    for label in ("medium", "large", "-large", "end", "-end"):
         config = {**base, **{s: reach[s][label] for s in others if label in reach[s]}}
         grown = max(sizes) * max(abs(v) for v in config.values()) / largest(others)
         if config == base or any(config == c for c, _ in out):

@@ -690,6 +690,36 @@ def test_special_points_are_solved_for_and_settled(d: Decls) -> None:
     assert agrees(d.check(R(sympy.Max(x, third) - sympy.Min(x, third), ">=", 0)).rechecked())
 
 
+def test_thin_sets_behind_large_factors_functions_and_two_coordinates_are_found(d: Decls) -> None:
+    # red team 6: a rational zero beside an irreducible factor of degree 7, inside sin, in two
+    # coordinates at once; each was numeric (float agreement) before
+    x, y = d.scalar("x"), d.scalar("y")
+    big = (3 * x - 1) * (x**7 - 2)
+    for claim in (R(sympy.sign(big) ** 2, "=", 1), R(sympy.Abs(big), ">", 0), R(sympy.sin(big) ** 2, ">", 0),
+                  R((7 * x - 2) ** 2 * (x**7 + x + 5) ** 2, ">", 0),
+                  R((7 * x - 5) ** 2 + (3 * y - 1) ** 2, ">", 0),
+                  R(sympy.Max(sympy.Abs(7 * x - 5), sympy.Abs(3 * y - 1)), ">", 0)):
+        result = d.check(claim)
+        final = result.rechecked() if result.status == "agree" else result
+        assert final.status == "disagree", claim
+    # true look-alikes: never refuted
+    for claim in (R(sympy.sign(big) ** 2, "<=", 1), R(sympy.sin(big) ** 2, ">=", 0),
+                  R((7 * x - 5) ** 2 + (3 * y - 1) ** 2 + sympy.Rational(1, 10**40), ">", 0)):
+        assert agrees(d.check(claim).rechecked()), claim
+
+
+def test_special_values_go_into_the_entries_of_a_general_matrix() -> None:
+    from derivcheck.check.realize.realizer import RealizedRelation
+    from derivcheck.check.numeric.special_points import special_points
+
+    z0, z1 = sympy.symbols("z0 z1", real=True)
+    third = sympy.Rational(1, 3)
+    rel = RealizedRelation(">", (((z0 - third) ** 2 + (z1 - third) ** 2, 0),), None)
+    params = [Param("z", "matrix", (z0, z1), shape=(2, 1), transform="general")]
+    points = special_points(rel, params, [{"z": ((0.5,), (2.0,))}], 40)
+    assert {"z": ((Fraction(1, 3),), (Fraction(1, 3),))} in points  # both entries moved, in two rounds
+
+
 def test_a_thin_dip_between_two_close_equality_cases_is_found(d: Decls) -> None:
     # the equality cases 1/3 -+ 10**-30 hold; the violation lies strictly between them, at the
     # critical point 1/3 of lhs - rhs (a repeated factor of its derivative past degree 6 too)
