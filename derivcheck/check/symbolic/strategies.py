@@ -26,6 +26,7 @@ from ...expr.objects import FunctionGradient, Gradient, HessianMatrix, Relation
 from ...expr.scope import Scope
 from .bounds import prove_by_bounds
 from .canonical import canonical, has_declared_functions
+from .cases import prove_by_cases
 from .certificates import domain_substitution, gap_certificate, with_hypothesis_bounds
 from .exponentials import equal_by_exponential_form, gaussian_integrals
 from .ideal import follows_from
@@ -56,10 +57,15 @@ def prove(relation: Relation, scope: Scope, hypotheses: Sequence[Relation] = (),
             proof = strategy.attempt(relation, scope, hypotheses)
             if proof is not None:
                 break
-        return proof
-    if relation.op in ("<=", "<", ">=", ">"):
-        return prove_order(relation, with_hypothesis_bounds(scope, hypotheses))
-    return None
+    elif relation.op in ("<=", "<", ">=", ">"):
+        proof = prove_order(relation, with_hypothesis_bounds(scope, hypotheses))
+    else:
+        return None
+    for strategy in _strategies("cases") if proof is None else ():
+        proof = strategy.attempt(relation, scope, hypotheses)
+        if proof is not None:
+            break
+    return proof
 
 
 def prove_equal(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope, *, simplify: bool = True) -> Proof | None:
@@ -225,6 +231,14 @@ def _by_standard_bounds(lower: sympy.Basic, upper: sympy.Basic, strict: bool, sc
     return Proof("standard bounds", how) if how is not None else None
 
 
+def _by_cases(relation: Relation, scope: Scope, hypotheses: Sequence[Relation]) -> Proof | None:
+    if refusal(relation.lhs, relation.rhs) is not None:
+        return None
+    how = prove_by_cases(relation, scope, hypotheses,
+                         lambda cell, given: prove(cell, scope, given, simplify=False))
+    return Proof("case split", how) if how is not None else None
+
+
 def _gap(lower: sympy.Basic, upper: sympy.Basic, scope: Scope) -> sympy.Basic:
     return sympy.expand(canonical(upper, scope) - canonical(lower, scope))
 
@@ -233,7 +247,8 @@ def _gap(lower: sympy.Basic, upper: sympy.Basic, scope: Scope) -> sympy.Basic:
 class Strategy:
     """One symbolic strategy: ``name`` is the method its proofs report (and docs/trust.md lists);
     ``relation`` says what it proves: ``=`` (two sides), ``hypotheses`` (an equality from the
-    equality hypotheses) or ``order`` (``lower <= upper``, strict or not)."""
+    equality hypotheses), ``order`` (``lower <= upper``, strict or not) or ``cases`` (any relation,
+    under the step's hypotheses, when the others found no proof)."""
 
     name: str
     relation: str
@@ -254,6 +269,7 @@ STRATEGIES: tuple[Strategy, ...] = (
     Strategy("monotone map", "order", _by_monotone_map),
     Strategy("polynomial certificate", "order", _by_certificate),
     Strategy("standard bounds", "order", _by_standard_bounds),
+    Strategy("case split", "cases", _by_cases),
 )
 """Every symbolic strategy, cheapest first within each kind of relation. A new strategy is
 a function returning a :class:`Proof` or None, plus one row here (and in docs/trust.md)."""
