@@ -112,3 +112,36 @@ def test_gaussian_moments_over_the_real_line() -> None:
         integral = sympy.Integral(power * density(x, m, u), (x, -oo, oo))
         assert not equal_by_exponential_form(gaussian_integrals(integral, scope), value, scope), power
         assert prove(Relation(integral, "=", value), scope) is None, power
+
+
+def _bounded(scope, name: str, lo, hi, lo_open: bool, hi_open: bool) -> sympy.Symbol:
+    from derivcheck.expr.scope import Interval, ScalarDecl
+    from symbolic_helpers import HERE
+
+    symbol = sympy.Symbol(name, real=True)
+    scope.names[name] = ScalarDecl(name, symbol, "real", Interval(sympy.sympify(lo), sympy.sympify(hi),
+                                                                  lo_open, hi_open), HERE)
+    return symbol
+
+
+def test_logs_split_on_factors_positive_on_a_bounded_interval() -> None:
+    scope, s = scope_with(y="integer")
+    y = s["y"]
+    th = _bounded(scope, "th", 0, 1, True, True)
+    a = _bounded(scope, "a", 0, 1, True, True)
+    b = _bounded(scope, "b", 0, 1, False, True)
+    assert _method(Relation(log((1 - th) ** (1 - y)), "=", (1 - y) * log(1 - th)), scope) == "exponential form"
+    assert _method(Relation(log(a * th / (1 - a * th)), "=", log(a) + log(th) - log(1 - a * th)),
+                   scope) == "exponential form"
+    assert _method(Relation(log((1 - b) ** 3), "=", 3 * log(1 - b)), scope) == "exponential form"
+
+
+def test_logs_do_not_split_where_a_factor_can_be_zero_or_negative() -> None:
+    scope, s = scope_with(y="integer")
+    y = s["y"]
+    wide = _bounded(scope, "w", 0, 2, True, True)  # 1 - w < 0 for w > 1
+    closed = _bounded(scope, "c", 0, 1, True, False)  # 1 - c = 0 at c = 1
+    both = _bounded(scope, "k", 0, 1, False, False)
+    assert _method(Relation(log((1 - wide) ** 2), "=", 2 * log(1 - wide)), scope) is None
+    assert _method(Relation(log((1 - closed) ** (1 - y)), "=", (1 - y) * log(1 - closed)), scope) is None
+    assert _method(Relation(log(both * (1 - both)), "=", log(both) + log(1 - both)), scope) is None
