@@ -259,3 +259,28 @@ def _substitute_exponentials(expr: sympy.Expr, scope: Scope) -> sympy.Expr | Non
             value *= sympy.Symbol(f"_exp{row}", positive=True) ** (multiple * scale)
         replacement[atom] = value
     return expr.xreplace(replacement)
+
+
+def matrix_coefficients_vanish(difference: sympy.Basic, scope: Scope) -> bool:
+    """Whether a matrix expression ``sum_k c_k * M_k`` (scalar ``c_k``, matrix products ``M_k``)
+    is zero because, for each distinct ``M_k``, the sum of its scalar coefficients is 0 in the
+    exponential normal form (a sufficient condition). Each trace of real matrices in a
+    coefficient is a real number, and stands as a new real symbol: independent symbols prove more."""
+    terms: dict[sympy.Basic, sympy.Expr] = {}
+    for term in sympy.Add.make_args(difference) if not isinstance(difference, sympy.MatAdd) else difference.args:
+        scalars = [a for a in (term.args if isinstance(term, sympy.MatMul) else (term,)) if not a.is_Matrix]
+        matrices = [a for a in (term.args if isinstance(term, sympy.MatMul) else (term,)) if a.is_Matrix]
+        if not matrices:
+            return False
+        key = sympy.MatMul(*matrices).doit() if len(matrices) > 1 else matrices[0]
+        terms[key] = terms.get(key, sympy.Integer(0)) + sympy.Mul(*scalars)
+    if len(terms) > 16:
+        return False
+    for coefficient in terms.values():
+        traces = sorted(coefficient.atoms(sympy.Trace), key=sympy.default_sort_key)
+        if not all(is_real(t, scope) for t in traces):
+            return False
+        plain = coefficient.xreplace({t: sympy.Symbol(f"_trace{k}", real=True) for k, t in enumerate(traces)})
+        if plain.atoms(sympy.MatrixSymbol) or not equal_by_exponential_form(plain, sympy.Integer(0), scope):
+            return False
+    return True

@@ -28,7 +28,7 @@ from .bounds import prove_by_bounds
 from .canonical import canonical, has_declared_functions
 from .cases import prove_by_cases
 from .certificates import domain_substitution, gap_certificate, with_hypothesis_bounds
-from .exponentials import equal_by_exponential_form, gaussian_integrals
+from .exponentials import equal_by_exponential_form, gaussian_integrals, matrix_coefficients_vanish
 from .ideal import follows_from
 from .inequalities import is_real, monotone_pair, nonnegative, positive
 from .matrix_derivative import matrix_gradient
@@ -106,8 +106,12 @@ def _by_sums(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | None:
 def _by_matrix_calculus(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | None:
     calculus = _matrix_calculus(lhs), _matrix_calculus(rhs)
     if calculus != (lhs, rhs) and None not in calculus:
-        if _is_zero(_difference(canonical(calculus[0], scope), canonical(calculus[1], scope))):
+        difference = _difference(canonical(calculus[0], scope), canonical(calculus[1], scope))
+        if _is_zero(difference):
             return Proof("matrix calculus", "SymPy matrix derivatives")
+        if isinstance(difference, MatrixExpr) and matrix_coefficients_vanish(difference, scope):
+            return Proof("matrix calculus", "SymPy matrix derivatives; each matrix term's scalar coefficient is 0 "
+                                            "in exponential form, traces as real symbols")
     return None
 
 

@@ -145,3 +145,18 @@ def test_logs_do_not_split_where_a_factor_can_be_zero_or_negative() -> None:
     assert _method(Relation(log((1 - wide) ** 2), "=", 2 * log(1 - wide)), scope) is None
     assert _method(Relation(log((1 - closed) ** (1 - y)), "=", (1 - y) * log(1 - closed)), scope) is None
     assert _method(Relation(log(both * (1 - both)), "=", log(both) + log(1 - both)), scope) is None
+
+
+def test_gradients_whose_coefficients_agree_in_exponential_form() -> None:
+    from derivcheck.expr.objects import Gradient
+
+    scope, s = scope_with(n="dimension", t="real", w="matrix n 1", x="matrix n 1")
+    w, x, t = s["w"], s["x"], s["t"]
+    a = sympy.Trace(w.T * x)
+    loss = -(t * log(sigmoid(a)) + (1 - t) * log(1 - sigmoid(a)))
+    assert _method(Relation(Gradient(loss, w), "=", (sigmoid(a) - t) * x), scope) == "matrix calculus"
+    assert _method(Relation(Gradient(softplus(a), w), "=", sigmoid(a) * x), scope) == "matrix calculus"
+    # look-alikes: the sigmoid of -a, the sign of t, 1 - sigma, a transposed factor
+    for wrong in ((sigmoid(-a) - t) * x, (sigmoid(a) + t) * x, (1 - sigmoid(a) - t) * x):
+        assert _method(Relation(Gradient(loss, w), "=", wrong), scope) is None, wrong
+    assert _method(Relation(Gradient(softplus(a), w), "=", sigmoid(-a) * x), scope) is None
