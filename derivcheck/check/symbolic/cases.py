@@ -243,10 +243,11 @@ def _declared_rows(symbol: sympy.Symbol, scope: Scope) -> list[Row]:
     decl = scope.names.get(symbol.name)
     interval = decl.interval if isinstance(decl, ScalarDecl) and decl.symbol == symbol else None
     if interval is not None and decl.kind not in INTEGER_KINDS:
-        if interval.lo is not None and interval.lo.is_Rational:
-            rows.append(({symbol: Fraction(1)}, -_fraction(interval.lo), bool(interval.lo_open)))
-        if interval.hi is not None and interval.hi.is_Rational:
-            rows.append(({symbol: Fraction(-1)}, _fraction(interval.hi), bool(interval.hi_open)))
+        lo, hi = (None if end is None else sympy.sympify(end, strict=True) for end in (interval.lo, interval.hi))
+        if lo is not None and lo.is_Rational:
+            rows.append(({symbol: Fraction(1)}, -_fraction(lo), bool(interval.lo_open)))
+        if hi is not None and hi.is_Rational:
+            rows.append(({symbol: Fraction(-1)}, _fraction(hi), bool(interval.hi_open)))
     return rows
 
 

@@ -86,3 +86,21 @@ def test_complex_arguments_are_not_split() -> None:
     scope, s = scope_with(c="complex")
     c = s["c"]
     assert _method(Relation(Abs(c), "=", Max(c, -c)), scope) is None
+
+
+def test_declared_intervals_close_cells() -> None:
+    from derivcheck.expr.scope import Interval, ScalarDecl
+    from symbolic_helpers import HERE
+
+    scope, _ = scope_with(y="real")
+    declared = {}
+    for name, hi in (("p", 1), ("q", 2)):
+        symbol = sympy.Symbol(name, real=True)
+        scope.names[name] = ScalarDecl(name, symbol, "real", Interval(sympy.Integer(0), sympy.Integer(hi), True, True),
+                                       HERE)
+        declared[name] = symbol
+    p, q = declared["p"], declared["q"]
+    assert _method(Relation(Max(p, 1), "=", 1), scope) == "case split"
+    assert _method(Relation(Abs(p - 1), "=", 1 - p), scope) == "case split"
+    assert _method(Relation(Max(q, 1), "=", 1), scope) is None  # q in (1, 2) exceeds 1
+    assert _method(Relation(Abs(q - 1), "=", 1 - q), scope) is None
