@@ -126,6 +126,8 @@ def _by_rational_arithmetic(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) ->
 
 
 def _by_exponential_form(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | None:
+    if isinstance(lhs, sympy.MatrixBase) and isinstance(rhs, sympy.MatrixBase):
+        return _entries_by_exponential_form(lhs, rhs, scope)
     if isinstance(lhs, MatrixExpr) or isinstance(rhs, MatrixExpr):
         return None
     if not any(side.has(sympy.exp, sympy.log, sympy.tanh) for side in (lhs, rhs)):
@@ -135,6 +137,19 @@ def _by_exponential_form(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Pr
     if equal_by_exponential_form(lhs, rhs, scope):
         return Proof("exponential form", "tanh and Gaussian integrals in exp, logs split on proved positives, "
                                          "one positive symbol per independent exponent, cancel")
+    return None
+
+
+def _entries_by_exponential_form(lhs: sympy.MatrixBase, rhs: sympy.MatrixBase, scope: Scope) -> Proof | None:
+    """Matrices written out (at an instance: a gradient or Hessian entry by entry), equal entry by entry."""
+    if lhs.shape != rhs.shape or len(lhs) > 16:
+        return None
+    pairs = [(a, b) for a, b in zip(lhs, rhs) if a != b]
+    if not pairs or not any(side.has(sympy.exp, sympy.log, sympy.tanh) for pair in pairs for side in pair):
+        return None
+    if all(equal_by_exponential_form(a, b, scope) for a, b in pairs):
+        return Proof("exponential form", "entry by entry: logs split on proved positives, one positive symbol "
+                                         "per independent exponent, cancel")
     return None
 
 

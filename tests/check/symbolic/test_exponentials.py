@@ -160,3 +160,18 @@ def test_gradients_whose_coefficients_agree_in_exponential_form() -> None:
     for wrong in ((sigmoid(-a) - t) * x, (sigmoid(a) + t) * x, (1 - sigmoid(a) - t) * x):
         assert _method(Relation(Gradient(loss, w), "=", wrong), scope) is None, wrong
     assert _method(Relation(Gradient(softplus(a), w), "=", sigmoid(-a) * x), scope) is None
+
+
+def test_written_out_matrices_equal_entry_by_entry() -> None:
+    scope, s = scope_with(t="real", w0="real", w1="real", x0="real", x1="real")
+    a = s["w0"] * s["x0"] + s["w1"] * s["x1"]
+    x = sympy.Matrix([s["x0"], s["x1"]])
+    hessian = sympy.ImmutableMatrix(2, 2, lambda i, j: sympy.diff(softplus(a), s[f"w{i}"], s[f"w{j}"]))
+    right = sympy.ImmutableMatrix(sigmoid(a) * (1 - sigmoid(a)) * x * x.T)
+    assert _method(Relation(hessian, "=", right), scope) == "exponential form"
+    # look-alikes: sigma**2 for sigma (1 - sigma), one entry off by a sign, the outer product transposed wrong
+    assert _method(Relation(hessian, "=", sympy.ImmutableMatrix(sigmoid(a) ** 2 * x * x.T)), scope) is None
+    flipped = right.as_mutable()
+    flipped[0, 1] = -flipped[0, 1]
+    assert _method(Relation(hessian, "=", sympy.ImmutableMatrix(flipped)), scope) is None
+    assert _method(Relation(hessian, "=", sympy.ImmutableMatrix(sigmoid(a) * x * x.T)), scope) is None
