@@ -157,10 +157,43 @@ def _evaluate(expr: Any, at: _Values, digits: int = DIGITS, *, exact: bool = Fal
         return None
     if v.is_Rational or exact:
         return v
-    n = sympy.N(v, digits)
-    if n.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or not n.is_number:
+    n = _settled_value(v, digits)
+    if n is None or n.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or not n.is_number:
         return None
     return n
+
+
+def _settled_value(v: sympy.Expr, digits: int) -> sympy.Expr | None:
+    """``v`` to ``digits`` digits, or None where SymPy cannot tell its value: SymPy's ``N``
+    quietly returns digits of a cancellation it could not resolve (``-log(1 - 1/(1 + exp(-z)))``
+    at ``z = 10**6`` came out as 402.7, not 10**6), so where the strict evaluation gives up, the
+    value stands only if a second evaluation at more than twice the digits agrees with it to
+    the relative precision, or both are what ``N`` gives for a value it cannot tell from 0 (as
+    for a sub-expression that is 0 without being written 0, ``cos(1)**2 + sin(1)**2 - 1``)."""
+    try:
+        return sympy.N(v, digits, strict=True)
+    except sympy.core.evalf.PrecisionExhausted:
+        pass
+    except (TypeError, ValueError, ArithmeticError, AttributeError):
+        return sympy.N(v, digits)
+    low, high = sympy.N(v, digits), sympy.N(v, 2 * digits + 10)
+    try:
+        if all(_indistinct_from_zero(n, digits) for n in (low, high)):
+            return sympy.Float(0, digits)
+        gap = abs(sympy.N(low - high, digits))
+        scale = max(abs(low), abs(high))  # relative: unresolved digits can be tiny and still wrong
+        return low if gap <= sympy.Float(10, digits) ** -(digits - SLACK_DIGITS) * scale else None
+    except (TypeError, ValueError, ArithmeticError):
+        return None
+
+
+def _indistinct_from_zero(n: sympy.Expr, digits: int) -> bool:
+    """0, or what SymPy's ``N`` gives for a value it cannot tell from 0: a Float of a few bits
+    of precision far below ``10**-(digits - SLACK_DIGITS)``."""
+    if n == 0:
+        return True
+    return (isinstance(n, sympy.Float) and n._prec < 16
+            and abs(n) < sympy.Float(10, digits) ** -(digits - SLACK_DIGITS))
 
 
 def _integrals_exactly(v: sympy.Expr) -> sympy.Expr | None:

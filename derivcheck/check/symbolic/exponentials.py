@@ -32,7 +32,7 @@ import sympy
 
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from ...expr.scope import MatrixDecl, Scope
+from ...expr.scope import INTEGER_KINDS, MatrixDecl, ScalarDecl, Scope
 from .certificates import gap_certificate
 from .inequalities import is_real, positive
 
@@ -151,7 +151,7 @@ def _split_log(argument: sympy.Expr, scope: Scope) -> sympy.Expr | None:
     if argument.func == sympy.exp and is_real(argument.args[0], scope):
         return argument.args[0]
     numerator, denominator = sympy.fraction(sympy.together(argument))
-    factors = [*_powers(numerator), *[(b, -e) for b, e in _powers(denominator)]]
+    factors = _signs_into_odd_powers([*_powers(numerator), *[(b, -e) for b, e in _powers(denominator)]])
     if len(factors) == 1 and factors[0][1] == 1:
         return None
     out = []
@@ -162,12 +162,72 @@ def _split_log(argument: sympy.Expr, scope: Scope) -> sympy.Expr | None:
     return sympy.Add(*out)
 
 
+def _signs_into_odd_powers(factors: list[tuple[sympy.Expr, sympy.Expr]]) -> list[tuple[sympy.Expr, sympy.Expr]]:
+    """A negative number times an odd power, ``-(b - 1)**3``, as ``(1 - b)**3``: SymPy writes
+    ``(1 - b)**3`` so, and ``c*p**k = (-c)*(-p)**k`` for odd integer ``k``."""
+    sign = [k for k, (base, power) in enumerate(factors) if base.is_number and base.is_negative and power == 1]
+    odd = [k for k, (base, power) in enumerate(factors) if power.is_integer and power.is_odd and not base.is_number]
+    if len(sign) != 1 or not odd:
+        return factors
+    out = list(factors)
+    (s,), k = sign, odd[0]
+    out[s] = (-out[s][0], sympy.Integer(1))
+    out[k] = (sympy.expand(-out[k][0]), out[k][1])
+    return [f for f in out if f[0] != 1]
+
+
 def _powers(expr: sympy.Expr) -> list[tuple[sympy.Expr, sympy.Expr]]:
-    return [f.as_base_exp() for f in sympy.Mul.make_args(expr) if f != 1]
+    """The factors of ``expr`` as ``(base, power)``; a polynomial base (expanded, as the canonical
+    form leaves ``(1 - b)**3``) by its ``factor_list``: ``(c*p**k)**e = c**e * p**(k*e)`` once
+    each factor is proved positive, as :func:`_split_log` requires."""
+    out = []
+    for f in sympy.Mul.make_args(expr):
+        base, power = f.as_base_exp()
+        if isinstance(base, sympy.Add) and len(base.args) <= 30 and base.is_polynomial():
+            try:
+                coefficient, factors = sympy.factor_list(base)
+            except (sympy.PolynomialError, NotImplementedError):
+                factors = None
+            if factors and (len(factors) > 1 or factors[0][1] > 1):
+                out += [(coefficient, power)] if coefficient != 1 else []
+                out += [(p, k * power) for p, k in factors]
+                continue
+        if f != 1:
+            out.append((base, power))
+    return out
 
 
 def _positive(expr: sympy.Expr, scope: Scope) -> bool:
-    return positive(expr, scope) or gap_certificate(expr, True, scope) is not None
+    if positive(expr, scope) or gap_certificate(expr, True, scope) is not None:
+        return True
+    box = _interval_substitution(expr, scope)
+    return bool(box) and gap_certificate(expr.xreplace(box), True, scope) is not None
+
+
+def _interval_substitution(expr: sympy.Expr, scope: Scope) -> dict[sympy.Symbol, sympy.Expr]:
+    """``x -> (lo + hi*u**2)/(1 + u**2)`` for each real scalar of ``expr`` declared in a bounded
+    interval open at ``hi`` (``(hi + lo*u**2)/(1 + u**2)`` when closed at ``hi`` and open at
+    ``lo``), with a new symbol ``u`` positive where the near end is open, else non-negative:
+    ``u**2/(1 + u**2)`` runs over ``(0, 1)`` (``[0, 1)``), so the image is exactly the interval,
+    and a sign proved for every such ``u`` holds on it. Closed at both ends: left alone."""
+    out: dict[sympy.Symbol, sympy.Expr] = {}
+    for symbol in expr.free_symbols:
+        decl = scope.names.get(str(symbol))
+        interval = decl.interval if isinstance(decl, ScalarDecl) and decl.symbol == symbol else None
+        if interval is None or decl.kind in INTEGER_KINDS or interval.lo is None or interval.hi is None:
+            continue
+        lo, hi = sympy.sympify(interval.lo, strict=True), sympy.sympify(interval.hi, strict=True)
+        if not (lo.is_Rational and hi.is_Rational and lo < hi):
+            continue
+        if interval.hi_open:
+            near, far, near_open = lo, hi, interval.lo_open
+        elif interval.lo_open:
+            near, far, near_open = hi, lo, False
+        else:
+            continue
+        root = sympy.Symbol(f"_{symbol}_box", **({"positive": True} if near_open else {"nonnegative": True}))
+        out[symbol] = (near + far * root**2) / (1 + root**2)
+    return out
 
 
 def _substitute_exponentials(expr: sympy.Expr, scope: Scope) -> sympy.Expr | None:
@@ -199,3 +259,28 @@ def _substitute_exponentials(expr: sympy.Expr, scope: Scope) -> sympy.Expr | Non
             value *= sympy.Symbol(f"_exp{row}", positive=True) ** (multiple * scale)
         replacement[atom] = value
     return expr.xreplace(replacement)
+
+
+def matrix_coefficients_vanish(difference: sympy.Basic, scope: Scope) -> bool:
+    """Whether a matrix expression ``sum_k c_k * M_k`` (scalar ``c_k``, matrix products ``M_k``)
+    is zero because, for each distinct ``M_k``, the sum of its scalar coefficients is 0 in the
+    exponential normal form (a sufficient condition). Each trace of real matrices in a
+    coefficient is a real number, and stands as a new real symbol: independent symbols prove more."""
+    terms: dict[sympy.Basic, sympy.Expr] = {}
+    for term in sympy.Add.make_args(difference) if not isinstance(difference, sympy.MatAdd) else difference.args:
+        scalars = [a for a in (term.args if isinstance(term, sympy.MatMul) else (term,)) if not a.is_Matrix]
+        matrices = [a for a in (term.args if isinstance(term, sympy.MatMul) else (term,)) if a.is_Matrix]
+        if not matrices:
+            return False
+        key = sympy.MatMul(*matrices).doit() if len(matrices) > 1 else matrices[0]
+        terms[key] = terms.get(key, sympy.Integer(0)) + sympy.Mul(*scalars)
+    if len(terms) > 16:
+        return False
+    for coefficient in terms.values():
+        traces = sorted(coefficient.atoms(sympy.Trace), key=sympy.default_sort_key)
+        if not all(is_real(t, scope) for t in traces):
+            return False
+        plain = coefficient.xreplace({t: sympy.Symbol(f"_trace{k}", real=True) for k, t in enumerate(traces)})
+        if plain.atoms(sympy.MatrixSymbol) or not equal_by_exponential_form(plain, sympy.Integer(0), scope):
+            return False
+    return True

@@ -26,8 +26,9 @@ from ...expr.objects import FunctionGradient, Gradient, HessianMatrix, Relation
 from ...expr.scope import Scope
 from .bounds import prove_by_bounds
 from .canonical import canonical, has_declared_functions
+from .cases import prove_by_cases
 from .certificates import domain_substitution, gap_certificate, with_hypothesis_bounds
-from .exponentials import equal_by_exponential_form, gaussian_integrals
+from .exponentials import equal_by_exponential_form, gaussian_integrals, matrix_coefficients_vanish
 from .ideal import follows_from
 from .inequalities import is_real, monotone_pair, nonnegative, positive
 from .matrix_derivative import matrix_gradient
@@ -56,10 +57,15 @@ def prove(relation: Relation, scope: Scope, hypotheses: Sequence[Relation] = (),
             proof = strategy.attempt(relation, scope, hypotheses)
             if proof is not None:
                 break
-        return proof
-    if relation.op in ("<=", "<", ">=", ">"):
-        return prove_order(relation, with_hypothesis_bounds(scope, hypotheses))
-    return None
+    elif relation.op in ("<=", "<", ">=", ">"):
+        proof = prove_order(relation, with_hypothesis_bounds(scope, hypotheses))
+    else:
+        return None
+    for strategy in _strategies("cases") if proof is None else ():
+        proof = strategy.attempt(relation, scope, hypotheses)
+        if proof is not None:
+            break
+    return proof
 
 
 def prove_equal(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope, *, simplify: bool = True) -> Proof | None:
@@ -100,8 +106,12 @@ def _by_sums(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | None:
 def _by_matrix_calculus(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | None:
     calculus = _matrix_calculus(lhs), _matrix_calculus(rhs)
     if calculus != (lhs, rhs) and None not in calculus:
-        if _is_zero(_difference(canonical(calculus[0], scope), canonical(calculus[1], scope))):
+        difference = _difference(canonical(calculus[0], scope), canonical(calculus[1], scope))
+        if _is_zero(difference):
             return Proof("matrix calculus", "SymPy matrix derivatives")
+        if isinstance(difference, MatrixExpr) and matrix_coefficients_vanish(difference, scope):
+            return Proof("matrix calculus", "SymPy matrix derivatives; each matrix term's scalar coefficient is 0 "
+                                            "in exponential form, traces as real symbols")
     return None
 
 
@@ -116,6 +126,8 @@ def _by_rational_arithmetic(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) ->
 
 
 def _by_exponential_form(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | None:
+    if isinstance(lhs, sympy.MatrixBase) and isinstance(rhs, sympy.MatrixBase):
+        return _entries_by_exponential_form(lhs, rhs, scope)
     if isinstance(lhs, MatrixExpr) or isinstance(rhs, MatrixExpr):
         return None
     if not any(side.has(sympy.exp, sympy.log, sympy.tanh) for side in (lhs, rhs)):
@@ -125,6 +137,19 @@ def _by_exponential_form(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Pr
     if equal_by_exponential_form(lhs, rhs, scope):
         return Proof("exponential form", "tanh and Gaussian integrals in exp, logs split on proved positives, "
                                          "one positive symbol per independent exponent, cancel")
+    return None
+
+
+def _entries_by_exponential_form(lhs: sympy.MatrixBase, rhs: sympy.MatrixBase, scope: Scope) -> Proof | None:
+    """Matrices written out (at an instance: a gradient or Hessian entry by entry), equal entry by entry."""
+    if lhs.shape != rhs.shape or len(lhs) > 16:
+        return None
+    pairs = [(a, b) for a, b in zip(lhs, rhs) if a != b]
+    if not pairs or not any(side.has(sympy.exp, sympy.log, sympy.tanh) for pair in pairs for side in pair):
+        return None
+    if all(equal_by_exponential_form(a, b, scope) for a, b in pairs):
+        return Proof("exponential form", "entry by entry: logs split on proved positives, one positive symbol "
+                                         "per independent exponent, cancel")
     return None
 
 
@@ -225,6 +250,14 @@ def _by_standard_bounds(lower: sympy.Basic, upper: sympy.Basic, strict: bool, sc
     return Proof("standard bounds", how) if how is not None else None
 
 
+def _by_cases(relation: Relation, scope: Scope, hypotheses: Sequence[Relation]) -> Proof | None:
+    if refusal(relation.lhs, relation.rhs) is not None:
+        return None
+    how = prove_by_cases(relation, scope, hypotheses,
+                         lambda cell, given: prove(cell, scope, given, simplify=False))
+    return Proof("case split", how) if how is not None else None
+
+
 def _gap(lower: sympy.Basic, upper: sympy.Basic, scope: Scope) -> sympy.Basic:
     return sympy.expand(canonical(upper, scope) - canonical(lower, scope))
 
@@ -233,7 +266,8 @@ def _gap(lower: sympy.Basic, upper: sympy.Basic, scope: Scope) -> sympy.Basic:
 class Strategy:
     """One symbolic strategy: ``name`` is the method its proofs report (and docs/trust.md lists);
     ``relation`` says what it proves: ``=`` (two sides), ``hypotheses`` (an equality from the
-    equality hypotheses) or ``order`` (``lower <= upper``, strict or not)."""
+    equality hypotheses), ``order`` (``lower <= upper``, strict or not) or ``cases`` (any relation,
+    under the step's hypotheses, when the others found no proof)."""
 
     name: str
     relation: str
@@ -254,6 +288,7 @@ STRATEGIES: tuple[Strategy, ...] = (
     Strategy("monotone map", "order", _by_monotone_map),
     Strategy("polynomial certificate", "order", _by_certificate),
     Strategy("standard bounds", "order", _by_standard_bounds),
+    Strategy("case split", "cases", _by_cases),
 )
 """Every symbolic strategy, cheapest first within each kind of relation. A new strategy is
 a function returning a :class:`Proof` or None, plus one row here (and in docs/trust.md)."""

@@ -766,6 +766,32 @@ def test_points_where_float64_overflows_or_underflows_are_settled_exactly(d: Dec
         assert agrees(d.check(claim).rechecked()), claim
 
 
+def test_a_cancellation_that_50_digits_cannot_resolve_refutes_nothing(d: Decls) -> None:
+    # 1 - 1/(1 + exp(-x)) is exp(-x)/(1 + exp(-x)); at x = 10**6 SymPy's N returned digits of the
+    # unresolved cancellation (402.7 for -log of it), which refuted these true steps there
+    x = d.scalar("x")
+    sig = 1 / (1 + sympy.exp(-x))
+    for claim in (R(-sympy.log(1 - sig), "=", sympy.log(1 + sympy.exp(x))),
+                  R(sympy.diff(-sympy.log(1 - sig), x), "=", sig)):
+        assert agrees(d.check(claim).rechecked()), claim
+    # the same forms, wrong, are still refuted
+    for claim in (R(-sympy.log(1 - sig), "=", sympy.log(1 + sympy.exp(-x))),
+                  R(sympy.diff(-sympy.log(1 - sig), x), "=", 1 - sig)):
+        result = d.check(claim)
+        assert (result.rechecked() if result.status == "agree" else result).status == "disagree", claim
+
+
+def test_a_value_that_is_0_without_being_written_0_is_still_settled() -> None:
+    from derivcheck.check.numeric.confirm import _settled_value
+
+    one = sympy.Integer(1)
+    zero = _settled_value(sympy.cos(one) ** 2 + sympy.sin(one) ** 2 - 1, 50)
+    assert zero is not None and zero.is_zero and not zero.is_Rational  # 0 to the precision, not exactly
+    assert _settled_value(sympy.exp(-sympy.Integer(10) ** 6), 50) > 0
+    z = sympy.Integer(10) ** 6
+    assert _settled_value(-sympy.log(1 - 1 / (1 + sympy.exp(-z))), 50) is None
+
+
 def test_a_huge_value_at_an_extreme_point_does_not_hang_the_check(d: Decls) -> None:
     # exp(exp(10**6)) has no 50-digit value in reasonable time: its settling is cut, and left out
     x = d.scalar("x")

@@ -112,3 +112,66 @@ def test_gaussian_moments_over_the_real_line() -> None:
         integral = sympy.Integral(power * density(x, m, u), (x, -oo, oo))
         assert not equal_by_exponential_form(gaussian_integrals(integral, scope), value, scope), power
         assert prove(Relation(integral, "=", value), scope) is None, power
+
+
+def _bounded(scope, name: str, lo, hi, lo_open: bool, hi_open: bool) -> sympy.Symbol:
+    from derivcheck.expr.scope import Interval, ScalarDecl
+    from symbolic_helpers import HERE
+
+    symbol = sympy.Symbol(name, real=True)
+    scope.names[name] = ScalarDecl(name, symbol, "real", Interval(sympy.sympify(lo), sympy.sympify(hi),
+                                                                  lo_open, hi_open), HERE)
+    return symbol
+
+
+def test_logs_split_on_factors_positive_on_a_bounded_interval() -> None:
+    scope, s = scope_with(y="integer")
+    y = s["y"]
+    th = _bounded(scope, "th", 0, 1, True, True)
+    a = _bounded(scope, "a", 0, 1, True, True)
+    b = _bounded(scope, "b", 0, 1, False, True)
+    assert _method(Relation(log((1 - th) ** (1 - y)), "=", (1 - y) * log(1 - th)), scope) == "exponential form"
+    assert _method(Relation(log(a * th / (1 - a * th)), "=", log(a) + log(th) - log(1 - a * th)),
+                   scope) == "exponential form"
+    assert _method(Relation(log((1 - b) ** 3), "=", 3 * log(1 - b)), scope) == "exponential form"
+
+
+def test_logs_do_not_split_where_a_factor_can_be_zero_or_negative() -> None:
+    scope, s = scope_with(y="integer")
+    y = s["y"]
+    wide = _bounded(scope, "w", 0, 2, True, True)  # 1 - w < 0 for w > 1
+    closed = _bounded(scope, "c", 0, 1, True, False)  # 1 - c = 0 at c = 1
+    both = _bounded(scope, "k", 0, 1, False, False)
+    assert _method(Relation(log((1 - wide) ** 2), "=", 2 * log(1 - wide)), scope) is None
+    assert _method(Relation(log((1 - closed) ** (1 - y)), "=", (1 - y) * log(1 - closed)), scope) is None
+    assert _method(Relation(log(both * (1 - both)), "=", log(both) + log(1 - both)), scope) is None
+
+
+def test_gradients_whose_coefficients_agree_in_exponential_form() -> None:
+    from derivcheck.expr.objects import Gradient
+
+    scope, s = scope_with(n="dimension", t="real", w="matrix n 1", x="matrix n 1")
+    w, x, t = s["w"], s["x"], s["t"]
+    a = sympy.Trace(w.T * x)
+    loss = -(t * log(sigmoid(a)) + (1 - t) * log(1 - sigmoid(a)))
+    assert _method(Relation(Gradient(loss, w), "=", (sigmoid(a) - t) * x), scope) == "matrix calculus"
+    assert _method(Relation(Gradient(softplus(a), w), "=", sigmoid(a) * x), scope) == "matrix calculus"
+    # look-alikes: the sigmoid of -a, the sign of t, 1 - sigma, a transposed factor
+    for wrong in ((sigmoid(-a) - t) * x, (sigmoid(a) + t) * x, (1 - sigmoid(a) - t) * x):
+        assert _method(Relation(Gradient(loss, w), "=", wrong), scope) is None, wrong
+    assert _method(Relation(Gradient(softplus(a), w), "=", sigmoid(-a) * x), scope) is None
+
+
+def test_written_out_matrices_equal_entry_by_entry() -> None:
+    scope, s = scope_with(t="real", w0="real", w1="real", x0="real", x1="real")
+    a = s["w0"] * s["x0"] + s["w1"] * s["x1"]
+    x = sympy.Matrix([s["x0"], s["x1"]])
+    hessian = sympy.ImmutableMatrix(2, 2, lambda i, j: sympy.diff(softplus(a), s[f"w{i}"], s[f"w{j}"]))
+    right = sympy.ImmutableMatrix(sigmoid(a) * (1 - sigmoid(a)) * x * x.T)
+    assert _method(Relation(hessian, "=", right), scope) == "exponential form"
+    # look-alikes: sigma**2 for sigma (1 - sigma), one entry off by a sign, the outer product transposed wrong
+    assert _method(Relation(hessian, "=", sympy.ImmutableMatrix(sigmoid(a) ** 2 * x * x.T)), scope) is None
+    flipped = right.as_mutable()
+    flipped[0, 1] = -flipped[0, 1]
+    assert _method(Relation(hessian, "=", sympy.ImmutableMatrix(flipped)), scope) is None
+    assert _method(Relation(hessian, "=", sympy.ImmutableMatrix(sigmoid(a) * x * x.T)), scope) is None
