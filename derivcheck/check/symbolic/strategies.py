@@ -27,10 +27,12 @@ from ...expr.scope import Scope
 from .bounds import prove_by_bounds
 from .canonical import canonical, has_declared_functions
 from .certificates import domain_substitution, gap_certificate, with_hypothesis_bounds
+from .conditions import certify_under, order_conditions
 from .exponentials import equal_by_exponential_form, gaussian_integrals
 from .ideal import follows_from
 from .inequalities import is_real, monotone_pair, nonnegative, positive
 from .matrix_derivative import matrix_gradient
+from .radicals import equal_by_radicals, has_radicals, prove_nonnegative, real_with_roots
 from .rational import equal_as_fractions, vanishes_on_grids
 from ...expr.singular import nowhere_invertible
 from .sums import has_infinite_limits, telescope, undefined_term
@@ -58,7 +60,7 @@ def prove(relation: Relation, scope: Scope, hypotheses: Sequence[Relation] = (),
                 break
         return proof
     if relation.op in ("<=", "<", ">=", ">"):
-        return prove_order(relation, with_hypothesis_bounds(scope, hypotheses))
+        return prove_order(relation, with_hypothesis_bounds(scope, hypotheses), hypotheses)
     return None
 
 
@@ -164,8 +166,9 @@ def prove_from_hypotheses(relation: Relation, scope: Scope, hypotheses: Sequence
     return None
 
 
-def prove_order(relation: Relation, scope: Scope) -> Proof | None:
-    """``a <= b``, ``a < b`` (and the reversed forms) through the sign of ``b - a``."""
+def prove_order(relation: Relation, scope: Scope, hypotheses: Sequence[Relation] = ()) -> Proof | None:
+    """``a <= b``, ``a < b`` (and the reversed forms) through the sign of ``b - a``; the strategies
+    marked ``hypotheses`` also read the order ``hypotheses`` (see :mod:`.conditions`)."""
     lower, upper = (relation.lhs, relation.rhs) if relation.op in ("<=", "<") else (relation.rhs, relation.lhs)
     strict = relation.op in ("<", ">")
     if refusal(lower, upper) is not None:
@@ -173,7 +176,10 @@ def prove_order(relation: Relation, scope: Scope) -> Proof | None:
     if not all(_provably_real(side, scope) for side in (lower, upper)):
         return None  # an order states two real values: c <= c + 1 is no theorem for complex c, nor sqrt(x) for x < 0
     for strategy in _strategies("order"):
-        proof = strategy.attempt(lower, upper, strict, scope)
+        if strategy.hypotheses:
+            proof = strategy.attempt(lower, upper, strict, scope, hypotheses)
+        else:
+            proof = strategy.attempt(lower, upper, strict, scope)
         if proof is not None:
             return proof
     return None
@@ -184,7 +190,9 @@ def _provably_real(side: sympy.Basic, scope: Scope) -> bool:
     declared domains (``log(1 + x)`` for ``x in (-1, oo)``)."""
     if is_real(side, scope) or is_real(canonical(side, scope), scope):
         return True
-    return is_real(side.xreplace(domain_substitution(side, scope)), scope)
+    if is_real(side.xreplace(domain_substitution(side, scope)), scope):
+        return True
+    return not isinstance(side, MatrixExpr) and real_with_roots(canonical(side, scope), scope)
 
 
 def _by_sign(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope) -> Proof | None:
@@ -225,6 +233,40 @@ def _by_standard_bounds(lower: sympy.Basic, upper: sympy.Basic, strict: bool, sc
     return Proof("standard bounds", how) if how is not None else None
 
 
+def _by_order_hypotheses(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope,
+                         hypotheses: Sequence[Relation]) -> Proof | None:
+    conditions = order_conditions(hypotheses, scope)
+    if not conditions or isinstance(lower, MatrixExpr) or isinstance(upper, MatrixExpr):
+        return None
+    how = certify_under(_gap(lower, upper, scope), strict, conditions, scope, alone=False)
+    return Proof("order hypotheses", _short(how)) if how is not None else None
+
+
+def _by_radical_elimination(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope,
+                            hypotheses: Sequence[Relation]) -> Proof | None:
+    if isinstance(lower, MatrixExpr) or isinstance(upper, MatrixExpr):
+        return None
+    gap = _gap(lower, upper, scope)
+    if not has_radicals(gap):
+        return None
+    how = prove_nonnegative(gap, strict, order_conditions(hypotheses, scope), scope)
+    return Proof("radical elimination", _short(how)) if how is not None else None
+
+
+def _by_radical_identity(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | None:
+    if isinstance(lhs, MatrixExpr) or isinstance(rhs, MatrixExpr) or not (has_radicals(lhs) or has_radicals(rhs)):
+        return None
+    if not (_provably_real(lhs, scope) and _provably_real(rhs, scope)):
+        return None
+    how = equal_by_radicals(canonical(lhs, scope), canonical(rhs, scope), scope)
+    return Proof("radical identity", _short(how)) if how is not None else None
+
+
+def _short(how: str, limit: int = 300) -> str:
+    """A case split's account grows with its cases: the report keeps its start."""
+    return how if len(how) <= limit else how[:limit - 5] + " ..."
+
+
 def _gap(lower: sympy.Basic, upper: sympy.Basic, scope: Scope) -> sympy.Basic:
     return sympy.expand(canonical(upper, scope) - canonical(lower, scope))
 
@@ -238,6 +280,7 @@ class Strategy:
     name: str
     relation: str
     attempt: Callable[..., Proof | None]
+    hypotheses: bool = False  # an order strategy that also reads the step's order hypotheses
 
 
 STRATEGIES: tuple[Strategy, ...] = (
@@ -248,12 +291,15 @@ STRATEGIES: tuple[Strategy, ...] = (
     Strategy("exact grid", "=", _by_exact_grid),
     Strategy("rational arithmetic", "=", _by_rational_arithmetic),
     Strategy("exponential form", "=", _by_exponential_form),
+    Strategy("radical identity", "=", _by_radical_identity),
     Strategy("simplify", "=", prove_by_simplify),
     Strategy("hypotheses", "hypotheses", prove_from_hypotheses),
     Strategy("sign of the difference", "order", _by_sign),
     Strategy("monotone map", "order", _by_monotone_map),
     Strategy("polynomial certificate", "order", _by_certificate),
     Strategy("standard bounds", "order", _by_standard_bounds),
+    Strategy("order hypotheses", "order", _by_order_hypotheses, hypotheses=True),
+    Strategy("radical elimination", "order", _by_radical_elimination, hypotheses=True),
 )
 """Every symbolic strategy, cheapest first within each kind of relation. A new strategy is
 a function returning a :class:`Proof` or None, plus one row here (and in docs/trust.md)."""
