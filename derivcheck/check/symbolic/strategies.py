@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import sympy
-from sympy.matrices.expressions.matexpr import MatrixExpr
+from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
 from ...expr.objects import FunctionGradient, Gradient, HessianMatrix, Relation
 from ...expr.scope import Scope
@@ -32,9 +32,11 @@ from .exponentials import equal_by_exponential_form, gaussian_integrals
 from .ideal import follows_from
 from .inequalities import is_real, monotone_pair, nonnegative, positive
 from .matrix_derivative import matrix_gradient
+from .moment_matrix import moment_certificate
 from .radicals import equal_by_radicals, has_radicals, prove_nonnegative, real_with_roots
 from .rational import equal_as_fractions, vanishes_on_grids
 from ...expr.singular import nowhere_invertible
+from ..realize import RealizeError, realize_symbolic
 from .sums import has_infinite_limits, telescope, undefined_term
 
 
@@ -209,7 +211,10 @@ def _by_monotone_map(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope
     pair = monotone_pair(lower, upper)
     if pair is None:
         return None
-    if isinstance(lower, sympy.Pow):  # t**k, k > 0: increasing on t >= 0, and on all reals for odd k
+    if lower.func != upper.func:  # exp(t) = exp(t/k)**k against B**k (see monotone_pair)
+        domain_ok = not isinstance(lower, sympy.Pow) or gap_certificate(pair[0], False, scope) is not None
+        name = "t**k (t >= 0), with exp(t) = exp(t/k)**k"
+    elif isinstance(lower, sympy.Pow):  # t**k, k > 0: increasing on t >= 0, and on all reals for odd k
         domain_ok = (lower.exp.is_integer and lower.exp.is_odd) or gap_certificate(pair[0], False, scope) is not None
         name = f"t**{lower.exp} (t >= 0)"
     else:
@@ -230,6 +235,8 @@ def _by_certificate(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope:
 
 def _by_standard_bounds(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope) -> Proof | None:
     how = prove_by_bounds(_gap(lower, upper, scope), strict, scope)
+    if how is None and not isinstance(lower, MatrixExpr) and not isinstance(upper, MatrixExpr):
+        how = prove_by_bounds(sympy.sympify(upper - lower, strict=True), strict, scope, as_written=True)
     return Proof("standard bounds", how) if how is not None else None
 
 
@@ -240,6 +247,13 @@ def _by_order_hypotheses(lower: sympy.Basic, upper: sympy.Basic, strict: bool, s
         return None
     how = certify_under(_gap(lower, upper, scope), strict, conditions, scope, alone=False)
     return Proof("order hypotheses", _short(how)) if how is not None else None
+
+
+def _by_moment_matrix(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope) -> Proof | None:
+    if isinstance(lower, MatrixExpr) or isinstance(upper, MatrixExpr):
+        return None
+    how = moment_certificate(_gap(lower, upper, scope), strict, scope)
+    return Proof("moment matrix", how) if how is not None else None
 
 
 def _by_radical_elimination(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope,
@@ -260,6 +274,28 @@ def _by_radical_identity(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Pr
         return None
     how = equal_by_radicals(canonical(lhs, scope), canonical(rhs, scope), scope)
     return Proof("radical identity", _short(how)) if how is not None else None
+
+
+def _by_entries(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope) -> Proof | None:
+    """Scalars made of matrices of literal sizes (``u.T @ v``, ``det(A)``), written out with one
+    real symbol per entry: every declared value is a value of the entries."""
+    if not any(isinstance(side, sympy.Basic) and side.has(sympy.Trace, sympy.Determinant, MatrixElement)
+               for side in (lower, upper)) or any(isinstance(side, MatrixExpr) for side in (lower, upper)):
+        return None
+    try:
+        written = [_scalar(realize_symbolic(side, scope, {})) for side in (lower, upper)]
+    except (RealizeError, TypeError, ValueError):
+        return None
+    if any(w is None or w.has(sympy.Trace, sympy.Determinant, MatrixElement) for w in written):
+        return None
+    sub = prove_order(Relation(written[0], "<" if strict else "<=", written[1]), scope)
+    return Proof("written out", f"entry by entry at the literal sizes; {sub.method}") if sub is not None else None
+
+
+def _scalar(value: sympy.Basic) -> sympy.Basic | None:
+    if isinstance(value, sympy.MatrixBase):
+        return value[0, 0] if value.shape == (1, 1) else None
+    return None if isinstance(value, MatrixExpr) else value
 
 
 def _short(how: str, limit: int = 300) -> str:
@@ -299,6 +335,8 @@ STRATEGIES: tuple[Strategy, ...] = (
     Strategy("polynomial certificate", "order", _by_certificate),
     Strategy("standard bounds", "order", _by_standard_bounds),
     Strategy("order hypotheses", "order", _by_order_hypotheses, hypotheses=True),
+    Strategy("written out", "order", _by_entries),
+    Strategy("moment matrix", "order", _by_moment_matrix),
     Strategy("radical elimination", "order", _by_radical_elimination, hypotheses=True),
 )
 """Every symbolic strategy, cheapest first within each kind of relation. A new strategy is
