@@ -55,7 +55,7 @@ def nonnegative(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
         return _nonnegative_integral(expr, scope, depth)
     if isinstance(expr, MatrixElement) and expr.i == expr.j:
         return expr.parent in psd_matrices(scope)  # e_i.T @ M @ e_i >= 0
-    return False
+    return isinstance(expr, sympy.Symbol) and _linear_on_interval(expr, scope, False)
 
 
 def _nonnegative_integral(integral: sympy.Integral, scope: Scope, depth: int) -> bool:
@@ -95,7 +95,7 @@ def positive(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
         return expr.parent in pd_matrices(scope)  # e_i.T @ M @ e_i > 0
     if isinstance(expr, sympy.Pow) and expr.exp.is_real:
         return positive(expr.base, scope, depth + 1)
-    return False
+    return isinstance(expr, sympy.Symbol) and _linear_on_interval(expr, scope, True)
 
 
 def _linear_on_interval(expr: sympy.Expr, scope: Scope, strict: bool) -> bool:

@@ -126,3 +126,57 @@ def test_a_root_bound_false_on_part_of_the_domain_is_not_proved() -> None:
     assert prove(Relation(sympy.sqrt(y), "<=", y), scope) is not None
     w = _with_interval(scope, "w", lo=R(1, 4))
     assert prove(Relation(sympy.sqrt(w), "<=", w), scope) is None  # w = 1/2
+
+
+def test_written_out_vectors_prove_cauchy_schwarz_and_not_its_look_alikes() -> None:
+    scope, s = scope_with(u="matrix 3 1", v="matrix 3 1", t="real")
+    u, v, t = s["u"], s["v"], s["t"]
+    dot = lambda p, q: sympy.Trace(p.T * q)  # noqa: E731 (the parser's form of a 1x1 product)
+    assert _method(Relation(dot(u, v) ** 2, "<=", dot(u, u) * dot(v, v)), scope) == "written out"
+    assert _method(Relation(t**2 * dot(v, v) - 2 * t * dot(u, v) + dot(u, u), ">=", sympy.Integer(0)), scope) \
+        == "written out"
+    for relation in (Relation(dot(u, v) ** 2, "<=", dot(u, u) ** 2),  # u = 0 or v = 2u
+                     Relation(dot(u, v), "<=", dot(u, u)),
+                     Relation(dot(u, v) ** 2, "<", dot(u, u) * dot(v, v)),  # v = u
+                     Relation(t**2 * dot(v, v) + 2 * t * dot(u, v) - dot(u, u), ">=", sympy.Integer(0))):
+        assert prove(relation, scope) is None, relation
+
+
+def test_the_moment_matrix_proves_covariance_bounds_and_not_their_look_alikes() -> None:
+    from derivcheck.expr.objects import Covariance, Expectation as E, Variance
+
+    scope, s = scope_with(X="random", Y="random", t="real", a="real")
+    X, Y, t, a = s["X"], s["Y"], s["t"], s["a"]
+    assert _method(Relation(Covariance(X, Y) ** 2, "<=", Variance(X) * Variance(Y)), scope) == "moment matrix"
+    quadratic = t**2 * Variance(X) + 2 * t * Covariance(X, Y) + Variance(Y)
+    assert _method(Relation(quadratic, ">=", sympy.Integer(0)), scope) == "moment matrix"
+    false = [
+        Relation(Covariance(X, Y) ** 2, "<=", Variance(X) ** 2),  # Y = 2X
+        Relation(E(X) ** 2, ">=", E(X**2)),
+        Relation(Variance(X), ">", sympy.Integer(0)),  # a constant X
+        Relation(E(X * Y), "<=", E(X) * E(Y)),  # Y = X: E(X**2) >= E(X)**2
+        Relation(t**2 * Variance(X) - 2 * t * Covariance(X, Y) - Variance(Y), ">=", sympy.Integer(0)),
+        Relation(a * E(X), ">=", sympy.Integer(0)),
+    ]
+    for relation in false:
+        assert prove(relation, scope) is None, relation
+
+
+def test_interval_signs_log_ratios_and_exp_powers_never_prove_false_look_alikes() -> None:
+    scope, s = scope_with(c="positive", d="positive", x="real", n="natural", y="positive")
+    c, d, x, n, y = (s[k] for k in ("c", "d", "x", "n", "y"))
+    w = _with_interval(scope, "w", lo=0, hi=1, lo_open=True, hi_open=True)
+    z = _with_interval(scope, "z", lo=0, hi=2)
+    k = _with_interval(scope, "k", lo=1, hi=2)
+    assert prove(Relation(w * (1 - w) * (c - d) ** 2, ">=", sympy.Integer(0)), scope) is not None
+    assert prove(Relation(1 - z, ">=", sympy.Integer(0)), scope) is None  # z = 2
+    assert prove(Relation(k - 1, ">", sympy.Integer(0)), scope) is None  # k = 1
+    assert prove(Relation(1 - w, ">", sympy.Integer(0)), scope) is not None  # the open end
+    jensen = sympy.log(w * c + (1 - w) * d)
+    assert prove(Relation(jensen, ">=", w * sympy.log(c) + (1 - w) * sympy.log(d)), scope) is not None
+    assert prove(Relation(jensen, "<=", w * sympy.log(c) + (1 - w) * sympy.log(d)), scope) is None
+    assert prove(Relation(sympy.log(c + d), ">=", sympy.log(c) + sympy.log(d)), scope) is None  # c = d = 2
+    assert prove(Relation(jensen, ">", w * sympy.log(c) + (1 - w) * sympy.log(d)), scope) is None  # c = d
+    assert prove(Relation((1 + y / n) ** n, "<=", sympy.exp(y)), scope) is not None
+    assert prove(Relation((1 + y / n) ** n, ">=", sympy.exp(y)), scope) is None
+    assert prove(Relation(x**2, "<=", sympy.exp(2 * x)), scope) is None  # x = -1: x <= exp(x) but x < 0
