@@ -8,6 +8,8 @@ sampled, so a rule that took realness for granted would be believed unchecked.
 
 from __future__ import annotations
 
+from typing import Callable
+
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
@@ -24,7 +26,31 @@ def psd_matrices(scope: Scope) -> set[sympy.Basic]:
     }
 
 
-def nonnegative(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
+_memo: dict | None = None
+"""Answers within one outermost sign question: the rules below ask for the sign of each factor
+and of its negation, at every level, which repeats work exponentially in the nesting depth."""
+
+
+def _remembered(kind: str, body: Callable[[sympy.Basic, Scope, int], bool]) -> Callable[..., bool]:
+    def ask(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
+        global _memo
+        outermost = _memo is None
+        if outermost:
+            _memo = {}
+        try:
+            key = (kind, expr, id(scope))
+            if key not in _memo:
+                _memo[key] = body(expr, scope, depth)
+            return _memo[key]
+        finally:
+            if outermost:
+                _memo = None
+
+    ask.__doc__ = body.__doc__
+    return ask
+
+
+def _nonnegative(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
     """A proof that ``expr >= 0`` for every allowed value."""
     if depth > 40:
         return False
@@ -73,7 +99,7 @@ def _nonnegative_integral(integral: sympy.Integral, scope: Scope, depth: int) ->
     return is_real(integrand, scope) and nonnegative(integrand, scope, depth + 1)
 
 
-def positive(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
+def _positive(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
     """A proof that ``expr > 0``."""
     if depth > 40:
         return False
@@ -102,14 +128,18 @@ def _linear_on_interval(expr: sympy.Expr, scope: Scope, strict: bool) -> bool:
     """``a*x + b >= 0`` (``> 0``) for ``x`` in its declared interval: a linear function is
     smallest at an end, so its value at the end the slope points away from decides (at an
     open end, the value 0 still gives ``> 0`` inside)."""
-    symbols = expr.free_symbols
-    if len(symbols) != 1:
+    if isinstance(expr, sympy.Add) and len(expr.args) == 2 and expr.args[0].is_Rational:
+        symbol = expr.args[1].as_coeff_Mul()[1]
+    elif isinstance(expr, sympy.Symbol):
+        symbol = expr
+    else:
+        return False  # the canonical order of a*x + b puts the number first
+    if not isinstance(symbol, sympy.Symbol):
         return False
-    (symbol,) = symbols
     decl = scope.names.get(str(symbol))
     if not isinstance(decl, ScalarDecl) or decl.symbol != symbol or decl.is_integer or decl.kind == "complex":
         return False
-    slope, intercept = sympy.expand(expr).coeff(symbol, 1), sympy.expand(expr).coeff(symbol, 0)
+    slope, intercept = expr.coeff(symbol, 1), expr.coeff(symbol, 0)
     if not (slope.is_Rational and intercept.is_Rational) or sympy.expand(slope * symbol + intercept - expr) != 0:
         return False
     end = _end(decl, lower=slope > 0)
@@ -132,6 +162,10 @@ def _end(decl: ScalarDecl, *, lower: bool) -> tuple[sympy.Expr, bool] | None:
     if sign is not None and sign[2] == lower:
         return sympy.Integer(sign[0]), sign[1]
     return None
+
+
+nonnegative = _remembered("nonnegative", _nonnegative)
+positive = _remembered("positive", _positive)
 
 
 def pd_matrices(scope: Scope) -> set[sympy.Basic]:
