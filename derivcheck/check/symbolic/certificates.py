@@ -27,7 +27,7 @@ from ...expr.scope import INTEGER_KINDS, Interval, ScalarDecl, Scope
 from .inequalities import is_real, nonnegative, positive
 from .sos import is_sum_of_squares
 
-MAX_GENERATORS = 6
+MAX_GENERATORS = 8
 MAX_DEGREE = 12
 
 
@@ -111,8 +111,12 @@ def _upper_bound(decl: ScalarDecl) -> tuple[sympy.Expr, bool] | None:
 def gap_certificate(gap: sympy.Basic, strict: bool, scope: Scope) -> str | None:
     """How ``gap >= 0`` (``> 0`` when ``strict``) was shown, or None: the gap in the roots
     of the declared domains, as one fraction whose numerator and denominator have
-    proved signs."""
-    gap = sympy.sympify(gap, strict=True).xreplace(domain_substitution(gap, scope))
+    proved signs (or by declared signs and intervals as written)."""
+    gap = sympy.sympify(gap, strict=True)
+    written = sympy.expand(gap)
+    if positive(written, scope) or (not strict and nonnegative(written, scope)):
+        return "declared signs"
+    gap = gap.xreplace(domain_substitution(gap, scope))
     if not is_real(gap, scope):
         return None
     numerator, denominator = sympy.fraction(sympy.together(gap))

@@ -8,11 +8,13 @@ sampled, so a rule that took realness for granted would be believed unchecked.
 
 from __future__ import annotations
 
+from typing import Callable
+
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
 from ...expr.objects import Covariance, Expectation, Variance, is_declared_function
-from ...expr.scope import MatrixDecl, Scope, may_be_complex
+from ...expr.scope import MatrixDecl, ScalarDecl, Scope, may_be_complex
 
 _MONOTONE = (sympy.exp, sympy.log, sympy.tanh, sympy.atan)  # sqrt is a Pow: see monotone_pair
 _REAL_ON_REALS = (sympy.exp, sympy.sin, sympy.cos, sympy.tanh, sympy.atan)
@@ -24,7 +26,31 @@ def psd_matrices(scope: Scope) -> set[sympy.Basic]:
     }
 
 
-def nonnegative(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
+_memo: dict | None = None
+"""Answers within one outermost sign question: the rules below ask for the sign of each factor
+and of its negation, at every level, which repeats work exponentially in the nesting depth."""
+
+
+def _remembered(kind: str, body: Callable[[sympy.Basic, Scope, int], bool]) -> Callable[..., bool]:
+    def ask(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
+        global _memo
+        outermost = _memo is None
+        if outermost:
+            _memo = {}
+        try:
+            key = (kind, expr, id(scope))
+            if key not in _memo:
+                _memo[key] = body(expr, scope, depth)
+            return _memo[key]
+        finally:
+            if outermost:
+                _memo = None
+
+    ask.__doc__ = body.__doc__
+    return ask
+
+
+def _nonnegative(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
     """A proof that ``expr >= 0`` for every allowed value."""
     if depth > 40:
         return False
@@ -33,7 +59,7 @@ def nonnegative(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
     if may_be_complex(expr, scope):
         return False
     if isinstance(expr, sympy.Add):
-        return all(nonnegative(t, scope, depth + 1) for t in expr.args)
+        return all(nonnegative(t, scope, depth + 1) for t in expr.args) or _linear_on_interval(expr, scope, False)
     if isinstance(expr, sympy.Mul):
         signs = [_sign(f, scope, depth) for f in expr.args]
         if None in signs:
@@ -55,7 +81,7 @@ def nonnegative(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
         return _nonnegative_integral(expr, scope, depth)
     if isinstance(expr, MatrixElement) and expr.i == expr.j:
         return expr.parent in psd_matrices(scope)  # e_i.T @ M @ e_i >= 0
-    return False
+    return isinstance(expr, sympy.Symbol) and _linear_on_interval(expr, scope, False)
 
 
 def _nonnegative_integral(integral: sympy.Integral, scope: Scope, depth: int) -> bool:
@@ -73,7 +99,7 @@ def _nonnegative_integral(integral: sympy.Integral, scope: Scope, depth: int) ->
     return is_real(integrand, scope) and nonnegative(integrand, scope, depth + 1)
 
 
-def positive(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
+def _positive(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
     """A proof that ``expr > 0``."""
     if depth > 40:
         return False
@@ -84,7 +110,7 @@ def positive(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
     if isinstance(expr, sympy.Add):
         return all(nonnegative(t, scope, depth + 1) for t in expr.args) and any(
             positive(t, scope, depth + 1) for t in expr.args
-        )
+        ) or _linear_on_interval(expr, scope, True)
     if isinstance(expr, sympy.Mul):
         return all(positive(f, scope, depth + 1) for f in expr.args)
     if expr.func == sympy.exp:
@@ -95,7 +121,51 @@ def positive(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
         return expr.parent in pd_matrices(scope)  # e_i.T @ M @ e_i > 0
     if isinstance(expr, sympy.Pow) and expr.exp.is_real:
         return positive(expr.base, scope, depth + 1)
-    return False
+    return isinstance(expr, sympy.Symbol) and _linear_on_interval(expr, scope, True)
+
+
+def _linear_on_interval(expr: sympy.Expr, scope: Scope, strict: bool) -> bool:
+    """``a*x + b >= 0`` (``> 0``) for ``x`` in its declared interval: a linear function is
+    smallest at an end, so its value at the end the slope points away from decides (at an
+    open end, the value 0 still gives ``> 0`` inside)."""
+    if isinstance(expr, sympy.Add) and len(expr.args) == 2 and expr.args[0].is_Rational:
+        symbol = expr.args[1].as_coeff_Mul()[1]
+    elif isinstance(expr, sympy.Symbol):
+        symbol = expr
+    else:
+        return False  # the canonical order of a*x + b puts the number first
+    if not isinstance(symbol, sympy.Symbol):
+        return False
+    decl = scope.names.get(str(symbol))
+    if not isinstance(decl, ScalarDecl) or decl.symbol != symbol or decl.is_integer or decl.kind == "complex":
+        return False
+    slope, intercept = expr.coeff(symbol, 1), expr.coeff(symbol, 0)
+    if not (slope.is_Rational and intercept.is_Rational) or sympy.expand(slope * symbol + intercept - expr) != 0:
+        return False
+    end = _end(decl, lower=slope > 0)
+    if end is None:
+        return slope == 0 and (intercept > 0 or (not strict and intercept == 0))
+    value, open_end = end
+    at_end = slope * value + intercept
+    if not at_end.is_Rational:
+        return False
+    return at_end > 0 or (at_end == 0 and (not strict or (open_end and slope != 0)))
+
+
+def _end(decl: ScalarDecl, *, lower: bool) -> tuple[sympy.Expr, bool] | None:
+    """The declared lower (upper) end of a real scalar and whether it is open, or None."""
+    interval = decl.interval
+    value = None if interval is None else (interval.lo if lower else interval.hi)
+    if value is not None and value.is_finite:
+        return value, interval.lo_open if lower else interval.hi_open
+    sign = {"positive": (0, True, True), "nonnegative": (0, False, True), "negative": (0, True, False)}.get(decl.kind)
+    if sign is not None and sign[2] == lower:
+        return sympy.Integer(sign[0]), sign[1]
+    return None
+
+
+nonnegative = _remembered("nonnegative", _nonnegative)
+positive = _remembered("positive", _positive)
 
 
 def pd_matrices(scope: Scope) -> set[sympy.Basic]:
@@ -208,4 +278,10 @@ def monotone_pair(lower: sympy.Basic, upper: sympy.Basic) -> tuple[sympy.Basic, 
     if isinstance(lower, sympy.Pow) and isinstance(upper, sympy.Pow) and lower.exp == upper.exp \
             and lower.exp.is_positive and lower.exp.is_real:
         return lower.base, upper.base  # the caller checks the base's sign unless the power is odd
+    # exp(t) = exp(t/k)**k for real t and k > 0: B**k <= exp(t) from B <= exp(t/k) (B >= 0 checked
+    # by the caller), exp(t) <= B**k from exp(t/k) <= B (then B > 0)
+    if isinstance(lower, sympy.Pow) and upper.func == sympy.exp and lower.exp.is_positive and lower.exp.is_real:
+        return lower.base, sympy.exp(upper.args[0] / lower.exp)
+    if isinstance(upper, sympy.Pow) and lower.func == sympy.exp and upper.exp.is_positive and upper.exp.is_real:
+        return sympy.exp(lower.args[0] / upper.exp), upper.base
     return None

@@ -38,10 +38,25 @@ def is_sum_of_squares(poly: sympy.Poly, *, strict: bool = False) -> bool:
     basis = _basis(terms, poly.gens)
     if basis is None or (strict and tuple(0 for _ in poly.gens) not in basis):
         return False
+    if _negative_somewhere(terms, len(poly.gens)):
+        return False  # no certificate can exist: spare the search
     for gram in _candidates(terms, basis):
         if _exact_certificate(terms, basis, gram, strict):
             return True
     return False
+
+
+def _negative_somewhere(terms: dict[Monomial, Fraction], size: int) -> bool:
+    """Whether the polynomial is clearly negative at one of a fixed set of points (a float
+    filter only: it can only skip a search, never accept)."""
+    import numpy
+
+    points = numpy.random.default_rng(0).standard_normal((64, size)) * numpy.array([[0.5], [1.0], [2.0], [4.0]]).repeat(16, 0)
+    monomials = numpy.array(list(terms), dtype=float).reshape(len(terms), size)
+    coefficients = numpy.array([float(c) for c in terms.values()])
+    values = (numpy.prod(points[:, None, :] ** monomials[None, :, :], axis=2) * coefficients).sum(axis=1)
+    scale = (numpy.prod(numpy.abs(points[:, None, :]) ** monomials[None, :, :], axis=2) * numpy.abs(coefficients)).sum(axis=1)
+    return bool((values < -1e-6 * scale - 1e-12).any())
 
 
 def _basis(terms: dict[Monomial, Fraction], gens: tuple) -> list[Monomial] | None:
@@ -59,7 +74,26 @@ def _basis(terms: dict[Monomial, Fraction], gens: tuple) -> list[Monomial] | Non
     if size > 20 * MAX_BASIS:
         return None
     basis = [m for m in product(*ranges) if (low_total + 1) // 2 <= sum(m) <= high_total // 2]
+    if len(basis) > 20 * MAX_BASIS:
+        return None
+    basis = _prune(basis, terms)
     return basis if 0 < len(basis) <= MAX_BASIS else None
+
+
+def _prune(basis: list[Monomial], terms: dict[Monomial, Fraction]) -> list[Monomial]:
+    """Without the monomials whose row of every Gram matrix is zero: when ``2m`` is not a term
+    and no two other basis monomials make it, the diagonal entry of ``m`` is 0, and a psd
+    matrix with a zero diagonal entry has a zero row there (repeated until nothing changes)."""
+    while True:
+        made: dict[Monomial, int] = {}
+        for a, ma in enumerate(basis):
+            for mb in basis[a + 1:]:
+                key = tuple(x + y for x, y in zip(ma, mb))
+                made[key] = made.get(key, 0) + 1
+        kept = [m for m in basis if tuple(2 * x for x in m) in terms or made.get(tuple(2 * x for x in m), 0)]
+        if len(kept) == len(basis):
+            return basis
+        basis = kept
 
 
 def _pairs(basis: list[Monomial]) -> dict[Monomial, list[tuple[int, int]]]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import sympy
-from sympy.matrices.expressions.matexpr import MatrixExpr
+from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
 from ...expr.objects import FunctionGradient, Gradient, HessianMatrix, Relation
 from ...expr.scope import Scope
@@ -28,12 +28,16 @@ from .bounds import prove_by_bounds
 from .canonical import canonical, has_declared_functions
 from .cases import prove_by_cases
 from .certificates import domain_substitution, gap_certificate, with_hypothesis_bounds
+from .conditions import certify_under, order_conditions
 from .exponentials import equal_by_exponential_form, gaussian_integrals, matrix_coefficients_vanish
 from .ideal import follows_from
 from .inequalities import is_real, monotone_pair, nonnegative, positive
 from .matrix_derivative import matrix_gradient
+from .moment_matrix import moment_certificate
+from .radicals import equal_by_radicals, has_radicals, prove_nonnegative, real_with_roots
 from .rational import equal_as_fractions, vanishes_on_grids
 from ...expr.singular import nowhere_invertible
+from ..realize import RealizeError, realize_symbolic
 from .sums import has_infinite_limits, telescope, undefined_term
 
 
@@ -58,7 +62,7 @@ def prove(relation: Relation, scope: Scope, hypotheses: Sequence[Relation] = (),
             if proof is not None:
                 break
     elif relation.op in ("<=", "<", ">=", ">"):
-        proof = prove_order(relation, with_hypothesis_bounds(scope, hypotheses))
+        proof = prove_order(relation, with_hypothesis_bounds(scope, hypotheses), hypotheses)
     else:
         return None
     for strategy in _strategies("cases") if proof is None else ():
@@ -189,8 +193,9 @@ def prove_from_hypotheses(relation: Relation, scope: Scope, hypotheses: Sequence
     return None
 
 
-def prove_order(relation: Relation, scope: Scope) -> Proof | None:
-    """``a <= b``, ``a < b`` (and the reversed forms) through the sign of ``b - a``."""
+def prove_order(relation: Relation, scope: Scope, hypotheses: Sequence[Relation] = ()) -> Proof | None:
+    """``a <= b``, ``a < b`` (and the reversed forms) through the sign of ``b - a``; the strategies
+    marked ``hypotheses`` also read the order ``hypotheses`` (see :mod:`.conditions`)."""
     lower, upper = (relation.lhs, relation.rhs) if relation.op in ("<=", "<") else (relation.rhs, relation.lhs)
     strict = relation.op in ("<", ">")
     if refusal(lower, upper) is not None:
@@ -198,7 +203,10 @@ def prove_order(relation: Relation, scope: Scope) -> Proof | None:
     if not all(_provably_real(side, scope) for side in (lower, upper)):
         return None  # an order states two real values: c <= c + 1 is no theorem for complex c, nor sqrt(x) for x < 0
     for strategy in _strategies("order"):
-        proof = strategy.attempt(lower, upper, strict, scope)
+        if strategy.hypotheses:
+            proof = strategy.attempt(lower, upper, strict, scope, hypotheses)
+        else:
+            proof = strategy.attempt(lower, upper, strict, scope)
         if proof is not None:
             return proof
     return None
@@ -209,7 +217,9 @@ def _provably_real(side: sympy.Basic, scope: Scope) -> bool:
     declared domains (``log(1 + x)`` for ``x in (-1, oo)``)."""
     if is_real(side, scope) or is_real(canonical(side, scope), scope):
         return True
-    return is_real(side.xreplace(domain_substitution(side, scope)), scope)
+    if is_real(side.xreplace(domain_substitution(side, scope)), scope):
+        return True
+    return not isinstance(side, MatrixExpr) and real_with_roots(canonical(side, scope), scope)
 
 
 def _by_sign(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope) -> Proof | None:
@@ -226,7 +236,10 @@ def _by_monotone_map(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope
     pair = monotone_pair(lower, upper)
     if pair is None:
         return None
-    if isinstance(lower, sympy.Pow):  # t**k, k > 0: increasing on t >= 0, and on all reals for odd k
+    if lower.func != upper.func:  # exp(t) = exp(t/k)**k against B**k (see monotone_pair)
+        domain_ok = not isinstance(lower, sympy.Pow) or gap_certificate(pair[0], False, scope) is not None
+        name = "t**k (t >= 0), with exp(t) = exp(t/k)**k"
+    elif isinstance(lower, sympy.Pow):  # t**k, k > 0: increasing on t >= 0, and on all reals for odd k
         domain_ok = (lower.exp.is_integer and lower.exp.is_odd) or gap_certificate(pair[0], False, scope) is not None
         name = f"t**{lower.exp} (t >= 0)"
     else:
@@ -247,6 +260,8 @@ def _by_certificate(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope:
 
 def _by_standard_bounds(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope) -> Proof | None:
     how = prove_by_bounds(_gap(lower, upper, scope), strict, scope)
+    if how is None and not isinstance(lower, MatrixExpr) and not isinstance(upper, MatrixExpr):
+        how = prove_by_bounds(sympy.sympify(upper - lower, strict=True), strict, scope, as_written=True)
     return Proof("standard bounds", how) if how is not None else None
 
 
@@ -256,6 +271,69 @@ def _by_cases(relation: Relation, scope: Scope, hypotheses: Sequence[Relation]) 
     how = prove_by_cases(relation, scope, hypotheses,
                          lambda cell, given: prove(cell, scope, given, simplify=False))
     return Proof("case split", how) if how is not None else None
+
+
+def _by_order_hypotheses(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope,
+                         hypotheses: Sequence[Relation]) -> Proof | None:
+    conditions = order_conditions(hypotheses, scope)
+    if not conditions or isinstance(lower, MatrixExpr) or isinstance(upper, MatrixExpr):
+        return None
+    how = certify_under(_gap(lower, upper, scope), strict, conditions, scope, alone=False)
+    return Proof("order hypotheses", _short(how)) if how is not None else None
+
+
+def _by_moment_matrix(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope) -> Proof | None:
+    if isinstance(lower, MatrixExpr) or isinstance(upper, MatrixExpr):
+        return None
+    how = moment_certificate(_gap(lower, upper, scope), strict, scope)
+    return Proof("moment matrix", how) if how is not None else None
+
+
+def _by_radical_elimination(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope,
+                            hypotheses: Sequence[Relation]) -> Proof | None:
+    if isinstance(lower, MatrixExpr) or isinstance(upper, MatrixExpr):
+        return None
+    gap = _gap(lower, upper, scope)
+    if not has_radicals(gap):
+        return None
+    how = prove_nonnegative(gap, strict, order_conditions(hypotheses, scope), scope)
+    return Proof("radical elimination", _short(how)) if how is not None else None
+
+
+def _by_radical_identity(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | None:
+    if isinstance(lhs, MatrixExpr) or isinstance(rhs, MatrixExpr) or not (has_radicals(lhs) or has_radicals(rhs)):
+        return None
+    if not (_provably_real(lhs, scope) and _provably_real(rhs, scope)):
+        return None
+    how = equal_by_radicals(canonical(lhs, scope), canonical(rhs, scope), scope)
+    return Proof("radical identity", _short(how)) if how is not None else None
+
+
+def _by_entries(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope) -> Proof | None:
+    """Scalars made of matrices of literal sizes (``u.T @ v``, ``det(A)``), written out with one
+    real symbol per entry: every declared value is a value of the entries."""
+    if not any(isinstance(side, sympy.Basic) and side.has(sympy.Trace, sympy.Determinant, MatrixElement)
+               for side in (lower, upper)) or any(isinstance(side, MatrixExpr) for side in (lower, upper)):
+        return None
+    try:
+        written = [_scalar(realize_symbolic(side, scope, {})) for side in (lower, upper)]
+    except (RealizeError, TypeError, ValueError):
+        return None
+    if any(w is None or w.has(sympy.Trace, sympy.Determinant, MatrixElement) for w in written):
+        return None
+    sub = prove_order(Relation(written[0], "<" if strict else "<=", written[1]), scope)
+    return Proof("written out", f"entry by entry at the literal sizes; {sub.method}") if sub is not None else None
+
+
+def _scalar(value: sympy.Basic) -> sympy.Basic | None:
+    if isinstance(value, sympy.MatrixBase):
+        return value[0, 0] if value.shape == (1, 1) else None
+    return None if isinstance(value, MatrixExpr) else value
+
+
+def _short(how: str, limit: int = 300) -> str:
+    """A case split's account grows with its cases: the report keeps its start."""
+    return how if len(how) <= limit else how[:limit - 5] + " ..."
 
 
 def _gap(lower: sympy.Basic, upper: sympy.Basic, scope: Scope) -> sympy.Basic:
@@ -272,6 +350,7 @@ class Strategy:
     name: str
     relation: str
     attempt: Callable[..., Proof | None]
+    hypotheses: bool = False  # an order strategy that also reads the step's order hypotheses
 
 
 STRATEGIES: tuple[Strategy, ...] = (
@@ -282,12 +361,17 @@ STRATEGIES: tuple[Strategy, ...] = (
     Strategy("exact grid", "=", _by_exact_grid),
     Strategy("rational arithmetic", "=", _by_rational_arithmetic),
     Strategy("exponential form", "=", _by_exponential_form),
+    Strategy("radical identity", "=", _by_radical_identity),
     Strategy("simplify", "=", prove_by_simplify),
     Strategy("hypotheses", "hypotheses", prove_from_hypotheses),
     Strategy("sign of the difference", "order", _by_sign),
     Strategy("monotone map", "order", _by_monotone_map),
     Strategy("polynomial certificate", "order", _by_certificate),
     Strategy("standard bounds", "order", _by_standard_bounds),
+    Strategy("order hypotheses", "order", _by_order_hypotheses, hypotheses=True),
+    Strategy("written out", "order", _by_entries),
+    Strategy("moment matrix", "order", _by_moment_matrix),
+    Strategy("radical elimination", "order", _by_radical_elimination, hypotheses=True),
     Strategy("case split", "cases", _by_cases),
 )
 """Every symbolic strategy, cheapest first within each kind of relation. A new strategy is
