@@ -23,7 +23,20 @@ def pretty_relation(lhs: Any, op: str, rhs: Any, width: int = 64) -> str:
             return text
     except Exception:  # pretty printing is cosmetic: never let it fail a check
         pass
-    return f"{sympy.sstr(lhs)}{_SYMBOLS.get(op, op)}{sympy.sstr(rhs)}"
+    return f"{_plain(lhs)}{_SYMBOLS.get(op, op)}{_plain(rhs)}"
+
+
+def _plain(expr: Any) -> str:
+    """One side as plain text (remembered, as :func:`_form`: a step's right side is the next one's left)."""
+    try:
+        return _plain_text(expr)
+    except TypeError:  # an unhashable side
+        return sympy.sstr(expr)
+
+
+@functools.lru_cache(maxsize=512)
+def _plain_text(expr: Any) -> str:
+    return sympy.sstr(expr)
 
 
 @functools.lru_cache(maxsize=512)

@@ -83,12 +83,15 @@ def parameters_of(realized: list[RealizedRelation], env: Realization, scope: Sco
     probabilities = {s: f for f in (space.factors if space else ()) for s in f.free}
     found: dict[str, Param] = {}
     memo: dict[sympy.Basic, set[sympy.Basic]] = {}
+    seen: set[sympy.Basic] = set()  # each leaf classified once (the sides share most of them)
     for rel in realized:
         for case in rel.cases:
             for side in case:
                 for item in (list(side) if isinstance(side, sympy.MatrixBase) else [side]):
                     for leaf in _leaves(item, memo):
-                        _classify(leaf, found, entries, probabilities, space, env, scope)
+                        if leaf not in seen:
+                            seen.add(leaf)
+                            _classify(leaf, found, entries, probabilities, space, env, scope)
     return sorted(found.values(), key=lambda p: (_ORDER[p.kind], p.key))
 
 

@@ -28,6 +28,7 @@ class SymbolicMatrix:
 
 def entry_symbol(name: str, i: int, j: int, cols: int) -> sympy.Symbol:
     """The real symbol for entry (i, j) (0-based) of matrix ``name``: ``X[1,2]`` or ``z[1]``."""
+    i, j = int(i), int(j)  # (SymPy integers from a matrix's entry function format slowly)
     label = f"{name}[{i + 1}]" if cols == 1 else f"{name}[{i + 1},{j + 1}]"
     return sympy.Symbol(label, real=True)
 
