@@ -140,7 +140,8 @@ class FiniteSpace:
 
     def expectation(self, g: sympy.Expr) -> sympy.Expr:
         """E(g), exactly: a finite sum over the outcomes, then normal moments."""
-        atoms = _atoms_in(g, set(self.variables) | set(self.laws))
+        # in a fixed order (a set's order follows the hash seed, and the refusal below names two)
+        atoms = sorted(_atoms_in(g, set(self.variables) | set(self.laws)), key=sympy.default_sort_key)
         laws = [a for a in atoms if a in self.laws]
         finite = set(atoms) - set(laws)
         # the exact moments of the laws multiply: that needs mutual independence (one group
