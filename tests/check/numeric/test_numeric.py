@@ -707,7 +707,7 @@ def test_a_thin_dip_between_two_close_equality_cases_is_found(d: Decls) -> None:
 
 
 def test_the_points_between_zeros() -> None:
-    from derivcheck.check.realize.realizer import RealizedRelation
+    from derivcheck.check.realize import RealizedRelation
     from derivcheck.check.numeric.special_points import special_points
 
     x = sympy.Symbol("x", real=True)
@@ -743,7 +743,7 @@ def test_a_huge_value_at_an_extreme_point_does_not_hang_the_check(d: Decls) -> N
 
 
 def test_special_points_of_an_expression() -> None:
-    from derivcheck.check.realize.realizer import RealizedRelation
+    from derivcheck.check.realize import RealizedRelation
     from derivcheck.check.numeric.special_points import critical_expressions, special_points
 
     x, y = sympy.Symbol("x", real=True), sympy.Symbol("y", real=True)
