@@ -2,7 +2,8 @@
 
 Each built-in has a signature (shown in arity errors) and a reader that turns the
 call's ``ast`` arguments into a SymPy object through the parser's
-:class:`~derivcheck.expr.parser.Reader`.
+:class:`~derivcheck.expr.parser.Reader`. Calls of declared and defined functions
+are read by :mod:`derivcheck.expr.function_calls`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from .definedness import has_infinite_bound
 from .singular import always_singular, nowhere_invertible
 from .names import declaration_problem, name_problem
 from .numbers import is_undefined
-from .scope import DefinitionDecl, FunctionDecl, may_be_complex
+from .function_calls import declared_call, defined_call, instantiate
+from .scope import FunctionDecl, may_be_complex
 
 if TYPE_CHECKING:
     from .parser import Reader
@@ -199,7 +201,7 @@ def _grad(reader: "Reader", node: ast.Call) -> Any:
         if isinstance(decl, FunctionDecl):
             if len(decl.arguments) != 1 or decl.arguments[0] is None:
                 reader.fail(first, f"grad({first.id}, M) needs a function of one matrix argument")
-            return objects.FunctionGradient(_declared_call(reader, node, decl, [node.args[1]]))
+            return objects.FunctionGradient(declared_call(reader, node, decl, [node.args[1]]))
     wrt = _declared_matrix(reader, node.args[1], "the variable of grad")
     return objects.Gradient(reader.scalar(first, "a scalar to differentiate"), wrt)
 
@@ -340,88 +342,6 @@ BUILTINS: dict[str, Builtin] = {
 }
 
 
-def _declared_call(reader: "Reader", node: ast.Call, decl: FunctionDecl, args: list[ast.expr]) -> Any:
-    values = []
-    for arg, shape in zip(args, decl.arguments):
-        if shape is None:
-            value = reader.scalar(arg, f"a scalar argument of {decl.name}")
-            if may_be_complex(value, reader.scope):
-                reader.fail(arg, f"{decl.name} is a real function of real arguments, and this may be complex")
-            values.append(value)
-            continue
-        value = reader.read(arg)
-        if may_be_complex(value, reader.scope):
-            reader.fail(arg, f"{decl.name} is a real function of real matrices, and this may be complex")
-        if not shapes.is_matrix(value) or not (
-            shapes.same_dimension(value.shape[0], shape[0]) and shapes.same_dimension(value.shape[1], shape[1])
-        ):
-            reader.fail(arg, f"{decl.name} takes a {shape[0]} x {shape[1]} matrix, got {shapes.describe(value)}")
-        values.append(value)
-    return decl.cls(*values)
-
-
-def _defined_call(reader: "Reader", node: ast.Call, definition: DefinitionDecl) -> Any:
-    replacements: dict[Any, Any] = {}
-    for arg, param in zip(node.args, definition.params):
-        if isinstance(param, MatrixExpr):
-            value = reader.read(arg)
-            if not shapes.is_matrix(value) or not shapes.same_shape(value, param):
-                reader.fail(arg, f"{definition.name} takes {shapes.describe(param)} here, got {shapes.describe(value)}")
-        else:
-            value = reader.scalar(arg, f"a scalar argument of {definition.name}")
-            if param.is_integer and value.is_integer is not True:
-                reader.fail(arg, f"{definition.name} takes an integer here")
-            if param.is_real and may_be_complex(value, reader.scope):
-                reader.fail(arg, f"{definition.name} takes a real scalar here, and this may be complex")
-        replacements[param] = value
-    return instantiate(reader, node, definition, replacements)
-
-
-def instantiate(reader: "Reader", node: ast.AST, definition: DefinitionDecl, replacements: dict[Any, Any]) -> Any:
-    """The body of ``definition`` with its parameters replaced, capture-avoiding: a Sum,
-    Product or Integral of the body whose variable occurs in an argument gets a fresh
-    variable first (``q(k): Sum(k*i, (i, 1, 2))`` called as ``q(i)`` is ``3*i``), and a
-    derivative in a name that occurs in an argument is taken before the substitution
-    (``h(a): diff(a*x, x)`` called as ``h(x)`` is ``x``), or refused when it cannot be."""
-    body = definition.body
-    reader.require_all(definition.conditions, replacements)
-    if not isinstance(body, sympy.Basic):
-        return body
-    free: set[Any] = set()
-    for value in replacements.values():
-        free |= getattr(value, "free_symbols", set())
-    if free:
-        bound = {limit[0] for binder in body.atoms(sympy.Sum, sympy.Product, sympy.Integral)
-                 for limit in binder.limits}
-        # a bound variable of a body is never free in it (a declared name binds as a dummy)
-        body = body.xreplace({v: sympy.Dummy(v.name, **v.assumptions0) for v in bound & free})
-    body = _derivatives_first(body, replacements, free)
-    params = set(replacements)
-    for derivative in body.atoms(sympy.Derivative, objects.Gradient, objects.HessianMatrix):
-        variables = set(derivative.variables) if isinstance(derivative, sympy.Derivative) else {derivative.args[1]}
-        if variables & free and derivative.has(*params):
-            names = ", ".join(sorted(f"`{v}`" for v in variables & free))
-            reader.fail(node, f"an argument of {definition.name} contains {names}, the variable of a derivative "
-                        "in its body, which would capture it", "rename the argument, or write the derivative out")
-    return body.xreplace(replacements)
-
-
-def _derivatives_first(body: Any, replacements: dict[Any, Any], free: set[Any] = frozenset()) -> Any:
-    """``body`` with its derivatives in the (scalar) parameters taken first: a partial
-    derivative is taken in its parameter, then evaluated at the arguments. So
-    ``fp(u): diff(f(u), u)`` called as ``fp(g(z))`` is f' at g(z) (SymPy cannot
-    differentiate with respect to ``g(z)``), and ``h1(u, v): diff(h(u, v), u)``
-    called as ``h1(z, z**2)`` is the partial in the first argument, not the total
-    derivative in z that substituting first would make of it. A derivative in a name
-    that occurs in an argument (``free``) is taken first too: substituting into it
-    would capture the argument."""
-    params = {p for p in replacements if not isinstance(p, MatrixExpr)} | set(free)
-    if not params or not isinstance(body, sympy.Basic) or not body.has(sympy.Derivative):
-        return body
-    return body.replace(lambda e: isinstance(e, sympy.Derivative) and any(v in params for v in e.variables),
-                        lambda e: e.doit())
-
-
 def read_call(reader: "Reader", node: ast.Call) -> Any:
     """The value of a call: a built-in, a declared function or a defined function."""
     func = node.func
@@ -453,11 +373,11 @@ def read_call(reader: "Reader", node: ast.Call) -> Any:
     if definition is not None and definition.params and not definition.indexed:
         if len(node.args) != len(definition.params):
             reader.fail(node, f"{name} takes {len(definition.params)} argument(s)")
-        return _defined_call(reader, node, definition)
+        return defined_call(reader, node, definition)
     if isinstance(decl, FunctionDecl):
         if len(node.args) != len(decl.arguments):
             reader.fail(node, f"{name} takes {len(decl.arguments)} argument(s), as declared")
-        return _declared_call(reader, node, decl, node.args)
+        return declared_call(reader, node, decl, node.args)
     if decl is not None or definition is not None:
         reader.fail(func, f"`{name}` is not a function")
     functions = [n for n, d in reader.scope.names.items() if isinstance(d, FunctionDecl)]

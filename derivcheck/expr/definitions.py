@@ -8,7 +8,7 @@ other parameter is a fresh dummy: real, or integer for integer kinds, or complex
 for complex ones, so that nothing the body simplified relies on a sign the
 argument may not have. Index parameters
 are always fresh integer dummies. Uses substitute the arguments (see
-:mod:`derivcheck.expr.calls`).
+:mod:`derivcheck.expr.function_calls`).
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ eigenvalue shared between two hypotheses.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 import sympy
@@ -98,61 +98,91 @@ def construct(pairs: list[EigenPair], scope: Scope, sizes: dict[sympy.MatrixSymb
     all pairs in one eigenspace (the first ``min(pairs, n)`` columns) with one shared
     eigenvalue, each vector a random combination of its columns.
     """
-    names = dict(scope.names)
-    matrices: dict[sympy.MatrixSymbol, sympy.ImmutableMatrix] = {}
-    scalars: dict[sympy.Symbol, sympy.Symbol] = {}
-    factors: set[sympy.MatrixSymbol] = set()
-    span = Span(scope.path, 1, 1)
+    built = _Built(Span(scope.path, 1, 1), dict(scope.names))
     for m in dict.fromkeys(p.matrix for p in pairs):
         n = sizes[m]
         implied = next(BUILT[q] for q in ("pd", "psd", "symmetric") if q in scope.names[m.name].qualifiers)
         mine = [p for p in pairs if p.matrix == m]
         shared = len(mine) > 1 and rng.random() < 0.5
         spaces = [list(range(min(len(mine), n)))] * len(mine) if shared else [[i % n] for i in range(len(mine))]
-        owners: dict[int, list[EigenPair]] = {}
+        q = built.orthogonal(m, n)
+        eigenvalues = _eigenvalues(built, scope, m, n, list(zip(mine, spaces)), implied, shared)
+        if eigenvalues is None:
+            return None
+        built.matrices[m] = sympy.ImmutableMatrix(q * sympy.diag(*eigenvalues) * q.T)
         for p, space in zip(mine, spaces):
-            for k in space[:1]:
-                owners.setdefault(k, []).append(p)
+            built.eigenvector(scope, p, space, q, eigenvalues)
+    return Construction(replace(scope, names=built.names), built.matrices, built.scalars, frozenset(built.factors))
+
+
+@dataclass
+class _Built:
+    """A :class:`Construction` in the making: the names it declares (the scope's and the new
+    sampled quantities, in the order they are made) and what it substitutes."""
+
+    span: Span
+    names: dict[str, object]
+    matrices: dict[sympy.MatrixSymbol, sympy.ImmutableMatrix] = field(default_factory=dict)
+    scalars: dict[sympy.Symbol, sympy.Expr] = field(default_factory=dict)
+    factors: set[sympy.MatrixSymbol] = field(default_factory=set)
+
+    def scalar(self, name: str, kind: str, interval: object) -> sympy.Symbol:
+        """A new sampled scalar ``name``, declared ``kind`` in ``interval``."""
+        symbol = sympy.Symbol(name, real=True)
+        self.names[name] = ScalarDecl(name, symbol, kind, interval, self.span)
+        return symbol
+
+    def orthogonal(self, m: sympy.MatrixSymbol, n: int) -> sympy.ImmutableMatrix:
+        """The orthogonal factor ``Q`` of ``m``: entry symbols of a new ``n x n`` orthogonal matrix."""
         q_name = f"eigenvectors({m.name})"
         q = sympy.ImmutableMatrix(n, n, lambda i, j: entry_symbol(q_name, i, j, n))
-        names[q_name] = MatrixDecl(q_name, sympy.MatrixSymbol(q_name, n, n), sympy.Integer(n), sympy.Integer(n),
-                                   frozenset({"orthogonal"}), span)
-        factors.add(sympy.MatrixSymbol(q_name, n, n))
-        matrices[sympy.MatrixSymbol(q_name, n, n)] = q
-        eigenvalues: list[sympy.Symbol] = []
-        for k in range(n):
-            if shared and 0 < k < len(spaces[0]):
-                eigenvalues.append(eigenvalues[0])
-                continue
-            declared = {(scope.names[p.value.name].kind, scope.names[p.value.name].interval) for p in owners.get(k, [])}
-            if len(declared) > 1:
-                return None  # eigenvalues declared differently cannot be one value here
-            kind, interval = next(iter(declared)) if declared else ("real", None)
-            kind = _combine(kind, implied)
-            if kind is None:
-                return None
-            name = f"eigenvalue{k + 1}({m.name})"
-            symbol = sympy.Symbol(name, real=True)
-            names[name] = ScalarDecl(name, symbol, kind, interval, span)
-            eigenvalues.append(symbol)
-        matrices[m] = sympy.ImmutableMatrix(q * sympy.diag(*eigenvalues) * q.T)
-        for p, space in zip(mine, spaces):
-            vector = sympy.zeros(n, 1)
-            for k in space:
-                scale_name = f"scale({p.vector.name})" if len(space) == 1 else f"scale{k + 1}({p.vector.name})"
-                scale = sympy.Symbol(scale_name, real=True)
-                names[scale_name] = ScalarDecl(scale_name, scale, "real", None, span)
-                vector += scale * q[:, k]
-            matrices[p.vector] = sympy.ImmutableMatrix(vector)
-            # the zero vector is an eigenvector of every value: there s is free (in its declaration)
-            declared = scope.names[p.value.name]
-            free_name = f"unconstrained({p.value.name})"
-            free = sympy.Symbol(free_name, real=True)
-            names[free_name] = ScalarDecl(free_name, free, declared.kind, declared.interval, span)
-            scales = [sympy.Eq(sympy.Symbol(f"scale({p.vector.name})" if len(space) == 1 else
-                                            f"scale{k + 1}({p.vector.name})", real=True), 0) for k in space]
-            scalars[p.value] = sympy.Piecewise((free, sympy.And(*scales)), (eigenvalues[space[0]], True))
-    return Construction(replace(scope, names=names), matrices, scalars, frozenset(factors))
+        self.names[q_name] = MatrixDecl(q_name, sympy.MatrixSymbol(q_name, n, n), sympy.Integer(n),
+                                        sympy.Integer(n), frozenset({"orthogonal"}), self.span)
+        self.factors.add(sympy.MatrixSymbol(q_name, n, n))
+        self.matrices[sympy.MatrixSymbol(q_name, n, n)] = q
+        return q
+
+    def eigenvector(self, scope: Scope, p: EigenPair, space: list[int], q: sympy.ImmutableMatrix,
+                    eigenvalues: list[sympy.Symbol]) -> None:
+        """``p.vector`` as a scaled combination of the columns ``space`` of ``q``, and ``p.value``
+        as their eigenvalue, or free (in its declaration) where every scale is 0: the zero
+        vector is an eigenvector of every value."""
+        vector = sympy.zeros(q.rows, 1)
+        scales = []
+        for k in space:
+            scale_name = f"scale({p.vector.name})" if len(space) == 1 else f"scale{k + 1}({p.vector.name})"
+            scales.append(self.scalar(scale_name, "real", None))
+            vector += scales[-1] * q[:, k]
+        self.matrices[p.vector] = sympy.ImmutableMatrix(vector)
+        declared = scope.names[p.value.name]
+        free = self.scalar(f"unconstrained({p.value.name})", declared.kind, declared.interval)
+        self.scalars[p.value] = sympy.Piecewise((free, sympy.And(*[sympy.Eq(c, 0) for c in scales])),
+                                                (eigenvalues[space[0]], True))
+
+
+def _eigenvalues(built: _Built, scope: Scope, m: sympy.MatrixSymbol, n: int,
+                 placed: list[tuple[EigenPair, list[int]]], implied: str, shared: bool) -> list[sympy.Symbol] | None:
+    """The ``n`` eigenvalues of ``m``, new sampled scalars: column ``k``'s of the kind its pair
+    declares (if any) and ``m``'s qualifier implies, the shared eigenspace's columns one value;
+    None when no value satisfies both."""
+    owners: dict[int, list[EigenPair]] = {}
+    for p, space in placed:
+        for k in space[:1]:
+            owners.setdefault(k, []).append(p)
+    eigenvalues: list[sympy.Symbol] = []
+    for k in range(n):
+        if shared and 0 < k < len(placed[0][1]):
+            eigenvalues.append(eigenvalues[0])
+            continue
+        declared = {(scope.names[p.value.name].kind, scope.names[p.value.name].interval) for p in owners.get(k, [])}
+        if len(declared) > 1:
+            return None  # eigenvalues declared differently cannot be one value here
+        kind, interval = next(iter(declared)) if declared else ("real", None)
+        kind = _combine(kind, implied)
+        if kind is None:
+            return None
+        eigenvalues.append(built.scalar(f"eigenvalue{k + 1}({m.name})", kind, interval))
+    return eigenvalues
 
 
 def _pair(h: objects.Relation, scope: Scope) -> EigenPair | None:

@@ -53,77 +53,107 @@ def build_items(derivation: Derivation, scope: Any, parse_expression, parse_rela
     """Every item of ``derivation``, in file order, each with its parsed relation or its error."""
     top_instances = {i.name.value: i.values for i in derivation.instances}
     items: list[Item] = []
-    chains: list[list[tuple[Step, Any]]] = []
-    current: list[tuple[Step, Any]] | None = None
-    previous: Any = None  # the last expression expected to hold in the current chain
-    previous_conditions: list[Any] = []  # what ``previous`` needs to have a value
-
+    chains = _Chains(scope, parse_expression)
     for step in derivation.steps:
-        key = f"step-{step.index}"
-        instances = dict(top_instances)
-        instances.update({i.name.value: i.values for i in step.instances})
-        item = Item(
-            key=key,
-            label=f"step {step.index} ({step.relation})",
-            span=step.span,
-            expect=_expect(step.expect),
-            instances=instances,
-            by=step.by.value if step.by else None,
-            text=step.expr.value,
-        )
-        item.using = [u.value for u in step.using]
-        try:
-            item.hypotheses = [scope.hypotheses[u.value] for u in step.using]
-        except KeyError as exc:  # the loader checks names; a hypothesis that failed to parse lands here
-            item.error = f"hypothesis {exc} could not be read"
+        item = _step_item(step, scope, top_instances)
         if step.relation == "start":
-            current = []
-            chains.append(current)
-            try:
-                previous_conditions = []
-                previous = parse_expression(step.expr, scope, previous_conditions)
-                current.append((step, previous))
-            except InputError as exc:
-                previous = None
-                item.error = exc.format()
+            if not chains.start(step, item):
                 items.append(item)
             continue
         if step.relation == "claim":
-            current, previous = None, None
+            chains.stop()
             try:
                 item.relation = parse_relation(step.expr, scope, conditions=item.conditions)
             except InputError as exc:
                 item.error = exc.format()
-            items.append(item)
-            continue
-        conditions: list[Any] = []
-        try:
-            expr = parse_expression(step.expr, scope, conditions)
-        except InputError as exc:
-            item.error = exc.format()
-            items.append(item)
-            if item.expect == "holds":
-                previous = None
-            continue
-        if previous is None:
-            item.error = item.error or "the previous expression of this chain could not be read"
         else:
-            try:
-                item.relation = make_relation(previous, CHAIN_OPS[step.relation], expr)
-                item.conditions = [c.on("left") for c in previous_conditions] + [c.on("right") for c in conditions]
-            except InputError as exc:
-                item.error = InputError(exc.message, step.expr.span, exc.hint).format()
+            chains.link(step, item)
         items.append(item)
-        if item.expect == "holds" and current is not None:
-            current.append((step, expr))
-            previous, previous_conditions = expr, conditions
 
     if derivation.claim is not None:
-        items.append(_claim_item(derivation, scope, parse_relation, chains, top_instances))
+        items.append(_claim_item(derivation, scope, parse_relation, chains.chains, top_instances))
     for check in derivation.checks:
         items.append(_check_item(check, scope, parse_expression, top_instances, derivation.check_expectation(check)))
     _refuse_instances_outside_domains(derivation, scope, items)
     return items
+
+
+def _step_item(step: Step, scope: Any, top_instances: dict[str, tuple[int, ...]]) -> Item:
+    """A step's item before its relation is read: label, instances (its own over the
+    top-level ones), ``by`` and the hypotheses of its ``using``."""
+    instances = dict(top_instances)
+    instances.update({i.name.value: i.values for i in step.instances})
+    item = Item(
+        key=f"step-{step.index}",
+        label=f"step {step.index} ({step.relation})",
+        span=step.span,
+        expect=_expect(step.expect),
+        instances=instances,
+        by=step.by.value if step.by else None,
+        text=step.expr.value,
+    )
+    item.using = [u.value for u in step.using]
+    try:
+        item.hypotheses = [scope.hypotheses[u.value] for u in step.using]
+    except KeyError as exc:  # the loader checks names; a hypothesis that failed to parse lands here
+        item.error = f"hypothesis {exc} could not be read"
+    return item
+
+
+@dataclass
+class _Chains:
+    """The chains read so far (each a list of ``(step, expression)``), and where the
+    current one stands: the last expression expected to hold and what it needs to have a value."""
+
+    scope: Any
+    parse_expression: Any
+    chains: list[list[tuple[Step, Any]]] = field(default_factory=list)
+    current: list[tuple[Step, Any]] | None = None
+    previous: Any = None  # the last expression expected to hold in the current chain
+    previous_conditions: list[Any] = field(default_factory=list)  # what ``previous`` needs to have a value
+
+    def start(self, step: Step, item: Item) -> bool:
+        """A ``start`` step opens a new chain; False (with ``item.error``) when its
+        expression cannot be read, and only then is the step an item of its own."""
+        self.current = []
+        self.chains.append(self.current)
+        try:
+            self.previous_conditions = []
+            self.previous = self.parse_expression(step.expr, self.scope, self.previous_conditions)
+            self.current.append((step, self.previous))
+        except InputError as exc:
+            self.previous = None
+            item.error = exc.format()
+            return False
+        return True
+
+    def stop(self) -> None:
+        """A ``claim`` step ends the current chain."""
+        self.current, self.previous = None, None
+
+    def link(self, step: Step, item: Item) -> None:
+        """A chain step: ``item.relation`` relates the previous expression to this step's;
+        a step expected to hold then becomes the previous expression."""
+        conditions: list[Any] = []
+        try:
+            expr = self.parse_expression(step.expr, self.scope, conditions)
+        except InputError as exc:
+            item.error = exc.format()
+            if item.expect == "holds":
+                self.previous = None
+            return
+        if self.previous is None:
+            item.error = item.error or "the previous expression of this chain could not be read"
+        else:
+            try:
+                item.relation = make_relation(self.previous, CHAIN_OPS[step.relation], expr)
+                item.conditions = ([c.on("left") for c in self.previous_conditions]
+                                   + [c.on("right") for c in conditions])
+            except InputError as exc:
+                item.error = InputError(exc.message, step.expr.span, exc.hint).format()
+        if item.expect == "holds" and self.current is not None:
+            self.current.append((step, expr))
+            self.previous, self.previous_conditions = expr, conditions
 
 
 def _refuse_instances_outside_domains(derivation: Derivation, scope: Any, items: list[Item]) -> None:

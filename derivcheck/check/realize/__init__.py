@@ -1,6 +1,7 @@
 """Explicit realisation: a parsed expression at concrete sizes, written out entry by entry.
 
-``realizer`` is the core (:func:`realize`, :func:`realize_relations`); ``base`` holds
+``realizer`` is the core (:func:`realize`); ``relations`` realises a claim and its
+hypotheses on one shared probability space (:func:`realize_relations`); ``base`` holds
 what a realisation substitutes and its errors; ``calculus``, ``integrals``,
 ``lazy_algebra`` and ``replacements`` realise derivatives, integrals, determinants
 and declared functions; ``finite_space`` and ``genericity`` give random variables
@@ -16,7 +17,8 @@ from .genericity import generic_space
 from .integrals import Diverges, extended_value, untrusted_integrals
 from .lazy_algebra import LazyDet, LazyInverseEntry, evaluate_lazy
 from .rational import NotRational, degree_bound, evaluate_exact
-from .realizer import RealizedRelation, realize, realize_relation, realize_relations, side_pairs
+from .realizer import realize
+from .relations import RealizedRelation, realize_relation, realize_relations, side_pairs
 from .replacements import resolve_function, substitute_functions
 
 __all__ = [

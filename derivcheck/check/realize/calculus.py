@@ -1,6 +1,6 @@
 """Realising calculus: integrals, derivatives, gradients, Hessians and declared functions.
 
-:class:`CalculusRealizer` is the part of the realiser (``realize._Realizer``)
+:class:`CalculusRealizer` is the part of the realiser (``realizer.Realizer``)
 that handles them; it relies on the realiser's ``run``, ``bound``, ``env`` and
 matrix helpers.
 """

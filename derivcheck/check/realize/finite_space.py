@@ -266,6 +266,25 @@ def build_space(atoms: Iterable[sympy.Basic], scope: Scope, atoms_per_factor: in
     not declared mutually independent). Every factor gets ``abs(boost)`` more atoms,
     for when a space proved too small (:mod:`derivcheck.check.realize.genericity`).
     """
+    finite, laws = _split_laws(atoms, scope)
+    everything = finite + list(laws)
+    groups = [frozenset(g) for g in scope.independent]
+    independent = frozenset(frozenset((a, b)) for a in everything for b in everything
+                            if a != b and any({atom_name(a), atom_name(b)} <= g for g in groups))
+    cliques = _clique_cover(finite, independent)
+    blocks = _parity_blocks(finite, interactions, groups, cliques)
+    layout = _lay_out(finite, cliques, blocks, atoms_per_factor, boost)
+    layout.fit(finite)
+    factors = layout.factors()
+    variables, value_atoms = _variables(finite, layout, factors)
+    return FiniteSpace(factors, variables, laws, independent, value_atoms, tuple(groups))
+
+
+def _split_laws(atoms: Iterable[sympy.Basic], scope: Scope
+                ) -> tuple[list[sympy.Basic], dict[sympy.Basic, tuple[str, sympy.Expr, sympy.Expr]]]:
+    """The atoms without a declared law (sorted), and those with one: ``(kind, p1, p2)``.
+
+    Only ``normal`` and ``uniform`` laws with two parameters are supported."""
     finite, laws = [], {}
     for a in sorted(atoms, key=str):
         decl = scope.names[atom_name(a)]
@@ -276,68 +295,106 @@ def build_space(atoms: Iterable[sympy.Basic], scope: Scope, atoms_per_factor: in
             laws[a] = (law[0].lower(), sympy.sympify(law[1][0], strict=True), sympy.sympify(law[1][1], strict=True))
         else:
             raise RealizeError(f"the distribution {law[0]} of {a} is not supported")
-    everything = finite + list(laws)
-    groups = [frozenset(g) for g in scope.independent]
-    independent = frozenset(frozenset((a, b)) for a in everything for b in everything
-                            if a != b and any({atom_name(a), atom_name(b)} <= g for g in groups))
-    cliques = _clique_cover(finite, independent)
-    covered = {a for c in cliques for a in c}
+    return finite, laws
+
+
+def _parity_blocks(finite: list[sympy.Basic], interactions: Iterable[frozenset[sympy.Basic]],
+                   groups: list[frozenset[str]], cliques: list[list[sympy.Basic]]) -> list[tuple[sympy.Basic, ...]]:
+    """The sets of three or more finite atoms read together by one moment that must be
+    dependent as a whole but get no shared factor: in no group and in no clique."""
     wanted = {frozenset(s) & frozenset(finite) for s in interactions}
-    blocks = [tuple(sorted(s, key=str)) for s in sorted(wanted, key=_set_key)
-              if len(s) >= 3 and not within_group(s, groups)
-              and not any(s <= set(c) for c in cliques)]
-    specs: list[tuple[str, int, bool]] = []  # (name, size, uniform)
-    reads: dict[sympy.Basic, list[int]] = {a: [] for a in finite}
-    parity: dict[sympy.Basic, list[tuple[int, ...]]] = {a: [] for a in finite}  # reads a sum of these
+    return [tuple(sorted(s, key=str)) for s in sorted(wanted, key=_set_key)
+            if len(s) >= 3 and not within_group(s, groups)
+            and not any(s <= set(c) for c in cliques)]
+
+
+@dataclass
+class _Layout:
+    """The factors of a space before they get probabilities, and which of them each finite
+    atom reads: directly (``reads``), or as the sum mod ``parity_size`` of the components of
+    a parity block (``parity``)."""
+
+    parity_size: int
+    names: list[str] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
+    uniform: list[bool] = field(default_factory=list)
+    reads: dict[sympy.Basic, list[int]] = field(default_factory=dict)
+    parity: dict[sympy.Basic, list[tuple[int, ...]]] = field(default_factory=dict)
+
+    def add(self, name: str, size: int, uniform: bool = False) -> int:
+        """A new factor; its index."""
+        self.names.append(name)
+        self.sizes.append(size)
+        self.uniform.append(uniform)
+        return len(self.names) - 1
+
+    def table_size(self, a: sympy.Basic) -> int:
+        """How many entries the table of atom ``a`` has (joint outcomes of what it reads)."""
+        return (math.prod(self.sizes[f] for f in self.reads[a])
+                * math.prod(self.parity_size ** len(c) for c in self.parity[a]))
+
+    def fit(self, finite: list[sympy.Basic]) -> None:
+        """Shrink the widest atom's largest non-uniform factor, one atom at a time, until
+        every table has at most MAX_ATOMS entries."""
+        while finite and max(map(self.table_size, finite)) > MAX_ATOMS:
+            widest = max(finite, key=self.table_size)
+            free = [f for f in self.reads[widest] if not self.uniform[f] and self.sizes[f] > 2]
+            if not free:
+                raise RealizeError(f"{widest} depends on more than {MAX_ATOMS} joint outcomes")
+            largest = max(free, key=lambda f: self.sizes[f])
+            self.sizes[largest] -= 1
+
+    def factors(self) -> tuple[Factor, ...]:
+        """The factors: uniform ones as they are, the others with free probabilities ``P(name)@j``."""
+        return tuple(
+            Factor(name, (), size) if uniform
+            else Factor(name, tuple(sympy.Symbol(f"P({name})@{j}", positive=True) for j in range(size - 1)))
+            for name, size, uniform in zip(self.names, self.sizes, self.uniform))
+
+
+def _lay_out(finite: list[sympy.Basic], cliques: list[list[sympy.Basic]], blocks: list[tuple[sympy.Basic, ...]],
+             atoms_per_factor: int, boost: int) -> _Layout:
+    """One shared factor per clique, one own factor per atom in no clique, and the
+    uniform components of each parity block (see :func:`build_space`)."""
     extra = abs(boost)
+    layout = _Layout(PARITY_SIZE + extra, reads={a: [] for a in finite}, parity={a: [] for a in finite})
     for k, clique in enumerate(cliques):
         size = max(atoms_per_factor, len(clique) + 1) if boost < 0 else atoms_per_factor
-        specs.append((f"B{k + 1}" if len(cliques) > 1 else "B", size + extra, False))
+        shared = layout.add(f"B{k + 1}" if len(cliques) > 1 else "B", size + extra)
         for a in clique:
-            reads[a].append(len(specs) - 1)
+            layout.reads[a].append(shared)
+    covered = {a for c in cliques for a in c}
     for a in finite:
         if a not in covered:
-            specs.append((str(a), atoms_per_factor + extra, False))
-            reads[a].append(len(specs) - 1)
-    p = PARITY_SIZE + extra
+            layout.reads[a].append(layout.add(str(a), atoms_per_factor + extra))
     for k, block in enumerate(blocks):
         components = []
         for i in range(len(block) - 1):
-            specs.append((f"U{k + 1}.{i + 1}", p, True))
-            components.append(len(specs) - 1)
-            reads[block[i]].append(len(specs) - 1)
-        parity[block[-1]].append(tuple(components))
-    sizes = [size for _, size, _ in specs]
+            components.append(layout.add(f"U{k + 1}.{i + 1}", layout.parity_size, True))
+            layout.reads[block[i]].append(components[-1])
+        layout.parity[block[-1]].append(tuple(components))
+    return layout
 
-    def table_size(a: sympy.Basic) -> int:
-        return math.prod(sizes[f] for f in reads[a]) * math.prod(p ** len(c) for c in parity[a])
 
-    while finite and max(map(table_size, finite)) > MAX_ATOMS:
-        widest = max(finite, key=table_size)
-        free = [f for f in reads[widest] if not specs[f][2] and sizes[f] > 2]
-        if not free:
-            raise RealizeError(f"{widest} depends on more than {MAX_ATOMS} joint outcomes")
-        largest = max(free, key=lambda f: sizes[f])
-        sizes[largest] -= 1
-    factors = tuple(
-        Factor(name, (), sizes[k]) if uniform
-        else Factor(name, tuple(sympy.Symbol(f"P({name})@{j}", positive=True) for j in range(sizes[k] - 1)))
-        for k, (name, _, uniform) in enumerate(specs))
+def _variables(finite: list[sympy.Basic], layout: _Layout, factors: tuple[Factor, ...]
+               ) -> tuple[dict[sympy.Basic, RandomVariable], dict[sympy.Symbol, sympy.Basic]]:
+    """Each finite atom as a table of free values ``a@i.j...``, one per joint outcome of its
+    own factors and the sums of its parity blocks; and the atom behind each value."""
     variables, value_atoms = {}, {}
     for a in finite:
-        own = tuple(reads[a])
-        deps = own + tuple(f for c in parity[a] for f in c)
+        own = tuple(layout.reads[a])
+        deps = own + tuple(f for c in layout.parity[a] for f in c)
         table = {}
         for combo in itertools.product(*[range(factors[d].size) for d in deps]):
             key, rest = list(combo[:len(own)]), combo[len(own):]
-            for c in parity[a]:  # only the sum of a parity block's components matters
-                key.append(sum(rest[:len(c)]) % p)
+            for c in layout.parity[a]:  # only the sum of a parity block's components matters
+                key.append(sum(rest[:len(c)]) % layout.parity_size)
                 rest = rest[len(c):]
             symbol = sympy.Symbol(f"{a}@{'.'.join(map(str, key))}", real=True)
             table[combo] = symbol
             value_atoms[symbol] = a
         variables[a] = RandomVariable(a, deps, table)
-    return FiniteSpace(factors, variables, laws, independent, value_atoms, tuple(groups))
+    return variables, value_atoms
 
 
 def within_group(atoms: Iterable[sympy.Basic], groups: Iterable[frozenset[str]]) -> bool:

@@ -709,7 +709,7 @@ def test_thin_sets_behind_large_factors_functions_and_two_coordinates_are_found(
 
 
 def test_special_values_go_into_the_entries_of_a_general_matrix() -> None:
-    from derivcheck.check.realize.realizer import RealizedRelation
+    from derivcheck.check.realize import RealizedRelation
     from derivcheck.check.numeric.special_points import special_points
 
     z0, z1 = sympy.symbols("z0 z1", real=True)
@@ -737,7 +737,7 @@ def test_a_thin_dip_between_two_close_equality_cases_is_found(d: Decls) -> None:
 
 
 def test_the_points_between_zeros() -> None:
-    from derivcheck.check.realize.realizer import RealizedRelation
+    from derivcheck.check.realize import RealizedRelation
     from derivcheck.check.numeric.special_points import special_points
 
     x = sympy.Symbol("x", real=True)
@@ -799,7 +799,7 @@ def test_a_huge_value_at_an_extreme_point_does_not_hang_the_check(d: Decls) -> N
 
 
 def test_special_points_of_an_expression() -> None:
-    from derivcheck.check.realize.realizer import RealizedRelation
+    from derivcheck.check.realize import RealizedRelation
     from derivcheck.check.numeric.special_points import critical_expressions, special_points
 
     x, y = sympy.Symbol("x", real=True), sympy.Symbol("y", real=True)

@@ -1,4 +1,4 @@
-"""Explicit realisation (derivcheck/check/realize/realizer.py, realize_calculus.py, replacements.py,
+"""Explicit realisation (derivcheck/check/realize/realizer.py, relations.py, realize_calculus.py, replacements.py,
 symbolic_matrices.py) and finite probability spaces (finite_space.py)."""
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ import sympy
 from derivcheck.errors import Span
 from derivcheck.expr import objects
 from derivcheck.expr.scope import MatrixDecl, RandomDecl, Scope, SequenceDecl
-from derivcheck.check.realize.realizer import Realization, RealizeError, realize, realize_relation
+from derivcheck.check.realize.realizer import Realization, RealizeError, realize
+from derivcheck.check.realize.relations import realize_relation
 from derivcheck.check.realize.replacements import substitute_functions
 from derivcheck.check.realize.entries import entry_symbol, realize_symbolic, symbolic_matrix
 from derivcheck.check.realize.finite_space import build_space
