@@ -129,7 +129,7 @@ def test_orthogonal_generator_is_exactly_orthogonal() -> None:
     q = exact_matrix("orthogonal", g)
     assert q * q.T == sympy.eye(3)
     assert q.det() == -1  # g[2, 2] < 0: a reflection
-    assert exact_matrix("pd", sympy.zeros(2, 2)) == sympy.eye(2) / 10**6  # pd, not the identity
+    assert exact_matrix("pd", sympy.zeros(2, 2)) == sympy.eye(2) / 10**40  # pd, not the identity
     assert exact_matrix("orthogonal", -sympy.eye(3)) == -sympy.eye(3)  # eigenvalue -1 on every column
 
 
