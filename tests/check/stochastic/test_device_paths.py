@@ -44,6 +44,7 @@ def test_gradient_check_takes_the_device_argument() -> None:
 
     from derivcheck.check.numeric.gradient import check_gradient
     from derivcheck.expr import objects
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "numeric"))  # run alone too
     from test_numeric import Decls, R
 
     d = Decls()
