@@ -797,3 +797,23 @@ def test_an_inequality_whose_side_is_not_real_is_refuted_there(d: Decls) -> None
     assert agrees(d.check(R(y ** sympy.Rational(2, 3), ">=", 0)).rechecked())
     # a hypothesis that is not real at a point only rejects the point
     assert agrees(d.check(R(x**2, ">=", 0), hypotheses=[R(sympy.sqrt(x), ">=", 0)]).rechecked())
+
+
+def test_entry_hypotheses_are_solved_so_that_every_point_satisfies_them(d: Decls) -> None:
+    m = d.matrix("M", sympy.Integer(3), sympy.Integer(3))
+    s = d.matrix("S", sympy.Integer(2), sympy.Integer(2), "symmetric")
+    x = d.scalar("x")
+    lower = [R(m[1, 0], "=", 0), R(m[2, 0], "=", 2), R(m[2, 1], "=", x)]
+    upper = R(sympy.Determinant(m), "=", m[0, 0] * (m[1, 1] * m[2, 2] - m[1, 2] * x)
+              - m[0, 1] * (0 - m[1, 2] * 2) + m[0, 2] * (0 - m[1, 1] * 2))
+    assert agrees(d.check(upper, hypotheses=lower))
+    # the triangular formula is false here: refuted at a point that satisfies the hypotheses,
+    # and the counterexample shows M with its solved entries
+    wrong = d.check(R(sympy.Determinant(m), "=", m[0, 0] * m[1, 1] * m[2, 2]), hypotheses=lower)
+    assert wrong.status == "disagree"
+    shown = sympy.Matrix(sympy.sympify(wrong.counterexample.values["M"]))
+    assert shown[1, 0] == 0 and shown[2, 0] == 2 and shown[2, 1] == sympy.Rational(wrong.counterexample.values["x"])
+    # an entry of a general matrix fixes only itself; of a symmetric one, its mirror too
+    assert d.check(R((m @ m.T)[0, 1], "=", m[0, 2] * m[1, 2]), hypotheses=[R(m[0, 1], "=", 0)]).status == "disagree"
+    assert agrees(d.check(R(sympy.Determinant(s), "=", s[0, 0] * s[1, 1] - 1), hypotheses=[R(s[0, 1], "=", 1)]))
+    assert d.check(R(sympy.Determinant(s), "=", s[0, 0] * s[1, 1] - 2), hypotheses=[R(s[0, 1], "=", 1)]).status == "disagree"

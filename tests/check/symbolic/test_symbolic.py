@@ -290,3 +290,58 @@ def test_each_strategy_reports_its_own_name() -> None:
         proof = prove(relation, scope)
         assert proof is not None and proof.method.split(";")[0] == name, (name, proof)
     assert {name for name in examples} <= {strategy.name for strategy in STRATEGIES}
+
+
+def test_an_entry_hypothesis_is_solved_into_an_explicit_matrix():
+    from derivcheck.check.symbolic.hypotheses import apply_hypotheses, solve_for_entry
+
+    scope, o = scope_with(M="matrix 3 3", S="symmetric matrix 2 2", P="psd matrix 2 2", n="dimension",
+                          G="matrix n n", x="real")
+    M, S, P, G, x = (o[k] for k in ("M", "S", "P", "G", "x"))
+    zeros = [Relation(M[1, 0], "=", 0), Relation(M[2, 0], "=", 0), Relation(M[2, 1], "=", 0)]
+    triangular = Relation(sympy.Determinant(M), "=", M[0, 0] * M[1, 1] * M[2, 2])
+    assert prove(apply_hypotheses(triangular, zeros, scope), scope) is not None
+    # false look-alikes: one zero fewer, or three zeros that leave a cycle (det = aei + cdh)
+    assert prove(apply_hypotheses(triangular, zeros[1:], scope), scope) is None
+    cycle = [Relation(M[0, 1], "=", 0), Relation(M[1, 2], "=", 0), Relation(M[2, 0], "=", 0)]
+    assert prove(apply_hypotheses(triangular, cycle, scope), scope) is None
+    # an entry of a general matrix says nothing of its mirror; of a symmetric one it does
+    assert prove(apply_hypotheses(Relation((M @ M.T)[0, 1], "=", M[0, 0] * M[1, 0] + M[0, 2] * M[1, 2]),
+                                  [Relation(M[0, 1], "=", 0)], scope), scope) is not None
+    assert prove(apply_hypotheses(Relation((M @ M.T)[0, 1], "=", M[0, 2] * M[1, 2]),
+                                  [Relation(M[0, 1], "=", 0)], scope), scope) is None
+    mirror = Relation(sympy.Determinant(S), "=", S[0, 0] * S[1, 1] - 1)
+    assert prove(apply_hypotheses(mirror, [Relation(S[0, 1], "=", 1)], scope), scope) is not None
+    assert prove(apply_hypotheses(mirror, [Relation(S[0, 1], "=", 2)], scope), scope) is None
+    # solved for the lone entry, with the rest of the hypothesis as its value
+    parent, explicit = solve_for_entry(2 * M[2, 0] - x, M[1, 1], scope)
+    assert parent == M and sympy.expand((2 * M[2, 0] - x - M[1, 1]).xreplace({M: explicit})) == 0
+    assert sum(explicit[a, b] != M[a, b] for a in range(3) for b in range(3)) == 1
+    # not solved: the entry elsewhere in the hypothesis, the whole matrix in it, a qualified
+    # matrix other than a symmetric one (a psd matrix with an entry set need not be psd),
+    # a symbolic size, a symmetric entry against its own mirror
+    assert solve_for_entry(M[2, 0], M[2, 0] ** 2, scope) is None
+    assert solve_for_entry(M[2, 0], sympy.Determinant(M), scope) is None
+    assert solve_for_entry(P[0, 1], 0, scope) is None
+    assert solve_for_entry(G[0, 1], 0, scope) is None
+    assert solve_for_entry(S[0, 1], 2 * S[1, 0], scope) is None
+
+
+def test_the_derivative_of_log_abs_meets_one_over_its_argument():
+    from derivcheck.check.symbolic.canonical import canonical
+
+    scope, o = scope_with(x="real", y="real", n="dimension", X="matrix n n", C="complex matrix n n")
+    x, y, X, C = o["x"], o["y"], o["X"], o["C"]
+    u = x * y - 1
+    assert prove(Relation(sympy.Derivative(sympy.log(sympy.Abs(u)), x), "=", y / u), scope) is not None
+    assert prove(Relation(Gradient(sympy.log(sympy.Abs(sympy.Determinant(X))), X), "=", sympy.Inverse(X.T)),
+                 scope) is not None
+    # false look-alikes: 1/|u| for 1/u, the inverse without its transpose, sign(x)**2 = 1 (false at 0)
+    assert prove(Relation(sympy.Derivative(sympy.log(sympy.Abs(x)), x), "=", 1 / sympy.Abs(x)), scope) is None
+    assert prove(Relation(sympy.sign(x) / sympy.Abs(x), "=", 1 / sympy.Abs(x)), scope) is None
+    assert prove(Relation(Gradient(sympy.log(sympy.Abs(sympy.Determinant(X))), X), "=", sympy.Inverse(X)),
+                 scope) is None
+    assert prove(Relation(sympy.sign(x) ** 2, "=", 1), scope) is None
+    # |u|**2 is u**2 only for a real u: not for the determinant of a complex matrix
+    assert canonical(sympy.Abs(sympy.Determinant(X)) ** 2, scope) == sympy.Determinant(X) ** 2
+    assert canonical(sympy.Abs(sympy.Determinant(C)) ** 2, scope) != sympy.Determinant(C) ** 2
