@@ -339,6 +339,36 @@ def _split_coefficient(term: sympy.Basic) -> tuple[sympy.Basic, sympy.Basic]:
     return sympy.Integer(1), term
 
 
+MAX_HYPOTHESIS_INSTANCES = 32  # instances of one quantified hypothesis at the indices of a goal
+
+
+def instances_at(hypothesis: Relation, targets: Iterable[sympy.Basic], scope: Scope) -> list[Relation]:
+    """The quantified ``hypothesis`` (``Var(X[k]) = s2`` with ``k: natural``) at each value of its
+    quantified indices that an element of the same sequence in ``targets`` has (``X[2]`` gives
+    ``k = 2``), where that value is provably inside the index's declared domain (rule 2); the
+    hypothesis itself when it quantifies nothing. At most MAX_HYPOTHESIS_INSTANCES."""
+    quantified = quantified_indices(hypothesis.lhs, scope) if isinstance(hypothesis.lhs, sympy.Basic) else []
+    if not quantified:
+        return [hypothesis]
+    wilds = {v: sympy.Wild(f"w_{v.name}") for v in quantified}
+    patterns = [a.xreplace(wilds) for a in hypothesis.lhs.atoms(sympy.Indexed) if a.free_symbols & set(quantified)]
+    found: list[dict] = []
+    for target in targets:
+        for atom in (target.atoms(sympy.Indexed) if isinstance(target, sympy.Basic) else ()):
+            for pattern in patterns:
+                match = atom.match(pattern)
+                if not match or not all(w in match for w in wilds.values()) or match in found:
+                    continue
+                if all(provably_in_domain(match[w], v, scope) for v, w in wilds.items()):
+                    found.append(match)
+    out = []
+    for match in found[:MAX_HYPOTHESIS_INSTANCES]:
+        at = {v: match[w] for v, w in wilds.items()}
+        out.append(Relation(hypothesis.lhs.xreplace(at), hypothesis.op,
+                            hypothesis.rhs.xreplace(at) if isinstance(hypothesis.rhs, sympy.Basic) else hypothesis.rhs))
+    return out
+
+
 def apply_hypotheses(relation: Relation, hypotheses: Iterable[Relation], scope: Scope) -> Relation:
     """The relation with every usable equality hypothesis applied to both sides."""
     lhs, rhs = relation.lhs, relation.rhs

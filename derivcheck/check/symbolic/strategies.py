@@ -28,6 +28,7 @@ from .bounds import prove_by_bounds
 from .canonical import canonical, has_declared_functions
 from .certificates import domain_substitution, gap_certificate, with_hypothesis_bounds
 from .exponentials import equal_by_exponential_form, gaussian_integrals
+from .hypotheses import instances_at
 from .ideal import follows_from
 from .inequalities import is_real, monotone_pair, nonnegative, positive
 from .matrix_derivative import matrix_gradient
@@ -155,6 +156,8 @@ def prove_from_hypotheses(relation: Relation, scope: Scope, hypotheses: Sequence
     equalities = [h for h in hypotheses if h.op == "=" and not isinstance(h.lhs, MatrixExpr)]
     if not equalities:
         return None
+    # a quantified hypothesis (Var(X[k]) = s2) speaks of the goal's elements at their indices
+    equalities = [at for h in equalities for at in instances_at(h, (relation.lhs, relation.rhs), scope)]
     goal = _difference(canonical(relation.lhs, scope), canonical(relation.rhs, scope))
     given = [_difference(canonical(h.lhs, scope), canonical(h.rhs, scope)) for h in equalities]
     if any(g.has(sympy.Sum, sympy.Product, sympy.Integral) for g in [goal, *given]):

@@ -345,3 +345,19 @@ def test_the_derivative_of_log_abs_meets_one_over_its_argument():
     # |u|**2 is u**2 only for a real u: not for the determinant of a complex matrix
     assert canonical(sympy.Abs(sympy.Determinant(X)) ** 2, scope) == sympy.Determinant(X) ** 2
     assert canonical(sympy.Abs(sympy.Determinant(C)) ** 2, scope) != sympy.Determinant(C) ** 2
+
+
+def test_a_quantified_moment_hypothesis_is_used_at_the_goals_indices():
+    scope, o = scope_with(k="natural", mu="real", s="positive", X="random sequence")
+    k, mu, s, X = (o[name] for name in ("k", "mu", "s", "X"))
+    given = [Relation(Expectation(X[k]), "=", mu), Relation(Variance(X[k]), "=", s**2)]
+    assert prove(Relation(Expectation(X[1] ** 2), "=", s**2 + mu**2), scope, given) is not None
+    assert prove(Relation(Expectation(X[1] ** 2) + Expectation(X[3] ** 2), "=", 2 * s**2 + 2 * mu**2),
+                 scope, given) is not None
+    # false look-alikes: X[0] is outside k's domain; E(X[1]*X[2]) = mu**2 needs declared independence
+    assert prove(Relation(Expectation(X[0] ** 2), "=", s**2 + mu**2), scope, given) is None
+    pair = Relation(Expectation((X[1] + X[2]) ** 2), "=", 2 * s**2 + 4 * mu**2)
+    assert prove(pair, scope, given) is None
+    assert prove(Relation(Expectation(X[1] ** 2), "=", s**2), scope, given) is None
+    scope.independent.append(frozenset({"X"}))
+    assert prove(pair, scope, given) is not None
