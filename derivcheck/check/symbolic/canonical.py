@@ -66,6 +66,7 @@ def _canonical(expr: sympy.Basic, scope: Scope) -> sympy.Basic:
         else:
             out = out.doit() if not _has_opaque(out) else _doit_safe(out)
         out = sign_over_abs(out, scope)
+        out = scalar_runs(out)
         out = _qualifier_identities(out, symmetric, orthogonal, diagonal)
         if has_probability(out):
             out = to_moments(out, scope)
@@ -106,6 +107,39 @@ def sign_over_abs(expr: sympy.Basic, scope: Scope) -> sympy.Basic:
         return sympy.Mul(*factors) if factors != list(node.args) else node
 
     return bottom_up(expr, rewrite)
+
+
+def scalar_runs(expr: sympy.Basic) -> sympy.Basic:
+    """In a matrix product, a proper run of consecutive factors whose product is 1x1 taken out
+    as the scalar ``trace`` of that run: ``u @ (v.T @ inv(A) @ u) @ v.T`` is
+    ``trace(v.T @ inv(A) @ u) * u @ v.T`` (the factors left of the run have one column and
+    those right of it one row, so the rest of the product is defined and the identity
+    holds entry by entry). Gradients are left as they are (realised elsewhere)."""
+    if not isinstance(expr, sympy.Basic) or not expr.has(sympy.MatMul):
+        return expr
+
+    def transform(node: sympy.Basic) -> sympy.Basic:
+        if not isinstance(node, sympy.MatMul):
+            return node
+        coeff, factors = _matmul_factors(node)
+        for length in range(1, len(factors)):
+            for start in range(len(factors) - length + 1):
+                run = factors[start:start + length]
+                if run[0].shape[0] == 1 and run[-1].shape[1] == 1:
+                    rest = factors[:start] + factors[start + length:]
+                    scalar = sympy.Trace(run[0] if length == 1 else sympy.MatMul(*run))
+                    return transform(sympy.MatMul(coeff * scalar, *rest).doit())
+        return node
+
+    def visit(node: sympy.Basic) -> sympy.Basic:
+        if not node.args or isinstance(node, _OPAQUE) or not node.has(sympy.MatMul):
+            return node
+        new = [visit(a) if isinstance(a, sympy.Basic) else a for a in node.args]
+        if not all(x is y for x, y in zip(new, node.args)):
+            node = node.func(*new)
+        return transform(node)
+
+    return visit(expr)
 
 
 def _qualifier_identities(

@@ -32,7 +32,7 @@ from .hypotheses import instances_at
 from .ideal import follows_from
 from .inequalities import is_real, monotone_pair, nonnegative, positive
 from .matrix_derivative import matrix_gradient
-from .rational import equal_as_fractions, vanishes_on_grids
+from .rational import equal_as_fractions, rational_with_denominators, vanishes_on_grids
 from ...expr.singular import nowhere_invertible
 from .sums import has_infinite_limits, telescope, undefined_term
 
@@ -85,6 +85,8 @@ def _structural(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | Non
 
 
 def _by_canonical_form(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | None:
+    if rational_with_denominators(lhs, rhs, scope):
+        return None  # decided by the rational strategies below, without expanding over denominators
     if _is_zero(_difference(canonical(lhs, scope), canonical(rhs, scope))):
         return Proof("canonical form", "expand, matrix canonicalisation, moments")
     return None
@@ -300,7 +302,29 @@ def _is_zero(expr: sympy.Basic) -> bool:
         return True
     if isinstance(expr, sympy.MatrixBase):
         return all(sympy.expand(e) == 0 for e in expr)
+    if isinstance(expr, MatrixExpr):
+        return _zero_coefficients(expr)
     return expr == 0
+
+
+def _zero_coefficients(expr: MatrixExpr) -> bool:
+    """A sum of ``c_k * M_k`` whose scalar coefficients, summed over equal matrix parts, are
+    each the zero rational function (``cancel``: exact polynomial arithmetic, its other
+    sub-expressions such as traces taken as variables)."""
+    terms = expr.args if isinstance(expr, sympy.MatAdd) else (expr,)
+    parts: dict[sympy.Basic, sympy.Basic] = {}
+    for term in terms:
+        factors = term.args if isinstance(term, sympy.MatMul) else (term,)
+        coeff = sympy.Mul(*[f for f in factors if not isinstance(f, MatrixExpr)])
+        matrices = [f for f in factors if isinstance(f, MatrixExpr)]
+        if not matrices:
+            return False
+        key = sympy.MatMul(*matrices) if len(matrices) > 1 else matrices[0]
+        parts[key] = parts.get(key, sympy.Integer(0)) + coeff
+    try:
+        return all(sympy.cancel(c) == 0 for c in parts.values())
+    except (sympy.PolynomialError, NotImplementedError, TypeError, ValueError):
+        return False
 
 
 def _simplifies_to_zero(expr: sympy.Basic) -> bool:
