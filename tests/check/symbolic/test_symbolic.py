@@ -361,3 +361,20 @@ def test_a_quantified_moment_hypothesis_is_used_at_the_goals_indices():
     assert prove(Relation(Expectation(X[1] ** 2), "=", s**2), scope, given) is None
     scope.independent.append(frozenset({"X"}))
     assert prove(pair, scope, given) is not None
+
+
+def test_a_one_by_one_run_of_a_product_is_a_scalar():
+    scope, o = scope_with(n="dimension", A="matrix n n", B="matrix n n", u="matrix n 1", v="matrix n 1",
+                          w="matrix n 1")
+    A, B, u, v, w = (o[k] for k in ("A", "B", "u", "v", "w"))
+    s = sympy.Trace(v.T * A.I * u)
+    rank_one = u * v.T * A.I
+    # the Sherman-Morrison multiplication: u (v.T A^-1 u) v.T A^-1 = (v.T A^-1 u) u v.T A^-1
+    left = sympy.Identity(v.shape[0]) + rank_one - (rank_one + u * v.T * A.I * u * v.T * A.I) / (1 + s)
+    assert prove(Relation(left, "=", sympy.Identity(v.shape[0])), scope) is not None
+    assert prove(Relation(u * v.T * w, "=", sympy.Trace(v.T * w) * u), scope) is not None
+    # false look-alikes: the scalar moved to the wrong vector, A^-1 B = B A^-1, x.T A y = y.T A x
+    assert prove(Relation(u * v.T * w, "=", sympy.Trace(v.T * u) * w), scope) is None
+    assert prove(Relation(A.I * B, "=", B * A.I), scope) is None
+    assert prove(Relation(sympy.Trace(u.T * A * v), "=", sympy.Trace(v.T * A * u)), scope) is None
+    assert prove(Relation(left, "=", sympy.Identity(v.shape[0]) + rank_one / (1 + s)), scope) is None
