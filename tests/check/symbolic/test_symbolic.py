@@ -378,3 +378,17 @@ def test_a_one_by_one_run_of_a_product_is_a_scalar():
     assert prove(Relation(A.I * B, "=", B * A.I), scope) is None
     assert prove(Relation(sympy.Trace(u.T * A * v), "=", sympy.Trace(v.T * A * u)), scope) is None
     assert prove(Relation(left, "=", sympy.Identity(v.shape[0]) + rank_one / (1 + s)), scope) is None
+
+
+def test_replace_shared_is_xreplace_with_each_shared_node_once():
+    from derivcheck.check.trees import replace_shared
+
+    x, y = sympy.symbols("x y")
+    small = sympy.sin(x + y) * (x + y) ** 2 + x
+    assert replace_shared(small, {x: sympy.Integer(2)}) == small.xreplace({x: sympy.Integer(2)})
+    assert replace_shared(sympy.ImmutableMatrix([[x, y]]), {y: x}) == sympy.ImmutableMatrix([[x, x]])
+    # a DAG of depth 200: a plain walk would visit 2**200 paths
+    node = x
+    for _ in range(200):
+        node = sympy.Mul(node, node + 1, evaluate=False)
+    assert replace_shared(node, {x: sympy.Integer(0)}) == 0
