@@ -28,6 +28,31 @@ def bottom_up(expr: sympy.Basic, transform: Callable[[sympy.Basic], sympy.Basic]
     return visit(expr)
 
 
+def replace_shared(expr: sympy.Basic, rule: dict) -> sympy.Basic:
+    """``expr.xreplace(rule)``, each distinct sub-expression rebuilt once.
+
+    SymPy's ``xreplace`` walks a realised expression (a DAG) once per path to a shared
+    node, which grows exponentially; the result here is the same tree."""
+    if isinstance(expr, sympy.MatrixBase):
+        return expr.applyfunc(lambda entry: replace_shared(entry, rule))
+    done: dict[sympy.Basic, sympy.Basic] = {}
+
+    def visit(node: sympy.Basic) -> sympy.Basic:
+        if node in rule:
+            return rule[node]
+        if not node.args:
+            return node
+        known = done.get(node)
+        if known is not None:
+            return known
+        new = [visit(a) if isinstance(a, sympy.Basic) else a for a in node.args]
+        out = node.func(*new) if not all(x is y for x, y in zip(new, node.args)) else node
+        done[node] = out
+        return out
+
+    return visit(expr)
+
+
 def unique_nodes(roots: list[sympy.Basic]) -> list[sympy.Basic]:
     """Every distinct sub-expression of ``roots``, each once.
 

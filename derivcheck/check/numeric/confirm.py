@@ -26,6 +26,7 @@ import sympy
 from ...model import Counterexample
 from ..realize import RealizeError, RealizedRelation, extended_value, substitute_functions
 from ..runtime import run_bounded
+from ..trees import replace_shared, unique_nodes
 from .evaluate import linear_kinks
 from .sampling import Param, Point, exact_values, readable
 
@@ -121,14 +122,13 @@ def _ladder(relation: RealizedRelation) -> tuple[int, ...]:
 def _longest(relation: RealizedRelation) -> int:
     """The digits of the longest number in ``relation``."""
     longest = 0
-    for lhs, rhs in relation.cases:
-        for side in (lhs, rhs):
-            for item in (list(side) if isinstance(side, sympy.MatrixBase) else [side]):
-                if isinstance(item, sympy.Basic):
-                    for atom in item.atoms(sympy.Rational):
-                        longest = max(longest, len(str(abs(atom.p))), len(str(atom.q)))
-                    for atom in item.atoms(sympy.Float):
-                        longest = max(longest, atom._prec * 3 // 10)
+    roots = [item for lhs, rhs in relation.cases for side in (lhs, rhs)
+             for item in (list(side) if isinstance(side, sympy.MatrixBase) else [side]) if isinstance(item, sympy.Basic)]
+    for atom in unique_nodes(roots):  # each shared node once: the sides are DAGs
+        if isinstance(atom, sympy.Rational):
+            longest = max(longest, len(str(abs(atom.p))), len(str(atom.q)))
+        elif isinstance(atom, sympy.Float):
+            longest = max(longest, atom._prec * 3 // 10)
     return longest
 
 
@@ -145,7 +145,7 @@ def _number(expr: Any, at: _Values, digits: int = DIGITS) -> sympy.Expr | None:
 
 def _evaluate(expr: Any, at: _Values, digits: int = DIGITS, *, exact: bool = False) -> sympy.Expr | None:
     """The value of ``expr`` at the point, to ``digits`` digits (``exact``: not evaluated)."""
-    v = sympy.sympify(expr, strict=True).xreplace(at.values) if isinstance(expr, sympy.Basic) else sympy.sympify(expr, strict=True)
+    v = replace_shared(expr, at.values) if isinstance(expr, sympy.Basic) else sympy.sympify(expr, strict=True)
     v = extended_value(substitute_functions(v, at.functions))
     if v in _INFINITE:
         return v

@@ -33,6 +33,7 @@ from ...model import Counterexample
 from ..evidence import Evidence, EvidenceKind, Status
 from ..realize import Realization, RealizeError, RealizedRelation, realize, substitute_functions
 from ..runtime import Deadline, resolve_device
+from ..trees import replace_shared
 from .configs import integer_configs
 from .domains import torch_matrix
 from .evaluate import Evaluator, Unsupported
@@ -272,8 +273,8 @@ class AutogradTrial:
             return None
         entries = list(self.wrt.symbols)
         fixed = {k: v for k, v in values.items() if k not in set(entries)}
-        f = substitute_functions(sympy.sympify(self.of, strict=True).xreplace(fixed), self.functions)
-        claimed = [_number(substitute_functions(sympy.sympify(e, strict=True).xreplace(values), self.functions))
+        f = substitute_functions(replace_shared(sympy.sympify(self.of, strict=True), fixed), self.functions)
+        claimed = [_number(substitute_functions(replace_shared(sympy.sympify(e, strict=True), values), self.functions))
                    for e in self.claimed]
         _, _, gap = self.evaluate(batch_of(self.params, [point]))
         order = sorted(range(len(entries)), key=lambda k: -float(gap[0, k]))

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 import sympy
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ...expr import objects
 from ...expr.scope import INTEGER_KINDS, MatrixDecl, ScalarDecl, Scope
-from ..symbolic import (provably_in_domain, quantified_indices, rewrite_with, solve_for_lone_factor,
-                        solve_for_lone_symbol, substitute)
+from ..symbolic import (provably_in_domain, quantified_indices, rewrite_with, solve_for_entry,
+                        solve_for_lone_factor, solve_for_lone_symbol, substitute)
 from ..trees import unique_nodes
 
 @dataclass(frozen=True)
@@ -125,6 +126,14 @@ def prepare(relation: objects.Relation, hypotheses: Sequence[objects.Relation], 
                 # after rewriting is no counterexample to "rule implies claim"
                 unenforced.append(sympy.sstr(h.lhs))
             continue
+        entry = _put_entry(h, scope, relation, pending, filters) if h.op == "=" else None
+        if entry is not None:
+            relation, pending, filters, (parent, explicit) = entry
+            # an earlier entry of the same matrix: its explicit value now holds this one too
+            earlier = any(s_ == parent for s_, _ in solved_values)
+            solved_values = [(s_, _subs(v_, {parent: explicit})) for s_, v_ in solved_values]
+            solved_values += [] if earlier else [(parent, explicit)]
+            continue
         solved = None
         if h.op == "=":
             try:
@@ -168,6 +177,39 @@ def prepare(relation: objects.Relation, hypotheses: Sequence[objects.Relation], 
         filters, unrelated = _related(relation, filters, [*laws, *rules])
     return Prepared(relation, tuple(filters), tuple(caveats), tuple(laws), tuple(unrelated),
                     tuple(decisions), tuple(taken), infeasible, tuple(solved_values))
+
+
+def _put_entry(h: objects.Relation, scope: Scope, relation: objects.Relation, pending: list,
+               filters: list) -> tuple | None:
+    """Solve ``h`` for an entry of a declared matrix (``M[3, 1] = 0``, see
+    :func:`~derivcheck.check.symbolic.hypotheses.solve_for_entry`) and put the explicit matrix
+    in place of ``M`` everywhere, so that the points satisfy it rather than being rejected by
+    it: the new relation, pending hypotheses and filters, and ``(M, explicit)``. None when
+    it cannot be solved so, or when the entry is still reached after the substitution
+    (inside a derivative in ``M``): then ``h`` filters."""
+    try:
+        solved = solve_for_entry(h.lhs, h.rhs, scope)
+    except Exception:  # noqa: BLE001 - an unsolvable hypothesis is simply a filter
+        solved = None
+    if solved is None:
+        return None
+    parent, explicit = solved
+    spots = {(a, b) for a in range(explicit.rows) for b in range(explicit.cols) if explicit[a, b] != parent[a, b]}
+    put = [_put(r, {parent: explicit}, {parent}) for r in (relation, *pending, *filters)]
+    if not all(_entries_outside(side, parent, spots) for r in put for side in (r.lhs, r.rhs)):
+        return None
+    return put[0], put[1:1 + len(pending)], put[1 + len(pending):], (parent, explicit)
+
+
+def _entries_outside(expr: Any, parent: sympy.Basic, spots: set[tuple[int, int]]) -> bool:
+    """Whether ``parent`` occurs in ``expr`` only as entries at literal positions outside ``spots``."""
+    if not isinstance(expr, sympy.Basic):
+        return True
+    if isinstance(expr, MatrixElement) and expr.parent == parent:
+        return bool(expr.i.is_Integer and expr.j.is_Integer) and (int(expr.i), int(expr.j)) not in spots
+    if expr == parent:
+        return False
+    return all(_entries_outside(a, parent, spots) for a in expr.args)
 
 
 def solves(h: objects.Relation, scope: Scope) -> bool:

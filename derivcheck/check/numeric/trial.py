@@ -24,7 +24,7 @@ from .eigen import construct, eigen_pairs
 from .evaluate import compare
 from .parameters import entry_matrices, parameters_of, random_replacement
 from .prepare import Prepared
-from .sampling import Param, Point, batch_of, exact_values, point_at, sample_batch, symbol_values
+from .sampling import Param, Point, batch_of, exact_values, matrix_text, point_at, sample_batch, symbol_values
 from .special_points import special_points
 
 RESCUED_POINTS = 2  # points where float64 overflows, evaluated exactly when a configuration has no other
@@ -83,7 +83,10 @@ class Trial:
         trial = cls(config, realized, parameters_of(realized, env, scope), device, functions)
         trial.construction = construction
         trial.lazy = env.lazy_linear_algebra
-        trial.solved = prepared.solved
+        # a matrix solved for one of its entries (prepare._put_entry) is shown as that
+        # explicit matrix, written in the sampled entries
+        trial.solved = tuple((symbol, value.xreplace(env.matrices) if isinstance(value, sympy.MatrixBase) else value)
+                             for symbol, value in prepared.solved)
         return trial
 
     def evaluate(self, batch: dict[str, Any], gaps: list | None = None,
@@ -222,7 +225,9 @@ class Trial:
         values = dict(found.values)
         for symbol, value in self.solved:
             at = value.xreplace(exact) if isinstance(value, sympy.Basic) else value
-            if isinstance(at, sympy.Basic) and at.is_number and str(symbol) not in values:
+            if isinstance(at, sympy.MatrixBase) and all(x.is_number for x in at):
+                values[str(symbol)] = matrix_text(at)  # the sampled matrix with its solved entries
+            elif isinstance(at, sympy.Basic) and at.is_number and str(symbol) not in values:
                 values[str(symbol)] = str(at)
         if self.construction is not None:
             values.update(self.construction.shown(exact))

@@ -9,8 +9,8 @@ from __future__ import annotations
 from .canonical import canonical
 from .consistency import exact_witness, inconsistency
 from .defined_at import declared_invertible, declared_nonzero, declared_value, nonzero_at, written_out_nonzero
-from .hypotheses import (apply_hypotheses, quantified_indices, rewrite_with, solve_for_lone_factor,
-                         solve_for_lone_symbol, substitute)
+from .hypotheses import (apply_hypotheses, quantified_indices, rewrite_with, solve_for_entry,
+                         solve_for_lone_factor, solve_for_lone_symbol, substitute)
 from .index_domain import outside_domain, provably_in_domain
 from .moment_recursion import LinearRecursion, prove_moment_recursion
 from .instances import instance_assignments, integer_parameters, prove_at_instances
@@ -44,6 +44,7 @@ __all__ = [
     "quantified_indices",
     "refusal",
     "rewrite_with",
+    "solve_for_entry",
     "solve_for_lone_factor",
     "solve_for_lone_symbol",
     "substitute",

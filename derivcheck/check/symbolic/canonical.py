@@ -17,6 +17,7 @@ from ...expr.objects import (Covariance, Expectation, FunctionGradient, Gradient
                              is_declared_function)
 from ...expr.scope import MatrixDecl, Scope
 from ..trees import bottom_up, rename_dummies
+from .inequalities import is_real
 from .moments import has_probability, to_moments
 from .series import agrees_with_partial_sums
 from .sums import finite_limits, has_infinite_limits, normalize_sums
@@ -64,6 +65,8 @@ def _canonical(expr: sympy.Basic, scope: Scope) -> sympy.Basic:
             out = out.doit().expand().doit()
         else:
             out = out.doit() if not _has_opaque(out) else _doit_safe(out)
+        out = sign_over_abs(out, scope)
+        out = scalar_runs(out)
         out = _qualifier_identities(out, symmetric, orthogonal, diagonal)
         if has_probability(out):
             out = to_moments(out, scope)
@@ -72,6 +75,71 @@ def _canonical(expr: sympy.Basic, scope: Scope) -> sympy.Basic:
     if held:
         out = out.xreplace(held)
     return rename_dummies(out)
+
+
+def sign_over_abs(expr: sympy.Basic, scope: Scope) -> sympy.Basic:
+    """``sign(u) * Abs(u)**(-k)`` as ``u * Abs(u)**(-k - 1)`` in every product (``k`` a positive
+    integer), and ``Abs(u)**(2*m)`` as ``u**(2*m)`` for ``u`` provably real (a determinant of a
+    real matrix; SymPy does it alone for real symbols), so that the derivative of
+    ``log(Abs(u))``, ``sign(u)/Abs(u) * u'``, meets ``u'/u``.
+
+    Identities wherever the product has a value: ``sign(u) = u/Abs(u)`` for every ``u != 0``
+    (real or complex), and at ``u = 0`` the product divides by 0 as written."""
+    if not isinstance(expr, sympy.Basic) or not expr.has(sympy.Abs):
+        return expr
+
+    def rewrite(node: sympy.Basic) -> sympy.Basic:
+        if isinstance(node, sympy.Pow) and isinstance(node.base, sympy.Abs) and node.exp.is_Integer \
+                and node.exp.is_even and is_real(node.base.args[0], scope):
+            return node.base.args[0] ** node.exp
+        if not isinstance(node, sympy.Mul) or not node.has(sympy.sign):
+            return node
+        factors = list(node.args)
+        for k, factor in enumerate(factors):
+            if not isinstance(factor, sympy.sign):
+                continue
+            u = factor.args[0]
+            for m, other in enumerate(factors):
+                if (isinstance(other, sympy.Pow) and other.base == sympy.Abs(u) and other.exp.is_Integer
+                        and other.exp < 0):
+                    factors[k], factors[m] = u, rewrite(sympy.Abs(u) ** (other.exp - 1))
+                    break
+        return sympy.Mul(*factors) if factors != list(node.args) else node
+
+    return bottom_up(expr, rewrite)
+
+
+def scalar_runs(expr: sympy.Basic) -> sympy.Basic:
+    """In a matrix product, a proper run of consecutive factors whose product is 1x1 taken out
+    as the scalar ``trace`` of that run: ``u @ (v.T @ inv(A) @ u) @ v.T`` is
+    ``trace(v.T @ inv(A) @ u) * u @ v.T`` (the factors left of the run have one column and
+    those right of it one row, so the rest of the product is defined and the identity
+    holds entry by entry). Gradients are left as they are (realised elsewhere)."""
+    if not isinstance(expr, sympy.Basic) or not expr.has(sympy.MatMul):
+        return expr
+
+    def transform(node: sympy.Basic) -> sympy.Basic:
+        if not isinstance(node, sympy.MatMul):
+            return node
+        coeff, factors = _matmul_factors(node)
+        for length in range(1, len(factors)):
+            for start in range(len(factors) - length + 1):
+                run = factors[start:start + length]
+                if run[0].shape[0] == 1 and run[-1].shape[1] == 1:
+                    rest = factors[:start] + factors[start + length:]
+                    scalar = sympy.Trace(run[0] if length == 1 else sympy.MatMul(*run))
+                    return transform(sympy.MatMul(coeff * scalar, *rest).doit())
+        return node
+
+    def visit(node: sympy.Basic) -> sympy.Basic:
+        if not node.args or isinstance(node, _OPAQUE) or not node.has(sympy.MatMul):
+            return node
+        new = [visit(a) if isinstance(a, sympy.Basic) else a for a in node.args]
+        if not all(x is y for x, y in zip(new, node.args)):
+            node = node.func(*new)
+        return transform(node)
+
+    return visit(expr)
 
 
 def _qualifier_identities(

@@ -8,7 +8,12 @@ A hypothesis ``lhs = rhs`` is used in one of two ways, both sound consequences o
   whose k is provably a natural, never ``Var(X[0])``);
 * a solved substitution: when a declared symbol stands alone as an additive term
   of ``lhs - rhs`` (numeric coefficient, nowhere else in the hypothesis), the
-  hypothesis is solved for it (``2*A@x + b = 0`` gives ``b -> -2*A@x``).
+  hypothesis is solved for it (``2*A@x + b = 0`` gives ``b -> -2*A@x``);
+* a solved entry: when an entry ``M[i, j]`` of a declared matrix of literal size
+  (no qualifier, or only ``symmetric``) stands alone the same way, ``M`` is replaced
+  by the explicit matrix of its entries with that one (and its mirror, for a
+  symmetric ``M``) set to the solved value (``M[3, 1] = 0`` makes ``det(M)`` the
+  determinant of a matrix with a literal 0 there).
 """
 
 from __future__ import annotations
@@ -16,11 +21,11 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 import sympy
-from sympy.matrices.expressions.matexpr import MatrixExpr
+from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
 from ...expr import objects
 from ...expr.objects import Relation
-from ...expr.scope import ScalarDecl, Scope
+from ...expr.scope import MatrixDecl, ScalarDecl, Scope
 from ..trees import bottom_up
 from .canonical import symmetric_matrices, symmetric_transposes
 from .index_domain import IntegerRange, Ranges, provably_in_domain, summation_range
@@ -112,7 +117,7 @@ def _rewrite_with(expr: sympy.Basic, hypothesis: Relation, scope: Scope,
     lhs, rhs = hypothesis.lhs, hypothesis.rhs
     if pattern_vars:
         return _rewrite_instances(expr, lhs, rhs, pattern_vars, scope)
-    solved = solve_for_lone_symbol(lhs, rhs)
+    solved = solve_for_lone_symbol(lhs, rhs) or solve_for_entry(lhs, rhs, scope)
     if solved is not None:
         symbol, value = solved
         return expr.xreplace({symbol: value})
@@ -231,6 +236,59 @@ def solve_for_lone_symbol(lhs: sympy.Basic, rhs: sympy.Basic) -> tuple[sympy.Bas
     return None
 
 
+MAX_SOLVED_ENTRIES = 256  # a matrix written out to solve one of its entries has at most this many
+
+
+def solve_for_entry(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> tuple[sympy.Basic, sympy.Basic] | None:
+    """``(M, E)`` when ``lhs - rhs`` is ``c*M[i, j] + rest`` with ``M`` a declared matrix of
+    literal size whose qualifiers are none or ``symmetric``, and ``rest`` free of that entry
+    (its mirror too, for a symmetric ``M``) and of ``M`` other than through its entries:
+    ``E`` is the explicit matrix of the entries of ``M`` with ``E[i, j] = -rest/c`` (and
+    ``E[j, i]``, for a symmetric ``M``). Wherever the hypothesis holds, ``E`` equals ``M``."""
+    if any(isinstance(side, MatrixExpr) or not isinstance(side, (sympy.Expr, int)) for side in (lhs, rhs)):
+        return None
+    difference = sympy.expand(sympy.sympify(lhs) - sympy.sympify(rhs))
+    terms = difference.args if isinstance(difference, sympy.Add) else (difference,)
+    for k, term in enumerate(terms):
+        coeff, core = _split_coefficient(term)
+        spots = _entry_spots(core, scope) if coeff != 0 else None
+        if spots is None:
+            continue
+        parent = core.parent
+        rest = sympy.Add(*[t for j, t in enumerate(terms) if j != k])
+        if not _only_other_entries(rest, parent, spots):
+            continue
+        value = -rest / coeff
+        rows, cols = parent.shape
+        return parent, sympy.ImmutableMatrix(
+            int(rows), int(cols), lambda a, b: value if (a, b) in spots else parent[a, b])
+    return None
+
+
+def _entry_spots(core: sympy.Basic, scope: Scope) -> set[tuple[int, int]] | None:
+    """The positions an entry ``M[i, j]`` fixes (with its mirror for a symmetric ``M``), or
+    None when it is not an entry at literal indices of a declared matrix that may be solved."""
+    if not isinstance(core, MatrixElement) or not isinstance(core.parent, sympy.MatrixSymbol):
+        return None
+    decl = scope.names.get(core.parent.name)
+    if not isinstance(decl, MatrixDecl) or decl.symbol != core.parent or not decl.qualifiers <= {"symmetric"}:
+        return None
+    rows, cols = core.parent.shape
+    if not all(isinstance(x, sympy.Integer) for x in (rows, cols, core.i, core.j)) or rows * cols > MAX_SOLVED_ENTRIES:
+        return None
+    i, j = int(core.i), int(core.j)
+    return {(i, j), (j, i)} if "symmetric" in decl.qualifiers else {(i, j)}
+
+
+def _only_other_entries(expr: sympy.Basic, parent: sympy.MatrixSymbol, spots: set[tuple[int, int]]) -> bool:
+    """Whether ``parent`` occurs in ``expr`` only as entries at literal positions outside ``spots``."""
+    if isinstance(expr, MatrixElement) and expr.parent == parent:
+        return (expr.i.is_Integer and expr.j.is_Integer and (int(expr.i), int(expr.j)) not in spots)
+    if expr == parent:
+        return False
+    return all(_only_other_entries(a, parent, spots) for a in expr.args if isinstance(a, sympy.Basic))
+
+
 def solve_for_lone_factor(lhs: sympy.Basic, rhs: sympy.Basic,
                           invertible: set[sympy.Basic]) -> tuple[sympy.Basic, sympy.Basic] | None:
     """``(M, value)`` for a matrix equation ``c * M @ X + rest = 0`` (or ``c * X @ M + rest``)
@@ -279,6 +337,36 @@ def _split_coefficient(term: sympy.Basic) -> tuple[sympy.Basic, sympy.Basic]:
             return sympy.Mul(*numbers), others[0]
         return sympy.Integer(0), term
     return sympy.Integer(1), term
+
+
+MAX_HYPOTHESIS_INSTANCES = 32  # instances of one quantified hypothesis at the indices of a goal
+
+
+def instances_at(hypothesis: Relation, targets: Iterable[sympy.Basic], scope: Scope) -> list[Relation]:
+    """The quantified ``hypothesis`` (``Var(X[k]) = s2`` with ``k: natural``) at each value of its
+    quantified indices that an element of the same sequence in ``targets`` has (``X[2]`` gives
+    ``k = 2``), where that value is provably inside the index's declared domain (rule 2); the
+    hypothesis itself when it quantifies nothing. At most MAX_HYPOTHESIS_INSTANCES."""
+    quantified = quantified_indices(hypothesis.lhs, scope) if isinstance(hypothesis.lhs, sympy.Basic) else []
+    if not quantified:
+        return [hypothesis]
+    wilds = {v: sympy.Wild(f"w_{v.name}") for v in quantified}
+    patterns = [a.xreplace(wilds) for a in hypothesis.lhs.atoms(sympy.Indexed) if a.free_symbols & set(quantified)]
+    found: list[dict] = []
+    for target in targets:
+        for atom in (target.atoms(sympy.Indexed) if isinstance(target, sympy.Basic) else ()):
+            for pattern in patterns:
+                match = atom.match(pattern)
+                if not match or not all(w in match for w in wilds.values()) or match in found:
+                    continue
+                if all(provably_in_domain(match[w], v, scope) for v, w in wilds.items()):
+                    found.append(match)
+    out = []
+    for match in found[:MAX_HYPOTHESIS_INSTANCES]:
+        at = {v: match[w] for v, w in wilds.items()}
+        out.append(Relation(hypothesis.lhs.xreplace(at), hypothesis.op,
+                            hypothesis.rhs.xreplace(at) if isinstance(hypothesis.rhs, sympy.Basic) else hypothesis.rhs))
+    return out
 
 
 def apply_hypotheses(relation: Relation, hypotheses: Iterable[Relation], scope: Scope) -> Relation:

@@ -84,6 +84,18 @@ def _written(lhs: Any, rhs: Any, scope: Scope) -> tuple[list[Pair], list[sympy.B
     return None if pairs is None else (pairs, denominators)
 
 
+def rational_with_denominators(lhs: Any, rhs: Any, scope: Scope) -> bool:
+    """Whether the relation is written out (:func:`written_out`) and an entry divides by a
+    polynomial that is not a number: then the two rational strategies decide it exactly
+    with sparse fraction-free arithmetic, where expanding the entries as expressions (the
+    canonical form) multiplies out every sum over every denominator."""
+    pairs = written_out(lhs, rhs, scope)
+    return pairs is not None and any(
+        isinstance(node, sympy.Pow) and node.exp.is_negative and node.base.free_symbols
+        for pair in pairs for side in pair if isinstance(side, sympy.Basic)
+        for node in sympy.preorder_traversal(side))
+
+
 def _writable(side: Any, scope: Scope) -> bool:
     if isinstance(side, sympy.MatrixBase):
         return len(side) <= MAX_ENTRIES and all(_writable(x, scope) for x in side)

@@ -30,12 +30,13 @@ from .cases import prove_by_cases
 from .certificates import domain_substitution, gap_certificate, with_hypothesis_bounds
 from .conditions import certify_under, order_conditions
 from .exponentials import equal_by_exponential_form, gaussian_integrals, matrix_coefficients_vanish
+from .hypotheses import instances_at
 from .ideal import follows_from
 from .inequalities import is_real, monotone_pair, nonnegative, positive
 from .matrix_derivative import matrix_gradient
 from .moment_matrix import moment_certificate
 from .radicals import equal_by_radicals, has_radicals, prove_nonnegative, real_with_roots
-from .rational import equal_as_fractions, vanishes_on_grids
+from .rational import equal_as_fractions, rational_with_denominators, vanishes_on_grids
 from ...expr.singular import nowhere_invertible
 from ..realize import RealizeError, realize_symbolic
 from .sums import has_infinite_limits, telescope, undefined_term
@@ -94,6 +95,8 @@ def _structural(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | Non
 
 
 def _by_canonical_form(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | None:
+    if rational_with_denominators(lhs, rhs, scope):
+        return None  # decided by the rational strategies below, without expanding over denominators
     if _is_zero(_difference(canonical(lhs, scope), canonical(rhs, scope))):
         return Proof("canonical form", "expand, matrix canonicalisation, moments")
     return None
@@ -184,6 +187,8 @@ def prove_from_hypotheses(relation: Relation, scope: Scope, hypotheses: Sequence
     equalities = [h for h in hypotheses if h.op == "=" and not isinstance(h.lhs, MatrixExpr)]
     if not equalities:
         return None
+    # a quantified hypothesis (Var(X[k]) = s2) speaks of the goal's elements at their indices
+    equalities = [at for h in equalities for at in instances_at(h, (relation.lhs, relation.rhs), scope)]
     goal = _difference(canonical(relation.lhs, scope), canonical(relation.rhs, scope))
     given = [_difference(canonical(h.lhs, scope), canonical(h.rhs, scope)) for h in equalities]
     if any(g.has(sympy.Sum, sympy.Product, sympy.Integral) for g in [goal, *given]):
@@ -416,7 +421,29 @@ def _is_zero(expr: sympy.Basic) -> bool:
         return True
     if isinstance(expr, sympy.MatrixBase):
         return all(sympy.expand(e) == 0 for e in expr)
+    if isinstance(expr, MatrixExpr):
+        return _zero_coefficients(expr)
     return expr == 0
+
+
+def _zero_coefficients(expr: MatrixExpr) -> bool:
+    """A sum of ``c_k * M_k`` whose scalar coefficients, summed over equal matrix parts, are
+    each the zero rational function (``cancel``: exact polynomial arithmetic, its other
+    sub-expressions such as traces taken as variables)."""
+    terms = expr.args if isinstance(expr, sympy.MatAdd) else (expr,)
+    parts: dict[sympy.Basic, sympy.Basic] = {}
+    for term in terms:
+        factors = term.args if isinstance(term, sympy.MatMul) else (term,)
+        coeff = sympy.Mul(*[f for f in factors if not isinstance(f, MatrixExpr)])
+        matrices = [f for f in factors if isinstance(f, MatrixExpr)]
+        if not matrices:
+            return False
+        key = sympy.MatMul(*matrices) if len(matrices) > 1 else matrices[0]
+        parts[key] = parts.get(key, sympy.Integer(0)) + coeff
+    try:
+        return all(sympy.cancel(c) == 0 for c in parts.values())
+    except (sympy.PolynomialError, NotImplementedError, TypeError, ValueError):
+        return False
 
 
 def _simplifies_to_zero(expr: sympy.Basic) -> bool:

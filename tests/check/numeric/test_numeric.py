@@ -871,3 +871,23 @@ def test_the_random_stand_in_for_a_function_has_a_hessian_of_full_rank(nargs: in
         point = {x: sympy.Rational(k + 2, 7) for k, x in enumerate(xs)}
         value = hessian.xreplace(point).evalf(30)
         assert sympy.Matrix(value).rank(iszerofunc=lambda e: abs(e) < 1e-20) == nargs
+
+
+def test_entry_hypotheses_are_solved_so_that_every_point_satisfies_them(d: Decls) -> None:
+    m = d.matrix("M", sympy.Integer(3), sympy.Integer(3))
+    s = d.matrix("S", sympy.Integer(2), sympy.Integer(2), "symmetric")
+    x = d.scalar("x")
+    lower = [R(m[1, 0], "=", 0), R(m[2, 0], "=", 2), R(m[2, 1], "=", x)]
+    upper = R(sympy.Determinant(m), "=", m[0, 0] * (m[1, 1] * m[2, 2] - m[1, 2] * x)
+              - m[0, 1] * (0 - m[1, 2] * 2) + m[0, 2] * (0 - m[1, 1] * 2))
+    assert agrees(d.check(upper, hypotheses=lower))
+    # the triangular formula is false here: refuted at a point that satisfies the hypotheses,
+    # and the counterexample shows M with its solved entries
+    wrong = d.check(R(sympy.Determinant(m), "=", m[0, 0] * m[1, 1] * m[2, 2]), hypotheses=lower)
+    assert wrong.status == "disagree"
+    shown = sympy.Matrix(sympy.sympify(wrong.counterexample.values["M"]))
+    assert shown[1, 0] == 0 and shown[2, 0] == 2 and shown[2, 1] == sympy.Rational(wrong.counterexample.values["x"])
+    # an entry of a general matrix fixes only itself; of a symmetric one, its mirror too
+    assert d.check(R((m @ m.T)[0, 1], "=", m[0, 2] * m[1, 2]), hypotheses=[R(m[0, 1], "=", 0)]).status == "disagree"
+    assert agrees(d.check(R(sympy.Determinant(s), "=", s[0, 0] * s[1, 1] - 1), hypotheses=[R(s[0, 1], "=", 1)]))
+    assert d.check(R(sympy.Determinant(s), "=", s[0, 0] * s[1, 1] - 2), hypotheses=[R(s[0, 1], "=", 1)]).status == "disagree"

@@ -170,3 +170,23 @@ def test_true_files_are_proved_by_the_rational_strategies(name: str, test_data) 
     (outcome,) = check_derivation(load_derivation(str(path)), Options(numeric=False)).outcomes
     assert outcome.verdict is Verdict.PROVED, outcome.detail
     assert outcome.method in ("exact grid", "rational arithmetic"), outcome.method
+
+
+def test_the_canonical_form_leaves_written_out_denominators_to_the_fraction_arithmetic() -> None:
+    from derivcheck.check.symbolic.rational import rational_with_denominators
+    from derivcheck.check.symbolic.strategies import _by_canonical_form
+
+    scope, o = _scope()
+    A, B, C = o["A"], o["B"], o["C"]
+    inv = sympy.Inverse
+    assert rational_with_denominators(inv(A @ B), inv(B) @ inv(A), scope)
+    assert _by_canonical_form(inv(A @ B), inv(B) @ inv(A), scope) is None
+    assert prove(Relation(inv(A @ B), "=", inv(B) @ inv(A)), scope).method in ("exact grid", "rational arithmetic")
+    assert prove(Relation(inv(A @ B), "=", inv(A) @ inv(B)), scope) is None
+    assert prove(Relation(inv(A) @ B, "=", B @ inv(A)), scope) is None
+    assert prove(Relation(inv(A).T, "=", inv(A)), scope) is None  # true only for symmetric A
+    assert prove(Relation(inv(o["S"]).T, "=", inv(o["S"])), scope) is not None
+    # polynomial entries, and symbolic sizes, keep the canonical form
+    assert not rational_with_denominators((A @ B).T, B.T @ A.T, scope)
+    assert not rational_with_denominators(inv(C) @ C, sympy.Identity(C.shape[0]), scope)
+    assert _by_canonical_form(inv(C) @ C, sympy.Identity(C.shape[0]), scope) is not None

@@ -290,3 +290,105 @@ def test_each_strategy_reports_its_own_name() -> None:
         proof = prove(relation, scope)
         assert proof is not None and proof.method.split(";")[0] == name, (name, proof)
     assert {name for name in examples} <= {strategy.name for strategy in STRATEGIES}
+
+
+def test_an_entry_hypothesis_is_solved_into_an_explicit_matrix():
+    from derivcheck.check.symbolic.hypotheses import apply_hypotheses, solve_for_entry
+
+    scope, o = scope_with(M="matrix 3 3", S="symmetric matrix 2 2", P="psd matrix 2 2", n="dimension",
+                          G="matrix n n", x="real")
+    M, S, P, G, x = (o[k] for k in ("M", "S", "P", "G", "x"))
+    zeros = [Relation(M[1, 0], "=", 0), Relation(M[2, 0], "=", 0), Relation(M[2, 1], "=", 0)]
+    triangular = Relation(sympy.Determinant(M), "=", M[0, 0] * M[1, 1] * M[2, 2])
+    assert prove(apply_hypotheses(triangular, zeros, scope), scope) is not None
+    # false look-alikes: one zero fewer, or three zeros that leave a cycle (det = aei + cdh)
+    assert prove(apply_hypotheses(triangular, zeros[1:], scope), scope) is None
+    cycle = [Relation(M[0, 1], "=", 0), Relation(M[1, 2], "=", 0), Relation(M[2, 0], "=", 0)]
+    assert prove(apply_hypotheses(triangular, cycle, scope), scope) is None
+    # an entry of a general matrix says nothing of its mirror; of a symmetric one it does
+    assert prove(apply_hypotheses(Relation((M @ M.T)[0, 1], "=", M[0, 0] * M[1, 0] + M[0, 2] * M[1, 2]),
+                                  [Relation(M[0, 1], "=", 0)], scope), scope) is not None
+    assert prove(apply_hypotheses(Relation((M @ M.T)[0, 1], "=", M[0, 2] * M[1, 2]),
+                                  [Relation(M[0, 1], "=", 0)], scope), scope) is None
+    mirror = Relation(sympy.Determinant(S), "=", S[0, 0] * S[1, 1] - 1)
+    assert prove(apply_hypotheses(mirror, [Relation(S[0, 1], "=", 1)], scope), scope) is not None
+    assert prove(apply_hypotheses(mirror, [Relation(S[0, 1], "=", 2)], scope), scope) is None
+    # solved for the lone entry, with the rest of the hypothesis as its value
+    parent, explicit = solve_for_entry(2 * M[2, 0] - x, M[1, 1], scope)
+    assert parent == M and sympy.expand((2 * M[2, 0] - x - M[1, 1]).xreplace({M: explicit})) == 0
+    assert sum(explicit[a, b] != M[a, b] for a in range(3) for b in range(3)) == 1
+    # not solved: the entry elsewhere in the hypothesis, the whole matrix in it, a qualified
+    # matrix other than a symmetric one (a psd matrix with an entry set need not be psd),
+    # a symbolic size, a symmetric entry against its own mirror
+    assert solve_for_entry(M[2, 0], M[2, 0] ** 2, scope) is None
+    assert solve_for_entry(M[2, 0], sympy.Determinant(M), scope) is None
+    assert solve_for_entry(P[0, 1], 0, scope) is None
+    assert solve_for_entry(G[0, 1], 0, scope) is None
+    assert solve_for_entry(S[0, 1], 2 * S[1, 0], scope) is None
+
+
+def test_the_derivative_of_log_abs_meets_one_over_its_argument():
+    from derivcheck.check.symbolic.canonical import canonical
+
+    scope, o = scope_with(x="real", y="real", n="dimension", X="matrix n n", C="complex matrix n n")
+    x, y, X, C = o["x"], o["y"], o["X"], o["C"]
+    u = x * y - 1
+    assert prove(Relation(sympy.Derivative(sympy.log(sympy.Abs(u)), x), "=", y / u), scope) is not None
+    assert prove(Relation(Gradient(sympy.log(sympy.Abs(sympy.Determinant(X))), X), "=", sympy.Inverse(X.T)),
+                 scope) is not None
+    # false look-alikes: 1/|u| for 1/u, the inverse without its transpose, sign(x)**2 = 1 (false at 0)
+    assert prove(Relation(sympy.Derivative(sympy.log(sympy.Abs(x)), x), "=", 1 / sympy.Abs(x)), scope) is None
+    assert prove(Relation(sympy.sign(x) / sympy.Abs(x), "=", 1 / sympy.Abs(x)), scope) is None
+    assert prove(Relation(Gradient(sympy.log(sympy.Abs(sympy.Determinant(X))), X), "=", sympy.Inverse(X)),
+                 scope) is None
+    assert prove(Relation(sympy.sign(x) ** 2, "=", 1), scope) is None
+    # |u|**2 is u**2 only for a real u: not for the determinant of a complex matrix
+    assert canonical(sympy.Abs(sympy.Determinant(X)) ** 2, scope) == sympy.Determinant(X) ** 2
+    assert canonical(sympy.Abs(sympy.Determinant(C)) ** 2, scope) != sympy.Determinant(C) ** 2
+
+
+def test_a_quantified_moment_hypothesis_is_used_at_the_goals_indices():
+    scope, o = scope_with(k="natural", mu="real", s="positive", X="random sequence")
+    k, mu, s, X = (o[name] for name in ("k", "mu", "s", "X"))
+    given = [Relation(Expectation(X[k]), "=", mu), Relation(Variance(X[k]), "=", s**2)]
+    assert prove(Relation(Expectation(X[1] ** 2), "=", s**2 + mu**2), scope, given) is not None
+    assert prove(Relation(Expectation(X[1] ** 2) + Expectation(X[3] ** 2), "=", 2 * s**2 + 2 * mu**2),
+                 scope, given) is not None
+    # false look-alikes: X[0] is outside k's domain; E(X[1]*X[2]) = mu**2 needs declared independence
+    assert prove(Relation(Expectation(X[0] ** 2), "=", s**2 + mu**2), scope, given) is None
+    pair = Relation(Expectation((X[1] + X[2]) ** 2), "=", 2 * s**2 + 4 * mu**2)
+    assert prove(pair, scope, given) is None
+    assert prove(Relation(Expectation(X[1] ** 2), "=", s**2), scope, given) is None
+    scope.independent.append(frozenset({"X"}))
+    assert prove(pair, scope, given) is not None
+
+
+def test_a_one_by_one_run_of_a_product_is_a_scalar():
+    scope, o = scope_with(n="dimension", A="matrix n n", B="matrix n n", u="matrix n 1", v="matrix n 1",
+                          w="matrix n 1")
+    A, B, u, v, w = (o[k] for k in ("A", "B", "u", "v", "w"))
+    s = sympy.Trace(v.T * A.I * u)
+    rank_one = u * v.T * A.I
+    # the Sherman-Morrison multiplication: u (v.T A^-1 u) v.T A^-1 = (v.T A^-1 u) u v.T A^-1
+    left = sympy.Identity(v.shape[0]) + rank_one - (rank_one + u * v.T * A.I * u * v.T * A.I) / (1 + s)
+    assert prove(Relation(left, "=", sympy.Identity(v.shape[0])), scope) is not None
+    assert prove(Relation(u * v.T * w, "=", sympy.Trace(v.T * w) * u), scope) is not None
+    # false look-alikes: the scalar moved to the wrong vector, A^-1 B = B A^-1, x.T A y = y.T A x
+    assert prove(Relation(u * v.T * w, "=", sympy.Trace(v.T * u) * w), scope) is None
+    assert prove(Relation(A.I * B, "=", B * A.I), scope) is None
+    assert prove(Relation(sympy.Trace(u.T * A * v), "=", sympy.Trace(v.T * A * u)), scope) is None
+    assert prove(Relation(left, "=", sympy.Identity(v.shape[0]) + rank_one / (1 + s)), scope) is None
+
+
+def test_replace_shared_is_xreplace_with_each_shared_node_once():
+    from derivcheck.check.trees import replace_shared
+
+    x, y = sympy.symbols("x y")
+    small = sympy.sin(x + y) * (x + y) ** 2 + x
+    assert replace_shared(small, {x: sympy.Integer(2)}) == small.xreplace({x: sympy.Integer(2)})
+    assert replace_shared(sympy.ImmutableMatrix([[x, y]]), {y: x}) == sympy.ImmutableMatrix([[x, x]])
+    # a DAG of depth 200: a plain walk would visit 2**200 paths
+    node = x
+    for _ in range(200):
+        node = sympy.Mul(node, node + 1, evaluate=False)
+    assert replace_shared(node, {x: sympy.Integer(0)}) == 0
