@@ -247,7 +247,7 @@ def solve_for_entry(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> tuple[s
     ``E[j, i]``, for a symmetric ``M``). Wherever the hypothesis holds, ``E`` equals ``M``."""
     if any(isinstance(side, MatrixExpr) or not isinstance(side, (sympy.Expr, int)) for side in (lhs, rhs)):
         return None
-    difference = sympy.expand(sympy.sympify(lhs) - sympy.sympify(rhs))
+    difference = sympy.expand(sympy.sympify(lhs, strict=True) - sympy.sympify(rhs, strict=True))
     terms = difference.args if isinstance(difference, sympy.Add) else (difference,)
     for k, term in enumerate(terms):
         coeff, core = _split_coefficient(term)

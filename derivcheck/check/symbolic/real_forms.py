@@ -271,7 +271,7 @@ def _interval_sign(expr: sympy.Expr, scope: Scope) -> Sign | None:
         if above and below:
             return None
     inside = _interior_point(lo, hi)
-    value = poly.eval(inside)
+    value = poly(inside)  # Poly.__call__: its value at the rational point
     return (1, True) if value > 0 else (-1, True)
 
 
