@@ -8,7 +8,8 @@ from typing import Callable
 import sympy
 
 
-def bottom_up(expr: sympy.Basic, transform: Callable[[sympy.Basic], sympy.Basic]) -> sympy.Basic:
+def bottom_up(expr: sympy.Basic, transform: Callable[[sympy.Basic], sympy.Basic],
+              skip: Callable[[sympy.Basic], bool] | None = None) -> sympy.Basic:
     """``expr`` rebuilt from its leaves up, ``transform`` applied to every inner node
     after its arguments were transformed (leaves are kept as they are).
 
@@ -18,7 +19,7 @@ def bottom_up(expr: sympy.Basic, transform: Callable[[sympy.Basic], sympy.Basic]
     """
 
     def visit(node: sympy.Basic) -> sympy.Basic:
-        if not node.args:
+        if not node.args or (skip is not None and skip(node)):  # a skipped subtree is left as it is
             return node
         new = [visit(a) if isinstance(a, sympy.Basic) else a for a in node.args]
         if not all(x is y for x, y in zip(new, node.args)):

@@ -116,7 +116,7 @@ def _bounded(gap: sympy.Expr, strict: bool, scope: Scope, used: list[str],
     if len(used) > MAX_BOUNDS:
         return None
     for atom in sympy.ordered(gap.atoms(sympy.exp, sympy.log)):
-        split = _linear_in(gap, atom, expand)
+        split = linear_in(gap, atom, expand)
         if split is None:
             continue
         coefficient, rest = split
@@ -142,9 +142,9 @@ def _bounded(gap: sympy.Expr, strict: bool, scope: Scope, used: list[str],
     return None
 
 
-def _linear_in(gap: sympy.Expr, atom: sympy.Basic, expand: Callable[[sympy.Expr], sympy.Expr] = sympy.expand
-               ) -> tuple[sympy.Expr, sympy.Expr] | None:
-    """``(c, r)`` with ``gap = c*atom + r`` and neither holding ``atom``."""
+def linear_in(gap: sympy.Expr, atom: sympy.Basic, expand: Callable[[sympy.Expr], sympy.Expr] = sympy.expand
+              ) -> tuple[sympy.Expr, sympy.Expr] | None:
+    """``(c, r)`` with ``gap = c*atom + r`` exactly, ``c != 0``, neither holding ``atom``."""
     marker = sympy.Dummy("bound_atom")
     replaced = expand(gap.xreplace({atom: marker}))
     if replaced.has(atom):

@@ -131,15 +131,7 @@ def scalar_runs(expr: sympy.Basic) -> sympy.Basic:
                     return transform(sympy.MatMul(coeff * scalar, *rest).doit())
         return node
 
-    def visit(node: sympy.Basic) -> sympy.Basic:
-        if not node.args or isinstance(node, _OPAQUE) or not node.has(sympy.MatMul):
-            return node
-        new = [visit(a) if isinstance(a, sympy.Basic) else a for a in node.args]
-        if not all(x is y for x, y in zip(new, node.args)):
-            node = node.func(*new)
-        return transform(node)
-
-    return visit(expr)
+    return bottom_up(expr, transform, skip=lambda node: isinstance(node, _OPAQUE) or not node.has(sympy.MatMul))
 
 
 def _qualifier_identities(

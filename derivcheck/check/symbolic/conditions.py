@@ -26,6 +26,7 @@ import sympy
 
 from ...expr.objects import Relation
 from ...expr.scope import ScalarDecl, Scope
+from .bounds import linear_in
 from .certificates import gap_certificate
 from .inequalities import is_real, positive
 
@@ -218,20 +219,6 @@ def _is_declared_real(symbol: sympy.Symbol, scope: Scope) -> bool:
 def _has_sign(coefficient: sympy.Expr, scope: Scope) -> bool:
     return any(positive(sympy.expand(sign * coefficient), scope) or gap_certificate(sign * coefficient, True, scope)
                is not None for sign in (1, -1))
-
-
-def linear_in(expr: sympy.Expr, atom: sympy.Basic) -> tuple[sympy.Expr, sympy.Expr] | None:
-    """``(c, r)`` with ``expr = c*atom + r`` exactly, ``c != 0``, neither holding ``atom``."""
-    marker = sympy.Dummy("pivot")
-    replaced = sympy.expand(expr.xreplace({atom: marker}))
-    if replaced.has(atom):
-        return None
-    coefficient, rest = replaced.coeff(marker, 1), replaced.coeff(marker, 0)
-    if coefficient == 0 or coefficient.has(marker) or rest.has(marker):
-        return None
-    if sympy.expand(coefficient * marker + rest - replaced) != 0:
-        return None
-    return coefficient, rest
 
 
 def _square_root_symbol(new: sympy.Symbol) -> sympy.Symbol:
