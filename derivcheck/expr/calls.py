@@ -19,7 +19,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 from ..errors import InputError
 from . import objects, shapes
 from .definedness import has_infinite_bound
-from .singular import always_singular, nowhere_invertible
+from .singular import NO_INVERSE, always_singular, nowhere_invertible
 from .names import declaration_problem, name_problem
 from .numbers import is_undefined
 from .function_calls import declared_call, defined_call, instantiate
@@ -221,7 +221,7 @@ def _square(kind: type) -> Callable[["Reader", ast.Call], Any]:
         if kind is sympy.Inverse:
             why = nowhere_invertible(kind(value))
             if why is not None:  # like a division by 0: no value anywhere
-                reader.fail(node, why, "a matrix singular for every value has no inverse")
+                reader.fail(node, why, NO_INVERSE)
             reader.require("invertible", value)  # before inv(M) @ M cancels
         if kind is sympy.Determinant and always_singular(value) is not None:
             # 0 for every value (z @ z.T has rank 1): so 1/det(z @ z.T) is a division by 0,
@@ -280,7 +280,8 @@ def _conditions_on_every_entry(reader: "Reader", recorded: int, matrix: Any) -> 
             continue
         every = objects.Elementwise(sympy.Lambda(objects.ENTRY, condition.expr), matrix)
         product = sympy.Product(sympy.Product(every[i, j], (i, 0, rows - 1)), (j, 0, cols - 1))
-        reader.conditions.append(Condition("nonzero", product, condition.side))
+        shown = condition.expr.xreplace({objects.ENTRY: sympy.Symbol("u")})  # as `describe` names it
+        reader.conditions.append(Condition("nonzero", product, condition.side, (shown, matrix)))
 
 
 def _entry_function(reader: "Reader", node: ast.expr) -> Any:

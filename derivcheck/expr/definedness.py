@@ -33,26 +33,39 @@ KINDS = ("nonzero", "invertible", "convergent")
 class Condition:
     """What ``expr`` must satisfy (``kind``, one of :data:`KINDS`) for an expression to have a value.
 
-    ``side`` is where it was read (``left``, ``right`` or ``""``), for messages."""
+    ``side`` is where it was read (``left``, ``right`` or ``""``), for messages. ``each``,
+    for a condition on every entry of a matrix (``elementwise``), is ``(body, matrix)``: the
+    condition on one entry ``u`` and the matrix, which messages show instead of ``expr``
+    (the product over the entries, with the parser's own index variables)."""
 
     kind: str
     expr: Any
     side: str = ""
+    each: tuple[Any, Any] | None = None
 
     def describe(self) -> str:
-        """``the denominator x - y``, ``the inverted matrix A - B``, ``the infinite sum S``."""
+        """``the denominator x - y``, ``the inverted matrix A - B``, ``the infinite sum S``,
+        ``the denominator 1 + u at an entry u of D``, in the file's spelling."""
+        from .pretty import plain_text
+
         what = {"nonzero": "the denominator", "invertible": "the inverted matrix",
                 "convergent": "the infinite " + ("product" if isinstance(self.expr, sympy.Product) else "sum")}
-        return f"{what[self.kind]} {sympy.sstr(self.expr)}"
+        if self.each is not None:
+            body, matrix = self.each
+            return f"{what[self.kind]} {plain_text(body)} at an entry u of {plain_text(matrix)}"
+        return f"{what[self.kind]} {plain_text(self.expr)}"
 
     def on(self, side: str) -> "Condition":
         """The same condition, read on ``side``."""
-        return Condition(self.kind, self.expr, side)
+        return Condition(self.kind, self.expr, side, self.each)
 
     def replaced(self, replacements: dict[Any, Any]) -> "Condition":
         """The condition with ``replacements`` substituted (a definition's arguments)."""
-        expr = self.expr.xreplace(replacements) if isinstance(self.expr, sympy.Basic) else self.expr
-        return Condition(self.kind, expr, self.side)
+        def put(expr: Any) -> Any:
+            return expr.xreplace(replacements) if isinstance(expr, sympy.Basic) else expr
+
+        each = None if self.each is None else (put(self.each[0]), put(self.each[1]))
+        return Condition(self.kind, put(self.expr), self.side, each)
 
 
 def needed(kind: str, expr: Any, bound: set[Any]) -> Condition | None:

@@ -26,6 +26,7 @@ from . import calls, names, objects, shapes, slips
 from .definedness import Condition, needed
 from .numbers import decimal_literal, integer_literal
 from .segments import MAX_LENGTH, Source, read_segment
+from .singular import NO_INVERSE, nowhere_invertible
 from .scope import DefinitionDecl, FunctionDecl, MatrixDecl, RandomDecl, ScalarDecl, Scope, SequenceDecl
 
 ACCEPTED = (
@@ -176,7 +177,7 @@ class Reader:
                 self.fail(node, "operator not allowed", "operators: + - * / ** @")
             left, right = self.read(node.left), self.read(node.right)
             result = operator(left, right)
-            self._record_divisor(node.op, left, right)
+            self._record_divisor(node, left, right)
             return result
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.USub):
@@ -197,9 +198,11 @@ class Reader:
         what = _REJECTED.get(type(node), f"`{type(node).__name__}`")
         self.fail(node, f"{what} is not allowed in an expression", ACCEPTED)
 
-    def _record_divisor(self, op: ast.operator, left: Any, right: Any) -> None:
+    def _record_divisor(self, node: ast.BinOp, left: Any, right: Any) -> None:
         """The divisor of ``left / right``, or the base of a power whose exponent may be
-        negative, must be nonzero (a matrix to a negative power, invertible)."""
+        negative, must be nonzero (a matrix to a negative power, invertible: refused, as
+        ``inv`` is, when it is singular for every value)."""
+        op = node.op
         if isinstance(op, ast.Div):
             self.require("nonzero", shapes.as_scalar(right))
         elif isinstance(op, ast.Pow):
@@ -207,6 +210,9 @@ class Reader:
             if getattr(exponent, "is_nonnegative", None) is True:
                 return
             if shapes.is_matrix(left) and not shapes.is_one_by_one(left):
+                why = nowhere_invertible(sympy.Inverse(left))
+                if why is not None:  # as inv(M): like a division by 0, no value anywhere
+                    self.fail(node, why, NO_INVERSE)
                 self.require("invertible", left)
             else:
                 self.require("nonzero", shapes.as_scalar(left))

@@ -19,14 +19,22 @@ from __future__ import annotations
 
 import sympy
 
+from .pretty import plain_text
+
+
+NO_INVERSE = "a matrix singular for every value has no inverse: neither inv(M) nor M**-k"
+"""The hint of the input error for ``inv(M)`` or ``M**-k`` with such an ``M`` (the same for both)."""
+
 
 def nowhere_invertible(expr: sympy.Basic) -> str | None:
     """Why an inverse in ``expr`` exists for no value of its symbols, or None."""
-    if not isinstance(expr, sympy.Basic) or not expr.has(sympy.Inverse, sympy.Determinant):
+    if not isinstance(expr, sympy.Basic) or not expr.has(sympy.Inverse, sympy.MatPow, sympy.Determinant):
         return None
     for node in sympy.preorder_traversal(expr):
         if isinstance(node, sympy.Inverse):
             matrix = node.arg
+        elif isinstance(node, sympy.MatPow) and node.exp.is_negative:
+            matrix = node.base
         elif (isinstance(node, sympy.Pow) and isinstance(node.base, sympy.Determinant)
               and node.exp.is_negative):
             matrix = node.base.arg
@@ -34,7 +42,7 @@ def nowhere_invertible(expr: sympy.Basic) -> str | None:
             continue
         why = always_singular(matrix)
         if why is not None:
-            return f"inv({sympy.sstr(matrix)}) exists nowhere: {why}"
+            return f"inv({plain_text(matrix)}) exists nowhere: {why}"
     return None
 
 
@@ -45,13 +53,13 @@ def always_singular(matrix: sympy.Basic) -> str | None:
         return None
     bound = rank_bound(matrix)
     if (rows - bound).is_positive is True:
-        return f"its rank is at most {sympy.sstr(bound)}, below its size {sympy.sstr(rows)}"
+        return f"its rank is at most {plain_text(bound)}, below its size {plain_text(rows)}"
     try:
         skew = (matrix + matrix.T).doit()
     except Exception:  # noqa: BLE001 - no canonical sum: not known to be skew
         return None
     if (isinstance(skew, sympy.ZeroMatrix) or skew == 0) and sympy.sympify(rows, strict=True).is_odd is True:
-        return f"it is skew-symmetric of odd size {sympy.sstr(rows)}"
+        return f"it is skew-symmetric of odd size {plain_text(rows)}"
     return None
 
 
