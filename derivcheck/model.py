@@ -183,13 +183,16 @@ class Outcome:
     seconds: float = 0.0
     span: Span | None = None
     by: str | None = None
-    pretty: str = ""
+    pretty: str = ""  # the relation checked, definitions expanded (reports' -vv, JSON)
     passed: bool = False
     latex: str = ""
     using: tuple[str, ...] = ()
     # a limit that cut this outcome's work short or depends on the machine's load (a wall-clock
     # kill, a CPU-time safety limit): the outcome is not final, and the cache never stores it
     limit: str = ""
+    # the relation as the file writes it (defined names kept, `@` products), filled in by the
+    # report layer from the file (report.written.with_written); "" when there is none to show
+    written: str = ""
 
     @property
     def name(self) -> str:

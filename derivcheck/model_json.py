@@ -46,6 +46,7 @@ def outcome_to_dict(outcome: Outcome) -> dict[str, Any]:
         {"file": outcome.span.file, "line": outcome.span.line, "col": outcome.span.col},
         "by": outcome.by,
         "pretty": outcome.pretty,
+        **({"written": outcome.written} if outcome.written else {}),  # as the file writes it
         "latex": outcome.latex,
         "counterexample": None if outcome.counterexample is None else _counterexample_to_dict(outcome.counterexample),
         **({"limit": outcome.limit} if outcome.limit else {}),  # not final: a limit cut it short
@@ -93,6 +94,7 @@ def _outcome_from_dict(data: dict[str, Any], derivation_id: str) -> Outcome:
         latex=str(data.get("latex", "")),
         using=tuple(str(name) for name in data.get("using", ())),  # absent from reports written before it
         limit=str(data.get("limit", "")),
+        written=str(data.get("written", "")),
     )
 
 

@@ -126,11 +126,11 @@ def _verify_once(files: list[str], verbosity: int = 0) -> int:
     from ..errors import DerivcheckError
     from ..model import Options
     from ..report.writers import emit_report
-    from ..report.written import written_statements
+    from ..report.written import with_written
 
     try:
-        report = run_verify(files, Options(), jobs=1, cache=ResultCache())
-        emit_report(report, "rich", None, verbosity=verbosity, written=written_statements(report))
+        report = with_written(run_verify(files, Options(), jobs=1, cache=ResultCache()))
+        emit_report(report, "rich", None, verbosity=verbosity)
     except DerivcheckError as error:
         click.echo(f"derivcheck: error: {error.format()}", err=True)
         return error.exit_code

@@ -124,7 +124,7 @@ def _verify_and_report(targets: list[str], options: Options, *, verbosity: int, 
     from ..report.progress import progress_display
     from ..report.rich_report import report_console
     from ..report.writers import emit_report, format_for_output
-    from ..report.written import written_statements
+    from ..report.written import with_written
 
     if output_format is None:
         output_format = format_for_output(output) if output is not None else "rich"
@@ -141,9 +141,8 @@ def _verify_and_report(targets: list[str], options: Options, *, verbosity: int, 
     if not report.derivations:
         raise UsageError(f"no .deriv.yaml files found in: {', '.join(targets)}")
     shown = getattr(progress, "shown", set()) if terminal_report else set()
-    written = written_statements(report) if terminal_report else None  # relations as the files write them
-    emit_report(report, output_format, output, verbosity=verbosity, console=console, shown=shown,
-                written=written)
+    report = with_written(report)  # relations as the files write them, in every format
+    emit_report(report, output_format, output, verbosity=verbosity, console=console, shown=shown)
     if not terminal_report:
         # the report on stdout is for machines: input errors go to stderr, one unwrapped line each
         # (the Rich report shows them in place, so they are not printed twice)

@@ -27,11 +27,30 @@ def latex_side(expr: Any) -> str:
 def _latex(expr: Any) -> str:
     """(Remembered: consecutive steps share their sides.) A renamed bound variable is primed
     (:func:`~derivcheck.expr.pretty.distinct_names`)."""
-    import sympy
-
     from .pretty import distinct_names
 
-    return sympy.latex(distinct_names(expr))
+    return _printer().doprint(distinct_names(expr))
+
+
+@functools.lru_cache(maxsize=1)
+def _printer() -> Any:
+    """SymPy's LaTeX printer, with a 1 x 1 product shown as the product (``z^T X^T X z``, not its trace)."""
+    import sympy
+    from sympy.printing.latex import LatexPrinter
+
+    class Printer(LatexPrinter):
+        def _print_Trace(self, expr: Any) -> str:
+            arg = expr.arg
+            if getattr(arg, "is_Matrix", False) and tuple(arg.shape) == (1, 1):
+                return self._print(arg)
+            return super()._print_Trace(expr)
+
+        def parenthesize(self, item: Any, level: int, is_neg: bool = False, strict: bool = False) -> str:
+            if isinstance(item, sympy.Trace) and isinstance(item.arg, sympy.MatMul) and tuple(item.arg.shape) == (1, 1):
+                return r"\left(%s\right)" % self._print(item)
+            return super().parenthesize(item, level, is_neg, strict)
+
+    return Printer()
 
 
 def latex_relation(lhs: Any, op: str, rhs: Any, *, lhs_latex: str | None = None,

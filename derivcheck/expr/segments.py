@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 
 from ..errors import InputError, Span
-from .slips import syntax_hint
+from .slips import syntax_hint, unicode_slip
 from ..model import Text
 
 MAX_LENGTH = 5000
@@ -78,6 +78,10 @@ def read_segment(source: Source, start: int, end: int, hint: str | None = None) 
     if len(segment) > MAX_LENGTH:
         raise source.error(start, f"expression longer than {MAX_LENGTH} characters")
     _check_nesting(source, start, segment)
+    slip = unicode_slip(segment)  # before Python folds `xᵀ` into the name `xT` or reads `x·y` as one name
+    if slip is not None:
+        char = segment[slip[0]]
+        raise source.error(start + slip[0], f"syntax error: invalid character '{char}' (U+{ord(char):04X})", slip[1])
     try:
         tree = ast.parse(segment, mode="eval")
     except SyntaxError as exc:

@@ -1,13 +1,15 @@
 """The usual slips in an expression, and the hint that points at the fix.
 
 Readers of other notations write ``x^2``, ``np.exp(x)``, ``α``, ``√x``, ``x²``,
-``a ≤ b``, ``2ab`` or a relation where an expression belongs. The parser
-refuses each (nothing is guessed), and the error says what to write instead.
+``a ≤ b``, ``x·y``, ``Xᵀ``, ``2ab`` or a relation where an expression belongs. The
+parser refuses each (nothing is guessed: ``·`` is not read as ``*``), and the error
+says what to write instead.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 UNICODE_SPELLING: dict[str, str] = {
     "√": "sqrt(...)", "²": "**2", "³": "**3", "≤": "<=", "≥": ">=", "·": "*", "⋅": "*", "×": "* (or @ for a matrix "
@@ -59,6 +61,31 @@ def syntax_hint(segment: str, offset: int, message: str) -> str | None:
     return None
 
 
+def unicode_slip(segment: str) -> tuple[int, str] | None:
+    """The first symbol of printed mathematics in ``segment`` and the hint that spells it in ASCII.
+
+    Checked before Python reads the text: Python takes ``·`` as a letter of a name
+    (``x·y`` would be one undeclared name) and folds superscript and subscript letters
+    into plain ones (``xᵀ`` would read as the name ``xT``, ``xⁿ`` as ``xn``). Greek
+    letters are names (``ε`` may be declared) and are not slips here.
+
+    >>> unicode_slip("x·y"), unicode_slip("Xᵀ @ X"), unicode_slip("xⁿ"), unicode_slip("ε + 1")
+    ((1, 'write `*` instead of `·`'), (1, 'write `.T` instead of `ᵀ`'), (1, 'write `**n` instead of `ⁿ`'), None)
+    """
+    for index, char in enumerate(segment):
+        if char.isascii():
+            continue
+        if char in UNICODE_SPELLING:
+            return index, f"write `{UNICODE_SPELLING[char]}` instead of `{char}`"
+        form = unicodedata.decomposition(char)
+        plain = unicodedata.normalize("NFKC", char)
+        if form.startswith("<super>"):
+            return index, f"write `**{plain}` instead of `{char}`"
+        if form.startswith("<sub>"):
+            return index, f"write an index `[{plain}]` or a plain name instead of `{char}`"
+    return None
+
+
 def name_hint(name: str) -> str | None:
     """The fix for an undeclared name written in Greek letters (``α`` -> ``alpha``).
 
@@ -88,4 +115,5 @@ def function_hint(name: str) -> str:
             f"or define it under `define:`, e.g. `{name}(x): x**2`")
 
 
-__all__ = ["GREEK", "MODULES", "UNICODE_SPELLING", "function_hint", "module_hint", "name_hint", "syntax_hint"]
+__all__ = ["GREEK", "MODULES", "UNICODE_SPELLING", "function_hint", "module_hint", "name_hint", "syntax_hint",
+           "unicode_slip"]

@@ -143,8 +143,7 @@ def _row(outcome: Outcome, row_id: str) -> str:
              f"{VERDICT_SYMBOL[verdict]} {verdict.value}</span>")
     if is_conditional(outcome):  # the hypotheses the verdict rests on, beside it
         badge += f'<div class="under">{escape(hypotheses_phrase(outcome.using))}</div>'
-    kind = "math" if "\n" in outcome.pretty else "math line"  # one line of text may wrap; a drawing may not
-    relation = f'<pre class="{kind}">{escape(outcome.pretty)}</pre>' if outcome.pretty else ""
+    relation = _relation(outcome)
     if outcome.by:
         relation += f'<div class="by">by: {escape(outcome.by)}</div>'
     if outcome.detail:
@@ -163,6 +162,19 @@ def _row(outcome: Outcome, row_id: str) -> str:
     result_class = "" if outcome.passed else ' class="result-fail"'
     return (f'<tr id="{row_id}"><td>{badge}</td><td>{escape(item_name(outcome))}{where}</td><td>{relation}</td>'
             f"<td{result_class}>{escape(expectation_phrase(outcome))}{method}</td></tr>")
+
+
+def _relation(outcome: Outcome) -> str:
+    """The relation as the file writes it, with the checked (expanded) form folded away under it;
+    the checked form alone when nothing is written."""
+    kind = "math" if "\n" in outcome.pretty else "math line"  # one line of text may wrap; a drawing may not
+    checked = f'<pre class="{kind}">{escape(outcome.pretty)}</pre>' if outcome.pretty else ""
+    if not outcome.written:
+        return checked
+    written = f'<pre class="math line">{escape(outcome.written)}</pre>'
+    if checked:
+        written += f"<details><summary>as checked</summary>{checked}</details>"
+    return written
 
 
 def _badge(text: str, kind: str) -> str:

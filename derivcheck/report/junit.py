@@ -98,8 +98,10 @@ def failure_text(outcome: Outcome) -> str:
     lines = [f"verdict: {verdict_text(outcome)} (expected {outcome.expect}): {expectation_phrase(outcome)}"]
     if outcome.span is not None:
         lines.append(f"at: {outcome.span}")
-    if outcome.pretty:
-        lines.append(outcome.pretty)
+    if outcome.written:  # as the file writes it, then as checked (definitions expanded)
+        lines.append(outcome.written)
+    if outcome.pretty and outcome.pretty != outcome.written:
+        lines.append(("as checked:\n" if outcome.written else "") + outcome.pretty)
     if outcome.by:
         lines.append(f"by: {outcome.by}")
     if outcome.method:

@@ -70,12 +70,17 @@ def _row(outcome: Outcome) -> str:
 
 
 def math_cell(outcome: Outcome) -> str:
-    """The relation as ``$...$`` math for a table cell, or a code span when there is no LaTeX.
+    """The relation for a table cell: as the file writes it (a code span), else as ``$...$``
+    math, else the checked form as a code span.
 
     >>> from derivcheck.model import Outcome, Verdict
     >>> math_cell(Outcome("d", "step-2", "step 2", Verdict.PROVED, latex=r"a \\le |b|"))
     '$a \\\\le \\\\|b\\\\|$'
+    >>> math_cell(Outcome("d", "claim", "claim", Verdict.PROVED, latex="q", written="z.T @ A @ z >= 0"))
+    '`z.T @ A @ z >= 0`'
     """
+    if outcome.written:
+        return f"`{_code(outcome.written)}`"
     latex = " ".join(outcome.latex.split())
     if latex and "$" not in latex:
         return "$" + latex.replace("|", r"\|") + "$"

@@ -65,9 +65,10 @@ def render_report(report: Report, console: Console, *, verbosity: int = NORMAL, 
     * ``FULL`` (``-vv``): the whole tree of every derivation (every item with its
       relation, method, time and location), then the summary.
 
-    ``written`` maps ``(path, item)`` to the relation as the file writes it
-    (:func:`~derivcheck.report.written.written_statements`): shown instead of
-    the checked, expanded form, which ``FULL`` shows as well.
+    Each item shows its relation as the file writes it (its
+    :attr:`~derivcheck.model.Outcome.written`, or ``written``'s entry for
+    ``(path, item)``) instead of the checked, expanded form, which ``FULL``
+    shows as well.
 
     ``quiet=True`` is ``verbosity=QUIET``. Derivations whose paths are in
     ``shown`` already had their lines printed as they finished (progress when
@@ -215,7 +216,7 @@ def derivation_tree(derivation: DerivationReport, *, quiet: bool = False,
     for outcome in derivation.outcomes:
         if quiet and outcome.passed:
             continue
-        _add_outcome(tree, outcome, (written or {}).get((derivation.path, outcome.item)), expanded)
+        _add_outcome(tree, outcome, (written or {}).get((derivation.path, outcome.item), outcome.written), expanded)
     if derivation.errors:  # the messages are listed once, unindented, under "Input errors"
         tree.add(Text(f"! input errors ({len(derivation.errors)}), listed under Input errors", style=FAIL_STYLE))
     return tree

@@ -1,9 +1,10 @@
 """Each item's relation as the file writes it: defined names kept, ``@`` for matrix products.
 
-The pipeline's ``pretty`` is the relation it checked, with definitions expanded
-and 1 x 1 products read as scalars (``tr(zᵀXᵀXz)``). Reports show what the
-author wrote first (a chain step as ``previous op expression``), and keep the
-expanded form for ``-vv`` and the JSON report.
+The pipeline's ``pretty`` is the relation it checked, with definitions expanded.
+Every report shows what the author wrote (a chain step as ``previous op
+expression``): the CLI fills :attr:`~derivcheck.model.Outcome.written` with
+:func:`with_written` before rendering; the expanded form stays in ``-vv`` and
+the JSON report.
 """
 
 from __future__ import annotations
@@ -75,4 +76,18 @@ def written_statements(report: Report) -> dict[tuple[str, str], str]:
     return found
 
 
-__all__ = ["OPS", "written_statement", "written_statements"]
+def with_written(report: Report) -> Report:
+    """``report`` with each outcome's :attr:`~derivcheck.model.Outcome.written` filled in
+    from its file (:func:`written_statements`), so that every format shows it."""
+    from dataclasses import replace
+
+    found = written_statements(report)
+    if not found:
+        return report
+    derivations = tuple(
+        replace(d, outcomes=tuple(replace(o, written=found.get((d.path, o.item), o.written)) for o in d.outcomes))
+        for d in report.derivations)
+    return replace(report, derivations=derivations)
+
+
+__all__ = ["OPS", "with_written", "written_statement", "written_statements"]

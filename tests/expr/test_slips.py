@@ -21,6 +21,12 @@ CASES = {
     "square": ('  - claim: "x² = x*x"\n', "6:14: syntax error: invalid character '²' (U+00B2) (write `**2` instead of `²`)"),
     "le": ('  - claim: "x ≤ x + 1"\n', "6:15: syntax error: invalid character '≤' (U+2264) (write `<=` instead of `≤`)"),
     "dot": ('  - claim: "2·x = x + x"\n', "6:14: syntax error: invalid character '·' (U+00B7) (write `*` instead of `·`)"),
+    # Python would read `x·y` as one name and fold `aᵀ` into the name `aT`, `aⁿ` into `an`: refused first
+    "dot-in-name": ('  - claim: "a·b = b*a"\n', "6:14: syntax error: invalid character '·' (U+00B7) (write `*` instead of `·`)"),
+    "transpose": ('  - claim: "aᵀ = a"\n', "6:14: syntax error: invalid character 'ᵀ' (U+1D40) (write `.T` instead of `ᵀ`)"),
+    "superscript-letter": ('  - claim: "aⁿ = a"\n', "6:14: syntax error: invalid character 'ⁿ' (U+207F) (write `**n` instead of `ⁿ`)"),
+    "subscript": ('  - claim: "xₐ = x"\n', "6:14: syntax error: invalid character 'ₐ' (U+2090) (write an index `[a]` or a "
+                                          "plain name instead of `ₐ`)"),
     "juxtaposed": ('  - claim: "2ab = 2*a*b"\n', "(a number times a name needs `*`: write `2*a*b`)"),
     "relation-in-chain": ("  - start: x\n  - eq: x = x\n",
                           "7:11: syntax error: invalid syntax (this takes an expression, not a relation: a chain step "
@@ -62,3 +68,10 @@ def test_a_misspelt_builtin_still_gets_did_you_mean() -> None:
     with pytest.raises(InputError) as info:
         parse_expression(Text("sqr(2)", Span("f", 1, 1)), Scope("f"))
     assert info.value.hint.startswith("did you mean sqrt?") and "function(x)" in info.value.hint
+
+
+def test_a_declared_greek_name_is_a_name(tmp_path: Path) -> None:
+    path = tmp_path / "greek.deriv.yaml"
+    path.write_text("derivation: greek\ntitle: t\nsymbols:\n  α, x: real\nsteps:\n  - claim: α*x = x*α\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["lint", str(path)])
+    assert result.exit_code == 0, result.output

@@ -281,3 +281,36 @@ def test_the_formats_table_is_what_the_cli_offers_and_every_row_renders() -> Non
     assert all(ext in help_text for ext in FORMAT_OF_EXTENSION)
     with pytest.raises(ValueError, match="unknown report format"):
         renderer("pdf")
+
+
+def written_report():
+    """A failing chain step whose file writes a defined name and `@` products; checked, expanded."""
+    from derivcheck.model import DerivationReport, Outcome, Report
+
+    item = Outcome("psd", "step-2", "step 2 (eq)", Verdict.REFUTED, passed=False, method="counterexample",
+                   written="z.T @ G @ z = 2 * (X @ z).T @ (X @ z)", latex=r"z^{T} X^{T} X z = 2 z^{T} X^{T} X z",
+                   pretty="z.T @ X.T @ X @ z = 2*z.T @ X.T @ X @ z")
+    plain = Outcome("psd", "claim", "claim", Verdict.PROVED, passed=True, pretty="a = a", latex="a = a")
+    return Report(derivations=(DerivationReport(path="psd.deriv.yaml", id="psd", title="t", source=None,
+                                                outcomes=(item, plain)),))
+
+
+def test_every_format_shows_the_relation_as_written_and_json_keeps_the_checked_form() -> None:
+    report = written_report()
+    written, checked = "z.T @ G @ z = 2 * (X @ z).T @ (X @ z)", "z.T @ X.T @ X @ z = 2*z.T @ X.T @ X @ z"
+    data = json.loads(render_json(report))
+    jsonschema.validate(data, report_schema())
+    step, claim = data["derivations"][0]["outcomes"]
+    assert (step["written"], step["pretty"]) == (written, checked)
+    assert "written" not in claim and claim["pretty"] == "a = a"  # nothing written: the field is left out
+    assert derivation_from_dict(data["derivations"][0]) == report.derivations[0]  # round trip keeps it
+    markdown = render_markdown(report)
+    assert f"`{written}`" in markdown and "$a = a$" in markdown  # the written text, else the LaTeX
+    html = render_html(report)
+    assert f'<pre class="math line">{written}</pre><details><summary>as checked</summary>' in html
+    assert checked in html  # one click away
+    junit = ET.fromstring(render_junit(report).encode("utf-8"))
+    text = junit.find(".//failure").text
+    assert text.index(written) < text.index("as checked:") < text.index(checked)
+    for rendered in (markdown, html, text, json.dumps(data)):
+        assert "tr(" not in rendered and "*X" not in rendered

@@ -16,6 +16,7 @@ from typing import Sequence
 import sympy
 
 from ...expr import objects
+from ...expr.pretty import relation_text
 from ...expr.scope import INTEGER_KINDS, ScalarDecl, Scope
 from ..evidence import Evidence, Status
 from ..runtime import Deadline
@@ -85,7 +86,7 @@ def _numerically(relation: objects.Relation, scope: Scope, *, seed: int, points:
         if edge.status is Status.DISAGREE and edge.counterexample is not None:
             lone, other = boundary
             if lone is None:  # a boundary solved by prepare: its solved scalar is listed as such
-                where = f"{sympy.sstr(other.lhs)} = {sympy.sstr(other.rhs)}"
+                where = relation_text(other.lhs, "=", other.rhs)
                 values = dict(edge.counterexample.values)
                 free = set().union(*(sympy.sympify(side, strict=True).free_symbols for side in (other.lhs, other.rhs)))
                 # a variable the claim lost at the boundary (exp(x + y) at x + y = 2) takes any value there
@@ -159,8 +160,7 @@ def _check(
                                 deadline=deadline)
         if prepared.unrelated:
             # the points need not satisfy these: they are no witness that the hypotheses hold
-            result = replace(result, unrelated=tuple(f"{sympy.sstr(h.lhs)} {h.op} {sympy.sstr(h.rhs)}"
-                                                     for h in prepared.unrelated))
+            result = replace(result, unrelated=tuple(relation_text(h.lhs, h.op, h.rhs) for h in prepared.unrelated))
         if result.status is Status.DISAGREE:
             return result
         results.append(result)

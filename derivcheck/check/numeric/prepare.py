@@ -17,6 +17,7 @@ import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ...expr import objects
+from ...expr.pretty import plain_text
 from ...expr.scope import INTEGER_KINDS, MatrixDecl, ScalarDecl, Scope
 from ..symbolic import (provably_in_domain, quantified_indices, rewrite_with, solve_for_entry,
                         solve_for_lone_factor, solve_for_lone_symbol, substitute)
@@ -124,7 +125,7 @@ def prepare(relation: objects.Relation, hypotheses: Sequence[objects.Relation], 
             else:
                 # the sampled point need not satisfy the rule, so a disagreement
                 # after rewriting is no counterexample to "rule implies claim"
-                unenforced.append(sympy.sstr(h.lhs))
+                unenforced.append(plain_text(h.lhs))
             continue
         entry = _put_entry(h, scope, relation, pending, filters) if h.op == "=" else None
         if entry is not None:

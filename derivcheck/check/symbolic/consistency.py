@@ -31,6 +31,7 @@ import sympy
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from ...expr import objects
+from ...expr.pretty import relation_text
 from ...expr.laws import LAWS, mean_and_variance
 from ...expr.scope import INTEGER_KINDS, RandomDecl, ScalarDecl, Scope, SequenceDecl
 from .canonical import canonical
@@ -62,7 +63,7 @@ class _Fact:
         self.names = names
 
     def text(self) -> str:
-        return f"{sympy.sstr(self.relation.lhs)} {self.relation.op} {sympy.sstr(self.relation.rhs)}"
+        return relation_text(self.relation.lhs, self.relation.op, self.relation.rhs)
 
 
 def inconsistency(hypotheses: Sequence[objects.Relation], names: Sequence[str], scope: Scope, *,
