@@ -181,7 +181,19 @@ def _plain_text(expr: Any) -> str:
 @functools.lru_cache(maxsize=512)
 def _form(expr: Any) -> prettyForm:
     """The drawing of one side (remembered: consecutive steps share their sides)."""
-    return DrawingPrinter({"use_unicode": True, "wrap_line": False})._print(expr)
+    return draw(expr)
+
+
+def draw(expr: Any) -> prettyForm:
+    """``expr`` drawn by :class:`DrawingPrinter` in Unicode, whatever the terminal's locale:
+    SymPy's products read a global flag, set from the locale at import (``*`` under ``LANG=C``)."""
+    from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
+
+    before = pretty_use_unicode(True)
+    try:
+        return DrawingPrinter({"use_unicode": True, "wrap_line": False})._print(expr)
+    finally:
+        pretty_use_unicode(before)
 
 
 def distinct_sides(lhs: Any, rhs: Any) -> tuple[Any, Any]:
@@ -220,4 +232,4 @@ def distinct_names(expr: Any) -> Any:
     return expr.xreplace(shown)
 
 
-__all__ = ["DrawingPrinter", "PlainPrinter", "distinct_names", "distinct_sides", "plain_text", "pretty_relation", "relation_text"]
+__all__ = ["DrawingPrinter", "PlainPrinter", "distinct_names", "draw", "distinct_sides", "plain_text", "pretty_relation", "relation_text"]

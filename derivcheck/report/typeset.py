@@ -89,12 +89,16 @@ def _relation(text: Any, scope: Any, latex: bool) -> str:
 
 
 def _draw(expr: Any, latex: bool) -> str:
-    import sympy
+    """One expression drawn as the reports draw relations (``@`` products, a 1 x 1 product as the product)."""
+    from ..expr.latex import latex_side
+    from ..expr.pretty import distinct_names, draw, plain_text
 
     try:
-        return sympy.latex(expr) if latex else sympy.pretty(expr, use_unicode=True, wrap_line=False)
+        if latex:
+            return latex_side(expr) or plain_text(expr)
+        return draw(distinct_names(expr)).render(wrap_line=False)
     except Exception:  # cosmetic: fall back to plain text
-        return sympy.sstr(expr)
+        return plain_text(expr)
 
 
 def _hang(head: str, body: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Callable
@@ -446,3 +447,9 @@ def test_relations_are_shown_as_the_file_writes_them(pipeline, tmp_path: Path) -
     assert "z.T @ G @ z = 2 * (X @ z).T @ (X @ z)" in full and "tr(zᵀ⋅Xᵀ⋅X⋅z)" in full  # -vv: the checked form too
     machine = invoke("verify", "--format", "json", str(path)).output
     assert "tr(zᵀ⋅Xᵀ⋅X⋅z)" in machine  # JSON keeps the expanded form
+    written = "z.T @ G @ z = 2 * (X @ z).T @ (X @ z)"
+    assert json.JSONDecoder().raw_decode(machine[machine.index("{"):])[0]["derivations"][0]["outcomes"][0]["written"] == written
+    for fmt in ("markdown", "html", "junit"):  # every format shows it as written
+        assert written in invoke("verify", "--format", fmt, str(path)).output, fmt
+    assert invoke("verify", "-o", str(tmp_path / "out.txt"), str(path)).exit_code == 1
+    assert written in (tmp_path / "out.txt").read_text(encoding="utf-8")
