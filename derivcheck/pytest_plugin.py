@@ -145,8 +145,13 @@ class DerivationItem(pytest.Item):
             why = lost.detail if lost is not None else "the checker produced no verdict for this item"
             raise DerivationFailure(self._header("no verdict") + self._source_lines() + why)
         if not outcome.passed:
-            from .report.pretty import expectation_phrase, item_name
+            from dataclasses import replace
 
+            from .report.pretty import expectation_phrase, item_name
+            from .report.written import written_statement
+
+            written = written_statement(parent.derivation, outcome.item)  # as the file writes it, then as checked
+            outcome = replace(outcome, written=" ".join(written.split())) if written else outcome
             self.line = outcome.span.line if outcome.span is not None else self.line
             raise DerivationFailure(self._header(f"{item_name(outcome)}: {expectation_phrase(outcome)}")
                                     + self._source_lines() + failure_text(outcome))

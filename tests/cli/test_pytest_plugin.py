@@ -63,6 +63,8 @@ def test_items_failure_report_shows_file_lines_and_replay(library: pytest.Pytest
         "replay: derivcheck verify square.deriv.yaml --seed 0",
     ])
     assert "> 9 |" not in out  # the next step is not part of the failing item
+    # the relation as the file writes it (a chain step: previous = expression), then as checked
+    assert out.index("(a + b)**2 = a**2 + b**2") < out.index("as checked:") < out.index("counterexample:")
     assert "Traceback" not in out and "raise DerivationFailure" not in out
 
 

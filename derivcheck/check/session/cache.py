@@ -36,7 +36,8 @@ DEFAULT_CACHE_DIR = ".derivcheck-cache"
 FORMAT = "entry-1"
 """Layout version of the cache folder; bumping it orphans every older entry."""
 
-_PACKAGE = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parents[2]
+"""The derivcheck package folder (this file is derivcheck/check/session/cache.py)."""
 
 
 @lru_cache(maxsize=1)

@@ -139,3 +139,19 @@ def test_run_derivations_checks_a_cut_short_file_again(tmp_path: Path) -> None:
     run_derivations(library, Options(), check, cache=cache)
     run_derivations(library, Options(), check, cache=cache)
     assert sorted(Path(p).name for p in calls) == ["d0.deriv.yaml", "d0.deriv.yaml", "d1.deriv.yaml"]
+
+
+def test_the_engine_fingerprint_covers_every_source_that_decides_verdicts() -> None:
+    # the cache must miss after any change to the checker: every module of check/, expr/ and
+    # format/ is hashed (once, cache.py moving into check/session/ left only check/__init__.py)
+    from pathlib import Path
+
+    import derivcheck
+    from derivcheck.check.session import cache
+
+    package = Path(derivcheck.__file__).resolve().parent
+    assert cache._PACKAGE == package
+    hashed = {p.relative_to(package).as_posix() for p in package.rglob("*.py") if cache._decides_verdicts(p)}
+    assert {"expr/parser.py", "expr/pretty.py", "format/loader.py", "check/session/cache.py",
+            "check/pipeline/derivation.py", "model.py", "errors.py"} <= hashed
+    assert not any(name.startswith(("report/", "cli/")) or name == "pytest_plugin.py" for name in hashed)
