@@ -121,10 +121,12 @@ def _correction(derivation: Derivation, key: str, outcomes: dict[str, Outcome]) 
 
 
 def _written(derivation: Derivation | None, outcome: Outcome) -> str:
-    """The item's relation as the file writes it (see :func:`~derivcheck.report.written.written_statement`);
-    a chain's start, or an item without a file, falls back to the outcome's pretty print."""
+    """The item's relation as the file writes it, a step's, the claim's or a check's (see
+    :func:`~derivcheck.report.written.written_statement`: a gradient check reads
+    ``grad(of, wrt) = equals``); a chain's start, or an item without a file, falls back to
+    the outcome's pretty print."""
     text = None if derivation is None else written_statement(derivation, outcome.item)
-    return text if text is not None and outcome.item.startswith("step-") else outcome.pretty
+    return " ".join(text.split()) if text else outcome.pretty
 
 
 def _neighbour(steps: list[Step], at: int, direction: int, kin: Any, fact: bool) -> Step | None:

@@ -230,3 +230,16 @@ def test_errata_with_an_input_error_says_so_on_stdout(sample, monkeypatch: pytes
     assert "1 input error(s): files that could not be read have no errata above" in result.stdout
     assert result.stdout.count("broken.deriv.yaml:3:1: unknown key 'sybmols'") == 1
     assert "derivcheck errata: 1 input error(s)" in result.stderr
+
+
+def test_a_refuted_check_is_shown_as_written_with_its_defined_names(tmp_path: Path) -> None:
+    path = tmp_path / "grad.deriv.yaml"
+    path.write_text("derivation: grad\ntitle: t\nsymbols:\n  n: dimension\n  A: matrix[n, n]\n  x: vector[n]\n"
+                    "define:\n  q: x.T @ A @ x\nchecks:\n  - gradient:\n      of: q\n      wrt: x\n"
+                    "      equals: 2 * A @ x\n    expect: refuted\n", encoding="utf-8")
+    outcome = Outcome("grad", "check-1", "check 1 (gradient)", Verdict.REFUTED, expect="refuted", passed=True,
+                      pretty="grad(x.T @ A @ x, x) = 2*A @ x")
+    report = DerivationReport(path=str(path), id="grad", title="t", source=None, outcomes=(outcome,))
+    (erratum,) = collect_errata([load_derivation(str(path))], [report])
+    assert erratum.statement == "grad(q, x) = 2 * A @ x"  # the defined name kept, as the file writes it
+    assert erratum.pretty == "grad(x.T @ A @ x, x) = 2*A @ x"  # the checked form beside it
