@@ -172,7 +172,7 @@ def _relation(outcome: Outcome) -> str:
     if not outcome.written:
         return checked
     written = f'<pre class="math line">{escape(outcome.written)}</pre>'
-    if checked:
+    if checked and outcome.pretty != outcome.written:
         written += f"<details><summary>as checked</summary>{checked}</details>"
     return written
 

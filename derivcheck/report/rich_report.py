@@ -282,7 +282,7 @@ def _add_outcome(tree: Tree, outcome: Outcome, written: str | None = None, expan
     node = tree.add(_outcome_label(outcome))
     if written:  # as the author wrote it: defined names, @ products
         node.add(Text(written, overflow="fold"))
-    if outcome.pretty and (expanded or not written):
+    if outcome.pretty and (expanded or not written) and outcome.pretty != written:
         # Lines of a 2-D pretty print that fit are kept as they are (alignment
         # intact); a line wider than the console is wrapped, and a word wider
         # than it folded, never cropped: no part of the expression is lost.
