@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -58,18 +57,17 @@ def test_lint_without_paths_uses_verifys_defaults(tmp_path: Path, monkeypatch) -
     assert CliRunner().invoke(main, ["lint"]).exit_code == 2
 
 
-def test_lint_is_fast_and_imports_no_torch(tmp_path: Path) -> None:
-    # a pre-commit hook: well under a second per file once started; torch is never imported
+def test_lint_imports_no_torch(tmp_path: Path) -> None:
+    # a pre-commit hook: what keeps it fast is that torch is never imported (its time per
+    # file is measured in bench/, not asserted here: these machines are shared and noisy)
     for n in range(5):
         write(tmp_path, f"good{n}", GOOD.replace("good", f"good{n}"))
-    code = ("import sys, time; from click.testing import CliRunner; from derivcheck.cli import main; "
-            f"t = time.perf_counter(); r = CliRunner().invoke(main, ['lint', {str(tmp_path)!r}]); "
-            "print(r.exit_code, time.perf_counter() - t, 'torch' in sys.modules)")
-    started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    assert out[0] == "0" and out[2] == "False", out
-    assert float(out[1]) < 5 * 2.0  # generous for a busy machine; about 0.1 s per file on an idle one
-    assert time.perf_counter() - started < 60
+    code = ("import sys; from click.testing import CliRunner; from derivcheck.cli import main; "
+            f"r = CliRunner().invoke(main, ['lint', {str(tmp_path)!r}]); "
+            "print(r.exit_code, 'torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         timeout=300).stdout.split()
+    assert out == ["0", "False"], out
 
 
 def test_duplicate_ids_do_not_hide_the_other_errors(tmp_path: Path) -> None:

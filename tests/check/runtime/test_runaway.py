@@ -30,7 +30,9 @@ def test_the_expansion_itself_is_cut_at_its_limit() -> None:
     result = run_bounded(_expand_runaway, 1.0)
     elapsed = time.perf_counter() - started
     assert result.status == "timeout", result
-    assert elapsed < 5, f"took {elapsed:.1f} s to give up"
+    # a CPU-time limit: on a loaded machine one CPU second takes several wall seconds; the
+    # bound only tells "gave up" from "ran the expansion to its end" (minutes)
+    assert elapsed < 30, f"took {elapsed:.1f} s to give up"
 
 
 @pytest.mark.slow
