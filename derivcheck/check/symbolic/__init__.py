@@ -15,7 +15,8 @@ from .index_domain import outside_domain, provably_in_domain
 from .moment_recursion import LinearRecursion, prove_moment_recursion
 from .instances import instance_assignments, integer_parameters, prove_at_instances
 from .series import divergence
-from .strategies import STRATEGIES, Proof, Strategy, prove, prove_by_simplify, prove_equal, refusal
+from .proof import Proof
+from .strategies import STRATEGIES, Strategy, prove, prove_by_simplify, prove_equal, refusal
 
 __all__ = [
     "STRATEGIES",
