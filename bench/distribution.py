@@ -24,7 +24,8 @@ from pathlib import Path
 
 import torch
 
-from derivcheck.check.stochastic.distribution import build_plan, check_distribution, run
+from derivcheck.check.stochastic.distribution import check_distribution, run
+from derivcheck.check.stochastic.plan import build_plan
 from derivcheck.expr.declarations import build_scope
 from derivcheck.format.loader import load_derivation
 

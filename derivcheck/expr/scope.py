@@ -19,6 +19,9 @@ from .objects import Relation
 INTEGER_KINDS = ("integer", "natural", "dimension")
 """The scalar kinds whose values are integers (``dimension``: an integer >= 1 usable as a shape)."""
 
+REAL_KINDS = ("real", "positive", "nonnegative", "negative")
+"""The scalar kinds whose values are real numbers, not only integers."""
+
 IMPLIED_QUALIFIERS: dict[str, frozenset[str]] = {
     "pd": frozenset({"psd", "symmetric", "invertible"}),
     "psd": frozenset({"symmetric"}),
@@ -71,6 +74,11 @@ class ScalarDecl:
                 out.append(Relation(value, "<" if self.interval.hi_open else "<=", self.interval.hi))
         return out
 
+    def value_set(self) -> sympy.Set:
+        """The values a real or integer kind allows, within the interval, as a SymPy set
+        (``positive in (0, 1]``: ``Interval.Lopen(0, 1)``)."""
+        return _value_set(self.kind, self.interval)
+
 
 @dataclass(frozen=True)
 class MatrixDecl:
@@ -111,6 +119,11 @@ class SequenceDecl:
         """Whether the elements' kind is one of :data:`INTEGER_KINDS`."""
         return self.kind in INTEGER_KINDS
 
+    def value_set(self) -> sympy.Set:
+        """The values an element of a real or integer kind allows, within the interval, as a SymPy set
+        (``positive in (0, 1]``: ``Interval.Lopen(0, 1)``)."""
+        return _value_set(self.kind, self.interval)
+
 
 @dataclass(frozen=True)
 class RandomDecl:
@@ -148,6 +161,17 @@ class DefinitionDecl:
     indexed: bool
     span: Span
     conditions: tuple[Any, ...] = ()  # what the body needs to have a value (expr/definedness.py)
+
+
+def _value_set(kind: str, interval: Interval | None) -> sympy.Set:
+    region = {"positive": sympy.Interval.open(0, sympy.oo), "nonnegative": sympy.Interval(0, sympy.oo),
+              "negative": sympy.Interval.open(-sympy.oo, 0), "integer": sympy.S.Integers,
+              "natural": sympy.S.Naturals, "dimension": sympy.S.Naturals}.get(kind, sympy.S.Reals)
+    if interval is not None:
+        lo = interval.lo if interval.lo is not None else -sympy.oo
+        hi = interval.hi if interval.hi is not None else sympy.oo
+        region = sympy.Intersection(region, sympy.Interval(lo, hi, interval.lo_open, interval.hi_open))
+    return region
 
 
 Declared = ScalarDecl | MatrixDecl | SequenceDecl | RandomDecl | FunctionDecl

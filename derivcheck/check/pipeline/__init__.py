@@ -1,6 +1,7 @@
 """One derivation to its outcomes (:mod:`.derivation`): the checkable items (:mod:`.items`),
-the bounded symbolic work (:mod:`.prover`), and the one place where evidence becomes a
-verdict (:mod:`.verdicts`).
+the bounded symbolic work (:mod:`.prover`), the claim established by its chain
+(:mod:`.claim_link`), proofs that stand only where their hypotheses hold somewhere
+(:mod:`.vacuity`), and the one place where evidence becomes a verdict (:mod:`.verdicts`).
 """
 
 from __future__ import annotations

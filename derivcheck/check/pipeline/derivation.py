@@ -15,7 +15,7 @@ reflexivity at once):
 
 A proof under hypotheses stands only where they hold somewhere: hypotheses found
 inconsistent, or without any point where they all hold, leave the step ``unknown``
-(:func:`_hypotheses_hold`).
+(:func:`~.vacuity.hypotheses_hold`).
 
 The gate: an item expected to hold passes at ``numeric`` or better
 (``--strict``: ``proved-instances`` or better); an item expected to be refuted
@@ -32,28 +32,27 @@ from sympy.core.cache import clear_cache
 
 from ...errors import DerivcheckError, InputError, InputErrors
 from ...expr.declarations import build_scope
-from ...expr.latex import item_latex, latex_relation
+from ...expr.latex import item_latex
 from ...expr.parser import parse_expression, parse_relation
 from ...expr.pretty import pretty_relation
 from ...expr.scope import Scope
 from ...model import Counterexample, Derivation, DerivationReport, Options, Outcome, Verdict
 from ..evidence import Evidence, Status
-from ..numeric import check_numerically, witness as hypotheses_alone
+from ..numeric import check_numerically
 from ..realize import untrusted_integrals
 from ..runtime import limits_mark, limits_since
 from ..stochastic import check_distribution
 from ..symbolic import refusal
+from .claim_link import claim_link
 from .definedness import valueless
 from .items import Item, build_items
-from .prover import UNDEFINED_AT, Prover
+from .prover import Prover
+from .vacuity import hypotheses_hold
 from .verdicts import distribution_verdict, refutation, weigh
 
 
 GUARD_SECONDS = 1.0
 """Budget of the general symbolic attempt on an item a counterexample has refuted."""
-
-CONSISTENCY_SECONDS = 5.0
-"""Budget of the symbolic search for a contradiction between a step's hypotheses."""
 
 NUMERIC_SECONDS = 30.0
 """The numeric check's safety limit, in CPU time (the larger of it and ``--timeout``). Its
@@ -91,7 +90,9 @@ def check_derivation(derivation: Derivation, options: Options) -> DerivationRepo
         for item in items:
             mark = limits_mark()
             if item.key == "claim" and item.chain:
-                outcomes[item.key] = _claim_link(item, scope, outcomes, derivation, options, prover)
+                link_started = time.perf_counter()
+                link = claim_link(item, scope, outcomes, _base_outcome(item, derivation), options, prover)
+                outcomes[item.key] = _judge(link, options, link_started)
             else:
                 outcomes[item.key] = check_item(item, scope, derivation, options, prover)
             hit = limits_since(mark)  # cut short or load-dependent: not final (never cached)
@@ -135,29 +136,43 @@ def check_item(item: Item, scope: Scope, derivation: Derivation, options: Option
         with Prover([item], scope) as own:
             return check_item(item, scope, derivation, options, own)
     started = time.perf_counter()
+    return _judge(_outcome(item, scope, derivation, options, prover), options, started)
+
+
+def _outcome(item: Item, scope: Scope, derivation: Derivation, options: Options, prover: Prover) -> Outcome:
+    """The item's outcome before the gate: a distribution check's; an item settled at once; a
+    step the numeric check refutes; a step with no value; else what its proof and evidence give."""
     if item.error is None and item.distribution is not None:
-        return _judge(_distribution(item, scope, derivation, options, _base_outcome(item, derivation), prover),
-                      options, started)
+        return _distribution(item, scope, derivation, options, _base_outcome(item, derivation), prover)
     outcome, settled = _settled_at_once(item, scope, derivation, options)
     if settled and outcome.verdict is Verdict.PROVED:
         why, _ = valueless(item, scope, options, prover)
         if why is not None:  # `d/d = 1`, read as `1 = 1`
             outcome = replace(outcome, verdict=Verdict.UNKNOWN, method="", detail=why)
     if settled:
-        return _judge(outcome, options, started)
-    relation = item.relation
+        return outcome
     # The numeric check runs first: a confirmed counterexample settles the item
     # (it would override any symbolic proof anyway), so no time goes into instances
     # on false steps. Only the general symbolic attempt still runs then, as a guard:
     # a general proof of a refuted step would be a soundness bug, and is reported.
-    numeric = _numeric(relation, scope, item, options) if options.numeric else None
+    numeric = _numeric(item.relation, scope, item, options) if options.numeric else None
     if numeric is not None and numeric.refutes:
-        return _judge(_refuted_first(item, scope, derivation, options, prover, numeric, outcome), options, started)
+        return _refuted_first(item, scope, derivation, options, prover, numeric, outcome)
     why, undecided = valueless(item, scope, options, prover)
     if why is not None:
         # SymPy cancelled what has no value (a 0/0, inv(M) @ M of a singular M, oo - oo)
         # while reading: nothing may be accepted, and no point can refute it
-        return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="", detail=why), options, started)
+        return replace(outcome, verdict=Verdict.UNKNOWN, method="", detail=why)
+    return _proved_or_weighed(item, scope, derivation, options, prover, numeric, outcome, undecided)
+
+
+def _proved_or_weighed(item: Item, scope: Scope, derivation: Derivation, options: Options, prover: Prover,
+                       numeric: Evidence | None, outcome: Outcome, undecided: str) -> Outcome:
+    """A step with a value: the proof attempts (:func:`_prove`), the gates a proof must pass
+    (an integral's closed form, hypotheses that hold somewhere), then the numeric evidence
+    weighed in (``numeric``: None with ``--no-numeric``; ``undecided``: what
+    :func:`~.definedness.valueless` left open)."""
+    relation = item.relation
     verdict, method, detail = _prove(item, options, prover)
     if undecided and verdict is not Verdict.UNKNOWN:
         detail = "; ".join(x for x in (detail, undecided) if x)
@@ -169,29 +184,29 @@ def check_item(item: Item, scope: Scope, derivation: Derivation, options: Option
         if gated is not None:
             numeric, why = gated
             if numeric is not None and numeric.refutes:
-                return _judge(refutation(outcome, numeric, derivation.path, options), options, started)
+                return refutation(outcome, numeric, derivation.path, options)
             if numeric is not None and numeric.status is Status.AGREE:
                 detail = f"{detail}; {why}".lstrip("; ")
             else:
                 verdict, method, detail = Verdict.UNKNOWN, "", why
     proved = verdict in (Verdict.PROVED, Verdict.PROVED_INSTANCES)
     if item.hypotheses and (proved or numeric is None or numeric.points == 0 or numeric.unrelated):
-        holds, why = _hypotheses_hold(item, scope, options, prover, numeric, witness=proved)
+        holds, why = hypotheses_hold(item, scope, options, prover, numeric, witness=proved)
         if not holds:
             # a proof under hypotheses that hold nowhere is vacuous, and no point can refute the step
             if proved:
                 vacuous = "is vacuous" if why.startswith("the hypotheses are inconsistent") else "may be vacuous"
                 why = f"{why}; a proof under them (strategy '{method}') {vacuous}"
-            return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="", detail=why), options, started)
+            return replace(outcome, verdict=Verdict.UNKNOWN, method="", detail=why)
         if proved:
             detail = "; ".join(x for x in (detail, why) if x)
     if numeric is not None and verdict is Verdict.UNKNOWN and numeric.status is Status.AGREE:
         numeric = numeric.rechecked()  # float agreement would be the verdict: 50 digits first
         if numeric.refutes:
-            return _judge(refutation(outcome, numeric, derivation.path, options), options, started)
+            return refutation(outcome, numeric, derivation.path, options)
     if numeric is not None:
         verdict, method, detail = weigh(verdict, method, detail, numeric)
-    return _judge(replace(outcome, verdict=verdict, method=method, detail=detail), options, started)
+    return replace(outcome, verdict=verdict, method=method, detail=detail)
 
 
 def _settled_at_once(item: Item, scope: Scope, derivation: Derivation, options: Options) -> tuple[Outcome, bool]:
@@ -220,7 +235,7 @@ def _refuted_first(item: Item, scope: Scope, derivation: Derivation, options: Op
     if numeric.unrelated:
         # the point need not satisfy the hypotheses on other variables: it is a
         # counterexample only where those can hold at all
-        holds, why = _hypotheses_hold(item, scope, options, prover, numeric, witness=True)
+        holds, why = hypotheses_hold(item, scope, options, prover, numeric, witness=True)
         if not holds:
             return replace(outcome, verdict=Verdict.UNKNOWN, method="", detail=f"{numeric.detail}, but {why}")
     # the counterexample already decided the item: the guard gets a short budget,
@@ -287,46 +302,6 @@ def _integrals_gate(relation: Any, numeric: Any, method: str) -> tuple[Any, str]
     return numeric, f"{rests}; it counts only with numeric agreement"
 
 
-def _hypotheses_hold(item: Item, scope: Scope, options: Options, prover: Prover, numeric: Any, *,
-                     witness: bool) -> tuple[bool, str]:
-    """Whether the item's hypotheses may hold somewhere: ``(False, why)`` when they are
-    inconsistent (:func:`consistency.inconsistency`), or, for a proof (``witness``), when no
-    sampled point satisfies them; ``(True, note)`` otherwise, the note saying what the
-    consistency rests on when it is not a sampled point.
-
-    A proof under hypotheses stands only beside a point where they all hold: one of the
-    numeric check's usable points, else exact values found by solving them, else one of a
-    numeric check of the hypotheses alone (the claim may have no numeric value where they
-    do). With ``--no-numeric`` a proof whose hypotheses have no exact witness stands on the
-    symbolic detection alone, and the note says so.
-    """
-    found = prover.inconsistency(item, min(options.timeout, CONSISTENCY_SECONDS))
-    if found is not None:
-        return False, f"the hypotheses are inconsistent: {found}"
-    if not witness:
-        return True, ""
-    if numeric is not None and numeric.points > 0 and not numeric.unrelated:
-        return True, ""
-    exact = prover.witness(item, min(options.timeout, CONSISTENCY_SECONDS))
-    if exact is not None and exact.startswith(UNDEFINED_AT):
-        return False, f"the claim has no value where the hypotheses hold ({exact[len(UNDEFINED_AT):]})"
-    if exact is not None:
-        return True, f"they hold at {exact}"
-    if numeric is None:
-        return True, "their consistency was not established (numeric checks off)"
-
-    try:
-        alone = hypotheses_alone(item.hypotheses, scope, seed=options.seed, points=options.points,
-                                 device=options.device)
-    except DerivcheckError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a failed search is no witness, and is said so
-        return False, f"no point satisfying the hypotheses was found ({type(exc).__name__}: {exc})"
-    if alone.points > 0:
-        return True, ""
-    return False, f"no point satisfying the hypotheses was found ({alone.detail})"
-
-
 def _same_tree(lhs: Any, rhs: Any) -> bool:
     try:
         return bool(lhs == rhs)
@@ -343,96 +318,6 @@ def _numeric(relation: Any, scope: Scope, item: Item, options: Options) -> Any:
         raise
     except Exception as exc:  # a numeric back-end failure is no verdict, and is said so
         return Evidence(Status.INCONCLUSIVE, detail=f"numeric check failed: {type(exc).__name__}: {exc}")
-
-
-def _claim_link(item: Item, scope: Scope, outcomes: dict[str, Outcome], derivation: Derivation, options: Options,
-                prover: Prover) -> Outcome:
-    """The claim is established by the first chain: same ends, implied relation, every step holding,
-    and every hypothesis the chain's steps use stated by the claim (top-level ``using``)."""
-
-    started = time.perf_counter()
-    outcome = _base_outcome(item, derivation)
-    claim = item.claim
-    composed = item.note or "="
-    outcome = replace(outcome, pretty=pretty_relation(claim.lhs, claim.op, claim.rhs),
-                      latex=latex_relation(claim.lhs, claim.op, claim.rhs))
-
-    def unknown(detail: str) -> Outcome:
-        return _judge(replace(outcome, verdict=Verdict.UNKNOWN, method="claim link", detail=detail), options, started)
-
-    missing = [name for name in item.chain_using if name not in item.using]
-    if missing:
-        # the chain holds only under these hypotheses, and the claim does not say so:
-        # accepting it would state the claim unconditionally
-        stated = ", ".join(item.using + missing)
-        return unknown(f"the chain uses hypotheses the claim does not state: {', '.join(missing)} "
-                       f"(add `using: [{stated}]` at the top level)")
-    if not _ends_linked(item, composed, prover, options):
-        return unknown(f"the first chain establishes `start {composed} last`, which does not give "
-                       f"the claim `{item.text}`")
-    steps = [outcomes[k] for k in item.chain if k in outcomes]
-    weakest = min(steps, key=lambda o: o.verdict.strength)
-    verdict = weakest.verdict if weakest.verdict.strength > Verdict.UNKNOWN.strength else Verdict.UNKNOWN
-    under = f" under [{', '.join(weakest.using)}]" if weakest.using else ""
-    detail = f"chain composes to {composed}; weakest step: {weakest.label} ({weakest.verdict.value}{under})"
-    objection, note = _link_objection(item, steps, verdict, scope, options, prover)
-    if objection is not None:
-        return unknown(f"{detail}; but {objection}")
-    if note:
-        detail = f"{detail}; {note}"
-    return _judge(replace(outcome, verdict=verdict, method="claim link", detail=detail), options, started)
-
-
-def _ends_linked(item: Item, composed: str, prover: Prover, options: Options) -> bool:
-    """Whether the chain's ends are the claim's sides (either way round) and the relation
-    the chain composes to (``composed``) implies the claim's."""
-
-    def same(left: str, right: str) -> bool:
-        return prover.same(item, left, right, options.timeout)
-
-    forward = _implies(composed, item.claim.op)
-    backward = _implies(_flip(composed), item.claim.op)
-    return (forward and same("claim.lhs", "start") and same("claim.rhs", "end")) or (
-        backward and same("claim.lhs", "end") and same("claim.rhs", "start"))
-
-
-def _link_objection(item: Item, steps: list[Outcome], verdict: Verdict, scope: Scope, options: Options,
-                    prover: Prover) -> tuple[str | None, str]:
-    """Why a linked chain whose weakest step has ``verdict`` does not give the claim that
-    verdict, or None; and a note on what the verdict then rests on (the hypotheses' witness)."""
-    if verdict is Verdict.PROVED_INSTANCES:
-        # steps proved at different instances compose to nothing: each holds where the other
-        # was not shown (n = 5 for one, n = 6 for the next); the claim has the top-level `for`
-        differ = [o.label for o in steps if o.verdict is Verdict.PROVED_INSTANCES
-                  and prover.item(o.item).instances != item.instances]
-        if differ:
-            return (f"{', '.join(differ)} {'is' if len(differ) == 1 else 'are'} proved at instances of "
-                    "their own `for`, not at the claim's: the chain composes only where "
-                    "every step holds (give the instances in the top-level `for`)"), ""
-    if verdict.strength > Verdict.UNKNOWN.strength:
-        # the claim's own text may hold what SymPy cancelled while reading it (`d/d`)
-        why, _ = valueless(item, scope, options, prover)
-        if why is not None:
-            return why, ""
-    if verdict in (Verdict.PROVED, Verdict.PROVED_INSTANCES) and item.hypotheses:
-        # each step's hypotheses may hold somewhere while all of them together hold nowhere
-        # the link has no numeric check of its own: no usable point, so a witness is looked for
-        unsampled = Evidence(Status.INCONCLUSIVE, detail="the claim link is not checked at points")
-        holds, why = _hypotheses_hold(item, scope, options, prover, unsampled if options.numeric else None,
-                                      witness=True)
-        if not holds:
-            return why, ""
-        return None, why
-    return None, ""
-
-
-def _flip(op: str) -> str:
-    return {"<=": ">=", "<": ">", ">=": "<=", ">": "<", "=": "="}[op]
-
-
-def _implies(composed: str, claim_op: str) -> bool:
-    allowed = {"=": {"=", "<=", ">="}, "<=": {"<="}, "<": {"<", "<="}, ">=": {">="}, ">": {">", ">="}}
-    return claim_op in allowed.get(composed, set())
 
 
 def _judge(outcome: Outcome, options: Options, started: float) -> Outcome:

@@ -85,7 +85,7 @@ class Prover:
 
     def witness(self, item: Item, seconds: float) -> str | None:
         """Exact values at which every hypothesis of the item holds (``x = 1, y = 2``), or None
-        when none was found within ``seconds`` (:func:`consistency.exact_witness`)."""
+        when none was found within ``seconds`` (:func:`witness.exact_witness`)."""
         done = self._session.run(seconds, "witness", item.key)
         return done.value if done.status == "ok" else None
 

@@ -14,65 +14,30 @@ the claimed law is ``Normal(mean, variance * I)``. Every other free quantity is
 given concretely by ``define`` or ``for``, or is drawn from its declared domain
 (sequences at every index they need): then the check runs once per draw of
 :mod:`derivcheck.check.stochastic.draws` (both sides, far out, the special
-point), all draws judged together. :mod:`derivcheck.check.stochastic.simulate` runs the
+point), all draws judged together. :mod:`derivcheck.check.stochastic.plan` reads the
+check and values it at each draw; this module runs each plan (:func:`run`, or
+:func:`run_shared` for draws that share one simulation) and hands the moments to
+:mod:`derivcheck.check.stochastic.judge`. :mod:`derivcheck.check.stochastic.simulate` runs the
 recursion; :mod:`derivcheck.check.stochastic.statistics` tests mean, variance and
 normality; the family-wise false-alarm rate is ``FAMILY_ALPHA`` (Bonferroni).
 """
 
 from __future__ import annotations
 
-import ast
 import zlib
-from dataclasses import dataclass, field
 from typing import Any
 
 import sympy
-from sympy.matrices.expressions.matexpr import MatrixElement
 
-from ...expr import parser
-from ...expr.scope import INTEGER_KINDS, MatrixDecl, RandomDecl, ScalarDecl, Scope, SequenceDecl
-from ...expr.segments import Source
+from ...expr.scope import Scope
 from ...model import Text
-from ..evidence import Evidence, EvidenceKind, NoEvidence, Status
-from ..numeric import domain_of, matrix_transform, torch_matrix
+from ..evidence import Evidence, EvidenceKind, Status
 from ..runtime import resolve_device
-from ..trees import unique_nodes
 from .grid_eval import IndexedEvaluator, SequenceTable, Unevaluable
 from .judge import judge
-from .draws import DRAWS, matrix_generator, real_values
-from .simulate import Moments, Noise, cpu_threads, simulate_affine, simulate_general
+from .plan import Plan, Unsupported, build_plans
+from .simulate import Moments, cpu_threads, simulate_affine, simulate_general
 from .statistics import grid_distance
-
-DEFAULT_DIMENSION = 3
-
-
-class Unsupported(NoEvidence):
-    """A check this version cannot simulate soundly: no verdict is claimed."""
-
-
-@dataclass
-class Plan:
-    """The parsed check, with every free quantity given a value."""
-
-    state: str
-    time: sympy.Symbol
-    first: int  # the start's index: steps run first + 1 .. first + steps
-    steps: int
-    samples: int
-    start: Any  # (d,) float64 tensor
-    process: sympy.Expr  # in ``previous``, ``draws`` and ``time``
-    previous: sympy.Symbol
-    draws: dict[sympy.Symbol, Noise]
-    mean: list[sympy.Expr]  # one per coordinate
-    variance: sympy.Expr
-    values: dict[sympy.Basic, Any] = field(default_factory=dict)
-    tables: dict[str, SequenceTable] = field(default_factory=dict)
-    sampled: dict[str, str] = field(default_factory=dict)
-    draw: int = 0  # which of distribution_draws.DRAWS gave the drawn values
-    drawn: list[str] = field(default_factory=list)  # the names drawn from a domain (not defined, not `for`)
-    generators: dict[str, Any] = field(default_factory=dict)  # a drawn matrix's generator
-    entries: list[Any] = field(default_factory=list)  # what needs values: process, law, start
-    start_entries: list[Any] = field(default_factory=list)
 
 
 def check_distribution(fields: dict[str, Text], scope: Scope, *, seed: int, device: str = "auto",
@@ -106,240 +71,6 @@ def check_distribution(fields: dict[str, Text], scope: Scope, *, seed: int, devi
     except (Unsupported, Unevaluable) as exc:
         return Evidence(Status.INCONCLUSIVE, detail=f"distribution check not run: {exc}", kind=EvidenceKind.MONTE_CARLO)
 
-
-# -- reading the check -------------------------------------------------------------------
-
-def _split(text: Text, scope: Scope, sign: str) -> tuple[Any, Any, Any]:
-    """(lhs, rhs node, rhs reader) of ``lhs SIGN rhs``, read by the safe parser (never eval)."""
-
-    source = Source(text)
-    points = parser._split_points(text.value)
-    if len(points) != 1 or points[0][1] != sign:
-        raise source.error(points[0][0] if points else 0, f"expected one `{sign}`",
-                           f"write `x[t] {sign} ...`")
-    index = points[0][0]
-    left_node, left = parser.reader_for(source, scope, 0, index)
-    right_node, right = parser.reader_for(source, scope, index + 1)
-    return parser._read(left, left_node), right_node, right
-
-
-def _element(value: Any, scope: Scope, what: str) -> tuple[str, sympy.Expr]:
-    if not (isinstance(value, sympy.Indexed) and len(value.indices) == 1
-            and isinstance(scope.names.get(str(value.base.label)), SequenceDecl)):
-        raise Unsupported(f"{what} must be an element of a declared sequence, like x[t]")
-    return str(value.base.label), value.indices[0]
-
-
-def build_plan(fields: dict[str, Text], scope: Scope, instances: dict[str, tuple[int, ...]], sampler: Any) -> Plan:
-    """The check's parts, parsed and checked for what the simulation supports, with the values
-    of draw 0."""
-    plan = parse_plan(fields, scope, instances)
-    return _valued(plan, scope, instances, sampler, 0, None)
-
-
-def build_plans(fields: dict[str, Text], scope: Scope, instances: dict[str, tuple[int, ...]], sampler: Any,
-                redraw: Any) -> list[Plan]:
-    """One plan per draw (:mod:`~derivcheck.check.stochastic.draws`): draw 0 from ``sampler``
-    (what a single draw was), and when anything was drawn from a domain the other draws from
-    ``redraw``; a check with nothing drawn has one plan."""
-    parsed = parse_plan(fields, scope, instances)
-    first = _valued(parsed, scope, instances, sampler, 0, None)
-    if not first.drawn:
-        return [first]
-    return [first] + [_valued(parsed, scope, instances, redraw, k, first) for k in range(1, len(DRAWS))]
-
-
-def _valued(parsed: Plan, scope: Scope, instances: dict[str, tuple[int, ...]], sampler: Any, draw: int,
-            reference: Plan | None) -> Plan:
-    """A copy of ``parsed`` with every free quantity valued at ``draw`` and the start value evaluated."""
-    import torch
-
-    from dataclasses import replace
-
-    plan = replace(parsed, values={}, tables={}, sampled={}, draw=draw, drawn=[], generators={})
-    _give_values(plan, plan.entries, scope, instances, sampler, reference)
-    try:
-        start = IndexedEvaluator(plan.values, plan.tables)
-        plan.start = torch.stack([start(e).reshape(()) for e in plan.start_entries])
-    except Unevaluable as exc:
-        raise Unsupported(f"the start value: {exc}") from exc
-    return plan
-
-
-def parse_plan(fields: dict[str, Text], scope: Scope, instances: dict[str, tuple[int, ...]]) -> Plan:
-    """The check's parts, parsed, without values."""
-
-    lhs, rhs_node, reader = _split(fields["process"], scope, "=")
-    state, time = _element(lhs, scope, "the left side of `process`")
-    if not isinstance(time, sympy.Symbol):
-        raise Unsupported("the process's left side must be x[t] with a plain index t")
-    process = parser._read(reader, rhs_node)
-    if not isinstance(process, sympy.Expr) or isinstance(process, sympy.MatrixExpr):
-        raise Unsupported("the process's right side must be a scalar expression")
-    previous = sympy.Dummy("previous", real=True)
-    process, draws = _substitute_elements(process, scope, state, time, previous)
-    steps, samples = int(fields["steps"].value), int(fields["samples"].value)
-    if samples < 2:
-        raise Unsupported("a distribution check needs at least 2 samples")
-    first, start_value = 0, sympy.Integer(0)
-    if "start" in fields:
-        start_lhs, node, start_reader = _split(fields["start"], scope, "=")
-        name, index = _element(start_lhs, scope, "the left side of `start`")
-        if name != state or not index.is_Integer:
-            raise Unsupported(f"`start` must give {state}[k] for an integer k")
-        first, start_value = int(index), parser._read(start_reader, node)
-    claim_lhs, law_node, law_reader = _split(fields["claim"], scope, "~")
-    name, index = _element(claim_lhs, scope, "the left side of `claim`")
-    if name != state or not isinstance(index, sympy.Symbol):
-        raise Unsupported(f"the claim must be about {state}[t]")
-    if not (isinstance(law_node, ast.Call) and isinstance(law_node.func, ast.Name)
-            and law_node.func.id == "Normal" and len(law_node.args) == 2 and not law_node.keywords):
-        law_reader.fail(law_node, "the right side of `~` must be Normal(mean, variance)")
-    mean = parser._read(law_reader, law_node.args[0]).xreplace({index: time})
-    variance = parser._read(law_reader, law_node.args[1]).xreplace({index: time})
-    plan = Plan(state, time, first, steps, samples, None, process, previous, draws, [], variance)
-    dims = _dimensions(scope, instances)
-    start_entries = _entries(start_value, dims)
-    mean_entries = _entries(mean, dims)
-    if len(mean_entries) == 1 and len(start_entries) > 1:
-        mean_entries = mean_entries * len(start_entries)
-    if len(mean_entries) != len(start_entries):
-        raise Unsupported(f"the claimed mean has {len(mean_entries)} coordinates, the start value {len(start_entries)}")
-    if isinstance(variance, sympy.MatrixExpr):
-        raise Unsupported("the claimed variance must be a scalar (the law is Normal(mean, variance * I))")
-    plan.mean = mean_entries
-    plan.entries = [process, variance, *mean_entries, *start_entries]
-    plan.start_entries = start_entries
-    return plan
-
-
-def _substitute_elements(process: sympy.Expr, scope: Scope, state: str, time: sympy.Symbol,
-                         previous: sympy.Symbol) -> tuple[sympy.Expr, dict[sympy.Symbol, Noise]]:
-    """``x[t - 1]`` -> ``previous``; each ``eps[t]`` -> a draw of its law; anything else is refused."""
-    draws: dict[sympy.Symbol, Noise] = {}
-    replace: dict[sympy.Basic, sympy.Basic] = {}
-    # in a fixed order: the noises are drawn in this order (a set's order follows the hash seed)
-    for element in sorted(process.atoms(sympy.Indexed), key=sympy.default_sort_key):
-        name, index = str(element.base.label), element.indices
-        decl = scope.names.get(name)
-        if name == state:
-            if len(index) != 1 or sympy.simplify(index[0] - (time - 1)) != 0:
-                raise Unsupported(f"the process may use {state}[{time} - 1] only, not {element}")
-            replace[element] = previous
-        elif isinstance(decl, SequenceDecl) and decl.random:
-            if len(index) != 1 or index[0] != time:
-                raise Unsupported(f"noise must be drawn at the current step ({name}[{time}]), not {element}")
-            if not any(name in group for group in scope.independent):
-                raise Unsupported(f"{name}'s elements are not declared independent (add `independent: [[{name}]]`)")
-            dummy = sympy.Dummy(name, real=True)
-            draws[dummy], replace[element] = _noise(decl, dummy)
-    for symbol in process.free_symbols:
-        if isinstance(scope.names.get(str(symbol)), RandomDecl):
-            raise Unsupported(f"the random variable {symbol} in the process is not a per-step noise sequence")
-    return process.xreplace(replace), draws
-
-
-def _noise(decl: SequenceDecl, draw: sympy.Symbol) -> tuple[Noise, sympy.Expr]:
-    """The law of ``decl``'s elements, and what an element becomes in the process: the
-    ``draw`` itself, or, for a law with symbolic parameters (``normal(mu, s2)``), the
-    standard draw moved to it (``mu + sqrt(s2) * draw``), whose parameters are then drawn
-    from their declared domains like every other free quantity."""
-    if decl.distribution is None:
-        raise Unsupported(f"{decl.name} has no declared law (declare e.g. `random sequence normal(0, 1)`)")
-    law, args = decl.distribution[0].lower(), decl.distribution[1]
-    if law not in ("normal", "uniform") or len(args) != 2:
-        raise Unsupported(f"the law {law} of {decl.name} is not simulated")
-    params = [sympy.sympify(a, strict=True) for a in args]
-    if all(p.is_number for p in params):
-        return Noise(law, *[float(p) for p in params]), draw
-    first, second = params
-    if law == "normal":
-        return Noise(law, 0.0, 1.0), first + sympy.sqrt(second) * draw
-    return Noise(law, 0.0, 1.0), first + (second - first) * draw
-
-
-def _dimensions(scope: Scope, instances: dict[str, tuple[int, ...]]) -> dict[sympy.Symbol, int]:
-    return {d: instances.get(str(d), (DEFAULT_DIMENSION,))[0] for d in scope.dimensions()}
-
-
-def _entries(value: Any, dims: dict[sympy.Symbol, int]) -> list[sympy.Expr]:
-    """A scalar as one entry; a column vector (or matrix) written out with concrete shapes."""
-    if not isinstance(value, sympy.MatrixExpr):
-        return [value]
-    value = value.xreplace({d: sympy.Integer(v) for d, v in dims.items()})
-    rows, cols = value.shape
-    if cols != 1:
-        raise Unsupported(f"a start value or mean of shape {rows} x {cols}: only column vectors are simulated")
-    return list(value.as_explicit())
-
-
-def _give_values(plan: Plan, exprs: list[Any], scope: Scope, instances: dict[str, tuple[int, ...]],
-                 sampler: Any, reference: Plan | None = None) -> None:
-    """A value for every free quantity: the time index, `for` integers, and reals, matrices and
-    sequences drawn at ``plan.draw`` (``reference``: draw 0's plan)."""
-    import torch
-
-    for expr in exprs:
-        for leaf in unique_nodes([expr]):
-            if isinstance(leaf, MatrixElement):
-                matrix = leaf.args[0]
-                decl = scope.names.get(str(matrix.name))
-                if not isinstance(decl, MatrixDecl):
-                    raise Unsupported(f"no value for {leaf}")
-                if str(matrix.name) in plan.sampled:
-                    continue
-                rows, cols = (int(x) for x in matrix.shape)
-                transform, _ = matrix_transform(decl.qualifiers, rows, cols)
-                g = matrix_generator(transform, (rows, cols), plan.draw, sampler,
-                                     reference.generators[str(matrix.name)] if reference else None,
-                                     parity=len(plan.drawn))
-                plan.generators[str(matrix.name)] = g
-                plan.drawn.append(str(matrix.name))
-                m = torch_matrix(transform, g)[0]
-                for i in range(rows):
-                    for j in range(cols):
-                        plan.values[MatrixElement(matrix, i, j)] = m[i, j]
-                plan.sampled[str(matrix.name)] = "[" + ", ".join(f"{float(v):.4g}" for v in m.flatten()) + "]"
-            elif isinstance(leaf, sympy.Indexed):
-                name = str(leaf.base.label)
-                decl = scope.names.get(name)
-                if name in plan.tables or (isinstance(decl, SequenceDecl) and decl.random):
-                    continue
-                if not isinstance(decl, SequenceDecl) or decl.is_integer:
-                    raise Unsupported(f"no value for {leaf}")
-                domain = domain_of(decl.kind, decl.interval)
-                lo, hi = domain.span()
-                count = plan.steps + 17
-                values = real_values(domain, plan.draw, count, sampler,
-                                     reference.tables[name].values if reference else None, parity=len(plan.drawn))
-                plan.tables[name] = SequenceTable(plan.first - 8, values)
-                plan.drawn.append(name)
-                how = {0: f"uniform in ({lo:g}, {hi:g})", 1: f"in ({lo:g}, {hi:g}), each on the other side of draw 1",
-                       2: "far out (format section 9, draw 3)", 3: "far out, the other way (draw 4)",
-                       4: f"constant {float(values[0]):.6g}"}[plan.draw]
-                plan.sampled[name] = f"sampled {how} at {plan.first - 8}..{plan.first + plan.steps + 8}"
-            elif isinstance(leaf, sympy.Symbol) and not isinstance(leaf, sympy.Dummy) and leaf != plan.time:
-                if leaf in plan.values or str(leaf) not in scope.names:
-                    continue
-                decl = scope.names[str(leaf)]
-                if isinstance(decl, SequenceDecl):  # the label of an element, valued above
-                    continue
-                if not isinstance(decl, ScalarDecl):
-                    raise Unsupported(f"no value for {leaf}")
-                if decl.kind in INTEGER_KINDS:
-                    if str(leaf) not in instances:
-                        raise Unsupported(f"give {leaf} a value with `for: {{{leaf}: ...}}`")
-                    value = float(instances[str(leaf)][0])
-                else:
-                    value = float(real_values(domain_of(decl.kind, decl.interval), plan.draw, 1, sampler,
-                                              reference.values[leaf].reshape(1) if reference else None,
-                                              parity=len(plan.drawn))[0])
-                    plan.drawn.append(str(leaf))
-                plan.values[leaf] = torch.tensor(value, dtype=torch.float64)
-                plan.sampled[str(leaf)] = f"{value:.6g}"
-
-
-# -- running -----------------------------------------------------------------------------
 
 def times(plan: Plan, device: str = "cpu") -> Any:
     """The steps' indices ``first + 1 .. first + steps`` as a float64 tensor."""
@@ -464,4 +195,4 @@ def _affine_parts(plan: Plan) -> tuple[sympy.Symbol, tuple[sympy.Expr, sympy.Exp
     return noise, (a, b, c)
 
 
-__all__ = ["check_distribution", "Unsupported"]
+__all__ = ["check_distribution", "claimed_law", "run", "run_shared"]

@@ -53,16 +53,40 @@ class DrawTests:
     untested: int  # steps without a normality test (a zero claimed variance somewhere)
 
 
+@dataclass
+class Family:
+    """The tests of every draw together: ``tests`` of them, each at the Bonferroni ``level``."""
+
+    plan0: Any  # the first draw's plan (steps, samples, the drawn names)
+    d: int  # coordinates
+    where: str
+    several: bool  # more than one draw was simulated
+    done: list[DrawTests]  # the draws tested
+    uncovered: list[str]  # why the others could not be
+
+    @property
+    def tests(self) -> int:
+        return sum(t.tests for t in self.done)
+
+    @property
+    def level(self) -> float:
+        return bonferroni_level(FAMILY_ALPHA, self.tests)
+
+    @property
+    def first(self) -> int:
+        """The first simulated step's index."""
+        return self.plan0.first + 1
+
+
 def judge(runs: list[tuple[Any, Any, Any, Any]], *, seed: int, device: str, replay: str | None = None,
           shared: bool = False) -> Any:
     """A :class:`~derivcheck.check.evidence.Evidence` for the simulated ``runs``,
     ``(plan, claimed mean, claimed variance, moments)`` per draw: Bonferroni over the tests of
     all draws; a failure at any draw refutes, with that draw's values. ``shared``: the draws'
-    moments come from one simulation (:func:`~derivcheck.check.distribution.run_shared`)."""
+    moments come from one simulation (:func:`~derivcheck.check.stochastic.distribution.run_shared`)."""
     plan0 = runs[0][0]
-    T, d, S = plan0.steps, runs[0][1].shape[1], plan0.samples
-    first = plan0.first + 1
-    where = f"{S} samples x {T} steps x {d} coordinate{'s' if d > 1 else ''} on {device}"
+    d = runs[0][1].shape[1]
+    where = f"{plan0.samples} samples x {plan0.steps} steps x {d} coordinate{'s' if d > 1 else ''} on {device}"
     several = len(runs) > 1
     if several:
         where += f", at each of {len(runs)} draws of {', '.join(plan0.drawn)}"
@@ -80,34 +104,48 @@ def judge(runs: list[tuple[Any, Any, Any, Any]], *, seed: int, device: str, repl
             done.append(tests)
     if not done:
         return Evidence(Status.INCONCLUSIVE, detail="; ".join(uncovered), kind=MONTE_CARLO)
-    tests = sum(t.tests for t in done)
-    level = bonferroni_level(FAMILY_ALPHA, tests)
+    family = Family(plan0, d, where, several, done, uncovered)
     smallest = min((_smallest(t) for t in done), key=lambda c: c[0])
+    if smallest[0] >= family.level:
+        return _agreement(family, smallest)
+    return _rejection(family, smallest, seed, device, replay)
+
+
+def _agreement(family: Family, smallest: tuple[float, str, tuple[int, int], str, DrawTests]) -> Any:
+    """Every test passes: the evidence states the tests, the false-alarm rate and the power."""
+    plan0, done, uncovered, several = family.plan0, family.done, family.uncovered, family.several
+    T, S, first = plan0.steps, plan0.samples, family.first
     untested = sum(t.untested for t in done)
     skipped = sum(t.skipped for t in done)
     how = (f"mean (z-test) and variance (chi-square) at every t = {first}..{first + T - 1} for each coordinate, "
            f"normality (Kolmogorov-Smirnov on {NORMALITY_BINS} normal quantiles, DKW bound) at every t"
            + (f" but {untested} with a zero claimed variance" if untested else ""))
-    rate = f"family-wise false-alarm rate <= {FAMILY_ALPHA:g} (Bonferroni over {tests} tests, each at {level:.2g})"
-    if smallest[0] >= level:
-        note = f"; {skipped} (t, coordinate) pairs with a zero claimed variance matched exactly" if skipped else ""
-        covered = ""
-        if several:
-            covered = (f"; draws covered: {'; '.join(_draw_name(t.plan) + ' (' + _values(t.plan) + ')' for t in done)}"
-                       + (f"; not covered: {'; '.join(uncovered)}" if uncovered else ""))
-        detects = power(S, level, d * S)  # what agreement rules out, besides the false-alarm rate
-        at = f" at {smallest[3]}" if several else ""
-        detail = (f"Monte Carlo, {where}: {how}; all pass, {rate}; {detects.text()}; smallest p = "
-                  f"{smallest[0]:.2g} ({smallest[1]} at t = {first + smallest[2][0]}{at}){note}{covered}")
-        evidence = (f"Monte Carlo, {S} samples, false alarm <= {FAMILY_ALPHA:g}; detects a mean error >= "
-                    f"{detects.mean:.2g} sd or a variance error >= {100 * detects.variance:.2g} % at any t "
-                    f"with power 0.9 (or a non-normal law at Kolmogorov-Smirnov distance >= {detects.normality:.2g})")
-        if several:
-            evidence += (f"; at {len(done)} draws of {', '.join(plan0.drawn)} "
-                         f"({', '.join(DRAWS[t.plan.draw] for t in done)})"
-                         + (f", {len(uncovered)} not covered" if uncovered else ""))
-        return Evidence(Status.AGREE, detail=detail, evidence=evidence, kind=MONTE_CARLO)
+    rate = (f"family-wise false-alarm rate <= {FAMILY_ALPHA:g} (Bonferroni over {family.tests} tests, "
+            f"each at {family.level:.2g})")
+    note = f"; {skipped} (t, coordinate) pairs with a zero claimed variance matched exactly" if skipped else ""
+    covered = ""
+    if several:
+        covered = (f"; draws covered: {'; '.join(_draw_name(t.plan) + ' (' + _values(t.plan) + ')' for t in done)}"
+                   + (f"; not covered: {'; '.join(uncovered)}" if uncovered else ""))
+    detects = power(S, family.level, family.d * S)  # what agreement rules out, besides the false-alarm rate
+    at = f" at {smallest[3]}" if several else ""
+    detail = (f"Monte Carlo, {family.where}: {how}; all pass, {rate}; {detects.text()}; smallest p = "
+              f"{smallest[0]:.2g} ({smallest[1]} at t = {first + smallest[2][0]}{at}){note}{covered}")
+    evidence = (f"Monte Carlo, {S} samples, false alarm <= {FAMILY_ALPHA:g}; detects a mean error >= "
+                f"{detects.mean:.2g} sd or a variance error >= {100 * detects.variance:.2g} % at any t "
+                f"with power 0.9 (or a non-normal law at Kolmogorov-Smirnov distance >= {detects.normality:.2g})")
+    if several:
+        evidence += (f"; at {len(done)} draws of {', '.join(plan0.drawn)} "
+                     f"({', '.join(DRAWS[t.plan.draw] for t in done)})"
+                     + (f", {len(uncovered)} not covered" if uncovered else ""))
+    return Evidence(Status.AGREE, detail=detail, evidence=evidence, kind=MONTE_CARLO)
+
+
+def _rejection(family: Family, smallest: tuple[float, str, tuple[int, int], str, DrawTests], seed: int,
+               device: str, replay: str | None) -> Any:
+    """The smallest p-value is below the level: the claim is refuted at that test's step and draw."""
     p, test, (t_index, j), _, draw = smallest
+    first = family.first
     plan, mean, var, moments = draw.plan, draw.mean, draw.var, draw.moments
     if test == "mean":
         rejection = Rejection("mean", first + t_index, j, float(draw.z[t_index, j]),
@@ -118,9 +156,10 @@ def judge(runs: list[tuple[Any, Any, Any, Any]], *, seed: int, device: str, repl
     else:
         gap = float(moments.normality[t_index])
         rejection = Rejection("normality", first + t_index, -1, gap, gap, 0.0, p)
-    at = f" ({_draw_name(plan)}: {_values(plan)})" if several else ""
-    detail = (f"{test} test fails at t = {first + t_index}{at}: p = {_p(p)}, below the per-test level {level:.2g} "
-              f"(Bonferroni-adjusted p = {_p(min(1.0, p * tests))} < {FAMILY_ALPHA:g}); Monte Carlo, {where}")
+    at = f" ({_draw_name(plan)}: {_values(plan)})" if family.several else ""
+    detail = (f"{test} test fails at t = {first + t_index}{at}: p = {_p(p)}, below the per-test level "
+              f"{family.level:.2g} (Bonferroni-adjusted p = {_p(min(1.0, p * family.tests))} < {FAMILY_ALPHA:g}); "
+              f"Monte Carlo, {family.where}")
     return _refuted(plan, rejection, detail, seed, device, replay, mean_value=float(mean[t_index, max(j, 0)]))
 
 

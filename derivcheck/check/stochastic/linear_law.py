@@ -1,6 +1,6 @@
 """A distribution check proved, where its process is linear in independent normal noise.
 
-The check's parts are read as for the simulation (:func:`.distribution.parse_plan`),
+The check's parts are read as for the simulation (:func:`.plan.parse_plan`),
 then split exactly into ``x[t] = a(t) * x[t - 1] + sum_k b_k(t) * eps_k[t] + c(t)``;
 the induction on the mean and variance is :mod:`derivcheck.check.symbolic`'s
 (:func:`~derivcheck.check.symbolic.prove_moment_recursion`). What it needs from the
@@ -24,7 +24,7 @@ from ...errors import InputError
 from ...expr.scope import RandomDecl, Scope, SequenceDecl
 from ...model import Text
 from ..symbolic import LinearRecursion, prove_moment_recursion
-from .distribution import Plan, Unsupported, parse_plan
+from .plan import Plan, Unsupported, parse_plan
 from .grid_eval import Unevaluable
 
 

@@ -7,7 +7,7 @@ A strategy answers ``proved`` or nothing; :mod:`.strategies` runs them in order.
 from __future__ import annotations
 
 from .canonical import canonical
-from .consistency import exact_witness, inconsistency
+from .consistency import inconsistency
 from .defined_at import declared_invertible, declared_nonzero, declared_value, nonzero_at, written_out_nonzero
 from .hypotheses import (apply_hypotheses, quantified_indices, rewrite_with, solve_for_entry,
                          solve_for_lone_factor, solve_for_lone_symbol, substitute)
@@ -15,7 +15,9 @@ from .index_domain import outside_domain, provably_in_domain
 from .moment_recursion import LinearRecursion, prove_moment_recursion
 from .instances import instance_assignments, integer_parameters, prove_at_instances
 from .series import divergence
-from .strategies import STRATEGIES, Proof, Strategy, prove, prove_by_simplify, prove_equal, refusal
+from .witness import exact_witness
+from .proof import Proof
+from .strategies import STRATEGIES, Strategy, prove, prove_by_simplify, prove_equal, refusal
 
 __all__ = [
     "STRATEGIES",

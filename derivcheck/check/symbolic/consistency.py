@@ -19,7 +19,8 @@ every hypothesis:
   solution in its declared domain (``x > 1`` and ``x < 0``).
 
 Not finding a contradiction shows nothing: the pipeline asks for a point where the
-hypotheses hold as well, exact (:func:`exact_witness`) or sampled (:func:`witness`).
+hypotheses hold as well, exact (:func:`.witness.exact_witness`) or sampled
+(:func:`~derivcheck.check.numeric.witness`).
 """
 
 from __future__ import annotations
@@ -33,23 +34,15 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 from ...expr import objects
 from ...expr.pretty import relation_text
 from ...expr.laws import LAWS, mean_and_variance
-from ...expr.scope import INTEGER_KINDS, RandomDecl, ScalarDecl, Scope, SequenceDecl
+from ...expr.scope import INTEGER_KINDS, REAL_KINDS, RandomDecl, ScalarDecl, Scope, SequenceDecl
 from .canonical import canonical
 from .hypotheses import quantified_indices, solve_for_lone_symbol, substitute
 from .index_domain import provably_in_domain
-
-WITNESS_VALUES = tuple(sympy.Rational(v) for v in ("0", "1", "-1", "2", "1/2", "-2", "3", "-1/2", "5", "1/3",
-                                                    "10", "-10", "1/10", "100"))
-"""The values tried for the symbols an exact witness does not solve for, in this order."""
-
-MAX_WITNESS_TRIES = 256
-"""Candidate points tried per solution of the equalities."""
 
 MAX_GENERATORS = 10
 """A Groebner basis in more generators than this is not attempted (it can take very long:
 the 9 entries of ``B @ V = V @ Lam`` at n = 3, in 21 generators, take minutes)."""
 
-_REAL_KINDS = ("real", "positive", "nonnegative", "negative")
 _DECLARATION = "the declaration of "
 
 
@@ -108,12 +101,12 @@ def _outside_sequence_domain(relation: objects.Relation, scope: Scope) -> bool:
         if not isinstance(element, sympy.Indexed) or not isinstance(value, sympy.Basic) or not value.is_number:
             continue
         decl = scope.names.get(str(element.base))
-        if isinstance(decl, SequenceDecl) and not decl.random and decl.kind in _REAL_KINDS + INTEGER_KINDS:
+        if isinstance(decl, SequenceDecl) and not decl.random and decl.kind in REAL_KINDS + INTEGER_KINDS:
             if value.is_extended_real is not True:
                 return False
             if decl.kind in INTEGER_KINDS and value.is_integer is False:
                 return True
-            if _declared_set(decl).contains(value) is sympy.false:
+            if decl.value_set().contains(value) is sympy.false:
                 return True
     return False
 
@@ -153,96 +146,6 @@ def _instances_of_rules(hypotheses: Sequence[objects.Relation], names: Sequence[
     return out
 
 
-def exact_witness(hypotheses: Sequence[objects.Relation], scope: Scope) -> dict[sympy.Symbol, sympy.Expr] | None:
-    """Exact values of the declared scalars at which every hypothesis holds, or None when none
-    is found (or a hypothesis is not a relation between declared real or integer scalars).
-
-    The equalities are solved (``sympy.solve``) for one new symbol each; the other symbols
-    take small values of their domains (:data:`WITNESS_VALUES`); a candidate counts only when
-    every hypothesis and every declaration holds there exactly.
-    """
-    facts = [_Fact(h, frozenset()).relation for h in hypotheses]
-    if not facts or not all(_scalar(r) for r in facts):
-        return None
-    facts = [_moments_from_laws(r, scope) for r in facts]
-    decls: dict[sympy.Symbol, ScalarDecl] = {}
-    for r in facts:
-        for sym in r.lhs.free_symbols | r.rhs.free_symbols:
-            decl = scope.names.get(getattr(sym, "name", ""))
-            if not (isinstance(decl, ScalarDecl) and decl.symbol == sym
-                    and decl.kind in _REAL_KINDS + INTEGER_KINDS):
-                return None  # a random variable, a sequence element, a bound variable: not searched
-            decls[sym] = decl
-    equalities = [r.lhs - r.rhs for r in facts if r.op == "="]
-    unknowns: list[sympy.Symbol] = []
-    for d in equalities:
-        # solve for an unconstrained real first: a constrained one keeps values of its domain
-        fresh = sorted((x for x in d.free_symbols if x not in unknowns and decls[x].kind in _REAL_KINDS),
-                       key=lambda x: (decls[x].kind != "real" or decls[x].interval is not None, x.name))
-        if fresh:
-            unknowns.append(fresh[0])
-    try:
-        solutions = sympy.solve(equalities, unknowns, dict=True) if unknowns else [{}]
-    except Exception:  # noqa: BLE001 - SymPy cannot solve them: no witness
-        return None
-    rest = sorted(set(decls) - set(unknowns), key=lambda x: x.name)
-    grids = [[v for v in WITNESS_VALUES if _in_domain(decls[x], v)] for x in rest]
-    for solution in solutions:
-        for values in itertools.islice(itertools.product(*grids), MAX_WITNESS_TRIES):
-            point = dict(zip(rest, values))
-            point.update({x: _solution_value(solution, x).xreplace(point) for x in unknowns})
-            if all(_in_domain(decls[x], v) for x, v in point.items()) and all(_holds_at(r, point) for r in facts):
-                return point
-    return None
-
-
-def _moments_from_laws(relation: objects.Relation, scope: Scope) -> objects.Relation:
-    """The relation with each side in canonical form where that leaves no moment and no random
-    variable (``E(X) = m`` for ``X: random normal(mu, s2)`` is ``mu = m``): an identity under
-    the declared laws, so the relation holds at a point exactly when this form does."""
-    sides = []
-    for side in (relation.lhs, relation.rhs):
-        if isinstance(side, sympy.Basic) and side.has(objects.Expectation, objects.Variance, objects.Covariance):
-            try:
-                form = canonical(side, scope)
-            except Exception:  # noqa: BLE001 - no canonical form: the side stays as written
-                form = side
-            names = scope.random_names()
-            if not form.has(objects.Expectation) and not any(getattr(x, "name", "") in names for x in form.free_symbols):
-                side = form
-        sides.append(side)
-    return objects.Relation(sides[0], relation.op, sides[1])
-
-
-def _solution_value(solution: dict, x: sympy.Symbol) -> sympy.Expr:
-    """The value SymPy solved for x (x itself where it was left free), as a SymPy object."""
-    value = solution.get(x, x)
-    return sympy.sympify(value, strict=True)
-
-
-def _in_domain(decl: ScalarDecl, value: sympy.Expr) -> bool:
-    """Whether an exact value satisfies the declaration (kind and interval)."""
-    value = sympy.sympify(value, strict=True)
-    if value.free_symbols or value.is_extended_real is not True:
-        return False
-    if decl.kind in INTEGER_KINDS and value.is_integer is not True:
-        return False
-    inside = _declared_set(decl).contains(value)
-    return inside is sympy.true
-
-
-def _holds_at(relation: objects.Relation, point: dict[sympy.Symbol, sympy.Expr]) -> bool:
-    """Whether the relation holds exactly at the point (undecided counts as not holding)."""
-    d = (relation.lhs - relation.rhs).xreplace(point)
-    if d.free_symbols or d.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
-        return False
-    if relation.op == "=":
-        return d == 0 or sympy.simplify(d) == 0
-    if d.is_extended_real is not True:
-        return False
-    return {"<": sympy.Lt, "<=": sympy.Le, ">": sympy.Gt, ">=": sympy.Ge}[relation.op](d, 0) is sympy.true
-
-
 def _cite(names: frozenset[str]) -> str:
     return ", ".join(n if n.startswith(_DECLARATION) else f"`{n}`" for n in sorted(names))
 
@@ -277,7 +180,7 @@ def _solved(facts: list[_Fact], scope: Scope) -> list[_Fact]:
             except Exception:  # noqa: BLE001 - a hypothesis SymPy cannot rearrange is kept as it is
                 solved = None
         decl = scope.names.get(getattr(solved[0], "name", "")) if solved is not None else None
-        if not (isinstance(decl, ScalarDecl) and decl.symbol == solved[0] and decl.kind in _REAL_KINDS) \
+        if not (isinstance(decl, ScalarDecl) and decl.symbol == solved[0] and decl.kind in REAL_KINDS) \
                 or solved[0] in hidden:
             done.append(fact)
             continue
@@ -415,13 +318,13 @@ def _no_common_zero(facts: list[_Fact], scope: Scope) -> frozenset[str] | None:
 def _empty_domain(facts: list[_Fact], scope: Scope) -> tuple[sympy.Symbol, frozenset[str]] | None:
     """A declared real or integer scalar whose hypotheses alone have no common solution."""
     for decl in scope.names.values():
-        if not isinstance(decl, ScalarDecl) or decl.kind not in _REAL_KINDS + INTEGER_KINDS:
+        if not isinstance(decl, ScalarDecl) or decl.kind not in REAL_KINDS + INTEGER_KINDS:
             continue
         own = [f for f in facts if _scalar(f.relation)
                and set().union(*(x.free_symbols for x in (f.relation.lhs, f.relation.rhs))) == {decl.symbol}]
         if not own:
             continue
-        region, cited = _declared_set(decl), frozenset()
+        region, cited = decl.value_set(), frozenset()
         for fact in own:
             solutions = _solutions(fact.relation, decl.symbol)
             if solutions is None:
@@ -430,17 +333,6 @@ def _empty_domain(facts: list[_Fact], scope: Scope) -> tuple[sympy.Symbol, froze
             if region.is_empty:
                 return decl.symbol, cited
     return None
-
-
-def _declared_set(decl: ScalarDecl) -> sympy.Set:
-    region = {"positive": sympy.Interval.open(0, sympy.oo), "nonnegative": sympy.Interval(0, sympy.oo),
-              "negative": sympy.Interval.open(-sympy.oo, 0), "integer": sympy.S.Integers,
-              "natural": sympy.S.Naturals, "dimension": sympy.S.Naturals}.get(decl.kind, sympy.S.Reals)
-    if decl.interval is not None:
-        lo = decl.interval.lo if decl.interval.lo is not None else -sympy.oo
-        hi = decl.interval.hi if decl.interval.hi is not None else sympy.oo
-        region = sympy.Intersection(region, sympy.Interval(lo, hi, decl.interval.lo_open, decl.interval.hi_open))
-    return region
 
 
 def _solutions(relation: objects.Relation, symbol: sympy.Symbol) -> sympy.Set | None:
@@ -455,4 +347,4 @@ def _solutions(relation: objects.Relation, symbol: sympy.Symbol) -> sympy.Set | 
     return None if isinstance(found, sympy.ConditionSet) or found.has(sympy.ConditionSet) else found
 
 
-__all__ = ["exact_witness", "inconsistency"]
+__all__ = ["inconsistency"]

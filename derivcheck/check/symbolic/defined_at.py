@@ -2,7 +2,7 @@
 
 Used where the numeric check does not speak (``--no-numeric``, or an inconclusive
 check): the values of the nonzero conditions' product at an exact point that satisfies
-the declarations and the hypotheses (:func:`~.consistency.exact_witness`), the other
+the declarations and the hypotheses (:func:`~.witness.exact_witness`), the other
 scalars taking small values of their domains. A product that evaluates, to 30 digits,
 clearly away from 0 there shows that every condition holds at one point.
 """
@@ -17,7 +17,7 @@ import sympy
 from ...expr import objects
 from ...expr.scope import MatrixDecl, ScalarDecl, Scope
 from ..realize import RealizeError, realize_symbolic
-from .consistency import WITNESS_VALUES, exact_witness
+from .witness import WITNESS_VALUES, exact_witness
 
 CLEARLY_NONZERO = sympy.Float(10) ** -12
 """A value at least this large (30 digits evaluated) is nonzero beyond rounding."""

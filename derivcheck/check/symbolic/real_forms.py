@@ -33,7 +33,7 @@ from fractions import Fraction
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from ...expr.scope import ScalarDecl, Scope, SequenceDecl
+from ...expr.scope import REAL_KINDS, ScalarDecl, Scope, SequenceDecl
 from .certificates import gap_certificate
 from .inequalities import is_real
 
@@ -241,7 +241,7 @@ def _univariate(expr: sympy.Expr, scope: Scope) -> bool:
     declared real scalar."""
     (symbol,) = expr.free_symbols
     decl = scope.names.get(str(symbol))
-    if not isinstance(decl, ScalarDecl) or decl.symbol != symbol or decl.kind not in _REAL_KINDS:
+    if not isinstance(decl, ScalarDecl) or decl.symbol != symbol or decl.kind not in REAL_KINDS:
         return False
     try:
         poly = sympy.Poly(expr, symbol)
@@ -255,7 +255,7 @@ def _interval_sign(expr: sympy.Expr, scope: Scope) -> Sign | None:
     constant where no exact real root lies in the domain (an open end excluded)."""
     (symbol,) = expr.free_symbols
     decl = scope.names.get(str(symbol))
-    if not isinstance(decl, ScalarDecl) or decl.symbol != symbol or decl.kind not in _REAL_KINDS:
+    if not isinstance(decl, ScalarDecl) or decl.symbol != symbol or decl.kind not in REAL_KINDS:
         return None
     lo, lo_open, hi, hi_open = _domain(decl)
     try:
@@ -273,9 +273,6 @@ def _interval_sign(expr: sympy.Expr, scope: Scope) -> Sign | None:
     inside = _interior_point(lo, hi)
     value = poly(inside)  # Poly.__call__: its value at the rational point
     return (1, True) if value > 0 else (-1, True)
-
-
-_REAL_KINDS = ("real", "positive", "nonnegative", "negative")
 
 
 def _domain(decl: ScalarDecl) -> tuple[sympy.Expr | None, bool, sympy.Expr | None, bool]:

@@ -5,8 +5,9 @@ one of: structural identity; canonical forms (``doit``/``expand``, matrix
 canonicalisation, E/Var/Cov as raw moments, traces in least rotation); sums
 (telescoping, SymPy's ``doit``); matrix calculus for gradients without declared
 functions; rational identities at literal sizes, written out entry by entry
-(an exact grid, fraction-free arithmetic: :mod:`.rational`); ``simplify``. An inequality ``a <= b`` is proved when ``b - a`` is shown
-non-negative (sums of squares, Gram forms, monotone maps).
+(an exact grid, fraction-free arithmetic: :mod:`.rational`); ``simplify``. An inequality
+``a <= b`` is proved when ``b - a`` is shown non-negative (sums of squares, Gram forms,
+monotone maps): the order strategies are in :mod:`.order`, their rows here.
 
 :data:`STRATEGIES` is the one ordered table of them; docs/trust.md lists the same
 names (a test compares the two). Nothing here says "false": a counterexample is the
@@ -20,34 +21,24 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import sympy
-from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
+from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from ...expr.objects import FunctionGradient, Gradient, HessianMatrix, Relation
 from ...expr.scope import Scope
-from .bounds import prove_by_bounds
+from ...expr.singular import nowhere_invertible
 from .canonical import canonical, has_declared_functions
 from .cases import prove_by_cases
-from .certificates import domain_substitution, gap_certificate, with_hypothesis_bounds
-from .conditions import certify_under, order_conditions
+from .certificates import with_hypothesis_bounds
 from .exponentials import equal_by_exponential_form, gaussian_integrals, matrix_coefficients_vanish
 from .hypotheses import instances_at
 from .ideal import follows_from
-from .inequalities import is_real, monotone_pair, nonnegative, positive
 from .matrix_derivative import matrix_gradient
-from .moment_matrix import moment_certificate
-from .radicals import equal_by_radicals, has_radicals, prove_nonnegative, real_with_roots
+from .order import (OrderGoal, by_certificate, by_entries, by_moment_matrix, by_monotone_map, by_order_hypotheses,
+                    by_radical_elimination, by_sign, by_standard_bounds, provably_real)
+from .proof import Proof, shortened
+from .radicals import equal_by_radicals, has_radicals
 from .rational import equal_as_fractions, rational_with_denominators, vanishes_on_grids
-from ...expr.singular import nowhere_invertible
-from ..realize import RealizeError, realize_symbolic
 from .sums import has_infinite_limits, telescope, undefined_term
-
-
-@dataclass(frozen=True)
-class Proof:
-    """How a relation was proved (``method`` names the strategy)."""
-
-    method: str
-    detail: str = ""
 
 
 def prove(relation: Relation, scope: Scope, hypotheses: Sequence[Relation] = (), *,
@@ -199,75 +190,21 @@ def prove_from_hypotheses(relation: Relation, scope: Scope, hypotheses: Sequence
 
 
 def prove_order(relation: Relation, scope: Scope, hypotheses: Sequence[Relation] = ()) -> Proof | None:
-    """``a <= b``, ``a < b`` (and the reversed forms) through the sign of ``b - a``; the strategies
-    marked ``hypotheses`` also read the order ``hypotheses`` (see :mod:`.conditions`)."""
+    """``a <= b``, ``a < b`` (and the reversed forms) through the sign of ``b - a``: the order
+    strategies of :data:`STRATEGIES` (:mod:`.order`) in turn, each given the goal with the order
+    ``hypotheses`` (which two of them read) and this function for its sub-goals."""
     lower, upper = (relation.lhs, relation.rhs) if relation.op in ("<=", "<") else (relation.rhs, relation.lhs)
     strict = relation.op in ("<", ">")
     if refusal(lower, upper) is not None:
         return None
-    if not all(_provably_real(side, scope) for side in (lower, upper)):
+    if not all(provably_real(side, scope) for side in (lower, upper)):
         return None  # an order states two real values: c <= c + 1 is no theorem for complex c, nor sqrt(x) for x < 0
+    goal = OrderGoal(lower, upper, strict, scope, hypotheses, prove_order)
     for strategy in _strategies("order"):
-        if strategy.hypotheses:
-            proof = strategy.attempt(lower, upper, strict, scope, hypotheses)
-        else:
-            proof = strategy.attempt(lower, upper, strict, scope)
+        proof = strategy.attempt(goal)
         if proof is not None:
             return proof
     return None
-
-
-def _provably_real(side: sympy.Basic, scope: Scope) -> bool:
-    """Real for every allowed value: as written, in canonical form, or in the roots of the
-    declared domains (``log(1 + x)`` for ``x in (-1, oo)``)."""
-    if is_real(side, scope) or is_real(canonical(side, scope), scope):
-        return True
-    if is_real(side.xreplace(domain_substitution(side, scope)), scope):
-        return True
-    return not isinstance(side, MatrixExpr) and real_with_roots(canonical(side, scope), scope)
-
-
-def _by_sign(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope) -> Proof | None:
-    lower_c, upper_c = canonical(lower, scope), canonical(upper, scope)
-    gap = sympy.expand(upper_c - lower_c)
-    # the difference as written first: Var(X) - 0 is a variance before its moments are expanded
-    for candidate in [sympy.sympify(upper - lower, strict=True), *_forms(gap)]:
-        if positive(candidate, scope) or (not strict and nonnegative(candidate, scope)):
-            return Proof("sign of the difference", "sum of non-negative terms / Gram form")
-    return None
-
-
-def _by_monotone_map(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope) -> Proof | None:
-    pair = monotone_pair(lower, upper)
-    if pair is None:
-        return None
-    if lower.func != upper.func:  # exp(t) = exp(t/k)**k against B**k (see monotone_pair)
-        domain_ok = not isinstance(lower, sympy.Pow) or gap_certificate(pair[0], False, scope) is not None
-        name = "t**k (t >= 0), with exp(t) = exp(t/k)**k"
-    elif isinstance(lower, sympy.Pow):  # t**k, k > 0: increasing on t >= 0, and on all reals for odd k
-        domain_ok = (lower.exp.is_integer and lower.exp.is_odd) or gap_certificate(pair[0], False, scope) is not None
-        name = f"t**{lower.exp} (t >= 0)"
-    else:
-        domain_ok = lower.func != sympy.log or all(
-            positive(canonical(p, scope), scope) or gap_certificate(p, True, scope) is not None for p in pair)
-        name = lower.func.__name__
-    if domain_ok:
-        sub = prove_order(Relation(pair[0], "<" if strict else "<=", pair[1]), scope)
-        if sub is not None:
-            return Proof("monotone map", f"{name} is increasing; {sub.method}")
-    return None
-
-
-def _by_certificate(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope) -> Proof | None:
-    how = gap_certificate(_gap(lower, upper, scope), strict, scope)
-    return Proof("polynomial certificate", how) if how is not None else None
-
-
-def _by_standard_bounds(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope) -> Proof | None:
-    how = prove_by_bounds(_gap(lower, upper, scope), strict, scope)
-    if how is None and not isinstance(lower, MatrixExpr) and not isinstance(upper, MatrixExpr):
-        how = prove_by_bounds(sympy.sympify(upper - lower, strict=True), strict, scope, as_written=True)
-    return Proof("standard bounds", how) if how is not None else None
 
 
 def _by_cases(relation: Relation, scope: Scope, hypotheses: Sequence[Relation]) -> Proof | None:
@@ -278,84 +215,27 @@ def _by_cases(relation: Relation, scope: Scope, hypotheses: Sequence[Relation]) 
     return Proof("case split", how) if how is not None else None
 
 
-def _by_order_hypotheses(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope,
-                         hypotheses: Sequence[Relation]) -> Proof | None:
-    conditions = order_conditions(hypotheses, scope)
-    if not conditions or isinstance(lower, MatrixExpr) or isinstance(upper, MatrixExpr):
-        return None
-    how = certify_under(_gap(lower, upper, scope), strict, conditions, scope, alone=False)
-    return Proof("order hypotheses", _short(how)) if how is not None else None
-
-
-def _by_moment_matrix(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope) -> Proof | None:
-    if isinstance(lower, MatrixExpr) or isinstance(upper, MatrixExpr):
-        return None
-    how = moment_certificate(_gap(lower, upper, scope), strict, scope)
-    return Proof("moment matrix", how) if how is not None else None
-
-
-def _by_radical_elimination(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope,
-                            hypotheses: Sequence[Relation]) -> Proof | None:
-    if isinstance(lower, MatrixExpr) or isinstance(upper, MatrixExpr):
-        return None
-    gap = _gap(lower, upper, scope)
-    if not has_radicals(gap):
-        return None
-    how = prove_nonnegative(gap, strict, order_conditions(hypotheses, scope), scope)
-    return Proof("radical elimination", _short(how)) if how is not None else None
-
-
 def _by_radical_identity(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> Proof | None:
     if isinstance(lhs, MatrixExpr) or isinstance(rhs, MatrixExpr) or not (has_radicals(lhs) or has_radicals(rhs)):
         return None
-    if not (_provably_real(lhs, scope) and _provably_real(rhs, scope)):
+    if not (provably_real(lhs, scope) and provably_real(rhs, scope)):
         return None
     how = equal_by_radicals(canonical(lhs, scope), canonical(rhs, scope), scope)
-    return Proof("radical identity", _short(how)) if how is not None else None
-
-
-def _by_entries(lower: sympy.Basic, upper: sympy.Basic, strict: bool, scope: Scope) -> Proof | None:
-    """Scalars made of matrices of literal sizes (``u.T @ v``, ``det(A)``), written out with one
-    real symbol per entry: every declared value is a value of the entries."""
-    if not any(isinstance(side, sympy.Basic) and side.has(sympy.Trace, sympy.Determinant, MatrixElement)
-               for side in (lower, upper)) or any(isinstance(side, MatrixExpr) for side in (lower, upper)):
-        return None
-    try:
-        written = [_scalar(realize_symbolic(side, scope, {})) for side in (lower, upper)]
-    except (RealizeError, TypeError, ValueError):
-        return None
-    if any(w is None or w.has(sympy.Trace, sympy.Determinant, MatrixElement) for w in written):
-        return None
-    sub = prove_order(Relation(written[0], "<" if strict else "<=", written[1]), scope)
-    return Proof("written out", f"entry by entry at the literal sizes; {sub.method}") if sub is not None else None
-
-
-def _scalar(value: sympy.Basic) -> sympy.Basic | None:
-    if isinstance(value, sympy.MatrixBase):
-        return value[0, 0] if value.shape == (1, 1) else None
-    return None if isinstance(value, MatrixExpr) else value
-
-
-def _short(how: str, limit: int = 300) -> str:
-    """A case split's account grows with its cases: the report keeps its start."""
-    return how if len(how) <= limit else how[:limit - 5] + " ..."
-
-
-def _gap(lower: sympy.Basic, upper: sympy.Basic, scope: Scope) -> sympy.Basic:
-    return sympy.expand(canonical(upper, scope) - canonical(lower, scope))
+    return Proof("radical identity", shortened(how)) if how is not None else None
 
 
 @dataclass(frozen=True)
 class Strategy:
     """One symbolic strategy: ``name`` is the method its proofs report (and docs/trust.md lists);
-    ``relation`` says what it proves: ``=`` (two sides), ``hypotheses`` (an equality from the
-    equality hypotheses), ``order`` (``lower <= upper``, strict or not) or ``cases`` (any relation,
-    under the step's hypotheses, when the others found no proof)."""
+    ``relation`` says what it proves, and so what ``attempt`` takes: ``=`` (two sides and the
+    scope), ``hypotheses`` (an equality from the equality hypotheses: the relation, the scope
+    and the hypotheses), ``order`` (an :class:`~.order.OrderGoal`: ``lower <= upper``, strict or
+    not) or ``cases`` (any relation, under the step's hypotheses, when the others found no
+    proof; as ``hypotheses``)."""
 
     name: str
     relation: str
     attempt: Callable[..., Proof | None]
-    hypotheses: bool = False  # an order strategy that also reads the step's order hypotheses
 
 
 STRATEGIES: tuple[Strategy, ...] = (
@@ -369,14 +249,14 @@ STRATEGIES: tuple[Strategy, ...] = (
     Strategy("radical identity", "=", _by_radical_identity),
     Strategy("simplify", "=", prove_by_simplify),
     Strategy("hypotheses", "hypotheses", prove_from_hypotheses),
-    Strategy("sign of the difference", "order", _by_sign),
-    Strategy("monotone map", "order", _by_monotone_map),
-    Strategy("polynomial certificate", "order", _by_certificate),
-    Strategy("standard bounds", "order", _by_standard_bounds),
-    Strategy("order hypotheses", "order", _by_order_hypotheses, hypotheses=True),
-    Strategy("written out", "order", _by_entries),
-    Strategy("moment matrix", "order", _by_moment_matrix),
-    Strategy("radical elimination", "order", _by_radical_elimination, hypotheses=True),
+    Strategy("sign of the difference", "order", by_sign),
+    Strategy("monotone map", "order", by_monotone_map),
+    Strategy("polynomial certificate", "order", by_certificate),
+    Strategy("standard bounds", "order", by_standard_bounds),
+    Strategy("order hypotheses", "order", by_order_hypotheses),
+    Strategy("written out", "order", by_entries),
+    Strategy("moment matrix", "order", by_moment_matrix),
+    Strategy("radical elimination", "order", by_radical_elimination),
     Strategy("case split", "cases", _by_cases),
 )
 """Every symbolic strategy, cheapest first within each kind of relation. A new strategy is
@@ -399,15 +279,6 @@ def refusal(lhs: sympy.Basic, rhs: sympy.Basic) -> str | None:
         if why is not None:
             return f"no proof: {why}, so the relation has no value"
     return None
-
-
-def _forms(gap: sympy.Basic) -> list[sympy.Basic]:
-    forms = [gap]
-    try:
-        forms.append(sympy.factor(gap))
-    except (sympy.PolynomialError, NotImplementedError, TypeError, ValueError):
-        pass
-    return forms
 
 
 def _difference(lhs: sympy.Basic, rhs: sympy.Basic) -> sympy.Basic:

@@ -272,7 +272,8 @@ def test_a_law_right_on_part_of_a_drawn_parameters_domain_is_refuted_at_a_draw(s
 def test_draws_that_differ_only_in_the_start_share_one_simulation_exactly() -> None:
     """Draw k's moments from the shared simulation equal a separate simulation of draw k with
     the same noise (up to rounding): the shift A_t (x0_k - x0_0) is the whole difference."""
-    from derivcheck.check.stochastic.distribution import build_plans, claimed_law, run, run_shared
+    from derivcheck.check.stochastic.distribution import claimed_law, run, run_shared
+    from derivcheck.check.stochastic.plan import build_plans
 
     derivation = load_text(short(), "short.deriv.yaml")
     scope = build_scope(derivation)

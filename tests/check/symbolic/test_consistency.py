@@ -1,4 +1,5 @@
-"""Hypotheses that hold nowhere (derivcheck/check/symbolic/consistency.py), and proofs at instances under them.
+"""Hypotheses that hold nowhere (derivcheck/check/symbolic/consistency.py), exact points where they
+hold (witness.py), and proofs at instances under them.
 
 Each detection must be sound: consistent hypotheses are never called inconsistent.
 Built directly from SymPy objects and a hand-made Scope (see ``tests/check/numeric/test_numeric.py``).
@@ -9,8 +10,9 @@ from __future__ import annotations
 import sympy
 
 from derivcheck.check.numeric import witness
-from derivcheck.check.symbolic.consistency import exact_witness, inconsistency
+from derivcheck.check.symbolic.consistency import inconsistency
 from derivcheck.check.symbolic.instances import instance_assignments, prove_at_instances
+from derivcheck.check.symbolic.witness import exact_witness
 from derivcheck.errors import Span
 from derivcheck.expr import objects
 from derivcheck.expr.scope import Interval, MatrixDecl, RandomDecl, ScalarDecl, Scope
