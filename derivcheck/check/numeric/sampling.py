@@ -152,7 +152,7 @@ def _real_values(p: Param, n: int, uniform: Callable[..., Any], special: bool, w
     v = lo + (hi - lo) * uniform(n)
     if wide and p.wide:
         far = _wide_scalar(p.domain, n, uniform)
-        inside = torch.tensor([p.domain.contains(x) for x in far.tolist()], dtype=torch.bool)
+        inside = _contained(p.domain, far)
         v = torch.where((uniform(n) < WIDE_SHARE) & inside, far, v)
     for end, is_open in ((p.domain.lo, p.domain.lo_open), (p.domain.hi, p.domain.hi_open)):
         if end is not None and not is_open:  # a closed end is hit now and then
@@ -164,6 +164,25 @@ def _real_values(p: Param, n: int, uniform: Callable[..., Any], special: bool, w
         first = min(len(simple), n // 4)  # and the first points all simple, deterministically
         v[:first] = torch.tensor(simple[:first], dtype=torch.float64)
     return v
+
+
+def _contained(domain: Domain, values: Any) -> Any:
+    """``domain.contains`` at each float value, as a bool tensor: by float comparisons where
+    they are exact (the ends are floats themselves; NaN passes, as there), else one by one."""
+    import torch
+
+    ends = [e for e in (domain.lo, domain.hi) if e is not None]
+    if domain.integer or any(abs(e) > FLOAT_ENDS or Fraction(float(e)) != e for e in ends):
+        return torch.tensor([domain.contains(x) for x in values.tolist()], dtype=torch.bool)
+    outside = torch.zeros(values.shape, dtype=torch.bool)
+    if domain.lo is not None:
+        outside |= (values < float(domain.lo)) | ((values == float(domain.lo)) & domain.lo_open)
+    if domain.hi is not None:
+        outside |= (values > float(domain.hi)) | ((values == float(domain.hi)) & domain.hi_open)
+    return ~outside
+
+
+FLOAT_ENDS = Fraction(10) ** 300  # (beyond, an end is compared exactly: float() would overflow)
 
 
 def _generators(p: Param, n: int, uniform: Callable[..., Any], special: bool, wide: bool) -> Any:

@@ -336,8 +336,7 @@ def _rank(rows: list[dict[sympy.Basic, int]], rng: random.Random) -> int:
     for row in rows:
         out = [0] * m
         for k, d in row.items():
-            for j, r in enumerate(projection[k]):
-                out[j] += d * r
+            out = [o + d * r for o, r in zip(out, projection[k])]
         dense.append([x % PRIME for x in out])
     rank = 0
     for col in range(m):
@@ -346,9 +345,11 @@ def _rank(rows: list[dict[sympy.Basic, int]], rng: random.Random) -> int:
             continue
         dense[rank], dense[pivot] = dense[pivot], dense[rank]
         inverse = pow(dense[rank][col], -1, PRIME)
+        lead = dense[rank][col:]
         for r in range(rank + 1, m):
             if dense[r][col]:
                 f = dense[r][col] * inverse % PRIME
-                dense[r] = [(a - f * b) % PRIME for a, b in zip(dense[r], dense[rank])]
+                # rows from `rank` down are 0 left of `col`: only the rest changes
+                dense[r][col:] = [(a - f * b) % PRIME for a, b in zip(dense[r][col:], lead)]
         rank += 1
     return rank

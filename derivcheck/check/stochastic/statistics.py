@@ -98,11 +98,26 @@ def grid_distance(standardised: Any, bins: int = NORMALITY_BINS) -> Any:
     import torch
 
     u = torch.special.ndtr(standardised.flatten())
-    counts = torch.histc(u, bins=bins, min=0.0, max=1.0)  # bin k holds k/B <= ndtr(x) < (k+1)/B
+    counts = _bin_counts(u, bins)  # bin k holds k/B <= ndtr(x) < (k+1)/B
     n = u.numel()
     below = torch.cumsum(counts, 0) / n  # the share of samples below the quantile (k + 1) / B
     grid = torch.arange(1, bins + 1, dtype=below.dtype, device=below.device) / bins
     return (below - grid).abs().max()
+
+
+def _bin_counts(u: Any, bins: int) -> Any:
+    """``torch.histc(u, bins, min=0, max=1)``, the same counts: on the CPU by NumPy's bincount of
+    ``int(u * bins)`` (the index histc computes, its last bin closed, values outside [0, 1] and
+    NaN left out), about ten times faster than histc, which costs 8 ms a call at 8192 bins."""
+    import numpy
+    import torch
+
+    if u.device.type != "cpu" or u.dtype != torch.float64:
+        return torch.histc(u, bins=bins, min=0.0, max=1.0)
+    v = u.numpy()
+    v = v[(v >= 0.0) & (v <= 1.0)]
+    index = numpy.minimum((v * bins).astype(numpy.int64), bins - 1)
+    return torch.from_numpy(numpy.bincount(index, minlength=bins).astype(numpy.float64))
 
 
 def dkw_pvalues(distance: Any, n: int) -> Any:

@@ -891,3 +891,20 @@ def test_entry_hypotheses_are_solved_so_that_every_point_satisfies_them(d: Decls
     assert d.check(R((m @ m.T)[0, 1], "=", m[0, 2] * m[1, 2]), hypotheses=[R(m[0, 1], "=", 0)]).status == "disagree"
     assert agrees(d.check(R(sympy.Determinant(s), "=", s[0, 0] * s[1, 1] - 1), hypotheses=[R(s[0, 1], "=", 1)]))
     assert d.check(R(sympy.Determinant(s), "=", s[0, 0] * s[1, 1] - 2), hypotheses=[R(s[0, 1], "=", 1)]).status == "disagree"
+
+
+def test_wide_values_are_kept_inside_the_domain_as_contains_says() -> None:
+    """The vectorised membership test of wide values is Domain.contains at every value: open
+    and closed float ends, ends that are no float (compared exactly), NaN and infinities."""
+    import torch
+
+    from derivcheck.check.numeric.sampling import _contained
+
+    values = torch.tensor([0.0, -0.0, 1.0, -1.0, 0.5, 1 / 3, 0.1, 2.0, 1e300, -1e-300, float("nan"),
+                           float("inf"), -float("inf")] + [k / 7 - 3 for k in range(42)], dtype=torch.float64)
+    for domain in (Domain(None, None), Domain(Fraction(0), None, False), Domain(Fraction(0), None, True),
+                   Domain(None, Fraction(1), True, False), Domain(Fraction(0), Fraction(1), False, True),
+                   Domain(Fraction(-1), Fraction(1), False, False), Domain(Fraction(1, 3), Fraction(2)),
+                   Domain(Fraction(1, 10), None, False), Domain(Fraction(10) ** 400, None)):
+        expected = [domain.contains(x) for x in values.tolist()]
+        assert _contained(domain, values).tolist() == expected, domain

@@ -163,6 +163,20 @@ def test_the_grid_distance_is_the_exact_distance_up_to_one_bin() -> None:
     assert float(dkw_pvalues(torch.tensor(0.0, dtype=torch.float64), 10)) == 1.0
 
 
+def test_the_grid_counts_are_histc_counts() -> None:
+    """The grid's bin counts (NumPy's bincount on the CPU) are torch.histc's, bin edges, 1.0,
+    values outside [0, 1] and NaN included."""
+    from derivcheck.check.stochastic.statistics import _bin_counts
+
+    g = torch.Generator().manual_seed(3)
+    edges = torch.arange(0, NORMALITY_BINS + 1, dtype=torch.float64) / NORMALITY_BINS
+    for u in (torch.rand(100_000, generator=g, dtype=torch.float64), edges,
+              torch.nextafter(edges, torch.tensor(2.0, dtype=torch.float64)),
+              torch.nextafter(edges, torch.tensor(-1.0, dtype=torch.float64)),
+              torch.tensor([float("nan"), -0.0, 1.0, 1.5, -0.5], dtype=torch.float64)):
+        assert torch.equal(_bin_counts(u, NORMALITY_BINS), torch.histc(u, bins=NORMALITY_BINS, min=0.0, max=1.0))
+
+
 def test_stated_normality_power_holds_in_simulation() -> None:
     """A law exactly at the stated Kolmogorov-Smirnov distance from N(0, 1) (a shifted normal:
     distance 2 Phi(s/2) - 1) is rejected by the grid test in at least 90 % of runs."""
