@@ -38,6 +38,7 @@ from .configs import integer_configs
 from .descent import descend
 from .evaluate import Unsupported
 from .exact import ExactFailure, exact_check, shrink_exact
+from .far_integers import CONFIRM_DIGITS as FAR_CONFIRM_DIGITS, DIGITS as FAR_DIGITS, far_counterexample
 from .parameters import integer_parameters_of
 from .prepare import Prepared
 from .sampling import point_at
@@ -101,6 +102,11 @@ def check_prepared(prepared: Any, scope: Scope, *, seed: int, points: int, fixed
     extreme = None if any(t.failing for t in trials) else _extremes(trials, seed)
     if extreme is not None:
         return _refuted_precisely(extreme, prepared, valid, "where float64 overflowed or fell below its tolerance")
+    far, beyond = (None, "") if any(t.failing for t in trials) else _far_integers(prepared, scope, trials, ranges, seed)
+    if far is not None:
+        return Evidence(Status.DISAGREE, valid, f"closed form in {FAR_DIGITS} and {FAR_CONFIRM_DIGITS} digits", far,
+                        f"counterexample at integers beyond the configurations, in {beyond} (float64 had "
+                        "agreed at the configurations)")
     failing = [t for t in trials if t.failing]
     if failing:
         found = _disagreement(failing, prepared, seed, valid, deadline, notes)
@@ -121,6 +127,7 @@ def check_prepared(prepared: Any, scope: Scope, *, seed: int, points: int, fixed
         recheck = None if exact else (lambda: _precise(trials, prepared, seed, valid,
                                                        Deadline(PRECISE_SECONDS, "the 50-digit re-check")))
         evidence = exact or f"float64 at {valid} points, {TOLERANCE_TEXT.replace(', entrywise', '')}" + coverage(trials)
+        evidence += f"; {beyond}" if beyond else ""
         if any(t.main.space for t in trials):  # what makes ε a bound about every declared law
             evidence += "; on finite probability spaces whose moments are generic for the claim (Jacobian rank test)"
         return Evidence(Status.AGREE, valid, TOLERANCE_TEXT, None,
@@ -159,6 +166,17 @@ def _extremes(trials: list["Trial"], seed: int) -> Counterexample | None:
 
     done = run_bounded(first_violated, EXTREME_SECONDS)
     return done.value if done.status == "ok" else None
+
+
+def _far_integers(prepared: Prepared, scope: Scope, trials: list["Trial"], ranges: dict,
+                  seed: int) -> tuple[Counterexample | None, str]:
+    """A counterexample at integers far beyond the configurations, in closed form
+    (:mod:`.far_integers`), and the text of what was covered; only for a relation in the
+    integer parameters alone, without hypotheses."""
+    if prepared.filters or prepared.laws or prepared.caveats or any(t.main.space is not None for t in trials):
+        return None, ""
+    small = [t.config for t in trials if t.valid and not t.wide]
+    return far_counterexample(prepared.relation, scope, ranges, small, seed)
 
 
 def _exact(trials: list["Trial"], seed: int, deadline: Deadline, valid: int) -> "Evidence | str | None":
