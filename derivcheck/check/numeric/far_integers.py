@@ -362,11 +362,21 @@ def _apply(e: Any, args: list) -> Any:
     name = type(e)
     if name in (sympy.exp,) and _large(mpmath.re(args[0])):
         return None
-    if name in (sympy.factorial, sympy.gamma, sympy.loggamma, sympy.harmonic, sympy.binomial) and \
+    if name in (sympy.factorial, sympy.gamma, sympy.loggamma, sympy.harmonic, sympy.binomial,
+                sympy.RisingFactorial, sympy.FallingFactorial) and \
             any(_large(a) for a in args):
         return None
     v = _FUNCTIONS[name](*args)
     return None if not mpmath.isfinite(v) else v
+
+
+def _harmonic(n: Any, *order: Any) -> Any:
+    """SymPy's ``harmonic(n)`` and ``harmonic(n, m) = sum_{i <= n} i**-m`` (``m != 1``: Hurwitz)."""
+    import mpmath
+
+    if not order or order[0] == 1:
+        return mpmath.harmonic(n)
+    return mpmath.zeta(order[0]) - mpmath.zeta(order[0], n + 1)
 
 
 def _function_table() -> dict:
@@ -379,8 +389,8 @@ def _function_table() -> dict:
         sympy.Abs: abs, sympy.sign: mpmath.sign, sympy.floor: mpmath.floor, sympy.ceiling: mpmath.ceil,
         sympy.Min: min, sympy.Max: max,
         sympy.factorial: mpmath.factorial, sympy.gamma: mpmath.gamma, sympy.loggamma: mpmath.loggamma,
-        sympy.harmonic: lambda n, *m: mpmath.harmonic(n) if not m else None,
-        sympy.binomial: mpmath.binomial,
+        sympy.harmonic: _harmonic, sympy.binomial: mpmath.binomial,
+        sympy.RisingFactorial: mpmath.rf, sympy.FallingFactorial: mpmath.ff,
     }
 
 

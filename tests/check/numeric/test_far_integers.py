@@ -121,3 +121,13 @@ def test_hypotheses_or_real_scalars_turn_it_off() -> None:
 def objects_sum(m: sympy.Symbol) -> sympy.Expr:
     k = sympy.Symbol("k", integer=True)
     return sympy.Sum(1 / k, (k, 1, m))
+
+
+@pytest.mark.parametrize(("lhs", "op", "rhs", "first"), [
+    # RisingFactorial(2, n)/factorial(n) = n + 1: the tie at 999 is not exact in floats, 1000 is shown
+    (sympy.Product(1 + 1 / i, (i, 1, n)), "<", 1000, "1000"),
+    (sympy.Sum(1 / i**2, (i, 1, n)), "<", sympy.Rational(16448, 10000), "7459"),  # harmonic(n, 2)
+    (sympy.Product(2 * i - 1, (i, 1, n)), "<", sympy.Integer(10)**300, "148"),  # 2**n RisingFactorial(1/2, n)
+], ids=["rising", "harmonic-2", "odd-product"])
+def test_products_and_power_sums_in_closed_form(lhs, op, rhs, first) -> None:
+    assert _found(lhs, op, rhs) == first
