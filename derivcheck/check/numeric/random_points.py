@@ -32,13 +32,15 @@ from ...expr import objects
 from ...expr.scope import FunctionDecl, Scope
 from ...model import Counterexample
 from ..evidence import Evidence, Status
-from ..realize import RealizeError, UndefinedAt
+from ..realize import MAX_ENTRIES, RealizeError, UndefinedAt
 from ..runtime import Deadline, resolve_device, run_bounded
 from .configs import integer_configs
 from .descent import descend
 from .evaluate import Unsupported
 from .exact import ExactFailure, exact_check, shrink_exact
-from .far_integers import CONFIRM_DIGITS as FAR_CONFIRM_DIGITS, DIGITS as FAR_DIGITS, far_counterexample
+from .far_integers import CONFIRM_DIGITS as FAR_CONFIRM_DIGITS
+from .far_integers import DIGITS as FAR_DIGITS
+from .far_integers import dimension_ladder, far_counterexample
 from .parameters import integer_parameters_of
 from .prepare import Prepared
 from .sampling import point_at
@@ -102,11 +104,10 @@ def check_prepared(prepared: Any, scope: Scope, *, seed: int, points: int, fixed
     extreme = None if any(t.failing for t in trials) else _extremes(trials, seed)
     if extreme is not None:
         return _refuted_precisely(extreme, prepared, valid, "where float64 overflowed or fell below its tolerance")
-    far, beyond = (None, "") if any(t.failing for t in trials) else _far_integers(prepared, scope, trials, ranges, seed)
-    if far is not None:
-        return Evidence(Status.DISAGREE, valid, f"closed form in {FAR_DIGITS} and {FAR_CONFIRM_DIGITS} digits", far,
-                        f"counterexample at integers beyond the configurations, in {beyond} (float64 had "
-                        "agreed at the configurations)")
+    beyond = "" if any(t.failing for t in trials) else _far_integers(prepared, scope, trials, ranges, kinds,
+                                                                       seed, dev, valid)
+    if isinstance(beyond, Evidence):
+        return beyond
     failing = [t for t in trials if t.failing]
     if failing:
         found = _disagreement(failing, prepared, seed, valid, deadline, notes)
@@ -168,15 +169,27 @@ def _extremes(trials: list["Trial"], seed: int) -> Counterexample | None:
     return done.value if done.status == "ok" else None
 
 
-def _far_integers(prepared: Prepared, scope: Scope, trials: list["Trial"], ranges: dict,
-                  seed: int) -> tuple[Counterexample | None, str]:
-    """A counterexample at integers far beyond the configurations, in closed form
-    (:mod:`.far_integers`), and the text of what was covered; only for a relation in the
-    integer parameters alone, without hypotheses."""
+def _far_integers(prepared: Prepared, scope: Scope, trials: list["Trial"], ranges: dict, kinds: dict,
+                  seed: int, device: str, valid: int) -> Evidence | str:
+    """A refutation at integers far beyond the configurations (:mod:`.far_integers`): in
+    closed form, or, with none and nothing sampled, with the dimensions written out past
+    their window; else the text of what the closed form covered. Only for a relation in
+    the integer parameters alone, without hypotheses."""
     if prepared.filters or prepared.laws or prepared.caveats or any(t.main.space is not None for t in trials):
-        return None, ""
+        return ""
     small = [t.config for t in trials if t.valid and not t.wide]
-    return far_counterexample(prepared.relation, scope, ranges, small, seed)
+    found, beyond = far_counterexample(prepared.relation, scope, ranges, small, seed)
+    if found is not None:
+        return Evidence(Status.DISAGREE, valid, f"closed form in {FAR_DIGITS} and {FAR_CONFIRM_DIGITS} digits",
+                        found, f"counterexample at integers beyond the configurations, in {beyond} (float64 had "
+                        "agreed at the configurations)")
+    if beyond or not small or any(t.params for t in trials):
+        return beyond
+    found = dimension_ladder(lambda config: Trial.build(prepared, scope, config, seed, device).settle({}, seed),
+                             ranges, kinds, small[0], MAX_ENTRIES)
+    if found is not None:
+        return _refuted_precisely(found, prepared, valid, "at a dimension past the configurations, written out")
+    return ""
 
 
 def _exact(trials: list["Trial"], seed: int, deadline: Deadline, valid: int) -> "Evidence | str | None":

@@ -131,3 +131,12 @@ def objects_sum(m: sympy.Symbol) -> sympy.Expr:
 ], ids=["rising", "harmonic-2", "odd-product"])
 def test_products_and_power_sums_in_closed_form(lhs, op, rhs, first) -> None:
     assert _found(lhs, op, rhs) == first
+
+
+def test_without_a_closed_form_dimensions_are_written_out_past_the_window() -> None:
+    d = Decls()
+    m = d.scalar("m", "dimension")
+    rank_one = sympy.Determinant(sympy.Identity(m) + sympy.OneMatrix(m, m))
+    evidence = d.check(R(rank_one, "<", sympy.Integer(14)), points=6)
+    assert evidence.status is Status.DISAGREE and evidence.counterexample.values == {"m": "13"}
+    assert d.check(R(rank_one, "=", m + 1), points=6).status is Status.AGREE
