@@ -72,33 +72,45 @@ def far_values(kind: str, interval: Any) -> list[int]:
     return list(dict.fromkeys(inside))
 
 
-def far_counterexample(relation: Any, scope: Scope, ranges: dict, configs: list[dict],
-                       seed: int) -> tuple[Counterexample | None, str]:
+def far_counterexample(relation: Any, scope: Scope, ranges: dict, configs: list[dict], seed: int,
+                       reals: list[dict] = ()) -> tuple[Counterexample | None, str]:
     """A confirmed counterexample at far integer values with the closed form it rests on, or
     None with what was covered (a text for the evidence; empty where the check does not
-    apply or was cut short)."""
+    apply or was cut short). ``reals``: exact values of the relation's other (real scalar)
+    symbols at a few sampled points (each a base of the search; the integers alone: ``[{}]``)."""
     sides = (relation.lhs, relation.rhs)
     if relation.op not in ("=", "<", "<=", ">", ">=") or not ranges or len(ranges) > MAX_PARAMETERS:
         return None, ""
     if not all(isinstance(s, sympy.Expr) and not getattr(s, "is_Matrix", False) for s in sides):
         return None, ""
-    if not set().union(*(s.free_symbols for s in sides)) <= set(ranges):
-        return None, ""
+    bases = [b for b in (reals or [{}]) if set().union(*(s.free_symbols for s in sides)) <= set(ranges) | set(b)]
     decls = {d.symbol: d for d in scope.names.values() if isinstance(d, ScalarDecl) and d.symbol in ranges}
-    if set(decls) != set(ranges):
+    if not bases or set(decls) != set(ranges):
         return None, ""
     far = {s: far_values(d.kind, d.interval) for s, d in decls.items()}
     small = [c for c in configs if set(c) >= set(ranges) and all(abs(c[s]) <= CHECKED_SIZE for s in ranges)]
     small = [dict(t) for t in dict.fromkeys(tuple((s, c[s]) for s in ranges) for c in small)][:CHECKED_CONFIGS]
     if not small or not any(far.values()):
         return None, ""
-    done = run_bounded(lambda: _search(relation.op, sides, list(ranges), far, small), FAR_SECONDS)
+
+    def each_base() -> tuple | None:
+        covered = None
+        for base in bases:
+            at = tuple(side.xreplace(base) for side in sides)
+            result = _search(relation.op, at, list(ranges), far, small)
+            if result is None or result[0] is not None:
+                return result if result is None else (result[0], result[1], base)
+            covered = result[1]
+        return None, covered, {}
+
+    done = run_bounded(each_base, FAR_SECONDS)
     if done.status != "ok" or done.value is None:
         return None, ""
-    found, covered = done.value
+    found, covered, base = done.value
     if found is None:
-        return None, covered
+        return None, covered + (f" (the reals at {len(bases)} sampled points)" if reals else "")
     values, lhs, rhs = found
+    values = {**values, **{str(k): str(v) for k, v in base.items()}}
     return Counterexample(values=values, lhs=lhs, rhs=rhs, seed=seed), covered
 
 

@@ -43,7 +43,7 @@ from .far_integers import DIGITS as FAR_DIGITS
 from .far_integers import dimension_ladder, far_counterexample
 from .parameters import integer_parameters_of
 from .prepare import Prepared
-from .sampling import point_at
+from .sampling import exact_values, point_at
 from .shrink import shrink
 from .trial import Trial, show_config
 from .wide import REDUCED_POINTS, coverage, equality_configs, wide_configs
@@ -178,7 +178,7 @@ def _far_integers(prepared: Prepared, scope: Scope, trials: list["Trial"], range
     if prepared.filters or prepared.laws or prepared.caveats or any(t.main.space is not None for t in trials):
         return ""
     small = [t.config for t in trials if t.valid and not t.wide]
-    found, beyond = far_counterexample(prepared.relation, scope, ranges, small, seed)
+    found, beyond = far_counterexample(prepared.relation, scope, ranges, small, seed, _real_bases(trials))
     if found is not None:
         return Evidence(Status.DISAGREE, valid, f"closed form in {FAR_DIGITS} and {FAR_CONFIRM_DIGITS} digits",
                         found, f"counterexample at integers beyond the configurations, in {beyond} (float64 had "
@@ -190,6 +190,22 @@ def _far_integers(prepared: Prepared, scope: Scope, trials: list["Trial"], range
     if found is not None:
         return _refuted_precisely(found, prepared, valid, "at a dimension past the configurations, written out")
     return ""
+
+
+def _real_bases(trials: list["Trial"]) -> list[dict]:
+    """The exact values of the sampled real scalars at the first and the last point of the
+    first configuration (simple values, then a random point), for the far integers; ``[{}]``
+    where nothing is sampled, ``[]`` where something other than real scalars is."""
+    first = next((t for t in trials if t.valid and not t.wide), None)
+    if first is None or not first.params:
+        return [{}]
+    if any(p.kind != "scalar" or p.domain.integer for p in first.params) or not first.batch:
+        return []
+    n = next(iter(first.batch.values())).shape[0]
+    try:
+        return [exact_values(first.params, point_at(first.params, first.batch, i)) for i in dict.fromkeys([0, n - 1])]
+    except RealizeError:
+        return []
 
 
 def _exact(trials: list["Trial"], seed: int, deadline: Deadline, valid: int) -> "Evidence | str | None":

@@ -109,12 +109,16 @@ def test_check_numerically_refutes_and_states_the_closed_form() -> None:
     assert held.status is Status.AGREE and "in closed form also m at" in held.evidence
 
 
-def test_hypotheses_or_real_scalars_turn_it_off() -> None:
+def test_hypotheses_or_matrices_turn_it_off() -> None:
     d = Decls()
     m = d.scalar("m", "natural")
     x = d.scalar("x", "real")
-    # a real beside the integer: not a relation in integers alone (no far check, no claim)
-    evidence = d.check(R(sympy.log(m) + 0 * x, "<", sympy.Integer(7) + x**2), points=6)
+    # under a hypothesis, a far point would have to satisfy it: no far check, no claim
+    evidence = d.check(R(sympy.log(m), "<", sympy.Integer(7) + x**2), points=6, hypotheses=[R(x, ">", sympy.Integer(0))])
+    assert "in closed form" not in evidence.detail + evidence.evidence
+    k = d.scalar("k", "dimension")
+    a = d.matrix("A", k, k)
+    evidence = d.check(R(sympy.Trace(a * a.T), ">=", sympy.Integer(0)), points=6)
     assert "in closed form" not in evidence.detail + evidence.evidence
 
 
@@ -140,3 +144,14 @@ def test_without_a_closed_form_dimensions_are_written_out_past_the_window() -> N
     evidence = d.check(R(rank_one, "<", sympy.Integer(14)), points=6)
     assert evidence.status is Status.DISAGREE and evidence.counterexample.values == {"m": "13"}
     assert d.check(R(rank_one, "=", m + 1), points=6).status is Status.AGREE
+
+
+def test_real_scalars_beside_the_integers_take_their_sampled_values() -> None:
+    d = Decls()
+    m = d.scalar("m", "natural")
+    x = d.scalar("x", "positive")
+    evidence = d.check(R(objects_sum(m) * x, "<", 8 * x), points=6)
+    assert evidence.status is Status.DISAGREE and evidence.counterexample.values["m"] == "1674"
+    assert "x" in evidence.counterexample.values
+    held = d.check(R(objects_sum(m) * x, "<=", x * (1 + sympy.log(m))), points=6)
+    assert held.status is Status.AGREE and "the reals at" in held.evidence
