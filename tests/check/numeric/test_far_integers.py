@@ -155,3 +155,17 @@ def test_real_scalars_beside_the_integers_take_their_sampled_values() -> None:
     assert "x" in evidence.counterexample.values
     held = d.check(R(objects_sum(m) * x, "<=", x * (1 + sympy.log(m))), points=6)
     assert held.status is Status.AGREE and "the reals at" in held.evidence
+
+
+def test_listed_instances_too_large_to_write_out_are_proved_by_doit_only_when_true() -> None:
+    from derivcheck.check.symbolic import prove_at_instances
+
+    d = Decls()
+    k = d.scalar("k", "dimension")
+    trace, det = sympy.Trace(sympy.Identity(k)), sympy.Determinant(2 * sympy.Identity(k))
+    assert prove_at_instances(R(trace, "<=", det), d.scope, [{k: 6000}])[0]
+    assert not prove_at_instances(R(trace, "<=", sympy.Integer(5999)), d.scope, [{k: 6000}])[0]
+    assert not prove_at_instances(R(trace, "=", sympy.Integer(5999)), d.scope, [{k: 6000}])[0]
+    rank_one = sympy.Determinant(sympy.Identity(k) + sympy.OneMatrix(k, k))  # no closed form: still refused
+    proved, why = prove_at_instances(R(rank_one, "=", k + 1), d.scope, [{k: 6000}])
+    assert not proved and "could not realise" in why
