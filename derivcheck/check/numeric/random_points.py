@@ -36,11 +36,12 @@ from ..realize import MAX_ENTRIES, RealizeError, UndefinedAt
 from ..runtime import Deadline, resolve_device, run_bounded
 from .configs import integer_configs
 from .descent import descend
+from .dimension_ladder import dimension_ladder
 from .evaluate import Unsupported
 from .exact import ExactFailure, exact_check, shrink_exact
 from .far_integers import CONFIRM_DIGITS as FAR_CONFIRM_DIGITS
 from .far_integers import DIGITS as FAR_DIGITS
-from .far_integers import dimension_ladder, far_counterexample
+from .far_integers import far_counterexample
 from .parameters import integer_parameters_of
 from .prepare import Prepared
 from .sampling import exact_values, point_at
