@@ -43,6 +43,8 @@ from .domains import integer_domain
 
 DIGITS = 30
 CONFIRM_DIGITS = 80
+RECHECKS = (CONFIRM_DIGITS, 130)  # a violation is found again at each, the same to AGREEMENT
+AGREEMENT = 1e-3
 SLACK = 10  # a gap counts at P digits when above 10**-(P - SLACK) relative
 MAX_MAGNITUDE = 10**15  # the largest exponent (natural log of a value) evaluated
 MAX_EXACT_BITS = 4096  # the largest number an exact evaluation (of a tie) builds
@@ -108,7 +110,8 @@ def far_counterexample(relation: Any, scope: Scope, ranges: dict, configs: list[
         return None, ""
     found, covered, base = done.value
     if found is None:
-        return None, covered + (f" (the reals at {len(bases)} sampled points)" if reals else "")
+        sampled = len([b for b in bases if b])
+        return None, covered + (f" (the reals at {sampled} sampled point{'s' * (sampled > 1)})" if sampled else "")
     values, lhs, rhs = found
     values = {**values, **{str(k): str(v) for k, v in base.items()}}
     return Counterexample(values=values, lhs=lhs, rhs=rhs, seed=seed), covered
@@ -198,24 +201,36 @@ def _short(expr: sympy.Expr) -> str:
 
 
 def _decided(op: str, closed: list, point: dict) -> bool | None:
-    """Whether the relation holds at ``point``: True/False when settled at DIGITS and again
-    at CONFIRM_DIGITS; None when a value is missing or the two disagree."""
-    first = _holds_at(op, closed, point, DIGITS)
-    if first is None:
-        first = _holds_at(op, closed, point, CONFIRM_DIGITS)
-        return first
-    if first is False:  # a violation is confirmed at more digits
-        return False if _holds_at(op, closed, point, CONFIRM_DIGITS) is False else None
-    return True
+    """Whether the relation holds at ``point``: True when it holds at DIGITS (or, undecided
+    there, at CONFIRM_DIGITS); False only when violated at DIGITS (or CONFIRM_DIGITS) and
+    at every higher precision of :data:`RECHECKS`, the deciding difference agreeing between
+    them to AGREEMENT relative (digits lost in the evaluation, as ``sin(pi*n/2)`` at
+    n = 5*10**12 loses 13, make a difference that changes with the precision); else None."""
+    verdict, witness = _holds_at(op, closed, point, DIGITS)
+    ladder = RECHECKS
+    if verdict is None:
+        verdict, witness = _holds_at(op, closed, point, CONFIRM_DIGITS)
+        ladder = RECHECKS[1:]
+    if verdict is not False:
+        return verdict
+    for digits in ladder:
+        again, found = _holds_at(op, closed, point, digits)
+        if again is not False or (witness is None) != (found is None):
+            return None
+        if witness is not None and abs(witness - found) > AGREEMENT * abs(found):
+            return None
+        witness = found
+    return False
 
 
-def _holds_at(op: str, closed: list, point: dict, digits: int) -> bool | None:
-    found = _holds_in_floats(op, closed, point, digits)
+def _holds_at(op: str, closed: list, point: dict, digits: int) -> tuple[bool | None, Any]:
+    """(verdict, the difference that decides it, None when decided exactly) at ``digits``."""
+    found, witness = _holds_in_floats(op, closed, point, digits)
     if found is None:  # equal to the precision: exactly, where the forms are rational there
         l, r = (_exact(c, point) for c in closed)
         if l is not None and r is not None:
-            return bool({"=": l == r, "<": l < r, "<=": l <= r, ">": l > r, ">=": l >= r}[op])
-    return found
+            return bool({"=": l == r, "<": l < r, "<=": l <= r, ">": l > r, ">=": l >= r}[op]), None
+    return found, witness
 
 
 def _exact(expr: sympy.Expr, point: dict) -> Fraction | None:
@@ -247,23 +262,24 @@ def _exact(expr: sympy.Expr, point: dict) -> Fraction | None:
     return value
 
 
-def _holds_in_floats(op: str, closed: list, point: dict, digits: int) -> bool | None:
+def _holds_in_floats(op: str, closed: list, point: dict, digits: int) -> tuple[bool | None, Any]:
     import mpmath
 
     with mpmath.workdps(digits):
         l, r = (_value(c, point) for c in closed)
         if l is None or r is None:
-            return None
+            return None, None
         margin = mpmath.mpf(10) ** -(digits - SLACK) * (1 + abs(l) + abs(r))
         if op == "=":
             gap = abs(l - r)
-            return False if gap > margin else (True if gap < margin * mpmath.mpf(10) ** -5 else None)
-        if abs(mpmath.im(l)) > margin or abs(mpmath.im(r)) > margin:
-            return False  # an inequality states two real values
+            return (False if gap > margin else (True if gap < margin * mpmath.mpf(10) ** -5 else None)), l - r
+        imaginary = mpmath.mpc(mpmath.im(l), mpmath.im(r))
+        if abs(imaginary) > margin:
+            return False, imaginary  # an inequality states two real values
         d = mpmath.re(l) - mpmath.re(r)
         if abs(d) <= margin:
-            return None
-        return bool({"<": d < 0, "<=": d < 0, ">": d > 0, ">=": d > 0}[op])
+            return None, d
+        return bool({"<": d < 0, "<=": d < 0, ">": d > 0, ">=": d > 0}[op]), d
 
 
 def _closed_form(side: Any) -> sympy.Expr | None:
