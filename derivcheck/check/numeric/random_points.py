@@ -32,15 +32,19 @@ from ...expr import objects
 from ...expr.scope import FunctionDecl, Scope
 from ...model import Counterexample
 from ..evidence import Evidence, Status
-from ..realize import RealizeError, UndefinedAt
+from ..realize import MAX_ENTRIES, RealizeError, UndefinedAt
 from ..runtime import Deadline, resolve_device, run_bounded
 from .configs import integer_configs
 from .descent import descend
+from .dimension_ladder import dimension_ladder
 from .evaluate import Unsupported
 from .exact import ExactFailure, exact_check, shrink_exact
+from .far_integers import CONFIRM_DIGITS as FAR_CONFIRM_DIGITS
+from .far_integers import DIGITS as FAR_DIGITS
+from .far_integers import far_counterexample
 from .parameters import integer_parameters_of
 from .prepare import Prepared
-from .sampling import point_at
+from .sampling import exact_values, point_at
 from .shrink import shrink
 from .trial import Trial, show_config
 from .wide import REDUCED_POINTS, coverage, equality_configs, wide_configs
@@ -101,6 +105,10 @@ def check_prepared(prepared: Any, scope: Scope, *, seed: int, points: int, fixed
     extreme = None if any(t.failing for t in trials) else _extremes(trials, seed)
     if extreme is not None:
         return _refuted_precisely(extreme, prepared, valid, "where float64 overflowed or fell below its tolerance")
+    beyond = "" if any(t.failing for t in trials) else _far_integers(prepared, scope, trials, ranges, kinds,
+                                                                       seed, dev, valid)
+    if isinstance(beyond, Evidence):
+        return beyond
     failing = [t for t in trials if t.failing]
     if failing:
         found = _disagreement(failing, prepared, seed, valid, deadline, notes)
@@ -121,6 +129,7 @@ def check_prepared(prepared: Any, scope: Scope, *, seed: int, points: int, fixed
         recheck = None if exact else (lambda: _precise(trials, prepared, seed, valid,
                                                        Deadline(PRECISE_SECONDS, "the 50-digit re-check")))
         evidence = exact or f"float64 at {valid} points, {TOLERANCE_TEXT.replace(', entrywise', '')}" + coverage(trials)
+        evidence += f"; {beyond}" if beyond else ""
         if any(t.main.space for t in trials):  # what makes ε a bound about every declared law
             evidence += "; on finite probability spaces whose moments are generic for the claim (Jacobian rank test)"
         return Evidence(Status.AGREE, valid, TOLERANCE_TEXT, None,
@@ -159,6 +168,45 @@ def _extremes(trials: list["Trial"], seed: int) -> Counterexample | None:
 
     done = run_bounded(first_violated, EXTREME_SECONDS)
     return done.value if done.status == "ok" else None
+
+
+def _far_integers(prepared: Prepared, scope: Scope, trials: list["Trial"], ranges: dict, kinds: dict,
+                  seed: int, device: str, valid: int) -> Evidence | str:
+    """A refutation at integers far beyond the configurations (:mod:`.far_integers`): in
+    closed form, or, with none and nothing sampled, with the dimensions written out past
+    their window; else the text of what the closed form covered. Only for a relation in
+    the integer parameters alone, without hypotheses."""
+    if prepared.filters or prepared.laws or prepared.caveats or any(t.main.space is not None for t in trials):
+        return ""
+    small = [t.config for t in trials if t.valid and not t.wide]
+    found, beyond = far_counterexample(prepared.relation, scope, ranges, small, seed, _real_bases(trials))
+    if found is not None:
+        return Evidence(Status.DISAGREE, valid, f"closed form in {FAR_DIGITS} and {FAR_CONFIRM_DIGITS} digits",
+                        found, f"counterexample at integers beyond the configurations, in {beyond} (float64 had "
+                        "agreed at the configurations)")
+    if beyond or not small or any(t.params for t in trials):
+        return beyond
+    found = dimension_ladder(lambda config: Trial.build(prepared, scope, config, seed, device).settle({}, seed),
+                             ranges, kinds, small[0], MAX_ENTRIES)
+    if found is not None:
+        return _refuted_precisely(found, prepared, valid, "at a dimension past the configurations, written out")
+    return ""
+
+
+def _real_bases(trials: list["Trial"]) -> list[dict]:
+    """The exact values of the sampled real scalars at the first and the last point of the
+    first configuration (simple values, then a random point), for the far integers; ``[{}]``
+    where nothing is sampled, ``[]`` where something other than real scalars is."""
+    first = next((t for t in trials if t.valid and not t.wide), None)
+    if first is None or not first.params:
+        return [{}]
+    if any(p.kind != "scalar" or p.domain.integer for p in first.params) or not first.batch:
+        return []
+    n = next(iter(first.batch.values())).shape[0]
+    try:
+        return [exact_values(first.params, point_at(first.params, first.batch, i)) for i in dict.fromkeys([0, n - 1])]
+    except RealizeError:
+        return []
 
 
 def _exact(trials: list["Trial"], seed: int, deadline: Deadline, valid: int) -> "Evidence | str | None":

@@ -19,7 +19,7 @@ import sympy
 
 from ...expr.objects import Relation
 from ...expr.scope import ScalarDecl, Scope
-from ..realize import realize_symbolic
+from ..realize import RealizeError, realize_symbolic
 from .consistency import inconsistency
 from .strategies import prove
 
@@ -111,7 +111,34 @@ def instantiate(expr: Any, assignment: dict[sympy.Symbol, int], scope: Scope) ->
 
     if not isinstance(expr, sympy.Basic):
         return expr
-    return realize_symbolic(expr, scope, assignment)
+    try:
+        return realize_symbolic(expr, scope, assignment)
+    except RealizeError:
+        closed = _closed_at(expr, assignment)
+        if closed is None:
+            raise
+        return closed
+
+
+MAX_DOIT = 4  # rounds of doit to a fixed point
+
+
+def _closed_at(expr: sympy.Basic, assignment: dict[sympy.Symbol, int]) -> sympy.Expr | None:
+    """An instance too large to write out (``trace(eye(n))`` at n = 6000), as SymPy's
+    ``doit`` of it (to a fixed point): used only when that is a scalar holding no matrix,
+    sum, product or integral (``6000``); else None."""
+    value = expr.xreplace({k: sympy.Integer(v) for k, v in assignment.items()})
+    for _ in range(MAX_DOIT):
+        after = value.doit()
+        if after == value:
+            break
+        value = after
+    if not isinstance(value, sympy.Expr) or getattr(value, "is_Matrix", False):
+        return None
+    if any(isinstance(n, (sympy.MatrixExpr, sympy.MatrixBase, sympy.Sum, sympy.Product, sympy.Integral))
+           for n in sympy.preorder_traversal(value)):
+        return None
+    return value
 
 
 def prove_at_instances(
