@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from .canonical import canonical
 from .consistency import inconsistency
-from .defined_at import declared_invertible, declared_nonzero, declared_value, nonzero_at, written_out_nonzero
+from .defined_at import (declared_invertible, declared_nonzero, declared_value, nonzero_at, uncertified_constant,
+                         written_out_nonzero)
 from .hypotheses import (apply_hypotheses, quantified_indices, rewrite_with, solve_for_entry,
                          solve_for_lone_factor, solve_for_lone_symbol, substitute)
+from .inequalities import provably_nonzero
 from .index_domain import outside_domain, provably_in_domain
 from .moment_recursion import LinearRecursion, prove_moment_recursion
 from .instances import instance_assignments, integer_parameters, prove_at_instances
@@ -36,8 +38,10 @@ __all__ = [
     "integer_parameters",
     "nonzero_at",
     "written_out_nonzero",
+    "uncertified_constant",
     "outside_domain",
     "provably_in_domain",
+    "provably_nonzero",
     "prove",
     "prove_at_instances",
     "prove_moment_recursion",
