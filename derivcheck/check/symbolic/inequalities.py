@@ -99,7 +99,8 @@ def _known(expr: sympy.Basic, fact: str) -> bool:
 def provably_nonzero(expr: sympy.Basic, scope: Scope | None = None) -> bool:
     """A proof that ``expr != 0`` wherever it has a value: an exact nonzero rational; a constant
     whose certified enclosure excludes 0 (:func:`.constants.constant_sign`); a product or integer
-    power of such factors; a symbol declared nonzero (or of a sign); or (with ``scope``) a proved sign, ``expr > 0`` or ``-expr > 0``.
+    power of such factors; a symbol declared nonzero (or of a sign); an expression that SymPy's
+    assumptions on its symbols make nonzero, with no compound constant inside; or (with ``scope``) a proved sign, ``expr > 0`` or ``-expr > 0``.
     False means "not shown": ``Abs(log(6) - log(2) - log(3))`` is 0, and not shown nonzero.
 
     Every division by, pivot on or solution through a coefficient or denominator asks this.
@@ -117,6 +118,8 @@ def provably_nonzero(expr: sympy.Basic, scope: Scope | None = None) -> bool:
         return all(provably_nonzero(factor, scope) for factor in expr.args)
     if isinstance(expr, sympy.Pow) and expr.exp.is_Integer:
         return provably_nonzero(expr.base, scope)
+    if expr.is_zero is False and not any(node.args and is_constant(node) for node in sympy.preorder_traversal(expr)):
+        return True  # SymPy's assumptions on the symbols alone (no compound constant to misjudge)
     return scope is not None and (positive(expr, scope) or positive(-expr, scope))
 
 
