@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .canonical import canonical
 from .consistency import inconsistency
+from .constants import constant_sign, is_constant
 from .defined_at import (declared_invertible, declared_nonzero, declared_value, nonzero_at, uncertified_constant,
                          written_out_nonzero)
 from .hypotheses import (apply_hypotheses, quantified_indices, rewrite_with, solve_for_entry,
@@ -28,6 +29,7 @@ __all__ = [
     "LinearRecursion",
     "apply_hypotheses",
     "canonical",
+    "constant_sign",
     "declared_invertible",
     "declared_nonzero",
     "declared_value",
@@ -35,6 +37,7 @@ __all__ = [
     "exact_witness",
     "inconsistency",
     "instance_assignments",
+    "is_constant",
     "integer_parameters",
     "nonzero_at",
     "written_out_nonzero",
