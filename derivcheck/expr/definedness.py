@@ -70,17 +70,28 @@ class Condition:
 
 def needed(kind: str, expr: Any, bound: set[Any]) -> Condition | None:
     """The condition ``kind`` on ``expr``, or None when it is trivial or not the point's:
-    a nonzero number or a provably nonzero divisor, or an expression holding a bound
+    a nonzero rational or a divisor nonzero by its symbols' assumptions, or an expression holding a bound
     variable of ``bound`` (a term's condition, not the point's)."""
     if not isinstance(expr, sympy.Basic):
         return None
     if bound and expr.free_symbols & bound:
         return None
-    if kind == "nonzero" and (expr.is_zero is False or (expr.is_number and expr != 0)):
+    if kind == "nonzero" and _plainly_nonzero(expr):
         return None
     if kind == "invertible" and isinstance(expr, sympy.Identity):
         return None
     return Condition(kind, expr)
+
+
+def _plainly_nonzero(expr: sympy.Basic) -> bool:
+    """A nonzero rational, or nonzero to SymPy with no compound number inside: SymPy may read
+    the sign of a compound number from a rounded value (``tanh(log(6) - log(2) - log(3))`` is
+    "negative" to it, and is 0), so such a divisor is recorded and the checker certifies it."""
+    if expr.is_Rational:
+        return expr != 0
+    if expr.is_zero is not False:
+        return False
+    return not any(node.args and node.is_number for node in sympy.preorder_traversal(expr))
 
 
 def has_infinite_bound(node: Any) -> bool:

@@ -20,6 +20,7 @@ from ...expr.pretty import relation_text
 from ...expr.scope import INTEGER_KINDS, ScalarDecl, Scope
 from ..evidence import Evidence, Status
 from ..runtime import Deadline
+from ..symbolic import constant_sign, is_constant
 from .gradient import cross_check, gradient_parts
 from .prepare import prepare_branches, solves
 from .random_points import check_prepared, inconclusive
@@ -52,6 +53,9 @@ def check_numerically(
     """
     import torch  # noqa: F401  (a cold import is paid before the safety limit starts)
 
+    if _undecided_constant(relation):
+        # floats decide a constant gap by its rounding (tanh(log(6) - log(2) - log(3)) < 0 agrees)
+        return inconclusive(0, "a relation between constants whose difference no interval evaluation decides")
     deadline = Deadline(budget)
     result = _numerically(relation, scope, seed=seed, points=points, fixed=fixed, hypotheses=hypotheses,
                           device=device, deadline=deadline, keep_unrelated=keep_unrelated)
@@ -59,6 +63,16 @@ def check_numerically(
         # cut short: fewer configurations or points than the file and options ask for is no evidence
         return inconclusive(result.points, f"{deadline.text()} ({result.detail})")
     return result
+
+
+def _undecided_constant(relation: objects.Relation) -> bool:
+    """A scalar relation without variables whose difference has no certified sign (:mod:`..symbolic`)."""
+    sides = [sympy.Integer(side) if isinstance(side, int) else side for side in (relation.lhs, relation.rhs)]
+    if not all(isinstance(side, sympy.Expr) and not isinstance(side, sympy.MatrixExpr) and not side.free_symbols
+               for side in sides):
+        return False
+    gap = sides[1] - sides[0]
+    return is_constant(gap) and constant_sign(gap) is None
 
 
 def witness(hypotheses: Sequence[objects.Relation], scope: Scope, *, seed: int, points: int,

@@ -34,6 +34,7 @@ from ...expr.scope import Scope
 from ...model import Options
 from ..evidence import Status
 from ..numeric import check_numerically
+from ..symbolic import uncertified_constant
 from .items import Item
 from .prover import Prover
 
@@ -56,6 +57,9 @@ def valueless(item: Item, scope: Scope, options: Options, prover: Prover) -> tup
     pointwise = [c for c in item.conditions if c.kind in POINTWISE]
     if not pointwise:
         return None, ""
+    why = _constant(item, pointwise)
+    if why is not None:
+        return why, ""
     if prover.defined_at(item, seconds) is not None:
         return None, ""  # an exact point: the cheapest evidence, tried first
     status = _sampled(item, pointwise, scope, options) if options.numeric else None
@@ -70,6 +74,24 @@ def valueless(item: Item, scope: Scope, options: Options, prover: Prover) -> tup
     how = "numeric checks are off" if not options.numeric else "the numeric check could not evaluate them"
     return (f"the relation may have no value: no point was found where {shown} "
             f"{'is' if len(pointwise) == 1 else 'are'} nonzero (invertible) and the hypotheses hold ({how})"), ""
+
+
+def _constant(item: Item, conditions: list[Any]) -> str | None:
+    """Why a constant factor of a denominator (of an inverted matrix) leaves the relation without
+    a value, or may: one that is 0, or one not certified nonzero (SymPy has cancelled ``c/c``
+    for ``c = log(6) - log(2) - log(3)``; no point can show such a constant nonzero)."""
+    for condition in conditions:
+        if condition.each is not None or not isinstance(condition.expr, sympy.Basic):
+            continue
+        found = uncertified_constant(condition.expr)
+        if found is None:
+            continue
+        factor, sign = found
+        if sign == 0:
+            return _sided(item, f"{condition.describe()} is 0 (its constant factor {factor} is 0)", condition)
+        return (f"the relation may have no value: the constant {factor} in {condition.describe()} "
+                "is not shown nonzero (no interval evaluation of it excludes 0)")
+    return None
 
 
 def _value(condition: Any) -> Any:

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from .canonical import canonical
 from .consistency import inconsistency
-from .defined_at import declared_invertible, declared_nonzero, declared_value, nonzero_at, written_out_nonzero
+from .constants import constant_sign, is_constant
+from .defined_at import (declared_invertible, declared_nonzero, declared_value, nonzero_at, uncertified_constant,
+                         written_out_nonzero)
 from .hypotheses import (apply_hypotheses, quantified_indices, rewrite_with, solve_for_entry,
                          solve_for_lone_factor, solve_for_lone_symbol, substitute)
+from .inequalities import provably_nonzero
 from .index_domain import outside_domain, provably_in_domain
 from .moment_recursion import LinearRecursion, prove_moment_recursion
 from .instances import instance_assignments, integer_parameters, prove_at_instances
@@ -26,6 +29,7 @@ __all__ = [
     "LinearRecursion",
     "apply_hypotheses",
     "canonical",
+    "constant_sign",
     "declared_invertible",
     "declared_nonzero",
     "declared_value",
@@ -33,11 +37,14 @@ __all__ = [
     "exact_witness",
     "inconsistency",
     "instance_assignments",
+    "is_constant",
     "integer_parameters",
     "nonzero_at",
     "written_out_nonzero",
+    "uncertified_constant",
     "outside_domain",
     "provably_in_domain",
+    "provably_nonzero",
     "prove",
     "prove_at_instances",
     "prove_moment_recursion",

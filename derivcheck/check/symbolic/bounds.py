@@ -144,7 +144,9 @@ def _bounded(gap: sympy.Expr, strict: bool, scope: Scope, used: list[str],
 
 def linear_in(gap: sympy.Expr, atom: sympy.Basic, expand: Callable[[sympy.Expr], sympy.Expr] = sympy.expand
               ) -> tuple[sympy.Expr, sympy.Expr] | None:
-    """``(c, r)`` with ``gap = c*atom + r`` exactly, ``c != 0``, neither holding ``atom``."""
+    """``(c, r)`` with ``gap = c*atom + r`` exactly, ``c`` not written as 0, neither holding ``atom``.
+    ``c`` may still be 0 (``log(6) - log(2) - log(3)``): a caller that divides by it proves it
+    nonzero first (:func:`.inequalities.provably_nonzero`)."""
     marker = sympy.Dummy("bound_atom")
     replaced = expand(gap.xreplace({atom: marker}))
     if replaced.has(atom):

@@ -28,7 +28,8 @@ from ...expr.objects import Relation
 from ...expr.scope import ScalarDecl, Scope
 from .bounds import linear_in
 from .certificates import gap_certificate
-from .inequalities import is_real, positive
+from .constants import is_constant
+from .inequalities import is_real, positive, provably_nonzero
 
 MAX_PIVOTS = 6
 """At most this many substitutions per proof (each removes one variable)."""
@@ -178,7 +179,8 @@ def _own_bounds(pivot: sympy.Basic, value: sympy.Expr, scope: Scope, fresh: list
 
 def _pivot(expr: sympy.Expr, scope: Scope, fresh: list[sympy.Symbol]
            ) -> tuple[sympy.Basic, sympy.Expr, sympy.Expr] | None:
-    """``(v, c, r)`` with ``expr = c*v + r``, ``c`` of proved constant sign and free of ``v``:
+    """``(v, c, r)`` with ``expr = c*v + r``, ``c`` proved nonzero (:func:`.inequalities.provably_nonzero`)
+    or of proved constant sign, and free of ``v``:
     plain real symbols first (number coefficients first), then the new variables, then
     other sub-expressions."""
     candidates = sorted(_candidates(expr, scope, fresh), key=lambda v: (_rank(v, scope, fresh), sympy.default_sort_key(v)))
@@ -187,7 +189,8 @@ def _pivot(expr: sympy.Expr, scope: Scope, fresh: list[sympy.Symbol]
         if split is None:
             continue
         coefficient, rest = split
-        if coefficient.is_number or _has_sign(coefficient, scope):
+        # nonzero is all the substitution needs; a constant only by its certified enclosure
+        if provably_nonzero(coefficient, scope) or (not is_constant(coefficient) and _has_sign(coefficient, scope)):
             return candidate, coefficient, rest
     return None
 

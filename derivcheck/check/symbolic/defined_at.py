@@ -17,6 +17,8 @@ import sympy
 from ...expr import objects
 from ...expr.scope import MatrixDecl, ScalarDecl, Scope
 from ..realize import RealizeError, realize_symbolic
+from .constants import constant_sign, is_constant
+from .inequalities import provably_nonzero
 from .witness import WITNESS_VALUES, exact_witness
 
 CLEARLY_NONZERO = sympy.Float(10) ** -12
@@ -46,11 +48,7 @@ def nonzero_at(value: sympy.Basic, hypotheses: Sequence[objects.Relation], scope
     choices = [[v for v in _candidates(d) if _declared(d, v)][:CHOICES] for d in decls]
     for values in itertools.islice(itertools.product(*choices), MAX_CANDIDATES):
         point = dict(zip(free, values))
-        try:
-            number = sympy.N(value.xreplace(point), 30)
-        except (TypeError, ValueError, ZeroDivisionError):
-            continue
-        if number.is_number and not number.has(sympy.nan, sympy.zoo) and abs(number) > CLEARLY_NONZERO:
+        if _clearly_nonzero(value.xreplace(point)):
             point.update(fixed)
             return ", ".join(f"{k} = {v}" for k, v in sorted(point.items(), key=lambda kv: str(kv[0])))
     return None
@@ -79,15 +77,23 @@ def written_out_nonzero(values: Sequence[sympy.Basic], scope: Scope) -> str | No
             point[symbol] = allowed[0]
         else:  # an entry of a written-out matrix: any real (symmetric and diagonal are encoded)
             point[symbol] = sympy.Integer((k * k * 7 + k * 3 + 2) % 13 - 6) or sympy.Integer(7)
-    for w in written:
-        try:
-            number = sympy.N(w.xreplace(point), 30)
-        except (TypeError, ValueError, ZeroDivisionError):
-            return None
-        if not (number.is_number and not number.has(sympy.nan, sympy.zoo) and abs(number) > CLEARLY_NONZERO):
-            return None
+    if not all(_clearly_nonzero(w.xreplace(point)) for w in written):
+        return None
     return "written out, at entries " + ", ".join(f"{k} = {v}" for k, v in list(point.items())[:6]) + (
         ", ..." if len(point) > 6 else "")
+
+
+def _clearly_nonzero(value: sympy.Basic) -> bool:
+    """Whether the constant ``value`` is nonzero: by its certified enclosure (:mod:`.constants`),
+    else, for an operation the enclosures do not cover, evaluated to 30 digits clearly away from 0."""
+    sign = constant_sign(value)
+    if sign is not None:
+        return sign != 0
+    try:
+        number = sympy.N(value, 30)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return False
+    return bool(number.is_number and not number.has(sympy.nan, sympy.zoo) and abs(number) > CLEARLY_NONZERO)
 
 
 def _candidates(decl: ScalarDecl) -> list[sympy.Expr]:
@@ -119,6 +125,23 @@ def declared_value(scope: Scope) -> Callable[[sympy.Symbol, int], sympy.Basic | 
     return choose
 
 
+def uncertified_constant(value: sympy.Basic) -> tuple[sympy.Basic, int | None] | None:
+    """The first constant factor of ``value`` (a denominator, or an inverted matrix, whose scalar
+    factors count) that is not certified nonzero, with its sign (0: it is 0; None: not known),
+    or None when every constant factor is certified nonzero (:mod:`.constants`). SymPy cancels
+    ``c/c`` to 1 for a constant ``c`` written as anything but 0 (``log(6) - log(2) - log(3)``),
+    so such a factor is only nonzero by its enclosure."""
+    factors = value.args if isinstance(value, (sympy.Mul, sympy.MatMul)) else (value,)
+    for factor in factors:
+        if isinstance(factor, sympy.Pow) and factor.exp.is_Integer:
+            factor = factor.base
+        if is_constant(factor) and not factor.is_Rational or factor == 0:
+            sign = constant_sign(factor)
+            if sign not in (1, -1):
+                return factor, sign
+    return None
+
+
 def declared_nonzero(expr: sympy.Basic, scope: Scope) -> bool:
     """Whether ``expr`` is nonzero by the declarations alone: the determinant of a matrix
     invertible by them (:func:`declared_invertible`), or a product or power of such."""
@@ -127,7 +150,7 @@ def declared_nonzero(expr: sympy.Basic, scope: Scope) -> bool:
     if isinstance(expr, sympy.Pow):
         return declared_nonzero(expr.base, scope)
     if isinstance(expr, sympy.Mul):
-        return all(declared_nonzero(a, scope) or (a.is_number and a != 0) for a in expr.args)
+        return all(declared_nonzero(a, scope) or provably_nonzero(a) for a in expr.args)
     return False
 
 
@@ -145,7 +168,7 @@ def declared_invertible(matrix: sympy.Basic, scope: Scope) -> bool:
     if isinstance(matrix, sympy.MatPow):
         return matrix.exp.is_integer is True and declared_invertible(matrix.base, scope)
     if isinstance(matrix, sympy.MatMul):
-        return all(declared_invertible(a, scope) if getattr(a, "is_Matrix", False) else (a.is_number and a != 0)
+        return all(declared_invertible(a, scope) if getattr(a, "is_Matrix", False) else provably_nonzero(a)
                    for a in matrix.args)
     return False
 

@@ -28,6 +28,7 @@ from ...expr.objects import Relation
 from ...expr.scope import MatrixDecl, ScalarDecl, Scope
 from ..trees import bottom_up
 from .canonical import symmetric_matrices, symmetric_transposes
+from .inequalities import provably_nonzero
 from .index_domain import IntegerRange, Ranges, provably_in_domain, summation_range
 
 
@@ -223,7 +224,7 @@ def solve_for_lone_symbol(lhs: sympy.Basic, rhs: sympy.Basic) -> tuple[sympy.Bas
     terms = difference.args if isinstance(difference, (sympy.Add, sympy.MatAdd)) else (difference,)
     for k, term in enumerate(terms):
         coeff, core = _split_coefficient(term)
-        if not isinstance(core, (sympy.Symbol, sympy.MatrixSymbol)) or coeff == 0:
+        if not isinstance(core, (sympy.Symbol, sympy.MatrixSymbol)) or not provably_nonzero(coeff):
             continue
         rest = [t for j, t in enumerate(terms) if j != k]
         if any(core in t.free_symbols or t.has(core) for t in rest):
@@ -251,7 +252,7 @@ def solve_for_entry(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope) -> tuple[s
     terms = difference.args if isinstance(difference, sympy.Add) else (difference,)
     for k, term in enumerate(terms):
         coeff, core = _split_coefficient(term)
-        spots = _entry_spots(core, scope) if coeff != 0 else None
+        spots = _entry_spots(core, scope) if provably_nonzero(coeff) else None
         if spots is None:
             continue
         parent = core.parent
@@ -307,7 +308,7 @@ def solve_for_lone_factor(lhs: sympy.Basic, rhs: sympy.Basic,
         rest = [t for j, t in enumerate(terms) if j != k]
         for position in (0, len(factors) - 1):
             core, others = factors[position], factors[:position] + factors[position + 1:]
-            if not isinstance(core, sympy.MatrixSymbol) or not others or coeff == 0:
+            if not isinstance(core, sympy.MatrixSymbol) or not others or not provably_nonzero(coeff):
                 continue
             if any(o.has(core) for o in others) or any(t.has(core) for t in rest):
                 continue

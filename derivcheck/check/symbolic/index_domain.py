@@ -32,6 +32,7 @@ from typing import Mapping
 import sympy
 
 from ...expr.scope import INTEGER_KINDS, Interval, ScalarDecl, Scope
+from .constants import constant_sign, is_constant
 
 _BUDGET = 64  # eliminations tried per question: the bounds of sums can branch
 
@@ -102,14 +103,16 @@ def provably_in_domain(value: sympy.Basic, symbol: sympy.Basic, scope: Scope,
 def _nonnegative(difference: sympy.Expr, ranges: Ranges, budget: list[int]) -> bool:
     """Whether ``difference`` >= 0 for every value of its integer symbols within ``ranges``."""
     difference = sympy.expand(difference)
+    if is_constant(difference):  # a constant's sign only from its certified enclosure
+        return constant_sign(difference) in (0, 1)
     if difference.is_nonnegative is True:
         return True
-    if difference.is_number or budget[0] <= 0:
+    if budget[0] <= 0:
         return False
     budget[0] -= 1
     for symbol in sorted(difference.free_symbols & set(ranges), key=sympy.default_sort_key):
         coefficient = difference.diff(symbol)
-        if not coefficient.is_number or coefficient == 0 or symbol in (difference - coefficient * symbol).free_symbols:
+        if not coefficient.is_Rational or coefficient == 0 or symbol in (difference - coefficient * symbol).free_symbols:
             continue  # not linear in this symbol (or under an index): try another
         span = ranges[symbol]
         # d = c*s + rest is smallest where s is smallest (c > 0) or largest (c < 0);

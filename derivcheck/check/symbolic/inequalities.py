@@ -15,6 +15,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
 from ...expr.objects import Covariance, Expectation, Variance, is_declared_function
 from ...expr.scope import MatrixDecl, ScalarDecl, Scope, may_be_complex
+from .constants import constant_sign, is_constant
 
 _MONOTONE = (sympy.exp, sympy.log, sympy.tanh, sympy.atan)  # sqrt is a Pow: see monotone_pair
 _REAL_ON_REALS = (sympy.exp, sympy.sin, sympy.cos, sympy.tanh, sympy.atan)
@@ -54,7 +55,7 @@ def _nonnegative(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
     """A proof that ``expr >= 0`` for every allowed value."""
     if depth > 40:
         return False
-    if expr.is_nonnegative:
+    if _known(expr, "nonnegative"):
         return True
     if may_be_complex(expr, scope):
         return False
@@ -84,6 +85,44 @@ def _nonnegative(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
     return isinstance(expr, sympy.Symbol) and _linear_on_interval(expr, scope, False)
 
 
+_CERTIFIED = {"positive": (1,), "nonnegative": (0, 1), "nonpositive": (0, -1)}
+
+
+def _known(expr: sympy.Basic, fact: str) -> bool:
+    """SymPy's assumption ``is_<fact>``, except for a constant, whose sign is read from an
+    enclosure only (SymPy calls ``tanh(log(6) - log(2) - log(3))`` negative; see :mod:`.constants`)."""
+    if is_constant(expr):
+        return constant_sign(expr) in _CERTIFIED[fact]
+    return getattr(expr, f"is_{fact}") is True
+
+
+def provably_nonzero(expr: sympy.Basic, scope: Scope | None = None) -> bool:
+    """A proof that ``expr != 0`` wherever it has a value: an exact nonzero rational; a constant
+    whose certified enclosure excludes 0 (:func:`.constants.constant_sign`); a product or integer
+    power of such factors; a symbol declared nonzero (or of a sign); an expression that SymPy's
+    assumptions on its symbols make nonzero, with no compound constant inside; or (with ``scope``) a proved sign, ``expr > 0`` or ``-expr > 0``.
+    False means "not shown": ``Abs(log(6) - log(2) - log(3))`` is 0, and not shown nonzero.
+
+    Every division by, pivot on or solution through a coefficient or denominator asks this.
+
+    >>> provably_nonzero(sympy.log(6) - sympy.log(2)), provably_nonzero(sympy.log(6) - sympy.log(2) - sympy.log(3))
+    (True, False)
+    """
+    if not isinstance(expr, sympy.Expr):
+        return False
+    if is_constant(expr):
+        return constant_sign(expr) in (1, -1)
+    if isinstance(expr, sympy.Symbol):  # a declared sign (positive, nonzero) is an assumption of the symbol
+        return expr.is_zero is False
+    if isinstance(expr, sympy.Mul):
+        return all(provably_nonzero(factor, scope) for factor in expr.args)
+    if isinstance(expr, sympy.Pow) and expr.exp.is_Integer:
+        return provably_nonzero(expr.base, scope)
+    if expr.is_zero is False and not any(node.args and is_constant(node) for node in sympy.preorder_traversal(expr)):
+        return True  # SymPy's assumptions on the symbols alone (no compound constant to misjudge)
+    return scope is not None and (positive(expr, scope) or positive(-expr, scope))
+
+
 def _nonnegative_integral(integral: sympy.Integral, scope: Scope, depth: int) -> bool:
     """An integral over ranges whose upper limit is not below the lower one, of an integrand
     non-negative for every real value of its variables, is >= 0 (or +oo)."""
@@ -91,7 +130,7 @@ def _nonnegative_integral(integral: sympy.Integral, scope: Scope, depth: int) ->
         if len(limit) != 3:
             return False
         width = sympy.expand(limit[2] - limit[1])
-        if not (width.is_nonnegative or nonnegative(width, scope, depth + 1)):
+        if not (_known(width, "nonnegative") or nonnegative(width, scope, depth + 1)):
             return False
     # the variables as plain reals: an assumption on a bound name must not speak for the range
     plain = {limit[0]: sympy.Dummy(str(limit[0]), real=True) for limit in integral.limits}
@@ -103,7 +142,7 @@ def _positive(expr: sympy.Basic, scope: Scope, depth: int = 0) -> bool:
     """A proof that ``expr > 0``."""
     if depth > 40:
         return False
-    if expr.is_positive:
+    if _known(expr, "positive"):
         return True
     if may_be_complex(expr, scope):
         return False
@@ -175,7 +214,7 @@ def pd_matrices(scope: Scope) -> set[sympy.Basic]:
 def _sign(factor: sympy.Basic, scope: Scope, depth: int) -> int | None:
     if nonnegative(factor, scope, depth + 1):
         return 1
-    if factor.is_nonpositive or nonnegative(-factor, scope, depth + 1):
+    if _known(factor, "nonpositive") or nonnegative(-factor, scope, depth + 1):
         return -1
     return None
 
@@ -248,7 +287,7 @@ def gram(matrix: sympy.Basic, scope: Scope) -> bool:
                 coeff *= f
     else:
         factors = [matrix]
-    if not coeff.is_nonnegative:
+    if not _known(coeff, "nonnegative"):
         return False
     psd = psd_matrices(scope)
     # the trace is invariant under rotation: look for a Gram form in any rotation
@@ -276,12 +315,12 @@ def monotone_pair(lower: sympy.Basic, upper: sympy.Basic) -> tuple[sympy.Basic, 
     if lower.func == upper.func and lower.func in _MONOTONE and len(lower.args) == len(upper.args) == 1:
         return lower.args[0], upper.args[0]
     if isinstance(lower, sympy.Pow) and isinstance(upper, sympy.Pow) and lower.exp == upper.exp \
-            and lower.exp.is_positive and lower.exp.is_real:
+            and _known(lower.exp, "positive") and lower.exp.is_real:
         return lower.base, upper.base  # the caller checks the base's sign unless the power is odd
     # exp(t) = exp(t/k)**k for real t and k > 0: B**k <= exp(t) from B <= exp(t/k) (B >= 0 checked
     # by the caller), exp(t) <= B**k from exp(t/k) <= B (then B > 0)
-    if isinstance(lower, sympy.Pow) and upper.func == sympy.exp and lower.exp.is_positive and lower.exp.is_real:
+    if isinstance(lower, sympy.Pow) and upper.func == sympy.exp and _known(lower.exp, "positive") and lower.exp.is_real:
         return lower.base, sympy.exp(upper.args[0] / lower.exp)
-    if isinstance(upper, sympy.Pow) and lower.func == sympy.exp and upper.exp.is_positive and upper.exp.is_real:
+    if isinstance(upper, sympy.Pow) and lower.func == sympy.exp and _known(upper.exp, "positive") and upper.exp.is_real:
         return sympy.exp(lower.args[0] / upper.exp), upper.base
     return None

@@ -18,6 +18,7 @@ import sympy
 from ...expr.objects import Covariance, Expectation, Variance
 from ...expr.scope import Scope
 from .law_moments import law_moment, scope_has_laws
+from .inequalities import provably_nonzero
 from .sums import finite_limits
 
 _PROBABILITY = (Expectation, Variance, Covariance)
@@ -175,7 +176,7 @@ def _maybe_same(a: sympy.Basic, b: sympy.Basic) -> bool:
     if isinstance(a, sympy.Indexed) and isinstance(b, sympy.Indexed) and a.base == b.base:
         for i, j in zip(a.indices, b.indices):
             difference = sympy.simplify(i - j)
-            if difference.is_zero is False:
+            if provably_nonzero(difference):
                 return False
         return True
     return False

@@ -35,6 +35,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ...expr.scope import REAL_KINDS, ScalarDecl, Scope, SequenceDecl
 from .certificates import gap_certificate
+from .constants import constant_sign
 from .inequalities import is_real
 
 MAX_RANGE_POINTS = 4096
@@ -101,7 +102,10 @@ class RealForms:
         if split is None:
             return None
         coefficient, factors, atoms = split
-        s, strict = (1 if coefficient > 0 else -1), coefficient != 0
+        certified = constant_sign(coefficient)
+        if certified is None:
+            return None
+        s, strict = (1 if certified > 0 else -1), certified != 0
         for factor, power in factors:
             known = self.factor_sign(factor)
             if known is None and power % 2 == 1:
@@ -171,10 +175,9 @@ class RealForms:
 
     def factor_sign(self, factor: sympy.Expr) -> Sign | None:
         """The sign of one factor (no atom) on the range, or None."""
-        if factor.is_number:
-            if not factor.is_real:
-                return None
-            return (1, True) if factor > 0 else (-1, True) if factor < 0 else (1, False)
+        if factor.is_number:  # a constant's sign only from its certified enclosure (.constants)
+            sign = constant_sign(factor)
+            return None if sign is None else (1, False) if sign == 0 else (sign, True)
         plain, scope = _elements_as_scalars(factor, self.scope)
         free = plain.free_symbols
         if free & set(self.atoms):

@@ -19,6 +19,7 @@ from sympy.core.function import AppliedUndef
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ..trees import bottom_up, rename_dummies
+from .inequalities import provably_nonzero
 
 
 def telescope(expr: sympy.Basic) -> sympy.Basic:
@@ -354,20 +355,20 @@ def _zero_in_range(factor: sympy.Basic, k: sympy.Symbol, a: sympy.Basic, b: symp
     """Where ``factor`` may vanish at an integer ``k`` of the range of ``(k, a, b)`` (Karr's
     convention included: for ``b < a - 1`` the terms are those at ``b + 1, ..., a - 1``),
     as text, or None when it provably does not."""
-    if factor.is_zero is False:
+    if provably_nonzero(factor):
         return None
     if a.is_Integer and b.is_Integer and factor.free_symbols == {k}:
         lo, hi = (int(a), int(b)) if a <= b else (int(b) + 1, int(a) - 1)
         if hi - lo < MAX_TERMS_EVALUATED:
             for value in range(lo, hi + 1):
-                if factor.xreplace({k: sympy.Integer(value)}).is_zero is not False:
+                if not provably_nonzero(factor.xreplace({k: sympy.Integer(value)})):
                     return f"{k} = {value}"
             return None
     somewhere = f"some {k} in the range"
     try:
         poly = sympy.Poly(factor, k)
         if poly.degree() < 1:
-            return None if factor.is_zero is False else somewhere
+            return None if provably_nonzero(factor) else somewhere
         if poly.degree() > MAX_ROOTS_DEGREE:
             return somewhere
         found = sympy.roots(poly)

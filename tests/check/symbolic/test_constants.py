@@ -1,0 +1,116 @@
+"""Constants that are 0 without being written 0 (derivcheck/check/symbolic/constants.py and
+``provably_nonzero`` in inequalities.py), and the places that divide by, pivot on or solve
+through a coefficient: a hypothesis ``c*x = 0`` with ``c = log(6) - log(2) - log(3)`` is
+``0 = 0`` and says nothing of ``x``.
+
+Built directly from SymPy objects and a hand-made Scope (as in ``test_consistency.py``).
+"""
+
+from __future__ import annotations
+
+import pytest
+import sympy
+
+from derivcheck.check.symbolic.conditions import Condition, eliminate
+from derivcheck.check.symbolic.constants import constant_sign
+from derivcheck.check.symbolic.defined_at import declared_invertible, declared_nonzero, uncertified_constant
+from derivcheck.check.symbolic.hypotheses import solve_for_entry, solve_for_lone_factor, solve_for_lone_symbol
+from derivcheck.check.symbolic.inequalities import positive, provably_nonzero
+from derivcheck.errors import Span
+from derivcheck.expr.scope import MatrixDecl, ScalarDecl, Scope
+
+SPAN = Span("test", 1, 1)
+t, i = sympy.symbols("t i", integer=True)
+ZERO = sympy.log(6) - sympy.log(2) - sympy.log(3)
+HIDDEN_ZEROS = [
+    ZERO, sympy.Abs(ZERO), sympy.sqrt(ZERO), sympy.sin(ZERO), sympy.tanh(ZERO), sympy.exp(ZERO) - 1,
+    ZERO**3, sympy.Integral(t, (t, -1, 1)), sympy.Sum((-1) ** i, (i, 1, 2)), sympy.sign(ZERO),
+    sympy.asin(ZERO), sympy.erf(ZERO), sympy.sqrt(2) * sympy.sqrt(3) - sympy.sqrt(6) + ZERO,
+]
+NONZEROS = [sympy.log(6) - sympy.log(2), sympy.Integer(2), sympy.Rational(-1, 3), sympy.sqrt(2), sympy.pi - 3,
+            sympy.exp(sympy.pi * sympy.sqrt(163)) - 640320**3 - 744, sympy.Integral(t, (t, 0, 1)), 2**sympy.pi,
+            sympy.Abs(sympy.log(2) - 1)]
+
+
+def scope_with(matrix: tuple[int, int] | None = None, **kinds: str) -> tuple[Scope, dict[str, sympy.Basic]]:
+    scope, symbols = Scope("test"), {}
+    for name, kind in kinds.items():
+        s = sympy.Symbol(name, real=True) if kind == "real" else sympy.Symbol(name, positive=True)
+        scope.names[name] = ScalarDecl(name, s, kind, None, SPAN)
+        symbols[name] = s
+    if matrix is not None:
+        a = sympy.MatrixSymbol("A", *matrix)
+        scope.names["A"] = MatrixDecl("A", a, sympy.Integer(matrix[0]), sympy.Integer(matrix[1]), frozenset(), SPAN)
+        symbols["A"] = a
+    return scope, symbols
+
+
+@pytest.mark.parametrize("constant", HIDDEN_ZEROS, ids=str)
+def test_a_hidden_zero_has_no_certified_sign(constant: sympy.Expr) -> None:
+    assert constant_sign(constant) in (None, 0)
+    assert not provably_nonzero(constant)
+
+
+@pytest.mark.parametrize("constant", NONZEROS, ids=str)
+def test_a_nonzero_constant_is_certified(constant: sympy.Expr) -> None:
+    assert constant_sign(constant) in (1, -1)
+    assert provably_nonzero(constant)
+    assert constant_sign(-constant) == -constant_sign(constant)
+
+
+def test_sympy_itself_misjudges_such_a_constant() -> None:
+    # why the enclosure is needed: SymPy calls tanh(0) "negative" when 0 is written log(6) - log(2) - log(3)
+    assert sympy.tanh(ZERO).is_zero is False
+    scope, _ = scope_with()
+    assert not positive(-sympy.tanh(ZERO), scope) and not positive(sympy.tanh(ZERO), scope)
+
+
+def test_a_hidden_zero_coefficient_is_never_solved_for() -> None:
+    scope, s = scope_with(matrix=(2, 2), x="real", y="real")
+    x, a = s["x"], s["A"]
+    for coefficient in HIDDEN_ZEROS:
+        assert solve_for_lone_symbol(coefficient * x, sympy.Integer(0)) is None
+        assert solve_for_entry(coefficient * a[0, 0], sympy.Integer(0), scope) is None
+    m, v = sympy.MatrixSymbol("M", 2, 2), sympy.MatrixSymbol("V", 2, 2)
+    assert solve_for_lone_factor(ZERO * m * v, sympy.ZeroMatrix(2, 2), {v}) is None
+    assert solve_for_lone_factor(x * m * v, sympy.ZeroMatrix(2, 2), {v}) is None  # x may be 0
+
+
+def test_a_nonzero_coefficient_is_still_solved_for() -> None:
+    scope, s = scope_with(matrix=(2, 2), x="real", p="positive")
+    x, a = s["x"], s["A"]
+    assert solve_for_lone_symbol(sympy.sqrt(2) * x, sympy.Integer(1)) == (x, 1 / sympy.sqrt(2))
+    assert solve_for_lone_symbol(2 * x + 1, sympy.Integer(0)) == (x, sympy.Rational(-1, 2))
+    for coefficient in (sympy.Integer(2), sympy.sqrt(3), sympy.exp(sympy.pi)):
+        solved = solve_for_entry(coefficient * a[0, 0], sympy.Integer(0), scope)
+        assert solved is not None and solved[1][0, 0] == 0
+    m, v = sympy.MatrixSymbol("M", 2, 2), sympy.MatrixSymbol("V", 2, 2)
+    assert solve_for_lone_factor(s["p"] * m * v, sympy.ZeroMatrix(2, 2), {v}) is not None  # p > 0 declared
+
+
+def test_an_order_hypothesis_never_pivots_on_a_hidden_zero() -> None:
+    # Abs(c)*x + y >= y is 0 >= 0: it must not become x = G/Abs(c) with G >= 0
+    scope, s = scope_with(x="real", y="real")
+    x = s["x"]
+    for coefficient in (sympy.Abs(ZERO), sympy.sqrt(ZERO), sympy.tanh(ZERO), -sympy.tanh(ZERO)):
+        _, _, used = eliminate(x, [Condition(sympy.expand(coefficient * x), False)], scope)
+        assert used == []
+    _, _, used = eliminate(x, [Condition((sympy.log(6) - sympy.log(2)) * x, False)], scope)
+    assert used and used[0].startswith("x = ")
+
+
+def test_declared_nonzero_and_invertible_need_certified_scalars() -> None:
+    a = sympy.MatrixSymbol("B", 2, 2)
+    scope = Scope("test")
+    scope.names["B"] = MatrixDecl("B", a, sympy.Integer(2), sympy.Integer(2), frozenset({"invertible"}), SPAN)
+    assert declared_invertible(sympy.sqrt(2) * a, scope) and not declared_invertible(ZERO * a, scope)
+    assert declared_nonzero(sympy.pi * sympy.Determinant(a), scope)
+    assert not declared_nonzero(sympy.Abs(ZERO) * sympy.Determinant(a), scope)
+
+
+def test_a_constant_denominator_must_be_certified() -> None:
+    x = sympy.Symbol("x", real=True)
+    assert uncertified_constant(ZERO * x) == (ZERO, None)
+    assert uncertified_constant(sympy.Abs(ZERO)) == (sympy.Abs(ZERO), None)
+    assert uncertified_constant(sympy.Integral(t, (t, -1, 1))) == (sympy.Integral(t, (t, -1, 1)), 0)
+    assert uncertified_constant(sympy.sqrt(2) * x) is None and uncertified_constant(3 * x) is None
