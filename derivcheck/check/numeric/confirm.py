@@ -26,6 +26,7 @@ import sympy
 from ...model import Counterexample
 from ..realize import RealizeError, RealizedRelation, extended_value, substitute_functions
 from ..runtime import run_bounded
+from ..symbolic import constant_sign, enclosable
 from ..trees import replace_shared, unique_nodes
 from .evaluate import linear_kinks
 from .sampling import Param, Point, exact_values, readable
@@ -52,11 +53,14 @@ def confirm_violation(main: RealizedRelation, filters: list[RealizedRelation], p
 
 def settle(main: RealizedRelation, filters: list[RealizedRelation], params: list[Param],
            point: Point, config: dict[sympy.Symbol, int], seed: int | None,
-           functions: dict[str, Any] | None = None) -> tuple[bool | None, Counterexample | None]:
+           functions: dict[str, Any] | None = None,
+           ties: list[Point] | None = None) -> tuple[bool | None, Counterexample | None]:
     """``main`` at ``point`` in 50 digits: ``(True, None)`` when every entry holds beyond
     doubt, ``(False, counterexample)`` when one is violated (every filter holding),
     ``(None, None)`` when it cannot be told (a filter not settled, a value undefined, a
-    gap within the precision)."""
+    gap within the precision). A strict inequality whose sides agree to every precision
+    tried, with no certain sign of their difference (a difference that may be 0 without
+    being written 0), also appends ``point`` to ``ties``."""
     try:
         values = _Values(exact_values(params, point), functions or {})
     except RealizeError:
@@ -75,6 +79,8 @@ def settle(main: RealizedRelation, filters: list[RealizedRelation], params: list
                 shown.update(_grouped(readable(params, point)))
                 return False, Counterexample(values=shown, lhs=_show(lhs, values), rhs=_show(rhs, values), seed=seed)
             settled = settled and holds is True
+    if not settled and values.tied and ties is not None:
+        ties.append(point)
     return (True if settled else None), None
 
 
@@ -106,6 +112,8 @@ class _Values:
         self.numbers: dict[Any, sympy.Expr | None] = {}  # each side once (shown again in a counterexample)
         self.ladder: tuple[int, ...] = (DIGITS, 2 * DIGITS)  # the precisions tried (see _ladder)
         self.resolvable = True  # the last precision is twice what the relation's numbers need
+        self.tied = False  # a strict inequality's sides equal to every precision tried (see _entry_at)
+        self.vague = False  # a value here that no precision told (see _settled_value)
 
 
 def _ladder(relation: RealizedRelation) -> tuple[int, ...]:
@@ -158,6 +166,7 @@ def _evaluate(expr: Any, at: _Values, digits: int = DIGITS, *, exact: bool = Fal
     if v.is_Rational or exact:
         return v
     n = _settled_value(v, digits)
+    at.vague = at.vague or n is None
     if n is None or n.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or not n.is_number:
         return None
     return n
@@ -276,6 +285,9 @@ def _entry_at(op: str, a: Any, b: Any, values: _Values, digits: int, last: bool)
     (at the ``last`` precision: holds for a gap far below it, else None)."""
     l, r = _number(a, values, digits), _number(b, values, digits)
     if l is None or r is None:
+        # a side no precision tells (0 without being written 0, as (log(6) - log(2) - log(3))**2):
+        # no value to compare, and for a strict inequality possibly its equality case
+        values.tied = values.tied or (values.vague and op in ("<", ">"))
         return None
     if l in _INFINITE or r in _INFINITE:
         return _infinite_holds(op, l, r)
@@ -309,6 +321,7 @@ def _entry_at(op: str, a: Any, b: Any, values: _Values, digits: int, last: bool)
             return _UNRESOLVED
         sign = _certain_sign(a, b, values)
         if sign is None:
+            values.tied = values.tied or op in ("<", ">")
             return None
         if sign == 0:  # exactly equal sides (exp(2) < exp(2)): a strict inequality is violated
             return op in (">=", "<=")
@@ -331,6 +344,8 @@ def _certain_sign(a: Any, b: Any, values: _Values) -> int | None:
         difference = la - lb
         if difference == 0:
             return 0
+        if enclosable(difference):  # SymPy's strict N certifies tanh(log(6) - log(2) - log(3)) < 0
+            return constant_sign(difference)
         value = sympy.N(difference, SIGN_DIGITS, strict=True, maxn=4 * DIGITS)
         if not value.is_real:
             return None

@@ -75,6 +75,21 @@ def constant_sign(expr: sympy.Basic) -> int | None:
     return None
 
 
+_ENCLOSED = (sympy.Add, sympy.Mul, sympy.Pow, sympy.exp, sympy.log, sympy.sin, sympy.cos, sympy.Abs, sympy.sinh,
+             sympy.cosh, sympy.tanh)
+
+
+def enclosable(expr: object) -> bool:
+    """Whether the constant ``expr`` is built only of the operations enclosed here (rationals,
+    ``pi``, ``E`` and :data:`_ENCLOSED`), read from its tree without evaluating: then
+    :func:`constant_sign` of it is None only where no enclosure excludes 0, a value that
+    may be 0 (``tanh(log(6) - log(2) - log(3))``), not one outside this module's reach."""
+    if not is_constant(expr):
+        return False
+    return all(node.is_Rational or node in (sympy.pi, sympy.E) or isinstance(node, _ENCLOSED)
+               for node in sympy.preorder_traversal(expr))
+
+
 def _enclose(expr: sympy.Basic, iv: Any) -> Any:
     """An interval holding the real value of ``expr`` (raises :class:`_NoEnclosure`)."""
     if expr.is_Integer:
@@ -139,4 +154,4 @@ def _absolute(interval: Any, iv: Any) -> Any:
     return iv.mpf([0, max(-interval.a, interval.b)])
 
 
-__all__ = ["PRECISIONS", "constant_sign", "is_constant"]
+__all__ = ["PRECISIONS", "constant_sign", "enclosable", "is_constant"]
