@@ -180,3 +180,26 @@ def test_interval_signs_log_ratios_and_exp_powers_never_prove_false_look_alikes(
     assert prove(Relation((1 + y / n) ** n, "<=", sympy.exp(y)), scope) is not None
     assert prove(Relation((1 + y / n) ** n, ">=", sympy.exp(y)), scope) is None
     assert prove(Relation(x**2, "<=", sympy.exp(2 * x)), scope) is None  # x = -1: x <= exp(x) but x < 0
+
+
+def test_no_abs_split_nor_root_elimination_inside_an_expectation() -> None:
+    """The cases and powers of radical elimination are exact at a point only: under E, Var, Cov
+    or on a random variable they are refused, the node left whole (red-team F1)."""
+    from derivcheck.check.symbolic.radicals import prove_nonnegative
+    from derivcheck.expr.objects import Covariance, Expectation, Variance
+
+    scope, s = scope_with(X="random", Y="random", a="real")
+    X, Y, a = s["X"], s["Y"], s["a"]
+    E, Var, Cov = Expectation, Variance, Covariance
+    false_gaps = [
+        E(X)**2 - E(sympy.Abs(X))**2,  # E|X| >= |E X|, strictly when X takes both signs
+        Var(sympy.Abs(X)) - Var(X),
+        -Cov(sympy.Abs(X), sympy.Abs(X)) + Var(X) - 1,
+        E(X**2 + 1) - E(sympy.sqrt(X**2 + 1))**2 - 1,
+        E(sympy.sqrt(X**2))**2 - E(X)**2 - E(Y)**2,
+    ]
+    for gap in false_gaps:
+        assert prove_nonnegative(gap, False, (), scope) is None, gap
+        assert prove(Relation(gap, ">=", 0), scope) is None, gap
+    assert prove_nonnegative(sympy.Abs(E(X)) - E(X), False, (), scope) is not None  # one number
+    assert prove_nonnegative(sympy.Abs(a) - a + E(X)**2, False, (), scope) is not None  # a split beside E
