@@ -203,3 +203,18 @@ def test_no_abs_split_nor_root_elimination_inside_an_expectation() -> None:
         assert prove(Relation(gap, ">=", 0), scope) is None, gap
     assert prove_nonnegative(sympy.Abs(E(X)) - E(X), False, (), scope) is not None  # one number
     assert prove_nonnegative(sympy.Abs(a) - a + E(X)**2, False, (), scope) is not None  # a split beside E
+
+
+def test_a_condition_on_a_random_quantity_never_rewrites_inside_an_expectation() -> None:
+    """``Abs(X) >= 3`` holds at one outcome: substituting its pivot inside ``E(Abs(X))`` would
+    read it as holding at every outcome (red-team F1); outside E the substitution stays."""
+    from derivcheck.check.symbolic.conditions import eliminate
+    from derivcheck.expr.objects import Expectation
+
+    scope, s = scope_with(X="random", a="real")
+    X, a = s["X"], s["a"]
+    gap, fresh, used = eliminate(Expectation(sympy.Abs(X)) - 3, [Condition(sympy.Abs(X) - 3, False)], scope)
+    assert gap == Expectation(sympy.Abs(X)) - 3 and not used
+    assert certify_under(Expectation(sympy.exp(X)) - 1, False, [Condition(sympy.exp(X) - 1, False)], scope) is None
+    assert eliminate(sympy.Abs(X) - 3, [Condition(sympy.Abs(X) - 3, False)], scope)[2]  # pointwise: kept
+    assert eliminate(Expectation(a * X) - 3, [Condition(a - 3, False)], scope)[2]  # a is one number
