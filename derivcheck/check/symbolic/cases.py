@@ -9,9 +9,11 @@ the other way round); ``sign(a)`` is ``1``, ``0``, ``-1`` where ``a > 0``, ``a =
 ``Piecewise`` takes its first branch whose condition (a single relation) holds. The
 cases of one node cover every real value of its arguments, so the cells (every
 combination, refined node by node, innermost first) cover every point. In a cell each
-node is replaced by its value there, which is exact *pointwise*: a node inside an
-unevaluated derivative, integral, sum, product or limit (where values around the point
-matter) is refused. Derivatives are taken by SymPy (``doit``) before the split.
+node is replaced by its value there, which is exact *pointwise* only: a relation with a
+node inside ``E``, ``Var``, ``Cov`` or an unevaluated derivative, integral, sum, product,
+limit or map (where the argument takes many values at once), or with a node whose
+arguments hold a random variable, is refused (:mod:`.pointwise`). Derivatives are taken by
+SymPy (``doit``) before the split.
 
 A cell is then done when:
 
@@ -36,9 +38,9 @@ import sympy
 from ...expr.objects import Relation
 from ...expr.scope import INTEGER_KINDS, ScalarDecl, Scope
 from .inequalities import is_real
+from .pointwise import all_splittable
 
 NODES = (sympy.Abs, sympy.Max, sympy.Min, sympy.sign, sympy.Heaviside, sympy.Piecewise)
-_LOCAL = (sympy.Derivative, sympy.Integral, sympy.Sum, sympy.Product, sympy.Limit)
 MAX_CELLS = 64
 MAX_CONSTRAINTS = 400
 
@@ -61,17 +63,12 @@ def prove_by_cases(relation: Relation, scope: Scope, hypotheses: Sequence[Relati
     if not all(isinstance(e, sympy.Expr) for h in given for e in (h[0], h[2])):
         return None
     exprs = [*sides, *[e for h in given for e in (h[0], h[2])]]
-    if any(_local_node(e) for e in exprs):
+    if not all_splittable(exprs, NODES, scope):
         return None
     search = _Search(relation.op, [h[1] for h in given], scope, prove_cell)
     if not search.run(exprs, []):
         return None
     return f"{search.cells} cells ({search.vacuous} infeasible)"
-
-
-def _local_node(expr: sympy.Basic) -> bool:
-    """A node inside an unevaluated derivative, integral, sum, product or limit."""
-    return any(n.has(*NODES) for n in expr.atoms(*_LOCAL))
 
 
 class _Search:

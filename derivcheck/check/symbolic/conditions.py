@@ -9,7 +9,10 @@ strict condition). At every point where the condition holds, ``G = g`` there giv
 ``v`` exactly, so the gap with the pivot replaced, proved ``>= 0`` for every ``G >= 0``
 and every value of the rest, covers every such point. A pivot's own declared bounds
 become conditions in turn (in the new variables), so nothing declared is lost; a
-condition with no pivot is dropped, which only asks for more. The gap, finally written
+condition with no pivot is dropped, which only asks for more; so is a condition whose pivot
+holds a random variable and also stands inside ``E``, ``Var``, ``Cov`` of the gap or the other
+conditions (a condition holds at a point, one outcome; an average looks at every outcome:
+:mod:`.pointwise`). The gap, finally written
 with ``G = s**2`` (``s`` a new real symbol), goes to :func:`.certificates.gap_certificate`.
 
 So ``(a2 - a1)*(b2 - b1) >= 0`` under ``a1 <= a2``, ``b1 <= b2`` is ``G1*G2 >= 0``, and
@@ -30,6 +33,8 @@ from .bounds import linear_in
 from .certificates import gap_certificate
 from .constants import is_constant
 from .inequalities import is_real, positive, provably_nonzero
+from .moments import random_leaves
+from .pointwise import inside_averaging
 
 MAX_PIVOTS = 6
 """At most this many substitutions per proof (each removes one variable)."""
@@ -147,7 +152,7 @@ def eliminate(gap: sympy.Expr, conditions: Sequence[Condition], scope: Scope
     while pending and count < MAX_PIVOTS:
         condition = pending.pop(0)
         pick = _pivot(condition.expr, scope, fresh)
-        if pick is None:
+        if pick is None or _averaged(pick[0], [gap, *(c.expr for c in pending)], scope):
             continue  # dropped: a proof without it proves more
         pivot, coefficient, rest = pick
         new = sympy.Symbol(f"_cond{count}", positive=True) if condition.strict else \
@@ -161,6 +166,13 @@ def eliminate(gap: sympy.Expr, conditions: Sequence[Condition], scope: Scope
         fresh = [g for g in fresh if g != pivot] + [new]
         used.append(f"{pivot} = {value} from {condition.expr} {'>' if condition.strict else '>='} 0")
     return gap, fresh, used
+
+
+def _averaged(pivot: sympy.Basic, exprs: list[sympy.Expr], scope: Scope) -> bool:
+    """Whether ``pivot`` holds a random variable and occurs inside ``E``, ``Var``, ``Cov`` (or a
+    binding operator) of ``exprs``: a condition holds at a point, one outcome, so it says nothing
+    of the pivot's values at the other outcomes that an average looks at."""
+    return bool(random_leaves(pivot, scope)) and any(pivot in inside_averaging(e, (type(pivot),)) for e in exprs)
 
 
 def _own_bounds(pivot: sympy.Basic, value: sympy.Expr, scope: Scope, fresh: list[sympy.Symbol]) -> list[Condition]:

@@ -12,6 +12,10 @@
   ``c*S >= |r| >= -r``; ``c <= 0``, ``r >= 0`` and ``r**k - c**k*P >= 0`` give
   ``r >= |c|*S``; strictness carries through both (``>`` in the power comparison).
 - What is left, free of both, goes to :func:`.conditions.certify_under`.
+- Only a node that :func:`.pointwise.splittable` admits is split or eliminated: the cases
+  and the powers are exact at each point, so an ``Abs`` or root inside ``E``/``Var``/``Cov``
+  (or a derivative, integral, sum, ...) or of an argument holding a random variable is left
+  whole, an opaque real generator of the certificate (a free variable: a stronger claim).
 
 An equality ``a = b`` of such sides is ``a - b >= 0`` and ``b - a >= 0``, after the
 exact domain substitution (``x > 0`` is ``u**2``: ``sqrt(x)`` is ``u``) and ``cancel``
@@ -28,6 +32,7 @@ from ...expr.scope import Scope
 from .certificates import domain_substitution
 from .conditions import Condition, certify_under, linear_in
 from .inequalities import is_real, nonnegative
+from .pointwise import splittable
 
 MAX_SPLITS = 4
 """At most this many Abs case splits along one branch (2**4 cases)."""
@@ -53,7 +58,7 @@ def prove_nonnegative(gap: sympy.Expr, strict: bool, conditions: Sequence[Condit
     absolute = _innermost_abs(gap, scope)
     if absolute is not None:
         return _by_cases(gap, strict, conditions, scope, absolute, depth)
-    root = _a_root(gap)
+    root = _a_root(gap, scope)
     if root is not None:
         return _by_powers(gap, strict, conditions, scope, root, depth)
     return certify_under(gap, strict, conditions, scope)
@@ -77,7 +82,8 @@ def real_with_roots(expr: sympy.Expr, scope: Scope, conditions: Sequence[Conditi
 
 
 def _innermost_abs(gap: sympy.Expr, scope: Scope) -> sympy.Abs | None:
-    found = [a for a in gap.atoms(sympy.Abs) if not a.args[0].has(sympy.Abs) and is_real(a.args[0], scope)]
+    found = [a for a in gap.atoms(sympy.Abs) if not a.args[0].has(sympy.Abs) and is_real(a.args[0], scope)
+             and splittable(a, gap, scope)]
     return min(found, key=sympy.default_sort_key) if found else None
 
 
@@ -102,9 +108,12 @@ def _root_index(power: sympy.Pow) -> int:
     return 0
 
 
-def _a_root(gap: sympy.Expr) -> sympy.Pow | None:
-    """An innermost root ``P**(1/k)`` of the gap (its base holds no root)."""
-    roots = [p for p in gap.atoms(sympy.Pow) if _root_index(p) and not has_radicals(p.base)]
+def _a_root(gap: sympy.Expr, scope: Scope) -> sympy.Pow | None:
+    """An innermost root ``P**(1/k)`` of the gap (its base holds no root), every power of its
+    base :func:`.pointwise.splittable` (they are all rewritten)."""
+    roots = [p for p in gap.atoms(sympy.Pow) if _root_index(p) and not has_radicals(p.base)
+             and all(splittable(q, gap, scope) for q in gap.atoms(sympy.Pow)
+                     if q.base == p.base and isinstance(q.exp, sympy.Rational) and not q.exp.is_Integer)]
     if not roots:
         return None
     base, index = min(((p.base, _root_index(p)) for p in roots), key=lambda bi: sympy.default_sort_key(bi[0]))

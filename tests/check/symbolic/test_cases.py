@@ -114,3 +114,34 @@ def test_declared_intervals_close_cells() -> None:
     assert _split(Relation(Abs(q - 1), "=", 1 - q), scope) is None
     assert _method(Relation(Max(q, 1), "=", 1), scope) is None  # q in (1, 2) exceeds 1
     assert _method(Relation(Abs(q - 1), "=", 1 - q), scope) is None
+
+
+def test_no_split_inside_an_expectation_or_on_a_random_variable() -> None:
+    """A case is a condition at a point: ``E(Abs(X))`` is neither ``E(X)`` nor ``E(-X)``, and
+    a random variable outside ``E`` has no one value to split on (red-team F1)."""
+    from derivcheck.expr.objects import Covariance, Expectation, Variance
+
+    scope, s = scope_with(X="random", Y="random", S="random sequence", t="natural", a="real", b="real")
+    X, Y, t, a, b = s["X"], s["Y"], s["t"], s["a"], s["b"]
+    S = s["S"][t]
+    E, Var, Cov = Expectation, Variance, Covariance
+    false = [
+        Relation(Var(Abs(X)), "=", Var(X)),  # each cell's Var(+-X) is Var(X); Var|X| < Var X
+        Relation(Cov(Abs(X), Abs(X)), "=", Var(X)),
+        Relation(Var(Max(X, -X)), "=", Var(X)),
+        Relation(Var(Abs(S)), "=", Var(S)),  # a sequence element
+        Relation(E(Abs(X))**2, "<=", E(X)**2),  # X = +-1: 1 <= 0
+        Relation(Var(Abs(X) + Abs(Y)), "=", Var(X + Y)),
+        Relation(E(Abs(X - Y))**2, "=", E(X - Y)**2),
+        Relation(Var(sympy.Piecewise((X, X >= 0), (-X, True))), "=", Var(X)),
+        Relation(Var(Min(X, -X)), "<=", Var(X) * sign(a)**2),  # beside a split that is allowed
+    ]
+    for relation in false:
+        assert _split(relation, scope) is None, relation
+        assert _method(relation, scope) is None, relation
+    # a node of a random variable outside E is not split either, however true the relation
+    assert _split(Relation(Max(X, Y) + Min(X, Y), "=", X + Y), scope) is None
+    assert _split(Relation(Abs(X) * E(X**2), ">=", X * E(X**2)), scope) is None
+    # a split on one number (a mean, a declared scalar) beside or outside E stays exact
+    assert _split(Relation(Abs(E(X)), ">=", E(X)), scope) is not None
+    assert _split(Relation(E(X**2) * Max(a, b) + E(X**2) * Min(a, b), "=", (a + b) * E(X**2)), scope) is not None

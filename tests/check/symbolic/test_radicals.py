@@ -180,3 +180,41 @@ def test_interval_signs_log_ratios_and_exp_powers_never_prove_false_look_alikes(
     assert prove(Relation((1 + y / n) ** n, "<=", sympy.exp(y)), scope) is not None
     assert prove(Relation((1 + y / n) ** n, ">=", sympy.exp(y)), scope) is None
     assert prove(Relation(x**2, "<=", sympy.exp(2 * x)), scope) is None  # x = -1: x <= exp(x) but x < 0
+
+
+def test_no_abs_split_nor_root_elimination_inside_an_expectation() -> None:
+    """The cases and powers of radical elimination are exact at a point only: under E, Var, Cov
+    or on a random variable they are refused, the node left whole (red-team F1)."""
+    from derivcheck.check.symbolic.radicals import prove_nonnegative
+    from derivcheck.expr.objects import Covariance, Expectation, Variance
+
+    scope, s = scope_with(X="random", Y="random", a="real")
+    X, Y, a = s["X"], s["Y"], s["a"]
+    E, Var, Cov = Expectation, Variance, Covariance
+    false_gaps = [
+        E(X)**2 - E(sympy.Abs(X))**2,  # E|X| >= |E X|, strictly when X takes both signs
+        Var(sympy.Abs(X)) - Var(X),
+        -Cov(sympy.Abs(X), sympy.Abs(X)) + Var(X) - 1,
+        E(X**2 + 1) - E(sympy.sqrt(X**2 + 1))**2 - 1,
+        E(sympy.sqrt(X**2))**2 - E(X)**2 - E(Y)**2,
+    ]
+    for gap in false_gaps:
+        assert prove_nonnegative(gap, False, (), scope) is None, gap
+        assert prove(Relation(gap, ">=", 0), scope) is None, gap
+    assert prove_nonnegative(sympy.Abs(E(X)) - E(X), False, (), scope) is not None  # one number
+    assert prove_nonnegative(sympy.Abs(a) - a + E(X)**2, False, (), scope) is not None  # a split beside E
+
+
+def test_a_condition_on_a_random_quantity_never_rewrites_inside_an_expectation() -> None:
+    """``Abs(X) >= 3`` holds at one outcome: substituting its pivot inside ``E(Abs(X))`` would
+    read it as holding at every outcome (red-team F1); outside E the substitution stays."""
+    from derivcheck.check.symbolic.conditions import eliminate
+    from derivcheck.expr.objects import Expectation
+
+    scope, s = scope_with(X="random", a="real")
+    X, a = s["X"], s["a"]
+    gap, fresh, used = eliminate(Expectation(sympy.Abs(X)) - 3, [Condition(sympy.Abs(X) - 3, False)], scope)
+    assert gap == Expectation(sympy.Abs(X)) - 3 and not used
+    assert certify_under(Expectation(sympy.exp(X)) - 1, False, [Condition(sympy.exp(X) - 1, False)], scope) is None
+    assert eliminate(sympy.Abs(X) - 3, [Condition(sympy.Abs(X) - 3, False)], scope)[2]  # pointwise: kept
+    assert eliminate(Expectation(a * X) - 3, [Condition(a - 3, False)], scope)[2]  # a is one number
