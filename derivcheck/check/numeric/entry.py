@@ -118,6 +118,8 @@ def _at_vertices(relation: objects.Relation, scope: Scope, *, seed: int, fixed: 
     variable with the claim there (``x >= 3`` and ``x <= 2`` beside ``y = 3``): a vertex is a
     counterexample only where all of them hold at once. Counted: at most MAX_VERTICES vertices
     of VERTEX_POINTS points."""
+    if relation.lhs == relation.rhs and relation.op in ("=", "<=", ">="):
+        return None  # the hypotheses alone (a witness, `0 = 0`): nothing to refute
     tried = 0
     for names, variant in _vertices(relation, hypotheses, scope):
         if tried >= MAX_VERTICES or deadline.passed():
