@@ -10,6 +10,7 @@ time applies to the whole check.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from typing import Sequence
 
@@ -26,6 +27,9 @@ from .prepare import prepare_branches, solves
 from .random_points import check_prepared, inconclusive
 
 MAX_BOUNDARIES = 2  # non-strict hypotheses also tried at their boundary
+MAX_EDGES = 4  # boundaries (non-strict hypotheses, a strict claim's own) that vertices are made of
+MAX_VERTICES = 6  # vertices tried: 2 or 3 boundaries at once, or the claim's boundary alone
+VERTEX_POINTS = 6  # points at each (a vertex is a point, or a thin set through one)
 
 
 def check_numerically(
@@ -114,7 +118,68 @@ def _numerically(relation: objects.Relation, scope: Scope, *, seed: int, points:
             shown = {str(lone): f"{other} (the boundary)" + (f" = {at}" if at is not None else ""), **values}
             return replace(edge, detail=f"{edge.detail}, at the boundary {lone} = {other}",
                            counterexample=replace(edge.counterexample, values=shown))
-    return result
+    return _at_vertices(relation, scope, seed=seed, fixed=fixed, hypotheses=hypotheses, device=device,
+                        deadline=deadline) or result
+
+
+def _at_vertices(relation: objects.Relation, scope: Scope, *, seed: int, fixed: dict[sympy.Symbol, int] | None,
+                 hypotheses: Sequence[objects.Relation], device: str, deadline: Deadline) -> Evidence | None:
+    """A confirmed disagreement where 2 or 3 boundaries hold at once (a vertex of the set the
+    hypotheses allow, or a thin set through one), or on a strict claim's own boundary: ``y < 3``
+    from ``x >= y`` and ``y >= 2*x - 3`` fails at x = y = 3 only, which neither random points
+    nor one boundary at a time reach. Each vertex is solved exactly by :func:`.prepare.prepare`
+    (the equalities substituted in turn); one it cannot solve (an equality left to filter points
+    with) is skipped unchecked. Every hypothesis filters the points, also one that shares no
+    variable with the claim there (``x >= 3`` and ``x <= 2`` beside ``y = 3``): a vertex is a
+    counterexample only where all of them hold at once. Counted: at most MAX_VERTICES vertices
+    of VERTEX_POINTS points."""
+    if relation.lhs == relation.rhs and relation.op in ("=", "<=", ">="):
+        return None  # the hypotheses alone (a witness, `0 = 0`): nothing to refute
+    tried = 0
+    for names, variant in _vertices(relation, hypotheses, scope):
+        if tried >= MAX_VERTICES or deadline.passed():
+            break
+        branches = prepare_branches(relation, variant, scope, keep_unrelated=True)
+        if not branches or any(f.op == "=" for b in branches for f in b.filters):
+            continue  # no such point, or not solved: random points would not reach it
+        tried += 1
+        edge = _check(relation, scope, seed=seed, points=VERTEX_POINTS, fixed=fixed, hypotheses=variant,
+                      device=device, deadline=deadline, keep_unrelated=True)
+        if edge.status is Status.DISAGREE and edge.counterexample is not None:
+            return replace(edge, detail=f"{edge.detail}, at the vertex where {' and '.join(names)}")
+    return None
+
+
+def _vertices(relation: objects.Relation, hypotheses: Sequence[objects.Relation],
+              scope: Scope) -> list[tuple[list[str], list[objects.Relation]]]:
+    """The hypotheses with 2 or 3 of the boundaries made equalities at once, and with a strict
+    claim's boundary (``y = 3`` for ``y < 3``) added, alone or beside 1 or 2 others: each as
+    (the equalities' texts, the hypotheses). The boundaries are those :func:`_boundaries` would
+    try, the first MAX_EDGES of them."""
+    edges: list[tuple[int | None, objects.Relation]] = []
+    for k, h in enumerate(hypotheses):
+        if h.op in ("<=", ">=") and len(edges) < MAX_EDGES - 1:
+            equal = objects.Relation(h.lhs, "=", h.rhs)
+            if _lone_boundary(h, scope) is not None or solves(equal, scope):
+                edges.append((k, equal))
+    if relation.op in ("<", ">", "!=") and all(isinstance(side, sympy.Expr) and not isinstance(side, sympy.MatrixExpr)
+                                               for side in (relation.lhs, relation.rhs)):
+        own = objects.Relation(relation.lhs, "=", relation.rhs)
+        if _lone_boundary(own, scope) is not None or solves(own, scope):
+            edges.append((None, own))
+    # the most boundaries first: in n variables a vertex needs n of them
+    combos = [c for size in (3, 2) for c in itertools.combinations(edges, size)]
+    combos += [c for c in itertools.combinations(edges, 1) if c[0][0] is None]
+    out = []
+    for combo in combos:
+        variant = list(hypotheses)
+        for k, equal in combo:
+            if k is None:
+                variant.append(equal)
+            else:
+                variant[k] = equal
+        out.append(([relation_text(e.lhs, "=", e.rhs) for _, e in combo], variant))
+    return out
 
 
 def _boundaries(hypotheses: Sequence[objects.Relation], scope: Scope) -> list[tuple[list[objects.Relation], tuple]]:

@@ -32,23 +32,28 @@ import sympy
 from ...expr.scope import Scope
 from ...model import Text
 from ..evidence import Evidence, EvidenceKind, Status
-from ..runtime import resolve_device
+from ..runtime import Deadline, resolve_device
 from .grid_eval import IndexedEvaluator, SequenceTable, Unevaluable
 from .judge import judge
 from .plan import Plan, Unsupported, build_plans
-from .simulate import Moments, cpu_threads, simulate_affine, simulate_general
+from .simulate import Moments, SafetyLimit, cpu_threads, simulate_affine, simulate_general
+
+SAFETY_SECONDS = 300.0  # CPU time of one distribution check: only a safety limit (the work is bounded in plan)
 from .statistics import grid_distance
 
 
 def check_distribution(fields: dict[str, Text], scope: Scope, *, seed: int, device: str = "auto",
                        instances: dict[str, tuple[int, ...]] | None = None, key: str = "",
-                       path: str = "") -> Evidence:
+                       path: str = "", budget: float = SAFETY_SECONDS) -> Evidence:
     """Simulate the check's process and test its claim at every step (see the module docstring).
 
     ``key`` names the check (it selects the random stream); ``path`` goes into the replay command.
+    The work is bounded before anything runs (:mod:`.plan`, ``MAX_SAMPLE_STEPS``); ``budget``,
+    seconds of CPU time, is only a safety limit: a simulation it cuts short is ``unknown``.
     """
     import torch
 
+    deadline = Deadline(budget, "the distribution check")
     dev = resolve_device(device)
     stream = zlib.crc32(f"{seed}:{key}".encode())
     sampler = torch.Generator().manual_seed(stream ^ 0x5EED)
@@ -57,7 +62,7 @@ def check_distribution(fields: dict[str, Text], scope: Scope, *, seed: int, devi
                             torch.Generator().manual_seed(stream ^ 0xD4A5))
         with cpu_threads(plans[0].start.shape[0] * plans[0].samples, dev):
             laws = [claimed_law(plan) for plan in plans]
-            shared = run_shared(plans, laws, torch.Generator(device=dev).manual_seed(stream), dev)
+            shared = run_shared(plans, laws, torch.Generator(device=dev).manual_seed(stream), dev, deadline)
             if shared is not None:
                 runs = [(plan, *law, moments) for plan, law, moments in zip(plans, laws, shared)]
             else:
@@ -65,11 +70,14 @@ def check_distribution(fields: dict[str, Text], scope: Scope, *, seed: int, devi
                 for plan, law in zip(plans, laws):  # draw 0 keeps the stream a single draw had
                     generator = torch.Generator(device=dev).manual_seed(
                         stream if plan.draw == 0 else zlib.crc32(f"{seed}:{key}:draw {plan.draw}".encode()))
-                    runs.append((plan, *law, run(plan, generator, dev, law=law)))
+                    runs.append((plan, *law, run(plan, generator, dev, law=law, deadline=deadline)))
             replay = f"derivcheck verify {path} --seed {seed} --device {dev}" if path else None
             return judge(runs, seed=seed, device=dev, replay=replay, shared=shared is not None)
     except (Unsupported, Unevaluable) as exc:
         return Evidence(Status.INCONCLUSIVE, detail=f"distribution check not run: {exc}", kind=EvidenceKind.MONTE_CARLO)
+    except SafetyLimit as exc:  # cut short: no evidence (recorded by the deadline, so never cached)
+        return Evidence(Status.INCONCLUSIVE, detail=f"distribution check cut short: {exc}",
+                        kind=EvidenceKind.MONTE_CARLO)
 
 
 def times(plan: Plan, device: str = "cpu") -> Any:
@@ -106,7 +114,8 @@ def normality_statistic(mean: Any, variance: Any, device: str) -> Any:
     return statistic
 
 
-def run(plan: Plan, generator: Any, device: str, law: tuple[Any, Any] | None = None) -> Any:
+def run(plan: Plan, generator: Any, device: str, law: tuple[Any, Any] | None = None,
+        deadline: Any = None) -> Any:
     """Simulate: the fused affine path when the process is affine in one noise, else step by step.
     With the claimed ``law`` (:func:`claimed_law`), the normality statistic is taken at every step."""
 
@@ -118,7 +127,7 @@ def run(plan: Plan, generator: Any, device: str, law: tuple[Any, Any] | None = N
         shape = (plan.steps,)
         a_t, b_t, c_t = (torch_list(ev(part), shape) for part in (a, b, c))
         return simulate_affine(plan.start, a_t, b_t, c_t if any(c_t) else None, plan.draws[draw],
-                               plan.samples, generator, device, normality)
+                               plan.samples, generator, device, normality, deadline)
     symbols = list(plan.draws)
     moved = {k: v.to(device) for k, v in plan.values.items()}
     tables = {k: SequenceTable(v.first, v.values.to(device)) for k, v in plan.tables.items()}
@@ -131,10 +140,11 @@ def run(plan: Plan, generator: Any, device: str, law: tuple[Any, Any] | None = N
         return IndexedEvaluator(values, tables, device)(plan.process)
 
     return simulate_general(plan.start, step, [plan.draws[s] for s in symbols], plan.samples, plan.steps,
-                            generator, device, normality)
+                            generator, device, normality, deadline)
 
 
-def run_shared(plans: list[Plan], laws: list[tuple[Any, Any]], generator: Any, device: str) -> list[Any] | None:
+def run_shared(plans: list[Plan], laws: list[tuple[Any, Any]], generator: Any, device: str,
+               deadline: Any = None) -> list[Any] | None:
     """The moments of every draw from one simulation, when the draws differ only in the start of
     an affine recursion (same coefficients, same noise): then ``x_t = A_t x_0 + (noise terms)``
     with ``A_t = a_1 ... a_t``, so draw k's samples are draw 0's plus ``A_t (x0_k - x0_0)``, which
@@ -168,7 +178,7 @@ def run_shared(plans: list[Plan], laws: list[tuple[Any, Any]], generator: Any, d
                             for j in range(len(plans))])
 
     moments = simulate_affine(plans[0].start, a_t, b_t, c_t if any(c_t) else None, plans[0].draws[noise],
-                              plans[0].samples, generator, device, statistic)
+                              plans[0].samples, generator, device, statistic, deadline)
     return [Moments(moments.mean + gain[:, None] * shifts[j][None, :], moments.variance, moments.normality[:, j])
             for j in range(len(plans))]
 

@@ -30,6 +30,10 @@ from .grid_eval import IndexedEvaluator, SequenceTable, Unevaluable
 from .simulate import Noise
 
 DEFAULT_DIMENSION = 3
+# the work of one simulation, counted before it starts (format section 9): steps x samples x
+# coordinates x noises values drawn and stepped; past it the check is `unknown`, naming the limit
+MAX_SAMPLE_STEPS = 10**9
+MAX_STEPS = 10**5  # steps of one simulation (each costs kernel launches, a test and a histogram)
 
 
 class Unsupported(NoEvidence):
@@ -99,6 +103,7 @@ def parse_plan(fields: dict[str, Text], scope: Scope, instances: dict[str, tuple
     steps, samples = int(fields["steps"].value), int(fields["samples"].value)
     if samples < 2:
         raise Unsupported("a distribution check needs at least 2 samples")
+    _within_work(steps, samples, 1, max(1, len(draws)))
     first, start_value = 0, sympy.Integer(0)
     if "start" in fields:
         start_lhs, node, start_reader = _split(fields["start"], scope, "=")
@@ -125,10 +130,39 @@ def parse_plan(fields: dict[str, Text], scope: Scope, instances: dict[str, tuple
         raise Unsupported(f"the claimed mean has {len(mean_entries)} coordinates, the start value {len(start_entries)}")
     if isinstance(variance, sympy.MatrixExpr):
         raise Unsupported("the claimed variance must be a scalar (the law is Normal(mean, variance * I))")
+    _within_work(steps, samples, len(start_entries), max(1, len(draws)))
     plan.mean = mean_entries
     plan.entries = [process, variance, *mean_entries, *start_entries]
     plan.start_entries = start_entries
     return plan
+
+
+def _within_work(steps: int, samples: int, coordinates: int, noises: int) -> None:
+    """Refuse (``unknown``, naming the limit and what fits) a simulation past MAX_STEPS steps or
+    MAX_SAMPLE_STEPS values (steps x samples x coordinates x noises): counted, so every size
+    the format accepts ends at once with a verdict, never runs on for hours."""
+    if steps > MAX_STEPS:
+        raise Unsupported(f"{steps} steps exceed this version's limit of {MAX_STEPS} steps per simulation "
+                          f"(write steps: {MAX_STEPS} or fewer)")
+    work = steps * samples * coordinates * noises
+    if work > MAX_SAMPLE_STEPS:
+        most = max(2, MAX_SAMPLE_STEPS // (steps * coordinates * noises))
+        raise Unsupported(f"steps x samples x coordinates x noises = {steps} x {samples} x {coordinates} x {noises} "
+                          f"= {work:.3g} exceeds this version's limit of {MAX_SAMPLE_STEPS:.0e} per simulation "
+                          f"(at {steps} steps, samples: {most} or fewer fits)")
+
+
+def _independent_noises(names: list[str], scope: Scope) -> None:
+    """Several noise sequences are simulated independently of each other: that is their law
+    only when one `independent` group holds them all (format section 4); separate groups
+    (`[[eps], [eta]]`) leave eps[t] and eta[t] possibly dependent, a family the simulation
+    does not cover, so the check is refused (``unknown``), never `numeric`."""
+    if len(names) < 2 or any(set(names) <= set(group) for group in scope.independent):
+        return
+    together = ", ".join(names)
+    raise Unsupported(f"the noises {together} are not declared independent of each other (only each in its "
+                      f"own group); the simulation would draw them independently, which covers only part of "
+                      f"the declared model: declare `independent: [[{together}]]` if they are")
 
 
 def _substitute_elements(process: sympy.Expr, scope: Scope, state: str, time: sympy.Symbol,
@@ -151,6 +185,7 @@ def _substitute_elements(process: sympy.Expr, scope: Scope, state: str, time: sy
                 raise Unsupported(f"{name}'s elements are not declared independent (add `independent: [[{name}]]`)")
             dummy = sympy.Dummy(name, real=True)
             draws[dummy], replace[element] = _noise(decl, dummy)
+    _independent_noises(sorted({d.name for d in draws}), scope)
     for symbol in process.free_symbols:
         if isinstance(scope.names.get(str(symbol)), RandomDecl):
             raise Unsupported(f"the random variable {symbol} in the process is not a per-step noise sequence")

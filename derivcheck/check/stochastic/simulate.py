@@ -67,6 +67,16 @@ class Noise:
         return fn(shape, generator=generator, dtype=torch.float64, device=device)
 
 
+class SafetyLimit(Exception):
+    """The CPU-time safety limit (:class:`~derivcheck.check.runtime.limits.Deadline`) passed
+    during a simulation: the run is cut short and is no evidence."""
+
+
+def _watch(deadline: Any) -> None:
+    if deadline is not None and deadline.passed():
+        raise SafetyLimit(deadline.text())
+
+
 Statistic = Callable[[int, Any], Any]  # (0-based step, (d, S) state) -> a 0-d tensor
 
 
@@ -87,15 +97,17 @@ def _stacked(values: list[Any]) -> Any:
 
 
 def simulate_affine(start: Any, a: list[float], b: list[float], c: list[float] | None, noise: Noise,
-                    samples: int, generator: Any, device: str, normality: Statistic | None = None) -> Moments:
+                    samples: int, generator: Any, device: str, normality: Statistic | None = None,
+                    deadline: Any = None) -> Moments:
     """The affine recursion for steps ``1..T`` (``T = len(a)``); ``normality(k, state)`` is taken
-    at every step ``k + 1``."""
+    at every step ``k + 1``; ``deadline`` (a CPU-time safety limit) is watched at every chunk
+    (:class:`SafetyLimit` when it passes)."""
     with cpu_threads(start.shape[0] * samples, device):
-        return _affine(start, a, b, c, noise, samples, generator, device, normality)
+        return _affine(start, a, b, c, noise, samples, generator, device, normality, deadline)
 
 
 def _affine(start: Any, a: list[float], b: list[float], c: list[float] | None, noise: Noise,
-            samples: int, generator: Any, device: str, normality: Statistic | None) -> Moments:
+            samples: int, generator: Any, device: str, normality: Statistic | None, deadline: Any) -> Moments:
     import torch
 
     d = start.shape[0]
@@ -109,6 +121,7 @@ def _affine(start: Any, a: list[float], b: list[float], c: list[float] | None, n
     prev = start.to(device=device, dtype=torch.float64)[:, None].expand(d, samples).clone()
     means, variances, statistics = [], [], []
     for first in range(0, steps, chunk):
+        _watch(deadline)
         count = min(chunk, steps - first)
         block = buffer[:count]
         noise.draw(tuple(block.shape), generator, device, out=block)
@@ -129,21 +142,24 @@ def _affine(start: Any, a: list[float], b: list[float], c: list[float] | None, n
 
 
 def simulate_general(start: Any, step: Callable[[Any, list[Any], int], Any], noises: list[Noise], samples: int,
-                     steps: int, generator: Any, device: str, normality: Statistic | None = None) -> Moments:
+                     steps: int, generator: Any, device: str, normality: Statistic | None = None,
+                     deadline: Any = None) -> Moments:
     """Any recursion: ``step(prev, draws, k)`` gives the state of step ``k + 1`` from the previous
-    state and one ``(d, S)`` draw per noise (already scaled to its law)."""
+    state and one ``(d, S)`` draw per noise (already scaled to its law); ``deadline`` is
+    watched at every step (:class:`SafetyLimit`)."""
     with cpu_threads(start.shape[0] * samples, device):
-        return _general(start, step, noises, samples, steps, generator, device, normality)
+        return _general(start, step, noises, samples, steps, generator, device, normality, deadline)
 
 
 def _general(start: Any, step: Callable[[Any, list[Any], int], Any], noises: list[Noise], samples: int,
-             steps: int, generator: Any, device: str, normality: Statistic | None) -> Moments:
+             steps: int, generator: Any, device: str, normality: Statistic | None, deadline: Any) -> Moments:
     import torch
 
     d = start.shape[0]
     x = start.to(device=device, dtype=torch.float64)[:, None].expand(d, samples).clone()
     means, variances, statistics = [], [], []
     for k in range(steps):
+        _watch(deadline)
         draws = []
         for noise in noises:
             scale, shift = noise.scale_shift()

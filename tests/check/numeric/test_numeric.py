@@ -504,6 +504,26 @@ def test_the_boundary_of_a_non_strict_hypothesis_on_several_symbols(d: Decls) ->
     assert agrees(d.check(R(x, "<=", 1), hypotheses=[disc]))
 
 
+def test_non_strict_hypotheses_are_tried_at_their_vertices(d: Decls) -> None:
+    # x >= y and y >= 2*x - 3 allow x = y = 3 (both boundaries at once), where y < 3 fails
+    x, y, z = d.scalar("x"), d.scalar("y"), d.scalar("z")
+    hyps = [R(x, ">=", y), R(y, ">=", 2 * x - 3)]
+    wrong = d.check(R(y, "<", 3), hypotheses=hyps)
+    assert wrong.status == "disagree" and "at the vertex where" in wrong.detail, wrong.detail
+    assert wrong.counterexample.values["x"] == "3" and wrong.counterexample.values["y"] == "3"
+    assert agrees(d.check(R(y, "<=", 3), hypotheses=hyps))
+    # a non-integer vertex: 3*a <= b and b <= 3 - 4*a meet at (3/7, 9/7)
+    assert d.check(R(4 * x - y, "<", sympy.Rational(3, 7)),
+                   hypotheses=[R(3 * x, "<=", y), R(y, "<=", 3 - 4 * x)]).status == "disagree"
+    # three variables: x >= y >= z >= 3*x - 4 meet at x = y = z = 2 only
+    three = [R(x, ">=", y), R(y, ">=", z), R(z, ">=", 3 * x - 4)]
+    assert d.check(R(x, "<", 2), hypotheses=three).status == "disagree"
+    assert d.check(R(x, "<=", 2), hypotheses=three).status != "disagree"  # few random points satisfy them
+    # the claim's own boundary y = 3 where no point satisfies the hypotheses (y <= x <= 1):
+    # the hypotheses that no longer share a variable with the claim still filter the points
+    assert agrees(d.check(R(y, "<", 3), hypotheses=[R(x, ">=", y), R(y, ">=", 2 * x - 1)]))
+
+
 def test_a_strict_inequality_between_exactly_equal_sides_is_violated(d: Decls) -> None:
     # 50 digits cannot tell exp(2) from a number 10**-60 away, but the exact difference is 0
     assert d.check(R(sympy.exp(2), "<", sympy.exp(2))).status == "disagree"

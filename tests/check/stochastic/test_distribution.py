@@ -386,6 +386,37 @@ def test_a_non_affine_process_with_two_noises_runs_step_by_step() -> None:
     assert run(text.replace("Normal(x0, t)", "Normal(x0, 2*t)")).status == "disagree"
 
 
+@pytest.mark.parametrize("groups", ["[[eps], [nu]]", "[[nu], [eps]]"])
+def test_noises_in_separate_groups_are_not_simulated_as_independent(groups: str) -> None:
+    """eps[t] and nu[t] in separate groups may depend on each other: drawing them independently
+    covers only part of the declared model, so the check is `unknown`, never `numeric`."""
+    text = short(process="x[t] = x[t - 1] + (eps[t] + nu[t]) / sqrt(2)", claim="x[t] ~ Normal(x0, t)")
+    text = text.replace("independent: [[eps]]", f"  nu: random sequence normal(0, 1)\nindependent: {groups}")
+    result = run(text)
+    assert result.status == "inconclusive" and "not declared independent of each other" in result.detail
+
+
+@pytest.mark.parametrize("steps, samples", [("100000", "10000000"), ("999999999", "999999999"),
+                                            ("100001", "2"), ("1000", "999999999")])
+def test_sizes_past_the_work_bound_end_at_once_naming_the_limit(steps: str, samples: str) -> None:
+    """Every size the format accepts ends: past the counted bound the check is refused before
+    anything is drawn, with the limit and what would fit."""
+    import time
+
+    started = time.process_time()
+    result = run(short().replace("steps: 40", f"steps: {steps}").replace("samples: 4000", f"samples: {samples}"))
+    assert result.status == "inconclusive" and "limit" in result.detail, result.detail
+    assert "fewer" in result.detail
+    assert time.process_time() - started < 5
+
+
+def test_the_cpu_safety_limit_covers_the_simulation() -> None:
+    derivation = load_text(short(), "short.deriv.yaml")
+    result = check_distribution(derivation.checks[0].fields, build_scope(derivation), seed=0, device="cpu",
+                                key="c", budget=0.0)
+    assert result.status == "inconclusive" and "safety limit" in result.detail, result.detail
+
+
 def test_a_sequence_without_definition_is_sampled_from_its_domain() -> None:
     text = short().replace("  t: natural\n", "  t: natural\n  a: sequence in (1/2, 1)\n")
     text = text.replace("alpha[t]: 1 - beta[t]\n", "alpha[t]: a[t]\n")
