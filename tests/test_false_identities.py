@@ -35,8 +35,15 @@ TRUE = sorted((DATA / "true").glob("*.deriv.yaml"))
 ACCEPTED = {Verdict.PROVED, Verdict.PROVED_INSTANCES, Verdict.NUMERIC}
 
 
+REFUSED = "this constant cannot be told from 0"  # the parser refuses what SymPy would misjudge
+
+
 def _only_outcome(path: Path, options: Options):
     report = check_derivation(load_derivation(str(path)), options)
+    if report.errors and path.parent.name == "false":
+        # a hidden zero (log(6) - log(2) - log(3)) is refused while reading: never accepted
+        assert all(REFUSED in str(e) for e in report.errors), report.errors
+        return None
     assert not report.errors, report.errors
     claims = [o for o in report.outcomes if o.item == "claim"]
     if claims:
@@ -70,6 +77,8 @@ def _stays_unknown(path: Path) -> bool:
 @pytest.mark.parametrize("path", FALSE, ids=lambda p: p.name.removesuffix(".deriv.yaml"))
 def test_false_identity_is_refuted(path: Path) -> None:
     outcome = _only_outcome(path, Options())
+    if outcome is None:
+        return  # refused while reading (see _only_outcome)
     assert outcome.verdict not in ACCEPTED, f"FALSE ACCEPT: {outcome.verdict.value} by {outcome.method}"
     if outcome.method == "claim link":
         # the claim link is checked through its chain, not at points: it is withheld, never refuted
@@ -92,6 +101,8 @@ def test_false_identity_is_refuted(path: Path) -> None:
 @pytest.mark.parametrize("path", FALSE, ids=lambda p: p.name.removesuffix(".deriv.yaml"))
 def test_symbolic_strategies_alone_never_prove_a_false_identity(path: Path) -> None:
     outcome = _only_outcome(path, Options(numeric=False, strict=True))
+    if outcome is None:
+        return  # refused while reading (see _only_outcome)
     assert outcome.verdict is not Verdict.PROVED, f"symbolic strategy '{outcome.method}' proved a false identity"
     if "\nfor:" in path.read_text(encoding="utf-8"):
         # proved at the listed instances is a true statement about them, never a general claim

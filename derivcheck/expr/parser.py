@@ -23,6 +23,7 @@ import sympy
 from ..errors import InputError, Span
 from ..model import Text
 from . import calls, names, objects, shapes, slips
+from .constants import constant_sign, enclosable
 from .definedness import Condition, needed
 from .numbers import decimal_literal, integer_literal
 from .segments import MAX_LENGTH, Source, read_segment
@@ -115,13 +116,30 @@ class Reader:
     def read(self, node: ast.AST) -> Any:
         """The SymPy value of ``node`` (a scalar or a matrix expression)."""
         try:
-            return self._dispatch(node)
+            value = self._dispatch(node)
+            self._told_from_zero(node, value)
+            return value
         except InputError as exc:
             if exc.span is not None:
                 raise
             raise InputError(f"{exc.message}: `{self.text_of(node)}`", self.span_of(node), exc.hint) from None
         except (TypeError, ValueError, ArithmeticError, NotImplementedError, AttributeError) as exc:
             self.fail(node, f"cannot build this expression ({type(exc).__name__}: {exc})")
+
+    def _told_from_zero(self, node: ast.AST, value: Any) -> None:
+        """Refuse a compound constant that no interval evaluation tells from 0 (trust rule 35).
+
+        SymPy judges the sign of such a constant from a rounded value: ``tanh(log(6) - log(2)
+        - log(3))`` is "negative" to it, so ``sign`` of it becomes -1 as it is built and
+        ``x**2 - tanh(...)`` "positive". Read bottom-up, the innermost such constant is refused
+        before anything is built on it; a constant outside the enclosed operations (an
+        integral) is left to the checks, which certify or doubt it themselves."""
+        if (isinstance(value, sympy.Expr) and not value.is_Rational and enclosable(value)
+                and value.has(sympy.Function, sympy.Pow, sympy.Add) and constant_sign(value) is None):
+            self.fail(node, "this constant cannot be told from 0 (no interval evaluation up to 1024 bits "
+                            "excludes 0): derivcheck cannot reason about its sign",
+                      "write 0 if it is 0 (log(6) - log(2) - log(3) is 0), or a form without a near "
+                      "cancellation")
 
     def scalar(self, node: ast.AST, what: str = "a scalar") -> sympy.Expr:
         """The value of ``node`` as a scalar (1x1 matrices become their Trace)."""

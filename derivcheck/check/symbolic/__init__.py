@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .canonical import canonical
 from .consistency import inconsistency
-from .constants import constant_sign, enclosable, is_constant
+from ...expr.constants import constant_sign, enclosable, is_constant
 from .defined_at import (declared_invertible, declared_nonzero, declared_value, nonzero_at, uncertified_constant,
                          written_out_nonzero)
 from .hypotheses import (apply_hypotheses, quantified_indices, rewrite_with, solve_for_entry,

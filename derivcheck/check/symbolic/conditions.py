@@ -31,7 +31,7 @@ from ...expr.objects import Relation
 from ...expr.scope import ScalarDecl, Scope
 from .bounds import linear_in
 from .certificates import gap_certificate
-from .constants import is_constant
+from ...expr.constants import is_constant
 from .inequalities import is_real, positive, provably_nonzero
 from .moments import random_leaves
 from .pointwise import inside_averaging

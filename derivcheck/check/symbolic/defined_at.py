@@ -17,7 +17,7 @@ import sympy
 from ...expr import objects
 from ...expr.scope import MatrixDecl, ScalarDecl, Scope
 from ..realize import RealizeError, realize_symbolic
-from .constants import constant_sign, is_constant
+from ...expr.constants import constant_sign, is_constant
 from .inequalities import provably_nonzero
 from .witness import WITNESS_VALUES, exact_witness
 

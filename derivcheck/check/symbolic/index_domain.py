@@ -32,7 +32,7 @@ from typing import Mapping
 import sympy
 
 from ...expr.scope import INTEGER_KINDS, Interval, ScalarDecl, Scope
-from .constants import constant_sign, is_constant
+from ...expr.constants import constant_sign, is_constant
 
 _BUDGET = 64  # eliminations tried per question: the bounds of sums can branch
 

@@ -15,7 +15,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
 from ...expr.objects import Covariance, Expectation, Variance, is_declared_function
 from ...expr.scope import MatrixDecl, ScalarDecl, Scope, may_be_complex
-from .constants import constant_sign, is_constant
+from ...expr.constants import constant_sign, is_constant
 
 _MONOTONE = (sympy.exp, sympy.log, sympy.tanh, sympy.atan)  # sqrt is a Pow: see monotone_pair
 _REAL_ON_REALS = (sympy.exp, sympy.sin, sympy.cos, sympy.tanh, sympy.atan)

@@ -35,7 +35,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ...expr.scope import REAL_KINDS, ScalarDecl, Scope, SequenceDecl
 from .certificates import gap_certificate
-from .constants import constant_sign
+from ...expr.constants import constant_sign
 from .inequalities import is_real
 
 MAX_RANGE_POINTS = 4096

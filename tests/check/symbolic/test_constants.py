@@ -1,4 +1,4 @@
-"""Constants that are 0 without being written 0 (derivcheck/check/symbolic/constants.py and
+"""Constants that are 0 without being written 0 (derivcheck/expr/constants.py and
 ``provably_nonzero`` in inequalities.py), and the places that divide by, pivot on or solve
 through a coefficient: a hypothesis ``c*x = 0`` with ``c = log(6) - log(2) - log(3)`` is
 ``0 = 0`` and says nothing of ``x``.
@@ -12,7 +12,7 @@ import pytest
 import sympy
 
 from derivcheck.check.symbolic.conditions import Condition, eliminate
-from derivcheck.check.symbolic.constants import constant_sign
+from derivcheck.expr.constants import constant_sign
 from derivcheck.check.symbolic.defined_at import declared_invertible, declared_nonzero, uncertified_constant
 from derivcheck.check.symbolic.hypotheses import solve_for_entry, solve_for_lone_factor, solve_for_lone_symbol
 from derivcheck.check.symbolic.inequalities import positive, provably_nonzero
