@@ -51,6 +51,8 @@ def _only_outcome(path: Path, options: Options):
         # well hold (under their hypotheses); the claim must not be accepted unless true.
         return claims[0]
     (outcome,) = report.outcomes
+    if path.parent.name == "false" and outcome.verdict is Verdict.ERROR and REFUSED in outcome.detail:
+        return None  # the item's expression refused while reading (as above)
     return outcome
 
 

@@ -135,6 +135,8 @@ def _closed_at(expr: sympy.Basic, assignment: dict[sympy.Symbol, int]) -> sympy.
         value = after
     if not isinstance(value, sympy.Expr) or getattr(value, "is_Matrix", False):
         return None
+    if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        return None  # no value at the instance (1/0 in a term): nothing to prove there
     if any(isinstance(n, (sympy.MatrixExpr, sympy.MatrixBase, sympy.Sum, sympy.Product, sympy.Integral))
            for n in sympy.preorder_traversal(value)):
         return None
