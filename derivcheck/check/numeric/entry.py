@@ -26,6 +26,7 @@ from .gradient import cross_check, gradient_parts
 from .prepare import prepare_branches, solves
 from .random_points import check_prepared, inconclusive
 
+_UNEVALUATED = (sympy.Integral, sympy.Sum, sympy.Product, sympy.Limit, sympy.Derivative)
 MAX_BOUNDARIES = 2  # non-strict hypotheses also tried at their boundary
 MAX_EDGES = 4  # boundaries (non-strict hypotheses, a strict claim's own) that vertices are made of
 MAX_VERTICES = 6  # vertices tried: 2 or 3 boundaries at once, or the claim's boundary alone
@@ -163,7 +164,9 @@ def _vertices(relation: objects.Relation, hypotheses: Sequence[objects.Relation]
             if _lone_boundary(h, scope) is not None or solves(equal, scope):
                 edges.append((k, equal))
     if relation.op in ("<", ">", "!=") and all(isinstance(side, sympy.Expr) and not isinstance(side, sympy.MatrixExpr)
+                                               and not side.has(*_UNEVALUATED)
                                                for side in (relation.lhs, relation.rhs)):
+        # not through an integral or sum: SymPy's solve would evaluate it by quadrature, unbounded
         own = objects.Relation(relation.lhs, "=", relation.rhs)
         if _lone_boundary(own, scope) is not None or solves(own, scope):
             edges.append((None, own))
