@@ -23,7 +23,8 @@ import sympy
 PRECISIONS = (64, 256, 1024)
 """Bits of the interval evaluations tried, in turn, until one excludes 0."""
 
-_UNEVALUATED = (sympy.Integral, sympy.Sum, sympy.Product, sympy.Limit, sympy.Derivative)
+UNEVALUATED = (sympy.Integral, sympy.Sum, sympy.Product, sympy.Limit, sympy.Derivative)
+"""Operations SymPy leaves unevaluated; done by `doit`, or (solve, evalf) by unbounded numerics."""
 
 
 class _NoEnclosure(Exception):
@@ -46,12 +47,12 @@ def constant_sign(expr: sympy.Basic) -> int | None:
         return None
     if expr.is_Rational:
         return int(sympy.sign(expr))
-    if expr.has(*_UNEVALUATED):
+    if expr.has(*UNEVALUATED):
         try:
             expr = expr.doit()
         except Exception:  # noqa: BLE001 - an evaluation that fails certifies nothing
             return None
-        if not is_constant(expr) or expr.has(*_UNEVALUATED):
+        if not is_constant(expr) or expr.has(*UNEVALUATED):
             return None
         if expr.is_Rational:
             return int(sympy.sign(expr))
@@ -154,4 +155,4 @@ def _absolute(interval: Any, iv: Any) -> Any:
     return iv.mpf([0, max(-interval.a, interval.b)])
 
 
-__all__ = ["PRECISIONS", "constant_sign", "enclosable", "is_constant"]
+__all__ = ["PRECISIONS", "UNEVALUATED", "constant_sign", "enclosable", "is_constant"]

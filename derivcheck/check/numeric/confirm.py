@@ -26,7 +26,7 @@ import sympy
 from ...model import Counterexample
 from ..realize import RealizeError, RealizedRelation, extended_value, substitute_functions
 from ..runtime import run_bounded
-from ..symbolic import constant_sign, enclosable
+from ...expr.constants import constant_sign, enclosable
 from ..trees import replace_shared, unique_nodes
 from .evaluate import linear_kinks
 from .sampling import Param, Point, exact_values, readable

@@ -17,16 +17,15 @@ from typing import Sequence
 import sympy
 
 from ...expr import objects
+from ...expr.constants import UNEVALUATED, constant_sign, enclosable
 from ...expr.pretty import relation_text
 from ...expr.scope import INTEGER_KINDS, ScalarDecl, Scope
 from ..evidence import Evidence, Status
 from ..runtime import Deadline
-from ..symbolic import constant_sign, enclosable
 from .gradient import cross_check, gradient_parts
 from .prepare import prepare_branches, solves
 from .random_points import check_prepared, inconclusive
 
-_UNEVALUATED = (sympy.Integral, sympy.Sum, sympy.Product, sympy.Limit, sympy.Derivative)
 MAX_BOUNDARIES = 2  # non-strict hypotheses also tried at their boundary
 MAX_EDGES = 4  # boundaries (non-strict hypotheses, a strict claim's own) that vertices are made of
 MAX_VERTICES = 6  # vertices tried: 2 or 3 boundaries at once, or the claim's boundary alone
@@ -164,7 +163,7 @@ def _vertices(relation: objects.Relation, hypotheses: Sequence[objects.Relation]
             if _lone_boundary(h, scope) is not None or solves(equal, scope):
                 edges.append((k, equal))
     if relation.op in ("<", ">", "!=") and all(isinstance(side, sympy.Expr) and not isinstance(side, sympy.MatrixExpr)
-                                               and not side.has(*_UNEVALUATED)
+                                               and not side.has(*UNEVALUATED)
                                                for side in (relation.lhs, relation.rhs)):
         # not through an integral or sum: SymPy's solve would evaluate it by quadrature, unbounded
         own = objects.Relation(relation.lhs, "=", relation.rhs)
