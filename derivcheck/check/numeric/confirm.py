@@ -19,14 +19,16 @@ nothing.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+import mpmath
 import sympy
 
 from ...model import Counterexample
 from ..realize import RealizeError, RealizedRelation, extended_value, substitute_functions
 from ..runtime import run_bounded
-from ...expr.constants import constant_sign, enclosable
+from ...expr.constants import UNEVALUATED, constant_sign, enclosable
 from ..trees import replace_shared, unique_nodes
 from .evaluate import linear_kinks
 from .sampling import Param, Point, exact_values, readable
@@ -118,7 +120,7 @@ class _Values:
 
 def _ladder(relation: RealizedRelation) -> tuple[int, ...]:
     """The precisions (digits) a gap is evaluated at until it is resolved: 50 plus the
-    digits of the longest number in the relation (``10**-80`` has 81), then twice that.
+    digits the relation's numbers need (:func:`_longest`), then twice that.
 
     A difference hidden below the last precision (relative ``10**-(P - 10)``) is not
     seen: there an equality settles as holding only where the ladder was not cut at
@@ -128,16 +130,53 @@ def _ladder(relation: RealizedRelation) -> tuple[int, ...]:
 
 
 def _longest(relation: RealizedRelation) -> int:
-    """The digits of the longest number in ``relation``."""
+    """The digits the relation's numbers need: those of its longest number (``10**-80`` has
+    81), or more where a constant hides a smaller quantity (:func:`_hidden_digits`)."""
     longest = 0
     roots = [item for lhs, rhs in relation.cases for side in (lhs, rhs)
              for item in (list(side) if isinstance(side, sympy.MatrixBase) else [side]) if isinstance(item, sympy.Basic)]
+    constants = []
     for atom in unique_nodes(roots):  # each shared node once: the sides are DAGs
         if isinstance(atom, sympy.Rational):
             longest = max(longest, len(str(abs(atom.p))), len(str(atom.q)))
         elif isinstance(atom, sympy.Float):
             longest = max(longest, atom._prec * 3 // 10)
-    return longest
+        elif isinstance(atom, (sympy.Function, sympy.Pow, sympy.Add, sympy.Mul)) and not atom.free_symbols:
+            constants.append(atom)
+    return max(longest, _hidden_digits(tuple(sorted(constants, key=sympy.default_sort_key))))
+
+
+SATURATING = {sympy.tanh: 2, sympy.coth: 2, sympy.sech: 1, sympy.csch: 1, sympy.erf: 0, sympy.erfc: 0}
+"""Functions whose value at a large argument ``a`` lies within ``exp(-rate*|a|)`` of a
+simple number (``tanh(1000)`` is 1 to 868 digits; 0: within ``exp(-a**2)``, ``erf(30)``)."""
+
+LN10 = 2.302585092994046
+
+
+@functools.lru_cache(maxsize=256)
+def _hidden_digits(constants: tuple[sympy.Expr, ...]) -> int:
+    """The digits below which a constant of the relation hides a quantity: the size of its
+    value (``exp(-800)`` is 10**-348, and ``exp(exp(-800))`` is 1 to 347 digits) or how close
+    a saturating function is to its limit (:data:`SATURATING`). A gap made of such a quantity
+    (``x*tanh(1000) = x``) is then looked for at that many more digits, and where even the
+    last precision cannot reach it, an equality does not settle as holding (see :func:`_ladder`).
+    A constant whose size SymPy cannot tell needs more digits than any precision here."""
+    digits = 0
+    for c in constants:
+        if c.has(*UNEVALUATED):
+            continue  # an integral or sum: evaluated exactly, or no evidence (:func:`_integrals_exactly`)
+        try:
+            size = abs(sympy.N(c, 15, strict=True, maxn=4 * DIGITS))  # a Float: no underflow to 0.0
+            if size != 0:
+                digits = max(digits, int(abs(mpmath.log10(mpmath.mpf(size._mpf_)))) + 1)
+            rate = SATURATING.get(type(c))
+            if rate is not None:
+                a = abs(sympy.re(sympy.N(c.args[0], 15, strict=True, maxn=4 * DIGITS)))
+                hidden = a ** 2 if rate == 0 else rate * a
+                digits = max(digits, int(hidden / LN10) + 1)
+        except Exception:  # noqa: BLE001 - PrecisionExhausted, no value: its size is not known
+            return 2 * MAX_DIGITS
+    return digits
 
 
 def _number(expr: Any, at: _Values, digits: int = DIGITS) -> sympy.Expr | None:

@@ -857,6 +857,23 @@ def test_a_difference_below_50_digits_is_resolved_with_more(d: Decls) -> None:
     assert agrees(d.check(tiny).rechecked())
 
 
+def test_a_constant_that_hides_a_tiny_quantity_raises_the_precision(d: Decls) -> None:
+    # tanh(1000) is 1 to 868 digits, exp(exp(-800)) to 347: float64 and 50 digits see 1
+    from derivcheck.check.numeric.confirm import _hidden_digits
+
+    x = d.scalar("x")
+    big = sympy.Integer(1000)
+    assert _hidden_digits((sympy.tanh(big),)) == 869 and _hidden_digits((sympy.exp(-800),)) == 348
+    assert _hidden_digits((sympy.sqrt(2), sympy.pi + sympy.log(3))) <= 1
+    assert refuted(d.check(R(x * sympy.tanh(big), "=", x)))
+    assert refuted(d.check(R(x * sympy.exp(sympy.exp(-800)), "=", x)))
+    assert refuted(d.check(R(x ** 2 * sympy.tanh(big), ">=", x ** 2)))
+    # below every precision here (1200 digits): no agreement, and no refutation either
+    beyond = d.check(R(x * sympy.tanh(2 * big), "=", x))
+    assert not agrees(beyond.rechecked()) and not refuted(beyond)
+    assert not refuted(d.check(R(x ** 2 * sympy.tanh(big), "<=", x ** 2)))
+
+
 def test_the_50_digit_recheck_takes_the_points_of_largest_discrepancy(d: Decls) -> None:
     x = d.scalar("x")
     for seed in range(6):  # accepted at seeds 0 to 5 when the first agreeing points were taken
