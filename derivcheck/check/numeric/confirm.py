@@ -71,7 +71,7 @@ def settle(main: RealizedRelation, filters: list[RealizedRelation], params: list
         if not all(_entry_holds(f.op, a, b, values) is True for a, b in _pairs(f)):
             return None, None
     settled = True
-    values.ladder = _ladder(main)
+    values.ladder = _ladder(main, _point_digits(main, values))
     values.resolvable = values.ladder[-1] >= 2 * (DIGITS + _longest(main))
     for lhs, rhs in main.cases:
         for a, b in _pairs(RealizedRelation(main.op, ((lhs, rhs),), None)):
@@ -118,14 +118,15 @@ class _Values:
         self.vague = False  # a value here that no precision told (see _settled_value)
 
 
-def _ladder(relation: RealizedRelation) -> tuple[int, ...]:
+def _ladder(relation: RealizedRelation, at_point: int = 0) -> tuple[int, ...]:
     """The precisions (digits) a gap is evaluated at until it is resolved: 50 plus the
-    digits the relation's numbers need (:func:`_longest`), then twice that.
+    digits the relation's numbers need (:func:`_longest`), or ``at_point`` where more
+    (:func:`_point_digits`), then twice that.
 
     A difference hidden below the last precision (relative ``10**-(P - 10)``) is not
     seen: there an equality settles as holding only where the ladder was not cut at
     MAX_DIGITS (``exp(x*(10**-650)**2) = 1`` differs by 10**-1300: undecided, not holding)."""
-    first = min(DIGITS + _longest(relation), MAX_DIGITS // 2)
+    first = min(DIGITS + max(_longest(relation), at_point), MAX_DIGITS // 2)
     return first, 2 * first
 
 
@@ -144,6 +145,30 @@ def _longest(relation: RealizedRelation) -> int:
         elif isinstance(atom, (sympy.Function, sympy.Pow, sympy.Add, sympy.Mul)) and not atom.free_symbols:
             constants.append(atom)
     return max(longest, _hidden_digits(tuple(sorted(constants, key=sympy.default_sort_key))))
+
+
+def _point_digits(relation: RealizedRelation, at: _Values) -> int:
+    """The digits an exponential or a saturating function (:data:`SATURATING`) hides at this
+    point, from its argument there (``tanh(1000 + y**2)`` is 1 to 868 digits or more at any
+    ``y``; ``exp(-900 - y**2)`` is below 10**-390). They raise the precisions tried, which
+    can only find a gap; whether an unresolved equality holds still follows :func:`_longest`
+    (a large argument at a sampled point is no reason to doubt the relation's agreement)."""
+    roots = [item for lhs, rhs in relation.cases for side in (lhs, rhs)
+             for item in (list(side) if isinstance(side, sympy.MatrixBase) else [side]) if isinstance(item, sympy.Basic)]
+    digits = 0
+    for node in unique_nodes(roots):
+        rate = 1 if isinstance(node, sympy.exp) else SATURATING.get(type(node))
+        if rate is None or not node.free_symbols or len(node.args) != 1:
+            continue
+        try:
+            arg = _evaluate(node.args[0], at, exact=True)
+            if arg is None or arg in _INFINITE:
+                continue
+            a = abs(sympy.re(sympy.N(arg, 15, strict=True, maxn=4 * DIGITS)))
+        except Exception:  # noqa: BLE001 - no value here: nothing to raise the precision by
+            continue
+        digits = max(digits, int((a ** 2 if rate == 0 else rate * a) / LN10) + 1)
+    return digits
 
 
 SATURATING = {sympy.tanh: 2, sympy.coth: 2, sympy.sech: 1, sympy.csch: 1, sympy.erf: 0, sympy.erfc: 0}
