@@ -96,7 +96,7 @@ def test_huge_values_are_bounded_not_computed() -> None:
     assert _found(2**(2**n), ">", 0) is None
     assert _found(sympy.factorial(sympy.factorial(n)), ">", 0) is None
     assert _found(sympy.factorial(n), ">", 0) is None
-    assert time.process_time() - started < 5
+    assert time.process_time() - started < 60  # a hang guard: computing such a value would not end
 
 
 def test_a_closed_form_that_differs_from_the_relation_at_small_integers_is_not_used() -> None:

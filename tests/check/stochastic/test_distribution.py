@@ -407,7 +407,7 @@ def test_sizes_past_the_work_bound_end_at_once_naming_the_limit(steps: str, samp
     result = run(short().replace("steps: 40", f"steps: {steps}").replace("samples: 4000", f"samples: {samples}"))
     assert result.status == "inconclusive" and "limit" in result.detail, result.detail
     assert "fewer" in result.detail
-    assert time.process_time() - started < 5
+    assert time.process_time() - started < 60  # a hang guard: drawing 10^9 samples would take far longer
 
 
 def test_the_cpu_safety_limit_covers_the_simulation() -> None:
