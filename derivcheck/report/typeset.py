@@ -44,7 +44,9 @@ def typeset_derivation(derivation: Derivation, *, latex: bool = False, expanded:
     if derivation.claim is not None:
         under = f" (under [{', '.join(u.value for u in derivation.using)}])" if derivation.using else ""
         claim = _relation(derivation.claim, scope, latex, expanded)
-        lines += ["", f"claim{under}:", _indent(claim.text)] + ([_indent(_checked(claim.checked))] if claim.checked else [])
+        lines += ["", f"claim{under}:", _indent(claim.text)]
+        if claim.checked is not None:
+            lines.append(_indent(_checked(claim.checked)))
     if derivation.steps:
         lines += ["", "steps:"]
     for step in derivation.steps:
