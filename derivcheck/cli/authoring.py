@@ -35,15 +35,22 @@ def new(name: str, folder: str) -> None:
 
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=str))
-@click.option("--latex", is_flag=True, help="Print LaTeX instead of Unicode.")
-def show(file: str, latex: bool) -> None:
-    """Print a derivation typeset (Unicode, or --latex) without checking it."""
+@click.option("--latex", is_flag=True, help="Print LaTeX of each relation as checked (or a step's own latex:).")
+@click.option("-v", "--verbose", count=True,
+              help="-vv: also each relation as checked (defined names expanded, typeset), as verify -vv shows it.")
+def show(file: str, latex: bool, verbose: int) -> None:
+    """Print a derivation as the file writes it (defined names kept), without checking it.
+
+    Every expression is read, so reading errors show; nothing is proved. -vv adds
+    each relation as it is checked, with definitions expanded, typeset.
+    """
     from ..errors import DerivcheckError
     from ..format.loader import load_derivation
     from ..report.typeset import typeset_derivation
 
     try:
-        click.echo(typeset_derivation(load_derivation(file), latex=latex), nl=False)
+        # -vv as in verify, where it adds the checked (expanded) form to each item
+        click.echo(typeset_derivation(load_derivation(file), latex=latex, expanded=verbose >= 2), nl=False)
     except DerivcheckError as error:
         fail(error.format(), error.exit_code)
     except Exception as error:  # noqa: BLE001

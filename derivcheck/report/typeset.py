@@ -1,13 +1,17 @@
-"""``derivcheck show FILE``: a derivation typeset as Unicode (or LaTeX), without checking it.
+"""``derivcheck show FILE``: a derivation as the file writes it (or in LaTeX), without checking it.
 
 The file is loaded and its expressions parsed (so reading errors show up), but
 nothing is proved or evaluated. Each chain step is shown as its relation to the
-previous expression, the way a derivation is read on paper.
+previous expression, the way a derivation is read on paper. Each relation and
+expression reads as the file writes it (defined names kept, ``@`` products), as
+every report shows it (:mod:`.written`); ``expanded`` adds each one as it is
+checked, typeset in 2-D with definitions expanded. LaTeX is of the checked form,
+or a step's own ``latex:``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable, NamedTuple
 
 from ..model import Derivation
 
@@ -15,11 +19,20 @@ _OPS = {"start": " ", "eq": "=", "le": "≤", "lt": "<", "ge": "≥", "gt": ">"}
 _LATEX_OPS = {"start": "", "eq": "=", "le": r"\le", "lt": "<", "ge": r"\ge", "gt": ">"}
 
 
-def typeset_derivation(derivation: Derivation, *, latex: bool = False) -> str:
-    """The derivation as text: header, claim, each step (typeset), each check.
+class _Shown(NamedTuple):
+    """One relation or expression as shown: as written (or LaTeX), and as checked when that is asked for and differs."""
 
-    With ``latex``, expressions are LaTeX (the step's own ``latex:`` when given,
-    else SymPy's) and chains are written as one ``aligned`` block.
+    text: str
+    checked: str | None = None
+
+
+def typeset_derivation(derivation: Derivation, *, latex: bool = False, expanded: bool = False) -> str:
+    """The derivation as text: header, claim, each step, each check.
+
+    Each relation or expression is shown as the file writes it; with ``expanded``,
+    also as checked (definitions expanded, typeset in 2-D) where that differs.
+    With ``latex``, expressions are LaTeX of the checked form instead (the step's
+    own ``latex:`` when given, else SymPy's).
     """
     from ..expr.declarations import build_scope
 
@@ -30,50 +43,56 @@ def typeset_derivation(derivation: Derivation, *, latex: bool = False) -> str:
     scope = build_scope(derivation)
     if derivation.claim is not None:
         under = f" (under [{', '.join(u.value for u in derivation.using)}])" if derivation.using else ""
-        lines += ["", f"claim{under}:", _indent(_relation(derivation.claim, scope, latex))]
+        claim = _relation(derivation.claim, scope, latex, expanded)
+        lines += ["", f"claim{under}:", _indent(claim.text)]
+        if claim.checked is not None:
+            lines.append(_indent(_checked(claim.checked)))
     if derivation.steps:
         lines += ["", "steps:"]
     for step in derivation.steps:
-        lines.append(_step(step, scope, latex))
+        lines.append(_step(step, scope, latex, expanded))
     for check in derivation.checks:
         fields = ", ".join(f"{k}: {v.value}" for k, v in check.fields.items() if k not in ("by", "expect"))
         lines += ["", f"check {check.index} ({check.kind}): {fields}"]
     return "\n".join(lines) + "\n"
 
 
-def _step(step: Any, scope: Any, latex: bool) -> str:
+def _step(step: Any, scope: Any, latex: bool, expanded: bool) -> str:
     head = f"{step.index:>3} "
     if step.relation == "claim":
-        body = _relation(step.expr, scope, latex)
+        shown = _relation(step.expr, scope, latex, expanded)
         mark = "fact"
     else:
-        body = _expression(step, scope, latex)
+        shown = _expression(step, scope, latex, expanded)
         mark = (_LATEX_OPS if latex else _OPS)[step.relation]
-    notes = []
+    notes = [] if shown.checked is None else [_checked(shown.checked)]
     if step.by is not None:
         notes.append(f"by: {step.by.value}")
     if step.using:
         notes.append(f"under [{', '.join(u.value for u in step.using)}]")
     if step.expect is not None and step.expect.value == "refuted":
         notes.append("expected to be refuted")
-    text = _hang(head + f"{mark:<4} ", body)
-    return text + "".join(f"\n{' ' * 9}{note}" for note in notes)
+    return "\n".join([_hang(head + f"{mark:<4} ", shown.text), *(_indent(note, 9) for note in notes)])
 
 
-def _expression(step: Any, scope: Any, latex: bool) -> str:
+def _expression(step: Any, scope: Any, latex: bool, expanded: bool) -> _Shown:
+    """``step``'s expression as written (and, ``expanded``, as checked), or in LaTeX."""
     from ..errors import InputError
     from ..expr.parser import parse_expression
 
     if latex and step.latex is not None:
-        return step.latex.value
+        return _Shown(step.latex.value)
     try:
         expr = parse_expression(step.expr, scope)
     except InputError as exc:
-        return f"{step.expr.value}    (cannot be read: {exc.format()})"
-    return _draw(expr, latex)
+        return _Shown(f"{_written(step.expr)}    (cannot be read: {exc.format()})")
+    if latex:
+        return _Shown(_draw(expr, latex))
+    return _as_written(step.expr, (lambda: _draw(expr, latex)) if expanded else None)
 
 
-def _relation(text: Any, scope: Any, latex: bool) -> str:
+def _relation(text: Any, scope: Any, latex: bool, expanded: bool) -> _Shown:
+    """A relation as written (and, ``expanded``, as checked), or in LaTeX."""
     from ..errors import InputError
     from ..expr.latex import latex_relation
     from ..expr.parser import parse_relation
@@ -82,10 +101,27 @@ def _relation(text: Any, scope: Any, latex: bool) -> str:
     try:
         relation = parse_relation(text, scope)
     except InputError as exc:
-        return f"{text.value}    (cannot be read: {exc.format()})"
+        return _Shown(f"{_written(text)}    (cannot be read: {exc.format()})")
     if latex:
-        return latex_relation(relation.lhs, relation.op, relation.rhs) or text.value
-    return pretty_relation(relation.lhs, relation.op, relation.rhs)
+        return _Shown(latex_relation(relation.lhs, relation.op, relation.rhs) or text.value)
+    return _as_written(text, (lambda: pretty_relation(relation.lhs, relation.op, relation.rhs)) if expanded else None)
+
+
+def _written(text: Any) -> str:
+    """The file's text on one line, as every report shows it (:func:`.written.written_statements`)."""
+    return " ".join(text.value.split())
+
+
+def _as_written(text: Any, checked: Callable[[], str] | None) -> _Shown:
+    """``text`` as written, with the checked form (when ``checked`` is given) where it differs."""
+    written = _written(text)
+    form = checked() if checked is not None else None
+    return _Shown(written, None if form == written else form)
+
+
+def _checked(form: str) -> str:
+    """The checked form under its label: on the label's line when it is one line, else below it."""
+    return f"checked as: {form}" if "\n" not in form else "checked as:\n" + form
 
 
 def _draw(expr: Any, latex: bool) -> str:
@@ -110,8 +146,9 @@ def _hang(head: str, body: str) -> str:
     return "\n".join((head if i == middle else pad) + row for i, row in enumerate(rows))
 
 
-def _indent(text: str) -> str:
-    return "\n".join("    " + row for row in text.splitlines())
+def _indent(text: str, width: int = 4) -> str:
+    """Every line of ``text`` indented by ``width`` spaces."""
+    return "\n".join(" " * width + row for row in text.splitlines())
 
 
 __all__ = ["typeset_derivation"]

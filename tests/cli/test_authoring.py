@@ -126,6 +126,52 @@ def test_show_names_the_hypotheses_of_the_claim_and_of_each_step(test_data: Path
     assert "by: Abs(x) = x for x > 0\n         under [pos]\n" in shown.output
 
 
+GRAM = """derivation: gram
+title: t
+symbols:
+  n, k: dimension
+  X: matrix[n, k]
+  z: vector[k]
+  x: real
+define:
+  G: X.T @ X
+  f(x): x**2 + 1
+claim: z.T @ G @ z >= 0
+steps:
+  - start: z.T @ G @ z
+  - eq: (X @ z).T @ (X @ z)
+  - claim: f(x) >= 1
+  - start: f(
+"""
+
+
+def test_show_writes_relations_as_the_file_does_and_expands_them_with_vv(tmp_path: Path) -> None:
+    path = tmp_path / "gram.deriv.yaml"
+    path.write_text(GRAM.replace("  - start: f(\n", ""), encoding="utf-8")
+    runner = CliRunner()
+    shown = runner.invoke(main, ["show", str(path)])
+    assert shown.exit_code == 0, shown.output
+    # defined names kept, @ products, as verify's reports show them; nothing expanded
+    assert "\nclaim:\n    z.T @ G @ z >= 0\n" in shown.output
+    assert "  1      z.T @ G @ z\n  2 =    (X @ z).T @ (X @ z)\n  3 fact f(x) >= 1\n" in shown.output
+    assert "checked as" not in shown.output and "X  @ X" not in shown.output and "x  + 1" not in shown.output
+    for verbose in (["-v"], []):  # -v alone: every item, which show always lists
+        assert runner.invoke(main, ["show", *verbose, str(path)]).output == shown.output
+    full = runner.invoke(main, ["show", "-vv", str(path)])
+    assert full.exit_code == 0, full.output
+    assert "z.T @ G @ z >= 0" in full.output and "f(x) >= 1" in full.output  # still as written first
+    assert full.output.count("checked as:") == 4  # each relation as checked: G and f expanded
+    assert full.output.count("X  @ X @ z") == 3 and "x  + 1 ≥ 1" in full.output
+
+
+def test_show_keeps_an_unreadable_expression_as_written_with_its_error(tmp_path: Path) -> None:
+    path = tmp_path / "gram.deriv.yaml"
+    path.write_text(GRAM, encoding="utf-8")
+    shown = CliRunner().invoke(main, ["show", str(path)])
+    assert shown.exit_code == 0, shown.output
+    assert "  4      f(    (cannot be read: " in shown.output
+
+
 def test_new_points_at_a_schema_only_when_it_exists(tmp_path: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(main, ["new", "first", "--dir", str(tmp_path)]).exit_code == 0

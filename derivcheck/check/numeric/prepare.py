@@ -10,7 +10,7 @@ counterexample.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 import sympy
@@ -87,97 +87,153 @@ def prepare(relation: objects.Relation, hypotheses: Sequence[objects.Relation], 
     other variables only: it is set aside (``unrelated``) unless ``keep_unrelated``
     (the check of the hypotheses alone), so that it cannot reject every point and so
     switch the numeric check of the claim off."""
-
-    pending = list(hypotheses)
-    filters: list[objects.Relation] = []
-    laws: list[objects.Relation] = []
-    unenforced: list[str] = []
-    rules: list[objects.Relation] = []  # applied to the claim as rewrite rules: always related
-    decisions: list[int] = []
-    taken: list[int] = []
-    solved_values: list[tuple[sympy.Basic, sympy.Basic]] = []
-    infeasible = False
-    while pending:
-        h = pending.pop(0)
+    work = _Preparation(relation, list(hypotheses), scope, tuple(choice), branching)
+    while work.pending:
+        h = work.pending.pop(0)
         truth = _between_numbers(h)
-        if truth is not None:
-            if truth:
-                continue
-            infeasible = True  # this branch holds no point: 1 = 0 after a substitution
+        if truth is False:
+            work.infeasible = True  # this branch holds no point: 1 = 0 after a substitution
             break
-        if h.op == "=" and isinstance(h.lhs, sympy.Basic) and (
-                isinstance(h.lhs, _MOMENTS) or quantified_indices(h.lhs, scope)):
-            relation = objects.Relation(rewrite_with(relation.lhs, h, scope), relation.op,
-                                        rewrite_with(relation.rhs, h, scope))
-            quantified = quantified_indices(h.lhs, scope)
-            law = _law(h, quantified, scope)
-            if law is not None:
-                laws.append(law)
-                if isinstance(h.lhs, objects.Variance) and not (
-                        isinstance(h.rhs, sympy.Basic) and h.rhs.free_symbols & set(quantified)):
-                    # the space takes sqrt(v): a negative v would give complex "random variables"
-                    filters.append(objects.Relation(h.rhs, ">=", sympy.Integer(0)))
-            elif not quantified:
-                # one relation, realisable as it stands: it also filters the points,
-                # where rewriting with it does not change the claim's value
-                filters.append(h)
-                rules.append(h)
-            else:
-                # the sampled point need not satisfy the rule, so a disagreement
-                # after rewriting is no counterexample to "rule implies claim"
-                unenforced.append(plain_text(h.lhs))
-            continue
-        entry = _put_entry(h, scope, relation, pending, filters) if h.op == "=" else None
-        if entry is not None:
-            relation, pending, filters, (parent, explicit) = entry
-            # an earlier entry of the same matrix: its explicit value now holds this one too
-            earlier = any(s_ == parent for s_, _ in solved_values)
-            solved_values = [(s_, _subs(v_, {parent: explicit})) for s_, v_ in solved_values]
-            solved_values += [] if earlier else [(parent, explicit)]
-            continue
-        solved = None
-        if h.op == "=":
-            try:
-                solved = solve_for_lone_symbol(h.lhs, h.rhs) or solve_for_lone_factor(
-                    h.lhs, h.rhs, _invertible_matrices(scope))
-            except Exception:  # noqa: BLE001 - an unsolvable hypothesis is simply a filter
-                solved = None
-            if solved is None or not _solvable(solved[0], scope):
-                solved = None
-                options = _real_roots(h, scope) if branching and len(decisions) < MAX_DECISIONS else []
-                if options:
-                    pick = choice[len(decisions)] if len(decisions) < len(choice) else 0
-                    decisions.append(len(options))
-                    taken.append(pick)
-                    option = options[pick]
-                    if isinstance(option, list):  # the leading coefficient vanishes: its equation first
-                        pending[:0] = option
-                        continue
-                    solved = option
-        if solved is not None and _solvable(solved[0], scope):
-            symbol, value = solved
-            subs = {symbol: value}
-            moved = {symbol} | _free(objects.Relation(value, "=", value))
-            put = [_put(r, subs, moved) for r in (relation, *pending, *filters)]
-            if any(symbol in _free(r) for r in put):
-                # still free inside a derivative in it (or a binder): the points must satisfy
-                # the hypothesis as they are, so it filters them
-                filters.append(h)
-                continue
-            relation, pending, filters = put[0], put[1:1 + len(pending)], put[1 + len(pending):]
-            solved_values = [(s_, _subs(v_, subs)) for s_, v_ in solved_values]
-            if isinstance(symbol, sympy.Symbol):
-                solved_values.append((symbol, value))
-            filters.extend(objects.Relation(arg, ">=", sympy.Integer(0)) for arg in _root_radicands(value))
-            filters.extend(_domain_filters(symbol, value, scope))
-            continue
-        filters.append(h)
-    caveats = [f"the rewrite-rule hypothesis on {lhs} is not enforced at the sampled points" for lhs in unenforced]
-    unrelated: list[objects.Relation] = []
-    if not keep_unrelated:
-        filters, unrelated = _related(relation, filters, [*laws, *rules])
-    return Prepared(relation, tuple(filters), tuple(caveats), tuple(laws), tuple(unrelated),
-                    tuple(decisions), tuple(taken), infeasible, tuple(solved_values))
+        if truth is None and not (work.use_rule(h) or work.use_entry(h) or work.use_solution(h)):
+            work.filters.append(h)
+    return work.prepared(keep_unrelated)
+
+
+@dataclass
+class _Preparation:
+    """The working state of :func:`prepare`: the relation and the hypotheses still to use,
+    rewritten as each hypothesis is used, and what each use leaves behind."""
+
+    relation: objects.Relation
+    pending: list[objects.Relation]
+    scope: Scope
+    choice: tuple[int, ...]
+    branching: bool
+    filters: list[objects.Relation] = field(default_factory=list)
+    laws: list[objects.Relation] = field(default_factory=list)
+    rules: list[objects.Relation] = field(default_factory=list)  # applied to the claim as rewrite rules: always related
+    unenforced: list[str] = field(default_factory=list)
+    decisions: list[int] = field(default_factory=list)
+    taken: list[int] = field(default_factory=list)
+    solved_values: list[tuple[sympy.Basic, sympy.Basic]] = field(default_factory=list)
+    infeasible: bool = False
+
+    def use_rule(self, h: objects.Relation) -> bool:
+        """A moment (``Var(X[i]) = s**2``) or an equality quantified over indices: rewrite the
+        claim with it, and enforce it as a law of the probability space, or as a filter, where
+        it can be. False when ``h`` is no such rule."""
+        scope = self.scope
+        if not (h.op == "=" and isinstance(h.lhs, sympy.Basic) and (
+                isinstance(h.lhs, _MOMENTS) or quantified_indices(h.lhs, scope))):
+            return False
+        self.relation = objects.Relation(rewrite_with(self.relation.lhs, h, scope), self.relation.op,
+                                         rewrite_with(self.relation.rhs, h, scope))
+        quantified = quantified_indices(h.lhs, scope)
+        law = _law(h, quantified, scope)
+        if law is not None:
+            self.laws.append(law)
+            if isinstance(h.lhs, objects.Variance) and not (
+                    isinstance(h.rhs, sympy.Basic) and h.rhs.free_symbols & set(quantified)):
+                # the space takes sqrt(v): a negative v would give complex "random variables"
+                self.filters.append(objects.Relation(h.rhs, ">=", sympy.Integer(0)))
+        elif not quantified:
+            # one relation, realisable as it stands: it also filters the points,
+            # where rewriting with it does not change the claim's value
+            self.filters.append(h)
+            self.rules.append(h)
+        else:
+            # the sampled point need not satisfy the rule, so a disagreement
+            # after rewriting is no counterexample to "rule implies claim"
+            self.unenforced.append(plain_text(h.lhs))
+        return True
+
+    def use_entry(self, h: objects.Relation) -> bool:
+        """Solve the equality ``h`` for an entry of a declared matrix and put the explicit
+        matrix in its place everywhere (see :func:`_put_entry`); False when it cannot."""
+        entry = _put_entry(h, self.scope, self.relation, self.pending, self.filters) if h.op == "=" else None
+        if entry is None:
+            return False
+        self.relation, self.pending, self.filters, (parent, explicit) = entry
+        # an earlier entry of the same matrix: its explicit value now holds this one too
+        earlier = any(s_ == parent for s_, _ in self.solved_values)
+        self.solved_values = [(s_, _subs(v_, {parent: explicit})) for s_, v_ in self.solved_values]
+        if not earlier:
+            self.solved_values.append((parent, explicit))
+        return True
+
+    def use_solution(self, h: objects.Relation) -> bool:
+        """Solve the equality ``h`` for a lone symbol or matrix factor, else take this branch's
+        real root of a symbol it is a quadratic in, and substitute it; False when ``h`` is
+        solved neither way (it then filters)."""
+        if h.op != "=":
+            return False
+        solved = _lone_solution(h, self.scope)
+        if solved is None:
+            option = self._branch(h)
+            if isinstance(option, list):  # the leading coefficient vanishes: its equation first
+                self.pending[:0] = option
+                return True
+            solved = option
+        if solved is None or not _solvable(solved[0], self.scope):
+            return False
+        self._substitute(h, *solved)
+        return True
+
+    def _branch(self, h: objects.Relation) -> Any:
+        """This branch's option among the real roots of ``h`` (see :func:`_real_roots`), the
+        branching recorded; None when ``h`` does not branch (or no more branching is allowed)."""
+        if not self.branching or len(self.decisions) >= MAX_DECISIONS:
+            return None
+        options = _real_roots(h, self.scope)
+        if not options:
+            return None
+        at = len(self.decisions)
+        pick = self.choice[at] if at < len(self.choice) else 0
+        self.decisions.append(len(options))
+        self.taken.append(pick)
+        return options[pick]
+
+    def _substitute(self, h: objects.Relation, symbol: sympy.Basic, value: Any) -> None:
+        """Put ``value`` for ``symbol`` in the relation, the pending hypotheses and the filters,
+        with the filters that keep ``value`` real and in ``symbol``'s domain; ``h`` filters
+        instead when ``symbol`` is still free after it."""
+        subs = {symbol: value}
+        moved = {symbol} | _free(objects.Relation(value, "=", value))
+        put = [_put(r, subs, moved) for r in (self.relation, *self.pending, *self.filters)]
+        if any(symbol in _free(r) for r in put):
+            # still free inside a derivative in it (or a binder): the points must satisfy
+            # the hypothesis as they are, so it filters them
+            self.filters.append(h)
+            return
+        n = len(self.pending)
+        self.relation, self.pending, self.filters = put[0], put[1:1 + n], put[1 + n:]
+        self.solved_values = [(s_, _subs(v_, subs)) for s_, v_ in self.solved_values]
+        if isinstance(symbol, sympy.Symbol):
+            self.solved_values.append((symbol, value))
+        self.filters.extend(objects.Relation(arg, ">=", sympy.Integer(0)) for arg in _root_radicands(value))
+        self.filters.extend(_domain_filters(symbol, value, self.scope))
+
+    def prepared(self, keep_unrelated: bool) -> Prepared:
+        """The result: unless ``keep_unrelated``, the filters that share no variable with the
+        claim (or its laws and rules) set aside as ``unrelated``."""
+        caveats = tuple(f"the rewrite-rule hypothesis on {lhs} is not enforced at the sampled points"
+                        for lhs in self.unenforced)
+        filters, unrelated = self.filters, []
+        if not keep_unrelated:
+            filters, unrelated = _related(self.relation, self.filters, [*self.laws, *self.rules])
+        return Prepared(self.relation, tuple(filters), caveats, tuple(self.laws), tuple(unrelated),
+                        tuple(self.decisions), tuple(self.taken), self.infeasible, tuple(self.solved_values))
+
+
+def _lone_solution(h: objects.Relation, scope: Scope) -> tuple[sympy.Basic, Any] | None:
+    """``h`` solved for a lone symbol, or a lone factor among the invertible matrices, that
+    may be substituted (see :func:`_solvable`); None otherwise."""
+    try:
+        solved = solve_for_lone_symbol(h.lhs, h.rhs) or solve_for_lone_factor(
+            h.lhs, h.rhs, _invertible_matrices(scope))
+    except Exception:  # noqa: BLE001 - an unsolvable hypothesis is simply a filter
+        return None
+    return solved if solved is not None and _solvable(solved[0], scope) else None
 
 
 def _put_entry(h: objects.Relation, scope: Scope, relation: objects.Relation, pending: list,
