@@ -428,9 +428,8 @@ def _mentions(expr: sympy.Basic, name: str) -> bool:
 
 
 def _invertible_matrices(scope: Scope) -> set[sympy.Basic]:
-    """Matrices declared invertible (orthogonal and pd ones are)."""
-    return {d.symbol for d in scope.names.values()
-            if isinstance(d, MatrixDecl) and d.qualifiers & {"invertible", "orthogonal", "pd"}}
+    """Matrices declared invertible, or with a qualifier that implies it (``MatrixDecl.has_qualifier``)."""
+    return {d.symbol for d in scope.names.values() if isinstance(d, MatrixDecl) and d.has_qualifier("invertible")}
 
 
 def _solvable(symbol: sympy.Basic, scope: Scope) -> bool:
