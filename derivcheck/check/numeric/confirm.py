@@ -130,12 +130,17 @@ def _ladder(relation: RealizedRelation, at_point: int = 0) -> tuple[int, ...]:
     return first, 2 * first
 
 
+def _roots(relation: RealizedRelation) -> list[sympy.Basic]:
+    """The scalar sides of ``relation`` (a matrix side's entries)."""
+    return [item for lhs, rhs in relation.cases for side in (lhs, rhs)
+            for item in (list(side) if isinstance(side, sympy.MatrixBase) else [side]) if isinstance(item, sympy.Basic)]
+
+
 def _longest(relation: RealizedRelation) -> int:
     """The digits the relation's numbers need: those of its longest number (``10**-80`` has
     81), or more where a constant hides a smaller quantity (:func:`_hidden_digits`)."""
     longest = 0
-    roots = [item for lhs, rhs in relation.cases for side in (lhs, rhs)
-             for item in (list(side) if isinstance(side, sympy.MatrixBase) else [side]) if isinstance(item, sympy.Basic)]
+    roots = _roots(relation)
     constants = []
     for atom in unique_nodes(roots):  # each shared node once: the sides are DAGs
         if isinstance(atom, sympy.Rational):
@@ -153,13 +158,12 @@ def _point_digits(relation: RealizedRelation, at: _Values) -> int:
     ``y``; ``exp(-900 - y**2)`` is below 10**-390). They raise the precisions tried, which
     can only find a gap; whether an unresolved equality holds still follows :func:`_longest`
     (a large argument at a sampled point is no reason to doubt the relation's agreement)."""
-    roots = [item for lhs, rhs in relation.cases for side in (lhs, rhs)
-             for item in (list(side) if isinstance(side, sympy.MatrixBase) else [side]) if isinstance(item, sympy.Basic)]
+    roots = _roots(relation)
     digits = 0
-    for node in unique_nodes(roots):
-        rate = 1 if isinstance(node, sympy.exp) else SATURATING.get(type(node))
-        if rate is None or not node.free_symbols or len(node.args) != 1:
-            continue
+    nodes = [node for node in unique_nodes(roots) if len(node.args) == 1 and node.free_symbols
+             and (isinstance(node, sympy.exp) or type(node) in SATURATING)]
+    for node in nodes[:POINT_NODES]:
+        rate = 1 if isinstance(node, sympy.exp) else SATURATING[type(node)]
         try:
             arg = _evaluate(node.args[0], at, exact=True)
             if arg is None or arg in _INFINITE:
@@ -176,6 +180,7 @@ SATURATING = {sympy.tanh: 2, sympy.coth: 2, sympy.sech: 1, sympy.csch: 1, sympy.
 simple number (``tanh(1000)`` is 1 to 868 digits; 0: within ``exp(-a**2)``, ``erf(30)``)."""
 
 LN10 = 2.302585092994046
+POINT_NODES = 32  # arguments evaluated at each point by _point_digits (a matrix may hold thousands)
 
 
 @functools.lru_cache(maxsize=256)
