@@ -16,9 +16,12 @@ exactly by SymPy (``doit``); one that stays unevaluated has no sign either.
 
 from __future__ import annotations
 
-from typing import Any
+import threading
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 import sympy
+from sympy.core import expr as _sympy_expr, relational as _sympy_relational
 
 PRECISIONS = (64, 256, 1024)
 """Bits of the interval evaluations tried, in turn, until one excludes 0."""
@@ -155,4 +158,133 @@ def _absolute(interval: Any, iv: Any) -> Any:
     return iv.mpf([0, max(-interval.a, interval.b)])
 
 
-__all__ = ["PRECISIONS", "UNEVALUATED", "constant_sign", "enclosable", "is_constant"]
+FALLBACK_DIGITS = 30
+"""Digits of the evaluation that must confirm SymPy's sign of a constant outside the enclosure."""
+
+FALLBACK_FLOOR = sympy.Rational(1, 10**20)
+"""Below this size, in :data:`FALLBACK_DIGITS` digits, such a constant has no sign (it may be 0)."""
+
+
+def number_sign(expr: sympy.Expr, rounded: int | None) -> int | None:
+    """The sign SymPy may use for the real number ``expr``, given the sign ``rounded`` that its
+    own rounded evaluation found (None: none): the certified sign where the enclosure covers
+    ``expr``, else ``rounded`` only when a :data:`FALLBACK_DIGITS`-digit evaluation agrees
+    with it and is at least :data:`FALLBACK_FLOOR` in size. None: no sign may be used."""
+    certified = constant_sign(expr)
+    if certified is not None or enclosable(expr) or rounded is None:
+        return certified
+    try:
+        real, imaginary = sympy.N(expr, FALLBACK_DIGITS).as_real_imag()
+    except Exception:  # noqa: BLE001 - an evaluation that fails confirms nothing
+        return None
+    if not (real.is_Number and imaginary.is_Number) or abs(imaginary) >= FALLBACK_FLOOR:
+        return None
+    if abs(real) < FALLBACK_FLOOR:
+        return None
+    return rounded if (real > 0) == (rounded > 0) else None
+
+
+_state = threading.local()
+_ORIGINAL_POSITIVE_NEGATIVE = _sympy_expr.Expr._eval_is_extended_positive_negative
+_ORIGINAL_N2 = _sympy_relational._n2
+
+
+def _is_finite_real_number(expr: Any) -> bool:
+    return (isinstance(expr, sympy.Expr) and bool(expr.is_number)
+            and not expr.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan))
+
+
+def _guarded_positive_negative(self: sympy.Expr, positive: bool) -> bool | None:
+    """SymPy's ``is_extended_positive``/``negative`` of a number, through :func:`number_sign`."""
+    answer = _ORIGINAL_POSITIVE_NEGATIVE(self, positive)
+    if answer is None or getattr(_state, "busy", False) or not _is_finite_real_number(self):
+        return answer
+    _state.busy = True
+    try:
+        if answer is False:  # not positive: negative, zero or not real
+            opposite = _ORIGINAL_POSITIVE_NEGATIVE(self, not positive)
+            if opposite is not True:
+                # "not positive" because not real (1 + I), exactly 0 (an algebraic number whose
+                # minimal polynomial is x), or from a rounded zero
+                return answer if _not_real(self) or _algebraic_zero(self) else None
+            rounded = -1 if positive else 1
+        else:
+            rounded = 1 if positive else -1
+        sign = number_sign(self, rounded)
+    finally:
+        _state.busy = False
+    if sign is None:
+        return None
+    return sign == (1 if positive else -1)
+
+
+def _algebraic_zero(expr: sympy.Expr) -> bool:
+    """Whether ``expr`` is an algebraic number without functions whose minimal polynomial is
+    ``x`` (exact: ``sqrt(3 + 2*sqrt(2)) - sqrt(2) - 1``), as SymPy's own test decides it."""
+    from sympy.polys.numberfields import minimal_polynomial
+
+    if expr.has(sympy.Function) or not expr._eval_is_algebraic():
+        return False
+    try:
+        return bool(minimal_polynomial(expr).is_Symbol)
+    except Exception:  # noqa: BLE001 - NotAlgebraic, NotImplementedError: not shown 0
+        return False
+
+
+def _not_real(expr: sympy.Expr) -> bool:
+    try:
+        imaginary = sympy.N(sympy.im(expr), FALLBACK_DIGITS)
+    except Exception:  # noqa: BLE001
+        return False
+    return bool(imaginary.is_Number and abs(imaginary) >= FALLBACK_FLOOR)
+
+
+def _guarded_n2(a: sympy.Expr, b: sympy.Expr) -> Any:
+    """SymPy's 2-digit difference of two comparable numbers, kept only where its sign is certain."""
+    difference = _ORIGINAL_N2(a, b)
+    if difference is None or getattr(_state, "busy", False):
+        return difference
+    exact = a - b
+    if exact.is_Rational or not _is_finite_real_number(exact) or not difference.is_Number:
+        return difference
+    rounded = 0 if difference == 0 else (1 if difference > 0 else -1)
+    _state.busy = True
+    try:
+        sign = number_sign(exact, rounded or None)
+    finally:
+        _state.busy = False
+    return difference if sign is not None and sign == rounded else None
+
+
+@contextmanager
+def certified_signs() -> Iterator[None]:
+    """Within it, SymPy itself reads the sign of a constant only as :func:`number_sign` allows.
+
+    SymPy decides ``c.is_positive``, ``c.is_zero`` and ``c > 0`` for a number ``c`` from a
+    2-digit evaluation, so a constant that is 0 without being written 0 gets a sign wherever
+    it appears: ``tanh(log(6*y) - log(2*y) - log(3))`` becomes ``tanh`` of such a constant
+    once the logs are split over the positive ``y``, SymPy calls it negative, and ``x**2 - ...``
+    "positive". Rule 35 refuses such a constant where the file writes one; a strategy can
+    make one (a split, a substitution, a definition applied to a term) at any point, so
+    while a derivation is checked SymPy's two places that judge a number by rounding
+    (``Expr._eval_is_extended_positive_negative`` and ``relational._n2``) answer only with
+    the certified sign (or a confirmed one, outside the enclosure), else "not known".
+    Reentrant; SymPy is restored on leaving the outermost one (the pytest plugin's process
+    keeps SymPy's own behaviour outside derivcheck's checks).
+    """
+    depth = getattr(_state, "depth", 0)
+    if depth == 0:
+        _sympy_expr.Expr._eval_is_extended_positive_negative = _guarded_positive_negative
+        _sympy_relational._n2 = _guarded_n2
+    _state.depth = depth + 1
+    try:
+        yield
+    finally:
+        _state.depth = depth
+        if depth == 0:
+            _sympy_expr.Expr._eval_is_extended_positive_negative = _ORIGINAL_POSITIVE_NEGATIVE
+            _sympy_relational._n2 = _ORIGINAL_N2
+
+
+__all__ = ["PRECISIONS", "UNEVALUATED", "certified_signs", "constant_sign", "enclosable", "is_constant",
+           "number_sign"]

@@ -31,6 +31,7 @@ from typing import Any
 from sympy.core.cache import clear_cache
 
 from ...errors import DerivcheckError, InputError, InputErrors
+from ...expr.constants import certified_signs
 from ...expr.declarations import build_scope
 from ...expr.latex import item_latex
 from ...expr.parser import parse_expression, parse_relation
@@ -70,7 +71,13 @@ the whole ``--timeout``."""
 
 
 def check_derivation(derivation: Derivation, options: Options) -> DerivationReport:
-    """All outcomes of one loaded derivation."""
+    """All outcomes of one loaded derivation (SymPy reads a constant's sign only as certified:
+    :func:`~derivcheck.expr.constants.certified_signs`)."""
+    with certified_signs():
+        return _check_derivation(derivation, options)
+
+
+def _check_derivation(derivation: Derivation, options: Options) -> DerivationReport:
     # SymPy's cache makes repeated work fast: kept from whatever this process checked
     # before, it would let a proof near its CPU limit depend on the order of the work
     # (which derivations a worker took), not on the file alone
@@ -133,7 +140,7 @@ def check_item(item: Item, scope: Scope, derivation: Derivation, options: Option
                prover: Prover | None = None) -> Outcome:
     """The verdict on one step or check; ``prover`` is the derivation's (else one for this item)."""
     if prover is None:
-        with Prover([item], scope) as own:
+        with certified_signs(), Prover([item], scope) as own:
             return check_item(item, scope, derivation, options, own)
     started = time.perf_counter()
     return _judge(_outcome(item, scope, derivation, options, prover), options, started)

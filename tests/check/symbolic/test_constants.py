@@ -12,7 +12,7 @@ import pytest
 import sympy
 
 from derivcheck.check.symbolic.conditions import Condition, eliminate
-from derivcheck.expr.constants import constant_sign
+from derivcheck.expr.constants import certified_signs, constant_sign
 from derivcheck.check.symbolic.defined_at import declared_invertible, declared_nonzero, uncertified_constant
 from derivcheck.check.symbolic.hypotheses import solve_for_entry, solve_for_lone_factor, solve_for_lone_symbol
 from derivcheck.check.symbolic.inequalities import positive, provably_nonzero
@@ -63,6 +63,26 @@ def test_sympy_itself_misjudges_such_a_constant() -> None:
     assert sympy.tanh(ZERO).is_zero is False
     scope, _ = scope_with()
     assert not positive(-sympy.tanh(ZERO), scope) and not positive(sympy.tanh(ZERO), scope)
+
+
+def test_within_a_check_sympy_reads_a_constant_sign_only_as_certified() -> None:
+    # a strategy can make such a constant at any point (logs split over a positive y, a
+    # substitution): while a derivation is checked SymPy's own sign of it is withheld
+    x, y = sympy.Symbol("x", real=True), sympy.Symbol("y", positive=True)
+    with certified_signs():
+        sympy.core.cache.clear_cache()
+        made = sympy.tanh(sympy.expand_log(sympy.log(6*y) - sympy.log(2*y) - sympy.log(3), force=True))
+        assert made.is_negative is None and made.is_zero is None
+        assert (x**2 - made).is_positive is None
+        assert not isinstance(made > 0, sympy.logic.boolalg.BooleanAtom)
+        # what can be told stays told: a certified sign, an exact algebraic zero, a complex number
+        assert (sympy.pi - 3).is_positive and (sympy.sqrt(2) > 1) is sympy.true
+        assert (sympy.sqrt(3 + 2*sympy.sqrt(2)) - sympy.sqrt(2) - 1).is_zero
+        assert (1 + sympy.I).is_positive is False and (sympy.atan(2) - 1).is_positive
+        # a constant outside the enclosure keeps SymPy's sign only when 30 digits confirm it
+        assert (sympy.atan(2) + sympy.atan(sympy.Rational(1, 2)) - sympy.pi/2).is_positive is None
+    sympy.core.cache.clear_cache()
+    assert sympy.tanh(ZERO).is_negative  # SymPy's own behaviour is back outside
 
 
 def test_a_hidden_zero_coefficient_is_never_solved_for() -> None:
