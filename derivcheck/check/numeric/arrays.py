@@ -19,12 +19,14 @@ array([nan+nanj,  2.+0.j])
 from __future__ import annotations
 
 import contextlib
+import math
 from typing import Any, Callable
 
 import numpy
 import sympy
 
 NAN = complex("nan")
+NO_VALUE = complex(math.nan, math.nan)
 
 
 class Arrays:
@@ -54,6 +56,11 @@ class Arrays:
     def quiet(self) -> contextlib.AbstractContextManager:
         """A context in which float exceptions (overflow, 0/0) stay silent: they make nan or inf."""
         return contextlib.nullcontext()
+
+    def reciprocal(self, z: Any) -> Any:
+        """``1/z``; at ``z = 0`` NaN + NaN*i (no value, not an infinity that a function such as
+        ``atan`` or ``tanh`` would map to a finite limit)."""
+        return 1 / z
 
     def signs(self, d: Any) -> Any:
         """1.0 where ``d >= 0``, else -1.0, in ``d``'s dtype."""
@@ -86,6 +93,11 @@ class NumpyArrays(Arrays):
 
     def quiet(self) -> contextlib.AbstractContextManager:
         return numpy.errstate(all="ignore")
+
+    def reciprocal(self, z: Any) -> Any:
+        # numpy follows C99 Annex G: 1/0 is inf + nan*i, and atan or tanh of that is finite
+        # (pi/2, 1); torch's 1/0 is nan + nan*i, which stays without a value, as here
+        return numpy.where(z == 0, NO_VALUE, 1 / z)
 
     def broadcast(self, x: Any, n: int) -> Any:
         return numpy.broadcast_to(x, (n,))

@@ -105,7 +105,7 @@ class Evaluator:
                     out = out * square
                 square = square * square
                 m >>= 1
-            return 1 / out if k < 0 else out
+            return self.xp.reciprocal(out) if k < 0 else out
         if exp.is_Rational and exp.q == 2:
             return self._pow_int(self.xp.lib.sqrt(b), int(exp.p))
         return self.xp.power(b, self(exp))
@@ -114,7 +114,7 @@ class Evaluator:
         out = self.xp.lib.ones_like(b)
         for _ in range(abs(k)):
             out = out * b
-        return 1 / out if k < 0 else out
+        return self.xp.reciprocal(out) if k < 0 else out
 
     def _function(self, e: sympy.Function) -> Any:
         """A declared function through its replacement: the Lambda body on the argument values."""
