@@ -1,6 +1,6 @@
 """Time to verify one small file (issue 14, item 21; target: 1.5 s or less).
 
-    python bench/small_file.py [--runs 5] [--tree PATH ...] [--file F.deriv.yaml] [--importtime]
+    python bench/small_file.py [--runs 5] [--tree PATH ...] [--file F.deriv.yaml] [--importtime] [--as-is]
 
 For each source tree (default: this one), runs ``python -m derivcheck verify FILE
 --no-cache -q`` in fresh processes with ``PYTHONPATH=TREE`` and prints the wall
@@ -10,8 +10,11 @@ their medians, and the load average before and after. The default file is the
 alternation (run 1 of each, then run 2 of each, ...), so that a change of load
 touches them alike. Byte code is compiled first (``compileall``), as an installed
 package has it: with ``PYTHONDONTWRITEBYTECODE`` set and no ``__pycache__``, every
-run would compile derivcheck's modules again. ``--importtime`` adds, per tree, the
-cumulative import time of the heavy packages from ``python -X importtime``.
+run would compile derivcheck's modules again (``--as-is`` measures the trees as they
+are). ``--importtime`` adds, per tree, the cumulative import time of the heavy
+packages from ``python -X importtime``. On a shared machine, the CPU time of
+``python -c "import sympy"`` (about 0.4 s on an idle one) is printed as a yardstick
+of the load.
 """
 
 from __future__ import annotations
@@ -59,6 +62,14 @@ def run_once(tree: Path, file: Path) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def cpu_of(argv: list[str]) -> float:
+    """user + sys seconds of one run of ``argv``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def import_times(tree: Path, file: Path) -> dict[str, float]:
     """Cumulative import seconds of the :data:`HEAVY` modules (top-level entries of ``-X importtime``)."""
     env = dict(os.environ, PYTHONPATH=str(tree))
@@ -77,6 +88,7 @@ def main() -> None:
     parser.add_argument("--tree", type=Path, action="append", help="a source tree (default: this repository)")
     parser.add_argument("--file", type=Path, help="the file to verify (default: the 3-step file above)")
     parser.add_argument("--importtime", action="store_true")
+    parser.add_argument("--as-is", action="store_true", help="do not compile the trees' byte code first")
     args = parser.parse_args()
     trees = [t.resolve() for t in args.tree or [Path(__file__).resolve().parent.parent]]
     with tempfile.TemporaryDirectory() as folder:
@@ -84,14 +96,19 @@ def main() -> None:
         if not args.file:
             file.write_text(SMALL, encoding="utf-8")
         for tree in trees:
-            compileall.compile_dir(tree / "derivcheck", quiet=1)
+            if not args.as_is:
+                compileall.compile_dir(tree / "derivcheck", quiet=1)
             run_once(tree, file)  # a warm-up: the file system cache
         print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         results: dict[Path, list[tuple[float, float]]] = {t: [] for t in trees}
+        yardstick = []
         for _ in range(args.runs):
             for tree in trees:
                 results[tree].append(run_once(tree, file))
+            yardstick.append(cpu_of([sys.executable, "-c", "import sympy"]))
         print(f"load average after:  {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        print(f"yardstick `python -c 'import sympy'` user+sys: {' '.join(f'{c:.2f}' for c in yardstick)} "
+              f"(median {statistics.median(yardstick):.2f} s)")
         for tree, runs in results.items():
             walls, cpus = [w for w, _ in runs], [c for _, c in runs]
             print(f"{tree}: wall {' '.join(f'{w:.2f}' for w in walls)} (median {statistics.median(walls):.2f} s); "

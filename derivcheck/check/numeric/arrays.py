@@ -12,8 +12,9 @@ The points themselves are drawn by numpy in both (:mod:`.sampling`), so the evid
 does not depend on the back end: only the float rounding of an evaluation may.
 
 >>> import numpy
->>> NUMPY.power(NUMPY.complex(numpy.array([0.0, 4.0])), NUMPY.complex(numpy.array([0.0, 0.5])))
-array([nan+nanj,  2.+0.j])
+>>> with NUMPY.quiet():
+...     NUMPY.power(NUMPY.complex(numpy.array([0.0, 4.0])), NUMPY.complex(numpy.array([0.0, 0.5]))).tolist()
+[(nan+nanj), (2+0j)]
 """
 
 from __future__ import annotations
@@ -31,7 +32,16 @@ NO_VALUE = complex(math.nan, math.nan)
 
 class Arrays:
     """The operations on batched arrays (one value per point, axis 0) that the evaluator and
-    the matrix maps need; each back end implements them with its own library."""
+    the matrix maps need; each back end implements them with its own library.
+
+    Besides the methods documented here: ``broadcast``, ``where``, ``stack``, ``amin``,
+    ``amax``, ``sort``, ``repeat``, ``clip`` (the axis or dimension named the same way in
+    both), the matrix operations ``swap`` (the last two axes), ``eye``, ``diagonal``,
+    ``diag_embed``, ``solve``, ``det``, ``inverse`` (NaN where singular), ``power``; and
+    ``lib``, the library itself, for the functions whose name and meaning are the same in
+    numpy and torch (``sqrt``, ``isfinite``, ``isinf``, ``maximum``, ``nan_to_num``,
+    ``ones_like``, ``zeros_like``, ``where``).
+    """
 
     name = ""
     device = "cpu"
@@ -164,8 +174,7 @@ class NumpyArrays(Arrays):
             sympy.tan: np.tan, sympy.tanh: np.tanh, sympy.sinh: np.sinh, sympy.cosh: np.cosh,
             sympy.atan: np.arctan, sympy.asin: np.arcsin, sympy.acos: np.arccos,
             sympy.Abs: lambda z: np.abs(z).astype(np.complex128),
-            # z/|z| as torch.sgn; numpy says 1 at an infinite z, torch NaN (an overflow has no sign here)
-            sympy.sign: lambda z: np.where(np.isfinite(z), np.sign(z), NAN),
+            sympy.sign: _sign,
             sympy.re: lambda z: np.real(z).astype(np.complex128),
             sympy.im: lambda z: np.imag(z).astype(np.complex128),
             sympy.conjugate: np.conj,
@@ -266,6 +275,16 @@ class TorchArrays(Arrays):
             sympy.re: lambda z: torch.real(z).to(z.dtype), sympy.im: lambda z: torch.imag(z).to(z.dtype),
             sympy.conjugate: torch.conj,
         }
+
+
+def _sign(z: Any) -> Any:
+    """``z/|z|`` (0 at 0) part by part, as torch.sgn: ``sign(inf*i)`` is ``0 + nan*i`` there, where
+    numpy's own sign says ``i`` (an overflow has no sign here)."""
+    size = numpy.abs(z)
+    out = numpy.empty_like(z)
+    out.real = numpy.where(size == 0, 0.0, z.real / size)
+    out.imag = numpy.where(size == 0, 0.0, z.imag / size)
+    return out
 
 
 NUMPY = NumpyArrays()

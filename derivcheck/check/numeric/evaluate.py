@@ -15,9 +15,9 @@ import sympy
 
 from ...expr import objects
 from ..evidence import NoEvidence
-from .arrays import Arrays
 from ..realize import (Diverges, LazyDet, LazyInverseEntry, RealizeError, RealizedRelation, evaluate_lazy,
                        resolve_function)
+from .arrays import Arrays
 
 
 class Unsupported(NoEvidence):

@@ -77,6 +77,8 @@ COMPOSED = [
     sympy.sign(1 / x), sympy.Max(1 / x, y), sympy.Min(sympy.exp(x), y), sympy.atan(x / y), sympy.cos(1 / x),
     sympy.exp(sympy.log(x) * y), sympy.tanh(sympy.exp(x) * (1 + sympy.I)), sympy.exp(-(sympy.exp(x) + sympy.I * y)),
     sympy.atan(1 / x + sympy.I), sympy.exp(-1 / x), sympy.log(1 / x), 1 / (x - y), sympy.sqrt(x**2 + y**2),
+    sympy.Heaviside(sympy.sign(sympy.exp(x) * sympy.I)), sympy.re(sympy.sign(sympy.exp(x) * sympy.I)),
+    sympy.Abs(sympy.sign(sympy.exp(x) + y)),
 ]
 WIDE = [0.0, 1.0, -1.0, 2.0, -2.0, 0.5, 1e-300, -1e-300, 1e-170, 1e150, -1e150, 1e300, -1e300, 700.0, 710.0,
         -710.0, 1e6, -1e6, 5e5, 3.0]
