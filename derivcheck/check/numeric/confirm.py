@@ -234,11 +234,48 @@ def _evaluate(expr: Any, at: _Values, digits: int = DIGITS, *, exact: bool = Fal
         return None
     if v.is_Rational or exact:
         return v
+    if _undecided_switch(v):
+        at.vague = True
+        return None
     n = _settled_value(v, digits)
     at.vague = at.vague or n is None
     if n is None or n.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or not n.is_number:
         return None
     return n
+
+
+_SWITCHES = (sympy.sign, sympy.Heaviside)
+
+
+def _undecided_switch(v: sympy.Expr) -> bool:
+    """Whether ``v`` holds a jump whose side no evaluation decides: ``sign`` or ``Heaviside``
+    of an argument, or a condition (``Piecewise``) between numbers, whose sign is neither
+    certified (:func:`.constants.constant_sign`) nor evaluated to :data:`SIGN_DIGITS`
+    relative digits. ``sign(tanh(log(6*y) - log(2*y) - log(3)))`` at ``y = 3/2`` is
+    ``sign`` of a 0 not written 0; its value is 0, not the 1 or -1 of a rounded argument."""
+    for node in sympy.preorder_traversal(v):
+        if isinstance(node, _SWITCHES):
+            gap = node.args[0]
+        elif isinstance(node, sympy.core.relational.Relational) and not node.free_symbols:
+            gap = node.lhs - node.rhs
+        else:
+            continue
+        if not gap.is_Rational and _sign_of_number(gap) is None:
+            return True
+    return False
+
+
+def _sign_of_number(gap: sympy.Expr) -> int | None:
+    """The sign of the number ``gap`` where certain (see :func:`_undecided_switch`), else None."""
+    if enclosable(gap):
+        return constant_sign(gap)
+    try:
+        value = sympy.N(gap, SIGN_DIGITS, strict=True, maxn=4 * DIGITS)
+    except Exception:  # noqa: BLE001 - PrecisionExhausted, or no value
+        return None
+    if not value.is_real or value == 0:
+        return None
+    return 1 if value > 0 else -1
 
 
 def _settled_value(v: sympy.Expr, digits: int) -> sympy.Expr | None:

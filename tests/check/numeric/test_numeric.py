@@ -872,6 +872,22 @@ def test_a_constant_that_hides_a_tiny_quantity_raises_the_precision(d: Decls) ->
     assert not refuted(d.check(R(x ** 2 * sympy.tanh(big), "<=", x ** 2)))
 
 
+def test_a_jump_at_a_zero_not_written_zero_is_no_counterexample(d: Decls) -> None:
+    # sign(x + log(6) - log(2) - log(3)) at x = 0 is sign(0) = 0; the rounded argument says 1 or -1
+    from derivcheck.expr.constants import certified_signs
+
+    x = d.scalar("x")
+    hidden = sympy.log(6) - sympy.log(2) - sympy.log(3)
+    with certified_signs():  # as in a check: SymPy itself would call x**2 - tanh(hidden) positive
+        sympy.core.cache.clear_cache()
+        for claim in (R(sympy.sign(x + hidden), "=", sympy.sign(x)),
+                      R(sympy.sign(x**2 - sympy.tanh(hidden)), "=", sympy.sign(x**2))):
+            assert not refuted(d.check(claim))
+        # a jump whose argument has a certified sign still refutes: sign(exp(-50)) is 1, not 0
+        assert refuted(d.check(R(sympy.sign(x**2 + sympy.exp(-50)), "=", sympy.sign(x**2))))
+    sympy.core.cache.clear_cache()
+
+
 def test_the_50_digit_recheck_takes_the_points_of_largest_discrepancy(d: Decls) -> None:
     x = d.scalar("x")
     for seed in range(6):  # accepted at seeds 0 to 5 when the first agreeing points were taken
