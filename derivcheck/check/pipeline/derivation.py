@@ -299,8 +299,9 @@ def _integrals_gate(relation: Any, numeric: Any, method: str) -> tuple[Any, str]
     if not found:
         return None
     shown = ", ".join(sorted({str(i) for i in found}))
-    rests = (f"the proof (strategy '{method}') rests on SymPy's closed form of {shown}, whose integrand is "
-             f"not provably smooth on the closed range (a pole or kink there makes that value wrong)")
+    rests = (f"the proof (strategy '{method}') rests on SymPy's closed form of {shown}, which is not "
+             f"trusted on its own (a pole or kink in the range, or a special function's branch, makes "
+             f"SymPy's value wrong)")
     if numeric is None:
         return None, f"{rests}; it counts only with numeric agreement, and numeric checks are off"
     if numeric.status is Status.AGREE:

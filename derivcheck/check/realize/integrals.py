@@ -116,17 +116,21 @@ def untrusted_integrals(expr: sympy.Basic) -> list[sympy.Integral]:
     """The integrals in ``expr`` whose closed forms by SymPy are not trusted on their own.
 
     SymPy's definite integration is wrong at poles in the range (a divergent integral
-    gets a finite value: ``Integral(1/x**2, (x, -1, 1)) = -2``) and at kinks and jumps
-    (``Abs``, ``sign``, ``Min``, ``Max`` of a non-polynomial argument). An integral is
-    trusted only when its integrand is provably smooth on the closed range: bounds
-    provably finite, and an integrand built from numbers, parameters (any expression
-    free of the variable), sums, products, non-negative integer powers, positive
-    constants to a smooth power, ``exp``/``sin``/``cos``/``tanh``/``sinh``/``cosh``,
-    declared (smooth) functions, finite sums and trusted integrals of such, and
-    divisions by polynomials in the variable whose roots are all known and each
-    provably not real or outside the range; or, over
-    an infinite range, a sum of Gaussians ``C * p(x) * exp(a*x**2 + b*x + c)`` with ``p``
-    a polynomial and ``a`` provably negative (each converges absolutely).
+    gets a finite value: ``Integral(1/x**2, (x, -1, 1)) = -2``), at kinks and jumps
+    (``Abs``, ``sign``, ``Min``, ``Max`` of a non-polynomial argument), and even for a
+    smooth integrand whose antiderivative takes a special function on a wrong branch
+    (``Integral(exp(-t**4), (t, -1, 1))`` is 1.69, SymPy says 0). An integral is trusted
+    only when its integrand is provably smooth on the closed range and its antiderivative
+    elementary: bounds provably finite, and an integrand built from numbers, parameters
+    (any expression free of the variable), sums, products, non-negative integer powers,
+    positive constants to a smooth power, ``exp``/``sin``/``cos``/``tanh``/``sinh``/``cosh``,
+    declared (smooth) functions, finite sums and trusted integrals of such, and divisions
+    by polynomials in the variable whose roots are all known and each provably not real or
+    outside the range, every function taking an argument at most linear in the variable
+    (:func:`_linear_arguments`); over an infinite range, a sum of Gaussians
+    ``C * p(x) * exp(a*x**2 + b*x + c)`` with ``p`` a polynomial and ``a`` provably
+    negative (each converges absolutely). Any other integral's closed form counts only
+    with numeric agreement, re-checked in 50 digits against quadrature.
     """
     if not isinstance(expr, sympy.Basic) or not expr.has(sympy.Integral):
         return []
@@ -144,10 +148,39 @@ def _trusted(node: sympy.Integral) -> bool:
 def _trusted_level(body: sympy.Basic, limit: tuple) -> bool:
     var, lo, hi = limit
     if lo.is_finite is True and hi.is_finite is True:
-        return _smooth(body, var, (lo, hi)) and all(_smooth(b, var) for b in (lo, hi))
+        return (_linear_arguments(body, var) and _smooth(body, var, (lo, hi))
+                and all(_smooth(b, var) for b in (lo, hi)))
     if {lo, hi} == {-sympy.oo, sympy.oo}:
         return _convergent_gaussian(body, var)
     return False
+
+
+def _linear_arguments(body: sympy.Basic, var: sympy.Symbol) -> bool:
+    """Whether every function of ``var`` in ``body`` (``exp``, ``sin``, a declared function,
+    a constant to a power) takes an argument at most linear in ``var``: its antiderivative is
+    then elementary (integration by parts, partial fractions), with no special function
+    whose branch SymPy may choose wrongly (``exp(-t**4)`` goes through ``uppergamma``).
+    A division by a polynomial in ``var`` beside such a function is refused too
+    (``exp(x)/(x + 2)`` goes through ``Ei``)."""
+    nodes = list(sympy.preorder_traversal(body))
+    divides = any(isinstance(n, sympy.Pow) and n.exp.is_negative and var in n.base.free_symbols for n in nodes)
+    transcendental = any(isinstance(n, sympy.Function) and var in n.free_symbols for n in nodes)
+    if divides and transcendental:  # exp(x)/(x + 2) goes through Ei
+        return False
+    for node in nodes:
+        if isinstance(node, sympy.Function) and var in node.free_symbols:
+            arguments = node.args
+        elif isinstance(node, sympy.Pow) and var in node.exp.free_symbols:
+            arguments = (node.exp,)
+        else:
+            continue
+        for argument in arguments:
+            try:
+                if sympy.Poly(argument, var).degree() > 1 or not argument.is_polynomial(var):
+                    return False
+            except (sympy.PolynomialError, sympy.GeneratorsNeeded, ValueError, TypeError):
+                return False
+    return True
 
 
 def _convergent_gaussian(body: sympy.Basic, var: sympy.Symbol) -> bool:

@@ -511,7 +511,7 @@ def test_a_proof_through_an_untrusted_integral_counts_only_with_numeric_agreemen
         """
     out = run(body)
     assert out["step-1"].verdict is Verdict.UNKNOWN
-    assert "not provably smooth" in out["step-1"].detail
+    assert "not trusted on its own" in out["step-1"].detail
     assert out["step-2"].verdict is Verdict.PROVED  # the pole at -1 is outside [0, r]
     assert out["step-3"].verdict is Verdict.PROVED and "cross-checked numerically" in out["step-3"].detail
     off = run(body, numeric=False)
