@@ -74,12 +74,17 @@ def settle(main: RealizedRelation, filters: list[RealizedRelation], params: list
         values = _Values(exact_values(params, point), functions or {})
     except RealizeError:
         return None, None
+    undecided = False
     for f in filters:
-        held = [_entry_holds(f.op, a, b, values) for a, b in _pairs(f)]
-        if not all(h is True for h in held):
-            if ties is not None and values.unresolved and False not in held and not _holds(main, values):
-                ties.append(point)
-            return None, None
+        for a, b in _pairs(f):
+            held = _entry_holds(f.op, a, b, values)
+            if held is False:
+                return None, None
+            undecided = undecided or held is None
+    if undecided:
+        if ties is not None and values.unresolved and not _holds(main, values):
+            ties.append(point)
+        return None, None
     settled = True
     values.ladder = _ladder(main, _point_digits(main, values))
     values.resolvable = values.ladder[-1] >= 2 * (DIGITS + _longest(main))
@@ -460,6 +465,12 @@ _POLES = {sympy.tan: sympy.cos, sympy.sec: sympy.cos, sympy.cot: sympy.sin, symp
 """A function with poles, and the function of its argument that is 0 at them."""
 
 
+def shown_defined(exprs: list[Any], values: dict, functions: dict[str, Any] | None = None) -> bool:
+    """Whether the point of exact ``values`` is shown inside the domain of ``exprs`` (see
+    :func:`_inside_domain`; at 50 and 100 digits), for a counterexample found elsewhere."""
+    return _inside_domain(list(exprs), _Values(values, functions or {}))
+
+
 def _inside_domain(exprs: list[Any], values: _Values) -> bool:
     """Whether the point is shown inside the domain of ``exprs`` (a violated entry's sides and
     the hypotheses' sides): every divisor among them is told from 0 there
@@ -469,8 +480,25 @@ def _inside_domain(exprs: list[Any], values: _Values) -> bool:
     counterexample."""
     roots = [x for e in exprs for x in (list(e) if isinstance(e, sympy.MatrixBase) else [e])
              if isinstance(x, sympy.Basic)]
-    needed = dict.fromkeys(d for node in unique_nodes(roots) for d in _nonzero_conditions(node, values))
+    needed = dict.fromkeys(d for node in _outside_binders(roots) for d in _nonzero_conditions(node, values))
     return all(_told_from_zero(d, values) for d in needed)
+
+
+def _outside_binders(roots: list[sympy.Basic]) -> list[sympy.Basic]:
+    """Every distinct sub-expression of ``roots`` that is not inside an integral, a sum, a
+    product, a limit or a derivative (their bodies hold bound variables: a condition there
+    is on one term, not on the point; the value of the whole decides)."""
+    seen: set[sympy.Basic] = set()
+    stack, out = list(roots), []
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        out.append(node)
+        if not isinstance(node, UNEVALUATED):
+            stack.extend(a for a in node.args if isinstance(a, sympy.Basic))
+    return out
 
 
 def _nonzero_conditions(node: sympy.Basic, values: _Values) -> list[sympy.Basic]:

@@ -18,7 +18,7 @@ import sympy
 from derivcheck.errors import Span
 from derivcheck.expr import objects
 from derivcheck.expr.constants import certified_signs
-from derivcheck.expr.scope import ScalarDecl, Scope
+from derivcheck.expr.scope import MatrixDecl, ScalarDecl, Scope
 from derivcheck.check.numeric import check_numerically
 
 SPAN = Span("test", 1, 1)
@@ -138,3 +138,23 @@ def test_hypotheses_on_a_hidden_zero_are_not_called_inconsistent(claims: _Claims
     # x = z = 0 satisfies it (tanh(c) = 0), though a rounded tanh(c) is negative
     assert inconsistency([R(x ** 2 + z ** 2, "<=", sympy.tanh(c))], ["k"], claims.scope) is None
     assert inconsistency([R(x ** 2 + z ** 2, "<=", -1 - sympy.Abs(sympy.tanh(c)))], ["k"], claims.scope) is not None
+
+
+def test_a_claimed_gradient_with_a_hidden_zero_denominator_gives_no_counterexample() -> None:
+    from derivcheck.check.numeric.gradient import check_gradient
+    from derivcheck.check.runtime.limits import Deadline
+
+    scope = Scope("test")
+    n = sympy.Symbol("n", integer=True, positive=True)
+    t = sympy.Symbol("t", real=True)
+    scope.names["n"] = ScalarDecl("n", n, "dimension", None, SPAN)
+    scope.names["t"] = ScalarDecl("t", t, "real", None, SPAN)
+    v = sympy.MatrixSymbol("v", n, 1)
+    scope.names["v"] = MatrixDecl("v", v, n, 1, frozenset(), SPAN)
+    c = sympy.log(2) + sympy.log(3) - sympy.log(6)  # 2e-16 in float64: 0/c reads 0 at t = 0
+    grad = objects.Gradient(sympy.Trace(v.T @ v), v)
+    with certified_signs():
+        for claimed, refutable in ((2 * v * t / (t + c), False), (2 * v * t / (t + 1), True)):
+            result, _ = check_gradient(R(grad, "=", claimed), scope, seed=3, points=24, device="cpu",
+                                       deadline=Deadline(30))
+            assert (result.status == "disagree") is refutable, (claimed, result.detail)
