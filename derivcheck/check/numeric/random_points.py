@@ -413,5 +413,12 @@ def _limitation(trials: list["Trial"]) -> str | None:
     return next((t.main.space.limitation for t in trials if t.main.space and t.main.space.limitation), None)
 
 
+def tied(evidence: Evidence) -> bool:
+    """Whether ``evidence`` is inconclusive because sides were told apart at no precision tried
+    (see :data:`TIES_TEXT`): a possible equality case of a strict inequality, which no float
+    agreement elsewhere outweighs (a boundary of the hypotheses where the claim ties)."""
+    return evidence.status is Status.INCONCLUSIVE and TIES_TEXT in evidence.detail
+
+
 def inconclusive(points: int, detail: str) -> Evidence:
     return Evidence(Status.INCONCLUSIVE, points, TOLERANCE_TEXT, None, detail)
