@@ -80,6 +80,42 @@ def test_help_through_click() -> None:
         assert option in verify_help.output
 
 
+SMALL = """derivation: small
+title: the square of a sum
+symbols:
+  a: real
+  b: real
+steps:
+  - start: (a + b)**2
+  - eq: (a + b)*(a + b)
+  - eq: a**2 + 2*a*b + b**2
+  - claim: log(exp(a)) = a
+"""
+
+VERIFY = """
+from derivcheck.cli import main
+try:
+    main(['verify', {path!r}, '--no-cache', '-q'], prog_name='derivcheck')
+except SystemExit as exit:
+    assert exit.code == 0, exit.code
+"""
+
+
+def test_a_small_scalar_file_is_checked_without_torch(tmp_path: Path) -> None:
+    # issue 14: torch's import is most of a small file's time; random points run on numpy
+    path = tmp_path / "small.deriv.yaml"
+    path.write_text(SMALL, encoding="utf-8")
+    heavy = heavy_modules_after(VERIFY.format(path=str(path)))
+    assert "sympy" in heavy and "numpy" in heavy
+    assert not [m for m in heavy if m.split(".")[0] == "torch"]
+
+
+def test_a_gradient_file_is_checked_with_torch(test_data: Path) -> None:
+    # autograd is torch's: grad(f, X) = G is cross-checked there, and passes
+    path = test_data / "true" / "matrix-derivative-sum-of-traces.deriv.yaml"
+    assert "torch" in heavy_modules_after(VERIFY.format(path=str(path)))
+
+
 def test_python_dash_m_derivcheck() -> None:
     completed = subprocess.run(
         [sys.executable, "-m", "derivcheck", "--version"],

@@ -45,7 +45,8 @@ LIBRARY_OPTION = click.option(
     type=click.Choice(["auto", "cpu", "cuda"]),
     default="auto",
     show_default=True,
-    help="Where torch runs numeric and distribution checks (auto: CUDA when available).",
+    help="Where torch runs autograd and distribution checks (auto: CUDA when available); "
+         "random points run on numpy unless cuda is named.",
 )
 @click.option("--format", "output_format", type=click.Choice(FORMATS),
               default=None, help="Report format (to stdout, or to --output FILE)  [default: rich, or with -o, "

@@ -260,11 +260,56 @@ def _evaluate(expr: Any, at: _Values, digits: int = DIGITS, *, exact: bool = Fal
         return None
     if v.is_Rational or exact:
         return v
+    if _undecided_switch(v):
+        at.vague = True
+        return None
     n = _settled_value(v, digits)
     at.vague = at.vague or n is None
     if n is None or n.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or not n.is_number:
         return None
     return n
+
+
+_SWITCHES = (sympy.sign, sympy.Heaviside)
+
+
+def _undecided_switch(v: sympy.Expr) -> bool:
+    """Whether ``v`` holds a jump whose side no evaluation decides: ``sign`` or ``Heaviside``
+    of an argument, or a condition (``Piecewise``) between numbers, whose sign is neither
+    certified (:func:`.constants.constant_sign`) nor evaluated to :data:`SIGN_DIGITS`
+    relative digits. ``sign(tanh(log(6*y) - log(2*y) - log(3)))`` at ``y = 3/2`` is
+    ``sign`` of a 0 not written 0; its value is 0, not the 1 or -1 of a rounded argument."""
+    for node in sympy.preorder_traversal(v):
+        if isinstance(node, _SWITCHES):
+            gap = node.args[0]
+        elif isinstance(node, sympy.core.relational.Relational) and not node.free_symbols:
+            gap = node.lhs - node.rhs
+        else:
+            continue
+        if not gap.is_Rational and _sign_of_number(gap) is None:
+            return True
+    return False
+
+
+def _sign_of_number(gap: sympy.Expr) -> int | None:
+    """The sign of the number ``gap`` where certain, else None: its certified sign
+    (:func:`.constants.constant_sign`) where the enclosure covers it, else that of SymPy's
+    ``strict`` evaluation to :data:`SIGN_DIGITS` relative digits when the evaluation at three
+    times the digits gives the same number. (``strict`` alone is not enough: SymPy returns a
+    residue of the working precision for a function of a value it cannot tell from 0, as
+    ``N(Max(t, -t), 15, strict=True)`` for ``t = tanh(log(12) - log(4) - log(3))``, 1e-134,
+    at 45 digits 7e-139.)"""
+    if enclosable(gap):
+        return constant_sign(gap)
+    try:
+        value, again = (sympy.N(gap, d, strict=True, maxn=4 * DIGITS) for d in (SIGN_DIGITS, 3 * SIGN_DIGITS))
+        if not (value.is_real and again.is_real) or value == 0:
+            return None
+        if abs(again - value) > sympy.Float(10, SIGN_DIGITS) ** -(SIGN_DIGITS - 5) * abs(value):
+            return None  # not the same number at another precision: a rounding residue
+    except Exception:  # noqa: BLE001 - PrecisionExhausted, or no value
+        return None
+    return 1 if value > 0 else -1
 
 
 def _settled_value(v: sympy.Expr, digits: int) -> sympy.Expr | None:
@@ -433,31 +478,19 @@ SIGN_DIGITS = 15  # relative digits of a difference whose sign is then certain
 
 
 def _certain_sign(a: Any, b: Any, values: _Values) -> int | None:
-    """The sign of ``a - b`` (1 or -1) when SymPy evaluates the exact difference to
-    SIGN_DIGITS relative digits (``strict``: it raises when it cannot, as for a difference
-    that is 0 without being written 0) and gives the same number at three times the digits;
-    0 when the difference is exactly 0; None otherwise. A gap below every absolute precision
-    can so still be told from 0. (``strict`` alone is not enough: SymPy returns a residue of
-    the working precision for a function of a value it cannot tell from 0, as ``N(Max(t,
-    -t), 15, strict=True)`` for ``t = tanh(log(12) - log(4) - log(3))``, 1e-134, at 45
-    digits 7e-139; a constant of the enclosed operations has its certified sign instead.)"""
+    """The sign of ``a - b`` (1 or -1) where certain (:func:`_sign_of_number`: certified, or
+    SymPy's ``strict`` evaluation to SIGN_DIGITS relative digits, which raises for a
+    difference that is 0 without being written 0, the same at three times the digits); 0 when
+    the difference is exactly 0; None otherwise. A gap below every absolute precision can so
+    still be told from 0."""
     try:
         la, lb = _evaluate(a, values, exact=True), _evaluate(b, values, exact=True)
         if la is None or lb is None or la in _INFINITE or lb in _INFINITE:
             return None
         difference = la - lb
-        if difference == 0:
-            return 0
-        if enclosable(difference):  # SymPy's strict N certifies tanh(log(6) - log(2) - log(3)) < 0
-            return constant_sign(difference)
-        value, again = (sympy.N(difference, d, strict=True, maxn=4 * DIGITS) for d in (SIGN_DIGITS, 3 * SIGN_DIGITS))
-        if not (value.is_real and again.is_real) or value == 0:
-            return None
-        if abs(again - value) > sympy.Float(10, SIGN_DIGITS) ** -(SIGN_DIGITS - 5) * abs(value):
-            return None  # not the same number at another precision: a rounding residue
-    except Exception:  # noqa: BLE001 - PrecisionExhausted, or no value: the sign stays unknown
+    except Exception:  # noqa: BLE001 - no value: the sign stays unknown
         return None
-    return 1 if value > 0 else -1 if value < 0 else None
+    return 0 if difference == 0 else _sign_of_number(difference)
 
 
 _POLES = {sympy.tan: sympy.cos, sympy.sec: sympy.cos, sympy.cot: sympy.sin, sympy.csc: sympy.sin,
@@ -505,10 +538,8 @@ def _nonzero_conditions(node: sympy.Basic, values: _Values) -> list[sympy.Basic]
     """What must be told from 0 for ``node`` to have a value at the point: the base of a power
     whose exponent is not a nonnegative number there, the argument of ``log``, the sine or
     cosine of the argument of a function with poles (:data:`_POLES`), the determinant of an
-    inverted matrix; and for ``node`` to have a certain value, the argument of ``sign`` unless
-    it is exactly 0 (SymPy's ``sign`` of a value it cannot tell from 0 is that of a residue)."""
-    if isinstance(node, sympy.sign):
-        return [] if _evaluate(node.args[0], values, exact=True) == 0 else [node.args[0]]
+    inverted matrix. (A jump, ``sign`` of an argument not told from 0, has no value there
+    already: :func:`_undecided_switch`.)"""
     if isinstance(node, sympy.Pow):
         if node.base.is_Rational and node.base != 0:
             return []

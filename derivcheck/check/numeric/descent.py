@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .sampling import Point, point_at
+import numpy
+
+from .sampling import Point, generator, point_at
 
 ROUNDS = 16
 STARTS = 3
@@ -27,51 +29,47 @@ FIRST_STEP = 0.5  # relative to |value| + 0.1
 def descend(trial: Any, seed: int) -> Point | None:
     """The point the descent reaches for ``trial`` (a :class:`derivcheck.check.numeric.trial.Trial`
     of an inequality) when it fails, or is within the float slack, there; else None."""
-    import torch
-
     movable = [p for p in trial.params if not (p.kind == "scalar" and p.domain.integer)]
     if not movable or not trial.batch:
         return None
-    generator = torch.Generator().manual_seed(seed * 7919 + 17)
+    rng = generator(seed * 7919 + 17)
     gaps: list = []
     usable, _, _ = trial.evaluate(trial.batch, gaps)
-    score = torch.where(usable, gaps[0], torch.full_like(gaps[0], -float("inf"))).cpu()
-    finite = int(torch.isfinite(score).sum())
+    score = numpy.where(usable, gaps[0], -numpy.inf)
+    finite = int(numpy.isfinite(score).sum())
     if finite == 0:
         return None
-    best = torch.topk(score, min(STARTS, finite)).indices
-    current = {k: v[best].clone() for k, v in trial.batch.items()}
-    current_score = score[best].clone()
+    best = numpy.argsort(-score, kind="stable")[:min(STARTS, finite)]
+    current = {k: v[best].copy() for k, v in trial.batch.items()}
+    current_score = score[best].copy()
     starts = best.shape[0]
-    step = torch.full((starts,), FIRST_STEP, dtype=torch.float64)
+    step = numpy.full(starts, FIRST_STEP)
     for _ in range(ROUNDS):
         proposal = {}
         for p in trial.params:
-            base = current[p.key].repeat_interleave(PROPOSALS, dim=0)
-            scale = step.repeat_interleave(PROPOSALS).reshape(-1, *([1] * (base.dim() - 1)))
-            noise = torch.randn(base.shape, generator=generator, dtype=torch.float64)
+            base = numpy.repeat(current[p.key], PROPOSALS, axis=0)
+            scale = numpy.repeat(step, PROPOSALS).reshape(-1, *([1] * (base.ndim - 1)))
+            noise = rng.standard_normal(base.shape)
             if p not in movable:
                 proposal[p.key] = base
             elif p.kind == "simplex":
-                proposal[p.key] = base * torch.exp(scale * noise)
+                proposal[p.key] = base * numpy.exp(scale * noise)
             else:
-                proposal[p.key] = base + scale * (base.abs() + 0.1) * noise
+                proposal[p.key] = base + scale * (numpy.abs(base) + 0.1) * noise
         inside = _inside(trial.params, proposal)
         gaps = []
         ok, _, _ = trial.evaluate(proposal, gaps)
-        got = torch.where(ok & inside, gaps[0], torch.full_like(gaps[0], -float("inf"))).cpu()
-        got = got.reshape(starts, PROPOSALS)
-        top, which = got.max(dim=1)
-        better = top > current_score
+        got = numpy.where(ok & inside, gaps[0], -numpy.inf).reshape(starts, PROPOSALS)
+        top, which = got.max(axis=1), got.argmax(axis=1)
         for k in range(starts):
-            if better[k]:
+            if top[k] > current_score[k]:
                 j = k * PROPOSALS + int(which[k])
                 for key in current:
                     current[key][k] = proposal[key][j]
                 current_score[k] = top[k]
             else:
                 step[k] = step[k] / 2
-    k = int(torch.argmax(current_score))
+    k = int(numpy.argmax(current_score))
     if not current_score[k] > -1e-9:  # neither failing nor within the float slack
         return None
     params = trial.params
@@ -80,11 +78,9 @@ def descend(trial: Any, seed: int) -> Point | None:
 
 def _inside(params: list, batch: dict[str, Any]) -> Any:
     """The proposals whose scalars lie in their declared domains."""
-    import torch
-
     n = next(iter(batch.values())).shape[0]
-    ok = torch.ones(n, dtype=torch.bool)
+    ok = numpy.ones(n, dtype=bool)
     for p in params:
         if p.kind == "scalar" and not p.domain.integer:
-            ok &= torch.tensor([p.domain.contains(x) for x in batch[p.key].tolist()], dtype=torch.bool)
+            ok &= numpy.array([p.domain.contains(x) for x in batch[p.key].tolist()], dtype=bool)
     return ok

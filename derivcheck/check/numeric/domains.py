@@ -193,7 +193,7 @@ def matrix_transform(qualifiers: frozenset[str], rows: int, cols: int) -> tuple[
 
 
 def exact_matrix(transform: str, g: sympy.ImmutableMatrix) -> sympy.ImmutableMatrix:
-    """The value of a matrix from its generator, exactly (the same map as the torch one)."""
+    """The value of a matrix from its generator, exactly (the same map as :func:`batched_matrix`)."""
     n = g.rows
     if transform == "general":
         return g
@@ -229,30 +229,34 @@ def _pd_shift(entry: Any) -> Any:
 
 def torch_matrix(transform: str, g: Any) -> Any:
     """The batched torch version of :func:`exact_matrix`; ``g`` has shape (points, r, c)."""
-    import torch
+    from .arrays import torch_arrays
 
+    return batched_matrix(transform, g, torch_arrays(str(g.device)))
+
+
+def batched_matrix(transform: str, g: Any, arrays: Any) -> Any:
+    """The batched version of :func:`exact_matrix` on the back end ``arrays`` (:mod:`.arrays`);
+    ``g`` has shape (points, r, c)."""
     n = g.shape[-1]
-    eye = torch.eye(n, dtype=g.dtype, device=g.device)
+    eye = arrays.eye(n, n, g)
     if transform == "general":
         return g
     if transform == "symmetric":
-        return (g + g.transpose(-1, -2)) / 2
+        return (g + arrays.swap(g)) / 2
     if transform == "diagonal":
-        mask = torch.eye(g.shape[-2], g.shape[-1], dtype=g.dtype, device=g.device)
-        return g * mask
+        return g * arrays.eye(g.shape[-2], g.shape[-1], g)
     if transform in ("psd", "pd"):
         shift = _pd_shift(g[:, :1, :1]) if transform == "pd" else 0.0
-        return g @ g.transpose(-1, -2) + shift * eye
+        return g @ arrays.swap(g) + shift * eye
     if transform in ("diagpsd", "diagpd"):
-        d = torch.diagonal(g, dim1=-2, dim2=-1)
+        d = arrays.diagonal(g)
         d = d**2 + (_pd_shift(d) if transform == "diagpd" else 0.0)
-        return torch.diag_embed(d)
+        return arrays.diag_embed(d)
     if transform == "signdiag":
-        d = torch.diagonal(g, dim1=-2, dim2=-1)
-        return torch.diag_embed(torch.where(d >= 0, 1.0, -1.0).to(g.dtype))
+        return arrays.diag_embed(arrays.signs(arrays.diagonal(g)))
     if transform == "orthogonal":
-        s = (g - g.transpose(-1, -2)) / 2
-        q = torch.linalg.solve((eye + s).transpose(-1, -2), (eye - s).transpose(-1, -2)).transpose(-1, -2)
-        sign = torch.where(torch.diagonal(g, dim1=-2, dim2=-1) >= 0, 1.0, -1.0).to(g.dtype)
+        s = (g - arrays.swap(g)) / 2
+        q = arrays.swap(arrays.solve(arrays.swap(eye + s), arrays.swap(eye - s)))
+        sign = arrays.signs(arrays.diagonal(g))
         return q * sign[:, None, :]  # column i times the sign of g[i, i]
     raise RealizeError(f"unknown matrix transform {transform}")

@@ -55,7 +55,10 @@ def check_numerically(
     (or ``>=``) on a lone real symbol ``s`` is also tried at its boundary ``s = e``,
     which random points never reach: ``exp(x) < exp(y)`` does not follow from ``x <= y``.
     """
-    import torch  # noqa: F401  (a cold import is paid before the safety limit starts)
+    if device == "cuda" or gradient_parts(relation) is not None:
+        # torch only where it serves (autograd, CUDA): random points run on numpy (.arrays);
+        # a cold import is paid before the safety limit starts
+        import torch  # noqa: F401
 
     if _undecided_constant(relation):
         # floats decide a constant gap by its rounding (tanh(log(6) - log(2) - log(3)) < 0 agrees)

@@ -35,11 +35,13 @@ from ..realize import Realization, RealizeError, RealizedRelation, realize, subs
 from ..runtime import Deadline, resolve_device
 from ..trees import replace_shared
 from .configs import integer_configs
+from .arrays import torch_arrays
 from .confirm import shown_defined
 from .domains import torch_matrix
 from .evaluate import Evaluator, Unsupported
 from .parameters import entry_matrices, integer_parameters_of, parameters_of, random_replacement
-from .sampling import Point, batch_of, exact_values, point_at, readable, sample_batch, symbol_values
+from .sampling import (Point, batch_of, exact_values, generator, point_at, readable, sample_batch,
+                       symbol_values)
 from .shrink import shrink
 
 RTOL, ATOL = 1e-7, 1e-9
@@ -183,6 +185,7 @@ class AutogradTrial:
     def __init__(self, config: dict, of: Any, claimed: sympy.ImmutableMatrix, wrt: str, params: list,
                  functions: dict[str, Any], device: str) -> None:
         self.config, self.of, self.claimed, self.functions, self.device = config, of, claimed, functions, device
+        self.arrays = torch_arrays(device)
         self.params = params
         self.wrt = next((p for p in params if p.key == wrt), None)
         self.batch: dict[str, Any] = {}
@@ -226,14 +229,16 @@ class AutogradTrial:
         """(usable, close, gap): masks over the points and the entrywise relative gaps."""
         import torch
 
-        values, ok = symbol_values(self.params, batch, self.device)
+        values, ok = symbol_values(self.params, batch, self.arrays)
         n = ok.shape[0]
+        ok = torch.from_numpy(ok).to(self.device)
         p = self.wrt
-        leaf = torch_matrix(p.transform, batch[p.key].to(self.device)).detach().clone().requires_grad_(True)
+        generators = torch.from_numpy(batch[p.key]).to(self.device)
+        leaf = torch_matrix(p.transform, generators).detach().clone().requires_grad_(True)
         flat = leaf.reshape(n, -1).to(torch.complex128)
         for k, s in enumerate(p.symbols):
             values[s] = flat[:, k]
-        f = Evaluator(values, n, self.device, self.functions)(self.of)
+        f = Evaluator(values, n, self.arrays, self.functions)(self.of)
         usable = ok & torch.isfinite(f.real) & torch.isfinite(f.imag) & (f.imag.abs() <= 1e-10 * (1 + f.abs()))
         if f.requires_grad:
             (auto,) = torch.autograd.grad(f.real.sum(), leaf, allow_unused=True)
@@ -242,7 +247,7 @@ class AutogradTrial:
         auto = torch.zeros_like(leaf) if auto is None else auto.detach()
         with torch.no_grad():
             plain = {k: v.detach() for k, v in values.items()}
-            ev = Evaluator(plain, n, self.device, self.functions)
+            ev = Evaluator(plain, n, self.arrays, self.functions)
             claimed = torch.stack([ev(e) for e in self.claimed], dim=1).reshape(auto.shape)
         usable &= torch.isfinite(auto).flatten(1).all(1)
         usable &= (torch.isfinite(claimed.real) & torch.isfinite(claimed.imag)
@@ -255,8 +260,7 @@ class AutogradTrial:
     def run(self, points: int, seed: int) -> None:
         import torch
 
-        generator = torch.Generator().manual_seed(seed)
-        self.batch = sample_batch(self.params, points, generator)
+        self.batch = sample_batch(self.params, points, generator(seed))
         usable, close, _ = self.evaluate(self.batch)
         self.valid = int(usable.sum())
         self.failing = [int(i) for i in torch.nonzero(usable & ~close).flatten()]

@@ -1,11 +1,11 @@
-"""The numeric cross-check: both sides at random points, in torch (complex128), batched.
+"""The numeric cross-check: both sides at random points, in complex128 arrays, batched.
 
 For each of a few integer configurations (dimensions, naturals) the relation is
 realised once with symbolic entries (:mod:`derivcheck.check.realize.realizer`), every
 free quantity is sampled from its declared domain (:mod:`derivcheck.check.numeric.sampling`)
 and the realised SymPy expressions are evaluated on all points at once by a
-small tree evaluator. Values follow SymPy's meaning: real symbols, principal
-complex branches (``log(-1) = i*pi``); an equality compares complex values, an
+small tree evaluator (on numpy, or on torch for ``--device cuda``: :mod:`.arrays`).
+Values follow SymPy's meaning: real symbols, principal complex branches (``log(-1) = i*pi``); an equality compares complex values, an
 inequality fails where a side is not real. A disagreement is shrunk
 (:mod:`derivcheck.check.numeric.shrink`) and confirmed in 50-digit precision
 (:mod:`derivcheck.check.numeric.confirm`); only a confirmed one is a counterexample, and
@@ -33,7 +33,8 @@ from ...expr.scope import FunctionDecl, Scope
 from ...model import Counterexample
 from ..evidence import Evidence, Status
 from ..realize import MAX_ENTRIES, RealizeError, UndefinedAt
-from ..runtime import Deadline, resolve_device, run_bounded
+from ..runtime import Deadline, run_bounded
+from .arrays import Arrays, arrays_for
 from .configs import integer_configs
 from .descent import descend
 from .dimension_ladder import dimension_ladder
@@ -71,28 +72,11 @@ def check_prepared(prepared: Any, scope: Scope, *, seed: int, points: int, fixed
     # configuration can be invalid (an index beyond a dimension), and evidence
     # from the few that survive by accident (say i = n = 1) is no evidence.
     configs = integer_configs(ranges, kinds, random.Random(seed), MAX_CANDIDATES, first=MAX_CONFIGS)
-    dev = resolve_device(device)
-    trials: list[Trial] = []
-    notes: list[str] = []
-    undefined = 0  # configurations where the relation has no value (an index outside its matrix)
-    for index, config in enumerate(configs):
-        if len(trials) >= MAX_CONFIGS:
-            break
-        if deadline.passed():
-            break
-        try:
-            trial = Trial.build(prepared, scope, {**fixed, **config}, seed, dev)
-            trial.run(points, seed * 1000 + index)
-            trial.rescue(seed)
-        except (RealizeError, Unsupported) as exc:
-            undefined += isinstance(exc, UndefinedAt)
-            if len(notes) < 5:
-                notes.append(f"{show_config(config) or 'here'}: {exc}")
-            continue
-        trials.append(trial)
+    arrays = arrays_for(device)
+    trials, notes, undefined = _trials(prepared, scope, fixed, configs, seed, arrays, points, deadline)
     if not any(t.failing for t in trials):
         try:
-            trials += _wide_trials(prepared, scope, fixed, trials, ranges, kinds, seed, dev, points, deadline)
+            trials += _wide_trials(prepared, scope, fixed, trials, ranges, kinds, seed, arrays, points, deadline)
         except _WideCut as cut:  # less coverage is no evidence: never accept on it
             return inconclusive(sum(t.valid for t in trials), str(cut))
     if not trials and configs and undefined == len(configs):
@@ -111,7 +95,7 @@ def check_prepared(prepared: Any, scope: Scope, *, seed: int, points: int, fixed
         return inconclusive(valid, f"float64 agreement at {valid} points, but at {extreme} point(s) where "
                                    f"float64 overflowed or fell below its tolerance the sides {TIES_TEXT}")
     beyond = "" if any(t.failing for t in trials) else _far_integers(prepared, scope, trials, ranges, kinds,
-                                                                       seed, dev, valid)
+                                                                       seed, arrays, valid)
     if isinstance(beyond, Evidence):
         return beyond
     failing = [t for t in trials if t.failing]
@@ -121,28 +105,60 @@ def check_prepared(prepared: Any, scope: Scope, *, seed: int, points: int, fixed
             return found
     needed = 1 if trials and all(not t.params for t in trials) else max(3, points // 3)
     if valid >= needed:
-        where = "; ".join(show_config(t.config) for t in trials if t.config)
-        exact = None if prepared.caveats else _exact([t for t in trials if not t.wide], seed, deadline, valid)
-        if isinstance(exact, Evidence):
-            return exact
-        if _limitation(trials):  # agreement on a space that cannot show every declared law
-            return inconclusive(valid, f"agree at {valid} points, but {_limitation(trials)}")
-        unsampled = _order_beyond_samples(prepared.relation, trials, scope)
-        if unsampled:
-            return inconclusive(valid, f"agree at {valid} points, but {unsampled}")
-        # float64 agreement is re-checked in 50 digits only where it would be the verdict
-        recheck = None if exact else (lambda: _precise(trials, prepared, seed, valid,
-                                                       Deadline(PRECISE_SECONDS, "the 50-digit re-check")))
-        evidence = exact or f"float64 at {valid} points, {TOLERANCE_TEXT.replace(', entrywise', '')}" + coverage(trials)
-        evidence += f"; {beyond}" if beyond else ""
-        if any(t.main.space for t in trials):  # what makes ε a bound about every declared law
-            evidence += "; on finite probability spaces whose moments are generic for the claim (Jacobian rank test)"
-        return Evidence(Status.AGREE, valid, TOLERANCE_TEXT, None,
-                             f"agree at {valid} points" + (f" ({where})" if where else "")
-                             + (f"; skipped {'; '.join(notes)}" if notes else ""),
-                             evidence=evidence, recheck=recheck)
+        return _agreement(trials, prepared, scope, seed, valid, deadline, notes, beyond)
     reason = "; ".join(notes) if notes else "the hypotheses or the domain rejected the points"
     return inconclusive(valid, f"only {valid} usable points: {reason}")
+
+
+def _trials(prepared: Prepared, scope: Scope, fixed: dict, configs: list[dict], seed: int, arrays: Arrays,
+            points: int, deadline: Deadline) -> tuple[list["Trial"], list[str], int]:
+    """The first MAX_CONFIGS configurations that can be evaluated, each run at ``points``
+    points; the notes on those that cannot, and how many have no value (an index outside its
+    matrix)."""
+    trials: list[Trial] = []
+    notes: list[str] = []
+    undefined = 0
+    for index, config in enumerate(configs):
+        if len(trials) >= MAX_CONFIGS or deadline.passed():
+            break
+        try:
+            trial = Trial.build(prepared, scope, {**fixed, **config}, seed, arrays)
+            trial.run(points, seed * 1000 + index)
+            trial.rescue(seed)
+        except (RealizeError, Unsupported) as exc:
+            undefined += isinstance(exc, UndefinedAt)
+            if len(notes) < 5:
+                notes.append(f"{show_config(config) or 'here'}: {exc}")
+            continue
+        trials.append(trial)
+    return trials, notes, undefined
+
+
+def _agreement(trials: list["Trial"], prepared: Prepared, scope: Scope, seed: int, valid: int,
+               deadline: Deadline, notes: list[str], beyond: str) -> Evidence:
+    """The evidence of float agreement at enough points: exact where the relation is rational
+    (or refuted there), no evidence where the sampled spaces or functions cannot show the claim,
+    else agreement, re-checked in 50 digits where it would be the verdict (:func:`_precise`)."""
+    where = "; ".join(show_config(t.config) for t in trials if t.config)
+    exact = None if prepared.caveats else _exact([t for t in trials if not t.wide], seed, deadline, valid)
+    if isinstance(exact, Evidence):
+        return exact
+    if _limitation(trials):  # agreement on a space that cannot show every declared law
+        return inconclusive(valid, f"agree at {valid} points, but {_limitation(trials)}")
+    unsampled = _order_beyond_samples(prepared.relation, trials, scope)
+    if unsampled:
+        return inconclusive(valid, f"agree at {valid} points, but {unsampled}")
+    # float64 agreement is re-checked in 50 digits only where it would be the verdict
+    recheck = None if exact else (lambda: _precise(trials, prepared, seed, valid,
+                                                   Deadline(PRECISE_SECONDS, "the 50-digit re-check")))
+    evidence = exact or f"float64 at {valid} points, {TOLERANCE_TEXT.replace(', entrywise', '')}" + coverage(trials)
+    evidence += f"; {beyond}" if beyond else ""
+    if any(t.main.space for t in trials):  # what makes ε a bound about every declared law
+        evidence += "; on finite probability spaces whose moments are generic for the claim (Jacobian rank test)"
+    return Evidence(Status.AGREE, valid, TOLERANCE_TEXT, None,
+                    f"agree at {valid} points" + (f" ({where})" if where else "")
+                    + (f"; skipped {'; '.join(notes)}" if notes else ""),
+                    evidence=evidence, recheck=recheck)
 
 
 def _extremes(trials: list["Trial"], seed: int) -> Counterexample | int | None:
@@ -180,7 +196,7 @@ def _extremes(trials: list["Trial"], seed: int) -> Counterexample | int | None:
 
 
 def _far_integers(prepared: Prepared, scope: Scope, trials: list["Trial"], ranges: dict, kinds: dict,
-                  seed: int, device: str, valid: int) -> Evidence | str:
+                  seed: int, arrays: Arrays, valid: int) -> Evidence | str:
     """A refutation at integers far beyond the configurations (:mod:`.far_integers`): in
     closed form, or, with none and nothing sampled, with the dimensions written out past
     their window; else the text of what the closed form covered. Only for a relation in
@@ -195,7 +211,7 @@ def _far_integers(prepared: Prepared, scope: Scope, trials: list["Trial"], range
                         "agreed at the configurations)")
     if beyond or not small or any(t.params for t in trials):
         return beyond
-    found = dimension_ladder(lambda config: Trial.build(prepared, scope, config, seed, device).settle({}, seed),
+    found = dimension_ladder(lambda config: Trial.build(prepared, scope, config, seed, arrays).settle({}, seed),
                              ranges, kinds, small[0], MAX_ENTRIES)
     if found is not None:
         return _refuted_precisely(found, prepared, valid, "at a dimension past the configurations, written out")
@@ -356,7 +372,7 @@ def _confirmed(found: Counterexample, prepared: Any, valid: int, count: int) -> 
 
 
 def _wide_trials(prepared: Prepared, scope: Scope, fixed: dict, trials: list["Trial"],
-                 ranges: dict, kinds: dict, seed: int, device: str, points: int,
+                 ranges: dict, kinds: dict, seed: int, arrays: Arrays, points: int,
                  deadline: Deadline) -> list["Trial"]:
     """Trials at the wide integer configurations (:func:`derivcheck.check.numeric.wide.wide_configs`); one that cannot be
     realised there (an index beyond a matrix) is left out."""
@@ -368,7 +384,7 @@ def _wide_trials(prepared: Prepared, scope: Scope, fixed: dict, trials: list["Tr
         if deadline.passed():
             raise _WideCut(f"{deadline.text()} before {show_config(config)}")
         try:
-            trial = Trial.build(prepared, scope, {**fixed, **config}, seed, device)
+            trial = Trial.build(prepared, scope, {**fixed, **config}, seed, arrays)
             trial.wide = True
             trial.run(REDUCED_POINTS if reduced else points, seed * 1000 + 500 + k)
             trial.rescue(seed)

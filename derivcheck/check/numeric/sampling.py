@@ -2,9 +2,11 @@
 
 One :class:`Param` per free quantity (a scalar, a matrix's generator, a factor's
 probabilities), with its domain (:mod:`.domains`), the batches of points drawn
-for them, and the maps from sampled values to the realised symbols (float, for
-torch) or to exact SymPy numbers (for confirmation); and random smooth stand-ins
-for declared functions. Integer configurations are in :mod:`.configs`, finite
+for them (numpy float64 arrays, drawn from a numpy generator seeded by
+:func:`generator`, whatever back end evaluates them), and the maps from sampled
+values to the realised symbols (complex arrays of the back end, :mod:`.arrays`) or
+to exact SymPy numbers (for confirmation); and random smooth stand-ins for
+declared functions. Integer configurations are in :mod:`.configs`, finite
 probability spaces in :mod:`derivcheck.check.realize.finite_space`.
 """
 
@@ -15,10 +17,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Callable
 
+import numpy
 import sympy
 
 from ..realize import RealizeError
-from .domains import REAL, Domain, exact_matrix, torch_matrix
+from .arrays import NUMPY, Arrays
+from .domains import REAL, Domain, batched_matrix, exact_matrix
 
 
 @dataclass(frozen=True)
@@ -61,32 +65,33 @@ WIDE_TEXT = (f"reals in the window (-3, 3) (offsets 0.1 .. 3 from a bound) and, 
              f"ones down to 1e-{DEFINITE_DECADES}: eigenvalues down to 1e-{2 * DEFINITE_DECADES})")
 
 
+def generator(seed: int) -> numpy.random.Generator:
+    """The random source of a check's points: numpy's PCG64 from ``seed`` (any integer)."""
+    return numpy.random.Generator(numpy.random.PCG64(seed % 2**64))
+
+
 def _short(v: Any, digits: int) -> Any:
     """``v`` rounded to ``digits`` significant decimal digits (so that :func:`exact` reads it back
     as a short decimal fraction)."""
-    import torch
-
-    scale = torch.pow(10.0, torch.floor(torch.log10(v.abs().clamp_min(1e-300))) - (digits - 1))
-    return torch.round(v / scale) * scale
+    scale = numpy.power(10.0, numpy.floor(numpy.log10(numpy.maximum(numpy.abs(v), 1e-300))) - (digits - 1))
+    return numpy.round(v / scale) * scale
 
 
 def _wide_integer(reach: tuple[int | None, int | None], n: int, uniform: Any) -> Any:
     """``n`` integers across magnitudes (up to 10**WIDE_DECADES) inside the declared bounds
     ``reach``: an integer-valued sequence element is not only 1..7 (``y[i] <= 7``)."""
-    import torch
-
     bottom, top = reach
-    magnitude = torch.floor(torch.pow(10.0, uniform(n) * WIDE_DECADES))
-    sign = torch.where(uniform(n) < 0.5, -1.0, 1.0)
+    magnitude = numpy.floor(numpy.power(10.0, uniform(n) * WIDE_DECADES))
+    sign = numpy.where(uniform(n) < 0.5, -1.0, 1.0)
     if bottom is not None and bottom >= 0:
-        sign = torch.ones(n, dtype=torch.float64)
+        sign = numpy.ones(n)
     if top is not None and top <= 0:
-        sign = -torch.ones(n, dtype=torch.float64)
+        sign = -numpy.ones(n)
     v = sign * magnitude
     if bottom is not None:
-        v = torch.maximum(v, torch.full_like(v, float(bottom)))
+        v = numpy.maximum(v, float(bottom))
     if top is not None:
-        v = torch.minimum(v, torch.full_like(v, float(top)))
+        v = numpy.minimum(v, float(top))
     return v
 
 
@@ -94,25 +99,24 @@ def _wide_scalar(domain: Domain, n: int, uniform: Any) -> Any:
     """``n`` values across magnitudes: ``±10**u`` on an unbounded line, a bound plus or minus
     ``10**u`` on a half-line (so also just inside an open end), and for an interval a relative
     offset ``10**-u`` (u up to 6) from either end; each a short decimal, inside the domain."""
-    import torch
-
     u = (2 * uniform(n) - 1) * WIDE_DECADES
     lo, hi = domain.lo, domain.hi
     if lo is None and hi is None:
-        sign = torch.where(uniform(n) < 0.5, -1.0, 1.0).to(torch.float64)
-        return sign * _short(torch.pow(10.0, u), WIDE_DIGITS)
+        sign = numpy.where(uniform(n) < 0.5, -1.0, 1.0)
+        return sign * _short(numpy.power(10.0, u), WIDE_DIGITS)
     if hi is None:
-        return float(lo) + _short(torch.pow(10.0, u), WIDE_DIGITS)
+        return float(lo) + _short(numpy.power(10.0, u), WIDE_DIGITS)
     if lo is None:
-        return float(hi) - _short(torch.pow(10.0, u), WIDE_DIGITS)
+        return float(hi) - _short(numpy.power(10.0, u), WIDE_DIGITS)
     width = float(hi - lo)
-    offset = _short(width * torch.pow(10.0, -WIDE_DECADES * uniform(n)), WIDE_DIGITS).clamp(max=width / 2)
-    return torch.where(uniform(n) < 0.5, float(lo) + offset, float(hi) - offset)
+    offset = numpy.minimum(_short(width * numpy.power(10.0, -WIDE_DECADES * uniform(n)), WIDE_DIGITS), width / 2)
+    return numpy.where(uniform(n) < 0.5, float(lo) + offset, float(hi) - offset)
 
 
-def sample_batch(params: list[Param], n: int, generator: Any, special: bool = True,
+def sample_batch(params: list[Param], n: int, rng: numpy.random.Generator, special: bool = True,
                  wide: bool = False) -> dict[str, Any]:
-    """``n`` random points, one float64 tensor per param (on the CPU, reproducible by seed).
+    """``n`` random points, one float64 numpy array per param (reproducible by the seed of
+    ``rng``, :func:`generator`).
 
     ``special`` mixes in simple values (0, 1, -1, ...) and zero matrices, at the
     first points and now and then: the equality cases of strict inequalities. The
@@ -121,18 +125,16 @@ def sample_batch(params: list[Param], n: int, generator: Any, special: bool = Tr
     ones left as evidence. ``wide`` draws a share of the points (:data:`WIDE_SHARE`)
     across magnitudes (:data:`WIDE_TEXT`): a window alone passes ``x < 3``.
     """
-    import torch
-
     def uniform(*shape: int) -> Any:
-        return torch.rand(*shape, generator=generator, dtype=torch.float64)
+        return rng.random(shape)
 
     batch: dict[str, Any] = {}
     for p in params:  # the draws in a fixed order per param: a seed gives the same points
         if p.kind == "scalar" and p.domain.integer:
             lo, hi = int(p.domain.lo), int(p.domain.hi)
-            v = torch.randint(lo, hi + 1, (n,), generator=generator).to(torch.float64)
+            v = rng.integers(lo, hi + 1, n).astype(numpy.float64)
             if wide and p.wide and p.domain.reach is not None:
-                v = torch.where(uniform(n) < WIDE_SHARE, _wide_integer(p.domain.reach, n, uniform), v)
+                v = numpy.where(uniform(n) < WIDE_SHARE, _wide_integer(p.domain.reach, n, uniform), v)
             batch[p.key] = v
         elif p.kind == "scalar":
             batch[p.key] = _real_values(p, n, uniform, special, wide)
@@ -146,35 +148,31 @@ def sample_batch(params: list[Param], n: int, generator: Any, special: bool = Tr
 def _real_values(p: Param, n: int, uniform: Callable[..., Any], special: bool, wide: bool) -> Any:
     """``n`` values of a real scalar: the window, a share across magnitudes, closed ends
     now and then, and simple values (see :func:`sample_batch`)."""
-    import torch
-
     lo, hi = p.domain.span()
     v = lo + (hi - lo) * uniform(n)
     if wide and p.wide:
         far = _wide_scalar(p.domain, n, uniform)
         inside = _contained(p.domain, far)
-        v = torch.where((uniform(n) < WIDE_SHARE) & inside, far, v)
+        v = numpy.where((uniform(n) < WIDE_SHARE) & inside, far, v)
     for end, is_open in ((p.domain.lo, p.domain.lo_open), (p.domain.hi, p.domain.hi_open)):
         if end is not None and not is_open:  # a closed end is hit now and then
-            v = torch.where(uniform(n) < 0.1, torch.full_like(v, float(end)), v)
+            v = numpy.where(uniform(n) < 0.1, float(end), v)
     simple = [float(x) for x in SPECIAL if p.domain.contains(x)] if special else []
     if simple:  # simple values now and then: equality cases of strict inequalities
-        pick = torch.tensor(simple, dtype=torch.float64)[(uniform(n) * len(simple)).long()]
-        v = torch.where(uniform(n) < 0.15, pick, v)
+        pick = numpy.array(simple)[(uniform(n) * len(simple)).astype(numpy.int64)]
+        v = numpy.where(uniform(n) < 0.15, pick, v)
         first = min(len(simple), n // 4)  # and the first points all simple, deterministically
-        v[:first] = torch.tensor(simple[:first], dtype=torch.float64)
+        v[:first] = simple[:first]
     return v
 
 
 def _contained(domain: Domain, values: Any) -> Any:
     """``domain.contains`` at each float value, as a bool tensor: by float comparisons where
     they are exact (the ends are floats themselves; NaN passes, as there), else one by one."""
-    import torch
-
     ends = [e for e in (domain.lo, domain.hi) if e is not None]
     if domain.integer or any(abs(e) > FLOAT_ENDS or Fraction(float(e)) != e for e in ends):
-        return torch.tensor([domain.contains(x) for x in values.tolist()], dtype=torch.bool)
-    outside = torch.zeros(values.shape, dtype=torch.bool)
+        return numpy.array([domain.contains(x) for x in values.tolist()], dtype=bool)
+    outside = numpy.zeros(values.shape, dtype=bool)
     if domain.lo is not None:
         outside |= (values < float(domain.lo)) | ((values == float(domain.lo)) & domain.lo_open)
     if domain.hi is not None:
@@ -189,31 +187,29 @@ def _generators(p: Param, n: int, uniform: Callable[..., Any], special: bool, wi
     """``n`` generators of a matrix (its qualifier's map turns each into the matrix): a
     share scaled across magnitudes, rank-deficient ones for psd, nearly singular ones
     for invertible, zero ones (see :func:`sample_batch`)."""
-    import torch
-
     r, c = p.shape
     g = 4 * uniform(n, r, c) - 2
     if wide and p.transform not in ("orthogonal", "signdiag"):  # scale-free transforms
-        factor = torch.pow(10.0, (2 * uniform(n, 1, 1) - 1) * MATRIX_DECADES)
+        factor = numpy.power(10.0, (2 * uniform(n, 1, 1) - 1) * MATRIX_DECADES)
         if p.transform in DEFINITE:
-            deep = torch.pow(10.0, -DEFINITE_DECADES * uniform(n, 1, 1))
-            factor = torch.where(uniform(n, 1, 1) < 0.5, deep, factor)
-        g = torch.where(uniform(n, 1, 1) < WIDE_SHARE, _short(g * factor, 6), g)
+            deep = numpy.power(10.0, -DEFINITE_DECADES * uniform(n, 1, 1))
+            factor = numpy.where(uniform(n, 1, 1) < 0.5, deep, factor)
+        g = numpy.where(uniform(n, 1, 1) < WIDE_SHARE, _short(g * factor, 6), g)
     if p.transform in ("psd", "diagpsd"):  # rank-deficient now and then: psd, not pd
-        g = g * (uniform(n, 1, c) > 0.25).to(g.dtype)
+        g = g * (uniform(n, 1, c) > 0.25)
     elif p.transform == "diagpd":  # entries at the floor now and then: eigenvalues 1e-40 beside others
-        g = g * (uniform(n, 1, c) > 0.25).to(g.dtype)
+        g = g * (uniform(n, 1, c) > 0.25)
     if p.invertible and r == c and p.transform in ("general", "diagonal"):
         g = _nearly_singular(g, p.transform == "diagonal", uniform)
     # the zero generator now and then, and at the first point with the simple
     # scalars: the equality cases of strict inequalities (x.T @ A @ x > 0 at x = 0)
     if special:
-        g = g * (uniform(n, 1, 1) > 0.1).to(g.dtype)
+        g = g * (uniform(n, 1, 1) > 0.1)
         if n >= 4:
             g[0] = 0
         if n >= 4 and p.transform in ("orthogonal", "signdiag") and r == c:
             # -I: the Cayley map never reaches an eigenvalue -1 itself, only with the signs
-            g[1] = -torch.eye(r, dtype=g.dtype)
+            g[1] = -numpy.eye(r)
     return g
 
 
@@ -223,38 +219,37 @@ def _nearly_singular(g: Any, diagonal: bool, uniform: Callable[..., Any]) -> Any
     diagonal matrix its last diagonal entry times 10**-u), so that condition numbers
     spread up to the 1e8 the sampler accepts (a random matrix is almost never
     ill-conditioned, and ``cond(A) < 1e4`` would pass)."""
-    import torch
-
     n, r, c = g.shape
-    near = g.clone()
-    near[:, :, -1:] = g[:, :, -1:] * torch.pow(10.0, -7 * uniform(n, 1, 1))
+    near = g.copy()
+    near[:, :, -1:] = g[:, :, -1:] * numpy.power(10.0, -7 * uniform(n, 1, 1))
     if c > 1 and not diagonal:
         near[:, :, -1:] += g[:, :, :-1] @ (2 * uniform(n, c - 1, 1) - 1)
-    return torch.where(uniform(n, 1, 1) < 0.2, near, g)
+    return numpy.where(uniform(n, 1, 1) < 0.2, near, g)
 
 
-def symbol_values(params: list[Param], batch: dict[str, Any], device: str) -> tuple[dict[sympy.Basic, Any], Any]:
-    """Complex128 tensors per realised symbol, and the mask of points that satisfy constraints."""
-    import torch
-
+def symbol_values(params: list[Param], batch: dict[str, Any],
+                  arrays: Arrays) -> tuple[dict[sympy.Basic, Any], numpy.ndarray]:
+    """Complex128 arrays of the back end ``arrays`` per realised symbol, and the (numpy) mask of
+    points that satisfy constraints. The matrices are made from their generators in numpy."""
     values: dict[sympy.Basic, Any] = {}
     n = next(iter(batch.values())).shape[0] if batch else 1
-    ok = torch.ones(n, dtype=torch.bool, device=device)
+    ok = numpy.ones(n, dtype=bool)
     for p in params:
-        data = batch[p.key].to(device)
+        data = batch[p.key]
         if p.kind == "scalar":
-            values[p.symbols[0]] = data.to(torch.complex128)
+            values[p.symbols[0]] = arrays.complex(data)
         elif p.kind == "matrix":
-            m = torch_matrix(p.transform, data)
+            m = batched_matrix(p.transform, data, NUMPY)
             if p.invertible:
-                ok &= torch.linalg.cond(m) < 1e8
-            flat = m.reshape(n, -1).to(torch.complex128)
+                with numpy.errstate(all="ignore"):
+                    ok &= numpy.linalg.cond(m) < 1e8
+            flat = arrays.complex(m.reshape(n, -1))
             for k, s in enumerate(p.symbols):
                 values[s] = flat[:, k]
         else:
-            w = data / data.sum(dim=1, keepdim=True)
+            w = arrays.complex(data / data.sum(axis=1, keepdims=True))
             for k, s in enumerate(p.symbols):
-                values[s] = w[:, k].to(torch.complex128)
+                values[s] = w[:, k]
     return values, ok
 
 
@@ -270,11 +265,9 @@ def point_at(params: list[Param], batch: dict[str, Any], i: int) -> Point:
 
 def batch_of(params: list[Param], points: list[Point]) -> dict[str, Any]:
     """The batch holding ``points`` (inverse of :func:`point_at`)."""
-    import torch
-
-    return {p.key: torch.tensor([[list(map(float, r)) for r in pt[p.key]] if p.kind == "matrix" else (
+    return {p.key: numpy.array([[list(map(float, r)) for r in pt[p.key]] if p.kind == "matrix" else (
         list(map(float, pt[p.key])) if p.kind == "simplex" else float(pt[p.key])) for pt in points],
-        dtype=torch.float64) for p in params}
+        dtype=numpy.float64) for p in params}
 
 
 def exact(value: Any, domain: Domain | None = None) -> Fraction:

@@ -13,18 +13,20 @@ import zlib
 from fractions import Fraction
 from typing import Any
 
+import numpy
 import sympy
 
 from ...expr import objects
 from ...expr.scope import FunctionDecl, Scope
 from ...model import Counterexample
 from ..realize import MAX_DIFFERENTIATED_INVERSE, MAX_ENTRIES, MAX_SYMBOLIC_ORDER, Realization, RealizedRelation, realize_relations
+from .arrays import Arrays
 from .confirm import confirm_violation, settle
 from .eigen import construct, eigen_pairs
 from .evaluate import compare
 from .parameters import entry_matrices, parameters_of, random_replacement
 from .prepare import Prepared
-from .sampling import Param, Point, batch_of, exact_values, matrix_text, point_at, sample_batch, symbol_values
+from .sampling import Param, Point, batch_of, exact_values, generator, matrix_text, point_at, sample_batch, symbol_values
 from .special_points import special_points
 
 RESCUED_POINTS = 2  # points where float64 overflows, evaluated exactly when a configuration has no other
@@ -39,13 +41,13 @@ def show_config(config: dict[sympy.Symbol, int]) -> str:
 class Trial:
     """One integer configuration: the realised relations, their params, and a sampled batch."""
 
-    def __init__(self, config: dict, realized: list[RealizedRelation], params: list[Param], device: str,
+    def __init__(self, config: dict, realized: list[RealizedRelation], params: list[Param], arrays: Arrays,
                  functions: dict[str, Any]) -> None:
         self.config = config
         self.functions = functions
         self.main, self.filters = realized[0], realized[1:]
         self.params = params
-        self.device = device
+        self.arrays = arrays  # the back end that evaluates the points (:mod:`.arrays`)
         self.batch: dict[str, Any] = {}
         self.valid = 0
         self.failing: list[int] = []
@@ -59,7 +61,7 @@ class Trial:
         self.solved: tuple = ()  # (symbol, value) solved from the hypotheses (see prepare)
 
     @classmethod
-    def build(cls, prepared: Any, scope: Scope, config: dict, seed: int, device: str) -> "Trial":
+    def build(cls, prepared: Any, scope: Scope, config: dict, seed: int, arrays: Arrays) -> "Trial":
         sides = [prepared.relation, *prepared.filters]
         differentiated = any(isinstance(x, sympy.Basic) and x.has(
             objects.Gradient, objects.FunctionGradient, objects.HessianMatrix, sympy.Derivative)
@@ -80,7 +82,7 @@ class Trial:
                                       law.rhs.xreplace(fix) if isinstance(law.rhs, sympy.Basic) else law.rhs)
                      for law in prepared.laws)
         realized = realize_relations([prepared.relation, *prepared.filters], env, scope, laws=laws, memo=memo)
-        trial = cls(config, realized, parameters_of(realized, env, scope), device, functions)
+        trial = cls(config, realized, parameters_of(realized, env, scope), arrays, functions)
         trial.construction = construction
         trial.lazy = env.lazy_linear_algebra
         # a matrix solved for one of its entries (prepare._put_entry) is shown as that
@@ -91,28 +93,25 @@ class Trial:
 
     def evaluate(self, batch: dict[str, Any], gaps: list | None = None,
                  selected: list | None = None, sizes: list | None = None) -> tuple[Any, Any]:
-        """(usable, holds, firm) masks over the batch's points (see :func:`compare`); ``gaps``
+        """(usable, holds, firm) numpy masks over the batch's points (see :func:`compare`); ``gaps``
         receives the float discrepancy per point, ``selected`` the points the hypotheses admit,
         ``sizes`` the largest side per point."""
-        values, ok = symbol_values(self.params, batch, self.device)
+        values, ok = symbol_values(self.params, batch, self.arrays)
         n = ok.shape[0]
-        valid, holds, firm = compare(self.main, values, n, self.functions, gaps=gaps, sizes=sizes)
+        valid, holds, firm = compare(self.main, values, n, self.arrays, self.functions, gaps=gaps, sizes=sizes)
         admitted = ok
         for f in self.filters:
-            f_valid, _, f_firm = compare(f, values, n, self.functions, robust=True)
+            f_valid, _, f_firm = compare(f, values, n, self.arrays, self.functions, robust=True)
             admitted = admitted & f_valid & f_firm
         if selected is not None:
             selected.append(admitted)
         return admitted & valid, holds, firm
 
     def run(self, points: int, seed: int) -> None:
-        import torch
-
-        generator = torch.Generator().manual_seed(seed)
         n = (points * (4 if self.filters else 1)) if self.params else 1  # filters reject some points
         # simple values (zero scales: zero eigenvectors) also where the points are built
         special = not self.filters or self.construction is not None
-        self.batch = sample_batch(self.params, n, generator, special=special, wide=True)
+        self.batch = sample_batch(self.params, n, generator(seed), special=special, wide=True)
         gaps: list = []
         selected: list = []
         sizes: list = []
@@ -120,11 +119,11 @@ class Trial:
         self.valid = int(usable.sum())
         # clear failures first, then points where a strict inequality holds only with slack
         # (equal sides: confirmation decides whether they are exactly equal)
-        self.hard = [int(i) for i in torch.nonzero(usable & ~holds).flatten()]
-        self.failing = self.hard + [int(i) for i in torch.nonzero(usable & holds & ~firm).flatten()]
-        gap = gaps[0].cpu()
-        self.agreeing = [(int(i), float(gap[i])) for i in torch.nonzero(usable & firm).flatten()]
-        self.overflow = [int(i) for i in torch.nonzero(selected[0] & ~usable).flatten()[:RESCUED_POINTS]]
+        self.hard = numpy.flatnonzero(usable & ~holds).tolist()
+        self.failing = self.hard + numpy.flatnonzero(usable & holds & ~firm).tolist()
+        gap = gaps[0]
+        self.agreeing = [(i, float(gap[i])) for i in numpy.flatnonzero(usable & firm).tolist()]
+        self.overflow = numpy.flatnonzero(selected[0] & ~usable)[:RESCUED_POINTS].tolist()
         self.extremes = self._extremes(selected[0] & ~usable, usable & firm & (sizes[0] < TINY))
 
     def _extremes(self, overflowed: Any, tiny: Any) -> list[Point]:
@@ -132,22 +131,20 @@ class Trial:
         where both sides are below :data:`TINY` (float agreement within the absolute
         tolerance, ``0 = 0`` after an underflow included) and where float64 overflowed (the
         point is dropped)."""
-        import numpy
-
         n = overflowed.shape[0]
         candidates = overflowed | tiny
         if self.failing:
             candidates[self.failing] = False
         if not bool(candidates.any()):
             return []
-        largest = numpy.zeros(n)  # (numpy: torch's reductions start its thread pool, slow here)
+        largest = numpy.zeros(n)
         for values in self.batch.values():
-            flat = numpy.nan_to_num(numpy.abs(values.reshape(n, -1).cpu().numpy()), nan=0.0)
+            flat = numpy.nan_to_num(numpy.abs(values.reshape(n, -1)), nan=0.0)
             if flat.shape[1]:
                 largest = numpy.maximum(largest, flat.max(axis=1))
         order = numpy.argsort(-largest, kind="stable").tolist()
         picked = [[i for i in order if mask[i]][:EXTREME_POINTS] for mask in (
-            (tiny & candidates).cpu().tolist(), (overflowed & candidates).cpu().tolist())]
+            (tiny & candidates).tolist(), (overflowed & candidates).tolist())]
         return [point_at(self.params, self.batch, i) for i in _interleaved(picked)]
 
     def far(self) -> list[Point]:
@@ -170,8 +167,8 @@ class Trial:
         selected: list = []
         sizes: list = []
         usable, _, firm = self.evaluate(batch_of(self.params, [pt for pt, _ in far]), None, selected, sizes)
-        disagree = (selected[0] & usable & ~firm).cpu().tolist()
-        silent = (selected[0] & (~usable | (sizes[0] < TINY))).cpu().tolist()
+        disagree = (selected[0] & usable & ~firm).tolist()
+        silent = (selected[0] & (~usable | (sizes[0] < TINY))).tolist()
         # where float64 says nothing, only at the first values: settling an overflow in 50
         # digits costs, and beyond them a float disagreement is asked for
         kept = ([pt for (pt, _), d in zip(far, disagree) if d]
@@ -206,7 +203,7 @@ class Trial:
         """For shrinking: which candidate points still break the relation (in float)."""
 
         usable, _, firm = self.evaluate(batch_of(self.params, candidates))
-        return [bool(x) for x in (usable & ~firm).cpu()]
+        return [bool(x) for x in (usable & ~firm)]
 
     def settle(self, point: dict[str, Any], seed: int, ties: list | None = None,
                outside: list | None = None) -> tuple[bool | None, Counterexample | None]:

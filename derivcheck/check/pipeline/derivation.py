@@ -42,7 +42,6 @@ from ..evidence import Evidence, Status
 from ..numeric import check_numerically
 from ..realize import untrusted_integrals
 from ..runtime import limits_mark, limits_since
-from ..stochastic import check_distribution
 from ..symbolic import refusal
 from .claim_link import claim_link
 from .definedness import valueless
@@ -122,6 +121,8 @@ def _distribution(item: Item, scope: Scope, derivation: Derivation, options: Opt
         proof, why = None, f"moment recursion: {attempt.message.splitlines()[0] if attempt.message else attempt.status}"
     if not options.numeric:
         return distribution_verdict(outcome, None, proof, why)
+    from ..stochastic import check_distribution  # here: a file without one does not load the simulator
+
     try:
         result = check_distribution(item.distribution.fields, scope, seed=options.seed, device=options.device,
                                     instances=item.instances, key=f"{derivation.id.value}:{item.key}",

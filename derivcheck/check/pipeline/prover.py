@@ -15,7 +15,6 @@ from ...expr.objects import Relation
 from ...expr.shapes import make_relation
 from ..realize import untrusted_integrals
 from ..runtime import BoundedSession
-from ..stochastic import prove_linear_law
 from ..symbolic import (Proof, apply_hypotheses, declared_invertible, declared_nonzero, declared_value, divergence,
                         exact_witness, inconsistency, instance_assignments, nonzero_at, prove, prove_at_instances,
                         prove_by_simplify, prove_equal, written_out_nonzero)
@@ -189,6 +188,8 @@ class Prover:
         return nonzero_at(sympy.Mul(*denominators), item.hypotheses, self._scope)
 
     def _recursion(self, key: str) -> tuple[str | None, str]:
+        from ..stochastic import prove_linear_law  # here: a file without a `~` step does not load it
+
         item = self._items[key]
         return prove_linear_law(item.distribution.fields, self._scope, item.instances)
 

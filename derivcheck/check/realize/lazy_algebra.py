@@ -2,8 +2,8 @@
 
 Written out symbolically, ``det`` and ``inv`` of a product of 3x3 matrices with
 symbolic entries swell into expressions that take minutes to build. For numeric
-evaluation they are kept as opaque functions of the matrix entries: the torch
-evaluator computes them with ``torch.linalg``, and once every entry is a number
+evaluation they are kept as opaque functions of the matrix entries: the numeric
+evaluator computes them with its back end's ``linalg`` (numpy or torch), and once every entry is a number
 (high-precision confirmation, exact evaluation) they evaluate themselves exactly.
 """
 
@@ -54,21 +54,19 @@ def lazy_inverse(m: sympy.ImmutableMatrix) -> sympy.ImmutableMatrix:
     )
 
 
-def evaluate_lazy(e: Any, evaluate: Any, torch: Any, inverses: dict) -> Any:
-    """Evaluate a lazy node on batched complex tensors; ``evaluate`` evaluates an argument."""
+def evaluate_lazy(e: Any, evaluate: Any, arrays: Any, inverses: dict) -> Any:
+    """Evaluate a lazy node on batched complex arrays; ``evaluate`` evaluates an argument,
+    ``arrays`` is the numeric back end (``stack``, ``det``, ``inverse``: NaN where singular)."""
     n = int(e.args[0])
     offset = 1 if isinstance(e, LazyDet) else 3
     entries = e.args[offset:]
     if isinstance(e, LazyDet):
-        stacked = torch.stack([evaluate(a) for a in entries], dim=-1)
-        return torch.linalg.det(stacked.reshape(stacked.shape[0], n, n))
+        stacked = arrays.stack([evaluate(a) for a in entries], -1)
+        return arrays.det(stacked.reshape(stacked.shape[0], n, n))
     key = tuple(entries)
     inverse = inverses.get(key)
     if inverse is None:
-        stacked = torch.stack([evaluate(a) for a in entries], dim=-1)
-        matrices = stacked.reshape(stacked.shape[0], n, n)
-        inverse = torch.linalg.inv_ex(matrices)[0]
-        singular = torch.linalg.det(matrices).abs() < 1e-12
-        inverse = torch.where(singular[:, None, None], torch.full_like(inverse, complex("nan")), inverse)
+        stacked = arrays.stack([evaluate(a) for a in entries], -1)
+        inverse = arrays.inverse(stacked.reshape(stacked.shape[0], n, n))
         inverses[key] = inverse
     return inverse[:, int(e.args[1]), int(e.args[2])]

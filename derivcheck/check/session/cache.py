@@ -23,7 +23,6 @@ import os
 import tempfile
 from dataclasses import asdict, replace
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
 from ... import __version__
@@ -49,6 +48,8 @@ def engine_fingerprint() -> str:
     the CLI or the pytest plugin), and the versions of SymPy, torch and numpy.
     Computed once per process (reading ~60 small files, a few milliseconds).
     """
+    from importlib import metadata  # here: --no-cache runs do not need it (email, zipfile, ...)
+
     digest = hashlib.sha256(f"derivcheck {__version__}\n".encode())
     for name in ("sympy", "torch", "numpy"):
         try:

@@ -67,7 +67,8 @@ def run_derivations(
         # the largest derivations first, so the slowest one does not start last
         # (results are still returned in file order)
         todo.sort(key=lambda i: -_estimated_work(derivations[i]))
-        preload_checker(numeric=options.numeric)
+        preload_checker(numeric=options.numeric and (options.device == "cuda" or any(
+            _may_need_torch(derivations[i]) for i in todo)))
         outcomes = run_pool([derivations[i] for i in todo], lambda d: check(d, options), jobs, deadline=deadline,
                             on_done=lambda position, value: finish(
                                 todo[position], _as_report(value, derivations[todo[position]])))
@@ -91,11 +92,22 @@ def _estimated_work(derivation: Derivation) -> int:
     return len(getattr(derivation, "steps", ())) * (2 if listed else 1) + 12 * simulated + 3 * (len(checks) - simulated)
 
 
+def _may_need_torch(derivation: Derivation) -> bool:
+    """Whether checking ``derivation`` may import torch (autograd for a gradient, Monte Carlo
+    for a distribution): a ``checks`` entry, or a claim, step or definition that writes
+    ``grad`` or ``~``. Only what the parent preloads depends on it (random points run on
+    numpy): a wrong guess costs time, never a verdict."""
+    if derivation.checks:
+        return True
+    texts = [derivation.claim, *(s.expr for s in derivation.steps), *(d.body for d in derivation.define)]
+    return any(t is not None and ("grad" in t.value or "~" in t.value) for t in texts)
+
+
 def preload_checker(*, numeric: bool = True) -> None:
     """Import the checker's heavy modules once in the parent, so forked workers share them.
 
-    torch too when numeric checks will run: imported in each worker instead, it
-    costs about a second of CPU per derivation.
+    torch too when a worker will need it (``numeric``): imported in each worker instead,
+    it costs about a second of CPU per derivation.
     """
     import sympy.combinatorics  # noqa: F401  -- SymPy imports these on first use, in every worker
     import sympy.tensor.tensor  # noqa: F401
