@@ -26,7 +26,8 @@ import mpmath
 import sympy
 
 from ...model import Counterexample
-from ..realize import RealizeError, RealizedRelation, extended_value, substitute_functions
+from ..realize import (LazyDet, LazyInverseEntry, RealizeError, RealizedRelation, extended_value,
+                       substitute_functions)
 from ..runtime import run_bounded
 from ...expr.constants import UNEVALUATED, constant_sign, enclosable
 from ..trees import replace_shared, unique_nodes
@@ -55,21 +56,35 @@ def confirm_violation(main: RealizedRelation, filters: list[RealizedRelation], p
 
 def settle(main: RealizedRelation, filters: list[RealizedRelation], params: list[Param],
            point: Point, config: dict[sympy.Symbol, int], seed: int | None,
-           functions: dict[str, Any] | None = None,
-           ties: list[Point] | None = None) -> tuple[bool | None, Counterexample | None]:
+           functions: dict[str, Any] | None = None, ties: list[Point] | None = None,
+           outside: list[Point] | None = None) -> tuple[bool | None, Counterexample | None]:
     """``main`` at ``point`` in 50 digits: ``(True, None)`` when every entry holds beyond
-    doubt, ``(False, counterexample)`` when one is violated (every filter holding),
-    ``(None, None)`` when it cannot be told (a filter not settled, a value undefined, a
-    gap within the precision). A strict inequality whose sides agree to every precision
-    tried, with no certain sign of their difference (a difference that may be 0 without
-    being written 0), also appends ``point`` to ``ties``."""
+    doubt, ``(False, counterexample)`` when one is violated (every filter holding, and the
+    point shown inside the domain: :func:`_inside_domain`), ``(None, None)`` when it cannot
+    be told (a filter not settled, a value undefined, a gap within the precision).
+
+    ``ties`` receives the point where a strict inequality's sides agree to every precision
+    tried with no certain sign of their difference (a difference that may be 0 without
+    being written 0), or where a hypothesis is so undecided and the relation does not hold
+    beyond doubt (``x > 0`` under ``x >= log(6) - log(2) - log(3)`` at ``x = 0``): a point
+    that may be the relation's equality case. ``outside`` receives a violated point where a
+    denominator (or an argument with a pole) is not told from 0: the relation may have no
+    value there (``x/(x + log(6) - log(2) - log(3))`` at ``x = 0`` reads 0)."""
     try:
         values = _Values(exact_values(params, point), functions or {})
     except RealizeError:
         return None, None
+    undecided = False
     for f in filters:
-        if not all(_entry_holds(f.op, a, b, values) is True for a, b in _pairs(f)):
-            return None, None
+        for a, b in _pairs(f):
+            held = _entry_holds(f.op, a, b, values)
+            if held is False:
+                return None, None
+            undecided = undecided or held is None
+    if undecided:
+        if ties is not None and values.unresolved and not _holds(main, values):
+            ties.append(point)
+        return None, None
     settled = True
     values.ladder = _ladder(main, _point_digits(main, values))
     values.resolvable = values.ladder[-1] >= 2 * (DIGITS + _longest(main))
@@ -77,6 +92,10 @@ def settle(main: RealizedRelation, filters: list[RealizedRelation], params: list
         for a, b in _pairs(RealizedRelation(main.op, ((lhs, rhs),), None)):
             holds = _entry_holds(main.op, a, b, values)
             if holds is False:
+                if not _inside_domain([a, b, *(x for f in filters for pair in _pairs(f) for x in pair)], values):
+                    if outside is not None:
+                        outside.append(point)
+                    return None, None
                 shown = {str(k): str(v) for k, v in config.items()}
                 shown.update(_grouped(readable(params, point)))
                 return False, Counterexample(values=shown, lhs=_show(lhs, values), rhs=_show(rhs, values), seed=seed)
@@ -84,6 +103,12 @@ def settle(main: RealizedRelation, filters: list[RealizedRelation], params: list
     if not settled and values.tied and ties is not None:
         ties.append(point)
     return (True if settled else None), None
+
+
+def _holds(relation: RealizedRelation, values: "_Values") -> bool:
+    """Whether every entry of ``relation`` holds beyond doubt at the point (at its ladder)."""
+    values.ladder = _ladder(relation, _point_digits(relation, values))
+    return all(_entry_holds(relation.op, a, b, values) is True for a, b in _pairs(relation))
 
 
 def _grouped(values: dict[str, str]) -> dict[str, str]:
@@ -115,6 +140,7 @@ class _Values:
         self.ladder: tuple[int, ...] = (DIGITS, 2 * DIGITS)  # the precisions tried (see _ladder)
         self.resolvable = True  # the last precision is twice what the relation's numbers need
         self.tied = False  # a strict inequality's sides equal to every precision tried (see _entry_at)
+        self.unresolved = False  # sides equal to every precision tried, with no certain sign of their difference
         self.vague = False  # a value here that no precision told (see _settled_value)
 
 
@@ -266,14 +292,22 @@ def _undecided_switch(v: sympy.Expr) -> bool:
 
 
 def _sign_of_number(gap: sympy.Expr) -> int | None:
-    """The sign of the number ``gap`` where certain (see :func:`_undecided_switch`), else None."""
+    """The sign of the number ``gap`` where certain, else None: its certified sign
+    (:func:`.constants.constant_sign`) where the enclosure covers it, else that of SymPy's
+    ``strict`` evaluation to :data:`SIGN_DIGITS` relative digits when the evaluation at three
+    times the digits gives the same number. (``strict`` alone is not enough: SymPy returns a
+    residue of the working precision for a function of a value it cannot tell from 0, as
+    ``N(Max(t, -t), 15, strict=True)`` for ``t = tanh(log(12) - log(4) - log(3))``, 1e-134,
+    at 45 digits 7e-139.)"""
     if enclosable(gap):
         return constant_sign(gap)
     try:
-        value = sympy.N(gap, SIGN_DIGITS, strict=True, maxn=4 * DIGITS)
+        value, again = (sympy.N(gap, d, strict=True, maxn=4 * DIGITS) for d in (SIGN_DIGITS, 3 * SIGN_DIGITS))
+        if not (value.is_real and again.is_real) or value == 0:
+            return None
+        if abs(again - value) > sympy.Float(10, SIGN_DIGITS) ** -(SIGN_DIGITS - 5) * abs(value):
+            return None  # not the same number at another precision: a rounding residue
     except Exception:  # noqa: BLE001 - PrecisionExhausted, or no value
-        return None
-    if not value.is_real or value == 0:
         return None
     return 1 if value > 0 else -1
 
@@ -394,6 +428,7 @@ def _entry_at(op: str, a: Any, b: Any, values: _Values, digits: int, last: bool)
         # a side no precision tells (0 without being written 0, as (log(6) - log(2) - log(3))**2):
         # no value to compare, and for a strict inequality possibly its equality case
         values.tied = values.tied or (values.vague and op in ("<", ">"))
+        values.unresolved = values.unresolved or values.vague
         return None
     if l in _INFINITE or r in _INFINITE:
         return _infinite_holds(op, l, r)
@@ -410,7 +445,10 @@ def _entry_at(op: str, a: Any, b: Any, values: _Values, digits: int, last: bool)
             return _UNRESOLVED
         if _certain_sign(a, b, values) not in (None, 0):
             return False  # a gap below the precision, but a nonzero one (exp(-exp(10)) = 0)
-        return True if gap < margin * sympy.Float("1e-10", digits) and values.resolvable else None
+        if gap < margin * sympy.Float("1e-10", digits) and values.resolvable:
+            return True
+        values.unresolved = True
+        return None
     if not exact:
         li, ri = sympy.im(l), sympy.im(r)
         if abs(li) > margin or abs(ri) > margin:
@@ -428,6 +466,7 @@ def _entry_at(op: str, a: Any, b: Any, values: _Values, digits: int, last: bool)
         sign = _certain_sign(a, b, values)
         if sign is None:
             values.tied = values.tied or op in ("<", ">")
+            values.unresolved = True
             return None
         if sign == 0:  # exactly equal sides (exp(2) < exp(2)): a strict inequality is violated
             return op in (">=", "<=")
@@ -439,25 +478,111 @@ SIGN_DIGITS = 15  # relative digits of a difference whose sign is then certain
 
 
 def _certain_sign(a: Any, b: Any, values: _Values) -> int | None:
-    """The sign of ``a - b`` (1 or -1) when SymPy evaluates the exact difference to
-    SIGN_DIGITS relative digits (``strict``: it raises when it cannot, as for a difference
-    that is 0 without being written 0); 0 when the difference is exactly 0; None otherwise.
-    A gap below every absolute precision can so still be told from 0."""
+    """The sign of ``a - b`` (1 or -1) where certain (:func:`_sign_of_number`: certified, or
+    SymPy's ``strict`` evaluation to SIGN_DIGITS relative digits, which raises for a
+    difference that is 0 without being written 0, the same at three times the digits); 0 when
+    the difference is exactly 0; None otherwise. A gap below every absolute precision can so
+    still be told from 0."""
     try:
         la, lb = _evaluate(a, values, exact=True), _evaluate(b, values, exact=True)
         if la is None or lb is None or la in _INFINITE or lb in _INFINITE:
             return None
         difference = la - lb
-        if difference == 0:
-            return 0
-        if enclosable(difference):  # SymPy's strict N certifies tanh(log(6) - log(2) - log(3)) < 0
-            return constant_sign(difference)
-        value = sympy.N(difference, SIGN_DIGITS, strict=True, maxn=4 * DIGITS)
-        if not value.is_real:
-            return None
-    except Exception:  # noqa: BLE001 - PrecisionExhausted, or no value: the sign stays unknown
+    except Exception:  # noqa: BLE001 - no value: the sign stays unknown
         return None
-    return 1 if value > 0 else -1 if value < 0 else None
+    return 0 if difference == 0 else _sign_of_number(difference)
+
+
+_POLES = {sympy.tan: sympy.cos, sympy.sec: sympy.cos, sympy.cot: sympy.sin, sympy.csc: sympy.sin,
+          sympy.coth: sympy.sinh, sympy.csch: sympy.sinh}
+"""A function with poles, and the function of its argument that is 0 at them."""
+
+
+def shown_defined(exprs: list[Any], values: dict, functions: dict[str, Any] | None = None) -> bool:
+    """Whether the point of exact ``values`` is shown inside the domain of ``exprs`` (see
+    :func:`_inside_domain`; at 50 and 100 digits), for a counterexample found elsewhere."""
+    return _inside_domain(list(exprs), _Values(values, functions or {}))
+
+
+def _inside_domain(exprs: list[Any], values: _Values) -> bool:
+    """Whether the point is shown inside the domain of ``exprs`` (a violated entry's sides and
+    the hypotheses' sides): every divisor among them is told from 0 there
+    (:func:`_nonzero_conditions`, :func:`_told_from_zero`). SymPy reads ``0 * (1/d)`` as 0 whatever ``d`` is, so a side
+    that has no value at the point (``x/(x + log(6) - log(2) - log(3))`` at ``x = 0``, 0/0)
+    can evaluate to a number once the point's values are in; a violation there is no
+    counterexample."""
+    roots = [x for e in exprs for x in (list(e) if isinstance(e, sympy.MatrixBase) else [e])
+             if isinstance(x, sympy.Basic)]
+    needed = dict.fromkeys(d for node in _outside_binders(roots) for d in _nonzero_conditions(node, values))
+    return all(_told_from_zero(d, values) for d in needed)
+
+
+def _outside_binders(roots: list[sympy.Basic]) -> list[sympy.Basic]:
+    """Every distinct sub-expression of ``roots`` that is not inside an integral, a sum, a
+    product, a limit or a derivative (their bodies hold bound variables: a condition there
+    is on one term, not on the point; the value of the whole decides)."""
+    seen: set[sympy.Basic] = set()
+    stack, out = list(roots), []
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        out.append(node)
+        if not isinstance(node, UNEVALUATED):
+            stack.extend(a for a in node.args if isinstance(a, sympy.Basic))
+    return out
+
+
+def _nonzero_conditions(node: sympy.Basic, values: _Values) -> list[sympy.Basic]:
+    """What must be told from 0 for ``node`` to have a value at the point: the base of a power
+    whose exponent is not a nonnegative number there, the argument of ``log``, the sine or
+    cosine of the argument of a function with poles (:data:`_POLES`), the determinant of an
+    inverted matrix. (A jump, ``sign`` of an argument not told from 0, has no value there
+    already: :func:`_undecided_switch`.)"""
+    if isinstance(node, sympy.Pow):
+        if node.base.is_Rational and node.base != 0:
+            return []
+        exponent = node.exp
+        if exponent.free_symbols:
+            exponent = _evaluate(exponent, values, exact=True)
+        nonnegative = exponent is not None and exponent.is_Rational and exponent >= 0
+        return [] if nonnegative else [node.base]
+    if isinstance(node, sympy.log):
+        return [node.args[0]]
+    if type(node) in _POLES:
+        return [_POLES[type(node)](node.args[0])]
+    if isinstance(node, LazyInverseEntry):
+        return [LazyDet(node.args[0], *node.args[3:])]
+    return []
+
+
+def _told_from_zero(divisor: sympy.Basic, values: _Values) -> bool:
+    """Whether ``divisor`` at the point is shown nonzero: a nonzero rational, a constant whose
+    certified sign (:func:`~derivcheck.expr.constants.constant_sign`) is not 0, or else a value
+    beyond ``10**-(P - SLACK_DIGITS)`` at the last precision ``P`` of the ladder that the first
+    precision gives again to its own relative error (what SymPy returns for a value it cannot
+    tell from 0 changes with the precision: ``N(tanh(log(6) - log(2) - log(3)), 50)`` is
+    4e-171, at 200 digits 2e-415)."""
+    v = _evaluate(divisor, values, exact=True)
+    if v is None or v in _INFINITE or v.has(sympy.zoo, sympy.nan):
+        return False
+    if v.is_Rational:
+        return v != 0
+    if enclosable(v):
+        return constant_sign(v) in (1, -1)
+    vague = values.vague  # (a value no precision tells is no tie of the relation's sides)
+    try:
+        low, high = (_number(v, values, digits) for digits in (values.ladder[0], values.ladder[-1]))
+        if low is None or high is None or low in _INFINITE or high in _INFINITE:
+            return False
+        size = sympy.N(abs(high), 15)
+        last, first = (sympy.Float(10, 15) ** -(d - SLACK_DIGITS) for d in (values.ladder[-1], values.ladder[0]))
+        return bool(size > last and sympy.N(abs(low - high), 15) <= first * size)
+    except (TypeError, ValueError, ArithmeticError):
+        return False
+    finally:
+        values.vague = vague
 
 
 def _infinite_holds(op: str, l: sympy.Expr, r: sympy.Expr) -> bool | None:

@@ -24,7 +24,7 @@ from ..evidence import Evidence, Status
 from ..runtime import Deadline
 from .gradient import cross_check, gradient_parts
 from .prepare import prepare_branches, solves
-from .random_points import check_prepared, inconclusive
+from .random_points import check_prepared, inconclusive, tied
 
 MAX_BOUNDARIES = 2  # non-strict hypotheses also tried at their boundary
 MAX_EDGES = 4  # boundaries (non-strict hypotheses, a strict claim's own) that vertices are made of
@@ -72,6 +72,21 @@ def check_numerically(
     return result
 
 
+SOLVED_CONSTANTS = ("after the solved hypotheses, a relation between constants whose difference no interval "
+                    "evaluation decides")
+
+
+def _equality_case(edge: Evidence, relation: objects.Relation) -> bool:
+    """Whether the check ``edge`` at a boundary or vertex of the hypotheses found a possible
+    equality case of the strict ``relation`` there: sides told apart at no precision tried
+    (:func:`.random_points.tied`), or, for a strict inequality, a relation between constants
+    left undecided once the boundary was solved (``x > 0`` under ``x >= log(6*y) - log(2*y) -
+    log(3)``, at ``x = log(6*y) - log(2*y) - log(3)``). Float agreement elsewhere does not
+    outweigh it."""
+    return tied(edge) or (relation.op in ("<", ">") and edge.status is Status.INCONCLUSIVE
+                          and edge.detail.startswith(SOLVED_CONSTANTS))
+
+
 def _undecided_constant(relation: objects.Relation) -> bool:
     """A scalar relation without variables whose difference has no certified sign (:mod:`..symbolic`)."""
     sides = [sympy.Integer(side) if isinstance(side, int) else side for side in (relation.lhs, relation.rhs)]
@@ -105,6 +120,10 @@ def _numerically(relation: objects.Relation, scope: Scope, *, seed: int, points:
             break
         edge = _check(relation, scope, seed=seed, points=max(6, points // 2), fixed=fixed, hypotheses=variant,
                       device=device, deadline=deadline, keep_unrelated=keep_unrelated)
+        if _equality_case(edge, relation):  # (x > 0 under x >= a hidden zero)
+            where = relation_text(boundary[1].lhs, "=", boundary[1].rhs) if boundary[0] is None \
+                else f"{boundary[0]} = {boundary[1]}"
+            return replace(edge, detail=f"{edge.detail}, at the boundary {where}")
         if edge.status is Status.DISAGREE and edge.counterexample is not None:
             lone, other = boundary
             if lone is None:  # a boundary solved by prepare: its solved scalar is listed as such
@@ -148,7 +167,7 @@ def _at_vertices(relation: objects.Relation, scope: Scope, *, seed: int, fixed: 
         tried += 1
         edge = _check(relation, scope, seed=seed, points=VERTEX_POINTS, fixed=fixed, hypotheses=variant,
                       device=device, deadline=deadline, keep_unrelated=True)
-        if edge.status is Status.DISAGREE and edge.counterexample is not None:
+        if (edge.status is Status.DISAGREE and edge.counterexample is not None) or _equality_case(edge, relation):
             return replace(edge, detail=f"{edge.detail}, at the vertex where {' and '.join(names)}")
     return None
 
@@ -243,8 +262,7 @@ def _check(
     for prepared in branches:
         if _undecided_constant(prepared.relation):
             # a solved hypothesis can leave only constants (x = log(6) - log(2) - log(3) in x**2 > 0)
-            results.append(inconclusive(0, "after the solved hypotheses, a relation between constants whose "
-                                           "difference no interval evaluation decides"))
+            results.append(inconclusive(0, SOLVED_CONSTANTS))
             continue
         result = check_prepared(prepared, scope, seed=seed, points=points, fixed=fixed, device=device,
                                 deadline=deadline)

@@ -36,6 +36,7 @@ from ..runtime import Deadline, resolve_device
 from ..trees import replace_shared
 from .configs import integer_configs
 from .arrays import torch_arrays
+from .confirm import shown_defined
 from .domains import torch_matrix
 from .evaluate import Evaluator, Unsupported
 from .parameters import entry_matrices, integer_parameters_of, parameters_of, random_replacement
@@ -283,15 +284,16 @@ class AutogradTrial:
         _, _, gap = self.evaluate(batch_of(self.params, [point]))
         order = sorted(range(len(entries)), key=lambda k: -float(gap[0, k]))
         differences: dict[int, sympy.Expr] = {}
-        confirmed = False
+        confirmed = []
         for k in order[:MAX_SHOWN]:
             d = _central_difference(f, entries, values, k)
             if d is None or claimed[k] is None:
                 continue
             differences[k] = d
             if abs(d - claimed[k]) > MARGIN * (1 + abs(d) + abs(claimed[k])):
-                confirmed = True
-        if not confirmed:
+                confirmed.append(k)
+        # a claimed entry with a divisor not told from 0 here may have no value (0/0 read as 0)
+        if not confirmed or not shown_defined([list(self.claimed)[k] for k in confirmed], values, self.functions):
             return None
         shown = {str(k): str(v) for k, v in self.config.items()}
         shown.update(readable(self.params, point))

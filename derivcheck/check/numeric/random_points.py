@@ -60,6 +60,8 @@ SPECIAL_POINTS = 12  # and at most this many special points (kinks, poles, equal
 MAX_EXTREMES = 6  # points where float64 says nothing settled in 50 digits (see _extremes),
 EXTREME_SECONDS = 1.0  # in a child limited to this CPU time
 ROUNDING_SETTLES = 12  # float disagreements settled in 50 digits (a rounding error is agreement there)
+TIES_TEXT = ("(or a hypothesis's) are not told apart at any precision tried, with no certain sign of "
+             "their difference (a gap that may be 0)")
 
 
 def check_prepared(prepared: Any, scope: Scope, *, seed: int, points: int, fixed: dict[sympy.Symbol, int] | None,
@@ -87,8 +89,11 @@ def check_prepared(prepared: Any, scope: Scope, *, seed: int, points: int, fixed
                              + (f" ({'; '.join(notes)})" if notes else ""))
     valid = sum(t.valid for t in trials)
     extreme = None if any(t.failing for t in trials) else _extremes(trials, seed)
-    if extreme is not None:
+    if isinstance(extreme, Counterexample):
         return _refuted_precisely(extreme, prepared, valid, "where float64 overflowed or fell below its tolerance")
+    if extreme:
+        return inconclusive(valid, f"float64 agreement at {valid} points, but at {extreme} point(s) where "
+                                   f"float64 overflowed or fell below its tolerance the sides {TIES_TEXT}")
     beyond = "" if any(t.failing for t in trials) else _far_integers(prepared, scope, trials, ranges, kinds,
                                                                        seed, arrays, valid)
     if isinstance(beyond, Evidence):
@@ -154,7 +159,9 @@ def _agreement(trials: list["Trial"], prepared: Prepared, scope: Scope, seed: in
                     f"agree at {valid} points" + (f" ({where})" if where else "")
                     + (f"; skipped {'; '.join(notes)}" if notes else ""),
                     evidence=evidence, recheck=recheck)
-def _extremes(trials: list["Trial"], seed: int) -> Counterexample | None:
+
+
+def _extremes(trials: list["Trial"], seed: int) -> Counterexample | int | None:
     """A counterexample in 50 digits at the points where float64 says nothing (each trial's
     :attr:`~.trial.Trial.extremes`: where a side overflowed, where both sides are below the
     absolute tolerance, as after an underflow; and the first configuration's far points,
@@ -162,7 +169,10 @@ def _extremes(trials: list["Trial"], seed: int) -> Counterexample | None:
     ``Min(exp(x), 10**400) = exp(x)`` fails only where exp(x) overflows,
     ``Max(exp(-x**2), 10**-400) = exp(-x**2)`` only where it underflows. Evaluating a
     huge value (``exp(exp(10**6))``) may not end, so they are settled in a child limited in
-    CPU time (:data:`EXTREME_SECONDS`); cut short, they settle nothing (as before)."""
+    CPU time (:data:`EXTREME_SECONDS`); cut short, they settle nothing (as before). Without a
+    counterexample: the number of these points that are ties (see
+    :func:`~.confirm.settle`: a strict inequality's sides, or a hypothesis's, told apart at no
+    precision), or None when cut short."""
     # the trials in turn, then the far points of the first configuration (the costliest
     # values last: a cut settles nothing), MAX_EXTREMES in all
     first = next((t for t in trials if t.valid and not t.wide), None)
@@ -173,12 +183,13 @@ def _extremes(trials: list["Trial"], seed: int) -> Counterexample | None:
     if not todo:
         return None
 
-    def first_violated() -> Counterexample | None:
+    def first_violated() -> Counterexample | int:
+        ties: list = []
         for trial, point in todo:
-            holds, found = trial.settle(point, seed)
+            holds, found = trial.settle(point, seed, ties)
             if holds is False:
                 return found
-        return None
+        return len(ties)
 
     done = run_bounded(first_violated, EXTREME_SECONDS)
     return done.value if done.status == "ok" else None
@@ -265,8 +276,7 @@ def _precise(trials: list["Trial"], prepared: Any, seed: int, valid: int, deadli
         # an equality case of a strict inequality, unless the gap is below every precision
         # tried (x**2 + y**2 > 0 at y = 0, x = log(6) - log(2) - log(3)): no evidence either way
         return inconclusive(valid, f"float64 agreement at {valid} points, but at {len(ties)} special "
-                                    "point(s) the sides of the strict inequality agree to every precision "
-                                    "tried, with no certain sign of their difference (a gap that may be 0)")
+                                    f"point(s) the sides {TIES_TEXT}")
     for trial in trials:
         if trial.main.op == "=":
             continue
@@ -317,6 +327,8 @@ def _disagreement(failing: list["Trial"], prepared: Any, seed: int, valid: int, 
     large magnitudes make) or is a strict inequality within the float slack."""
 
     attempts = rounding = 0
+    ties: list = []  # points where the sides (or a hypothesis's) are told apart at no precision
+    outside: list = []  # violated points not shown inside the domain (a divisor not told from 0)
     count = sum(len(t.hard) for t in failing) or sum(len(t.failing) for t in failing)
     for trial in failing:
         for i in trial.failing:
@@ -324,7 +336,8 @@ def _disagreement(failing: list["Trial"], prepared: Any, seed: int, valid: int, 
                 break
             attempts += 1
             original = point_at(trial.params, trial.batch, i)
-            holds, found = trial.settle(original, seed)
+            known = len(outside)
+            holds, found = trial.settle(original, seed, ties, outside)
             if found is not None:  # shrunk for a simpler counterexample, confirmed again
                 small = shrink(trial.params, original, trial.fails, deadline)
                 shown = trial.confirm(small, seed) if small != original else None
@@ -335,10 +348,16 @@ def _disagreement(failing: list["Trial"], prepared: Any, seed: int, valid: int, 
                 found = trial.confirm(small, seed) if small != original else None
                 if found is not None:
                     return _confirmed(found, prepared, valid, count)
-            rounding += holds is True and i in trial.hard
+            # agreement in 50 digits, or a point that may have no value (no evidence either way)
+            rounding += (holds is True or len(outside) > known) and i in trial.hard
+    if ties:  # the equality case of a strict inequality may lie here: no acceptance on it
+        return inconclusive(valid, f"float64 agreement at {valid} points, but at {len(ties)} point(s) "
+                                   "where a strict inequality held only within the float slack, the sides "
+                                   f"{TIES_TEXT}" + (f"; skipped {'; '.join(notes)}" if notes else ""))
     if rounding == sum(len(t.hard) for t in failing):
-        # every float disagreement is agreement in 50 digits (rounding), or a strict inequality
-        # holding within the float slack: agreement, re-checked as any other
+        # every float disagreement is agreement in 50 digits (rounding), a strict inequality
+        # holding within the float slack, or a point where a divisor is not told from 0:
+        # agreement, re-checked as any other
         return None
     return inconclusive(valid, f"float disagreement at {count} points, not confirmed in high precision"
                          + (f"; skipped {'; '.join(notes)}" if notes else ""))
@@ -408,6 +427,13 @@ def _limitation(trials: list["Trial"]) -> str | None:
     """Why agreement on the trials' finite probability spaces is no evidence
     (:mod:`derivcheck.check.realize.genericity`); None when they are generic or absent."""
     return next((t.main.space.limitation for t in trials if t.main.space and t.main.space.limitation), None)
+
+
+def tied(evidence: Evidence) -> bool:
+    """Whether ``evidence`` is inconclusive because sides were told apart at no precision tried
+    (see :data:`TIES_TEXT`): a possible equality case of a strict inequality, which no float
+    agreement elsewhere outweighs (a boundary of the hypotheses where the claim ties)."""
+    return evidence.status is Status.INCONCLUSIVE and TIES_TEXT in evidence.detail
 
 
 def inconclusive(points: int, detail: str) -> Evidence:

@@ -205,12 +205,12 @@ class Trial:
         usable, _, firm = self.evaluate(batch_of(self.params, candidates))
         return [bool(x) for x in (usable & ~firm)]
 
-    def settle(self, point: dict[str, Any], seed: int,
-               ties: list | None = None) -> tuple[bool | None, Counterexample | None]:
+    def settle(self, point: dict[str, Any], seed: int, ties: list | None = None,
+               outside: list | None = None) -> tuple[bool | None, Counterexample | None]:
         """The relation at ``point`` in 50 digits (see :func:`derivcheck.check.numeric.confirm.settle`)."""
 
         holds, found = settle(self.main, self.filters, self.params, point, self.config, seed, self.functions,
-                              ties)
+                              ties, outside)
         return holds, (self._shown(found, point) if found is not None else None)
 
     def _shown(self, found: Counterexample, point: dict[str, Any]) -> Counterexample:
