@@ -48,7 +48,7 @@ from .prepare import Prepared
 from .sampling import exact_values, point_at
 from .shrink import shrink
 from .trial import Trial, show_config
-from .wide import REDUCED_POINTS, coverage, equality_configs, wide_configs
+from .wide import REDUCED_POINTS, coverage, equality_configs, phase_configs, wide_configs
 
 TOLERANCE_TEXT = "|lhs - rhs| <= 1e-8 * (1 + |lhs| + |rhs|), entrywise"
 MAX_CONFIGS = 6
@@ -359,16 +359,20 @@ def _wide_trials(prepared: Prepared, scope: Scope, fixed: dict, trials: list["Tr
     realised there (an index beyond a matrix) is left out."""
     out = []
 
-    configs = wide_configs(trials, ranges, kinds, scope, seed)
-    configs += equality_configs(prepared.relation, trials, ranges, scope)
-    for k, (config, reduced) in enumerate(configs):
+    configs = [(c, r, False) for c, r in wide_configs(trials, ranges, kinds, scope, seed)
+               + equality_configs(prepared.relation, trials, ranges, scope)]
+    configs += [(c, r, True) for c, r in phase_configs(prepared.relation, trials, ranges, kinds, scope)]
+    for k, (config, reduced, phase) in enumerate(configs):
         if deadline.passed():
             raise _WideCut(f"{deadline.text()} before {show_config(config)}")
         try:
             trial = Trial.build(prepared, scope, {**fixed, **config}, seed, arrays)
             trial.wide = True
+            trial.phase = phase
             trial.run(REDUCED_POINTS if reduced else points, seed * 1000 + 500 + k)
             trial.rescue(seed)
+            if phase:  # float64 cannot tell sin(a*n) near a quarter period at a large n
+                trial.settle_first(seed)
         except (RealizeError, Unsupported):  # extra coverage only: the evidence states what was covered
             continue
         out.append(trial)
