@@ -53,9 +53,9 @@ MAX_ARGUMENTS = 4  # distinct periodic arguments examined per integer parameter
 TARGETS = 4  # quarter periods in a period
 PERIODIC = ("sin", "cos", "tan", "cot", "sec", "csc")
 
-TEXT = (f"the integers near the quarter periods of sin/cos arguments a*n + b (every |n| <= 10**"
-        f"{len(str(EXHAUSTIVE)) - 1}, and continued-fraction convergents of 2*a/pi to 10**{len(str(FAR)) - 1} "
-        "where 2*b/pi is rational)")
+TEXT = (f"the integers nearest the quarter periods of sin/cos arguments a*n + b (of every |n| <= 10**"
+        f"{len(str(EXHAUSTIVE)) - 1}, and of the continued-fraction convergents of 2*a/pi to "
+        f"10**{len(str(FAR)) - 1} where 2*b/pi is rational)")
 
 
 def periodic_arguments(sides: list[Any], n: sympy.Symbol, fixed: dict[sympy.Symbol, int]) -> list[tuple[Any, Any]]:
