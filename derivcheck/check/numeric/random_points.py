@@ -96,6 +96,17 @@ def check_prepared(prepared: Any, scope: Scope, *, seed: int, points: int, fixed
     failing = [t for t in trials if t.failing]
     if failing:
         found = _disagreement(failing, prepared, seed, valid, deadline, notes)
+        if found is None:
+            # every float disagreement was rounding (x**2 + cos(n) < x**2 + 1 - 10**-11 at a wide x),
+            # so no wide configuration was tried: those near a quarter period are, now
+            try:
+                phased = _wide_trials(prepared, scope, fixed, trials, ranges, kinds, seed, arrays, points,
+                                      deadline, only_phases=True)
+            except _WideCut as cut:
+                return inconclusive(valid, str(cut))
+            trials, valid = trials + phased, valid + sum(t.valid for t in phased)
+            late = [t for t in phased if t.failing]
+            found = _disagreement(late, prepared, seed, valid, deadline, notes) if late else None
         if found is not None:
             return found
     needed = 1 if trials and all(not t.params for t in trials) else max(3, points // 3)
@@ -357,13 +368,14 @@ def _confirmed(found: Counterexample, prepared: Any, valid: int, count: int) -> 
 
 def _wide_trials(prepared: Prepared, scope: Scope, fixed: dict, trials: list["Trial"],
                  ranges: dict, kinds: dict, seed: int, arrays: Arrays, points: int,
-                 deadline: Deadline) -> list["Trial"]:
-    """Trials at the wide integer configurations (:func:`derivcheck.check.numeric.wide.wide_configs`); one that cannot be
-    realised there (an index beyond a matrix) is left out."""
+                 deadline: Deadline, only_phases: bool = False) -> list["Trial"]:
+    """Trials at the wide integer configurations (:func:`derivcheck.check.numeric.wide.wide_configs`),
+    those at the equality cases and those near a quarter period (``only_phases``: these alone); one
+    that cannot be realised there (an index beyond a matrix) is left out."""
     out = []
 
-    configs = [(c, r, False) for c, r in wide_configs(trials, ranges, kinds, scope, seed)
-               + equality_configs(prepared.relation, trials, ranges, scope)]
+    configs = [] if only_phases else [(c, r, False) for c, r in wide_configs(trials, ranges, kinds, scope, seed)
+                                      + equality_configs(prepared.relation, trials, ranges, scope)]
     configs += [(c, r, True) for c, r in phase_configs(prepared.relation, trials, ranges, kinds, scope)]
     for k, (config, reduced, phase) in enumerate(configs):
         if deadline.passed():
@@ -374,13 +386,13 @@ def _wide_trials(prepared: Prepared, scope: Scope, fixed: dict, trials: list["Tr
             trial.phase = phase
             trial.run(REDUCED_POINTS if reduced else points, seed * 1000 + 500 + k)
             trial.rescue(seed)
-            if phase:  # float64 cannot tell sin(a*n) near a quarter period at a large n
-                trial.settle_first(seed)
+            # float64 cannot tell sin(a*n) near a quarter period at a large n: 50 digits do
+            violated = trial.settle_first(seed) if phase else bool(trial.failing)
         except (RealizeError, Unsupported):  # extra coverage only: the evidence states what was covered
             continue
         out.append(trial)
-        if trial.failing:
-            break
+        if violated:  # (a float disagreement elsewhere near a quarter period, often rounding at a
+            break     # wide real, is confirmed later with the others; the next phases are tried first)
     return out
 
 

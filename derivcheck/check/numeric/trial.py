@@ -190,23 +190,25 @@ class Trial:
                 self.hard.append(i)
                 self.failing.insert(0, i)
 
-    def settle_first(self, seed: int) -> None:
+    def settle_first(self, seed: int) -> bool:
         """The first point settled in 50 digits, whatever float64 said of it: at an integer
         near 10**15, ``sin(n/3)`` has no float value worth its name (``n/3`` is rounded by
         about 0.03), and ``cos(n) < 1 - 10**-20`` agrees in float64 only within its slack,
         while the 50-digit evaluation takes ``n`` exactly. Violated there (its hypotheses
         holding), the point is a failure, confirmed again as any other; holding there, it
-        is no longer one (as a float disagreement settled as rounding is not)."""
+        is no longer one (as a float disagreement settled as rounding is not). Whether it is
+        violated."""
         if self.params and not self.batch:
-            return
+            return False
         holds, _ = self.settle(point_at(self.params, self.batch, 0) if self.params else {}, seed)
-        if holds is False and 0 not in self.hard:
+        if holds is False:
             self.failing = [0] + [i for i in self.failing if i != 0]
-            self.hard.insert(0, 0)
+            self.hard = [0] + [i for i in self.hard if i != 0]
             self.valid = max(self.valid, 1)
         elif holds is True:
             self.failing = [i for i in self.failing if i != 0]
             self.hard = [i for i in self.hard if i != 0]
+        return holds is False
 
     def special_points(self, limit: int) -> list[dict[str, Any]]:
         """Up to ``limit`` special points of the relation (:mod:`.special_points`), found from

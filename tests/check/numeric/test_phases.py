@@ -64,6 +64,19 @@ def test_true_look_alikes_are_not_refuted(claim, kind, interval) -> None:
     assert "quarter periods" in evidence.evidence  # the evidence says what was covered
 
 
+def test_float_rounding_at_a_wide_real_does_not_hide_the_phases() -> None:
+    # float64 agrees only within its slack at x = 10**6: the ordinary configurations "fail",
+    # the failures are rounding, and the integers near a quarter period are tried after them
+    d = Decls()
+    n, x = d.scalar("n", "natural"), d.scalar("x")
+    evidence = d.check(R(x**2 + sympy.cos(n), "<", x**2 + 1 - TEN**-11), points=6)
+    assert evidence.status is Status.DISAGREE and int(evidence.counterexample.values["n"]) > 7
+    d = Decls()
+    n, x = d.scalar("n", "natural", UP_TO_A_MILLION), d.scalar("x")
+    held = d.check(R(x**2 + 1 + sympy.sin(n), ">", x**2 + TEN**-11), points=6)
+    assert held.status is Status.AGREE and "quarter periods" in held.evidence
+
+
 def test_the_candidates_are_the_integers_nearest_each_quarter_period() -> None:
     n = sympy.Symbol("n", integer=True, positive=True)
     ((a, b),) = periodic_arguments([sympy.cos(n)], n, {})
