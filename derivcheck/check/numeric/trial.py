@@ -55,6 +55,7 @@ class Trial:
         self.agreeing: list[tuple[int, float]] = []  # (point, float gap) where it holds (for the re-check)
         self.construction: Any = None  # an eigen.Construction, when points are built
         self.wide = False  # a wide integer configuration (see _wide_configs)
+        self.phase = False  # one near a quarter period of a sine's argument (see wide.phase_configs)
         self.lazy = True  # determinants and inverses evaluated numerically (see Realization)
         self.overflow: list[int] = []  # points whose hypotheses hold but whose value overflows float
         self.extremes: list[Point] = []  # points re-checked in 50 digits (random_points._extremes)
@@ -188,6 +189,26 @@ class Trial:
             elif holds is False:
                 self.hard.append(i)
                 self.failing.insert(0, i)
+
+    def settle_first(self, seed: int) -> bool:
+        """The first point settled in 50 digits, whatever float64 said of it: at an integer
+        near 10**15, ``sin(n/3)`` has no float value worth its name (``n/3`` is rounded by
+        about 0.03), and ``cos(n) < 1 - 10**-20`` agrees in float64 only within its slack,
+        while the 50-digit evaluation takes ``n`` exactly. Violated there (its hypotheses
+        holding), the point is a failure, confirmed again as any other; holding there, it
+        is no longer one (as a float disagreement settled as rounding is not). Whether it is
+        violated."""
+        if self.params and not self.batch:
+            return False
+        holds, _ = self.settle(point_at(self.params, self.batch, 0) if self.params else {}, seed)
+        if holds is False:
+            self.failing = [0] + [i for i in self.failing if i != 0]
+            self.hard = [0] + [i for i in self.hard if i != 0]
+            self.valid = max(self.valid, 1)
+        elif holds is True:
+            self.failing = [i for i in self.failing if i != 0]
+            self.hard = [i for i in self.hard if i != 0]
+        return holds is False
 
     def special_points(self, limit: int) -> list[dict[str, Any]]:
         """Up to ``limit`` special points of the relation (:mod:`.special_points`), found from

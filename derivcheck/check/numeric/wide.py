@@ -125,6 +125,52 @@ def equality_configs(relation: Any, trials: list[Any], ranges: dict, scope: Scop
     return out
 
 
+MAX_PHASE_CONFIGS = 12  # integer configurations near the quarter periods of sin/cos arguments (.phases)
+
+
+def phase_configs(relation: Any, trials: list[Any], ranges: dict, kinds: dict, scope: Scope) -> list[tuple[dict, bool]]:
+    """Integer configurations where an argument ``a*n + b`` of a periodic function in an
+    integer parameter ``n`` comes nearest a quarter period (:func:`.phases.phase_integers`:
+    ``cos(n) < 1 - 10**-11`` fails at n = 312689, and nearer still at 4272943), the other
+    integers as in the first configuration, inside the declared domain; the arguments'
+    candidates in turn, at most MAX_PHASE_CONFIGS; sized as the wide ones."""
+    from ..symbolic import provably_in_domain
+    from .domains import integer_domain
+    from .phases import periodic_arguments, phase_integers
+
+    valid = [t for t in trials if t.valid]
+    if not valid or not ranges or any(t.main.space is not None for t in valid):
+        return []
+    sides = [side for side in (relation.lhs, relation.rhs) if isinstance(side, sympy.Basic)]
+    base = dict(valid[0].config)
+    decls = {d.symbol: d for d in scope.names.values() if isinstance(d, ScalarDecl)}
+    lists = []
+    for n in ranges:
+        if kinds[n] == "dimension" or n not in decls:
+            continue
+        bottom, top = integer_domain(kinds[n], decls[n].interval).reach
+        lists += [(n, phase_integers(a, b, bottom, top)) for a, b in periodic_arguments(sides, n, base)]
+    sizes = [sum(len(p.symbols) for p in t.params) for t in valid]
+    flat = max(sizes) == min(sizes)
+    tried = [t.config for t in trials]
+    out: list[tuple[dict, bool]] = []
+    for k in range(max((len(values) for _, values in lists), default=0)):
+        for n, values in lists:
+            if k >= len(values) or len(out) >= MAX_PHASE_CONFIGS:
+                continue
+            config = {**base, n: values[k]}
+            if config in tried or any(config == c for c, _ in out):
+                continue
+            if not provably_in_domain(sympy.Integer(values[k]), n, scope):
+                continue
+            grown = max(sizes) * abs(values[k]) / max([abs(t.config.get(n, 1)) for t in valid] + [1])
+            if flat or grown <= MAX_WIDE_PARAMS:
+                out.append((config, False))
+            elif grown <= MAX_REDUCED_PARAMS:
+                out.append((config, True))
+    return out
+
+
 def _dimension(n: sympy.Symbol, scope: Scope) -> bool:
     return any(isinstance(d, ScalarDecl) and d.symbol == n and d.kind == "dimension" for d in scope.names.values())
 
@@ -150,7 +196,11 @@ def coverage(trials: list[Any]) -> str:
     if any(p.wide and p.kind in ("scalar", "matrix") and not p.domain.integer
            for t in trials if t.valid for p in t.params):
         parts.append(WIDE_TEXT)
+    if any(t.phase for t in trials):
+        from .phases import TEXT
+
+        parts.append(TEXT)
     return ("; " + "; ".join(parts)) if parts else ""
 
 
-__all__ = ["wide_configs", "equality_configs", "coverage", "MAX_WIDE_PARAMS", "MAX_WIDE_ENTRIES", "REDUCED_POINTS"]
+__all__ = ["wide_configs", "equality_configs", "phase_configs", "MAX_PHASE_CONFIGS", "coverage", "MAX_WIDE_PARAMS", "MAX_WIDE_ENTRIES", "REDUCED_POINTS"]

@@ -1,0 +1,112 @@
+"""Phases (derivcheck/check/numeric/phases.py): integer configurations where an argument
+``a*n + b`` of sin/cos comes nearest a quarter period (trust rule 7, red team 9 F4).
+
+Claims false only where an integer comes within 1e-6 of a multiple of pi/2 are refuted,
+each counterexample confirmed in 50 digits with the integer taken exactly; true look-alikes
+as tight as 1.5e-11 are not; the candidates are the integers the exact arithmetic names.
+"""
+
+from __future__ import annotations
+
+import mpmath
+import pytest
+import sympy
+
+from derivcheck.check.evidence import Status
+from derivcheck.check.numeric.confirm import settle
+from derivcheck.check.numeric.phases import EXHAUSTIVE, FAR, periodic_arguments, phase_integers
+from derivcheck.check.realize import RealizedRelation
+from derivcheck.expr.scope import Interval
+from test_numeric import Decls, R
+
+TEN = sympy.Integer(10)
+UP_TO_A_MILLION = Interval(sympy.Integer(1), sympy.Integer(10**6), False, False)
+
+
+def _check(claim, kind: str = "natural", interval: Interval | None = None):  # type: ignore[no-untyped-def]
+    d = Decls()
+    n = d.scalar("n", kind, interval)
+    return d.check(claim(n), points=6)
+
+
+@pytest.mark.parametrize("claim", [
+    lambda n: R(sympy.cos(n), "<", 1 - TEN**-11),  # first false at 312689
+    lambda n: R(sympy.sin(n), ">", -1 + TEN**-11),  # at 1406923
+    lambda n: R(sympy.Abs(sympy.sin(n / 2)), ">", TEN**-6),  # at 1980127
+    lambda n: R(sympy.cos(n), "<", 1 - TEN**-20),  # past the scan: a convergent of 2 pi
+    lambda n: R(sympy.cos(n + sympy.pi / 3), "<", 1 - TEN**-20),  # shifted by a rational multiple of pi
+    lambda n: R(n * sympy.Abs(sympy.sin(n)), ">", sympy.Rational(1, 50)),  # 355*|sin(355)| = 0.0107
+], ids=["cos-near-one", "sin-near-minus-one", "half-angle", "beyond-the-scan", "shifted", "scaled-by-n"])
+def test_a_claim_false_only_near_a_quarter_period_is_refuted(claim) -> None:
+    evidence = _check(claim)
+    assert evidence.status is Status.DISAGREE, evidence.detail
+    n = int(evidence.counterexample.values["n"])
+    assert abs(n) > 7  # past the small configurations
+
+
+def test_an_integer_parameter_and_its_only_failing_value_in_an_interval() -> None:
+    evidence = _check(lambda n: R(sympy.cos(n), "<", 1 - 5 * TEN**-12), interval=UP_TO_A_MILLION)
+    assert evidence.status is Status.DISAGREE and evidence.counterexample.values == {"n": "312689"}
+    signed = _check(lambda m: R(sympy.cos(m), "<=", 1 - TEN**-11 * m**2 / (m**2 + 1)), kind="integer")
+    assert signed.status is Status.DISAGREE, signed.detail
+
+
+@pytest.mark.parametrize(("claim", "kind", "interval"), [
+    (lambda n: R(sympy.cos(n), "<", sympy.Integer(1)), "natural", None),  # pi is irrational
+    (lambda n: R(sympy.cos(n + sympy.pi / 3), "<", sympy.Integer(1)), "integer", None),
+    (lambda n: R(sympy.Abs(sympy.sin(n)), ">", 2 * TEN**-6), "natural", UP_TO_A_MILLION),  # least 2.3129e-6
+    (lambda n: R(sympy.cos(n), "<", 1 - 4 * TEN**-12), "natural", UP_TO_A_MILLION),  # least gap 4.207e-12
+    (lambda n: R(1 + sympy.sin(n), ">", TEN**-11), "natural", UP_TO_A_MILLION),  # least 1.5166e-11
+], ids=["cos-below-one", "shifted-below-one", "sine-interval", "cosine-interval", "sine-plus-one"])
+def test_true_look_alikes_are_not_refuted(claim, kind, interval) -> None:
+    evidence = _check(claim, kind, interval)
+    assert evidence.status is Status.AGREE, evidence.detail
+    assert "quarter periods" in evidence.evidence  # the evidence says what was covered
+
+
+def test_float_rounding_at_a_wide_real_does_not_hide_the_phases() -> None:
+    # float64 agrees only within its slack at x = 10**6: the ordinary configurations "fail",
+    # the failures are rounding, and the integers near a quarter period are tried after them
+    d = Decls()
+    n, x = d.scalar("n", "natural"), d.scalar("x")
+    evidence = d.check(R(x**2 + sympy.cos(n), "<", x**2 + 1 - TEN**-11), points=6)
+    assert evidence.status is Status.DISAGREE and int(evidence.counterexample.values["n"]) > 7
+    d = Decls()
+    n, x = d.scalar("n", "natural", UP_TO_A_MILLION), d.scalar("x")
+    held = d.check(R(x**2 + 1 + sympy.sin(n), ">", x**2 + TEN**-11), points=6)
+    assert held.status is Status.AGREE and "quarter periods" in held.evidence
+
+
+def test_the_candidates_are_the_integers_nearest_each_quarter_period() -> None:
+    n = sympy.Symbol("n", integer=True, positive=True)
+    ((a, b),) = periodic_arguments([sympy.cos(n)], n, {})
+    assert (a, b) == (1, 0)
+    within = phase_integers(a, b, 1, 10**6)
+    assert 312689 in within and 833719 in within and 52174 in within  # 1 - cos, |sin|, 1 + sin least there
+    everywhere = phase_integers(a, b, 1, None)
+    assert all(1 <= v <= FAR for v in everywhere)
+    with mpmath.workdps(60):
+        gaps = sorted(1 - mpmath.cos(v) for v in everywhere)
+    assert gaps[0] < mpmath.mpf(10)**-28  # a convergent of 2 pi near 10**15
+    assert max(v for v in everywhere if v <= EXHAUSTIVE) > 10**6  # the exhaustive range reaches 10**7
+    assert phase_integers(a, b, 1, 10) == [v for v in phase_integers(a, b, 1, 10) if 1 <= v <= 10]
+
+
+def test_arguments_that_are_not_linear_in_one_integer_give_no_candidates() -> None:
+    n, x = sympy.Symbol("n", integer=True), sympy.Symbol("x", real=True)
+    assert periodic_arguments([sympy.sin(n**2), sympy.sin(n * x), sympy.exp(n)], n, {}) == []
+    m = sympy.Symbol("m", integer=True)
+    assert periodic_arguments([sympy.sin(m * n)], n, {m: 3}) == [(3, 0)]  # the other integer put in
+
+
+@pytest.mark.parametrize("size", [10**6 + 3, 10**9 + 7, 10**15 + 37])
+@pytest.mark.parametrize("argument", [lambda n: n, lambda n: n / 3, lambda n: sympy.sqrt(2) * n / 7],
+                         ids=["n", "n/3", "sqrt2-n/7"])
+def test_the_50_digit_confirmation_resolves_1e_12_at_large_integers(size, argument) -> None:
+    # float64 rounds n/3 near 10**15 by 0.03: only an exact argument tells these apart
+    value = sympy.sin(argument(sympy.Integer(size)))
+    exact = sympy.Rational(str(sympy.N(value, 60)))
+    for offset, holds in ((TEN**-12, True), (-TEN**-12, False)):
+        relation = RealizedRelation("<", ((value, exact + offset),), None)
+        verdict, found = settle(relation, [], [], {}, {}, 0)
+        assert verdict is holds and (found is not None) == (not holds)
