@@ -16,6 +16,7 @@ exactly by SymPy (``doit``); one that stays unevaluated has no sign either.
 
 from __future__ import annotations
 
+import functools
 import threading
 from contextlib import contextmanager
 from typing import Any, Iterator
@@ -51,11 +52,8 @@ def constant_sign(expr: sympy.Basic) -> int | None:
     if expr.is_Rational:
         return int(sympy.sign(expr))
     if expr.has(*UNEVALUATED):
-        try:
-            expr = expr.doit()
-        except Exception:  # noqa: BLE001 - an evaluation that fails certifies nothing
-            return None
-        if not is_constant(expr) or expr.has(*UNEVALUATED):
+        expr = _done(expr)
+        if expr is None or not is_constant(expr) or expr.has(*UNEVALUATED):
             return None
         if expr.is_Rational:
             return int(sympy.sign(expr))
@@ -79,8 +77,22 @@ def constant_sign(expr: sympy.Basic) -> int | None:
     return None
 
 
+@functools.lru_cache(maxsize=512)
+def _done(expr: sympy.Expr) -> sympy.Expr | None:
+    """``expr`` with its sums, integrals and limits done exactly (None: the evaluation failed);
+    kept, as SymPy asks a constant's sign several times over."""
+    try:
+        return expr.doit()
+    except Exception:  # noqa: BLE001 - an evaluation that fails certifies nothing
+        return None
+
+
 _ENCLOSED = (sympy.Add, sympy.Mul, sympy.Pow, sympy.exp, sympy.log, sympy.sin, sympy.cos, sympy.Abs, sympy.sinh,
-             sympy.cosh, sympy.tanh)
+             sympy.cosh, sympy.tanh, sympy.Max, sympy.Min, sympy.sign)
+
+JUMPS = (sympy.sign, sympy.Heaviside, sympy.floor, sympy.ceiling, sympy.frac, sympy.Piecewise, sympy.KroneckerDelta,
+         sympy.DiracDelta)
+"""Functions that jump: a rounded argument near a jump gives a value a whole unit off."""
 
 
 def enclosable(expr: object) -> bool:
@@ -125,6 +137,10 @@ def _enclose(expr: sympy.Basic, iv: Any) -> Any:
         return (iv.sin if isinstance(expr, sympy.sin) else iv.cos)(args[0])
     if isinstance(expr, sympy.Abs):
         return _absolute(args[0], iv)
+    if isinstance(expr, (sympy.Max, sympy.Min)):
+        return _extremum(args, iv, isinstance(expr, sympy.Max))
+    if isinstance(expr, sympy.sign):
+        return _sign(args[0], iv)
     if isinstance(expr, (sympy.sinh, sympy.cosh, sympy.tanh)):
         up, down = iv.exp(args[0]), iv.exp(-args[0])
         if isinstance(expr, sympy.tanh):
@@ -158,6 +174,21 @@ def _absolute(interval: Any, iv: Any) -> Any:
     return iv.mpf([0, max(-interval.a, interval.b)])
 
 
+def _extremum(args: list[Any], iv: Any, largest: bool) -> Any:
+    pick = max if largest else min
+    return iv.mpf([pick(a.a for a in args), pick(a.b for a in args)])
+
+
+def _sign(interval: Any, iv: Any) -> Any:
+    if interval.a > 0:
+        return iv.mpf(1)
+    if interval.b < 0:
+        return iv.mpf(-1)
+    if interval.a == 0 and interval.b == 0:
+        return iv.mpf(0)
+    return iv.mpf([-1, 1])
+
+
 FALLBACK_DIGITS = 30
 """Digits of the evaluation that must confirm SymPy's sign of a constant outside the enclosure."""
 
@@ -171,7 +202,7 @@ def number_sign(expr: sympy.Expr, rounded: int | None) -> int | None:
     ``expr``, else ``rounded`` only when a :data:`FALLBACK_DIGITS`-digit evaluation agrees
     with it and is at least :data:`FALLBACK_FLOOR` in size. None: no sign may be used."""
     certified = constant_sign(expr)
-    if certified is not None or enclosable(expr) or rounded is None:
+    if certified is not None or enclosable(expr) or rounded is None or not _rounding_decides(expr):
         return certified
     try:
         real, imaginary = sympy.N(expr, FALLBACK_DIGITS).as_real_imag()
@@ -182,6 +213,18 @@ def number_sign(expr: sympy.Expr, rounded: int | None) -> int | None:
     if abs(real) < FALLBACK_FLOOR:
         return None
     return rounded if (real > 0) == (rounded > 0) else None
+
+
+def _rounding_decides(expr: sympy.Expr) -> bool:
+    """Whether a rounded value of the constant ``expr`` (outside the enclosure) may stand for
+    its sign at all. Not when it holds a jump (``sign(c)`` of a ``c`` that is 0 but evaluates
+    to 3e-220 is 1, a whole unit off), an operation SymPy evaluates by quadrature or series
+    (``Integral``, ``Sum``: its own rounding, and unbounded time), or an enclosed part whose
+    sign is not certified (``1/(log(6) - log(2) - log(3))`` is huge, not undefined)."""
+    if expr.has(*JUMPS, *UNEVALUATED):
+        return False
+    return not any(node is not expr and not node.is_Rational and enclosable(node) and constant_sign(node) is None
+                   for node in sympy.preorder_traversal(expr) if isinstance(node, sympy.Expr))
 
 
 _state = threading.local()
@@ -195,7 +238,11 @@ def _is_finite_real_number(expr: Any) -> bool:
 
 
 def _guarded_positive_negative(self: sympy.Expr, positive: bool) -> bool | None:
-    """SymPy's ``is_extended_positive``/``negative`` of a number, through :func:`number_sign`."""
+    """SymPy's ``is_extended_positive``/``negative`` of a number, through :func:`number_sign`;
+    one holding an integral or a sum only from its certified sign (SymPy's own answer comes
+    from quadrature or a series, with no bound on its time or its error)."""
+    if self.is_number and self.has(*UNEVALUATED) and not getattr(_state, "busy", False):
+        return _certified_only(self, 1 if positive else -1)
     answer = _ORIGINAL_POSITIVE_NEGATIVE(self, positive)
     if answer is None or getattr(_state, "busy", False) or not _is_finite_real_number(self):
         return answer
@@ -216,6 +263,15 @@ def _guarded_positive_negative(self: sympy.Expr, positive: bool) -> bool | None:
     if sign is None:
         return None
     return sign == (1 if positive else -1)
+
+
+def _certified_only(expr: sympy.Expr, wanted: int) -> bool | None:
+    _state.busy = True
+    try:
+        sign = constant_sign(expr)
+    finally:
+        _state.busy = False
+    return None if sign is None else sign == wanted
 
 
 def _algebraic_zero(expr: sympy.Expr) -> bool:
@@ -240,7 +296,20 @@ def _not_real(expr: sympy.Expr) -> bool:
 
 
 def _guarded_n2(a: sympy.Expr, b: sympy.Expr) -> Any:
-    """SymPy's 2-digit difference of two comparable numbers, kept only where its sign is certain."""
+    """SymPy's 2-digit difference of two comparable numbers, kept only where its sign is certain
+    (for an integral or a sum, the certified sign alone, as in :func:`_guarded_positive_negative`)."""
+    if getattr(_state, "busy", False):
+        return _ORIGINAL_N2(a, b)
+    if a.has(*UNEVALUATED) or b.has(*UNEVALUATED):
+        exact = a - b
+        if not _is_finite_real_number(exact):
+            return None
+        _state.busy = True
+        try:
+            sign = constant_sign(exact)
+        finally:
+            _state.busy = False
+        return None if sign is None else sympy.Integer(sign)
     difference = _ORIGINAL_N2(a, b)
     if difference is None or getattr(_state, "busy", False):
         return difference
@@ -286,5 +355,5 @@ def certified_signs() -> Iterator[None]:
             _sympy_relational._n2 = _ORIGINAL_N2
 
 
-__all__ = ["PRECISIONS", "UNEVALUATED", "certified_signs", "constant_sign", "enclosable", "is_constant",
+__all__ = ["JUMPS", "PRECISIONS", "UNEVALUATED", "certified_signs", "constant_sign", "enclosable", "is_constant",
            "number_sign"]

@@ -12,7 +12,7 @@ import pytest
 import sympy
 
 from derivcheck.check.symbolic.conditions import Condition, eliminate
-from derivcheck.expr.constants import certified_signs, constant_sign
+from derivcheck.expr.constants import certified_signs, constant_sign, enclosable, number_sign
 from derivcheck.check.symbolic.defined_at import declared_invertible, declared_nonzero, uncertified_constant
 from derivcheck.check.symbolic.hypotheses import solve_for_entry, solve_for_lone_factor, solve_for_lone_symbol
 from derivcheck.check.symbolic.inequalities import positive, provably_nonzero
@@ -83,6 +83,33 @@ def test_within_a_check_sympy_reads_a_constant_sign_only_as_certified() -> None:
         assert (sympy.atan(2) + sympy.atan(sympy.Rational(1, 2)) - sympy.pi/2).is_positive is None
     sympy.core.cache.clear_cache()
     assert sympy.tanh(ZERO).is_negative  # SymPy's own behaviour is back outside
+
+
+def test_a_jump_or_an_integral_never_takes_a_rounded_sign() -> None:
+    # sign() of an integral that is 0 evaluates to sign(3.5e-220) = 1: a rounded value a whole
+    # unit off, and SymPy's quadrature besides; such a constant takes only a certified sign
+    x, t = sympy.Symbol("x", real=True), sympy.Symbol("t", real=True)
+    zero = sympy.Integral(sympy.tanh(t + sympy.log(6)) - sympy.tanh(t + sympy.log(2) + sympy.log(3)), (t, 0, 1))
+    nonzero = sympy.Integral(sympy.tanh(t + sympy.log(6)) - sympy.tanh(t + sympy.log(5)), (t, 0, 1))
+    with certified_signs():
+        sympy.core.cache.clear_cache()
+        jump = sympy.sign(zero)
+        assert jump.is_positive is None and jump.is_zero is None
+        assert (x**2 + jump).is_positive is None
+        assert number_sign(jump, 1) is None and number_sign(sympy.atan(2) + sympy.sign(ZERO), 1) is None
+        assert sympy.sign(nonzero) == 1 and (x**2 + sympy.sign(nonzero)).is_positive
+    sympy.core.cache.clear_cache()
+
+
+def test_max_min_and_sign_are_enclosed() -> None:
+    # so a hidden zero made with Max is refused where it is written (rule 35), like one made with log
+    big = sympy.Max(sympy.log(6), sympy.log(2) + sympy.log(3))
+    assert enclosable(big - sympy.log(6)) and constant_sign(big - sympy.log(6)) is None
+    assert constant_sign(sympy.Max(sympy.log(6), sympy.log(2) + sympy.log(3) + sympy.Rational(1, 10)) - sympy.log(6)) == 1
+    assert constant_sign(sympy.Min(sympy.log(5), sympy.pi) - sympy.log(6)) == -1
+    assert constant_sign(sympy.sign(ZERO) + 2) == 1 and constant_sign(sympy.sign(ZERO)) is None
+    exact_zero = sympy.Add(sympy.sign(sympy.log(5) - sympy.log(6), evaluate=False), 1, evaluate=False)
+    assert constant_sign(exact_zero) is None  # 0, which an interval never certifies
 
 
 def test_a_hidden_zero_coefficient_is_never_solved_for() -> None:
