@@ -64,21 +64,33 @@ def run_derivations(
             progress(done, total, report)
 
     if jobs > 1 and len(todo) > 1:
-        # the largest derivations first, so the slowest one does not start last
-        # (results are still returned in file order)
-        todo.sort(key=lambda i: -_estimated_work(derivations[i]))
-        preload_checker(numeric=options.numeric and (options.device == "cuda" or any(
-            _may_need_torch(derivations[i]) for i in todo)))
-        outcomes = run_pool([derivations[i] for i in todo], lambda d: check(d, options), jobs, deadline=deadline,
-                            on_done=lambda position, value: finish(
-                                todo[position], _as_report(value, derivations[todo[position]])))
-        for position, index in enumerate(todo):  # a worker lost without a callback (interrupted pool)
-            if results[index] is None:
-                results[index] = _as_report(outcomes.get(position, Failure("died", "no result")), derivations[index])
+        _check_in_pool([derivations[i] for i in todo], options, check, jobs, deadline,
+                       lambda position, report: finish(todo[position], report))
     else:
         for index in todo:
             finish(index, check(derivations[index], options))
     return [r for r in results if r is not None]
+
+
+def _check_in_pool(derivations: list[Derivation], options: Options, check: Callable[[Any, Options], DerivationReport],
+                   jobs: int, deadline: float, finish: Callable[[int, DerivationReport], None]) -> None:
+    """Check ``derivations`` in worker processes, calling ``finish(position, report)`` for each
+    (a lost worker gives a report with one ``error`` item)."""
+    # the largest derivations first, so the slowest one does not start last
+    order = sorted(range(len(derivations)), key=lambda i: -_estimated_work(derivations[i]))
+    preload_checker(numeric=options.numeric and (options.device == "cuda" or any(
+        _may_need_torch(d) for d in derivations)))
+    finished: set[int] = set()
+
+    def done(position: int, value: Any) -> None:
+        finished.add(order[position])
+        finish(order[position], _as_report(value, derivations[order[position]]))
+
+    outcomes = run_pool([derivations[i] for i in order], lambda d: check(d, options), jobs, deadline=deadline,
+                        on_done=done)
+    for position, index in enumerate(order):  # a worker lost without a callback (interrupted pool)
+        if index not in finished:
+            finish(index, _as_report(outcomes.get(position, Failure("died", "no result")), derivations[index]))
 
 
 def _estimated_work(derivation: Derivation) -> int:
