@@ -8,10 +8,12 @@ SymPy's ``c != 0`` compares structure, and ``c.is_zero``, ``c.is_positive`` and
 read here only from an enclosure: mpmath's interval arithmetic (outward rounding) over a
 fixed set of operations (sums, products, integer powers, powers of a positive base, ``exp``,
 ``log`` of a positive argument, ``sin``, ``cos``, ``Abs``, the hyperbolic functions through
-``exp``, ``pi``, ``E``), at 64, 256 and 1024 bits: only an interval that excludes 0 gives a
-sign. Anything else (a complex number, another function, an interval containing 0 at every
-precision) has no certified sign. Sums, products, integrals and limits are first done
-exactly by SymPy (``doit``); one that stays unevaluated has no sign either.
+``exp``, ``Max``, ``Min``, ``sign``, ``pi``, ``E``), at 64, 256 and 1024 bits: only an
+interval that excludes 0 gives a sign. Anything else (a complex number, another function,
+an interval containing 0 at every precision) has no certified sign. Sums, products,
+integrals and limits are first replaced by exact values, only those the checker trusts
+(:func:`certified_signs`' ``closed_form``; SymPy's ``doit`` alone can be wrong); one
+without such a value has no sign either.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 import functools
 import threading
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import sympy
 from sympy.core import expr as _sympy_expr, relational as _sympy_relational
@@ -52,7 +54,8 @@ def constant_sign(expr: sympy.Basic) -> int | None:
     if expr.is_Rational:
         return int(sympy.sign(expr))
     if expr.has(*UNEVALUATED):
-        expr = _done(expr)
+        closed_form = getattr(_state, "closed_form", None)
+        expr = _done(expr, closed_form) if closed_form is not None else None
         if expr is None or not is_constant(expr) or expr.has(*UNEVALUATED):
             return None
         if expr.is_Rational:
@@ -77,14 +80,29 @@ def constant_sign(expr: sympy.Basic) -> int | None:
     return None
 
 
+ClosedForm = Callable[[sympy.Basic], "sympy.Basic | None"]
+"""The exact value of one integral, sum, product or limit without symbols, where trusted, else None."""
+
+
 @functools.lru_cache(maxsize=512)
-def _done(expr: sympy.Expr) -> sympy.Expr | None:
-    """``expr`` with its sums, integrals and limits done exactly (None: the evaluation failed);
-    kept, as SymPy asks a constant's sign several times over."""
+def _done(expr: sympy.Expr, closed_form: ClosedForm) -> sympy.Expr | None:
+    """``expr`` with each integral, sum, product and limit (innermost first) replaced by its
+    trusted exact value, or None where one has none; kept, as SymPy asks a constant's sign
+    several times over."""
+    missing = []
+
+    def close(node: sympy.Basic) -> sympy.Basic:
+        value = closed_form(node)
+        if value is None:
+            missing.append(node)
+            return node
+        return value
+
     try:
-        return expr.doit()
+        done = expr.replace(lambda node: isinstance(node, UNEVALUATED), close)
     except Exception:  # noqa: BLE001 - an evaluation that fails certifies nothing
         return None
+    return None if missing else done
 
 
 _ENCLOSED = (sympy.Add, sympy.Mul, sympy.Pow, sympy.exp, sympy.log, sympy.sin, sympy.cos, sympy.Abs, sympy.sinh,
@@ -326,7 +344,7 @@ def _guarded_n2(a: sympy.Expr, b: sympy.Expr) -> Any:
 
 
 @contextmanager
-def certified_signs() -> Iterator[None]:
+def certified_signs(closed_form: ClosedForm | None = None) -> Iterator[None]:
     """Within it, SymPy itself reads the sign of a constant only as :func:`number_sign` allows.
 
     SymPy decides ``c.is_positive``, ``c.is_zero`` and ``c > 0`` for a number ``c`` from a
@@ -340,8 +358,15 @@ def certified_signs() -> Iterator[None]:
     the certified sign (or a confirmed one, outside the enclosure), else "not known".
     Reentrant; SymPy is restored on leaving the outermost one (the pytest plugin's process
     keeps SymPy's own behaviour outside derivcheck's checks).
+
+    ``closed_form`` gives the exact values of integrals, sums and products that a constant's
+    sign may use (the checker's trusted ones; SymPy's ``doit`` alone can be wrong); without
+    one, a constant holding any of them has no certified sign.
     """
     depth = getattr(_state, "depth", 0)
+    saved_closed_form = getattr(_state, "closed_form", None)
+    if closed_form is not None:
+        _state.closed_form = closed_form
     if depth == 0:
         _sympy_expr.Expr._eval_is_extended_positive_negative = _guarded_positive_negative
         _sympy_relational._n2 = _guarded_n2
@@ -350,6 +375,7 @@ def certified_signs() -> Iterator[None]:
         yield
     finally:
         _state.depth = depth
+        _state.closed_form = saved_closed_form
         if depth == 0:
             _sympy_expr.Expr._eval_is_extended_positive_negative = _ORIGINAL_POSITIVE_NEGATIVE
             _sympy_relational._n2 = _ORIGINAL_N2

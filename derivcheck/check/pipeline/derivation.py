@@ -42,7 +42,7 @@ from ..evidence import Evidence, Status
 from ..numeric import check_numerically
 from ..realize import untrusted_integrals
 from ..runtime import limits_mark, limits_since
-from ..symbolic import refusal
+from ..symbolic import refusal, trusted_closed_form
 from .claim_link import claim_link
 from .definedness import valueless
 from .items import Item, build_items
@@ -72,7 +72,7 @@ the whole ``--timeout``."""
 def check_derivation(derivation: Derivation, options: Options) -> DerivationReport:
     """All outcomes of one loaded derivation (SymPy reads a constant's sign only as certified:
     :func:`~derivcheck.expr.constants.certified_signs`)."""
-    with certified_signs():
+    with certified_signs(trusted_closed_form):
         return _check_derivation(derivation, options)
 
 
@@ -141,7 +141,7 @@ def check_item(item: Item, scope: Scope, derivation: Derivation, options: Option
                prover: Prover | None = None) -> Outcome:
     """The verdict on one step or check; ``prover`` is the derivation's (else one for this item)."""
     if prover is None:
-        with certified_signs(), Prover([item], scope) as own:
+        with certified_signs(trusted_closed_form), Prover([item], scope) as own:
             return check_item(item, scope, derivation, options, own)
     started = time.perf_counter()
     return _judge(_outcome(item, scope, derivation, options, prover), options, started)

@@ -7,6 +7,7 @@ A strategy answers ``proved`` or nothing; :mod:`.strategies` runs them in order.
 from __future__ import annotations
 
 from .canonical import canonical
+from .closed_forms import trusted_closed_form
 from .consistency import inconsistency
 from ...expr.constants import constant_sign, enclosable, is_constant
 from .defined_at import (declared_invertible, declared_nonzero, declared_value, nonzero_at, uncertified_constant,
@@ -29,6 +30,7 @@ __all__ = [
     "LinearRecursion",
     "apply_hypotheses",
     "canonical",
+    "trusted_closed_form",
     "constant_sign",
     "enclosable",
     "declared_invertible",

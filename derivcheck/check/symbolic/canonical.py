@@ -19,7 +19,7 @@ from ...expr.scope import MatrixDecl, Scope
 from ..trees import bottom_up, rename_dummies
 from .inequalities import is_real
 from .moments import has_probability, to_moments
-from .series import agrees_with_partial_sums
+from .series import clean_value
 from .sums import finite_limits, has_infinite_limits, normalize_sums
 
 
@@ -225,7 +225,7 @@ def _hold_interchanges(expr: sympy.Basic) -> tuple[sympy.Basic, dict[sympy.Basic
             return node
         if isinstance(node, _HELD):
             if isinstance(node, (sympy.Sum, sympy.Product)) and not node.has(sympy.Derivative, sympy.Integral, *_PROBABILITY):
-                value = _clean_value(node)
+                value = clean_value(node)
                 if value is not None:
                     return value
             placeholder = sympy.Dummy("held")
@@ -240,23 +240,6 @@ def _hold_interchanges(expr: sympy.Basic) -> tuple[sympy.Basic, dict[sympy.Basic
 _HELD = (sympy.Sum, sympy.Product, sympy.Integral, sympy.Derivative, Expectation, Variance, Covariance)
 _PROBABILITY = (Expectation, Variance, Covariance)
 _OPAQUE = (Gradient, FunctionGradient, HessianMatrix)
-
-
-def _clean_value(node: sympy.Basic) -> sympy.Basic | None:
-    """SymPy's value of an infinite sum or product when it is a clean closed form that the
-    series summed numerically agrees with (:mod:`.series`), else None."""
-    try:
-        value = node.doit()
-    except Exception:  # noqa: BLE001 - SymPy failing to sum is no value
-        return None
-    if value == node or not isinstance(value, sympy.Basic):
-        return None
-    outside = value.replace(lambda n: isinstance(n, (sympy.Sum, sympy.Product)), lambda n: sympy.Integer(1))
-    if outside.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan, sympy.AccumBounds):
-        return None
-    # SymPy's closed forms of convergent series can be wrong (divergent pieces cancelled):
-    # one counts only when the series summed numerically agrees with it
-    return value if agrees_with_partial_sums(node, value) else None
 
 
 def orthogonal_matrices(scope: Scope) -> set[sympy.Basic]:

@@ -52,6 +52,23 @@ def agrees_with_partial_sums(node: sympy.Basic, value: sympy.Basic) -> bool:
     return True
 
 
+def clean_value(node: sympy.Basic) -> sympy.Basic | None:
+    """SymPy's value of an infinite sum or product when it is a clean closed form that the
+    series summed numerically agrees with (:mod:`.series`), else None."""
+    try:
+        value = node.doit()
+    except Exception:  # noqa: BLE001 - SymPy failing to sum is no value
+        return None
+    if value == node or not isinstance(value, sympy.Basic):
+        return None
+    outside = value.replace(lambda n: isinstance(n, (sympy.Sum, sympy.Product)), lambda n: sympy.Integer(1))
+    if outside.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan, sympy.AccumBounds):
+        return None
+    # SymPy's closed forms of convergent series can be wrong (divergent pieces cancelled):
+    # one counts only when the series summed numerically agrees with it
+    return value if agrees_with_partial_sums(node, value) else None
+
+
 def divergence(node: sympy.Basic, choose: Callable[[sympy.Symbol, int], sympy.Basic | None] | None = None) -> str | None:
     """Why the infinite ``Sum``/``Product`` ``node`` is not known to converge, or None when it
     converges: SymPy's convergence test says so, or its partial sums settle (as in

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 import sympy
 
+from derivcheck.check.symbolic import trusted_closed_form
 from derivcheck.check.symbolic.conditions import Condition, eliminate
 from derivcheck.expr.constants import certified_signs, constant_sign, enclosable, number_sign
 from derivcheck.check.symbolic.defined_at import declared_invertible, declared_nonzero, uncertified_constant
@@ -53,9 +54,10 @@ def test_a_hidden_zero_has_no_certified_sign(constant: sympy.Expr) -> None:
 
 @pytest.mark.parametrize("constant", NONZEROS, ids=str)
 def test_a_nonzero_constant_is_certified(constant: sympy.Expr) -> None:
-    assert constant_sign(constant) in (1, -1)
-    assert provably_nonzero(constant)
-    assert constant_sign(-constant) == -constant_sign(constant)
+    with certified_signs(trusted_closed_form):  # integrals take the checker's trusted closed forms
+        assert constant_sign(constant) in (1, -1)
+        assert provably_nonzero(constant)
+        assert constant_sign(-constant) == -constant_sign(constant)
 
 
 def test_sympy_itself_misjudges_such_a_constant() -> None:
@@ -91,13 +93,29 @@ def test_a_jump_or_an_integral_never_takes_a_rounded_sign() -> None:
     x, t = sympy.Symbol("x", real=True), sympy.Symbol("t", real=True)
     zero = sympy.Integral(sympy.tanh(t + sympy.log(6)) - sympy.tanh(t + sympy.log(2) + sympy.log(3)), (t, 0, 1))
     nonzero = sympy.Integral(sympy.tanh(t + sympy.log(6)) - sympy.tanh(t + sympy.log(5)), (t, 0, 1))
-    with certified_signs():
+    with certified_signs(trusted_closed_form):
         sympy.core.cache.clear_cache()
         jump = sympy.sign(zero)
         assert jump.is_positive is None and jump.is_zero is None
         assert (x**2 + jump).is_positive is None
         assert number_sign(jump, 1) is None and number_sign(sympy.atan(2) + sympy.sign(ZERO), 1) is None
         assert sympy.sign(nonzero) == 1 and (x**2 + sympy.sign(nonzero)).is_positive
+    sympy.core.cache.clear_cache()
+
+
+def test_a_wrong_closed_form_gives_no_sign() -> None:
+    # SymPy's doit says 0 for this series of positive terms (log(2)/2) and 0 for the smooth
+    # integral (1.69): a constant's sign takes only the closed forms the checker trusts
+    i, t = sympy.Symbol("i", integer=True), sympy.Symbol("t", real=True)
+    series = sympy.Sum(1 / (4*i - 3) + 1 / (4*i - 1) - 1 / (2*i - 1), (i, 1, sympy.oo))
+    integral = sympy.Integral(sympy.exp(-t**4), (t, -1, 1))
+    assert series.doit() == 0 and integral.doit() == 0
+    with certified_signs(trusted_closed_form):
+        sympy.core.cache.clear_cache()
+        assert constant_sign(series) is None and constant_sign(integral) is None
+        assert series.is_zero is None and (series <= 0) not in (sympy.true, sympy.false)
+        assert constant_sign(sympy.Sum(1 / i**2, (i, 1, sympy.oo))) == 1  # pi**2/6, agreeing with its partial sums
+        assert constant_sign(sympy.Sum(i, (i, 1, 10)) - 55) == 0
     sympy.core.cache.clear_cache()
 
 
@@ -159,5 +177,7 @@ def test_a_constant_denominator_must_be_certified() -> None:
     x = sympy.Symbol("x", real=True)
     assert uncertified_constant(ZERO * x) == (ZERO, None)
     assert uncertified_constant(sympy.Abs(ZERO)) == (sympy.Abs(ZERO), None)
-    assert uncertified_constant(sympy.Integral(t, (t, -1, 1))) == (sympy.Integral(t, (t, -1, 1)), 0)
+    with certified_signs(trusted_closed_form):
+        assert uncertified_constant(sympy.Integral(t, (t, -1, 1))) == (sympy.Integral(t, (t, -1, 1)), 0)
+    assert uncertified_constant(sympy.Integral(t, (t, -1, 1))) == (sympy.Integral(t, (t, -1, 1)), None)  # no closed forms
     assert uncertified_constant(sympy.sqrt(2) * x) is None and uncertified_constant(3 * x) is None
