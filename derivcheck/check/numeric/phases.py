@@ -26,8 +26,22 @@ periods is ``n*alpha + rho`` (``alpha = 2*a/pi``, ``rho = 2*b/pi``), and the tar
 
 Per target the candidates are: the nearest integers of the exhaustive range, and of the
 continued fractions the nearest one (the largest) and the one of least ``|n| * distance``
-(a claim scaled by ``n``: ``n*Abs(sin(n)) > 1/10`` fails at 355). What is not covered: an
-argument not linear in the integer (``sin(n**2)``), one with a real symbol in it
+(a claim scaled by ``n``: ``n*Abs(sin(n)) > 1/10`` fails at 355).
+
+An argument that is a polynomial of degree 2 to :data:`MAX_DEGREE` in ``n`` with real
+number coefficients (``sin(n**2) > -1 + 10**-8`` fails at 14785, ``cos(n*(n + 1)/2)`` near 1
+at 13512) has no such structure: every integer with ``|n| <=`` :data:`POLYNOMIAL_SCAN` is
+scanned, its phase computed exactly in integer arithmetic (each coefficient over ``2*pi``
+as a fixed-point number of :data:`FIXED_BITS` bits, so the error is below
+``|n|**degree * 2**-FIXED_BITS`` of a period), and the :data:`KEPT` nearest per target kept.
+
+An argument ``c*b**n + d`` (an integer base ``b >= 2``, real numbers ``c != 0`` and ``d``;
+``sin(2**n) > -1 + 10**-5`` fails at 315) is scanned likewise for ``1 <= n <=``
+:data:`EXPONENTIAL_SCAN`, ``c/(2*pi)`` taken to as many bits as ``b**n`` needs.
+
+What is not covered: an argument neither linear, polynomial nor exponential in the integer
+(``sin(n*log(n))``), a polynomial one past :data:`POLYNOMIAL_SCAN`, an exponential one past
+:data:`EXPONENTIAL_SCAN`, one with a real symbol in it
 (``sin(n*x)``), an irrational shift ``b`` beyond the exhaustive range (``cos(n + 1)`` past
 10**7), integers past 10**15, and targets other than the quarter periods. The work is
 counted (a fixed range and number of convergents), never timed; the values found are only
@@ -51,6 +65,10 @@ DIGITS = 80  # mpmath precision of alpha, rho and a candidate's distance
 MAX_SHIFT_DENOMINATOR = 12  # a shift rho = r/s with a larger s has no continued-fraction candidates
 MAX_ARGUMENTS = 4  # distinct periodic arguments examined per integer parameter
 TARGETS = 4  # quarter periods in a period
+POLYNOMIAL_SCAN = 10**5  # every integer n with |n| <= this is scanned for a polynomial argument
+MAX_DEGREE = 4  # polynomial arguments of degree 2 .. this are scanned
+FIXED_BITS = 192  # bits of the fixed-point phases of a polynomial argument
+EXPONENTIAL_SCAN = 2000  # every n in 1 .. this is scanned for an argument c*b**n + d
 PERIODIC = ("sin", "cos", "tan", "cot", "sec", "csc")
 
 TEXT = (f"the integers nearest the quarter periods of sin/cos arguments a*n + b (of every |n| <= 10**"
@@ -79,6 +97,160 @@ def periodic_arguments(sides: list[Any], n: sympy.Symbol, fixed: dict[sympy.Symb
             out.append((a, b))
             if len(out) >= MAX_ARGUMENTS:
                 return out
+    return out
+
+
+def polynomial_arguments(sides: list[Any], n: sympy.Symbol, fixed: dict[sympy.Symbol, int]) -> list[tuple[Any, ...]]:
+    """The coefficients (SymPy real numbers, constant term first) of each distinct argument of a
+    periodic function in ``sides`` that is a polynomial of degree 2 to :data:`MAX_DEGREE` in
+    ``n`` alone, the symbols of ``fixed`` put in (at most :data:`MAX_ARGUMENTS`)."""
+    put = {k: sympy.Integer(v) for k, v in fixed.items() if k != n}
+    out: list[tuple[Any, ...]] = []
+    for side in sides:
+        if not isinstance(side, sympy.Basic):
+            continue
+        for node in sympy.preorder_traversal(side):
+            if type(node).__name__ not in PERIODIC or not isinstance(node, sympy.Function) or len(node.args) != 1:
+                continue
+            argument = node.args[0].xreplace(put)
+            if argument.free_symbols != {n} or not argument.is_polynomial(n):
+                continue
+            try:
+                poly = sympy.Poly(argument, n)
+            except (sympy.PolynomialError, sympy.GeneratorsNeeded):
+                continue
+            coefficients = tuple(reversed(poly.all_coeffs()))
+            if not 2 <= poly.degree() <= MAX_DEGREE or any(c.free_symbols or c.is_real is not True
+                                                            for c in coefficients) or coefficients in out:
+                continue
+            out.append(coefficients)
+            if len(out) >= MAX_ARGUMENTS:
+                return out
+    return out
+
+
+def polynomial_phase_integers(coefficients: tuple[Any, ...], bottom: int | None, top: int | None) -> list[int]:
+    """Integers in ``[bottom, top]`` with ``|n| <= POLYNOMIAL_SCAN`` where the polynomial
+    argument with these coefficients comes nearest a quarter period: per target the
+    nearest, then the second nearest, and so on (see the module)."""
+    fixed = _fixed_point(coefficients)
+    if fixed is None:
+        return []
+    scanned = _scanned_polynomial(fixed, bottom, top)
+    rounds = [[n for t in range(TARGETS) for n in scanned.get(t, [])[k:k + 1]] for k in range(KEPT)]
+    return list(dict.fromkeys(n for picks in rounds for n in picks))
+
+
+def exponential_arguments(sides: list[Any], n: sympy.Symbol, fixed: dict[sympy.Symbol, int]) -> list[tuple[Any, ...]]:
+    """``(b, c, d)`` for each distinct argument ``c*b**n + d`` of a periodic function in
+    ``sides`` (see the module), the symbols of ``fixed`` put in (at most :data:`MAX_ARGUMENTS`)."""
+    put = {k: sympy.Integer(v) for k, v in fixed.items() if k != n}
+    out: list[tuple[Any, ...]] = []
+    for side in sides:
+        if not isinstance(side, sympy.Basic):
+            continue
+        for node in sympy.preorder_traversal(side):
+            if type(node).__name__ not in PERIODIC or not isinstance(node, sympy.Function) or len(node.args) != 1:
+                continue
+            argument = sympy.expand(node.args[0].xreplace(put))
+            powers = [p for p in argument.atoms(sympy.Pow) if p.exp == n and p.base.is_Integer and p.base > 1]
+            if len(powers) != 1:
+                continue
+            z = sympy.Dummy()
+            linear = argument.xreplace({powers[0]: z})
+            if linear.free_symbols != {z} or not linear.is_polynomial(z) or sympy.degree(linear, z) != 1:
+                continue
+            c, d = linear.coeff(z, 1), linear.coeff(z, 0)
+            found = (powers[0].base, c, d)
+            if c.is_real is True and d.is_real is True and found not in out:
+                out.append(found)
+            if len(out) >= MAX_ARGUMENTS:
+                return out
+    return out
+
+
+def exponential_phase_integers(b: Any, c: Any, d: Any, bottom: int | None, top: int | None) -> list[int]:
+    """Integers ``n`` in ``[bottom, top]`` and ``1 .. EXPONENTIAL_SCAN`` where ``c*b**n + d``
+    comes nearest a quarter period: per target the nearest, then the second nearest, ..."""
+    lo, hi = max(1, bottom if bottom is not None else 1), min(EXPONENTIAL_SCAN, top if top is not None else EXPONENTIAL_SCAN)
+    if lo > hi:
+        return []
+    base = int(b)
+    bits = FIXED_BITS + hi * base.bit_length()
+    import numpy
+
+    fixed = _fixed_point((c, d), bits)
+    if fixed is None:
+        return []
+    scaled, shift = fixed
+    modulus = 1 << bits
+    ns = list(range(lo, hi + 1))
+    x = scaled * pow(base, lo, modulus) % modulus
+    phases = []
+    for _ in ns:
+        phases.append((x + shift) % modulus)
+        x = x * base % modulus
+    scanned = _nearest(numpy.array(ns, dtype=numpy.int64), phases, bits)
+    rounds = [[m for t in range(TARGETS) for m in scanned.get(t, [])[k:k + 1]] for k in range(KEPT)]
+    return list(dict.fromkeys(m for picks in rounds for m in picks))
+
+
+def _fixed_point(coefficients: tuple[Any, ...], bits: int = FIXED_BITS) -> tuple[int, ...] | None:
+    """Each coefficient over ``2*pi``, modulo 1, as an integer numerator over ``2**bits``."""
+    import mpmath
+
+    out = []
+    with mpmath.workprec(bits + 64):
+        for c in coefficients:
+            if c == 0:
+                out.append(0)
+                continue
+            try:
+                value = sympy.N(c / (2 * sympy.pi), (bits + 64) * 3 // 10)
+            except (TypeError, ValueError, ArithmeticError):
+                return None
+            if not value.is_Float:
+                return None
+            x = mpmath.mpf(value._mpf_)
+            out.append(int(mpmath.floor((x - mpmath.floor(x)) * mpmath.mpf(2) ** bits)))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=64)
+def _scanned_polynomial(fixed: tuple[int, ...], bottom: int | None, top: int | None) -> dict[int, list[int]]:
+    """Per target, the :data:`KEPT` integers of ``[bottom, top]`` with ``|n| <= POLYNOMIAL_SCAN``
+    nearest to it, by the exact fixed-point phase (Horner's rule on Python integers)."""
+    import numpy
+
+    lo = max(-POLYNOMIAL_SCAN, bottom) if bottom is not None else -POLYNOMIAL_SCAN
+    hi = min(POLYNOMIAL_SCAN, top) if top is not None else POLYNOMIAL_SCAN
+    if lo > hi:
+        return {}
+    n = numpy.arange(lo, hi + 1, dtype=numpy.int64)
+    n = n[n != 0]  # 0: a small configuration
+    big = n.astype(object)
+    phase = numpy.full(len(n), fixed[-1], dtype=object)
+    for c in reversed(fixed[:-1]):
+        phase = phase * big + c
+    modulus = 1 << FIXED_BITS
+    return _nearest(n, [int(p) % modulus for p in phase], FIXED_BITS)
+
+
+def _nearest(n: Any, phases: list[int], bits: int) -> dict[int, list[int]]:
+    """Per target, the :data:`KEPT` integers of the array ``n`` whose phases (fractions of a
+    period, as numerators over ``2**bits``) lie nearest to it."""
+    import numpy
+
+    quarter = numpy.array([p >> (bits - 60) for p in phases], dtype=numpy.float64)
+    quarter *= TARGETS / float(1 << 60)
+    nearest = numpy.rint(quarter)
+    distance = numpy.abs(quarter - nearest)
+    target = numpy.mod(nearest, TARGETS).astype(int)
+    out: dict[int, list[int]] = {}
+    for t in range(TARGETS):
+        mine = numpy.flatnonzero(target == t)
+        order = numpy.lexsort((numpy.abs(n[mine]), distance[mine]))[:KEPT]
+        out[t] = [int(n[mine[i]]) for i in order]
     return out
 
 
@@ -262,4 +434,5 @@ def _approximations(x: Any, period: int) -> list[tuple[int, int]]:
     return out
 
 
-__all__ = ["EXHAUSTIVE", "FAR", "TEXT", "periodic_arguments", "phase_integers"]
+__all__ = ["EXHAUSTIVE", "FAR", "POLYNOMIAL_SCAN", "TEXT", "periodic_arguments", "phase_integers",
+           "polynomial_arguments", "polynomial_phase_integers", "exponential_arguments", "exponential_phase_integers"]

@@ -14,7 +14,9 @@ import sympy
 
 from derivcheck.check.evidence import Status
 from derivcheck.check.numeric.confirm import settle
-from derivcheck.check.numeric.phases import EXHAUSTIVE, FAR, periodic_arguments, phase_integers
+from derivcheck.check.numeric.phases import (EXHAUSTIVE, FAR, POLYNOMIAL_SCAN, exponential_arguments,
+                                            exponential_phase_integers, periodic_arguments, phase_integers,
+                                            polynomial_arguments, polynomial_phase_integers)
 from derivcheck.check.realize import RealizedRelation
 from derivcheck.expr.scope import Interval
 from test_numeric import Decls, R
@@ -97,6 +99,35 @@ def test_arguments_that_are_not_linear_in_one_integer_give_no_candidates() -> No
     assert periodic_arguments([sympy.sin(n**2), sympy.sin(n * x), sympy.exp(n)], n, {}) == []
     m = sympy.Symbol("m", integer=True)
     assert periodic_arguments([sympy.sin(m * n)], n, {m: 3}) == [(3, 0)]  # the other integer put in
+
+
+@pytest.mark.parametrize("claim", [
+    lambda n: R(sympy.sin(n**2), ">", -1 + TEN**-8),  # fails at 14785 (and nearer at 97184)
+    lambda n: R(sympy.cos(n * (n + 1) / 2), "<", 1 - TEN**-8),  # 13512
+    lambda n: R(sympy.sin(n**3), ">", -1 + TEN**-6),  # 2119
+    lambda n: R(sympy.sin(2**n), ">", -1 + TEN**-5),  # 315
+    lambda n: R(sympy.Abs(sympy.sin(sympy.sqrt(2) * n**2 + 1)), ">", TEN**-5),
+], ids=["square", "triangle", "cube", "power-of-two", "irrational-square"])
+def test_a_claim_false_only_near_a_quarter_period_of_a_polynomial_or_exponential_is_refuted(claim) -> None:
+    # red team 11: random and small integers never reach these
+    evidence = _check(claim)
+    assert evidence.status is Status.DISAGREE, evidence.detail
+    assert int(evidence.counterexample.values["n"]) > 7  # past the small configurations
+
+
+def test_polynomial_and_exponential_candidates_are_the_nearest_integers() -> None:
+    n = sympy.Symbol("n", integer=True)
+    (square,) = polynomial_arguments([sympy.sin(n**2)], n, {})
+    picked = polynomial_phase_integers(square, 1, None)
+    assert all(1 <= v <= POLYNOMIAL_SCAN for v in picked)
+    # the pick for the target -1 of sin is the nearest of the whole range, in 50 digits
+    with mpmath.workdps(50):
+        gap = {v: 1 + mpmath.sin(mpmath.mpf(v)**2) for v in range(1, 20001)}
+    assert min(gap, key=gap.get) in polynomial_phase_integers(square, 1, 20000)
+    assert polynomial_arguments([sympy.sin(n), sympy.sin(n**5), sympy.exp(n**2)], n, {}) == []  # linear, degree 5
+    assert exponential_arguments([sympy.cos(3**n / 7 + 1)], n, {}) == [(3, sympy.Rational(1, 7), 1)]
+    (power,) = exponential_arguments([sympy.sin(2**n)], n, {})
+    assert 315 in exponential_phase_integers(*power, 1, 400)
 
 
 @pytest.mark.parametrize("size", [10**6 + 3, 10**9 + 7, 10**15 + 37])
