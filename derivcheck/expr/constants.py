@@ -42,6 +42,13 @@ def is_constant(expr: object) -> bool:
     return isinstance(expr, sympy.Expr) and not expr.free_symbols and bool(expr.is_number)
 
 
+def closed_forms_of(expr: sympy.Expr) -> sympy.Expr | None:
+    """``expr`` with its integrals, sums, products and limits replaced by the trusted exact
+    values of the enclosing :func:`certified_signs` (None: one has none, or outside it)."""
+    closed_form = getattr(_state, "closed_form", None)
+    return _done(expr, closed_form) if closed_form is not None else None
+
+
 def constant_sign(expr: sympy.Basic) -> int | None:
     """``1`` or ``-1`` when the constant ``expr`` is certified positive or negative, ``0`` when it
     is exactly the number 0, None when its sign is not certified (see the module).
@@ -54,8 +61,7 @@ def constant_sign(expr: sympy.Basic) -> int | None:
     if expr.is_Rational:
         return int(sympy.sign(expr))
     if expr.has(*UNEVALUATED):
-        closed_form = getattr(_state, "closed_form", None)
-        expr = _done(expr, closed_form) if closed_form is not None else None
+        expr = closed_forms_of(expr)
         if expr is None or not is_constant(expr) or expr.has(*UNEVALUATED):
             return None
         if expr.is_Rational:
@@ -211,26 +217,50 @@ FALLBACK_DIGITS = 30
 """Digits of the evaluation that must confirm SymPy's sign of a constant outside the enclosure."""
 
 FALLBACK_FLOOR = sympy.Rational(1, 10**20)
+FALLBACK_AGREEMENT = sympy.Rational(1, 10**20)
+"""Relative gap within which the two evaluations of such a constant are the same number."""
 """Below this size, in :data:`FALLBACK_DIGITS` digits, such a constant has no sign (it may be 0)."""
 
 
 def number_sign(expr: sympy.Expr, rounded: int | None) -> int | None:
     """The sign SymPy may use for the real number ``expr``, given the sign ``rounded`` that its
     own rounded evaluation found (None: none): the certified sign where the enclosure covers
-    ``expr``, else ``rounded`` only when a :data:`FALLBACK_DIGITS`-digit evaluation agrees
-    with it and is at least :data:`FALLBACK_FLOOR` in size. None: no sign may be used."""
+    ``expr``, else ``rounded`` only when evaluations at :data:`FALLBACK_DIGITS` and three
+    times as many digits give the same real number (to :data:`FALLBACK_AGREEMENT` relative),
+    at least :data:`FALLBACK_FLOOR` in size, of that sign. None: no sign may be used.
+
+    One evaluation is not enough: for a 0 not written 0 SymPy returns a residue of its
+    working precision, and a root or a large factor magnifies it: ``10**70*sqrt(c) - 1`` for
+    ``c = Abs(atan(2) + atan(3) - 3*pi/4)``, which is -1, is 3.1e9 at 30 digits (8e31 at 15),
+    and only at 90 digits near -1."""
     certified = constant_sign(expr)
     if certified is not None or enclosable(expr) or rounded is None or not _rounding_decides(expr):
         return certified
+    value = settled_number(expr)
+    if value is None or abs(value) < FALLBACK_FLOOR:
+        return None
+    return rounded if (value > 0) == (rounded > 0) else None
+
+
+def settled_number(expr: sympy.Expr) -> sympy.Float | None:
+    """The real value of the constant ``expr`` (no integral, sum or limit left in it) where
+    evaluations at :data:`FALLBACK_DIGITS` and three times as many digits give the same real
+    number, to :data:`FALLBACK_AGREEMENT` relative (0 only where both are exactly 0); None
+    where they do not (SymPy's residue of a 0 it cannot tell, magnified; see
+    :func:`number_sign`), where it is not real, or where evaluation fails."""
+    if expr.has(*UNEVALUATED):
+        return None
     try:
-        real, imaginary = sympy.N(expr, FALLBACK_DIGITS).as_real_imag()
-    except Exception:  # noqa: BLE001 - an evaluation that fails confirms nothing
+        values = [sympy.N(expr, digits).as_real_imag() for digits in (FALLBACK_DIGITS, 3 * FALLBACK_DIGITS)]
+    except Exception:  # noqa: BLE001 - an evaluation that fails settles nothing
         return None
-    if not (real.is_Number and imaginary.is_Number) or abs(imaginary) >= FALLBACK_FLOOR:
+    if not all(real.is_Number and imaginary.is_Number and abs(imaginary) < FALLBACK_FLOOR
+               for real, imaginary in values):
         return None
-    if abs(real) < FALLBACK_FLOOR:
+    (low, _), (high, _) = values
+    if abs(low - high) > FALLBACK_AGREEMENT * abs(high) or (high == 0) != (low == 0):
         return None
-    return rounded if (real > 0) == (rounded > 0) else None
+    return high
 
 
 def _rounding_decides(expr: sympy.Expr) -> bool:
@@ -381,5 +411,5 @@ def certified_signs(closed_form: ClosedForm | None = None) -> Iterator[None]:
             _sympy_relational._n2 = _ORIGINAL_N2
 
 
-__all__ = ["JUMPS", "PRECISIONS", "UNEVALUATED", "certified_signs", "constant_sign", "enclosable", "is_constant",
+__all__ = ["JUMPS", "PRECISIONS", "settled_number", "closed_forms_of", "UNEVALUATED", "certified_signs", "constant_sign", "enclosable", "is_constant",
            "number_sign"]

@@ -17,7 +17,8 @@ from typing import Sequence
 import sympy
 
 from ...expr import objects
-from ...expr.constants import UNEVALUATED, constant_sign, enclosable
+from ...expr.constants import (JUMPS, UNEVALUATED, closed_forms_of, constant_sign, enclosable, is_constant,
+                               settled_number)
 from ...expr.pretty import relation_text
 from ...expr.scope import INTEGER_KINDS, ScalarDecl, Scope
 from ..evidence import Evidence, Status
@@ -63,6 +64,9 @@ def check_numerically(
     if _undecided_constant(relation):
         # floats decide a constant gap by its rounding (tanh(log(6) - log(2) - log(3)) < 0 agrees)
         return inconclusive(0, "a relation between constants whose difference no interval evaluation decides")
+    unsettled = _unsettled_constant(relation)
+    if unsettled is not None:
+        return _unsettled_evidence(unsettled)
     deadline = Deadline(budget)
     result = _numerically(relation, scope, seed=seed, points=points, fixed=fixed, hypotheses=hypotheses,
                           device=device, deadline=deadline, keep_unrelated=keep_unrelated)
@@ -96,6 +100,46 @@ def _undecided_constant(relation: objects.Relation) -> bool:
     gap = sides[1] - sides[0]
     # only where every operation is enclosed: an integral, gamma or atan is left to the evaluations
     return enclosable(gap) and constant_sign(gap) is None
+
+
+def _unsettled_evidence(constant: sympy.Expr) -> Evidence:
+    return inconclusive(0, f"the constant {constant} has no settled value: no interval evaluation decides its "
+                           f"sign, and evaluations at 30 and 90 digits do not agree (a 0 not written 0, "
+                           f"magnified?); floats would decide it by rounding")
+
+
+def _unsettled_constant(relation: objects.Relation) -> sympy.Expr | None:
+    """A constant in ``relation`` (a largest sub-expression without symbols) whose float value
+    cannot be trusted: neither a certified sign (:func:`constant_sign`) nor, once its integrals
+    and sums take their trusted closed forms, the same value at 30 and 90 digits
+    (:func:`settled_number`); a jump (``sign``) needs the certified sign of its argument.
+    ``10**70*sqrt(Abs(atan(2) + atan(3) - 3*pi/4)) - 1`` is -1, and 1e62 in floats at every
+    point (red team 12). An integral without a trusted closed form is left to quadrature."""
+    stack = [side for side in (relation.lhs, relation.rhs) if isinstance(side, sympy.Basic)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, sympy.Expr) and not isinstance(node, sympy.MatrixExpr) and is_constant(node):
+            if not _settled(node):
+                return node
+            continue
+        stack.extend(a for a in node.args if isinstance(a, sympy.Basic))
+    return None
+
+
+def _settled(constant: sympy.Expr) -> bool:
+    if constant.is_Rational or constant.is_NumberSymbol or constant.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan,
+                                                                         sympy.I):
+        return True  # a number, or no real value: left to the checks as before
+    if constant_sign(constant) in (1, -1):
+        return True
+    if any(not _settled(node.args[0]) for node in constant.atoms(*JUMPS) if node.args):
+        return False
+    done = closed_forms_of(constant) if constant.has(*UNEVALUATED) else constant
+    if done is None:
+        return True  # no trusted closed form: quadrature, as before
+    if enclosable(done):
+        return constant_sign(done) is not None
+    return settled_number(done) is not None
 
 
 def witness(hypotheses: Sequence[objects.Relation], scope: Scope, *, seed: int, points: int,
@@ -263,6 +307,10 @@ def _check(
         if _undecided_constant(prepared.relation):
             # a solved hypothesis can leave only constants (x = log(6) - log(2) - log(3) in x**2 > 0)
             results.append(inconclusive(0, SOLVED_CONSTANTS))
+            continue
+        unsettled = _unsettled_constant(prepared.relation)
+        if unsettled is not None:  # (y = 2 put into an integral's bound)
+            results.append(_unsettled_evidence(unsettled))
             continue
         result = check_prepared(prepared, scope, seed=seed, points=points, fixed=fixed, device=device,
                                 deadline=deadline)

@@ -162,3 +162,23 @@ def test_a_claimed_gradient_with_a_hidden_zero_denominator_gives_no_counterexamp
             result, _ = check_gradient(R(grad, "=", claimed), scope, seed=3, points=24, device="cpu",
                                        deadline=Deadline(30))
             assert (result.status == "disagree") is refutable, (claimed, result.detail)
+
+
+def test_a_constant_whose_float_value_is_a_magnified_residue_decides_nothing(claims: _Claims) -> None:
+    # red team 12: atan(2) + atan(3) - 3*pi/4 is 0; under a root and a factor 10**70 floats make
+    # the constant -1 a huge positive number at every point, so float agreement is no evidence
+    x, t = claims.x, sympy.Symbol("t", real=True)
+    zero = sympy.Abs(sympy.Integral(1 / (1 + t**2), (t, 0, 2)) + sympy.Integral(1 / (1 + t**2), (t, 0, 3))
+                     - 3 * sympy.pi / 4)
+    minus_one = 10**70 * sympy.sqrt(zero) - 1
+    from derivcheck.check.symbolic import trusted_closed_form
+
+    with certified_signs(trusted_closed_form):
+        for claim in (R(x**2 * minus_one, ">=", 0), R(minus_one * sympy.exp(x), ">", 0),
+                      R(x**2 + sympy.sign(minus_one), ">", 0), R(sympy.sign(minus_one), "=", -1)):
+            result = check_numerically(claim, claims.scope, seed=7, device="cpu")
+            assert str(result.status) == "inconclusive" and "no settled value" in result.detail, (claim, result)
+        # a constant that settles keeps its evidence: atan(2) is 1.107...
+        kept = check_numerically(R(x**2 + 10**70 * sympy.sqrt(sympy.Integral(1 / (1 + t**2), (t, 0, 2))), ">", 1),
+                                 claims.scope, seed=7, device="cpu")
+        assert str(kept.status) == "agree", kept.detail

@@ -121,6 +121,7 @@ def test_the_value_is_sympys_integral(c: int, a: Fraction, b: int, k: int) -> No
 _x = sympy.Symbol("x", real=True)
 _r = sympy.Symbol("r", real=True)
 _p = sympy.Symbol("p", positive=True)
+_s = sympy.Symbol("s", real=True)
 
 
 @pytest.mark.parametrize("integral", [
@@ -144,6 +145,8 @@ _p = sympy.Symbol("p", positive=True)
     sympy.Integral(_x**3 / ((_x - _r)**2 + sympy.Rational(1, 10**4)), (_x, -1, 1)),
     sympy.Integral((_x - _r)**3 / (_x**2 + 1), (_x, -1, 1)),
     sympy.Integral(1 / (_x**2 + _p), (_x, _r, 1)),
+    # what the outer level integrates is the inner closed form, exp(-x**4) - 1 (red team 12)
+    sympy.Integral(sympy.Integral(sympy.exp(_s), (_s, 0, -_x**4)), (_x, -1, 1)),
 ])
 def test_closed_forms_at_poles_kinks_and_infinite_ranges_are_not_trusted(integral: sympy.Integral) -> None:
     assert untrusted_integrals(2 * integral + 1) == [integral]
@@ -157,6 +160,7 @@ def test_closed_forms_at_poles_kinks_and_infinite_ranges_are_not_trusted(integra
     sympy.Integral(sympy.exp(-(_x - _r)**2 / (2 * _p**2)), (_x, -sympy.oo, sympy.oo)),  # a convergent Gaussian
     sympy.Integral((_x - _r)**4 * sympy.exp(-(_x - _r)**2 / (2 * _p**2)), (_x, -sympy.oo, sympy.oo)),  # its moments
     sympy.Integral(_x * sympy.exp(-_x**2) + sympy.exp(-2 * _x**2 + _x), (_x, -sympy.oo, sympy.oo)),
+    sympy.Integral(sympy.Integral(sympy.exp(_s), (_s, 0, _x)), (_x, 0, 1)),  # inner closed form exp(x) - 1
 ])
 def test_closed_forms_of_smooth_integrands_are_trusted(integral: sympy.Integral) -> None:
     assert untrusted_integrals(integral) == []

@@ -13,7 +13,7 @@ import sympy
 
 from derivcheck.check.symbolic import trusted_closed_form
 from derivcheck.check.symbolic.conditions import Condition, eliminate
-from derivcheck.expr.constants import certified_signs, constant_sign, enclosable, number_sign
+from derivcheck.expr.constants import certified_signs, constant_sign, enclosable, number_sign, settled_number
 from derivcheck.check.symbolic.defined_at import declared_invertible, declared_nonzero, uncertified_constant
 from derivcheck.check.symbolic.hypotheses import solve_for_entry, solve_for_lone_factor, solve_for_lone_symbol
 from derivcheck.check.symbolic.inequalities import positive, provably_nonzero
@@ -117,6 +117,19 @@ def test_a_wrong_closed_form_gives_no_sign() -> None:
         assert constant_sign(sympy.Sum(1 / i**2, (i, 1, sympy.oo))) == 1  # pi**2/6, agreeing with its partial sums
         assert constant_sign(sympy.Sum(i, (i, 1, 10)) - 55) == 0
     sympy.core.cache.clear_cache()
+
+
+def test_a_magnified_residue_is_no_sign() -> None:
+    # atan(2) + atan(3) - 3*pi/4 is 0; SymPy's 30-digit value of 10**70*sqrt(|that|) - 1 is 3.1e9,
+    # its 90-digit value near -1: a sign outside the enclosure needs the two to agree (red team 12)
+    minus_one = 10**70 * sympy.sqrt(sympy.Abs(sympy.atan(2) + sympy.atan(3) - 3 * sympy.pi / 4)) - 1
+    assert number_sign(minus_one, 1) is None and settled_number(minus_one) is None
+    with certified_signs():
+        sympy.core.cache.clear_cache()
+        assert minus_one.is_positive is None and sympy.sign(minus_one).is_positive is None
+        assert (sympy.atan(2) - 1).is_positive  # a sign that two precisions agree on is kept
+    sympy.core.cache.clear_cache()
+    assert abs(settled_number(sympy.atan(2)) - sympy.Float("1.10714871779409050301706546018", 30)) < 1e-25
 
 
 def test_max_min_and_sign_are_enclosed() -> None:
