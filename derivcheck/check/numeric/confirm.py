@@ -4,7 +4,7 @@ At the (shrunk) point every realised symbol gets an exact value (rationals; the
 random functions are already SymPy ``Lambda`` bodies in the realised
 expressions), the two sides are evaluated with SymPy to 50 digits, and only a
 difference far above that precision -- or an inequality violated exactly or
-beyond it -- counts. The precision adapts (:func:`_ladder`): a gap within the
+beyond it -- counts. The precision adapts (:func:`ladder`): a gap within the
 precision is evaluated again at more digits (as many more as the longest number
 in the relation has, then twice that), so ``x*sqrt(1 + 10**-80) = x`` is
 refuted; an equality holds only when the gap stays below the last precision,
@@ -19,27 +19,18 @@ nothing.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
-import mpmath
 import sympy
 
 from ...model import Counterexample
-from ..realize import (LazyDet, LazyInverseEntry, RealizeError, RealizedRelation, extended_value,
-                       substitute_functions)
-from ..runtime import run_bounded
+from ..realize import LazyDet, LazyInverseEntry, RealizeError, RealizedRelation
 from ...expr.constants import UNEVALUATED, constant_sign, enclosable
-from ..trees import replace_shared, unique_nodes
-from .evaluate import linear_kinks
+from .point_values import (DIGITS, INFINITE, SIGN_DIGITS, SLACK_DIGITS, PointValues, evaluate_at,
+                           ladder, longest_digits, number_at, point_digits, sign_of_number)
 from .sampling import Param, Point, exact_values, readable
 
-DIGITS = 50
 MARGIN = sympy.Float("1e-30", DIGITS)
-SLACK_DIGITS = 20  # a gap counts at P digits when above 10**-(P - 20) relative (1e-30 at 50 digits)
-MAX_DIGITS = 1200  # the adaptive precision's ceiling
-_INFINITE = (sympy.oo, -sympy.oo)
-INTEGRAL_SECONDS = 5.0
 
 
 def confirm_violation(main: RealizedRelation, filters: list[RealizedRelation], params: list[Param],
@@ -71,7 +62,7 @@ def settle(main: RealizedRelation, filters: list[RealizedRelation], params: list
     denominator (or an argument with a pole) is not told from 0: the relation may have no
     value there (``x/(x + log(6) - log(2) - log(3))`` at ``x = 0`` reads 0)."""
     try:
-        values = _Values(exact_values(params, point), functions or {})
+        values = PointValues(exact_values(params, point), functions or {})
     except RealizeError:
         return None, None
     undecided = False
@@ -86,8 +77,8 @@ def settle(main: RealizedRelation, filters: list[RealizedRelation], params: list
             ties.append(point)
         return None, None
     settled = True
-    values.ladder = _ladder(main, _point_digits(main, values))
-    values.resolvable = values.ladder[-1] >= 2 * (DIGITS + _longest(main))
+    values.ladder = ladder(main, point_digits(main, values))
+    values.resolvable = values.ladder[-1] >= 2 * (DIGITS + longest_digits(main))
     for lhs, rhs in main.cases:
         for a, b in _pairs(RealizedRelation(main.op, ((lhs, rhs),), None)):
             holds = _entry_holds(main.op, a, b, values)
@@ -105,9 +96,9 @@ def settle(main: RealizedRelation, filters: list[RealizedRelation], params: list
     return (True if settled else None), None
 
 
-def _holds(relation: RealizedRelation, values: "_Values") -> bool:
+def _holds(relation: RealizedRelation, values: "PointValues") -> bool:
     """Whether every entry of ``relation`` holds beyond doubt at the point (at its ladder)."""
-    values.ladder = _ladder(relation, _point_digits(relation, values))
+    values.ladder = ladder(relation, point_digits(relation, values))
     return all(_entry_holds(relation.op, a, b, values) is True for a, b in _pairs(relation))
 
 
@@ -130,287 +121,10 @@ def _pairs(realized: RealizedRelation) -> list[tuple[Any, Any]]:
     return realized.entry_pairs() or []
 
 
-class _Values:
-    """Exact values of the realised symbols, and the replacements of declared functions."""
-
-    def __init__(self, values: dict, functions: dict[str, Any]) -> None:
-        self.values = values
-        self.functions = functions
-        self.numbers: dict[Any, sympy.Expr | None] = {}  # each side once (shown again in a counterexample)
-        self.ladder: tuple[int, ...] = (DIGITS, 2 * DIGITS)  # the precisions tried (see _ladder)
-        self.resolvable = True  # the last precision is twice what the relation's numbers need
-        self.tied = False  # a strict inequality's sides equal to every precision tried (see _entry_at)
-        self.unresolved = False  # sides equal to every precision tried, with no certain sign of their difference
-        self.vague = False  # a value here that no precision told (see _settled_value)
-
-
-def _ladder(relation: RealizedRelation, at_point: int = 0) -> tuple[int, ...]:
-    """The precisions (digits) a gap is evaluated at until it is resolved: 50 plus the
-    digits the relation's numbers need (:func:`_longest`), or ``at_point`` where more
-    (:func:`_point_digits`), then twice that.
-
-    A difference hidden below the last precision (relative ``10**-(P - 10)``) is not
-    seen: there an equality settles as holding only where the ladder was not cut at
-    MAX_DIGITS (``exp(x*(10**-650)**2) = 1`` differs by 10**-1300: undecided, not holding)."""
-    first = min(DIGITS + max(_longest(relation), at_point), MAX_DIGITS // 2)
-    return first, 2 * first
-
-
-def _roots(relation: RealizedRelation) -> list[sympy.Basic]:
-    """The scalar sides of ``relation`` (a matrix side's entries)."""
-    return [item for lhs, rhs in relation.cases for side in (lhs, rhs)
-            for item in (list(side) if isinstance(side, sympy.MatrixBase) else [side]) if isinstance(item, sympy.Basic)]
-
-
-def _longest(relation: RealizedRelation) -> int:
-    """The digits the relation's numbers need: those of its longest number (``10**-80`` has
-    81), or more where a constant hides a smaller quantity (:func:`_hidden_digits`)."""
-    longest = 0
-    roots = _roots(relation)
-    constants = []
-    for atom in unique_nodes(roots):  # each shared node once: the sides are DAGs
-        if isinstance(atom, sympy.Rational):
-            longest = max(longest, len(str(abs(atom.p))), len(str(atom.q)))
-        elif isinstance(atom, sympy.Float):
-            longest = max(longest, atom._prec * 3 // 10)
-        elif isinstance(atom, (sympy.Function, sympy.Pow, sympy.Add, sympy.Mul)) and not atom.free_symbols:
-            constants.append(atom)
-    return max(longest, _hidden_digits(tuple(sorted(constants, key=sympy.default_sort_key))))
-
-
-def _point_digits(relation: RealizedRelation, at: _Values) -> int:
-    """The digits an exponential or a saturating function (:data:`SATURATING`) hides at this
-    point, from its argument there (``tanh(1000 + y**2)`` is 1 to 868 digits or more at any
-    ``y``; ``exp(-900 - y**2)`` is below 10**-390). They raise the precisions tried, which
-    can only find a gap; whether an unresolved equality holds still follows :func:`_longest`
-    (a large argument at a sampled point is no reason to doubt the relation's agreement)."""
-    roots = _roots(relation)
-    digits = 0
-    nodes = [node for node in unique_nodes(roots) if len(node.args) == 1 and node.free_symbols
-             and (isinstance(node, sympy.exp) or type(node) in SATURATING)]
-    for node in nodes[:POINT_NODES]:
-        rate = 1 if isinstance(node, sympy.exp) else SATURATING[type(node)]
-        try:
-            arg = _evaluate(node.args[0], at, exact=True)
-            if arg is None or arg in _INFINITE:
-                continue
-            a = abs(sympy.re(sympy.N(arg, 15, strict=True, maxn=4 * DIGITS)))
-        except Exception:  # noqa: BLE001 - no value here: nothing to raise the precision by
-            continue
-        digits = max(digits, int((a ** 2 if rate == 0 else rate * a) / LN10) + 1)
-    return digits
-
-
-SATURATING = {sympy.tanh: 2, sympy.coth: 2, sympy.sech: 1, sympy.csch: 1, sympy.erf: 0, sympy.erfc: 0}
-"""Functions whose value at a large argument ``a`` lies within ``exp(-rate*|a|)`` of a
-simple number (``tanh(1000)`` is 1 to 868 digits; 0: within ``exp(-a**2)``, ``erf(30)``)."""
-
-LN10 = 2.302585092994046
-POINT_NODES = 32  # arguments evaluated at each point by _point_digits (a matrix may hold thousands)
-
-
-@functools.lru_cache(maxsize=256)
-def _hidden_digits(constants: tuple[sympy.Expr, ...]) -> int:
-    """The digits below which a constant of the relation hides a quantity: the size of its
-    value (``exp(-800)`` is 10**-348, and ``exp(exp(-800))`` is 1 to 347 digits) or how close
-    a saturating function is to its limit (:data:`SATURATING`). A gap made of such a quantity
-    (``x*tanh(1000) = x``) is then looked for at that many more digits, and where even the
-    last precision cannot reach it, an equality does not settle as holding (see :func:`_ladder`).
-    A constant whose size SymPy cannot tell needs more digits than any precision here."""
-    digits = 0
-    for c in constants:
-        if c.has(*UNEVALUATED):
-            continue  # an integral or sum: evaluated exactly, or no evidence (:func:`_integrals_exactly`)
-        try:
-            size = abs(sympy.N(c, 15, strict=True, maxn=4 * DIGITS))  # a Float: no underflow to 0.0
-            if size != 0:
-                digits = max(digits, int(abs(mpmath.log10(mpmath.mpf(size._mpf_)))) + 1)
-            rate = SATURATING.get(type(c))
-            if rate is not None:
-                a = abs(sympy.re(sympy.N(c.args[0], 15, strict=True, maxn=4 * DIGITS)))
-                hidden = a ** 2 if rate == 0 else rate * a
-                digits = max(digits, int(hidden / LN10) + 1)
-        except Exception:  # noqa: BLE001 - PrecisionExhausted, no value: its size is not known
-            return 2 * MAX_DIGITS
-    return digits
-
-
-def _number(expr: Any, at: _Values, digits: int = DIGITS) -> sympy.Expr | None:
-    """The exact value, evaluated to ``digits`` digits unless it is already rational; None if undefined."""
-    try:
-        if (expr, digits) in at.numbers:
-            return at.numbers[(expr, digits)]
-    except TypeError:  # not hashable: evaluated every time
-        return _evaluate(expr, at, digits)
-    found = at.numbers[(expr, digits)] = _evaluate(expr, at, digits)
-    return found
-
-
-def _evaluate(expr: Any, at: _Values, digits: int = DIGITS, *, exact: bool = False) -> sympy.Expr | None:
-    """The value of ``expr`` at the point, to ``digits`` digits (``exact``: not evaluated)."""
-    v = replace_shared(expr, at.values) if isinstance(expr, sympy.Basic) else sympy.sympify(expr, strict=True)
-    v = extended_value(substitute_functions(v, at.functions))
-    if v in _INFINITE:
-        return v
-    if v is not None and v.has(sympy.Integral):
-        v = _integrals_exactly(v)
-    if v is None or v.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
-        return None
-    if v.free_symbols:
-        return None
-    if v.is_Rational or exact:
-        return v
-    if _undecided_switch(v):
-        at.vague = True
-        return None
-    n = _settled_value(v, digits)
-    at.vague = at.vague or n is None
-    if n is None or n.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or not n.is_number:
-        return None
-    return n
-
-
-_SWITCHES = (sympy.sign, sympy.Heaviside)
-
-
-def _undecided_switch(v: sympy.Expr) -> bool:
-    """Whether ``v`` holds a jump whose side no evaluation decides: ``sign`` or ``Heaviside``
-    of an argument, or a condition (``Piecewise``) between numbers, whose sign is neither
-    certified (:func:`.constants.constant_sign`) nor evaluated to :data:`SIGN_DIGITS`
-    relative digits. ``sign(tanh(log(6*y) - log(2*y) - log(3)))`` at ``y = 3/2`` is
-    ``sign`` of a 0 not written 0; its value is 0, not the 1 or -1 of a rounded argument."""
-    for node in sympy.preorder_traversal(v):
-        if isinstance(node, _SWITCHES):
-            gap = node.args[0]
-        elif isinstance(node, sympy.core.relational.Relational) and not node.free_symbols:
-            gap = node.lhs - node.rhs
-        else:
-            continue
-        if not gap.is_Rational and _sign_of_number(gap) is None:
-            return True
-    return False
-
-
-def _sign_of_number(gap: sympy.Expr) -> int | None:
-    """The sign of the number ``gap`` where certain, else None: its certified sign
-    (:func:`.constants.constant_sign`) where the enclosure covers it, else that of SymPy's
-    ``strict`` evaluation to :data:`SIGN_DIGITS` relative digits when the evaluation at three
-    times the digits gives the same number. (``strict`` alone is not enough: SymPy returns a
-    residue of the working precision for a function of a value it cannot tell from 0, as
-    ``N(Max(t, -t), 15, strict=True)`` for ``t = tanh(log(12) - log(4) - log(3))``, 1e-134,
-    at 45 digits 7e-139.)"""
-    if enclosable(gap):
-        return constant_sign(gap)
-    try:
-        value, again = (sympy.N(gap, d, strict=True, maxn=4 * DIGITS) for d in (SIGN_DIGITS, 3 * SIGN_DIGITS))
-        if not (value.is_real and again.is_real) or value == 0:
-            return None
-        if abs(again - value) > sympy.Float(10, SIGN_DIGITS) ** -(SIGN_DIGITS - 5) * abs(value):
-            return None  # not the same number at another precision: a rounding residue
-    except Exception:  # noqa: BLE001 - PrecisionExhausted, or no value
-        return None
-    return 1 if value > 0 else -1
-
-
-def _settled_value(v: sympy.Expr, digits: int) -> sympy.Expr | None:
-    """``v`` to ``digits`` digits, or None where SymPy cannot tell its value: SymPy's ``N``
-    quietly returns digits of a cancellation it could not resolve (``-log(1 - 1/(1 + exp(-z)))``
-    at ``z = 10**6`` came out as 402.7, not 10**6), so where the strict evaluation gives up, the
-    value stands only if a second evaluation at more than twice the digits agrees with it to
-    the relative precision, or both are what ``N`` gives for a value it cannot tell from 0 (as
-    for a sub-expression that is 0 without being written 0, ``cos(1)**2 + sin(1)**2 - 1``)."""
-    try:
-        return sympy.N(v, digits, strict=True)
-    except sympy.core.evalf.PrecisionExhausted:
-        pass
-    except (TypeError, ValueError, ArithmeticError, AttributeError):
-        return sympy.N(v, digits)
-    low, high = sympy.N(v, digits), sympy.N(v, 2 * digits + 10)
-    try:
-        if all(_indistinct_from_zero(n, digits) for n in (low, high)):
-            return sympy.Float(0, digits)
-        gap = abs(sympy.N(low - high, digits))
-        scale = max(abs(low), abs(high))  # relative: unresolved digits can be tiny and still wrong
-        return low if gap <= sympy.Float(10, digits) ** -(digits - SLACK_DIGITS) * scale else None
-    except (TypeError, ValueError, ArithmeticError):
-        return None
-
-
-def _indistinct_from_zero(n: sympy.Expr, digits: int) -> bool:
-    """0, or what SymPy's ``N`` gives for a value it cannot tell from 0: a Float of a few bits
-    of precision far below ``10**-(digits - SLACK_DIGITS)``."""
-    if n == 0:
-        return True
-    return (isinstance(n, sympy.Float) and n._prec < 16
-            and abs(n) < sympy.Float(10, digits) ** -(digits - SLACK_DIGITS))
-
-
-def _integrals_exactly(v: sympy.Expr) -> sympy.Expr | None:
-    """``v`` with each (concrete) integral replaced by its exact value, or None.
-
-    SymPy's own 50-digit evaluation of an integral is quadrature, which a kink, a
-    jump or a narrow peak fools while it reports full precision; so an integral
-    counts only when SymPy integrates it in closed form (within
-    :data:`INTEGRAL_SECONDS`, in a forked child) and the closed form agrees with
-    quadrature to 4 digits (a rough cross-check of the closed form).
-    """
-
-    done = run_bounded(lambda: _integrate_each(v), INTEGRAL_SECONDS)
-    return done.value if done.status == "ok" else None
-
-
-def _integrate_each(v: sympy.Expr) -> sympy.Expr | None:
-    closed = {}
-    for integral in v.atoms(sympy.Integral):
-        if integral.free_symbols or len(integral.limits) != 1 or len(integral.limits[0]) != 3:
-            return None
-        value = integral.doit()
-        if value.has(sympy.Integral, sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or not value.is_number:
-            return None
-        estimate, exact = _quadrature(integral), complex(sympy.N(value, 15))
-        if estimate is None or abs(estimate - exact) > 1e-4 * (1 + abs(exact)):
-            return None
-        closed[integral] = value
-    return v.xreplace(closed)
-
-
-def _quadrature(integral: sympy.Integral) -> complex | None:
-    """64-point Gauss-Legendre over finite bounds (a rough check of a closed form; SymPy's
-    own adaptive quadrature can take many seconds at a kink)."""
-    import numpy
-
-    var, lo, hi = integral.limits[0]
-    try:
-        a, b = complex(sympy.N(lo, 15)), complex(sympy.N(hi, 15))
-    except TypeError:
-        return None
-    if not (numpy.isfinite(a) and numpy.isfinite(b)):
-        return None
-    cuts = [a.real, b.real]
-    for kink in linear_kinks(integral.function, var):  # pieces without a kink inside
-        try:
-            at = complex(sympy.N(kink, 17)).real
-        except TypeError:
-            continue
-        if min(a.real, b.real) < at < max(a.real, b.real):
-            cuts.append(at)
-    cuts = sorted(cuts, reverse=b.real < a.real)
-    nodes, weights = numpy.polynomial.legendre.leggauss(64)
-    total = 0j
-    for lo_, hi_ in zip(cuts, cuts[1:]):
-        for node, weight in zip(nodes, weights):
-            x = sympy.Float((lo_ + (hi_ - lo_) * (node + 1) / 2), 17)
-            try:
-                total += weight * complex(sympy.N(integral.function.xreplace({var: x}), 17)) * (hi_ - lo_) / 2
-            except TypeError:
-                return None
-    return total
-
-
 _UNRESOLVED = object()  # a gap within the precision: try more digits
 
 
-def _entry_holds(op: str, a: Any, b: Any, values: _Values) -> bool | None:
+def _entry_holds(op: str, a: Any, b: Any, values: PointValues) -> bool | None:
     """True/False when settled beyond doubt, None when it cannot be told; a gap within
     the precision is evaluated again at each precision of ``values.ladder``."""
     for k, digits in enumerate(values.ladder):
@@ -420,17 +134,17 @@ def _entry_holds(op: str, a: Any, b: Any, values: _Values) -> bool | None:
     return None
 
 
-def _entry_at(op: str, a: Any, b: Any, values: _Values, digits: int, last: bool) -> Any:
+def _entry_at(op: str, a: Any, b: Any, values: PointValues, digits: int, last: bool) -> Any:
     """:func:`_entry_holds` at ``digits`` digits; ``_UNRESOLVED`` for a gap within them
     (at the ``last`` precision: holds for a gap far below it, else None)."""
-    l, r = _number(a, values, digits), _number(b, values, digits)
+    l, r = number_at(a, values, digits), number_at(b, values, digits)
     if l is None or r is None:
         # a side no precision tells (0 without being written 0, as (log(6) - log(2) - log(3))**2):
         # no value to compare, and for a strict inequality possibly its equality case
         values.tied = values.tied or (values.vague and op in ("<", ">"))
         values.unresolved = values.unresolved or values.vague
         return None
-    if l in _INFINITE or r in _INFINITE:
+    if l in INFINITE or r in INFINITE:
         return _infinite_holds(op, l, r)
     exact = l.is_Rational and r.is_Rational
     scale = 1 + abs(sympy.N(l, digits)) + abs(sympy.N(r, digits))
@@ -474,23 +188,22 @@ def _entry_at(op: str, a: Any, b: Any, values: _Values, digits: int, last: bool)
     return bool({">=": d > 0, ">": d > 0, "<=": d < 0, "<": d < 0}[op])
 
 
-SIGN_DIGITS = 15  # relative digits of a difference whose sign is then certain
 
 
-def _certain_sign(a: Any, b: Any, values: _Values) -> int | None:
-    """The sign of ``a - b`` (1 or -1) where certain (:func:`_sign_of_number`: certified, or
+def _certain_sign(a: Any, b: Any, values: PointValues) -> int | None:
+    """The sign of ``a - b`` (1 or -1) where certain (:func:`sign_of_number`: certified, or
     SymPy's ``strict`` evaluation to SIGN_DIGITS relative digits, which raises for a
     difference that is 0 without being written 0, the same at three times the digits); 0 when
     the difference is exactly 0; None otherwise. A gap below every absolute precision can so
     still be told from 0."""
     try:
-        la, lb = _evaluate(a, values, exact=True), _evaluate(b, values, exact=True)
-        if la is None or lb is None or la in _INFINITE or lb in _INFINITE:
+        la, lb = evaluate_at(a, values, exact=True), evaluate_at(b, values, exact=True)
+        if la is None or lb is None or la in INFINITE or lb in INFINITE:
             return None
         difference = la - lb
     except Exception:  # noqa: BLE001 - no value: the sign stays unknown
         return None
-    return 0 if difference == 0 else _sign_of_number(difference)
+    return 0 if difference == 0 else sign_of_number(difference)
 
 
 _POLES = {sympy.tan: sympy.cos, sympy.sec: sympy.cos, sympy.cot: sympy.sin, sympy.csc: sympy.sin,
@@ -501,10 +214,10 @@ _POLES = {sympy.tan: sympy.cos, sympy.sec: sympy.cos, sympy.cot: sympy.sin, symp
 def shown_defined(exprs: list[Any], values: dict, functions: dict[str, Any] | None = None) -> bool:
     """Whether the point of exact ``values`` is shown inside the domain of ``exprs`` (see
     :func:`_inside_domain`; at 50 and 100 digits), for a counterexample found elsewhere."""
-    return _inside_domain(list(exprs), _Values(values, functions or {}))
+    return _inside_domain(list(exprs), PointValues(values, functions or {}))
 
 
-def _inside_domain(exprs: list[Any], values: _Values) -> bool:
+def _inside_domain(exprs: list[Any], values: PointValues) -> bool:
     """Whether the point is shown inside the domain of ``exprs`` (a violated entry's sides and
     the hypotheses' sides): every divisor among them is told from 0 there
     (:func:`_nonzero_conditions`, :func:`_told_from_zero`). SymPy reads ``0 * (1/d)`` as 0 whatever ``d`` is, so a side
@@ -534,7 +247,7 @@ def _outside_binders(roots: list[sympy.Basic]) -> list[sympy.Basic]:
     return out
 
 
-def _nonzero_conditions(node: sympy.Basic, values: _Values) -> list[sympy.Basic]:
+def _nonzero_conditions(node: sympy.Basic, values: PointValues) -> list[sympy.Basic]:
     """What must be told from 0 for ``node`` to have a value at the point: the base of a power
     whose exponent is not a nonnegative number there, the argument of ``log``, the sine or
     cosine of the argument of a function with poles (:data:`_POLES`), the determinant of an
@@ -545,7 +258,7 @@ def _nonzero_conditions(node: sympy.Basic, values: _Values) -> list[sympy.Basic]
             return []
         exponent = node.exp
         if exponent.free_symbols:
-            exponent = _evaluate(exponent, values, exact=True)
+            exponent = evaluate_at(exponent, values, exact=True)
         nonnegative = exponent is not None and exponent.is_Rational and exponent >= 0
         return [] if nonnegative else [node.base]
     if isinstance(node, sympy.log):
@@ -557,15 +270,15 @@ def _nonzero_conditions(node: sympy.Basic, values: _Values) -> list[sympy.Basic]
     return []
 
 
-def _told_from_zero(divisor: sympy.Basic, values: _Values) -> bool:
+def _told_from_zero(divisor: sympy.Basic, values: PointValues) -> bool:
     """Whether ``divisor`` at the point is shown nonzero: a nonzero rational, a constant whose
     certified sign (:func:`~derivcheck.expr.constants.constant_sign`) is not 0, or else a value
     beyond ``10**-(P - SLACK_DIGITS)`` at the last precision ``P`` of the ladder that the first
     precision gives again to its own relative error (what SymPy returns for a value it cannot
     tell from 0 changes with the precision: ``N(tanh(log(6) - log(2) - log(3)), 50)`` is
     4e-171, at 200 digits 2e-415)."""
-    v = _evaluate(divisor, values, exact=True)
-    if v is None or v in _INFINITE or v.has(sympy.zoo, sympy.nan):
+    v = evaluate_at(divisor, values, exact=True)
+    if v is None or v in INFINITE or v.has(sympy.zoo, sympy.nan):
         return False
     if v.is_Rational:
         return v != 0
@@ -573,8 +286,8 @@ def _told_from_zero(divisor: sympy.Basic, values: _Values) -> bool:
         return constant_sign(v) in (1, -1)
     vague = values.vague  # (a value no precision tells is no tie of the relation's sides)
     try:
-        low, high = (_number(v, values, digits) for digits in (values.ladder[0], values.ladder[-1]))
-        if low is None or high is None or low in _INFINITE or high in _INFINITE:
+        low, high = (number_at(v, values, digits) for digits in (values.ladder[0], values.ladder[-1]))
+        if low is None or high is None or low in INFINITE or high in INFINITE:
             return False
         size = sympy.N(abs(high), 15)
         last, first = (sympy.Float(10, 15) ** -(d - SLACK_DIGITS) for d in (values.ladder[-1], values.ladder[0]))
@@ -588,29 +301,29 @@ def _told_from_zero(divisor: sympy.Basic, values: _Values) -> bool:
 def _infinite_holds(op: str, l: sympy.Expr, r: sympy.Expr) -> bool | None:
     """A divergence against a finite value: ``=`` is false, an inequality is settled
     when the finite side is real; two infinite sides settle nothing."""
-    if l in _INFINITE and r in _INFINITE:
+    if l in INFINITE and r in INFINITE:
         return None
     if op == "=":
         return False
-    finite = r if l in _INFINITE else l
+    finite = r if l in INFINITE else l
     if sympy.im(finite) != 0:
         return None
     d = sympy.oo if sympy.oo in (l, -r) else -sympy.oo  # the sign of l - r
     return {">=": d > 0, ">": d > 0, "<=": d < 0, "<": d < 0}[op] == sympy.true
 
 
-def _show(side: Any, values: _Values) -> str:
+def _show(side: Any, values: PointValues) -> str:
     if isinstance(side, sympy.MatrixBase):
         rows = [[_show_scalar(x, values) for x in row] for row in side.tolist()]
         return "[" + ", ".join("[" + ", ".join(row) + "]" for row in rows) + "]"
     return _show_scalar(side, values)
 
 
-def _show_scalar(x: Any, values: _Values) -> str:
-    v = _number(x, values)
+def _show_scalar(x: Any, values: PointValues) -> str:
+    v = number_at(x, values)
     if v is None:
         return "undefined"
-    if v in _INFINITE:
+    if v in INFINITE:
         return f"{v} (a divergent integral)"
     if v.is_Rational:
         return str(v)

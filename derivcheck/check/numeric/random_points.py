@@ -291,19 +291,10 @@ def _precise(trials: list["Trial"], prepared: Any, seed: int, valid: int, deadli
         # tried (x**2 + y**2 > 0 at y = 0, x = log(6) - log(2) - log(3)): no evidence either way
         return inconclusive(valid, f"float64 agreement at {valid} points, but at {len(ties)} special "
                                     f"point(s) the sides {TIES_TEXT}")
-    for trial in searched:
-        if trial.main.op == "=":
-            continue
-        if deadline.passed():
-            cut = True
-            break
-        pt = descend(trial, seed)
-        if pt is not None:
-            small = shrink(trial.params, pt, trial.fails, deadline)
-            for candidate in ([small, pt] if small != pt else [pt]):
-                found = trial.confirm(candidate, seed)
-                if found is not None:
-                    return _refuted_precisely(found, prepared, valid, "where a descent on the violation led")
+    found, cut_short = _descended(searched, seed, deadline)
+    if found is not None:
+        return _refuted_precisely(found, prepared, valid, "where a descent on the violation led")
+    cut = cut or cut_short
     settled = undecided = 0
     ranked = sorted(((-g, k, i) for k, t in enumerate(trials) for i, g in t.agreeing), key=lambda x: x[:2])
     for _, k, i in ranked[:PRECISE_POINTS]:
@@ -323,6 +314,25 @@ def _precise(trials: list["Trial"], prepared: Any, seed: int, valid: int, deadli
         return inconclusive(valid, f"float64 agreement at {valid} points; its high-precision re-check "
                                     f"did not finish ({deadline.text()})")
     return None
+
+
+def _descended(trials: list["Trial"], seed: int, deadline: Deadline) -> tuple[Counterexample | None, bool]:
+    """A counterexample confirmed where a short descent on an inequality's violation leads
+    (its shrunk point first), and whether the deadline cut the descents short."""
+    for trial in trials:
+        if trial.main.op == "=":
+            continue
+        if deadline.passed():
+            return None, True
+        pt = descend(trial, seed)
+        if pt is None:
+            continue
+        small = shrink(trial.params, pt, trial.fails, deadline)
+        for candidate in ([small, pt] if small != pt else [pt]):
+            found = trial.confirm(candidate, seed)
+            if found is not None:
+                return found, False
+    return None, False
 
 
 def _refuted_precisely(found: Counterexample, prepared: Any, valid: int, where: str) -> Evidence:

@@ -800,14 +800,14 @@ def test_a_cancellation_that_50_digits_cannot_resolve_refutes_nothing(d: Decls) 
 
 
 def test_a_value_that_is_0_without_being_written_0_is_still_settled() -> None:
-    from derivcheck.check.numeric.confirm import _settled_value
+    from derivcheck.check.numeric.point_values import settled_value
 
     one = sympy.Integer(1)
-    zero = _settled_value(sympy.cos(one) ** 2 + sympy.sin(one) ** 2 - 1, 50)
+    zero = settled_value(sympy.cos(one) ** 2 + sympy.sin(one) ** 2 - 1, 50)
     assert zero is not None and zero.is_zero and not zero.is_Rational  # 0 to the precision, not exactly
-    assert _settled_value(sympy.exp(-sympy.Integer(10) ** 6), 50) > 0
+    assert settled_value(sympy.exp(-sympy.Integer(10) ** 6), 50) > 0
     z = sympy.Integer(10) ** 6
-    assert _settled_value(-sympy.log(1 - 1 / (1 + sympy.exp(-z))), 50) is None
+    assert settled_value(-sympy.log(1 - 1 / (1 + sympy.exp(-z))), 50) is None
 
 
 def test_a_huge_value_at_an_extreme_point_does_not_hang_the_check(d: Decls) -> None:
@@ -857,12 +857,12 @@ def test_a_difference_below_50_digits_is_resolved_with_more(d: Decls) -> None:
 
 def test_a_constant_that_hides_a_tiny_quantity_raises_the_precision(d: Decls) -> None:
     # tanh(1000) is 1 to 868 digits, exp(exp(-800)) to 347: float64 and 50 digits see 1
-    from derivcheck.check.numeric.confirm import _hidden_digits
+    from derivcheck.check.numeric.point_values import hidden_digits
 
     x = d.scalar("x")
     big = sympy.Integer(1000)
-    assert _hidden_digits((sympy.tanh(big),)) == 869 and _hidden_digits((sympy.exp(-800),)) == 348
-    assert _hidden_digits((sympy.sqrt(2), sympy.pi + sympy.log(3))) <= 1
+    assert hidden_digits((sympy.tanh(big),)) == 869 and hidden_digits((sympy.exp(-800),)) == 348
+    assert hidden_digits((sympy.sqrt(2), sympy.pi + sympy.log(3))) <= 1
     assert refuted(d.check(R(x * sympy.tanh(big), "=", x)))
     assert refuted(d.check(R(x * sympy.exp(sympy.exp(-800)), "=", x)))
     assert refuted(d.check(R(x ** 2 * sympy.tanh(big), ">=", x ** 2)))

@@ -1,0 +1,311 @@
+"""Exact values at a point, at an adaptive precision: what confirmation evaluates.
+
+A realised expression at a point of exact values (:class:`PointValues`) is evaluated by
+SymPy to a number of digits that adapts to the relation (:func:`ladder`: the digits its
+numbers need, :func:`longest_digits`, or that an exponential hides at this point,
+:func:`point_digits`); a value that no precision tells (SymPy's residue of the working
+precision for a 0 not written 0) is no value (:func:`settled_value`), nor is a jump whose
+side no evaluation decides; an integral counts only through SymPy's closed form,
+cross-checked by quadrature (:func:`evaluate_at`).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import mpmath
+import sympy
+
+from ..realize import RealizedRelation, extended_value, substitute_functions
+from ..runtime import run_bounded
+from ...expr.constants import UNEVALUATED, constant_sign, enclosable
+from ..trees import replace_shared, unique_nodes
+from .evaluate import linear_kinks
+
+DIGITS = 50
+SLACK_DIGITS = 20  # a gap counts at P digits when above 10**-(P - 20) relative (1e-30 at 50 digits)
+MAX_DIGITS = 1200  # the adaptive precision's ceiling
+INFINITE = (sympy.oo, -sympy.oo)
+INTEGRAL_SECONDS = 5.0
+SIGN_DIGITS = 15  # relative digits of a difference whose sign is then certain
+
+
+class PointValues:
+    """Exact values of the realised symbols, and the replacements of declared functions."""
+
+    def __init__(self, values: dict, functions: dict[str, Any]) -> None:
+        self.values = values
+        self.functions = functions
+        self.numbers: dict[Any, sympy.Expr | None] = {}  # each side once (shown again in a counterexample)
+        self.ladder: tuple[int, ...] = (DIGITS, 2 * DIGITS)  # the precisions tried (see ladder)
+        self.resolvable = True  # the last precision is twice what the relation's numbers need
+        self.tied = False  # a strict inequality's sides equal to every precision tried (see _entry_at)
+        self.unresolved = False  # sides equal to every precision tried, with no certain sign of their difference
+        self.vague = False  # a value here that no precision told (see settled_value)
+
+
+def ladder(relation: RealizedRelation, at_point: int = 0) -> tuple[int, ...]:
+    """The precisions (digits) a gap is evaluated at until it is resolved: 50 plus the
+    digits the relation's numbers need (:func:`longest_digits`), or ``at_point`` where more
+    (:func:`point_digits`), then twice that.
+
+    A difference hidden below the last precision (relative ``10**-(P - 10)``) is not
+    seen: there an equality settles as holding only where the ladder was not cut at
+    MAX_DIGITS (``exp(x*(10**-650)**2) = 1`` differs by 10**-1300: undecided, not holding)."""
+    first = min(DIGITS + max(longest_digits(relation), at_point), MAX_DIGITS // 2)
+    return first, 2 * first
+
+
+def _roots(relation: RealizedRelation) -> list[sympy.Basic]:
+    """The scalar sides of ``relation`` (a matrix side's entries)."""
+    return [item for lhs, rhs in relation.cases for side in (lhs, rhs)
+            for item in (list(side) if isinstance(side, sympy.MatrixBase) else [side]) if isinstance(item, sympy.Basic)]
+
+
+def longest_digits(relation: RealizedRelation) -> int:
+    """The digits the relation's numbers need: those of its longest number (``10**-80`` has
+    81), or more where a constant hides a smaller quantity (:func:`hidden_digits`)."""
+    longest = 0
+    roots = _roots(relation)
+    constants = []
+    for atom in unique_nodes(roots):  # each shared node once: the sides are DAGs
+        if isinstance(atom, sympy.Rational):
+            longest = max(longest, len(str(abs(atom.p))), len(str(atom.q)))
+        elif isinstance(atom, sympy.Float):
+            longest = max(longest, atom._prec * 3 // 10)
+        elif isinstance(atom, (sympy.Function, sympy.Pow, sympy.Add, sympy.Mul)) and not atom.free_symbols:
+            constants.append(atom)
+    return max(longest, hidden_digits(tuple(sorted(constants, key=sympy.default_sort_key))))
+
+
+def point_digits(relation: RealizedRelation, at: PointValues) -> int:
+    """The digits an exponential or a saturating function (:data:`SATURATING`) hides at this
+    point, from its argument there (``tanh(1000 + y**2)`` is 1 to 868 digits or more at any
+    ``y``; ``exp(-900 - y**2)`` is below 10**-390). They raise the precisions tried, which
+    can only find a gap; whether an unresolved equality holds still follows :func:`longest_digits`
+    (a large argument at a sampled point is no reason to doubt the relation's agreement)."""
+    roots = _roots(relation)
+    digits = 0
+    nodes = [node for node in unique_nodes(roots) if len(node.args) == 1 and node.free_symbols
+             and (isinstance(node, sympy.exp) or type(node) in SATURATING)]
+    for node in nodes[:POINT_NODES]:
+        rate = 1 if isinstance(node, sympy.exp) else SATURATING[type(node)]
+        try:
+            arg = evaluate_at(node.args[0], at, exact=True)
+            if arg is None or arg in INFINITE:
+                continue
+            a = abs(sympy.re(sympy.N(arg, 15, strict=True, maxn=4 * DIGITS)))
+        except Exception:  # noqa: BLE001 - no value here: nothing to raise the precision by
+            continue
+        digits = max(digits, int((a ** 2 if rate == 0 else rate * a) / LN10) + 1)
+    return digits
+
+
+SATURATING = {sympy.tanh: 2, sympy.coth: 2, sympy.sech: 1, sympy.csch: 1, sympy.erf: 0, sympy.erfc: 0}
+"""Functions whose value at a large argument ``a`` lies within ``exp(-rate*|a|)`` of a
+simple number (``tanh(1000)`` is 1 to 868 digits; 0: within ``exp(-a**2)``, ``erf(30)``)."""
+
+
+LN10 = 2.302585092994046
+
+
+POINT_NODES = 32  # arguments evaluated at each point by point_digits (a matrix may hold thousands)
+
+
+@functools.lru_cache(maxsize=256)
+def hidden_digits(constants: tuple[sympy.Expr, ...]) -> int:
+    """The digits below which a constant of the relation hides a quantity: the size of its
+    value (``exp(-800)`` is 10**-348, and ``exp(exp(-800))`` is 1 to 347 digits) or how close
+    a saturating function is to its limit (:data:`SATURATING`). A gap made of such a quantity
+    (``x*tanh(1000) = x``) is then looked for at that many more digits, and where even the
+    last precision cannot reach it, an equality does not settle as holding (see :func:`ladder`).
+    A constant whose size SymPy cannot tell needs more digits than any precision here."""
+    digits = 0
+    for c in constants:
+        if c.has(*UNEVALUATED):
+            continue  # an integral or sum: evaluated exactly, or no evidence (:func:`_integrals_exactly`)
+        try:
+            size = abs(sympy.N(c, 15, strict=True, maxn=4 * DIGITS))  # a Float: no underflow to 0.0
+            if size != 0:
+                digits = max(digits, int(abs(mpmath.log10(mpmath.mpf(size._mpf_)))) + 1)
+            rate = SATURATING.get(type(c))
+            if rate is not None:
+                a = abs(sympy.re(sympy.N(c.args[0], 15, strict=True, maxn=4 * DIGITS)))
+                hidden = a ** 2 if rate == 0 else rate * a
+                digits = max(digits, int(hidden / LN10) + 1)
+        except Exception:  # noqa: BLE001 - PrecisionExhausted, no value: its size is not known
+            return 2 * MAX_DIGITS
+    return digits
+
+
+def number_at(expr: Any, at: PointValues, digits: int = DIGITS) -> sympy.Expr | None:
+    """The exact value, evaluated to ``digits`` digits unless it is already rational; None if undefined."""
+    try:
+        if (expr, digits) in at.numbers:
+            return at.numbers[(expr, digits)]
+    except TypeError:  # not hashable: evaluated every time
+        return evaluate_at(expr, at, digits)
+    found = at.numbers[(expr, digits)] = evaluate_at(expr, at, digits)
+    return found
+
+
+def evaluate_at(expr: Any, at: PointValues, digits: int = DIGITS, *, exact: bool = False) -> sympy.Expr | None:
+    """The value of ``expr`` at the point, to ``digits`` digits (``exact``: not evaluated)."""
+    v = replace_shared(expr, at.values) if isinstance(expr, sympy.Basic) else sympy.sympify(expr, strict=True)
+    v = extended_value(substitute_functions(v, at.functions))
+    if v in INFINITE:
+        return v
+    if v is not None and v.has(sympy.Integral):
+        v = _integrals_exactly(v)
+    if v is None or v.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        return None
+    if v.free_symbols:
+        return None
+    if v.is_Rational or exact:
+        return v
+    if _undecided_switch(v):
+        at.vague = True
+        return None
+    n = settled_value(v, digits)
+    at.vague = at.vague or n is None
+    if n is None or n.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or not n.is_number:
+        return None
+    return n
+
+
+_SWITCHES = (sympy.sign, sympy.Heaviside)
+
+
+def _undecided_switch(v: sympy.Expr) -> bool:
+    """Whether ``v`` holds a jump whose side no evaluation decides: ``sign`` or ``Heaviside``
+    of an argument, or a condition (``Piecewise``) between numbers, whose sign is neither
+    certified (:func:`.constants.constant_sign`) nor evaluated to :data:`SIGN_DIGITS`
+    relative digits. ``sign(tanh(log(6*y) - log(2*y) - log(3)))`` at ``y = 3/2`` is
+    ``sign`` of a 0 not written 0; its value is 0, not the 1 or -1 of a rounded argument."""
+    for node in sympy.preorder_traversal(v):
+        if isinstance(node, _SWITCHES):
+            gap = node.args[0]
+        elif isinstance(node, sympy.core.relational.Relational) and not node.free_symbols:
+            gap = node.lhs - node.rhs
+        else:
+            continue
+        if not gap.is_Rational and sign_of_number(gap) is None:
+            return True
+    return False
+
+
+def sign_of_number(gap: sympy.Expr) -> int | None:
+    """The sign of the number ``gap`` where certain, else None: its certified sign
+    (:func:`.constants.constant_sign`) where the enclosure covers it, else that of SymPy's
+    ``strict`` evaluation to :data:`SIGN_DIGITS` relative digits when the evaluation at three
+    times the digits gives the same number. (``strict`` alone is not enough: SymPy returns a
+    residue of the working precision for a function of a value it cannot tell from 0, as
+    ``N(Max(t, -t), 15, strict=True)`` for ``t = tanh(log(12) - log(4) - log(3))``, 1e-134,
+    at 45 digits 7e-139.)"""
+    if enclosable(gap):
+        return constant_sign(gap)
+    try:
+        value, again = (sympy.N(gap, d, strict=True, maxn=4 * DIGITS) for d in (SIGN_DIGITS, 3 * SIGN_DIGITS))
+        if not (value.is_real and again.is_real) or value == 0:
+            return None
+        if abs(again - value) > sympy.Float(10, SIGN_DIGITS) ** -(SIGN_DIGITS - 5) * abs(value):
+            return None  # not the same number at another precision: a rounding residue
+    except Exception:  # noqa: BLE001 - PrecisionExhausted, or no value
+        return None
+    return 1 if value > 0 else -1
+
+
+def settled_value(v: sympy.Expr, digits: int) -> sympy.Expr | None:
+    """``v`` to ``digits`` digits, or None where SymPy cannot tell its value: SymPy's ``N``
+    quietly returns digits of a cancellation it could not resolve (``-log(1 - 1/(1 + exp(-z)))``
+    at ``z = 10**6`` came out as 402.7, not 10**6), so where the strict evaluation gives up, the
+    value stands only if a second evaluation at more than twice the digits agrees with it to
+    the relative precision, or both are what ``N`` gives for a value it cannot tell from 0 (as
+    for a sub-expression that is 0 without being written 0, ``cos(1)**2 + sin(1)**2 - 1``)."""
+    try:
+        return sympy.N(v, digits, strict=True)
+    except sympy.core.evalf.PrecisionExhausted:
+        pass
+    except (TypeError, ValueError, ArithmeticError, AttributeError):
+        return sympy.N(v, digits)
+    low, high = sympy.N(v, digits), sympy.N(v, 2 * digits + 10)
+    try:
+        if all(_indistinct_from_zero(n, digits) for n in (low, high)):
+            return sympy.Float(0, digits)
+        gap = abs(sympy.N(low - high, digits))
+        scale = max(abs(low), abs(high))  # relative: unresolved digits can be tiny and still wrong
+        return low if gap <= sympy.Float(10, digits) ** -(digits - SLACK_DIGITS) * scale else None
+    except (TypeError, ValueError, ArithmeticError):
+        return None
+
+
+def _indistinct_from_zero(n: sympy.Expr, digits: int) -> bool:
+    """0, or what SymPy's ``N`` gives for a value it cannot tell from 0: a Float of a few bits
+    of precision far below ``10**-(digits - SLACK_DIGITS)``."""
+    if n == 0:
+        return True
+    return (isinstance(n, sympy.Float) and n._prec < 16
+            and abs(n) < sympy.Float(10, digits) ** -(digits - SLACK_DIGITS))
+
+
+def _integrals_exactly(v: sympy.Expr) -> sympy.Expr | None:
+    """``v`` with each (concrete) integral replaced by its exact value, or None.
+
+    SymPy's own 50-digit evaluation of an integral is quadrature, which a kink, a
+    jump or a narrow peak fools while it reports full precision; so an integral
+    counts only when SymPy integrates it in closed form (within
+    :data:`INTEGRAL_SECONDS`, in a forked child) and the closed form agrees with
+    quadrature to 4 digits (a rough cross-check of the closed form).
+    """
+
+    done = run_bounded(lambda: _integrate_each(v), INTEGRAL_SECONDS)
+    return done.value if done.status == "ok" else None
+
+
+def _integrate_each(v: sympy.Expr) -> sympy.Expr | None:
+    closed = {}
+    for integral in v.atoms(sympy.Integral):
+        if integral.free_symbols or len(integral.limits) != 1 or len(integral.limits[0]) != 3:
+            return None
+        value = integral.doit()
+        if value.has(sympy.Integral, sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or not value.is_number:
+            return None
+        estimate, exact = _quadrature(integral), complex(sympy.N(value, 15))
+        if estimate is None or abs(estimate - exact) > 1e-4 * (1 + abs(exact)):
+            return None
+        closed[integral] = value
+    return v.xreplace(closed)
+
+
+def _quadrature(integral: sympy.Integral) -> complex | None:
+    """64-point Gauss-Legendre over finite bounds (a rough check of a closed form; SymPy's
+    own adaptive quadrature can take many seconds at a kink)."""
+    import numpy
+
+    var, lo, hi = integral.limits[0]
+    try:
+        a, b = complex(sympy.N(lo, 15)), complex(sympy.N(hi, 15))
+    except TypeError:
+        return None
+    if not (numpy.isfinite(a) and numpy.isfinite(b)):
+        return None
+    cuts = [a.real, b.real]
+    for kink in linear_kinks(integral.function, var):  # pieces without a kink inside
+        try:
+            at = complex(sympy.N(kink, 17)).real
+        except TypeError:
+            continue
+        if min(a.real, b.real) < at < max(a.real, b.real):
+            cuts.append(at)
+    cuts = sorted(cuts, reverse=b.real < a.real)
+    nodes, weights = numpy.polynomial.legendre.leggauss(64)
+    total = 0j
+    for lo_, hi_ in zip(cuts, cuts[1:]):
+        for node, weight in zip(nodes, weights):
+            x = sympy.Float((lo_ + (hi_ - lo_) * (node + 1) / 2), 17)
+            try:
+                total += weight * complex(sympy.N(integral.function.xreplace({var: x}), 17)) * (hi_ - lo_) / 2
+            except TypeError:
+                return None
+    return total
