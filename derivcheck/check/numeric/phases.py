@@ -53,7 +53,7 @@ from __future__ import annotations
 import functools
 import math
 from fractions import Fraction
-from typing import Any
+from typing import Any, Iterator
 
 import sympy
 
@@ -76,11 +76,10 @@ TEXT = (f"the integers nearest the quarter periods of sin/cos arguments a*n + b 
         f"10**{len(str(FAR)) - 1} where 2*b/pi is rational)")
 
 
-def periodic_arguments(sides: list[Any], n: sympy.Symbol, fixed: dict[sympy.Symbol, int]) -> list[tuple[Any, Any]]:
-    """``(a, b)`` (SymPy numbers) for each distinct argument ``a*n + b`` of a periodic
-    function in ``sides``, the symbols of ``fixed`` put in (at most :data:`MAX_ARGUMENTS`)."""
+def _arguments(sides: list[Any], n: sympy.Symbol, fixed: dict[sympy.Symbol, int]) -> Iterator[Any]:
+    """The argument of each periodic function in ``sides`` whose only symbol, once the symbols
+    of ``fixed`` are put in, is ``n``."""
     put = {k: sympy.Integer(v) for k, v in fixed.items() if k != n}
-    out: list[tuple[Any, Any]] = []
     for side in sides:
         if not isinstance(side, sympy.Basic):
             continue
@@ -88,45 +87,51 @@ def periodic_arguments(sides: list[Any], n: sympy.Symbol, fixed: dict[sympy.Symb
             if type(node).__name__ not in PERIODIC or not isinstance(node, sympy.Function) or len(node.args) != 1:
                 continue
             argument = node.args[0].xreplace(put)
-            if argument.free_symbols != {n}:
-                continue
-            a = sympy.diff(argument, n)
-            b = sympy.expand(argument - a * n)
-            if a.free_symbols or b.free_symbols or a == 0 or (a, b) in out:
-                continue
-            out.append((a, b))
+            if argument.free_symbols == {n}:
+                yield argument
+
+
+def _distinct(found: Iterator[Any]) -> list[Any]:
+    """The first :data:`MAX_ARGUMENTS` distinct values of ``found`` (None: skipped)."""
+    out: list[Any] = []
+    for item in found:
+        if item is not None and item not in out:
+            out.append(item)
             if len(out) >= MAX_ARGUMENTS:
-                return out
+                break
     return out
+
+
+def periodic_arguments(sides: list[Any], n: sympy.Symbol, fixed: dict[sympy.Symbol, int]) -> list[tuple[Any, Any]]:
+    """``(a, b)`` (SymPy numbers) for each distinct argument ``a*n + b`` of a periodic
+    function in ``sides``, the symbols of ``fixed`` put in (at most :data:`MAX_ARGUMENTS`)."""
+    return _distinct(_linear(argument, n) for argument in _arguments(sides, n, fixed))
+
+
+def _linear(argument: Any, n: sympy.Symbol) -> tuple[Any, Any] | None:
+    a = sympy.diff(argument, n)
+    b = sympy.expand(argument - a * n)
+    return None if a.free_symbols or b.free_symbols or a == 0 else (a, b)
 
 
 def polynomial_arguments(sides: list[Any], n: sympy.Symbol, fixed: dict[sympy.Symbol, int]) -> list[tuple[Any, ...]]:
     """The coefficients (SymPy real numbers, constant term first) of each distinct argument of a
     periodic function in ``sides`` that is a polynomial of degree 2 to :data:`MAX_DEGREE` in
     ``n`` alone, the symbols of ``fixed`` put in (at most :data:`MAX_ARGUMENTS`)."""
-    put = {k: sympy.Integer(v) for k, v in fixed.items() if k != n}
-    out: list[tuple[Any, ...]] = []
-    for side in sides:
-        if not isinstance(side, sympy.Basic):
-            continue
-        for node in sympy.preorder_traversal(side):
-            if type(node).__name__ not in PERIODIC or not isinstance(node, sympy.Function) or len(node.args) != 1:
-                continue
-            argument = node.args[0].xreplace(put)
-            if argument.free_symbols != {n} or not argument.is_polynomial(n):
-                continue
-            try:
-                poly = sympy.Poly(argument, n)
-            except (sympy.PolynomialError, sympy.GeneratorsNeeded):
-                continue
-            coefficients = tuple(reversed(poly.all_coeffs()))
-            if not 2 <= poly.degree() <= MAX_DEGREE or any(c.free_symbols or c.is_real is not True
-                                                            for c in coefficients) or coefficients in out:
-                continue
-            out.append(coefficients)
-            if len(out) >= MAX_ARGUMENTS:
-                return out
-    return out
+    return _distinct(_polynomial(argument, n) for argument in _arguments(sides, n, fixed))
+
+
+def _polynomial(argument: Any, n: sympy.Symbol) -> tuple[Any, ...] | None:
+    if not argument.is_polynomial(n):
+        return None
+    try:
+        poly = sympy.Poly(argument, n)
+    except (sympy.PolynomialError, sympy.GeneratorsNeeded):
+        return None
+    coefficients = tuple(reversed(poly.all_coeffs()))
+    if not 2 <= poly.degree() <= MAX_DEGREE or any(c.free_symbols or c.is_real is not True for c in coefficients):
+        return None
+    return coefficients
 
 
 def polynomial_phase_integers(coefficients: tuple[Any, ...], bottom: int | None, top: int | None) -> list[int]:
@@ -144,29 +149,19 @@ def polynomial_phase_integers(coefficients: tuple[Any, ...], bottom: int | None,
 def exponential_arguments(sides: list[Any], n: sympy.Symbol, fixed: dict[sympy.Symbol, int]) -> list[tuple[Any, ...]]:
     """``(b, c, d)`` for each distinct argument ``c*b**n + d`` of a periodic function in
     ``sides`` (see the module), the symbols of ``fixed`` put in (at most :data:`MAX_ARGUMENTS`)."""
-    put = {k: sympy.Integer(v) for k, v in fixed.items() if k != n}
-    out: list[tuple[Any, ...]] = []
-    for side in sides:
-        if not isinstance(side, sympy.Basic):
-            continue
-        for node in sympy.preorder_traversal(side):
-            if type(node).__name__ not in PERIODIC or not isinstance(node, sympy.Function) or len(node.args) != 1:
-                continue
-            argument = sympy.expand(node.args[0].xreplace(put))
-            powers = [p for p in argument.atoms(sympy.Pow) if p.exp == n and p.base.is_Integer and p.base > 1]
-            if len(powers) != 1:
-                continue
-            z = sympy.Dummy()
-            linear = argument.xreplace({powers[0]: z})
-            if linear.free_symbols != {z} or not linear.is_polynomial(z) or sympy.degree(linear, z) != 1:
-                continue
-            c, d = linear.coeff(z, 1), linear.coeff(z, 0)
-            found = (powers[0].base, c, d)
-            if c.is_real is True and d.is_real is True and found not in out:
-                out.append(found)
-            if len(out) >= MAX_ARGUMENTS:
-                return out
-    return out
+    return _distinct(_exponential(sympy.expand(argument), n) for argument in _arguments(sides, n, fixed))
+
+
+def _exponential(argument: Any, n: sympy.Symbol) -> tuple[Any, ...] | None:
+    powers = [p for p in argument.atoms(sympy.Pow) if p.exp == n and p.base.is_Integer and p.base > 1]
+    if len(powers) != 1:
+        return None
+    z = sympy.Dummy()
+    linear = argument.xreplace({powers[0]: z})
+    if linear.free_symbols != {z} or not linear.is_polynomial(z) or sympy.degree(linear, z) != 1:
+        return None
+    c, d = linear.coeff(z, 1), linear.coeff(z, 0)
+    return (powers[0].base, c, d) if c.is_real is True and d.is_real is True else None
 
 
 def exponential_phase_integers(b: Any, c: Any, d: Any, bottom: int | None, top: int | None) -> list[int]:
