@@ -39,9 +39,14 @@ An argument ``c*b**n + d`` (an integer base ``b >= 2``, real numbers ``c != 0`` 
 ``sin(2**n) > -1 + 10**-5`` fails at 315) is scanned likewise for ``1 <= n <=``
 :data:`EXPONENTIAL_SCAN`, ``c/(2*pi)`` taken to as many bits as ``b**n`` needs.
 
-What is not covered: an argument neither linear, polynomial nor exponential in the integer
-(``sin(n*log(n))``), a polynomial one past :data:`POLYNOMIAL_SCAN`, an exponential one past
-:data:`EXPONENTIAL_SCAN`, one with a real symbol in it
+Any other argument in ``n`` alone (``sqrt(n)``, ``n*log(n)``, ``exp(n)``) is evaluated in
+float64 at every ``|n| <=`` :data:`FLOAT_SCAN` where it is at most :data:`FLOAT_LIMIT` in
+size. Arguments are read after their sums and products are done and powers combined
+(``cos(Sum(k, (k, 1, n)))`` is ``cos(n**2/2 + n/2)``).
+
+What is not covered: a polynomial argument past :data:`POLYNOMIAL_SCAN`, an exponential one
+past :data:`EXPONENTIAL_SCAN`, another past :data:`FLOAT_SCAN` or above :data:`FLOAT_LIMIT`,
+one with a real symbol in it
 (``sin(n*x)``), an irrational shift ``b`` beyond the exhaustive range (``cos(n + 1)`` past
 10**7), integers past 10**15, and targets other than the quarter periods. The work is
 counted (a fixed range and number of convergents), never timed; the values found are only
@@ -66,9 +71,11 @@ MAX_SHIFT_DENOMINATOR = 12  # a shift rho = r/s with a larger s has no continued
 MAX_ARGUMENTS = 4  # distinct periodic arguments examined per integer parameter
 TARGETS = 4  # quarter periods in a period
 POLYNOMIAL_SCAN = 10**5  # every integer n with |n| <= this is scanned for a polynomial argument
-MAX_DEGREE = 4  # polynomial arguments of degree 2 .. this are scanned
+MAX_DEGREE = 8  # polynomial arguments of degree 2 .. this are scanned (n**8 at 10**5: 133 of FIXED_BITS)
 FIXED_BITS = 192  # bits of the fixed-point phases of a polynomial argument
 EXPONENTIAL_SCAN = 2000  # every n in 1 .. this is scanned for an argument c*b**n + d
+FLOAT_SCAN = 10**5  # every |n| <= this is scanned, in float64, for any other argument in n
+FLOAT_LIMIT = 2.0**33  # float64 phases only where the argument is at most this (absolute error about 1e-6)
 PERIODIC = ("sin", "cos", "tan", "cot", "sec", "csc")
 
 TEXT = (f"the integers nearest the quarter periods of sin/cos arguments a*n + b (of every |n| <= 10**"
@@ -86,9 +93,20 @@ def _arguments(sides: list[Any], n: sympy.Symbol, fixed: dict[sympy.Symbol, int]
         for node in sympy.preorder_traversal(side):
             if type(node).__name__ not in PERIODIC or not isinstance(node, sympy.Function) or len(node.args) != 1:
                 continue
-            argument = node.args[0].xreplace(put)
+            argument = _normal(node.args[0].xreplace(put))
             if argument.free_symbols == {n}:
                 yield argument
+
+
+def _normal(argument: Any) -> Any:
+    """``argument`` with its sums and products done and powers combined, so that its form is
+    read, not its spelling (``Sum(k, (k, 1, n))`` is ``n**2/2 + n/2``, ``4**n/2**n`` is
+    ``2**n``); as written where that fails."""
+    try:
+        done = argument.doit() if argument.has(sympy.Sum, sympy.Product) else argument
+        return sympy.powsimp(sympy.expand(done), force=True)
+    except Exception:  # noqa: BLE001 - read as written
+        return argument
 
 
 def _distinct(found: Iterator[Any]) -> list[Any]:
@@ -112,6 +130,49 @@ def _linear(argument: Any, n: sympy.Symbol) -> tuple[Any, Any] | None:
     a = sympy.diff(argument, n)
     b = sympy.expand(argument - a * n)
     return None if a.free_symbols or b.free_symbols or a == 0 else (a, b)
+
+
+def other_arguments(sides: list[Any], n: sympy.Symbol, fixed: dict[sympy.Symbol, int]) -> list[Any]:
+    """The distinct arguments in ``n`` alone that are neither linear, polynomial nor exponential
+    (``sqrt(n)``, ``n*log(n)``, ``exp(n)``): scanned in float64 (:func:`float_phase_integers`)."""
+    return _distinct(argument if _linear(argument, n) is None and _polynomial(argument, n) is None
+                     and _exponential(argument, n) is None else None
+                     for argument in _arguments(sides, n, fixed))
+
+
+def float_phase_integers(argument: Any, n: sympy.Symbol, bottom: int | None, top: int | None) -> list[int]:
+    """Integers in ``[bottom, top]`` with ``|n| <= FLOAT_SCAN`` where ``argument`` (evaluated in
+    float64, where its size is at most :data:`FLOAT_LIMIT`, an absolute error far below the
+    distances that matter) comes nearest a quarter period: candidates only, confirmed in 50
+    digits like the others."""
+    import numpy
+
+    from .arrays import NUMPY
+    from .evaluate import Evaluator
+
+    lo = max(-FLOAT_SCAN, bottom) if bottom is not None else -FLOAT_SCAN
+    hi = min(FLOAT_SCAN, top) if top is not None else FLOAT_SCAN
+    if lo > hi:
+        return []
+    ns = numpy.arange(lo, hi + 1, dtype=numpy.int64)
+    ns = ns[ns != 0]
+    try:
+        with NUMPY.quiet():
+            values = NUMPY.host(Evaluator({n: NUMPY.complex(ns.astype(numpy.complex128))}, len(ns), NUMPY)(argument))
+    except Exception:  # noqa: BLE001 - not evaluable in floats: no candidates
+        return []
+    usable = numpy.isfinite(values) & (numpy.abs(values.imag) < 1e-12) & (numpy.abs(values.real) <= FLOAT_LIMIT)
+    ns, quarter = ns[usable], numpy.mod(values.real[usable] / (numpy.pi / 2), TARGETS)
+    nearest = numpy.rint(quarter)
+    distance = numpy.abs(quarter - nearest)
+    target = numpy.mod(nearest, TARGETS).astype(int)
+    picked: list[list[int]] = [[] for _ in range(KEPT)]
+    for t in range(TARGETS):
+        mine = numpy.flatnonzero(target == t)
+        order = numpy.lexsort((numpy.abs(ns[mine]), distance[mine]))[:KEPT]
+        for k, i in enumerate(order):
+            picked[k].append(int(ns[mine[i]]))
+    return list(dict.fromkeys(v for row in picked for v in row))
 
 
 def polynomial_arguments(sides: list[Any], n: sympy.Symbol, fixed: dict[sympy.Symbol, int]) -> list[tuple[Any, ...]]:
@@ -430,4 +491,5 @@ def _approximations(x: Any, period: int) -> list[tuple[int, int]]:
 
 
 __all__ = ["EXHAUSTIVE", "FAR", "POLYNOMIAL_SCAN", "TEXT", "periodic_arguments", "phase_integers",
-           "polynomial_arguments", "polynomial_phase_integers", "exponential_arguments", "exponential_phase_integers"]
+           "polynomial_arguments", "polynomial_phase_integers", "exponential_arguments", "exponential_phase_integers",
+           "other_arguments", "float_phase_integers"]

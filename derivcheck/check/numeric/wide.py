@@ -136,8 +136,8 @@ def phase_configs(relation: Any, trials: list[Any], ranges: dict, kinds: dict, s
     candidates in turn, at most MAX_PHASE_CONFIGS; sized as the wide ones."""
     from ..symbolic import provably_in_domain
     from .domains import integer_domain
-    from .phases import (exponential_arguments, exponential_phase_integers, periodic_arguments, phase_integers,
-                         polynomial_arguments, polynomial_phase_integers)
+    from .phases import (exponential_arguments, exponential_phase_integers, float_phase_integers, other_arguments,
+                         periodic_arguments, phase_integers, polynomial_arguments, polynomial_phase_integers)
 
     valid = [t for t in trials if t.valid]
     if not valid or not ranges or any(t.main.space is not None for t in valid):
@@ -153,6 +153,7 @@ def phase_configs(relation: Any, trials: list[Any], ranges: dict, kinds: dict, s
         lists += [(n, phase_integers(a, b, bottom, top)) for a, b in periodic_arguments(sides, n, base)]
         lists += [(n, polynomial_phase_integers(c, bottom, top)) for c in polynomial_arguments(sides, n, base)]
         lists += [(n, exponential_phase_integers(*e, bottom, top)) for e in exponential_arguments(sides, n, base)]
+        lists += [(n, float_phase_integers(g, n, bottom, top)) for g in other_arguments(sides, n, base)]
     sizes = [sum(len(p.symbols) for p in t.params) for t in valid]
     flat = max(sizes) == min(sizes)
     tried = [t.config for t in trials]
