@@ -1,8 +1,10 @@
 """Generic SymPy tree helpers: the bottom-up rebuild the rewrites share, shared-node
-traversal, and bound variables renamed by position."""
+traversal (with free symbols looked up once per node), and bound variables renamed by
+position."""
 
 from __future__ import annotations
 
+import functools
 from typing import Callable
 
 import sympy
@@ -71,6 +73,51 @@ def unique_nodes(roots: list[sympy.Basic]) -> list[sympy.Basic]:
         out.append(node)
         stack.extend(a for a in node.args if isinstance(a, sympy.Basic))
     return out
+
+
+class FreeSymbols:
+    """Whether a sub-expression has free symbols, each distinct node looked at once.
+
+    ``node.free_symbols`` walks the node's whole subtree on every call, so asking it of
+    every node of a realised DAG costs time quadratic in its size (seconds for one large
+    relation). Here a node whose free symbols are the union of its arguments' (SymPy's
+    default, :attr:`sympy.Basic.free_symbols`) is answered from its arguments' answers,
+    remembered; any other (a symbol, an integral or sum with bound variables, an indexed
+    object) asks SymPy. The answers are SymPy's.
+
+    >>> x = sympy.Symbol("x")
+    >>> free = FreeSymbols()
+    >>> free(sympy.exp(x) + 1), free(sympy.exp(2) + 1), free(sympy.Integral(x, (x, 0, 1)))
+    (True, False, False)
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[sympy.Basic, bool] = {}
+
+    def __call__(self, expr: sympy.Basic) -> bool:
+        known = self._known
+        if expr in known:
+            return known[expr]
+        stack: list[tuple[sympy.Basic, bool]] = [(expr, False)]
+        while stack:
+            node, ready = stack.pop()
+            if node in known:
+                continue
+            if not _union_of_args(type(node)) or not all(isinstance(a, sympy.Basic) for a in node.args):
+                known[node] = bool(node.free_symbols)
+            elif ready:
+                known[node] = any(known[a] for a in node.args)
+            else:
+                stack.append((node, True))
+                stack.extend((a, False) for a in node.args if a not in known)
+        return known[expr]
+
+
+@functools.lru_cache(maxsize=None)
+def _union_of_args(cls: type) -> bool:
+    """Whether ``cls`` keeps SymPy's default ``free_symbols``: the union of its arguments'."""
+    default = sympy.Basic.__dict__["free_symbols"]
+    return next((k.__dict__["free_symbols"] is default for k in cls.__mro__ if "free_symbols" in k.__dict__), False)
 
 
 def rename_dummies(expr: sympy.Basic) -> sympy.Basic:

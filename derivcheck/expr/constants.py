@@ -39,7 +39,20 @@ class _NoEnclosure(Exception):
 
 def is_constant(expr: object) -> bool:
     """Whether ``expr`` is a SymPy number expression without any symbol (``log(2) - 1``)."""
-    return isinstance(expr, sympy.Expr) and not expr.free_symbols and bool(expr.is_number)
+    if not isinstance(expr, sympy.Expr):
+        return False
+    try:
+        return _constant(expr)
+    except TypeError:  # not hashable: asked every time
+        return not expr.free_symbols and bool(expr.is_number)
+
+
+@functools.lru_cache(maxsize=4096)
+def _constant(expr: sympy.Expr) -> bool:
+    """:func:`is_constant` of an expression, kept: the sign rules ask it of each sub-expression
+    at every level of a nested question, and ``free_symbols`` and ``is_number`` walk the whole
+    tree each time (both are read from the tree alone, so an answer stays true)."""
+    return not expr.free_symbols and bool(expr.is_number)
 
 
 def closed_forms_of(expr: sympy.Expr) -> sympy.Expr | None:

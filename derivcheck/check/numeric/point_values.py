@@ -20,7 +20,7 @@ import sympy
 from ..realize import RealizedRelation, extended_value, substitute_functions
 from ..runtime import run_bounded
 from ...expr.constants import UNEVALUATED, constant_sign, enclosable
-from ..trees import replace_shared, unique_nodes
+from ..trees import FreeSymbols, replace_shared, unique_nodes
 from .evaluate import linear_kinks
 
 DIGITS = 50
@@ -66,17 +66,47 @@ def _roots(relation: RealizedRelation) -> list[sympy.Basic]:
 def longest_digits(relation: RealizedRelation) -> int:
     """The digits the relation's numbers need: those of its longest number (``10**-80`` has
     81), or more where a constant hides a smaller quantity (:func:`hidden_digits`)."""
-    longest = 0
-    roots = _roots(relation)
-    constants = []
-    for atom in unique_nodes(roots):  # each shared node once: the sides are DAGs
-        if isinstance(atom, sympy.Rational):
-            longest = max(longest, len(str(abs(atom.p))), len(str(atom.q)))
-        elif isinstance(atom, sympy.Float):
-            longest = max(longest, atom._prec * 3 // 10)
-        elif isinstance(atom, (sympy.Function, sympy.Pow, sympy.Add, sympy.Mul)) and not atom.free_symbols:
-            constants.append(atom)
-    return max(longest, hidden_digits(tuple(sorted(constants, key=sympy.default_sort_key))))
+    return _read(relation).longest
+
+
+class _Reading:
+    """What the precisions depend on in a relation, whatever the point: computed once per
+    relation (:func:`_read`), since a relation is settled at many points and its sides can
+    be large DAGs."""
+
+    def __init__(self, relation: RealizedRelation) -> None:
+        longest = 0
+        constants = []
+        free = FreeSymbols()
+        nodes = unique_nodes(_roots(relation))  # each shared node once: the sides are DAGs
+        for atom in nodes:
+            if isinstance(atom, sympy.Rational):
+                longest = max(longest, len(str(abs(atom.p))), len(str(atom.q)))
+            elif isinstance(atom, sympy.Float):
+                longest = max(longest, atom._prec * 3 // 10)
+            elif isinstance(atom, (sympy.Function, sympy.Pow, sympy.Add, sympy.Mul)) and not free(atom):
+                constants.append(atom)
+        self.longest = max(longest, hidden_digits(tuple(sorted(constants, key=sympy.default_sort_key))))
+        # the exponentials and saturating functions of the point (see point_digits)
+        self.point_nodes = [node for node in nodes if len(node.args) == 1
+                            and (isinstance(node, sympy.exp) or type(node) in SATURATING) and free(node)][:POINT_NODES]
+
+
+_READINGS: dict[int, tuple[RealizedRelation, _Reading]] = {}
+_READING_COUNT = 64
+
+
+def _read(relation: RealizedRelation) -> _Reading:
+    """The :class:`_Reading` of ``relation``, remembered for the last few relations (by
+    identity: a trial settles its own relation at each of its points)."""
+    known = _READINGS.get(id(relation))
+    if known is not None and known[0] is relation:
+        return known[1]
+    if len(_READINGS) >= _READING_COUNT:
+        _READINGS.pop(next(iter(_READINGS)))
+    reading = _Reading(relation)
+    _READINGS[id(relation)] = (relation, reading)
+    return reading
 
 
 def point_digits(relation: RealizedRelation, at: PointValues) -> int:
@@ -85,11 +115,8 @@ def point_digits(relation: RealizedRelation, at: PointValues) -> int:
     ``y``; ``exp(-900 - y**2)`` is below 10**-390). They raise the precisions tried, which
     can only find a gap; whether an unresolved equality holds still follows :func:`longest_digits`
     (a large argument at a sampled point is no reason to doubt the relation's agreement)."""
-    roots = _roots(relation)
     digits = 0
-    nodes = [node for node in unique_nodes(roots) if len(node.args) == 1 and node.free_symbols
-             and (isinstance(node, sympy.exp) or type(node) in SATURATING)]
-    for node in nodes[:POINT_NODES]:
+    for node in _read(relation).point_nodes:
         rate = 1 if isinstance(node, sympy.exp) else SATURATING[type(node)]
         try:
             arg = evaluate_at(node.args[0], at, exact=True)

@@ -392,3 +392,23 @@ def test_replace_shared_is_xreplace_with_each_shared_node_once():
     for _ in range(200):
         node = sympy.Mul(node, node + 1, evaluate=False)
     assert replace_shared(node, {x: sympy.Integer(0)}) == 0
+
+
+def test_free_symbols_answers_as_sympy_each_shared_node_once():
+    from derivcheck.check.trees import FreeSymbols, unique_nodes
+
+    x, n = sympy.symbols("x n")
+    t, i = sympy.Symbol("t"), sympy.Symbol("i", integer=True)
+    a = sympy.IndexedBase("A")
+    exprs = [sympy.exp(x) + sympy.Integral(sympy.exp(-t**2) * x, (t, 0, 1)) + sympy.Sum(i * x, (i, 1, n)),
+             sympy.Piecewise((x, x > 0), (sympy.tanh(3), True)) + sympy.Integral(t, (t, 0, 1)) * sympy.log(2),
+             a[i] + sympy.Sum(a[i], (i, 1, 3)), sympy.Derivative(sympy.Function("f")(x), x) + sympy.Max(x, 2)]
+    for expr in exprs:
+        free = FreeSymbols()
+        assert all(free(node) == bool(node.free_symbols) for node in unique_nodes([expr]))
+    # a DAG of depth 200: a walk per node would visit 2**200 paths
+    node = sympy.Integer(3)
+    for _ in range(200):
+        node = sympy.Mul(node, node + 1, evaluate=False)
+    free = FreeSymbols()
+    assert not free(node) and free(node + x)
