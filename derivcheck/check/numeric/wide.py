@@ -136,8 +136,9 @@ def phase_configs(relation: Any, trials: list[Any], ranges: dict, kinds: dict, s
     candidates in turn, at most MAX_PHASE_CONFIGS; sized as the wide ones."""
     from ..symbolic import provably_in_domain
     from .domains import integer_domain
-    from .phases import (exponential_arguments, exponential_phase_integers, float_phase_integers, other_arguments,
-                         periodic_arguments, phase_integers, polynomial_arguments, polynomial_phase_integers)
+    from .nonlinear_phases import (exponential_arguments, exponential_phase_integers, float_phase_integers,
+                                   other_arguments, polynomial_arguments, polynomial_phase_integers)
+    from .phases import periodic_arguments, phase_integers
 
     valid = [t for t in trials if t.valid]
     if not valid or not ranges or any(t.main.space is not None for t in valid):

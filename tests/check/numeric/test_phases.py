@@ -14,9 +14,10 @@ import sympy
 
 from derivcheck.check.evidence import Status
 from derivcheck.check.numeric.confirm import settle
-from derivcheck.check.numeric.phases import (EXHAUSTIVE, FAR, POLYNOMIAL_SCAN, exponential_arguments,
-                                            exponential_phase_integers, periodic_arguments, phase_integers,
-                                            polynomial_arguments, polynomial_phase_integers)
+from derivcheck.check.numeric.nonlinear_phases import (POLYNOMIAL_SCAN, exponential_arguments,
+                                                      exponential_phase_integers, polynomial_arguments,
+                                                      polynomial_phase_integers)
+from derivcheck.check.numeric.phases import EXHAUSTIVE, FAR, periodic_arguments, phase_integers
 from derivcheck.check.realize import RealizedRelation
 from derivcheck.expr.scope import Interval
 from test_numeric import Decls, R
