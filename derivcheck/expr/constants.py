@@ -258,11 +258,22 @@ def number_sign(expr: sympy.Expr, rounded: int | None) -> int | None:
 def settled_number(expr: sympy.Expr) -> sympy.Float | None:
     """The real value of the constant ``expr`` (no integral, sum or limit left in it) where
     evaluations at :data:`FALLBACK_DIGITS` and three times as many digits give the same real
-    number, to :data:`FALLBACK_AGREEMENT` relative (0 only where both are exactly 0); None
-    where they do not (SymPy's residue of a 0 it cannot tell, magnified; see
+    number, to :data:`FALLBACK_AGREEMENT` relative (0 only where both are exactly 0), and
+    every sum inside it does too, clear of a cancellation (:func:`_clear_sum`); None where
+    not (SymPy's residue of a 0 it cannot tell, magnified or flattened; see
     :func:`number_sign`), where it is not real, or where evaluation fails."""
     if expr.has(*UNEVALUATED):
         return None
+    value = _two_precisions(expr)
+    if value is None:
+        return None
+    sums = [node for node in sympy.preorder_traversal(expr) if isinstance(node, sympy.Add) and node is not expr]
+    return value if all(_clear_sum(node) for node in sums) else None
+
+
+def _two_precisions(expr: sympy.Expr) -> sympy.Float | None:
+    """The real value of ``expr`` where its evaluations at :data:`FALLBACK_DIGITS` and three
+    times as many digits agree (see :func:`settled_number`), else None."""
     try:
         values = [sympy.N(expr, digits).as_real_imag() for digits in (FALLBACK_DIGITS, 3 * FALLBACK_DIGITS)]
     except Exception:  # noqa: BLE001 - an evaluation that fails settles nothing
@@ -274,6 +285,22 @@ def settled_number(expr: sympy.Expr) -> sympy.Float | None:
     if abs(low - high) > FALLBACK_AGREEMENT * abs(high) or (high == 0) != (low == 0):
         return None
     return high
+
+
+def _clear_sum(node: sympy.Add) -> bool:
+    """Whether the sum ``node`` settles (:func:`_two_precisions`) to a value above
+    :data:`FALLBACK_AGREEMENT` of the size of its terms. A sum is where a 0 hides (``atan(2) +
+    atan(3) - 3*pi/4``); the whole constant can settle though the sum does not, where a
+    function flattens its residue (``tanh(10**1000*Abs(...))`` is 1 at 30 and 90 digits, and
+    0), so each sum answers for itself (red team 13)."""
+    value = _two_precisions(node)
+    if value is None or value == 0:
+        return False
+    try:
+        size = sum(abs(sympy.N(term, 15)) for term in node.args)
+    except Exception:  # noqa: BLE001
+        return False
+    return bool(size.is_Number and abs(value) > FALLBACK_AGREEMENT * size)
 
 
 def _rounding_decides(expr: sympy.Expr) -> bool:

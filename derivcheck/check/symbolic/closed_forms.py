@@ -5,8 +5,8 @@ operations; an integral, sum or product in it must first be replaced by an exact
 and SymPy's ``doit`` can be wrong: ``Sum(1/(4*i - 3) + 1/(4*i - 1) - 1/(2*i - 1), (i, 1, oo))``
 is log(2)/2, SymPy says 0; ``Integral(exp(-t**4), (t, -1, 1))`` is 1.69, SymPy says 0. So
 while a derivation is checked, the sign of such a constant uses only the values that the
-rest of the checker trusts too: a finite sum or product with integer bounds (summed term by
-term or by SymPy's exact formulas), an integral whose closed form is trusted on its own
+rest of the checker trusts too: a finite sum or product with integer bounds and at most
+:data:`MAX_TERMS` terms, an integral whose closed form is trusted on its own
 (:func:`~derivcheck.check.realize.untrusted_integrals`, trust rule 18), an infinite sum or
 product whose closed form agrees with its partial sums (:func:`.series.clean_value`), and
 a derivative. Any other (a limit, a sum with bounds that are not integers) gives no sign.
@@ -19,6 +19,7 @@ import sympy
 from ..realize import untrusted_integrals
 from .series import clean_value
 
+MAX_TERMS = 10**4  # a finite sum or product of more terms gives no value here
 _NO_VALUE = (sympy.oo, -sympy.oo, sympy.zoo, sympy.nan, sympy.AccumBounds)
 
 
@@ -41,7 +42,12 @@ def _value(node: sympy.Basic) -> sympy.Basic | None:
         return None if untrusted_integrals(node) else node.doit()
     if isinstance(node, (sympy.Sum, sympy.Product)):
         if all(len(limit) == 3 and limit[1].is_Integer and limit[2].is_Integer for limit in node.limits):
-            return node.doit()
+            terms = 1
+            for _, lo, hi in node.limits:
+                terms *= max(int(hi) - int(lo) + 1, 1)
+            # SymPy sums a long range through functions of huge integers that it then
+            # evaluates exactly (harmonic(10**20) never ends): a long one gives no value
+            return node.doit() if terms <= MAX_TERMS else None
         if any(bound in (sympy.oo, -sympy.oo) for limit in node.limits for bound in limit[1:]):
             return clean_value(node)
     return None

@@ -132,6 +132,17 @@ def test_a_magnified_residue_is_no_sign() -> None:
     assert abs(settled_number(sympy.atan(2)) - sympy.Float("1.10714871779409050301706546018", 30)) < 1e-25
 
 
+def test_a_flattened_residue_is_no_value_and_a_long_sum_no_closed_form() -> None:
+    # red team 13: tanh(10**1000*c) for the 0 c = |atan(2) + atan(3) - 3*pi/4| is 1 at 30 and at
+    # 90 digits; each sum inside a constant must settle clear of a cancellation itself
+    c = sympy.Abs(sympy.atan(2) + sympy.atan(3) - 3 * sympy.pi / 4)
+    assert settled_number(sympy.tanh(10**1000 * c)) is None and settled_number(c**sympy.Rational(1, 10**30)) is None
+    assert settled_number(sympy.tanh(sympy.atan(2) + 1)) is not None
+    k = sympy.Symbol("k", integer=True)
+    assert trusted_closed_form(sympy.Sum(1 / k, (k, 1, 10**20))) is None  # harmonic(10**20) never ends
+    assert trusted_closed_form(sympy.Sum(1 / k, (k, 1, 4))) == sympy.Rational(25, 12)
+
+
 def test_max_min_and_sign_are_enclosed() -> None:
     # so a hidden zero made with Max is refused where it is written (rule 35), like one made with log
     big = sympy.Max(sympy.log(6), sympy.log(2) + sympy.log(3))
