@@ -56,8 +56,9 @@ def replace_shared(expr: sympy.Basic, rule: dict) -> sympy.Basic:
     return visit(expr)
 
 
-def unique_nodes(roots: list[sympy.Basic]) -> list[sympy.Basic]:
-    """Every distinct sub-expression of ``roots``, each once.
+def unique_nodes(roots: list[sympy.Basic], stop: tuple[type, ...] = ()) -> list[sympy.Basic]:
+    """Every distinct sub-expression of ``roots``, each once; below a node of a type in
+    ``stop`` nothing is visited (the node itself is).
 
     Realised expressions share sub-expressions heavily (a DAG); a plain preorder
     traversal visits a shared node once per path to it, which grows exponentially.
@@ -71,7 +72,8 @@ def unique_nodes(roots: list[sympy.Basic]) -> list[sympy.Basic]:
             continue
         seen.add(node)
         out.append(node)
-        stack.extend(a for a in node.args if isinstance(a, sympy.Basic))
+        if not isinstance(node, stop):
+            stack.extend(a for a in node.args if isinstance(a, sympy.Basic))
     return out
 
 

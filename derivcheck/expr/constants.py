@@ -230,9 +230,10 @@ FALLBACK_DIGITS = 30
 """Digits of the evaluation that must confirm SymPy's sign of a constant outside the enclosure."""
 
 FALLBACK_FLOOR = sympy.Rational(1, 10**20)
+"""Below this size, in :data:`FALLBACK_DIGITS` digits, such a constant has no sign (it may be 0)."""
+
 FALLBACK_AGREEMENT = sympy.Rational(1, 10**20)
 """Relative gap within which the two evaluations of such a constant are the same number."""
-"""Below this size, in :data:`FALLBACK_DIGITS` digits, such a constant has no sign (it may be 0)."""
 
 
 def number_sign(expr: sympy.Expr, rounded: int | None) -> int | None:
@@ -354,12 +355,17 @@ def _guarded_positive_negative(self: sympy.Expr, positive: bool) -> bool | None:
 
 
 def _certified_only(expr: sympy.Expr, wanted: int) -> bool | None:
+    sign = _certified_sign(expr)
+    return None if sign is None else sign == wanted
+
+
+def _certified_sign(expr: sympy.Expr) -> int | None:
+    """:func:`constant_sign`, with SymPy's own rounded judgements left as they are meanwhile."""
     _state.busy = True
     try:
-        sign = constant_sign(expr)
+        return constant_sign(expr)
     finally:
         _state.busy = False
-    return None if sign is None else sign == wanted
 
 
 def _algebraic_zero(expr: sympy.Expr) -> bool:
@@ -390,16 +396,10 @@ def _guarded_n2(a: sympy.Expr, b: sympy.Expr) -> Any:
         return _ORIGINAL_N2(a, b)
     if a.has(*UNEVALUATED) or b.has(*UNEVALUATED):
         exact = a - b
-        if not _is_finite_real_number(exact):
-            return None
-        _state.busy = True
-        try:
-            sign = constant_sign(exact)
-        finally:
-            _state.busy = False
+        sign = _certified_sign(exact) if _is_finite_real_number(exact) else None
         return None if sign is None else sympy.Integer(sign)
     difference = _ORIGINAL_N2(a, b)
-    if difference is None or getattr(_state, "busy", False):
+    if difference is None:
         return difference
     exact = a - b
     if exact.is_Rational or not _is_finite_real_number(exact) or not difference.is_Number:
@@ -451,5 +451,5 @@ def certified_signs(closed_form: ClosedForm | None = None) -> Iterator[None]:
             _sympy_relational._n2 = _ORIGINAL_N2
 
 
-__all__ = ["JUMPS", "PRECISIONS", "settled_number", "closed_forms_of", "UNEVALUATED", "certified_signs", "constant_sign", "enclosable", "is_constant",
-           "number_sign"]
+__all__ = ["JUMPS", "PRECISIONS", "UNEVALUATED", "certified_signs", "closed_forms_of", "constant_sign", "enclosable",
+           "is_constant", "number_sign", "settled_number"]

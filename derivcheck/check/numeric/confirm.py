@@ -26,6 +26,7 @@ import sympy
 from ...model import Counterexample
 from ..realize import LazyDet, LazyInverseEntry, RealizeError, RealizedRelation
 from ...expr.constants import UNEVALUATED, constant_sign, enclosable
+from ..trees import unique_nodes
 from .point_values import (DIGITS, INFINITE, SIGN_DIGITS, SLACK_DIGITS, PointValues, evaluate_at,
                            ladder, longest_digits, number_at, point_digits, sign_of_number)
 from .sampling import Param, Point, exact_values, readable
@@ -234,17 +235,7 @@ def _outside_binders(roots: list[sympy.Basic]) -> list[sympy.Basic]:
     """Every distinct sub-expression of ``roots`` that is not inside an integral, a sum, a
     product, a limit or a derivative (their bodies hold bound variables: a condition there
     is on one term, not on the point; the value of the whole decides)."""
-    seen: set[sympy.Basic] = set()
-    stack, out = list(roots), []
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        out.append(node)
-        if not isinstance(node, UNEVALUATED):
-            stack.extend(a for a in node.args if isinstance(a, sympy.Basic))
-    return out
+    return unique_nodes(roots, stop=UNEVALUATED)
 
 
 def _nonzero_conditions(node: sympy.Basic, values: PointValues) -> list[sympy.Basic]:

@@ -30,8 +30,12 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+import mpmath
+import numpy
 import sympy
 
+from .arrays import NUMPY
+from .evaluate import Evaluator
 from .phases import KEPT, TARGETS, distinct_arguments, linear_argument, phase_arguments
 
 POLYNOMIAL_SCAN = 10**5  # every integer n with |n| <= this is scanned for a polynomial argument
@@ -46,8 +50,8 @@ def other_arguments(sides: list[Any], n: sympy.Symbol, fixed: dict[sympy.Symbol,
     """The distinct arguments in ``n`` alone that are neither linear, polynomial nor exponential
     (``sqrt(n)``, ``n*log(n)``, ``exp(n)``): scanned in float64 (:func:`float_phase_integers`)."""
     return distinct_arguments(argument if linear_argument(argument, n) is None and _polynomial(argument, n) is None
-                     and _exponential(argument, n) is None else None
-                     for argument in phase_arguments(sides, n, fixed))
+                              and _exponential(argument, n) is None else None
+                              for argument in phase_arguments(sides, n, fixed))
 
 
 def float_phase_integers(argument: Any, n: sympy.Symbol, bottom: int | None, top: int | None) -> list[int]:
@@ -55,13 +59,7 @@ def float_phase_integers(argument: Any, n: sympy.Symbol, bottom: int | None, top
     float64, where its size is at most :data:`FLOAT_LIMIT`, an absolute error far below the
     distances that matter) comes nearest a quarter period: candidates only, confirmed in 50
     digits like the others."""
-    import numpy
-
-    from .arrays import NUMPY
-    from .evaluate import Evaluator
-
-    lo = max(-FLOAT_SCAN, bottom) if bottom is not None else -FLOAT_SCAN
-    hi = min(FLOAT_SCAN, top) if top is not None else FLOAT_SCAN
+    lo, hi = _range(FLOAT_SCAN, bottom, top)
     if lo > hi:
         return []
     ns = numpy.arange(lo, hi + 1, dtype=numpy.int64)
@@ -72,17 +70,8 @@ def float_phase_integers(argument: Any, n: sympy.Symbol, bottom: int | None, top
     except Exception:  # noqa: BLE001 - not evaluable in floats: no candidates
         return []
     usable = numpy.isfinite(values) & (numpy.abs(values.imag) < 1e-12) & (numpy.abs(values.real) <= FLOAT_LIMIT)
-    ns, quarter = ns[usable], numpy.mod(values.real[usable] / (numpy.pi / 2), TARGETS)
-    nearest = numpy.rint(quarter)
-    distance = numpy.abs(quarter - nearest)
-    target = numpy.mod(nearest, TARGETS).astype(int)
-    picked: list[list[int]] = [[] for _ in range(KEPT)]
-    for t in range(TARGETS):
-        mine = numpy.flatnonzero(target == t)
-        order = numpy.lexsort((numpy.abs(ns[mine]), distance[mine]))[:KEPT]
-        for k, i in enumerate(order):
-            picked[k].append(int(ns[mine[i]]))
-    return list(dict.fromkeys(v for row in picked for v in row))
+    quarter = numpy.mod(values.real[usable] / (numpy.pi / 2), TARGETS)
+    return _in_rounds(_nearest(ns[usable], quarter))
 
 
 def polynomial_arguments(sides: list[Any], n: sympy.Symbol, fixed: dict[sympy.Symbol, int]) -> list[tuple[Any, ...]]:
@@ -112,9 +101,7 @@ def polynomial_phase_integers(coefficients: tuple[Any, ...], bottom: int | None,
     fixed = _fixed_point(coefficients)
     if fixed is None:
         return []
-    scanned = _scanned_polynomial(fixed, bottom, top)
-    rounds = [[n for t in range(TARGETS) for n in scanned.get(t, [])[k:k + 1]] for k in range(KEPT)]
-    return list(dict.fromkeys(n for picks in rounds for n in picks))
+    return _in_rounds(_scanned_polynomial(fixed, bottom, top))
 
 
 def exponential_arguments(sides: list[Any], n: sympy.Symbol, fixed: dict[sympy.Symbol, int]) -> list[tuple[Any, ...]]:
@@ -143,8 +130,6 @@ def exponential_phase_integers(b: Any, c: Any, d: Any, bottom: int | None, top: 
         return []
     base = int(b)
     bits = FIXED_BITS + hi * base.bit_length()
-    import numpy
-
     fixed = _fixed_point((c, d), bits)
     if fixed is None:
         return []
@@ -156,15 +141,11 @@ def exponential_phase_integers(b: Any, c: Any, d: Any, bottom: int | None, top: 
     for _ in ns:
         phases.append((x + shift) % modulus)
         x = x * base % modulus
-    scanned = _nearest(numpy.array(ns, dtype=numpy.int64), phases, bits)
-    rounds = [[m for t in range(TARGETS) for m in scanned.get(t, [])[k:k + 1]] for k in range(KEPT)]
-    return list(dict.fromkeys(m for picks in rounds for m in picks))
+    return _in_rounds(_nearest(numpy.array(ns, dtype=numpy.int64), _quarters_of(phases, bits)))
 
 
 def _fixed_point(coefficients: tuple[Any, ...], bits: int = FIXED_BITS) -> tuple[int, ...] | None:
     """Each coefficient over ``2*pi``, modulo 1, as an integer numerator over ``2**bits``."""
-    import mpmath
-
     out = []
     with mpmath.workprec(bits + 64):
         for c in coefficients:
@@ -186,10 +167,7 @@ def _fixed_point(coefficients: tuple[Any, ...], bits: int = FIXED_BITS) -> tuple
 def _scanned_polynomial(fixed: tuple[int, ...], bottom: int | None, top: int | None) -> dict[int, list[int]]:
     """Per target, the :data:`KEPT` integers of ``[bottom, top]`` with ``|n| <= POLYNOMIAL_SCAN``
     nearest to it, by the exact fixed-point phase (Horner's rule on Python integers)."""
-    import numpy
-
-    lo = max(-POLYNOMIAL_SCAN, bottom) if bottom is not None else -POLYNOMIAL_SCAN
-    hi = min(POLYNOMIAL_SCAN, top) if top is not None else POLYNOMIAL_SCAN
+    lo, hi = _range(POLYNOMIAL_SCAN, bottom, top)
     if lo > hi:
         return {}
     n = numpy.arange(lo, hi + 1, dtype=numpy.int64)
@@ -199,16 +177,23 @@ def _scanned_polynomial(fixed: tuple[int, ...], bottom: int | None, top: int | N
     for c in reversed(fixed[:-1]):
         phase = phase * big + c
     modulus = 1 << FIXED_BITS
-    return _nearest(n, [int(p) % modulus for p in phase], FIXED_BITS)
+    return _nearest(n, _quarters_of([int(p) % modulus for p in phase], FIXED_BITS))
 
 
-def _nearest(n: Any, phases: list[int], bits: int) -> dict[int, list[int]]:
-    """Per target, the :data:`KEPT` integers of the array ``n`` whose phases (fractions of a
-    period, as numerators over ``2**bits``) lie nearest to it."""
-    import numpy
+def _range(limit: int, bottom: int | None, top: int | None) -> tuple[int, int]:
+    """``[-limit, limit]`` inside ``[bottom, top]`` (None: unbounded)."""
+    return (max(-limit, bottom) if bottom is not None else -limit, min(limit, top) if top is not None else limit)
 
+
+def _quarters_of(phases: list[int], bits: int) -> Any:
+    """Phases (fractions of a period, as numerators over ``2**bits``) in quarter periods, floats."""
     quarter = numpy.array([p >> (bits - 60) for p in phases], dtype=numpy.float64)
-    quarter *= TARGETS / float(1 << 60)
+    return quarter * (TARGETS / float(1 << 60))
+
+
+def _nearest(n: Any, quarter: Any) -> dict[int, list[int]]:
+    """Per target, the :data:`KEPT` integers of the array ``n`` whose phases ``quarter`` (in
+    quarter periods, from 0 to 4) lie nearest to it (smaller ``|n|`` first among ties)."""
     nearest = numpy.rint(quarter)
     distance = numpy.abs(quarter - nearest)
     target = numpy.mod(nearest, TARGETS).astype(int)
@@ -218,6 +203,12 @@ def _nearest(n: Any, phases: list[int], bits: int) -> dict[int, list[int]]:
         order = numpy.lexsort((numpy.abs(n[mine]), distance[mine]))[:KEPT]
         out[t] = [int(n[mine[i]]) for i in order]
     return out
+
+
+def _in_rounds(scanned: dict[int, list[int]]) -> list[int]:
+    """Per target the nearest, then per target the second nearest, and so on, each once."""
+    rounds = [[v for t in range(TARGETS) for v in scanned.get(t, [])[k:k + 1]] for k in range(KEPT)]
+    return list(dict.fromkeys(v for picks in rounds for v in picks))
 
 
 __all__ = ["EXPONENTIAL_SCAN", "FLOAT_SCAN", "POLYNOMIAL_SCAN", "exponential_arguments", "exponential_phase_integers",

@@ -77,15 +77,31 @@ def phase_arguments(sides: list[Any], n: sympy.Symbol, fixed: dict[sympy.Symbol,
                 yield argument
 
 
+@functools.lru_cache(maxsize=256)  # the linear, polynomial, exponential and other readings each ask
 def _normal(argument: Any) -> Any:
     """``argument`` with its sums and products done and powers combined, so that its form is
     read, not its spelling (``Sum(k, (k, 1, n))`` is ``n**2/2 + n/2``, ``4**n/2**n`` is
     ``2**n``); as written where that fails."""
     try:
-        done = argument.doit() if argument.has(sympy.Sum, sympy.Product) else argument
+        done = argument.doit() if argument.has(sympy.Sum, sympy.Product) and _short(argument) else argument
         return sympy.powsimp(sympy.expand(done), force=True)
     except Exception:  # noqa: BLE001 - read as written
         return argument
+
+
+MAX_DONE_TERMS = 10**4  # a sum or product of numbers with more terms is read as written
+
+
+def _short(argument: Any) -> bool:
+    """Whether each sum and product in ``argument`` has a bound with a symbol in it, or at most
+    :data:`MAX_DONE_TERMS` terms (SymPy evaluates ``harmonic(10**20)`` exactly, without end)."""
+    for node in argument.atoms(sympy.Sum, sympy.Product):
+        for limit in node.limits:
+            lo, hi = limit[1], limit[2]
+            if not (lo.free_symbols or hi.free_symbols) and not (
+                    lo.is_Integer and hi.is_Integer and int(hi) - int(lo) < MAX_DONE_TERMS):
+                return False
+    return True
 
 
 def distinct_arguments(found: Iterator[Any]) -> list[Any]:

@@ -25,6 +25,7 @@ decides (:mod:`derivcheck.check.numeric.confirm`).
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 import sympy
@@ -126,10 +127,11 @@ def untrusted_integrals(expr: sympy.Basic) -> list[sympy.Integral]:
     positive constants to a smooth power, ``exp``/``sin``/``cos``/``tanh``/``sinh``/``cosh``,
     declared (smooth) functions, finite sums and trusted integrals of such, and divisions
     by polynomials in the variable whose roots are all known and each provably not real or
-    outside the range (in an integrand with no parameter: :func:`_numeric_division`), every function taking an argument at most linear in the variable
-    (:func:`_linear_arguments`); over an infinite range, a sum of Gaussians
-    ``C * p(x) * exp(a*x**2 + b*x + c)`` with ``p`` a polynomial and ``a`` provably
-    negative (each converges absolutely). Any other integral's closed form counts only
+    outside the range (in an integrand with no parameter: :func:`_numeric_division`), every
+    function taking an argument at most linear in the variable (:func:`_linear_arguments`);
+    a nested integral judged on the inner closed forms it integrates (:func:`_inner_closed_forms`);
+    over an infinite range, a sum of Gaussians ``C * p(x) * exp(a*x**2 + b*x + c)`` with
+    ``p`` a polynomial and ``a`` provably negative (each converges absolutely). Any other integral's closed form counts only
     with numeric agreement, re-checked in 50 digits against quadrature.
     """
     if not isinstance(expr, sympy.Basic) or not expr.has(sympy.Integral):
@@ -137,6 +139,7 @@ def untrusted_integrals(expr: sympy.Basic) -> list[sympy.Integral]:
     return [node for node in expr.atoms(sympy.Integral) if not _trusted(node)]
 
 
+@functools.lru_cache(maxsize=256)
 def _trusted(node: sympy.Integral) -> bool:
     """Whether each level of the (iterated, innermost first) integral is trusted."""
     if any(len(limit) != 3 for limit in node.limits):
@@ -166,7 +169,7 @@ def _inner_closed_forms(body: sympy.Basic) -> sympy.Basic | None:
     ``Integral(Integral(exp(s), (s, 0, -t**4)), (t, -1, 1))`` every function takes a linear
     argument as written, but the outer integrand is ``exp(-t**4) - 1``, whose closed form
     SymPy gets wrong (red team 12, G1); so the rules apply to what is integrated."""
-    inner = [node for node in body.atoms(sympy.Integral)]
+    inner = list(body.atoms(sympy.Integral))
     if not all(_trusted(node) for node in inner):
         return None
     try:

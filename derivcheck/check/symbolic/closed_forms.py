@@ -18,6 +18,7 @@ import sympy
 
 from ..realize import untrusted_integrals
 from .series import clean_value
+from .sums import finite_limits
 
 MAX_TERMS = 10**4  # a finite sum or product of more terms gives no value here
 _NO_VALUE = (sympy.oo, -sympy.oo, sympy.zoo, sympy.nan, sympy.AccumBounds)
@@ -48,7 +49,7 @@ def _value(node: sympy.Basic) -> sympy.Basic | None:
             # SymPy sums a long range through functions of huge integers that it then
             # evaluates exactly (harmonic(10**20) never ends): a long one gives no value
             return node.doit() if terms <= MAX_TERMS else None
-        if any(bound in (sympy.oo, -sympy.oo) for limit in node.limits for bound in limit[1:]):
+        if not finite_limits(node):
             return clean_value(node)
     return None
 
