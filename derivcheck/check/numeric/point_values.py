@@ -12,6 +12,7 @@ cross-checked by quadrature (:func:`evaluate_at`).
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any
 
 import mpmath
@@ -21,7 +22,8 @@ from ..realize import RealizedRelation, extended_value, substitute_functions
 from ..runtime import run_bounded
 from ...expr.constants import UNEVALUATED, constant_sign, enclosable
 from ..trees import FreeSymbols, replace_shared, unique_nodes
-from .evaluate import linear_kinks
+from .arrays import NUMPY
+from .evaluate import Evaluator, linear_kinks
 
 DIGITS = 50
 SLACK_DIGITS = 20  # a gap counts at P digits when above 10**-(P - 20) relative (1e-30 at 50 digits)
@@ -87,9 +89,10 @@ class _Reading:
             elif isinstance(atom, (sympy.Function, sympy.Pow, sympy.Add, sympy.Mul)) and not free(atom):
                 constants.append(atom)
         self.longest = max(longest, hidden_digits(tuple(sorted(constants, key=sympy.default_sort_key))))
-        # the exponentials and saturating functions of the point (see point_digits)
+        # the exponentials and saturating functions of the point (see point_digits), all of
+        # them: which are evaluated exactly is chosen at each point (_largest_arguments)
         self.point_nodes = [node for node in nodes if len(node.args) == 1
-                            and (isinstance(node, sympy.exp) or type(node) in SATURATING) and free(node)][:POINT_NODES]
+                            and (isinstance(node, sympy.exp) or type(node) in SATURATING) and free(node)]
 
 
 _READINGS: dict[int, tuple[RealizedRelation, _Reading]] = {}
@@ -116,7 +119,7 @@ def point_digits(relation: RealizedRelation, at: PointValues) -> int:
     can only find a gap; whether an unresolved equality holds still follows :func:`longest_digits`
     (a large argument at a sampled point is no reason to doubt the relation's agreement)."""
     digits = 0
-    for node in _read(relation).point_nodes:
+    for node in _largest_arguments(_read(relation).point_nodes, at):
         rate = 1 if isinstance(node, sympy.exp) else SATURATING[type(node)]
         try:
             arg = evaluate_at(node.args[0], at, exact=True)
@@ -137,7 +140,39 @@ simple number (``tanh(1000)`` is 1 to 868 digits; 0: within ``exp(-a**2)``, ``er
 LN10 = 2.302585092994046
 
 
-POINT_NODES = 32  # arguments evaluated at each point by point_digits (a matrix may hold thousands)
+POINT_NODES = 32  # arguments evaluated exactly at each point by point_digits (a matrix may hold thousands)
+
+
+def _largest_arguments(nodes: list[sympy.Basic], at: PointValues) -> list[sympy.Basic]:
+    """The :data:`POINT_NODES` of ``nodes`` whose arguments are largest at the point, by a
+    float64 estimate (:class:`.evaluate.Evaluator`, shared subexpressions once): those with
+    no finite estimate first (an integral, a value past float range), then by size. Which
+    nodes are evaluated exactly so does not depend on their order in the relation: forty
+    bounded ``exp(cos(y + k))`` do not hide ``tanh(1000 + y**2)``."""
+    if len(nodes) <= POINT_NODES:
+        return nodes
+    evaluator = Evaluator({k: NUMPY.full(1, z) for k, z in ((k, _float_of(v)) for k, v in at.values.items())
+                           if z is not None}, 1, NUMPY, at.functions)
+
+    def size(node: sympy.Basic) -> float:
+        try:
+            with NUMPY.quiet():
+                a = abs(complex(NUMPY.host(evaluator(node.args[0]))[0]))
+        except Exception:  # noqa: BLE001 - no estimate (an integral, no value): evaluated exactly first
+            return math.inf
+        return a if math.isfinite(a) else math.inf
+
+    return sorted(nodes, key=size, reverse=True)[:POINT_NODES]
+
+
+def _float_of(value: Any) -> complex | None:
+    """``value`` as a complex128 where it is a number within float range (else the nodes
+    that use it have no estimate)."""
+    try:
+        z = complex(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return z if math.isfinite(z.real) and math.isfinite(z.imag) else None
 
 
 @functools.lru_cache(maxsize=256)

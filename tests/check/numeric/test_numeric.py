@@ -872,6 +872,18 @@ def test_a_constant_that_hides_a_tiny_quantity_raises_the_precision(d: Decls) ->
     assert not refuted(d.check(R(x ** 2 * sympy.tanh(big), "<=", x ** 2)))
 
 
+def test_many_bounded_exponentials_do_not_hide_a_saturated_one(d: Decls) -> None:
+    # red team 13 n01: only the first 32 exponentials were evaluated at a point, so forty
+    # exp(cos(y + k)) written first hid tanh(1000 + y**2) (1 - 2e-869 at best): numeric
+    y = d.scalar("y")
+    for pad in (sum(sympy.exp(sympy.cos(y + k)) for k in range(1, 41)),
+                sum(sympy.exp(y / 1000 + sympy.Rational(k, 1000)) for k in range(1, 41))):
+        assert refuted(d.check(R(sympy.tanh(1000 + y ** 2) + pad, "=", 1 + pad)))
+    # the true relation beside the same padding still agrees
+    pad = sum(sympy.exp(sympy.cos(y + k)) for k in range(1, 41))
+    assert agrees(d.check(R(sympy.tanh(y) + pad, "=", sympy.tanh(y) + pad)).rechecked())
+
+
 def test_a_jump_at_a_zero_not_written_zero_is_no_counterexample(d: Decls) -> None:
     # sign(x + log(6) - log(2) - log(3)) at x = 0 is sign(0) = 0; the rounded argument says 1 or -1
     from derivcheck.expr.constants import certified_signs
