@@ -119,8 +119,7 @@ def point_digits(relation: RealizedRelation, at: PointValues) -> int:
     can only find a gap; whether an unresolved equality holds still follows :func:`longest_digits`
     (a large argument at a sampled point is no reason to doubt the relation's agreement)."""
     digits = 0
-    for node in _largest_arguments(_read(relation).point_nodes, at):
-        rate = 1 if isinstance(node, sympy.exp) else SATURATING[type(node)]
+    for node in _most_hiding(_read(relation).point_nodes, at):
         try:
             arg = evaluate_at(node.args[0], at, exact=True)
             if arg is None or arg in INFINITE:
@@ -128,8 +127,14 @@ def point_digits(relation: RealizedRelation, at: PointValues) -> int:
             a = abs(sympy.re(sympy.N(arg, 15, strict=True, maxn=4 * DIGITS)))
         except Exception:  # noqa: BLE001 - no value here: nothing to raise the precision by
             continue
-        digits = max(digits, int((a ** 2 if rate == 0 else rate * a) / LN10) + 1)
+        digits = max(digits, int(_hidden(node, a) / LN10) + 1)
     return digits
+
+
+def _hidden(node: sympy.Basic, a: Any) -> Any:
+    """How many e-folds ``node`` hides at an argument of size ``a`` (see :data:`SATURATING`)."""
+    rate = 1 if isinstance(node, sympy.exp) else SATURATING[type(node)]
+    return a ** 2 if rate == 0 else rate * a
 
 
 SATURATING = {sympy.tanh: 2, sympy.coth: 2, sympy.sech: 1, sympy.csch: 1, sympy.erf: 0, sympy.erfc: 0}
@@ -143,12 +148,13 @@ LN10 = 2.302585092994046
 POINT_NODES = 32  # arguments evaluated exactly at each point by point_digits (a matrix may hold thousands)
 
 
-def _largest_arguments(nodes: list[sympy.Basic], at: PointValues) -> list[sympy.Basic]:
-    """The :data:`POINT_NODES` of ``nodes`` whose arguments are largest at the point, by a
-    float64 estimate (:class:`.evaluate.Evaluator`, shared subexpressions once): those with
-    no finite estimate first (an integral, a value past float range), then by size. Which
-    nodes are evaluated exactly so does not depend on their order in the relation: forty
-    bounded ``exp(cos(y + k))`` do not hide ``tanh(1000 + y**2)``."""
+def _most_hiding(nodes: list[sympy.Basic], at: PointValues) -> list[sympy.Basic]:
+    """The :data:`POINT_NODES` of ``nodes`` that hide the most digits at the point
+    (:func:`_hidden`) by a float64 estimate of their arguments (:class:`.evaluate.Evaluator`,
+    shared subexpressions once): those with no finite estimate first (an integral, a value
+    past float range), then by size. Which nodes are evaluated exactly so does not depend
+    on their order in the relation: forty bounded ``exp(cos(y + k))`` do not hide
+    ``tanh(1000 + y**2)``."""
     if len(nodes) <= POINT_NODES:
         return nodes
     evaluator = Evaluator({k: NUMPY.full(1, z) for k, z in ((k, _float_of(v)) for k, v in at.values.items())
@@ -157,7 +163,7 @@ def _largest_arguments(nodes: list[sympy.Basic], at: PointValues) -> list[sympy.
     def size(node: sympy.Basic) -> float:
         try:
             with NUMPY.quiet():
-                a = abs(complex(NUMPY.host(evaluator(node.args[0]))[0]))
+                a = float(_hidden(node, abs(complex(NUMPY.host(evaluator(node.args[0]))[0]))))
         except Exception:  # noqa: BLE001 - no estimate (an integral, no value): evaluated exactly first
             return math.inf
         return a if math.isfinite(a) else math.inf
