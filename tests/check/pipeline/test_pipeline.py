@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+import sympy
 
 from derivcheck.check.pipeline.items import compose
 from derivcheck.check.pipeline.derivation import check_derivation
@@ -194,12 +195,15 @@ def test_proved_at_instances() -> None:
 
 
 def test_timeout_yields_to_numeric_and_numeric_alone_is_not_strict() -> None:
+    # a claim no other test checks, and a cold SymPy cache: a forked worker that inherits an
+    # earlier proof from the cache can answer within the 1 ms limit (seen once in a full run)
     body = """
         symbols:
           x: real
         steps:
-          - claim: sin(x)**2 + cos(x)**2 = 1
+          - claim: sin(x + 17)**4 - cos(x + 17)**4 = sin(x + 17)**2 - cos(x + 17)**2
         """
+    sympy.core.cache.clear_cache()
     out = run(body, timeout=0.001)
     assert out["step-1"].verdict is Verdict.NUMERIC and out["step-1"].passed
     strict = run(body, timeout=0.001, strict=True)
