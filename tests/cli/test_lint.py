@@ -81,3 +81,18 @@ def test_duplicate_ids_do_not_hide_the_other_errors(tmp_path: Path) -> None:
     assert verified.exit_code == 2
     assert f"{second}:1:13: duplicate derivation id 'good'" in verified.output
     assert f"{second}:7:" in verified.output
+
+
+def test_a_duplicate_id_fails_its_own_file_once(tmp_path: Path) -> None:
+    # the duplicate is checked (its own errors show) and failed by its id: one derivation,
+    # not a passing one plus a "could not be loaded" one, and its progress line says FAIL
+    write(tmp_path, "a", GOOD)
+    second = write(tmp_path, "b", GOOD)
+    result = CliRunner().invoke(main, ["verify", str(tmp_path), "--no-numeric", "--no-cache", "-j", "1"])
+    assert result.exit_code == 2, result.output
+    lines = result.output.splitlines()
+    assert [line.split("  ")[:3] for line in lines[:2]] == [
+        ["PASS", "good", str(tmp_path / "a.deriv.yaml")], ["FAIL", "good", str(second)]], result.output
+    assert "(could not be loaded)" not in result.output
+    assert any(line.split() == ["derivations", "2", "(1", "passed,", "1", "failed)"] for line in lines), result.output
+    assert f"{second}:1:13: duplicate derivation id 'good'" in result.output
