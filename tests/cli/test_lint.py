@@ -96,3 +96,16 @@ def test_a_duplicate_id_fails_its_own_file_once(tmp_path: Path) -> None:
     assert "(could not be loaded)" not in result.output
     assert any(line.split() == ["derivations", "2", "(1", "passed,", "1", "failed)"] for line in lines), result.output
     assert f"{second}:1:13: duplicate derivation id 'good'" in result.output
+
+
+def test_errors_are_listed_by_file_then_line(tmp_path: Path) -> None:
+    # as ruff and mypy list them: here the claim's error (line 5) before the chain's (7, 8),
+    # and a file's load error after an earlier file's expression errors
+    write(tmp_path, "a", "derivation: a\ntitle: t\nsymbols:\n  x: real\nclaim: x^2 = x*x\nsteps:\n"
+                         "  - start: x^2\n  - eq: x*x\n")
+    write(tmp_path, "b", "derivation: b\ntitle: t\nsymbols:\n  x: real\n steps: []\n")
+    result = CliRunner().invoke(main, ["lint", str(tmp_path)])
+    assert result.exit_code == 2
+    a, b = str(tmp_path / "a.deriv.yaml"), str(tmp_path / "b.deriv.yaml")
+    places = [line.split(": ", 1)[0].rsplit(":", 2)[:2] for line in result.output.splitlines()[:-1]]
+    assert places == [[a, "5"], [a, "7"], [a, "8"], [b, "5"]], result.output
