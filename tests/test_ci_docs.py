@@ -36,6 +36,10 @@ def test_the_workflow_installs_derivcheck_not_the_users_repository_with_cpu_torc
     assert flow["env"]["DERIVCHECK"].startswith(f"{DISTRIBUTION} @ git+")
     cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
     assert cache["with"]["path"] == ".derivcheck-cache"
+    # saved anew by every run and restored from the latest: a key on the derivation files alone is
+    # hit, so never saved again, once derivcheck or SymPy change and every entry in it is stale
+    assert cache["with"]["key"] == "derivcheck-${{ runner.os }}-${{ github.run_id }}"
+    assert cache["with"]["restore-keys"] == "derivcheck-${{ runner.os }}-"
     assert "derivcheck verify --strict --output derivcheck.xml" in runs  # JUnit from the extension
     upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["with"]["path"] == "derivcheck.xml" and upload["if"] == "always()"

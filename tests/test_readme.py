@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 from repo_paths import REPO
 
@@ -24,6 +26,17 @@ def test_the_readme_says_what_the_tests_run_and_how_long_and_gives_the_fast_subs
     assert "about 40 minutes on an idle 2-core machine" in README
     assert 'python -m pytest -q -m "not slow"' in README
     assert '"slow: ' in (REPO / "pyproject.toml").read_text(encoding="utf-8")  # the marker exists
+
+
+def test_the_readme_counts_the_tests_it_runs() -> None:
+    # "about N tests" for the whole suite and the fast subset, within 10 % of what pytest collects
+    said = [int(n.replace(",", "")) for n in re.findall(r"about ([\d,]+) tests", README)]
+    collected = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-m", "not slow",
+                                "-p", "no:cacheprovider"], cwd=REPO, capture_output=True, text=True, timeout=300)
+    fast, whole = map(int, re.search(r"^(\d+)/(\d+) tests collected", collected.stdout, re.M).groups())
+    assert len(said) == 2, said
+    for stated, real in zip(said, (whole, fast)):
+        assert abs(stated - real) <= real / 10, f"the README says about {stated} tests; pytest collects {real}"
 
 
 def test_the_first_command_verifies_the_library_from_the_repository_root(monkeypatch) -> None:

@@ -9,6 +9,7 @@ torch, so it suits a pre-commit hook.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..errors import InputError, InputErrors
@@ -61,7 +62,17 @@ def lint_paths(paths: list[str]) -> LintResult:
                 continue
             located = item.error.startswith(derivation.path)
             errors.append(item.error if located or item.span is None else f"{item.span}: {item.error}")
-    return LintResult(files=tuple(sorted(set(files))), errors=tuple(dict.fromkeys(errors)))
+    return LintResult(files=tuple(sorted(set(files))), errors=tuple(sorted(dict.fromkeys(errors), key=_location)))
+
+
+_LOCATED = re.compile(r"^(.*?):(\d+):(\d+): ")
+
+
+def _location(error: str) -> tuple[str, int, int]:
+    """Where an error line points, to list them as ruff and mypy do: by file, then line and column
+    (an error that names no place, such as a missing path, first)."""
+    match = _LOCATED.match(error)
+    return (match.group(1), int(match.group(2)), int(match.group(3))) if match else ("", 0, 0)
 
 
 __all__ = ["LintResult", "lint_paths"]

@@ -38,14 +38,33 @@ class Builtin:
     read: Callable[["Reader", ast.Call], Any]
 
 
-def _scalar_function(function: Callable[..., sympy.Expr]) -> Callable[["Reader", ast.Call], Any]:
+def _scalar_function(function: Callable[..., sympy.Expr],
+                     entrywise: str | None = None) -> Callable[["Reader", ast.Call], Any]:
+    """A built-in function of scalars; ``entrywise`` names one that ``elementwise`` also applies,
+    so that a matrix argument is told how to write the function of each entry."""
     def read(reader: "Reader", node: ast.Call) -> Any:
-        result = function(*(reader.scalar(arg) for arg in node.args))
+        result = function(*(_scalar_argument(reader, arg, entrywise) for arg in node.args))
         if is_undefined(result):
             reader.fail(node, "undefined value (such as log(0))")
         return result
 
     return read
+
+
+def _scalar_argument(reader: "Reader", node: ast.expr, entrywise: str | None) -> sympy.Expr:
+    """``node`` as a scalar argument of the function ``entrywise``: ``exp(A)`` of a matrix is not
+    the matrix exponential here, and the error says how to take ``exp`` of each entry."""
+    if entrywise is None:
+        return reader.scalar(node)
+    value = reader.read(node)
+    if shapes.is_matrix(value) and not shapes.is_one_by_one(value):
+        reader.fail(node, f"expected a scalar, got {shapes.describe(value)}",
+                    f"for {entrywise} of each entry write elementwise({entrywise}, {reader.text_of(node)}); "
+                    "only 1 x 1 matrix expressions (like z.T @ A @ z) act as scalars")
+    try:
+        return shapes.as_scalar(value)
+    except InputError as exc:
+        reader.fail(node, exc.message, exc.hint)
 
 
 _INTEGER_BOUNDS = (
@@ -313,14 +332,14 @@ def _normal_misplaced(reader: "Reader", node: ast.Call) -> Any:
 
 
 BUILTINS: dict[str, Builtin] = {
-    "sqrt": Builtin("sqrt(x)", (1, 1), _scalar_function(sympy.sqrt)),
-    "exp": Builtin("exp(x)", (1, 1), _scalar_function(sympy.exp)),
-    "log": Builtin("log(x) or log(x, base)", (1, 2), _scalar_function(sympy.log)),
-    "sin": Builtin("sin(x)", (1, 1), _scalar_function(sympy.sin)),
-    "cos": Builtin("cos(x)", (1, 1), _scalar_function(sympy.cos)),
-    "tanh": Builtin("tanh(x)", (1, 1), _scalar_function(sympy.tanh)),
-    "Abs": Builtin("Abs(x)", (1, 1), _scalar_function(sympy.Abs)),
-    "sign": Builtin("sign(x)", (1, 1), _scalar_function(sympy.sign)),
+    "sqrt": Builtin("sqrt(x)", (1, 1), _scalar_function(sympy.sqrt, "sqrt")),
+    "exp": Builtin("exp(x)", (1, 1), _scalar_function(sympy.exp, "exp")),
+    "log": Builtin("log(x) or log(x, base)", (1, 2), _scalar_function(sympy.log, "log")),
+    "sin": Builtin("sin(x)", (1, 1), _scalar_function(sympy.sin, "sin")),
+    "cos": Builtin("cos(x)", (1, 1), _scalar_function(sympy.cos, "cos")),
+    "tanh": Builtin("tanh(x)", (1, 1), _scalar_function(sympy.tanh, "tanh")),
+    "Abs": Builtin("Abs(x)", (1, 1), _scalar_function(sympy.Abs, "Abs")),
+    "sign": Builtin("sign(x)", (1, 1), _scalar_function(sympy.sign, "sign")),
     "Min": Builtin("Min(a, b, ...)", (1, None), _scalar_function(sympy.Min)),
     "Max": Builtin("Max(a, b, ...)", (1, None), _scalar_function(sympy.Max)),
     "Sum": Builtin("Sum(f, (i, a, b))", (2, None), _sum_like(sympy.Sum, "integer")),

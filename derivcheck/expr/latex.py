@@ -34,11 +34,19 @@ def _latex(expr: Any) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _printer() -> Any:
-    """SymPy's LaTeX printer, with a 1 x 1 product shown as the product (``z^T X^T X z``, not its trace)."""
+    """SymPy's LaTeX printer, with a 1 x 1 product shown as the product (``z^T X^T X z``, not its trace)
+    and an entry with the file's 1-based indices."""
     import sympy
     from sympy.printing.latex import LatexPrinter
+    from sympy.printing.precedence import PRECEDENCE
+
+    from .pretty import file_indices
 
     class Printer(LatexPrinter):
+        def _print_MatrixElement(self, expr: Any) -> str:  # X_{i, 1}, z_{i}: 1-based, as the file writes them
+            parent = self.parenthesize(expr.parent, PRECEDENCE["Atom"], strict=True)
+            return f"{parent}_{{{', '.join(self._print(k) for k in file_indices(expr))}}}"
+
         def _print_Trace(self, expr: Any) -> str:
             arg = expr.arg
             if getattr(arg, "is_Matrix", False) and tuple(arg.shape) == (1, 1):

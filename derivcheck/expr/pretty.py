@@ -17,7 +17,7 @@ from typing import Any
 import sympy
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.pretty.pretty import PrettyPrinter
-from sympy.printing.pretty.stringpict import prettyForm
+from sympy.printing.pretty.stringpict import prettyForm, stringPict
 from sympy.printing.str import StrPrinter
 
 _SYMBOLS = {"=": " = ", "<=": " ≤ ", "<": " < ", ">=": " ≥ ", ">": " > ", "~": " ~ ", "chain": " … "}
@@ -25,6 +25,13 @@ _SYMBOLS = {"=": " = ", "<=": " ≤ ", "<": " < ", ">=": " ≥ ", ">": " > ", "~
 
 def _is_matrix(expr: Any) -> bool:
     return bool(getattr(expr, "is_Matrix", False))
+
+
+def file_indices(entry: Any) -> tuple[Any, ...]:
+    """The indices of a matrix entry as a file writes them: 1-based (the parser reads ``X[i, 1]``
+    as SymPy's ``X[i - 1, 0]``), one index for an entry of a vector (``z[i]``)."""
+    indices = (entry.i + 1, entry.j + 1)
+    return indices[:1] if entry.parent.shape[1] == 1 else indices
 
 
 def _one_by_one(expr: Any) -> bool:
@@ -84,6 +91,10 @@ class PlainPrinter(StrPrinter):
     def _print_Symbol(self, expr: Any) -> str:
         return expr.name.lstrip("_") or expr.name  # an internal name (`_entry`) without its marker
 
+    def _print_MatrixElement(self, expr: Any) -> str:
+        parent = self.parenthesize(expr.parent, PRECEDENCE["Atom"], strict=True)
+        return f"{parent}[{', '.join(self._print(k) for k in file_indices(expr))}]"
+
 
 class DrawingPrinter(PrettyPrinter):
     """SymPy's Unicode pretty printer with ``@`` between matrix factors and 1 x 1 products as products."""
@@ -126,6 +137,13 @@ class DrawingPrinter(PrettyPrinter):
                 drawn.binding = prettyForm.ADD  # (zᵀ @ z)⋅X: bracketed as a factor or a base
             return drawn
         return super()._print_Trace(expr)
+
+    def _print_MatrixElement(self, expr: Any) -> prettyForm:
+        parent = self._print(expr.parent)  # not X₀₀ for X[1, 1], nor (X)[i - 1, 0] for X[i, 1]
+        if not isinstance(expr.parent, sympy.MatrixSymbol):
+            parent = prettyForm(*parent.parens())
+        indices = self._print_seq(file_indices(expr), delimiter=", ").parens(left="[", right="]")[0]
+        return prettyForm(*stringPict.next(parent, indices), binding=prettyForm.ATOM)
 
     def _print_Symbol(self, expr: Any, bold_name: bool = False) -> prettyForm:
         if expr.name.startswith("_") and expr.name.strip("_"):
@@ -232,4 +250,4 @@ def distinct_names(expr: Any) -> Any:
     return expr.xreplace(shown)
 
 
-__all__ = ["DrawingPrinter", "PlainPrinter", "distinct_names", "draw", "distinct_sides", "plain_text", "pretty_relation", "relation_text"]
+__all__ = ["DrawingPrinter", "PlainPrinter", "distinct_names", "draw", "distinct_sides", "file_indices", "plain_text", "pretty_relation", "relation_text"]

@@ -171,10 +171,14 @@ def errata_markdown_items(errata: list[Erratum]) -> list[str]:
     return lines
 
 
+def _recorded(errata: list[Erratum]) -> str:
+    return f"{len(errata)} recorded error" + ("" if len(errata) == 1 else "s")
+
+
 def render_errata_markdown(errata: list[Erratum], *, heading: str = "## Errata") -> str:
     """The errata view as Markdown: a heading, a count, and one list entry per erratum."""
     refuted = sum(1 for e in errata if e.refuted)
-    lines = [heading, "", f"{len(errata)} recorded errors (`expect: refuted`); {refuted} refuted by a "
+    lines = [heading, "", f"{_recorded(errata)} (`expect: refuted`); {refuted} refuted by a "
              "counterexample found and confirmed by derivcheck.", ""]
     lines += errata_markdown_items(errata)
     return "\n".join(lines) + "\n"
@@ -187,7 +191,7 @@ def errata_renderable(errata: list[Erratum]) -> Any:
     from rich.tree import Tree
 
     refuted = sum(1 for e in errata if e.refuted)
-    parts: list[Any] = [Text.assemble(("Errata", "bold"), f": {len(errata)} recorded errors, ",
+    parts: list[Any] = [Text.assemble(("Errata", "bold"), f": {_recorded(errata)}, ",
                                       (f"{refuted} refuted", "green"),
                                       *([", ", (f"{len(errata) - refuted} NOT refuted", "bold red")]
                                         if refuted < len(errata) else []))]

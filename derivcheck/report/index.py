@@ -31,7 +31,8 @@ _PREFIXED = re.compile(
 """``eq. (3.2)``, ``Eqs. 12-14``, ``equation 7``: a number after a word that says it is an equation."""
 _BARE = re.compile(r"(?<![\w§.])\((\d+(?:\.\d+)?)\)(?:\s*[-–]\s*\((\d+(?:\.\d+)?)\))?")
 """``(12)``, ``(3.2)-(3.4)``: a number alone in parentheses (a year such as ``(2020)`` is not one)."""
-_SECTION = re.compile(r"§\s*(\d+(?:\.\d+)*)")
+_SECTION = re.compile(r"(?:§|\b(?:sections?|sects?|secs?)\b\.?)\s*(\d+(?:\.\d+)*)", re.IGNORECASE)
+"""``§2.5.1``, ``Section 2.5.1``, ``sec. 4.2``: a section, never read as an equation."""
 _CHAIN_OPS = {"eq": "=", "le": "<=", "lt": "<", "ge": ">=", "gt": ">"}
 _WIDEST = 110
 """Longest text of the "establishes" cell before it is shortened with an ellipsis."""
@@ -61,8 +62,8 @@ class IndexRow:
 def equation_numbers(text: str) -> list[tuple[int, ...]]:
     """Equation numbers cited in ``text``, ranges expanded, in order of appearance.
 
-    Three styles: ``a.b.c`` anywhere (``§2.5.1`` is a section, not an
-    equation); any number after ``eq.``, ``eqs.``, ``eqn.`` or ``equation``
+    Three styles: ``a.b.c`` anywhere (``§2.5.1``, ``Section 2.5.1`` and ``sec. 2.5.1``
+    are sections, not equations); any number after ``eq.``, ``eqs.``, ``eqn.`` or ``equation``
     (``eq. (3.2)``, ``Eqs. 12-14``); and a number alone in parentheses
     (``(12)``, ``(3.2)``) in a text that cites no ``a.b.c`` equation (there,
     ``(1)`` names an assumption), a year such as ``(2020)`` excepted. ``(3.2.1)-(3.2.4)``
@@ -74,8 +75,8 @@ def equation_numbers(text: str) -> list[tuple[int, ...]]:
     [(3, 2), (12,), (13,), (7,)]
     """
     matches: list[tuple[int, int, str, str | None]] = []
-    taken: list[tuple[int, int]] = []
-    dotted = _EQUATION.search(text) is not None
+    taken: list[tuple[int, int]] = [match.span() for match in _SECTION.finditer(text)]
+    dotted = any(not any(m.start() < e and s < m.end() for s, e in taken) for m in _EQUATION.finditer(text))
     for pattern in (_EQUATION, _PREFIXED) if dotted else (_EQUATION, _PREFIXED, _BARE):
         for match in pattern.finditer(text):
             start, end = match.span()
@@ -124,7 +125,8 @@ def _run_text(run: list[tuple[int, ...]]) -> str:
 
 
 def section_of(source: str | None) -> str:
-    """The first section cited in ``source`` (``"§2.5.1, eqs. ..."`` gives ``"2.5.1"``), else ``""``."""
+    """The first section cited in ``source`` (``"§2.5.1, eqs. ..."`` and ``"Section 2.5.1, ..."``
+    give ``"2.5.1"``), else ``""``."""
     match = _SECTION.search(source or "")
     return match.group(1) if match else ""
 

@@ -175,7 +175,7 @@ def derivation_line(derivation: DerivationReport) -> Text:
         if counts[verdict]:
             parts.append((f"{counts[verdict]} {verdict.value}", VERDICT_STYLE[verdict]))
     if derivation.errors:
-        parts.append((f"{len(derivation.errors)} input errors", FAIL_STYLE))
+        parts.append((_plural(len(derivation.errors), "input error"), FAIL_STYLE))
     failed = _failed_items(derivation)
     if failed:
         parts.append((f"{failed} failed", FAIL_STYLE))

@@ -81,3 +81,31 @@ def test_duplicate_ids_do_not_hide_the_other_errors(tmp_path: Path) -> None:
     assert verified.exit_code == 2
     assert f"{second}:1:13: duplicate derivation id 'good'" in verified.output
     assert f"{second}:7:" in verified.output
+
+
+def test_a_duplicate_id_fails_its_own_file_once(tmp_path: Path) -> None:
+    # the duplicate is checked (its own errors show) and failed by its id: one derivation,
+    # not a passing one plus a "could not be loaded" one, and its progress line says FAIL
+    write(tmp_path, "a", GOOD)
+    second = write(tmp_path, "b", GOOD)
+    result = CliRunner().invoke(main, ["verify", str(tmp_path), "--no-numeric", "--no-cache", "-j", "1"])
+    assert result.exit_code == 2, result.output
+    lines = result.output.splitlines()
+    assert [line.split("  ")[:3] for line in lines[:2]] == [
+        ["PASS", "good", str(tmp_path / "a.deriv.yaml")], ["FAIL", "good", str(second)]], result.output
+    assert "(could not be loaded)" not in result.output
+    assert any(line.split() == ["derivations", "2", "(1", "passed,", "1", "failed)"] for line in lines), result.output
+    assert f"{second}:1:13: duplicate derivation id 'good'" in result.output
+
+
+def test_errors_are_listed_by_file_then_line(tmp_path: Path) -> None:
+    # as ruff and mypy list them: here the claim's error (line 5) before the chain's (7, 8),
+    # and a file's load error after an earlier file's expression errors
+    write(tmp_path, "a", "derivation: a\ntitle: t\nsymbols:\n  x: real\nclaim: x^2 = x*x\nsteps:\n"
+                         "  - start: x^2\n  - eq: x*x\n")
+    write(tmp_path, "b", "derivation: b\ntitle: t\nsymbols:\n  x: real\n steps: []\n")
+    result = CliRunner().invoke(main, ["lint", str(tmp_path)])
+    assert result.exit_code == 2
+    a, b = str(tmp_path / "a.deriv.yaml"), str(tmp_path / "b.deriv.yaml")
+    places = [line.split(": ", 1)[0].rsplit(":", 2)[:2] for line in result.output.splitlines()[:-1]]
+    assert places == [[a, "5"], [a, "7"], [a, "8"], [b, "5"]], result.output

@@ -33,7 +33,7 @@ def test_plain_text_writes_matrix_products_with_at_and_a_1x1_product_as_the_prod
 def test_plain_text_names_no_internal_variable() -> None:
     i = sympy.Dummy("i", integer=True)
     text = plain_text(sympy.Sum(X[i, i], (i, 0, n - 1)) + sympy.Symbol("_entry"))
-    assert "_" not in text and "Sum(X[i, i], (i, 0, n - 1))" in text
+    assert "_" not in text and "Sum(X[i + 1, i + 1], (i, 0, n - 1))" in text  # entries 1-based, as files write them
 
 
 def test_the_drawing_has_at_products_and_no_trace_of_a_1x1_product() -> None:
@@ -48,6 +48,20 @@ def test_the_drawing_has_at_products_and_no_trace_of_a_1x1_product() -> None:
 def test_latex_shows_a_1x1_product_as_the_product() -> None:
     assert latex_relation(QUADRATIC, ">=", 0) == r"z^{T} X^{T} X z \ge 0"
     assert "operatorname{tr}" in latex_relation(sympy.Trace(A), "=", 0)
+
+
+def test_entries_are_shown_with_the_files_1_based_indices(tmp_path) -> None:
+    # the parser reads X[i, 1] as SymPy's X[i - 1, 0]; the checked form (-vv, JSON pretty, LaTeX)
+    # shows it as written, not (X)[i - 1, 0] nor X₀₀
+    path = tmp_path / "e.deriv.yaml"
+    text = "Product(X[i, 1], (i, 1, n)) + z[2]**2 >= X[1, 1]"
+    path.write_text("derivation: e\ntitle: t\nsymbols:\n  n: dimension\n  X: matrix[n, n]\n  z: vector[n]\n"
+                    f"steps:\n  - claim: {text}\n", encoding="utf-8")
+    relation = parse_relation(Text(text, Span(str(path), 8, 12)), build_scope(load_derivation(str(path))))
+    assert relation_text(relation.lhs, ">=", relation.rhs) == "z[2]**2 + Product(X[i, 1], (i, 1, n)) >= X[1, 1]"
+    drawn = pretty_relation(relation.lhs, ">=", relation.rhs)
+    assert "X[i, 1]" in drawn and "z[2]" in drawn and "≥ X[1, 1]" in drawn and "(X)" not in drawn, drawn
+    assert latex_relation(relation.lhs, ">=", relation.rhs) == r"z_{2}^{2} + \prod_{i=1}^{n} X_{i, 1} \ge X_{1, 1}"
 
 
 def _relation_conditions(tmp_path, symbols: str, text: str):

@@ -75,3 +75,17 @@ def test_a_declared_greek_name_is_a_name(tmp_path: Path) -> None:
     path.write_text("derivation: greek\ntitle: t\nsymbols:\n  α, x: real\nsteps:\n  - claim: α*x = x*α\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["lint", str(path)])
     assert result.exit_code == 0, result.output
+
+
+def test_a_function_of_a_matrix_points_at_elementwise(tmp_path: Path) -> None:
+    # exp(A) is not the matrix exponential here: the error says how to take exp of each entry
+    path = tmp_path / "entrywise.deriv.yaml"
+    path.write_text("derivation: entrywise\ntitle: t\nsymbols:\n  n: dimension\n  A: matrix[n, n]\n  z: vector[n]\n"
+                    "steps:\n  - claim: exp(A - A) = ones(n, n)\n  - claim: sqrt(z.T @ z) >= 0\n"
+                    "  - claim: elementwise(exp, A - A) = ones(n, n)\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["lint", str(path)])
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines()[0] == (
+        f"{path}:8:16: expected a scalar, got a n x n matrix: `A - A` (for exp of each entry write "
+        "elementwise(exp, A - A); only 1 x 1 matrix expressions (like z.T @ A @ z) act as scalars)")
+    assert "1 error" in result.output  # sqrt of a 1 x 1 product and elementwise(exp, ...) are read

@@ -163,6 +163,18 @@ def test_a_two_dimensional_statement_becomes_a_text_block() -> None:
     assert "   - printed:\n\n     ```text\n       2\n     x  = 1\n     ```\n" in text
 
 
+def test_one_recorded_error_is_counted_in_the_singular() -> None:
+    from derivcheck.report.errata import Erratum
+
+    erratum = Erratum(path="p", derivation="d", section="1", equations="", label="step 2 (eq)",
+                      statement="x = 1", by=None, verdict=Verdict.REFUTED, detail="", counterexample=None,
+                      correction=None, location="p")
+    assert "\n1 recorded error (`expect: refuted`); 1 refuted" in render_errata_markdown([erratum])
+    buffer = io.StringIO()
+    Console(file=buffer, no_color=True, width=100).print(errata_renderable([erratum]))
+    assert buffer.getvalue().startswith("Errata: 1 recorded error, 1 refuted\n")
+
+
 def test_rich_view_lists_values_and_replay(sample) -> None:
     derivation, report = sample
     buffer = io.StringIO()

@@ -199,6 +199,14 @@ def test_equation_numbers_read_other_books_styles() -> None:
     assert format_equations(equation_numbers("eq. (3.2), eq. (3.3), (3.4)")) == "3.2–3.4"
 
 
+def test_a_section_written_as_a_word_is_a_section_not_an_equation() -> None:
+    assert equation_numbers("Section 2.5.1, eq. (2.5.3)") == [(2, 5, 3)]
+    assert section_of("Section 2.5.1, eq. (2.5.3)") == "2.5.1"
+    assert equation_numbers("Sec. 4.2.1 and sections 4.3.1-4.3.2, eqs. (12)-(13)") == [(12,), (13,)]
+    assert section_of("Murphy, sec 4.2, (12)") == "4.2"
+    assert section_of("an insect 2.5.1") == "" and equation_numbers("an insect 2.5.1") == [(2, 5, 1)]
+
+
 def test_index_shows_equations_of_another_style(tmp_path) -> None:
     path = tmp_path / "e.deriv.yaml"
     path.write_text("derivation: e\ntitle: t\nsource: 'Goodfellow et al., eq. (6.12)'\nsymbols:\n  a: real\n"

@@ -327,6 +327,6 @@ def test_derivation_lines_and_input_errors_stay_whole_at_width_20() -> None:
     report = Report(derivations=(DerivationReport(path=path, id="d", title="t", source=None, outcomes=(),
                                                   errors=(f"{path}:3:1: bad key",)),))
     lines = render(report, width=20, verbosity=NORMAL).splitlines()
-    assert f"FAIL  d  {path}  (1 input errors, 1 failed; 0 ms)" in lines
+    assert f"FAIL  d  {path}  (1 input error, 1 failed; 0 ms)" in lines
     assert f"{path}:3:1: bad key" in lines  # once, unindented: editors jump to it
     assert sum(f"{path}:3:1: bad key" in line for line in lines) == 1

@@ -6,6 +6,7 @@ Bad input is reported per file, never raised; :func:`verify_paths` is what
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Any
 
@@ -36,9 +37,21 @@ def verify_paths(paths: list[str], options: Options, *, jobs: int = 1, cache: An
         kept = set(shard_paths([d.path for d in derivations] + [f for f in errors_by_file if f != "?"], *shard))
         derivations = [d for d in derivations if d.path in kept]
         errors_by_file = {f: m for f, m in errors_by_file.items() if f in kept or f == "?"}
-    reports = run_derivations(derivations, options, check_derivation, jobs=jobs, cache=cache, progress=progress,
-                              **({} if deadline is None else {"deadline": deadline}))
+
+    def with_load_errors(report: DerivationReport) -> DerivationReport:
+        # a file that loaded with errors (a duplicate id) is one derivation, failed by them
+        messages = errors_by_file.get(report.path)
+        return dataclasses.replace(report, errors=report.errors + tuple(messages)) if messages else report
+
+    told = None if progress is None else (
+        lambda done, total, report: progress(done, total, None if report is None else with_load_errors(report)))
+    reports = [with_load_errors(r) for r in run_derivations(
+        derivations, options, check_derivation, jobs=jobs, cache=cache, progress=told,
+        **({} if deadline is None else {"deadline": deadline}))]
+    loaded = {r.path for r in reports}
     for file, messages in errors_by_file.items():
+        if file in loaded:
+            continue
         reports.append(DerivationReport(path=file, id=file, title="(could not be loaded)", source=None,
                                         outcomes=(), errors=tuple(messages)))
     reports.sort(key=lambda r: r.path)
