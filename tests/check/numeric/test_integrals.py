@@ -164,3 +164,19 @@ def test_closed_forms_at_poles_kinks_and_infinite_ranges_are_not_trusted(integra
 ])
 def test_closed_forms_of_smooth_integrands_are_trusted(integral: sympy.Integral) -> None:
     assert untrusted_integrals(integral) == []
+
+
+def test_an_untrusted_integral_constant_is_settled_only_clear_of_cancellation() -> None:
+    # red team 14: the difference of two integrals of sin(t**3) is 0 (an odd integrand over
+    # [-1, 1]) and 1e-17 by quadrature; magnified, floats read 1e61 at every point
+    from derivcheck.check.numeric.entry import _quadrature_settled
+
+    t = sympy.Symbol("t", real=True)
+    zero = sympy.Integral(sympy.sin(t**3), (t, -1, 2)) - sympy.Integral(sympy.sin(t**3), (t, 1, 2))
+    assert not _quadrature_settled(10**70 * sympy.sqrt(sympy.Abs(zero)) - 1)
+    assert not _quadrature_settled(sympy.tanh(10**30 * sympy.Abs(zero)))
+    assert not _quadrature_settled(sympy.Integral(t * sympy.exp(-t**2), (t, -1, 1)))  # cancels inside
+    # an amplified but clean value disagrees with 30 digits: sin(1.69e20) in floats is noise
+    clean = sympy.Integral(sympy.exp(-t**4), (t, -1, 1))
+    assert not _quadrature_settled(sympy.sin(10**20 * clean))
+    assert _quadrature_settled(clean - 1) and _quadrature_settled(sympy.exp(clean))
