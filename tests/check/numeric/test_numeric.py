@@ -884,6 +884,18 @@ def test_many_bounded_exponentials_do_not_hide_a_saturated_one(d: Decls) -> None
     assert agrees(d.check(R(sympy.tanh(y) + pad, "=", sympy.tanh(y) + pad)).rechecked())
 
 
+def test_a_saturated_function_inside_an_integral_raises_the_precision(d: Decls) -> None:
+    # red team 14: the argument with the integration variable free told no size, so the
+    # trusted closed form of the integral (1 - 2e-869) was compared at 50 digits: numeric
+    x, y = d.scalar("x"), d.scalar("y")
+    t = sympy.Symbol("t", real=True)
+    for integral in (sympy.Integral(sympy.tanh(1000 + y**2 + t), (t, 0, 1)),
+                     sympy.Integral(sympy.tanh(1000 * t + y**2), (t, 1, 2))):
+        assert refuted(d.check(R(x * integral, "=", x)))
+    assert agrees(d.check(R(x * sympy.Integral(sympy.tanh(y**2 + t), (t, 0, 1)), "=",
+                            x * (sympy.log(sympy.cosh(y**2 + 1)) - sympy.log(sympy.cosh(y**2))))).rechecked())
+
+
 def test_a_jump_at_a_zero_not_written_zero_is_no_counterexample(d: Decls) -> None:
     # sign(x + log(6) - log(2) - log(3)) at x = 0 is sign(0) = 0; the rounded argument says 1 or -1
     from derivcheck.expr.constants import certified_signs
