@@ -12,6 +12,8 @@ only where its projected size stays small.
 
 from __future__ import annotations
 
+import itertools
+
 import random
 import zlib
 from typing import Any
@@ -159,21 +161,52 @@ def phase_configs(relation: Any, trials: list[Any], ranges: dict, kinds: dict, s
     flat = max(sizes) == min(sizes)
     tried = [t.config for t in trials]
     out: list[tuple[dict, bool]] = []
+
+    def add(changes: dict) -> None:
+        config = {**base, **changes}
+        if config in tried or any(config == c for c, _ in out):
+            return
+        if not all(provably_in_domain(sympy.Integer(v), n, scope) for n, v in changes.items()):
+            return
+        grown = max(sizes) * max(abs(v) / max([abs(t.config.get(n, 1)) for t in valid] + [1])
+                                 for n, v in changes.items())
+        if flat or grown <= MAX_WIDE_PARAMS:
+            out.append((config, False))
+        elif grown <= MAX_REDUCED_PARAMS:
+            out.append((config, True))
+
     for k in range(max((len(values) for _, values in lists), default=0)):
         for n, values in lists:
-            if k >= len(values) or len(out) >= MAX_PHASE_CONFIGS:
-                continue
-            config = {**base, n: values[k]}
-            if config in tried or any(config == c for c, _ in out):
-                continue
-            if not provably_in_domain(sympy.Integer(values[k]), n, scope):
-                continue
-            grown = max(sizes) * abs(values[k]) / max([abs(t.config.get(n, 1)) for t in valid] + [1])
-            if flat or grown <= MAX_WIDE_PARAMS:
-                out.append((config, False))
-            elif grown <= MAX_REDUCED_PARAMS:
-                out.append((config, True))
+            if k < len(values) and len(out) < MAX_PHASE_CONFIGS:
+                add({n: values[k]})
+    single = len(out)
+    for joint in _joint_phases(lists):
+        if len(out) - single >= MAX_JOINT_PHASE_CONFIGS:
+            break
+        add(joint)
     return out
+
+
+MAX_JOINT_PHASE_CONFIGS = 32  # configurations with several integers near their quarter periods at once
+
+
+def _joint_phases(lists: list[tuple[sympy.Symbol, list[int]]]) -> list[dict]:
+    """Configurations that put several integer parameters near their quarter periods at once:
+    ``cos(n) + cos(m) > -2 + 10**-9`` fails only where both are near pi (n = m = 355), which
+    no configuration moving one parameter reaches (red team 14). Each parameter's candidates
+    in the order :func:`phase_configs` tries them (the nearest per target first), the first
+    ``k`` of each with ``k**p`` at most :data:`MAX_JOINT_PHASE_CONFIGS` for ``p`` parameters
+    (at least 2 each, at most 5 parameters)."""
+    by_parameter: dict[sympy.Symbol, list[int]] = {}
+    for k in range(max((len(values) for _, values in lists), default=0)):
+        for n, values in lists:
+            if k < len(values) and values[k] not in by_parameter.setdefault(n, []):
+                by_parameter[n].append(values[k])
+    names = sorted((n for n, values in by_parameter.items() if values), key=str)[:5]
+    if len(names) < 2:
+        return []
+    k = max(2, int(MAX_JOINT_PHASE_CONFIGS ** (1 / len(names)) + 1e-9))
+    return [dict(zip(names, values)) for values in itertools.product(*(by_parameter[n][:k] for n in names))]
 
 
 def _dimension(n: sympy.Symbol, scope: Scope) -> bool:

@@ -67,6 +67,27 @@ def test_true_look_alikes_are_not_refuted(claim, kind, interval) -> None:
     assert "quarter periods" in evidence.evidence  # the evidence says what was covered
 
 
+@pytest.mark.parametrize("claim", [
+    lambda n, m: R(sympy.cos(n) + sympy.cos(m), ">", -2 + TEN**-9),  # both near pi: n = m = 355
+    lambda n, m: R(sympy.cos(n) * sympy.cos(m), ">", -1 + TEN**-9),  # one near 0, one near pi
+    lambda n, m: R(sympy.sin(n) + sympy.sin(m), "<", 2 - TEN**-12),  # both near pi/2
+], ids=["cosine-sum", "cosine-product", "sine-sum"])
+def test_a_claim_false_only_with_two_integers_near_their_quarter_periods_is_refuted(claim) -> None:
+    # red team 14: each configuration moved one integer, so none reached both phases at once
+    d = Decls()
+    n, m = d.scalar("n", "natural"), d.scalar("m", "natural")
+    evidence = d.check(claim(n, m), points=6)
+    assert evidence.status is Status.DISAGREE, evidence.detail
+    assert min(int(evidence.counterexample.values[k]) for k in ("n", "m")) > 7
+
+
+def test_two_integers_true_look_alike_is_not_refuted() -> None:
+    d = Decls()
+    n, m = d.scalar("n", "natural"), d.scalar("m", "natural")
+    evidence = d.check(R(sympy.cos(n) + sympy.cos(m), ">", sympy.Integer(-2)), points=6)  # pi is irrational
+    assert evidence.status is Status.AGREE, evidence.detail
+
+
 def test_float_rounding_at_a_wide_real_does_not_hide_the_phases() -> None:
     # float64 agrees only within its slack at x = 10**6: the ordinary configurations "fail",
     # the failures are rounding, and the integers near a quarter period are tried after them
