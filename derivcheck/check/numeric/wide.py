@@ -20,7 +20,7 @@ from typing import Any
 
 import sympy
 
-from ...expr.scope import ScalarDecl, Scope
+from ...expr.scope import MatrixDecl, ScalarDecl, Scope
 from .domains import integer_reach
 from .sampling import WIDE_TEXT
 
@@ -150,8 +150,8 @@ def phase_configs(relation: Any, trials: list[Any], ranges: dict, kinds: dict, s
     decls = {d.symbol: d for d in scope.names.values() if isinstance(d, ScalarDecl)}
     lists = []
     for n in ranges:
-        if kinds[n] == "dimension" or n not in decls:
-            continue
+        if n not in decls or (kinds[n] == "dimension" and _sets_a_shape(n, sides, scope)):
+            continue  # a dimension that sizes a matrix is tried at the sizes of the ladder only
         bottom, top = integer_domain(kinds[n], decls[n].interval).reach
         lists += [(n, phase_integers(a, b, bottom, top)) for a, b in periodic_arguments(sides, n, base)]
         lists += [(n, polynomial_phase_integers(c, bottom, top)) for c in polynomial_arguments(sides, n, base)]
@@ -207,6 +207,15 @@ def _joint_phases(lists: list[tuple[sympy.Symbol, list[int]]]) -> list[dict]:
         return []
     k = max(2, int(MAX_JOINT_PHASE_CONFIGS ** (1 / len(names)) + 1e-9))
     return [dict(zip(names, values)) for values in itertools.product(*(by_parameter[n][:k] for n in names))]
+
+
+def _sets_a_shape(n: sympy.Symbol, sides: list[sympy.Basic], scope: Scope) -> bool:
+    """Whether the dimension ``n`` is the size of a declared matrix or of a matrix in ``sides``
+    (``eye(n)``): a quarter-period candidate such as 312689 cannot size one."""
+    shapes = [d.rows for d in scope.names.values() if isinstance(d, MatrixDecl)]
+    shapes += [d.cols for d in scope.names.values() if isinstance(d, MatrixDecl)]
+    shapes += [size for side in sides for m in side.atoms(sympy.MatrixExpr) for size in m.shape]
+    return any(n in sympy.sympify(size).free_symbols for size in shapes if isinstance(size, sympy.Basic))
 
 
 def _dimension(n: sympy.Symbol, scope: Scope) -> bool:

@@ -88,6 +88,12 @@ def test_two_integers_true_look_alike_is_not_refuted() -> None:
     assert evidence.status is Status.AGREE, evidence.detail
 
 
+def test_a_dimension_that_sizes_no_matrix_is_scanned_as_an_integer() -> None:
+    # red team 14: dimensions were never scanned, so cos(n) < 1 - 10**-11 was numeric
+    evidence = _check(lambda n: R(sympy.cos(n), "<", 1 - TEN**-11), kind="dimension")
+    assert evidence.status is Status.DISAGREE, evidence.detail
+
+
 def test_float_rounding_at_a_wide_real_does_not_hide_the_phases() -> None:
     # float64 agrees only within its slack at x = 10**6: the ordinary configurations "fail",
     # the failures are rounding, and the integers near a quarter period are tried after them
