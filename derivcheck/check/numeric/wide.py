@@ -215,7 +215,7 @@ def _sets_a_shape(n: sympy.Symbol, sides: list[sympy.Basic], scope: Scope) -> bo
     shapes = [d.rows for d in scope.names.values() if isinstance(d, MatrixDecl)]
     shapes += [d.cols for d in scope.names.values() if isinstance(d, MatrixDecl)]
     shapes += [size for side in sides for m in side.atoms(sympy.MatrixExpr) for size in m.shape]
-    return any(n in sympy.sympify(size).free_symbols for size in shapes if isinstance(size, sympy.Basic))
+    return any(n in size.free_symbols for size in shapes if isinstance(size, sympy.Basic))
 
 
 def _dimension(n: sympy.Symbol, scope: Scope) -> bool:
