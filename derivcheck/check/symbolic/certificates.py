@@ -153,9 +153,42 @@ def gap_certificate(gap: sympy.Basic, strict: bool, scope: Scope) -> str | None:
     box = interval_substitution(gap, scope)
     if not box:
         return None
-    how = _fraction_certificate(gap.xreplace({**halves, **box}), strict, scope)
+    boxed = gap.xreplace({**halves, **box})
+    if _negative_somewhere(boxed):
+        return None  # no certificate can exist: skip the search (this never accepts anything)
+    how = _fraction_certificate(boxed, strict, scope)
     names = ", ".join(sorted(str(s) for s in box))
     return None if how is None else f"{how}, with {names} written (lo + hi*u**2)/(1 + u**2) over the interval"
+
+
+SIGN_PROBES = ((1, 2, sympy.Rational(1, 2), 3), (2, sympy.Rational(1, 3), 1, sympy.Rational(5, 2)),
+               (sympy.Rational(1, 2), 3, 2, 1), (3, 1, sympy.Rational(1, 3), 2))
+"""Fixed values for the symbols of a gap (cycled over them), each moved into its symbol's
+assumptions (integers rounded up; negated only where the symbol may be negative), at which a
+clearly negative value shows that no sign certificate exists."""
+
+
+def _negative_somewhere(gap: sympy.Expr) -> bool:
+    """Whether ``gap`` is clearly negative (below ``-1e-9`` in 30-digit floats) at one of a few
+    fixed points its symbols' assumptions allow: only used to skip a search that must fail,
+    never to accept. Gaps with anything but plain real symbols are not probed."""
+    symbols = sorted(gap.free_symbols, key=sympy.default_sort_key)
+    if not all(isinstance(symbol, sympy.Symbol) and symbol.is_real for symbol in symbols):
+        return False
+    for probe in SIGN_PROBES:
+        for negate in (False, True):
+            values = {}
+            for i, symbol in enumerate(symbols):
+                value = probe[i % len(probe)]
+                value = sympy.ceiling(value) if symbol.is_integer else value
+                values[symbol] = -value if negate and symbol.is_nonnegative is not True else value
+            try:
+                number = sympy.N(gap.xreplace(values), 30)
+            except (TypeError, ValueError, ZeroDivisionError, ArithmeticError):
+                continue
+            if number.is_Number and number.is_finite and number < -sympy.Float("1e-9", 30):
+                return True
+    return False
 
 
 def _fraction_certificate(gap: sympy.Expr, strict: bool, scope: Scope) -> str | None:
