@@ -108,15 +108,91 @@ def _upper_bound(decl: ScalarDecl) -> tuple[sympy.Expr, bool] | None:
     return None
 
 
+def interval_substitution(expr: sympy.Expr, scope: Scope) -> dict[sympy.Symbol, sympy.Expr]:
+    """``x -> (lo + hi*u**2)/(1 + u**2)`` for each real scalar of ``expr`` declared in a bounded
+    interval open at ``hi`` (``(hi + lo*u**2)/(1 + u**2)`` when closed at ``hi`` and open at
+    ``lo``), with a new symbol ``u`` positive where the near end is open, else non-negative:
+    ``u**2/(1 + u**2)`` runs over ``(0, 1)`` (``[0, 1)``), so the image is exactly the interval,
+    and a sign proved for every such ``u`` holds on it. Closed at both ends: left alone."""
+    out: dict[sympy.Symbol, sympy.Expr] = {}
+    for symbol in expr.free_symbols:
+        decl = scope.names.get(str(symbol))
+        interval = decl.interval if isinstance(decl, ScalarDecl) and decl.symbol == symbol else None
+        if interval is None or decl.kind in INTEGER_KINDS or interval.lo is None or interval.hi is None:
+            continue
+        lo, hi = sympy.sympify(interval.lo, strict=True), sympy.sympify(interval.hi, strict=True)
+        if not (lo.is_Rational and hi.is_Rational and lo < hi):
+            continue
+        if interval.hi_open:
+            near, far, near_open = lo, hi, interval.lo_open
+        elif interval.lo_open:
+            near, far, near_open = hi, lo, False
+        else:
+            continue
+        root = sympy.Symbol(f"_{symbol}_box", **({"positive": True} if near_open else {"nonnegative": True}))
+        out[symbol] = (near + far * root**2) / (1 + root**2)
+    return out
+
+
 def gap_certificate(gap: sympy.Basic, strict: bool, scope: Scope) -> str | None:
     """How ``gap >= 0`` (``> 0`` when ``strict``) was shown, or None: the gap in the roots
     of the declared domains, as one fraction whose numerator and denominator have
-    proved signs (or by declared signs and intervals as written)."""
+    proved signs (or by declared signs and intervals as written). The domains are
+    first the half-lines of :func:`domain_substitution`; where that fails and a scalar
+    has a bounded interval, each such scalar is written exactly over its interval
+    (:func:`interval_substitution`), so that both of its ends count (``1 - a*b > 0`` for
+    ``a``, ``b`` in ``(0, 1)``)."""
     gap = sympy.sympify(gap, strict=True)
     written = sympy.expand(gap)
     if positive(written, scope) or (not strict and nonnegative(written, scope)):
         return "declared signs"
-    gap = gap.xreplace(domain_substitution(gap, scope))
+    halves = domain_substitution(gap, scope)
+    how = _fraction_certificate(gap.xreplace(halves), strict, scope)
+    if how is not None:
+        return how
+    box = interval_substitution(gap, scope)
+    if not box:
+        return None
+    boxed = gap.xreplace({**halves, **box})
+    if _negative_somewhere(boxed):
+        return None  # no certificate can exist: skip the search (this never accepts anything)
+    how = _fraction_certificate(boxed, strict, scope)
+    names = ", ".join(sorted(str(s) for s in box))
+    return None if how is None else f"{how}, with {names} written (lo + hi*u**2)/(1 + u**2) over the interval"
+
+
+SIGN_PROBES = ((1, 2, sympy.Rational(1, 2), 3), (2, sympy.Rational(1, 3), 1, sympy.Rational(5, 2)),
+               (sympy.Rational(1, 2), 3, 2, 1), (3, 1, sympy.Rational(1, 3), 2))
+"""Fixed values for the symbols of a gap (cycled over them), each moved into its symbol's
+assumptions (integers rounded up; negated only where the symbol may be negative), at which a
+clearly negative value shows that no sign certificate exists."""
+
+
+def _negative_somewhere(gap: sympy.Expr) -> bool:
+    """Whether ``gap`` is clearly negative (below ``-1e-9`` in 30-digit floats) at one of a few
+    fixed points its symbols' assumptions allow: only used to skip a search that must fail,
+    never to accept. Gaps with anything but plain real symbols are not probed."""
+    symbols = sorted(gap.free_symbols, key=sympy.default_sort_key)
+    if not all(isinstance(symbol, sympy.Symbol) and symbol.is_real for symbol in symbols):
+        return False
+    for probe in SIGN_PROBES:
+        for negate in (False, True):
+            values = {}
+            for i, symbol in enumerate(symbols):
+                value = probe[i % len(probe)]
+                value = sympy.ceiling(value) if symbol.is_integer else value
+                values[symbol] = -value if negate and symbol.is_nonnegative is not True else value
+            try:
+                number = sympy.N(gap.xreplace(values), 30)
+            except (TypeError, ValueError, ZeroDivisionError, ArithmeticError):
+                continue
+            if number.is_Number and number.is_finite and number < -sympy.Float("1e-9", 30):
+                return True
+    return False
+
+
+def _fraction_certificate(gap: sympy.Expr, strict: bool, scope: Scope) -> str | None:
+    """``gap`` (its domains substituted) as one fraction ``N / D`` with ``N``, ``D`` of proved signs."""
     if not is_real(gap, scope):
         return None
     numerator, denominator = sympy.fraction(sympy.together(gap))

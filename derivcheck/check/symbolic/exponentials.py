@@ -198,36 +198,9 @@ def _powers(expr: sympy.Expr) -> list[tuple[sympy.Expr, sympy.Expr]]:
 
 
 def _positive(expr: sympy.Expr, scope: Scope) -> bool:
-    if positive(expr, scope) or gap_certificate(expr, True, scope) is not None:
-        return True
-    box = _interval_substitution(expr, scope)
-    return bool(box) and gap_certificate(expr.xreplace(box), True, scope) is not None
-
-
-def _interval_substitution(expr: sympy.Expr, scope: Scope) -> dict[sympy.Symbol, sympy.Expr]:
-    """``x -> (lo + hi*u**2)/(1 + u**2)`` for each real scalar of ``expr`` declared in a bounded
-    interval open at ``hi`` (``(hi + lo*u**2)/(1 + u**2)`` when closed at ``hi`` and open at
-    ``lo``), with a new symbol ``u`` positive where the near end is open, else non-negative:
-    ``u**2/(1 + u**2)`` runs over ``(0, 1)`` (``[0, 1)``), so the image is exactly the interval,
-    and a sign proved for every such ``u`` holds on it. Closed at both ends: left alone."""
-    out: dict[sympy.Symbol, sympy.Expr] = {}
-    for symbol in expr.free_symbols:
-        decl = scope.names.get(str(symbol))
-        interval = decl.interval if isinstance(decl, ScalarDecl) and decl.symbol == symbol else None
-        if interval is None or decl.kind in INTEGER_KINDS or interval.lo is None or interval.hi is None:
-            continue
-        lo, hi = sympy.sympify(interval.lo, strict=True), sympy.sympify(interval.hi, strict=True)
-        if not (lo.is_Rational and hi.is_Rational and lo < hi):
-            continue
-        if interval.hi_open:
-            near, far, near_open = lo, hi, interval.lo_open
-        elif interval.lo_open:
-            near, far, near_open = hi, lo, False
-        else:
-            continue
-        root = sympy.Symbol(f"_{symbol}_box", **({"positive": True} if near_open else {"nonnegative": True}))
-        out[symbol] = (near + far * root**2) / (1 + root**2)
-    return out
+    # gap_certificate writes a scalar of a bounded interval over exactly that interval where
+    # its half-line is not enough
+    return positive(expr, scope) or gap_certificate(expr, True, scope) is not None
 
 
 def _substitute_exponentials(expr: sympy.Expr, scope: Scope) -> sympy.Expr | None:

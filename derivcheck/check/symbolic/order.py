@@ -23,6 +23,7 @@ from .bounds import prove_by_bounds
 from .canonical import canonical
 from .certificates import domain_substitution, gap_certificate
 from .conditions import certify_under, order_conditions
+from .derivative_sign import prove_by_derivative
 from .inequalities import is_real, monotone_pair, nonnegative, positive
 from .moment_matrix import moment_certificate
 from .proof import Proof, shortened
@@ -157,6 +158,17 @@ def by_radical_elimination(goal: OrderGoal) -> Proof | None:
     return Proof("radical elimination", shortened(how)) if how is not None else None
 
 
+def by_derivative_sign(goal: OrderGoal) -> Proof | None:
+    """One variable at a time, through the mean value theorem (see :mod:`.derivative_sign`);
+    its sub-goals (signs of bases, the value at a point, the derivative's sign) are proved under
+    the declarations alone, without the step's hypotheses (a stronger statement)."""
+    if goal.has_matrix_side():
+        return None
+    gap = sympy.sympify(goal.upper - goal.lower, strict=True)
+    how = prove_by_derivative(gap, goal.strict, goal.scope, lambda sub: goal.prove_order(sub, goal.scope))
+    return Proof("derivative sign", shortened(how)) if how is not None else None
+
+
 def _scalar(value: sympy.Basic) -> sympy.Basic | None:
     if isinstance(value, sympy.MatrixBase):
         return value[0, 0] if value.shape == (1, 1) else None
@@ -172,5 +184,6 @@ def _forms(gap: sympy.Basic) -> list[sympy.Basic]:
     return forms
 
 
-__all__ = ["OrderGoal", "OrderProver", "by_certificate", "by_entries", "by_moment_matrix", "by_monotone_map",
+__all__ = ["OrderGoal", "OrderProver", "by_certificate", "by_derivative_sign", "by_entries", "by_moment_matrix",
+           "by_monotone_map",
            "by_order_hypotheses", "by_radical_elimination", "by_sign", "by_standard_bounds", "provably_real"]

@@ -33,7 +33,7 @@ from .exponentials import equal_by_exponential_form, gaussian_integrals, matrix_
 from .hypotheses import instances_at
 from .ideal import follows_from
 from .matrix_derivative import matrix_gradient
-from .order import (OrderGoal, by_certificate, by_entries, by_moment_matrix, by_monotone_map, by_order_hypotheses,
+from .order import (OrderGoal, by_certificate, by_derivative_sign, by_entries, by_moment_matrix, by_monotone_map, by_order_hypotheses,
                     by_radical_elimination, by_sign, by_standard_bounds, provably_real)
 from .proof import Proof, shortened
 from .radicals import equal_by_radicals, has_radicals
@@ -257,6 +257,7 @@ STRATEGIES: tuple[Strategy, ...] = (
     Strategy("written out", "order", by_entries),
     Strategy("moment matrix", "order", by_moment_matrix),
     Strategy("radical elimination", "order", by_radical_elimination),
+    Strategy("derivative sign", "order", by_derivative_sign),
     Strategy("case split", "cases", _by_cases),
 )
 """Every symbolic strategy, cheapest first within each kind of relation. A new strategy is

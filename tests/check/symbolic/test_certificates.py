@@ -163,3 +163,40 @@ def test_a_single_log_is_compared_by_exponentiating() -> None:
     assert _proof(Relation(softplus, "<=", a), scope) is None
     assert _proof(Relation(softplus, ">=", a + 1), scope) is None  # false for large a
     assert _proof(Relation(sympy.tanh(a), "<", R(1, 2)), scope) is None
+
+
+def _in_box(scope, name: str, lo, hi, lo_open: bool = True, hi_open: bool = True) -> sympy.Symbol:
+    symbol = sympy.Symbol(name, real=True)
+    scope.names[name] = ScalarDecl(name, symbol, "real",
+                                   Interval(sympy.sympify(lo), sympy.sympify(hi), lo_open, hi_open), HERE)
+    return symbol
+
+
+def test_both_ends_of_a_bounded_interval_count() -> None:
+    # a half-line keeps one end only: 1 - a*b > 0 needs a, b < 1 as well as a, b > 0
+    scope, _ = scope_with()
+    a, b, p = _in_box(scope, "a", 0, 1), _in_box(scope, "b", 0, 1), _in_box(scope, "p", 0, 1)
+    u, v = sympy.symbols("u v", positive=True)
+    assert gap_certificate(1 - a*b, True, scope) is not None
+    assert gap_certificate((1 - a) - (1 - a)*(1 - b)/(1 - a*b), False, scope) is not None  # DDPM beta_tilde <= beta
+    assert _proof(Relation(p*sympy.log(u) + (1 - p)*sympy.log(v), "<=", sympy.log(p*u + (1 - p)*v)), scope)
+    h = _in_box(scope, "h", R(-1, 2), 1, lo_open=False)  # closed at lo, open at hi
+    assert gap_certificate(1 - h**2, True, scope) is not None
+
+
+def test_bounded_intervals_never_prove_false_look_alikes() -> None:
+    scope, _ = scope_with(x="real")
+    a, b = _in_box(scope, "a", 0, 1), _in_box(scope, "b", 0, 1)
+    c = _in_box(scope, "c", 0, 2)
+    d = _in_box(scope, "d", 0, 1, lo_open=False, hi_open=False)  # closed at both ends: not substituted
+    assert gap_certificate(1 - a*c, False, scope) is None  # a*c reaches 2
+    assert gap_certificate(a - b, False, scope) is None
+    assert gap_certificate(1 - a - b, False, scope) is None  # a + b reaches 2
+    assert gap_certificate(a*b - sympy.Rational(1, 2), False, scope) is None
+    assert gap_certificate(1 - a*x, False, scope) is None  # x is unbounded
+    assert gap_certificate(1 - a*b, True, scope) is not None
+    assert gap_certificate(1 - d, True, scope) is None  # d = 1 is allowed
+    p = a
+    u, v = sympy.symbols("u v", positive=True)
+    # weights that need not sum to one: no Jensen
+    assert _proof(Relation(p*sympy.log(u) + p*sympy.log(v), "<=", sympy.log(p*u + p*v)), scope) is None
