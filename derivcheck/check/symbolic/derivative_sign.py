@@ -95,15 +95,25 @@ def _domain(decl: ScalarDecl) -> sympy.Interval | None:
         hi, hi_open = sympy.Integer(0), True
     interval = decl.interval
     if interval is not None:
-        if interval.lo is not None and (sympy.sympify(interval.lo) > lo or
-                                        (sympy.sympify(interval.lo) == lo and interval.lo_open)):
-            lo, lo_open = sympy.sympify(interval.lo), interval.lo_open
-        if interval.hi is not None and (sympy.sympify(interval.hi) < hi or
-                                        (sympy.sympify(interval.hi) == hi and interval.hi_open)):
-            hi, hi_open = sympy.sympify(interval.hi), interval.hi_open
+        if any(end is not None and _rational(end) is None for end in (interval.lo, interval.hi)):
+            return None  # a symbolic end: the domain is not known here, and c must lie inside it
+        low = _rational(interval.lo)
+        if low is not None and (low > lo or (low == lo and interval.lo_open)):
+            lo, lo_open = low, interval.lo_open
+        high = _rational(interval.hi)
+        if high is not None and (high < hi or (high == hi and interval.hi_open)):
+            hi, hi_open = high, interval.hi_open
     if not (lo.is_Rational or lo is -sympy.oo) or not (hi.is_Rational or hi is sympy.oo):
         return None
     return sympy.Interval(lo, hi, lo_open or not lo.is_finite, hi_open or not hi.is_finite)
+
+
+def _rational(end: object) -> sympy.Rational | None:
+    """An interval's end as a rational number, else None (absent or symbolic)."""
+    if end is None:
+        return None
+    value = sympy.sympify(end, strict=True)
+    return value if value.is_Rational else None
 
 
 def _along(gap: sympy.Expr, y: sympy.Symbol, domain: sympy.Interval, strict: bool, prove: Prover) -> str | None:
