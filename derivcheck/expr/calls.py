@@ -389,6 +389,11 @@ def read_call(reader: "Reader", node: ast.Call) -> Any:
         except InputError:
             raise
         except Exception as exc:  # a SymPy constructor refusing its arguments
+            if "is not comparable" in str(exc):  # Min/Max of a constant SymPy cannot place
+                reader.fail(node, f"cannot build {name}: {exc}",
+                            "a constant argument must have a value SymPy can compare (an integral it cannot "
+                            "evaluate, or a 0 not written 0 such as Integral(t, (t, 0, 1)) - 1/2, has none); "
+                            "write its value, or state the comparison as a claim")
             reader.fail(node, f"cannot build {name}: {exc}")
     if definition is not None and definition.params and not definition.indexed:
         if len(node.args) != len(definition.params):

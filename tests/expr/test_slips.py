@@ -33,6 +33,8 @@ CASES = {
                           "`- eq: EXPR` means previous = EXPR; write a relation as a `claim:`)"),
     "function": ('  - claim: "f(x) = x"\n', "6:13: undeclared name `f` (declare it under `symbols:` as a function, "
                                             "e.g. `f: function(x)`, or define it under `define:`"),
+    "not-comparable": ('  - claim: "Min(Integral(t, (t, 0, 1)) - 1/2, x) <= x"\n',
+                       "a constant argument must have a value SymPy can compare"),
     "indentation": ("- start: x\n  - eq: x\n", "7:3: YAML syntax error: bad indentation of `- eq: x`: YAML expected "
                                                 "the block above to end here"),
 }
