@@ -1,6 +1,6 @@
 """python -m derivcheck"""
 
-from .cli import main
+from .cli.group import run
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -59,7 +59,7 @@ def test_actionlint_accepts_the_workflow(tmp_path: Path) -> None:
 def test_the_distribution_name_is_our_own_and_the_docs_never_send_users_to_the_index() -> None:
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["name"] == DISTRIBUTION
-    assert project["scripts"] == {"derivcheck": "derivcheck.cli:main"}  # the command keeps its name
+    assert project["scripts"] == {"derivcheck": "derivcheck.cli.group:run"}  # the command keeps its name
     for text in (DOC.replace("never `pip install derivcheck`", ""), (REPO / "README.md").read_text(encoding="utf-8")):
         assert not re.search(r"pip install\s+[\"']?derivcheck(?![-\w/.])", text)
     assert "never `pip install derivcheck`" in DOC

@@ -27,4 +27,15 @@ def main() -> None:
     os.environ.setdefault("SYMPY_CACHE_SIZE", SYMPY_CACHE_SIZE)  # (a user's own setting stands)
 
 
-__all__ = ["main"]
+def run() -> None:
+    """The ``derivcheck`` command as a program (the console script, ``python -m derivcheck``):
+    where a reader closes the pipe early (``derivcheck verify | head``), the process ends by
+    SIGPIPE as ``cat`` or ``grep`` do, not with the status 1 of a failed gate."""
+    import signal
+
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    main()
+
+
+__all__ = ["main", "run"]
