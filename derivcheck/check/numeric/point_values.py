@@ -124,11 +124,15 @@ def point_digits(relation: RealizedRelation, at: PointValues) -> int:
     """The digits an exponential or a saturating function (:data:`SATURATING`) hides at this
     point, from its argument there (``tanh(1000 + y**2)`` is 1 to 868 digits or more at any
     ``y``; ``exp(-900 - y**2)`` is below 10**-390). They raise the precisions tried, which
-    can only find a gap; whether an unresolved equality holds still follows :func:`longest_digits`
-    (a large argument at a sampled point is no reason to doubt the relation's agreement)."""
-    digits = 0
+    can only find a gap, and an equality holds at the point only where the last precision
+    reaches past them (see :func:`.confirm.settle`). Where more nodes than are evaluated
+    exactly have no float estimate, what they hide is not known: more than any precision here."""
     reading = _read(relation)
-    for node in _most_hiding(reading.point_nodes, at):
+    chosen, unknown = _most_hiding(reading.point_nodes, at, reading.ranges)
+    if unknown:
+        return 2 * MAX_DIGITS
+    digits = 0
+    for node in chosen:
         for argument in _across_ranges(node.args[0], reading.ranges):
             try:
                 arg = evaluate_at(argument, at, exact=True)
@@ -173,27 +177,36 @@ LN10 = 2.302585092994046
 POINT_NODES = 32  # arguments evaluated exactly at each point by point_digits (a matrix may hold thousands)
 
 
-def _most_hiding(nodes: list[sympy.Basic], at: PointValues) -> list[sympy.Basic]:
+def _most_hiding(nodes: list[sympy.Basic], at: PointValues,
+                 ranges: dict[sympy.Symbol, list[tuple[Any, Any]]]) -> tuple[list[sympy.Basic], bool]:
     """The :data:`POINT_NODES` of ``nodes`` that hide the most digits at the point
     (:func:`_hidden`) by a float64 estimate of their arguments (:class:`.evaluate.Evaluator`,
-    shared subexpressions once): those with no finite estimate first (an integral, a value
-    past float range), then by size. Which nodes are evaluated exactly so does not depend
-    on their order in the relation: forty bounded ``exp(cos(y + k))`` do not hide
-    ``tanh(1000 + y**2)``."""
+    shared subexpressions once; inside an integral, at the ends and middle of its range):
+    those with no finite estimate first (a sum, a value past float range), then by size;
+    and whether a node left out has no estimate (what it hides is then not known). Which
+    nodes are evaluated exactly so does not depend on their order in the relation: forty
+    bounded ``exp(cos(y + k))`` do not hide ``tanh(1000 + y**2)``."""
     if len(nodes) <= POINT_NODES:
-        return nodes
+        return nodes, False
     evaluator = Evaluator({k: NUMPY.full(1, z) for k, z in ((k, _float_of(v)) for k, v in at.values.items())
                            if z is not None}, 1, NUMPY, at.functions)
 
     def size(node: sympy.Basic) -> float:
-        try:
-            with NUMPY.quiet():
-                a = float(_hidden(node, abs(complex(NUMPY.host(evaluator(node.args[0]))[0]))))
-        except Exception:  # noqa: BLE001 - no estimate (an integral, no value): evaluated exactly first
-            return math.inf
-        return a if math.isfinite(a) else math.inf
+        largest = 0.0
+        for argument in _across_ranges(node.args[0], ranges):
+            try:
+                with NUMPY.quiet():
+                    a = float(_hidden(node, abs(complex(NUMPY.host(evaluator(argument))[0]))))
+            except Exception:  # noqa: BLE001 - no estimate (a sum, no value): evaluated exactly first
+                return math.inf
+            if not math.isfinite(a):
+                return math.inf
+            largest = max(largest, a)
+        return largest
 
-    return sorted(nodes, key=size, reverse=True)[:POINT_NODES]
+    ranked = sorted(((size(node), k, node) for k, node in enumerate(nodes)), key=lambda x: (-x[0], x[1]))
+    chosen = [node for _, _, node in ranked[:POINT_NODES]]
+    return chosen, any(math.isinf(e) for e, _, _ in ranked[POINT_NODES:])
 
 
 def _float_of(value: Any) -> complex | None:

@@ -187,16 +187,19 @@ def phase_configs(relation: Any, trials: list[Any], ranges: dict, kinds: dict, s
     return out
 
 
-MAX_JOINT_PHASE_CONFIGS = 32  # configurations with several integers near their quarter periods at once
+MAX_JOINT_PHASE_CONFIGS = 64  # configurations with several integers near their quarter periods at once
+JOINT_CANDIDATES = 4  # candidates of each integer combined: about one per quarter-period target
 
 
 def _joint_phases(lists: list[tuple[sympy.Symbol, list[int]]]) -> list[dict]:
     """Configurations that put several integer parameters near their quarter periods at once:
     ``cos(n) + cos(m) > -2 + 10**-9`` fails only where both are near pi (n = m = 355), which
-    no configuration moving one parameter reaches (red team 14). Each parameter's candidates
-    in the order :func:`phase_configs` tries them (the nearest per target first), the first
-    ``k`` of each with ``k**p`` at most :data:`MAX_JOINT_PHASE_CONFIGS` for ``p`` parameters
-    (at least 2 each, at most 5 parameters)."""
+    no configuration moving one parameter reaches (red team 14). Each parameter's first
+    :data:`JOINT_CANDIDATES` candidates in the order :func:`phase_configs` tries them (the
+    nearest per target first, so about one per target), combined over at most 5 parameters,
+    the combinations with the fewest distinct positions first (all at their first, second,
+    ... candidate: ``sin(n) + sin(m) + sin(k) > -3 + 10**-4`` needs all three near 3 pi/2,
+    red team 15), at most :data:`MAX_JOINT_PHASE_CONFIGS`."""
     by_parameter: dict[sympy.Symbol, list[int]] = {}
     for k in range(max((len(values) for _, values in lists), default=0)):
         for n, values in lists:
@@ -205,8 +208,9 @@ def _joint_phases(lists: list[tuple[sympy.Symbol, list[int]]]) -> list[dict]:
     names = sorted((n for n, values in by_parameter.items() if values), key=str)[:5]
     if len(names) < 2:
         return []
-    k = max(2, int(MAX_JOINT_PHASE_CONFIGS ** (1 / len(names)) + 1e-9))
-    return [dict(zip(names, values)) for values in itertools.product(*(by_parameter[n][:k] for n in names))]
+    positions = itertools.product(*(range(min(JOINT_CANDIDATES, len(by_parameter[n]))) for n in names))
+    ordered = sorted(positions, key=lambda p: (len(set(p)), p))[:MAX_JOINT_PHASE_CONFIGS]
+    return [{n: by_parameter[n][i] for n, i in zip(names, p)} for p in ordered]
 
 
 def _sets_a_shape(n: sympy.Symbol, sides: list[sympy.Basic], scope: Scope) -> bool:

@@ -179,4 +179,6 @@ def test_an_untrusted_integral_constant_is_settled_only_clear_of_cancellation() 
     # an amplified but clean value disagrees with 30 digits: sin(1.69e20) in floats is noise
     clean = sympy.Integral(sympy.exp(-t**4), (t, -1, 1))
     assert not _quadrature_settled(sympy.sin(10**20 * clean))
-    assert _quadrature_settled(clean - 1) and _quadrature_settled(sympy.exp(clean))
+    assert _quadrature_settled(sympy.exp(sympy.Integral(sympy.exp(-t**2) * sympy.cos(t), (t, 0, 1))))
+    # red team 15: a peak of width 1e-5 that both quadratures miss; SymPy's closed form sees it
+    assert not _quadrature_settled(sympy.Integral(1 + sympy.exp(-10**10 * (t - 1 / sympy.pi) ** 2), (t, 0, 1)))

@@ -896,6 +896,33 @@ def test_a_saturated_function_inside_an_integral_raises_the_precision(d: Decls) 
                             x * (sympy.log(sympy.cosh(y**2 + 1)) - sympy.log(sympy.cosh(y**2))))).rechecked())
 
 
+def test_a_gap_beyond_the_precision_ceiling_is_no_agreement(d: Decls) -> None:
+    # red team 15: 1 - tanh(2000 + y**2) is 1e-1737 or more, beyond the 1200 digits tried;
+    # the point's exponentials only raised the precision, so the points settled as holding
+    x, y = d.scalar("x"), d.scalar("y")
+    for claim in (R(x * sympy.tanh(2000 + y**2), "=", x), R(x / (1 + sympy.exp(-3000 - y**2)), "=", x)):
+        evidence = d.check(claim)
+        assert not agrees(evidence.rechecked()) and not refuted(evidence)
+
+
+def test_nodes_inside_an_integral_are_estimated_across_its_range(d: Decls) -> None:
+    # red team 15: thirty-three exp(t + k) inside an integral had no float estimate, took the
+    # 32 places evaluated exactly, and tanh(1000 + y**2) was never read
+    x, y = d.scalar("x"), d.scalar("y")
+    t = sympy.Symbol("t", real=True)
+    integral = sympy.Integral(sum(sympy.exp(t + k) for k in range(33)), (t, 0, 1))
+    assert refuted(d.check(R(x * sympy.tanh(1000 + y**2) * integral, "=", x * integral)))
+
+
+def test_a_narrow_peak_that_float_quadrature_misses_is_seen_at_a_generic_point(d: Decls) -> None:
+    # red team 15: the re-check took the points of largest discrepancy, y = 0, where the
+    # relation is 0 <= 0; everywhere else float quadrature read the integral as y**2
+    x, y = d.scalar("x"), d.scalar("y")
+    t = sympy.Symbol("t", real=True)
+    peak = sympy.Integral(y**2 + y**2 * sympy.exp(-10**10 * (t - 1 / sympy.pi) ** 2), (t, 0, 1))
+    assert refuted(d.check(R(x**2 * peak, "<=", x**2 * y**2 * (1 + sympy.Rational(1, 10**9)))))
+
+
 def test_a_jump_at_a_zero_not_written_zero_is_no_counterexample(d: Decls) -> None:
     # sign(x + log(6) - log(2) - log(3)) at x = 0 is sign(0) = 0; the rounded argument says 1 or -1
     from derivcheck.expr.constants import certified_signs

@@ -71,14 +71,20 @@ def test_true_look_alikes_are_not_refuted(claim, kind, interval) -> None:
     lambda n, m: R(sympy.cos(n) + sympy.cos(m), ">", -2 + TEN**-9),  # both near pi: n = m = 355
     lambda n, m: R(sympy.cos(n) * sympy.cos(m), ">", -1 + TEN**-9),  # one near 0, one near pi
     lambda n, m: R(sympy.sin(n) + sympy.sin(m), "<", 2 - TEN**-12),  # both near pi/2
-], ids=["cosine-sum", "cosine-product", "sine-sum"])
-def test_a_claim_false_only_with_two_integers_near_their_quarter_periods_is_refuted(claim) -> None:
-    # red team 14: each configuration moved one integer, so none reached both phases at once
+    lambda n, m, k: R(sympy.sin(n) + sympy.sin(m) + sympy.sin(k), ">", -3 + TEN**-4),  # all near 3 pi/2
+    lambda n, m, k, l: R(sympy.cos(n) + sympy.cos(m) + sympy.cos(k) + sympy.cos(l), ">", -4 + TEN**-8),
+], ids=["cosine-sum", "cosine-product", "sine-sum", "three-sines", "four-cosines"])
+def test_a_claim_false_only_with_integers_near_their_quarter_periods_at_once_is_refuted(claim) -> None:
+    # red teams 14 and 15: each configuration moved one integer, so none reached both phases
+    # at once; then three integers never reached 3 pi/2 together, four never pi
+    import inspect
+
     d = Decls()
-    n, m = d.scalar("n", "natural"), d.scalar("m", "natural")
-    evidence = d.check(claim(n, m), points=6)
+    names = list(inspect.signature(claim).parameters)
+    symbols = [d.scalar(name, "natural") for name in names]
+    evidence = d.check(claim(*symbols), points=6)
     assert evidence.status is Status.DISAGREE, evidence.detail
-    assert min(int(evidence.counterexample.values[k]) for k in ("n", "m")) > 7
+    assert min(int(evidence.counterexample.values[k]) for k in names) > 7
 
 
 def test_two_integers_true_look_alike_is_not_refuted() -> None:
