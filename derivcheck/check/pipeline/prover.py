@@ -16,7 +16,7 @@ from ...expr.shapes import make_relation
 from ..realize import untrusted_integrals
 from ..runtime import BoundedSession
 from ..symbolic import (Proof, apply_hypotheses, declared_invertible, declared_nonzero, declared_value, divergence,
-                        exact_witness, inconsistency, instance_assignments, nonzero_at, prove, prove_at_instances,
+                        find_witness, inconsistency, instance_assignments, nonzero_at, prove, prove_at_instances,
                         prove_by_simplify, prove_equal, written_out_nonzero)
 from .items import Item
 
@@ -84,7 +84,7 @@ class Prover:
 
     def witness(self, item: Item, seconds: float) -> str | None:
         """Exact values at which every hypothesis of the item holds (``x = 1, y = 2``), or None
-        when none was found within ``seconds`` (:func:`witness.exact_witness`)."""
+        when none was found within ``seconds`` (:func:`witness.find_witness`)."""
         done = self._session.run(seconds, "witness", item.key)
         return done.value if done.status == "ok" else None
 
@@ -140,11 +140,11 @@ class Prover:
         return InstanceProof(proved, text, plan.described, plan.defaulted)
 
     def _witness(self, key: str) -> str | None:
-        found = exact_witness(self._items[key].hypotheses, self._scope)
+        found = find_witness(self._items[key].hypotheses, self._scope)
         if found is None:
             return None
-        text = ", ".join(f"{k} = {v}" for k, v in found.items())
-        if _undefined_at(self._items[key].relation, found):
+        text = found.text()
+        if _undefined_at(self._items[key].relation, found.scalars):
             # a rewrite by the hypotheses may have cancelled a 0/0 the claim has there
             return f"{UNDEFINED_AT}{text}"
         return text

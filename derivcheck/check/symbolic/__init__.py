@@ -19,7 +19,7 @@ from .index_domain import outside_domain, provably_in_domain
 from .moment_recursion import LinearRecursion, prove_moment_recursion
 from .instances import instance_assignments, integer_parameters, prove_at_instances
 from .series import divergence
-from .witness import exact_witness
+from .witness import Witness, exact_witness, find_witness
 from .proof import Proof
 from .strategies import STRATEGIES, Strategy, prove, prove_by_simplify, prove_equal, refusal
 
@@ -27,6 +27,7 @@ __all__ = [
     "STRATEGIES",
     "Strategy",
     "Proof",
+    "Witness",
     "LinearRecursion",
     "apply_hypotheses",
     "canonical",
@@ -38,6 +39,7 @@ __all__ = [
     "declared_value",
     "divergence",
     "exact_witness",
+    "find_witness",
     "inconsistency",
     "instance_assignments",
     "is_constant",

@@ -23,9 +23,10 @@ from typing import Callable, Sequence
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
-from ...expr.objects import FunctionGradient, Gradient, HessianMatrix, Relation
+from ...expr.objects import Covariance, Expectation, FunctionGradient, Gradient, HessianMatrix, Relation, Variance
 from ...expr.scope import Scope
 from ...expr.singular import nowhere_invertible
+from ..realize import RealizeError, realize_symbolic, side_pairs
 from .canonical import canonical, has_declared_functions
 from .cases import prove_by_cases
 from .certificates import with_hypothesis_bounds
@@ -39,6 +40,9 @@ from .proof import Proof, shortened
 from .radicals import equal_by_radicals, has_radicals
 from .rational import equal_as_fractions, rational_with_denominators, vanishes_on_grids
 from .sums import has_infinite_limits, telescope, undefined_term
+
+MAX_ENTRYWISE_GOALS = 64
+"""Entries of a matrix goal reduced one by one by the hypotheses' Groebner basis."""
 
 
 def prove(relation: Relation, scope: Scope, hypotheses: Sequence[Relation] = (), *,
@@ -55,6 +59,13 @@ def prove(relation: Relation, scope: Scope, hypotheses: Sequence[Relation] = (),
                 break
     elif relation.op in ("<=", "<", ">=", ">"):
         proof = prove_order(relation, with_hypothesis_bounds(scope, hypotheses), hypotheses)
+        moments = _moments_rewritten(relation, scope, hypotheses) if proof is None else None
+        if moments is not None:
+            proof = prove_order(moments, with_hypothesis_bounds(scope, hypotheses), hypotheses)
+            if proof is not None:
+                proof = Proof(proof.method, f"{proof.detail} (after E/Var/Cov as raw moments and the equality "
+                                            f"hypotheses applied: {moments.lhs} {moments.op} {moments.rhs})"
+                              if proof.detail else "after E/Var/Cov as raw moments and the equality hypotheses applied")
     else:
         return None
     for strategy in _strategies("cases") if proof is None else ():
@@ -171,10 +182,41 @@ def prove_by_simplify(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope, *, skip_
     return None
 
 
-def prove_from_hypotheses(relation: Relation, scope: Scope, hypotheses: Sequence[Relation]) -> Proof | None:
-    """Scalar equalities that follow from scalar equality hypotheses (see ``ideal.py``)."""
-    if isinstance(relation.lhs, MatrixExpr) or isinstance(relation.rhs, MatrixExpr):
+def _moments_rewritten(relation: Relation, scope: Scope, hypotheses: Sequence[Relation]) -> Relation | None:
+    """An order between moments with both sides in canonical form (Var(M) is E(M**2) - E(M)**2, an
+    identity) and each equality hypothesis between a moment of random variables alone and a value
+    free of moments, also in canonical form, applied (they hold wherever the step is claimed): ``Var(M) <= 1/4`` under ``E(M) = p``, ``E(M**2) = p`` is
+    ``p - p**2 <= 1/4``. None where nothing moment-like is rewritten."""
+    equalities = [h for h in hypotheses if h.op == "=" and all(isinstance(x, sympy.Basic) for x in (h.lhs, h.rhs))
+                  and not any(isinstance(x, MatrixExpr) for x in (h.lhs, h.rhs))]
+    moment_nodes = (Expectation, Variance, Covariance)
+    if not equalities or not any(isinstance(x, sympy.Basic) and x.has(*moment_nodes) for x in (relation.lhs, relation.rhs)):
         return None
+    try:
+        lhs, rhs = canonical(relation.lhs, scope), canonical(relation.rhs, scope)
+        rules = [Relation(canonical(h.lhs, scope), "=", canonical(h.rhs, scope)) for h in equalities]
+    except Exception:  # noqa: BLE001 - no canonical form: nothing rewritten
+        return None
+    # a moment of random variables alone is replaced by its value (no scalar in it: no binder reaches it)
+    randoms = {s for s in set().union(*(r.lhs.free_symbols | r.rhs.free_symbols for r in rules))
+               if s.name in scope.random_names()}
+    values = {}
+    for rule in rules:
+        for moment, value in ((rule.lhs, rule.rhs), (rule.rhs, rule.lhs)):
+            if isinstance(moment, moment_nodes) and moment.free_symbols <= randoms and not value.has(*moment_nodes):
+                values.setdefault(moment, value)
+                break
+    lhs, rhs = lhs.xreplace(values), rhs.xreplace(values)
+    if any(x.has(*moment_nodes) for x in (lhs, rhs)) or (lhs, rhs) == (relation.lhs, relation.rhs):
+        return None
+    return Relation(lhs, relation.op, rhs)
+
+
+def prove_from_hypotheses(relation: Relation, scope: Scope, hypotheses: Sequence[Relation]) -> Proof | None:
+    """Scalar equalities that follow from scalar equality hypotheses (see ``ideal.py``); a matrix
+    equality at literal sizes, entry by entry, from the hypotheses written out entry by entry."""
+    if isinstance(relation.lhs, MatrixExpr) or isinstance(relation.rhs, MatrixExpr):
+        return _entrywise_from_hypotheses(relation, scope, hypotheses)
     equalities = [h for h in hypotheses if h.op == "=" and not isinstance(h.lhs, MatrixExpr)]
     if not equalities:
         return None
@@ -186,6 +228,35 @@ def prove_from_hypotheses(relation: Relation, scope: Scope, hypotheses: Sequence
         return None
     if follows_from(goal, given):
         return Proof("hypotheses", "the goal is a polynomial consequence of the hypotheses (Groebner basis)")
+    return None
+
+
+def _entrywise_from_hypotheses(relation: Relation, scope: Scope, hypotheses: Sequence[Relation]) -> Proof | None:
+    """A matrix equality at literal sizes whose every entry is a polynomial consequence of the
+    equality hypotheses written out entry by entry (one real symbol per entry, ``ideal.py``):
+    ``u @ u.T @ u @ u.T = u @ u.T`` under ``u.T @ u = 1`` for ``u: vector[3]``."""
+    equalities = [h for h in hypotheses if h.op == "="]
+    if not equalities:
+        return None
+    try:
+        goal = side_pairs(realize_symbolic(relation.lhs, scope, {}), realize_symbolic(relation.rhs, scope, {}))
+        given: list[sympy.Expr] = []
+        for h in equalities:
+            pairs = side_pairs(realize_symbolic(h.lhs, scope, {}), realize_symbolic(h.rhs, scope, {}))
+            if pairs is None:
+                return None
+            given.extend(lhs - rhs for lhs, rhs in pairs)
+    except RealizeError:
+        return None
+    if goal is None or len(goal) > MAX_ENTRYWISE_GOALS:
+        return None
+    differences = [lhs - rhs for lhs, rhs in goal]
+    if not all(isinstance(x, sympy.Expr) and not x.has(sympy.Sum, sympy.Product, sympy.Integral)
+               for x in [*differences, *given]):
+        return None
+    if all(follows_from(d, given) for d in differences):
+        return Proof("hypotheses", "every entry is a polynomial consequence of the hypotheses written out entry "
+                                   "by entry (Groebner basis)")
     return None
 
 

@@ -12,7 +12,8 @@ import sympy
 from derivcheck.check.numeric import witness
 from derivcheck.check.symbolic.consistency import inconsistency
 from derivcheck.check.symbolic.instances import instance_assignments, prove_at_instances
-from derivcheck.check.symbolic.witness import exact_witness
+from derivcheck.check.symbolic.strategies import prove
+from derivcheck.check.symbolic.witness import exact_witness, find_witness
 from derivcheck.errors import Span
 from derivcheck.expr import objects
 from derivcheck.expr.scope import Interval, MatrixDecl, RandomDecl, ScalarDecl, Scope
@@ -138,4 +139,63 @@ def test_an_exact_witness_solves_the_equalities_and_tries_small_values() -> None
     assert exact_witness([R(x, ">", 1), R(x, "<", 0)], scope) is None
     assert exact_witness([R(x**2, "=", -1)], scope) is None
     assert exact_witness([R(n**2, "=", 2)], scope) is None
-    assert exact_witness([R(objects.Variance(s["X"]), "=", 1)], scope) is None  # not searched
+    assert exact_witness([R(objects.Variance(s["X"]), "=", 1)], scope) == {}  # a finite law of X: see below
+
+
+def test_a_witness_gives_moment_hypotheses_a_finite_law_and_never_an_impossible_one() -> None:
+    scope, s = scope_with(p="real", M="random", N="random")
+    scope.names["p"] = ScalarDecl("p", s["p"], "real", Interval(sympy.Integer(0), sympy.Integer(1)), SPAN)
+    p, M, N = s["p"], s["M"], s["N"]
+    E, V, C = objects.Expectation, objects.Variance, objects.Covariance
+    mask = find_witness([R(E(M), "=", p), R(E(M**2), "=", p)], scope)
+    assert mask is not None and mask.scalars == {p: sympy.Rational(1, 2)}
+    law = mask.laws[M]  # checked again here, by hand: a law with these two moments
+    assert sum(q for _, q in law) == 1 and all(0 < q < 1 for _, q in law)
+    assert sum(q * v for v, q in law) == p.subs(mask.scalars) == sum(q * v**2 for v, q in law)
+    assert find_witness([R(M**2, "=", M), R(E(M), "=", p)], scope) is not None  # almost surely, at every atom
+    # false look-alikes: a negative variance, Var = p**3 - p**2 < 0 on (0, 1), Cov beyond Cauchy-Schwarz
+    assert find_witness([R(V(M), "=", -1)], scope) is None
+    assert find_witness([R(E(M**2), "<", E(M) ** 2)], scope) is None
+    assert find_witness([R(E(M), "=", p), R(E(M**2), "=", p**3)], scope) is None
+    assert find_witness([R(V(M), "=", 1), R(V(N), "=", 1), R(C(M, N), "=", 2)], scope) is None
+    assert find_witness([R(V(M), "=", 1), R(V(N), "=", 1), R(C(M, N), "=", 1)], scope) is not None
+    scope.independent.append(frozenset({"M", "N"}))  # independent: Cov(M, N) = 1 is not realised
+    assert find_witness([R(V(M), "=", 1), R(V(N), "=", 1), R(C(M, N), "=", 1)], scope) is None
+    assert find_witness([R(E(M * N), "=", 1), R(E(M), "=", 1), R(E(N), "=", 1)], scope) is not None
+    normal, t = scope_with(Z="normal")
+    assert find_witness([R(E(t["Z"] ** 3), "=", 1)], normal) is None  # a declared law is never replaced
+
+
+def test_a_witness_writes_matrix_hypotheses_out_and_checks_the_qualifiers() -> None:
+    scope, s = scope_with(n="dimension")
+    for name, rows, cols, quals in (("u", 3, 1, ()), ("v", s["n"], 1, ()), ("A", 2, 2, ("orthogonal",)),
+                                    ("P", 2, 2, ("pd",)), ("Q", 2, 2, ("symmetric",))):
+        scope.names[name] = MatrixDecl(name, sympy.MatrixSymbol(name, rows, cols), rows, cols, frozenset(quals), SPAN)
+    u, v, A, P, Q = (scope.names[k].symbol for k in "uvAPQ")
+    unit = find_witness([R(u.T * u, "=", 1)], scope)
+    assert unit is not None and (unit.matrices[u].T * unit.matrices[u])[0, 0] == 1
+    assert find_witness([R(v.T * v, "=", 1)], scope).scalars == {s["n"]: 1}
+    rotation = find_witness([R(A.T * A, "=", sympy.Identity(2))], scope)
+    assert rotation is not None and rotation.matrices[A].T * rotation.matrices[A] == sympy.eye(2)
+    assert find_witness([R(P * P, "=", P)], scope).matrices[P] == sympy.eye(2)  # pd: not the zero matrix
+    # false look-alikes: a negative squared norm, a real symmetric square root of -I, a pd P with P**2 = -P
+    assert find_witness([R(u.T * u, "=", -1)], scope) is None
+    assert find_witness([R(Q * Q, "=", -sympy.Identity(2))], scope) is None
+    assert find_witness([R(P * P, "=", -P)], scope) is None
+    assert find_witness([R(A, "=", 2 * sympy.Identity(2))], scope) is None  # not orthogonal
+
+
+def test_a_matrix_goal_follows_from_written_out_hypotheses_and_an_order_from_moment_values() -> None:
+    scope, s = scope_with(p="real", M="random")
+    scope.names["u"] = MatrixDecl("u", sympy.MatrixSymbol("u", 3, 1), 3, 1, frozenset(), SPAN)
+    u, p, M = scope.names["u"].symbol, s["p"], s["M"]
+    unit = [R(u.T * u, "=", 1)]
+    assert prove(R(u * u.T * u * u.T, "=", u * u.T), scope, unit).method == "hypotheses"
+    assert prove(R(u * u.T * u, "=", u), scope, unit) is not None
+    assert prove(R(u * u.T * u * u.T, "=", 2 * u * u.T), scope, unit) is None
+    assert prove(R(u * u.T * u * u.T, "=", u * u.T), scope, [R(u.T * u, "=", 2)]) is None
+    E, V = objects.Expectation, objects.Variance
+    mask = [R(E(M), "=", p), R(E(M**2), "=", p)]
+    assert prove(R(V(M), "<=", sympy.Rational(1, 4)), scope, mask) is not None
+    assert prove(R(V(M), "<=", sympy.Rational(1, 5)), scope, mask) is None
+    assert prove(R(V(M), "<=", sympy.Rational(1, 4)), scope, [R(E(M), "=", p)]) is None
