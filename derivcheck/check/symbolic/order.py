@@ -21,7 +21,7 @@ from ...expr.scope import Scope
 from ..realize import RealizeError, realize_symbolic
 from .bounds import prove_by_bounds
 from .canonical import canonical
-from .certificates import domain_substitution, gap_certificate
+from .certificates import domain_substitution, gap_certificate, interval_substitution
 from .conditions import certify_under, order_conditions
 from .derivative_sign import prove_by_derivative
 from .inequalities import is_real, monotone_pair, nonnegative, positive
@@ -65,6 +65,13 @@ def provably_real(side: sympy.Basic, scope: Scope) -> bool:
         return True
     if is_real(side.xreplace(domain_substitution(side, scope)), scope):
         return True
+    box = interval_substitution(side, scope)  # a bounded interval written exactly (log(1 - rho**2))
+    if box:
+        boxed = side.xreplace({**domain_substitution(side, scope), **box})
+        # log's argument in one fraction: 1 - ((u**2 - 1)/(u**2 + 1))**2 is 4*u**2/(u**2 + 1)**2
+        boxed = boxed.replace(lambda n: isinstance(n, sympy.log), lambda n: sympy.log(sympy.factor(n.args[0])))
+        if is_real(boxed, scope):
+            return True
     return not isinstance(side, MatrixExpr) and real_with_roots(canonical(side, scope), scope)
 
 
@@ -83,7 +90,7 @@ def by_monotone_map(goal: OrderGoal) -> Proof | None:
     lower, upper, scope = goal.lower, goal.upper, goal.scope
     pair = monotone_pair(lower, upper)
     if pair is None:
-        return None
+        return _against_a_number(goal)
     if lower.func != upper.func:  # exp(t) = exp(t/k)**k against B**k (see monotone_pair)
         domain_ok = not isinstance(lower, sympy.Pow) or gap_certificate(pair[0], False, scope) is not None
         name = "t**k (t >= 0), with exp(t) = exp(t/k)**k"
@@ -98,6 +105,32 @@ def by_monotone_map(goal: OrderGoal) -> Proof | None:
         sub = goal.prove_order(goal.sub_goal(pair[0], pair[1]), scope)
         if sub is not None:
             return Proof("monotone map", f"{name} is increasing; {sub.method}")
+    return None
+
+
+def _against_a_number(goal: OrderGoal) -> Proof | None:
+    """``log(u)`` or ``exp(u)`` against a real number ``c``, by the inverse map: ``log(u) <= c``
+    where ``u <= exp(c)`` and ``u > 0`` (``log(1 - rho**2) <= 0`` for ``rho`` in (-1, 1)), and
+    ``exp(u) <= c`` where ``u <= log(c)`` and ``c > 0``; the same with the order reversed."""
+    lower, upper, scope = goal.lower, goal.upper, goal.scope
+    for side, number, at_left in ((lower, upper, True), (upper, lower, False)):
+        if not (isinstance(number, sympy.Expr) and number.is_number and number.is_extended_real
+                and isinstance(side, (sympy.log, sympy.exp)) and len(side.args) == 1):
+            continue
+        (argument,) = side.args
+        if isinstance(side, sympy.log):
+            if not (positive(canonical(argument, scope), scope) or gap_certificate(argument, True, scope) is not None):
+                return None
+            inverse = sympy.exp(number)
+        else:
+            if number.is_positive is not True:
+                return None
+            inverse = sympy.log(number)
+        sub = goal.prove_order(goal.sub_goal(argument, inverse) if at_left else goal.sub_goal(inverse, argument), scope)
+        if sub is not None:
+            return Proof("monotone map", f"{side.func.__name__} is increasing, against the number {number}; "
+                                         f"{sub.method}")
+        return None
     return None
 
 

@@ -200,3 +200,28 @@ def test_bounded_intervals_never_prove_false_look_alikes() -> None:
     u, v = sympy.symbols("u v", positive=True)
     # weights that need not sum to one: no Jensen
     assert _proof(Relation(p*sympy.log(u) + p*sympy.log(v), "<=", sympy.log(p*u + p*v)), scope) is None
+
+
+def test_log_and_exp_against_a_number_by_the_inverse_map() -> None:
+    # log(1 - rho**2) <= 0 for rho in (-1, 1): its realness needs rho written over the interval
+    # exactly, and the monotone map needs log(u) <= 0 read as u <= exp(0) = 1
+    from derivcheck.check.symbolic.strategies import prove
+    from derivcheck.expr.objects import Relation
+    from derivcheck.expr.scope import Interval, ScalarDecl
+    from symbolic_helpers import HERE, scope_with
+
+    scope, o = scope_with(x="real", w="real")
+    rho, u = sympy.Symbol("rho", real=True), sympy.Symbol("u", real=True)
+    scope.names["rho"] = ScalarDecl("rho", rho, "real", Interval(sympy.Integer(-1), sympy.Integer(1), True, True), HERE)
+    scope.names["u"] = ScalarDecl("u", u, "real", Interval(sympy.Integer(0), sympy.Integer(1), True, True), HERE)
+    x, w = o["x"], o["w"]
+    assert prove(Relation(sympy.log(1 - rho**2), "<=", 0), scope) is not None
+    assert prove(Relation(-sympy.log(1 - rho**2) / 2, ">=", 0), scope) is not None
+    assert prove(Relation(sympy.exp(-x**2), "<=", 1), scope) is not None
+    assert prove(Relation(sympy.Integer(-1), "<=", sympy.log(1 + x**2) - 1), scope) is not None
+    # false look-alikes: never proved
+    assert prove(Relation(sympy.log(1 + rho**2), "<=", 0), scope) is None  # > 0 for rho != 0
+    assert prove(Relation(sympy.log(u), "<=", -1), scope) is None  # false at u = 1/2
+    assert prove(Relation(sympy.exp(x), "<=", 1), scope) is None  # false at x = 1
+    assert prove(Relation(sympy.log(1 - w**2), "<=", 0), scope) is None  # w real: no value past |w| = 1
+    assert prove(Relation(sympy.exp(-x**2), "<", 1), scope) is None  # equal at x = 0
