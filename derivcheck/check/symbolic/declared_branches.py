@@ -20,6 +20,8 @@ equals the old one at every point the declarations allow (docs/trust.md, rule 17
 
 from __future__ import annotations
 
+from typing import Callable
+
 import sympy
 
 from ...expr.scope import ScalarDecl, Scope
@@ -134,4 +136,36 @@ def _proved(gap: sympy.Expr, strict: bool, scope: Scope) -> bool:
         return False
 
 
-__all__ = ["decide", "decided_branches"]
+INSIDE = (sympy.Rational(1, 3), sympy.Rational(1, 2), sympy.Rational(2, 3), sympy.Rational(1, 7))
+"""Where in a declared interval its values are taken (fractions of a bounded one; steps
+from the one end of a half-line)."""
+
+
+def declared_choice(scope: Scope) -> Callable[[sympy.Symbol, int], sympy.Basic | None]:
+    """``choose(p, k)``: the k-th of a few values strictly inside the declared interval of the
+    real scalar ``p``, each within its SymPy assumptions; None for a symbol with no declared
+    interval, an integer one, or anything else (its assumptions alone then choose)."""
+
+    def choose(symbol: sympy.Symbol, k: int) -> sympy.Basic | None:
+        decl = scope.names.get(getattr(symbol, "name", ""))
+        if not (isinstance(decl, ScalarDecl) and decl.symbol == symbol and decl.interval is not None) \
+                or decl.is_integer or symbol.is_integer:
+            return None
+        lo, hi = (None if end is None or end.is_infinite else end for end in (decl.interval.lo, decl.interval.hi))
+        if lo is not None and hi is not None:
+            values = [lo + (hi - lo) * r for r in INSIDE]
+        elif lo is not None:
+            values = [lo + r * 3 for r in INSIDE]
+        elif hi is not None:
+            values = [hi - r * 3 for r in INSIDE]
+        else:
+            return None
+        allowed = [v for v in values if all(
+            getattr(symbol, f"is_{fact}") is not True or getattr(v, f"is_{fact}") is True
+            for fact in ("positive", "negative", "nonnegative", "nonpositive", "nonzero"))]
+        return allowed[k % len(allowed)] if allowed else None
+
+    return choose
+
+
+__all__ = ["declared_choice", "decide", "decided_branches"]

@@ -18,7 +18,7 @@ from typing import Callable
 import sympy
 
 from ...expr.scope import Scope
-from .declared_branches import decided_branches
+from .declared_branches import declared_choice, decided_branches
 
 DIGITS = 30
 AGREEMENT = sympy.Float(10) ** -12  # relative gap below which the closed form agrees
@@ -35,15 +35,16 @@ def agrees_with_partial_sums(node: sympy.Basic, value: sympy.Basic,
                              choose: Callable[[sympy.Symbol, int], sympy.Basic | None] | None = None) -> bool:
     """Whether ``value`` matches the infinite ``Sum``/``Product`` ``node`` numerically at
     every tried value of its parameters (see the module docstring). ``choose(p, k)``, when
-    given, is the k-th value of ``p`` that its declaration allows (or None: no check), and
-    the tried points must then be distinct."""
+    given, is the k-th value of ``p`` inside its declared interval (None: chosen by its
+    assumptions, as without ``choose``), and the tried points must then be distinct."""
     parameters = sorted(node.free_symbols, key=str)
     tried: set[tuple] = set()
     for k in range(len(PARAMETER_VALUES)):
         point = {}
         for j, p in enumerate(parameters):
-            chosen = choose(p, k + j) if choose is not None else \
-                _value_for(p, PARAMETER_VALUES[(k + j) % len(PARAMETER_VALUES)])
+            chosen = choose(p, k + j) if choose is not None else None
+            if chosen is None:  # no declared interval: the assumptions alone choose, as before
+                chosen = _value_for(p, PARAMETER_VALUES[(k + j) % len(PARAMETER_VALUES)])
             if chosen is None:
                 return False
             point[p] = chosen
@@ -80,10 +81,7 @@ def clean_value(node: sympy.Basic, scope: Scope | None = None) -> sympy.Basic | 
     if scope is not None and isinstance(value, sympy.Basic):
         decided = decided_branches(value, scope)
         if decided != value:
-            # defined_at reaches the canonical form, which uses this module: imported here
-            from .defined_at import declared_value
-
-            value, choose = decided, declared_value(scope)
+            value, choose = decided, declared_choice(scope)
     if value == node or not isinstance(value, sympy.Basic):
         return None
     outside = value.replace(lambda n: isinstance(n, (sympy.Sum, sympy.Product)), lambda n: sympy.Integer(1))

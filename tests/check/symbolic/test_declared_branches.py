@@ -98,3 +98,17 @@ def test_a_series_is_not_summed_where_the_declarations_reach_divergence() -> Non
         series = sympy.Sum(g**k, (k, 0, oo))
         assert clean_value(series, scope) is None
         assert not _proved(series, 1 / (1 - g), scope)
+
+
+def test_a_decided_series_is_checked_at_distinct_points_inside_the_declared_interval() -> None:
+    from derivcheck.check.symbolic.declared_branches import declared_choice
+
+    scope, g = _scope("g", 0, 1)
+    choose = declared_choice(scope)
+    values = [choose(g, k) for k in range(3)]
+    assert len(set(values)) == 3 and all(0 < v < 1 for v in values)
+    assert choose(t, 0) is None and choose(sympy.Symbol("y", real=True), 0) is None
+    half, h = _scope("h", 1, None)
+    assert all(choose_h > 1 for choose_h in (declared_choice(half)(h, k) for k in range(4)))
+    # with |h| > 1 the split is decided the other way: no closed form is taken
+    assert clean_value(sympy.Sum(h**k, (k, 0, oo)), half) is None
