@@ -19,6 +19,7 @@ from ...expr.scope import MatrixDecl, Scope
 from ..trees import bottom_up, rename_dummies
 from .inequalities import is_real
 from .moments import has_probability, to_moments
+from .declared_branches import decided_branches
 from .series import clean_value
 from .sums import finite_limits, has_infinite_limits, normalize_sums
 
@@ -59,12 +60,16 @@ def _canonical(expr: sympy.Basic, scope: Scope) -> sympy.Basic:
     symmetric = symmetric_matrices(scope)
     orthogonal = orthogonal_matrices(scope)
     diagonal = diagonal_matrices(scope)
-    out, held = _hold_interchanges(expr)
+    out, held = _hold_interchanges(expr, scope)
+    written = frozenset(expr.atoms(sympy.Piecewise))
     for _ in range(2):
         if isinstance(out, MatrixExpr):
             out = out.doit().expand().doit()
         else:
             out = out.doit() if not _has_opaque(out) else _doit_safe(out)
+            # SymPy's case splits of sums and products (not those written in the step) decided
+            # from the declared domains (docs/trust.md, rule 17)
+            out = decided_branches(out, scope, written)
         out = sign_over_abs(out, scope)
         out = scalar_runs(out)
         out = _qualifier_identities(out, symmetric, orthogonal, diagonal)
@@ -204,10 +209,12 @@ def _replace_outermost(expr: sympy.Basic, mask: Callable[[sympy.Basic], sympy.Ba
     return expr.func(*args)
 
 
-def _hold_interchanges(expr: sympy.Basic) -> tuple[sympy.Basic, dict[sympy.Basic, sympy.Basic]]:
+def _hold_interchanges(expr: sympy.Basic, scope: Scope) -> tuple[sympy.Basic, dict[sympy.Basic, sympy.Basic]]:
     """``expr`` with each infinite sum or product (and each derivative or integral of one)
     replaced by a placeholder, and the map back; an infinite sum whose ``doit`` alone is a
-    clean closed form (no ``oo``, ``nan``, ``AccumBounds`` outside a sum) is replaced by it.
+    clean closed form (no ``oo``, ``nan``, ``AccumBounds`` outside a sum) is replaced by it;
+    its case split is decided from the declared domains, and a closed form reached so must
+    agree with the partial sums at values the declarations allow (:func:`.series.clean_value`).
 
     SymPy's ``doit`` uses rules of finite sums on infinite ones: it differentiates and
     integrates term by term (``diff(Sum(sin(i*u)/i, (i, 1, oo)), u)`` is not
@@ -225,7 +232,7 @@ def _hold_interchanges(expr: sympy.Basic) -> tuple[sympy.Basic, dict[sympy.Basic
             return node
         if isinstance(node, _HELD):
             if isinstance(node, (sympy.Sum, sympy.Product)) and not node.has(sympy.Derivative, sympy.Integral, *_PROBABILITY):
-                value = clean_value(node)
+                value = clean_value(node, scope)
                 if value is not None:
                     return value
             placeholder = sympy.Dummy("held")

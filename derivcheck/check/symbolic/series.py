@@ -17,6 +17,9 @@ from typing import Callable
 
 import sympy
 
+from ...expr.scope import Scope
+from .declared_branches import declared_choice, decided_branches
+
 DIGITS = 30
 AGREEMENT = sympy.Float(10) ** -12  # relative gap below which the closed form agrees
 PARAMETER_VALUES = (sympy.Rational(7, 5), -sympy.Rational(1, 3), sympy.Integer(2))  # (negated where the sign is declared)
@@ -28,17 +31,27 @@ class _Unsettled(Exception):
     """The series cannot be summed numerically here."""
 
 
-def agrees_with_partial_sums(node: sympy.Basic, value: sympy.Basic) -> bool:
+def agrees_with_partial_sums(node: sympy.Basic, value: sympy.Basic,
+                             choose: Callable[[sympy.Symbol, int], sympy.Basic | None] | None = None) -> bool:
     """Whether ``value`` matches the infinite ``Sum``/``Product`` ``node`` numerically at
-    every tried value of its parameters (see the module docstring)."""
+    every tried value of its parameters (see the module docstring). ``choose(p, k)``, when
+    given, is the k-th value of ``p`` inside its declared interval (None: chosen by its
+    assumptions, as without ``choose``), and the tried points must then be distinct."""
     parameters = sorted(node.free_symbols, key=str)
+    tried: set[tuple] = set()
     for k in range(len(PARAMETER_VALUES)):
         point = {}
         for j, p in enumerate(parameters):
-            chosen = _value_for(p, PARAMETER_VALUES[(k + j) % len(PARAMETER_VALUES)])
+            chosen = choose(p, k + j) if choose is not None else None
+            if chosen is None:  # no declared interval: the assumptions alone choose, as before
+                chosen = _value_for(p, PARAMETER_VALUES[(k + j) % len(PARAMETER_VALUES)])
             if chosen is None:
                 return False
             point[p] = chosen
+        if choose is not None and parameters:
+            if tuple(point.values()) in tried:
+                return False  # fewer distinct points than asked for: no agreement claimed
+            tried.add(tuple(point.values()))
         try:
             series = _numeric_series(node.xreplace(point))
             closed = sympy.N(sympy.sympify(value, strict=True).xreplace(point), DIGITS)
@@ -52,13 +65,23 @@ def agrees_with_partial_sums(node: sympy.Basic, value: sympy.Basic) -> bool:
     return True
 
 
-def clean_value(node: sympy.Basic) -> sympy.Basic | None:
+def clean_value(node: sympy.Basic, scope: Scope | None = None) -> sympy.Basic | None:
     """SymPy's value of an infinite sum or product when it is a clean closed form that the
-    series summed numerically agrees with (:mod:`.series`), else None."""
+    series summed numerically agrees with (:mod:`.series`), else None.
+
+    With ``scope``, a case split in SymPy's value (``Piecewise((1/(1 - g), g < 1), (Sum(...),
+    True))``) is first decided from the declared domains (:mod:`.declared_branches`); a value
+    changed so is then checked against the partial sums at values the declarations allow
+    (the decided conditions hold only there), at three distinct points."""
     try:
         value = node.doit()
     except Exception:  # noqa: BLE001 - SymPy failing to sum is no value
         return None
+    choose = None
+    if scope is not None and isinstance(value, sympy.Basic):
+        decided = decided_branches(value, scope)
+        if decided != value:
+            value, choose = decided, declared_choice(scope)
     if value == node or not isinstance(value, sympy.Basic):
         return None
     outside = value.replace(lambda n: isinstance(n, (sympy.Sum, sympy.Product)), lambda n: sympy.Integer(1))
@@ -66,7 +89,7 @@ def clean_value(node: sympy.Basic) -> sympy.Basic | None:
         return None
     # SymPy's closed forms of convergent series can be wrong (divergent pieces cancelled):
     # one counts only when the series summed numerically agrees with it
-    return value if agrees_with_partial_sums(node, value) else None
+    return value if agrees_with_partial_sums(node, value, choose) else None
 
 
 def divergence(node: sympy.Basic, choose: Callable[[sympy.Symbol, int], sympy.Basic | None] | None = None) -> str | None:
