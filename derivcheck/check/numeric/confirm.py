@@ -93,7 +93,10 @@ def settle(main: RealizedRelation, filters: list[RealizedRelation], params: list
                     return None, None
                 shown = {str(k): str(v) for k, v in config.items()}
                 shown.update(_grouped(readable(params, point)))
-                return False, Counterexample(values=shown, lhs=_show(lhs, values), rhs=_show(rhs, values), seed=seed)
+                left, right = _show(lhs, values), _show(rhs, values)
+                if left == right:  # a gap below the digits shown (1 - tanh(1000 + y**2) is 5e-869)
+                    left = f"{left} {_gap_text(a, b, values)}"
+                return False, Counterexample(values=shown, lhs=left, rhs=right, seed=seed)
             settled = settled and holds is True
     if not settled and values.tied and ties is not None:
         ties.append(point)
@@ -311,6 +314,15 @@ def _show(side: Any, values: PointValues) -> str:
         rows = [[_show_scalar(x, values) for x in row] for row in side.tolist()]
         return "[" + ", ".join("[" + ", ".join(row) + "]" for row in rows) + "]"
     return _show_scalar(side, values)
+
+
+def _gap_text(a: Any, b: Any, values: PointValues) -> str:
+    """How the violated entry's sides differ, where the digits shown do not tell them apart."""
+    digits = values.ladder[-1]
+    l, r = number_at(a, values, digits), number_at(b, values, digits)
+    if l is None or r is None or l in INFINITE or r in INFINITE:
+        return "(the sides differ beyond the digits shown)"
+    return f"(the sides differ by {sympy.N(l - r, 3)}, beyond the digits shown)"
 
 
 def _show_scalar(x: Any, values: PointValues) -> str:
