@@ -94,8 +94,8 @@ def settle(main: RealizedRelation, filters: list[RealizedRelation], params: list
                 shown = {str(k): str(v) for k, v in config.items()}
                 shown.update(_grouped(readable(params, point)))
                 left, right = _show(lhs, values), _show(rhs, values)
-                if left == right:  # a gap below the digits shown (1 - tanh(1000 + y**2) is 5e-869)
-                    left = f"{left} {_gap_text(a, b, values)}"
+                if left == right and main.op not in ("<", ">"):  # `0 < 0`: equal sides are the violation
+                    left = f"{left} {_gap_text(a, b, values)}".rstrip()  # a gap below the digits shown
                 return False, Counterexample(values=shown, lhs=left, rhs=right, seed=seed)
             settled = settled and holds is True
     if not settled and values.tied and ties is not None:
@@ -322,7 +322,8 @@ def _gap_text(a: Any, b: Any, values: PointValues) -> str:
     l, r = number_at(a, values, digits), number_at(b, values, digits)
     if l is None or r is None or l in INFINITE or r in INFINITE:
         return "(the sides differ beyond the digits shown)"
-    return f"(the sides differ by {sympy.N(l - r, 3)}, beyond the digits shown)"
+    gap = sympy.N(l - r, 3)
+    return "" if gap == 0 else f"(the sides differ by {gap}, beyond the digits shown)"
 
 
 def _show_scalar(x: Any, values: PointValues) -> str:

@@ -105,7 +105,8 @@ def _domain(decl: ScalarDecl) -> sympy.Interval | None:
             hi, hi_open = high, interval.hi_open
     if not (lo.is_Rational or lo is -sympy.oo) or not (hi.is_Rational or hi is sympy.oo):
         return None
-    return sympy.Interval(lo, hi, lo_open or not lo.is_finite, hi_open or not hi.is_finite)
+    domain = sympy.Interval(lo, hi, lo_open or not lo.is_finite, hi_open or not hi.is_finite)
+    return domain if isinstance(domain, sympy.Interval) else None  # [1, 1] is FiniteSet(1): no derivative
 
 
 def _rational(end: object) -> sympy.Rational | None:

@@ -62,3 +62,14 @@ def test_a_pole_inside_the_domain_refuses_the_derivative() -> None:
     assert g.subs(y, sympy.Rational(11, 10)).evalf() < 0
     assert prove(Relation(g, ">=", 0), scope) is None
     assert prove(Relation(-sympy.log(y) + y, ">=", 1), scope) is None  # log(y) at the closed end y = 0
+
+
+def test_a_degenerate_interval_is_no_domain_to_differentiate_on() -> None:
+    # red team 16: x in [1, 1] is SymPy's FiniteSet(1), which has no ends; the strategy raised
+    # AttributeError and ended the whole symbolic attempt
+    scope, _ = scope_with(t="positive")
+    from derivcheck.expr.scope import Interval, ScalarDecl
+    from symbolic_helpers import HERE
+    x = sympy.Symbol("x", real=True)
+    scope.names["x"] = ScalarDecl("x", x, "real", Interval(sympy.Integer(1), sympy.Integer(1), False, False), HERE)
+    assert prove(Relation(sympy.exp(x), ">", 3), scope) is None
