@@ -37,6 +37,8 @@ from ...expr.pretty import relation_text
 from ...expr.laws import LAWS, mean_and_variance
 from ...expr.scope import INTEGER_KINDS, REAL_KINDS, RandomDecl, ScalarDecl, Scope, SequenceDecl
 from .canonical import canonical
+from .certificates import gap_certificate
+from .moment_rules import moments_rewritten
 from .hypotheses import quantified_indices, solve_for_lone_symbol, substitute
 from .index_domain import provably_in_domain
 
@@ -102,6 +104,29 @@ def _inconsistency(hypotheses: Sequence[objects.Relation], names: Sequence[str],
     if found is not None:
         symbol, cited = found
         return f"{_cite(cited)} have no common solution for {symbol} in its declared domain"
+    return _negative_variance(hypotheses, names, scope)
+
+
+def _negative_variance(hypotheses: Sequence[objects.Relation], names: Sequence[str], scope: Scope) -> str | None:
+    """A random variable whose variance, once the equality hypotheses on its moments are
+    applied (:func:`.moment_rules.moments_rewritten`), is proved negative for every allowed
+    value: no law has such moments (``E(M) = p``, ``E(M**2) = p**3`` with ``p`` in (0, 1): the
+    variance is ``p**3 - p**2``; red team 16)."""
+    randoms = scope.random_names()
+    variables = sorted({s for h in hypotheses for side in (h.lhs, h.rhs) if isinstance(side, sympy.Basic)
+                        for s in side.free_symbols if isinstance(s, sympy.Symbol) and s.name in randoms},
+                       key=lambda s: s.name)
+    for x in (v for s in variables for v in (s, s**2)):  # Var(X**2) >= 0 is Jensen's E(X**4) >= E(X**2)**2
+        try:
+            rewritten = moments_rewritten(objects.Relation(objects.Variance(x), ">=", sympy.Integer(0)), scope,
+                                          hypotheses)
+            if rewritten is None:
+                continue
+            variance = sympy.sympify(rewritten.lhs - rewritten.rhs, strict=True)
+            if gap_certificate(-variance, True, scope) is not None:
+                return f"{_cite(frozenset(names))} give Var({x}) = {variance}, negative for every allowed value"
+        except Exception:  # noqa: BLE001 - a form no test reads: no contradiction found here
+            continue
     return None
 
 

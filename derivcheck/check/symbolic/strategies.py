@@ -23,7 +23,7 @@ from typing import Callable, Sequence
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
-from ...expr.objects import Covariance, Expectation, FunctionGradient, Gradient, HessianMatrix, Relation, Variance
+from ...expr.objects import FunctionGradient, Gradient, HessianMatrix, Relation
 from ...expr.scope import Scope
 from ...expr.singular import nowhere_invertible
 from ..realize import RealizeError, realize_symbolic, side_pairs
@@ -34,6 +34,7 @@ from .exponentials import equal_by_exponential_form, gaussian_integrals, matrix_
 from .hypotheses import instances_at
 from .ideal import follows_from
 from .matrix_derivative import matrix_gradient
+from .moment_rules import moments_rewritten
 from .order import (OrderGoal, by_certificate, by_derivative_sign, by_entries, by_moment_matrix, by_monotone_map, by_order_hypotheses,
                     by_radical_elimination, by_sign, by_standard_bounds, provably_real)
 from .proof import Proof, shortened
@@ -59,7 +60,7 @@ def prove(relation: Relation, scope: Scope, hypotheses: Sequence[Relation] = (),
                 break
     elif relation.op in ("<=", "<", ">=", ">"):
         proof = prove_order(relation, with_hypothesis_bounds(scope, hypotheses), hypotheses)
-        moments = _moments_rewritten(relation, scope, hypotheses) if proof is None else None
+        moments = moments_rewritten(relation, scope, hypotheses) if proof is None else None
         if moments is not None:
             proof = prove_order(moments, with_hypothesis_bounds(scope, hypotheses), hypotheses)
             if proof is not None:
@@ -180,36 +181,6 @@ def prove_by_simplify(lhs: sympy.Basic, rhs: sympy.Basic, scope: Scope, *, skip_
     if not isinstance(difference, MatrixExpr) and _simplifies_to_zero(difference):
         return Proof("simplify", "sympy.simplify of the difference")
     return None
-
-
-def _moments_rewritten(relation: Relation, scope: Scope, hypotheses: Sequence[Relation]) -> Relation | None:
-    """An order between moments with both sides in canonical form (Var(M) is E(M**2) - E(M)**2, an
-    identity) and each equality hypothesis between a moment of random variables alone and a value
-    free of moments, also in canonical form, applied (they hold wherever the step is claimed): ``Var(M) <= 1/4`` under ``E(M) = p``, ``E(M**2) = p`` is
-    ``p - p**2 <= 1/4``. None where nothing moment-like is rewritten."""
-    equalities = [h for h in hypotheses if h.op == "=" and all(isinstance(x, sympy.Basic) for x in (h.lhs, h.rhs))
-                  and not any(isinstance(x, MatrixExpr) for x in (h.lhs, h.rhs))]
-    moment_nodes = (Expectation, Variance, Covariance)
-    if not equalities or not any(isinstance(x, sympy.Basic) and x.has(*moment_nodes) for x in (relation.lhs, relation.rhs)):
-        return None
-    try:
-        lhs, rhs = canonical(relation.lhs, scope), canonical(relation.rhs, scope)
-        rules = [Relation(canonical(h.lhs, scope), "=", canonical(h.rhs, scope)) for h in equalities]
-    except Exception:  # noqa: BLE001 - no canonical form: nothing rewritten
-        return None
-    # a moment of random variables alone is replaced by its value (no scalar in it: no binder reaches it)
-    randoms = {s for s in set().union(*(r.lhs.free_symbols | r.rhs.free_symbols for r in rules))
-               if s.name in scope.random_names()}
-    values = {}
-    for rule in rules:
-        for moment, value in ((rule.lhs, rule.rhs), (rule.rhs, rule.lhs)):
-            if isinstance(moment, moment_nodes) and moment.free_symbols <= randoms and not value.has(*moment_nodes):
-                values.setdefault(moment, value)
-                break
-    lhs, rhs = lhs.xreplace(values), rhs.xreplace(values)
-    if any(x.has(*moment_nodes) for x in (lhs, rhs)) or (lhs, rhs) == (relation.lhs, relation.rhs):
-        return None
-    return Relation(lhs, relation.op, rhs)
 
 
 def prove_from_hypotheses(relation: Relation, scope: Scope, hypotheses: Sequence[Relation]) -> Proof | None:
