@@ -11,6 +11,7 @@ time applies to the whole check.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import replace
 from typing import Sequence
 
@@ -23,6 +24,8 @@ from ...expr.pretty import relation_text
 from ...expr.scope import INTEGER_KINDS, ScalarDecl, Scope
 from ..evidence import Evidence, Status
 from ..runtime import Deadline, run_bounded
+from .arrays import NUMPY
+from .evaluate import Evaluator
 from .gradient import cross_check, gradient_parts
 from .prepare import prepare_branches, solves
 from .random_points import check_prepared, inconclusive, tied
@@ -158,11 +161,6 @@ def _quadrature_settled(constant: sympy.Expr) -> bool:
     :data:`QUADRATURE_SECONDS` of CPU time). ``Integral(sin(t**3), (t, -1, 2)) - Integral(sin(t**3),
     (t, 1, 2))`` is 0, and 1e-17 in floats, so ``10**70*sqrt(Abs(...)) - 1`` read 1e61
     (red team 14)."""
-    import math
-
-    from .arrays import NUMPY
-    from .evaluate import Evaluator
-
     evaluator = Evaluator({}, 1, NUMPY)
     try:
         with NUMPY.quiet():
@@ -202,7 +200,7 @@ def _with_precision(number: sympy.Expr) -> tuple[complex, int] | None:
     """A real number as a complex and its precision in bits (exact: 53); None otherwise."""
     if not number.is_Number:
         return None
-    return complex(number), getattr(number, "_prec", 53) if isinstance(number, sympy.Float) else 53
+    return complex(number), (number._prec if isinstance(number, sympy.Float) else 53)
 
 
 def witness(hypotheses: Sequence[objects.Relation], scope: Scope, *, seed: int, points: int,

@@ -91,7 +91,7 @@ class _Reading:
                 constants.append(atom)
         self.longest = max(longest, hidden_digits(tuple(sorted(constants, key=sympy.default_sort_key))))
         # the exponentials and saturating functions of the point (see point_digits), all of
-        # them: which are evaluated exactly is chosen at each point (_largest_arguments)
+        # them: which are evaluated exactly is chosen at each point (_most_hiding)
         self.point_nodes = [node for node in nodes if len(node.args) == 1
                             and (isinstance(node, sympy.exp) or type(node) in SATURATING) and free(node)]
         # the ranges of integration variables: a node inside an integral is read at its ends and middle

@@ -323,12 +323,10 @@ def _rechecked(ranked: list[tuple[float, int, int]], relation: Any) -> list[tupl
     points of largest discrepancy are then where the relation is tight for other reasons
     (``x**2*Integral(y**2*(1 + exp(-10**10*(t - 1/pi)**2)), (t, 0, 1)) <= x**2*y**2*(1 + 10**-9)``
     at ``y = 0``; red team 15), while a generic point sees the closed form's peak."""
-    chosen = ranked[:PRECISE_POINTS]
-    sides = [side for side in (relation.lhs, relation.rhs) if isinstance(side, sympy.Basic)]
-    if any(side.has(sympy.Integral) for side in sides):
-        middle = ranked[PRECISE_POINTS:]
-        chosen += [middle[len(middle) * j // (PRECISE_POINTS + 1)] for j in range(1, PRECISE_POINTS + 1)
-                   if middle][:PRECISE_POINTS]
+    chosen, middle = ranked[:PRECISE_POINTS], ranked[PRECISE_POINTS:]
+    sides = (relation.lhs, relation.rhs)
+    if middle and any(isinstance(side, sympy.Basic) and side.has(sympy.Integral) for side in sides):
+        chosen += [middle[len(middle) * j // (PRECISE_POINTS + 1)] for j in range(1, PRECISE_POINTS + 1)]
     return list(dict.fromkeys(chosen))
 
 

@@ -21,7 +21,7 @@ from .inequalities import is_real
 from .moments import has_probability, to_moments
 from .declared_branches import decided_branches
 from .series import clean_value
-from .sums import finite_limits, has_infinite_limits, normalize_sums
+from .sums import has_infinite_limits, normalize_sums
 
 
 def symmetric_matrices(scope: Scope) -> dict[sympy.Basic, sympy.Basic]:

@@ -122,7 +122,7 @@ def _negative_variance(hypotheses: Sequence[objects.Relation], names: Sequence[s
                                           hypotheses)
             if rewritten is None:
                 continue
-            variance = sympy.sympify(rewritten.lhs - rewritten.rhs, strict=True)
+            variance = rewritten.lhs - rewritten.rhs  # both canonical forms (SymPy expressions)
             if gap_certificate(-variance, True, scope) is not None:
                 return f"{_cite(frozenset(names))} give Var({x}) = {variance}, negative for every allowed value"
         except Exception:  # noqa: BLE001 - a form no test reads: no contradiction found here

@@ -88,33 +88,15 @@ def _variables(gap: sympy.Expr, scope: Scope) -> list[tuple[sympy.Symbol, sympy.
 
 
 def _domain(decl: ScalarDecl) -> sympy.Interval | None:
-    lo, hi, lo_open, hi_open = -sympy.oo, sympy.oo, True, True
-    if decl.kind in ("positive", "nonnegative"):
-        lo, lo_open = sympy.Integer(0), decl.kind == "positive"
-    elif decl.kind == "negative":
-        hi, hi_open = sympy.Integer(0), True
-    interval = decl.interval
-    if interval is not None:
-        if any(end is not None and _rational(end) is None for end in (interval.lo, interval.hi)):
-            return None  # a symbolic end: the domain is not known here, and c must lie inside it
-        low = _rational(interval.lo)
-        if low is not None and (low > lo or (low == lo and interval.lo_open)):
-            lo, lo_open = low, interval.lo_open
-        high = _rational(interval.hi)
-        if high is not None and (high < hi or (high == hi and interval.hi_open)):
-            hi, hi_open = high, interval.hi_open
-    if not (lo.is_Rational or lo is -sympy.oo) or not (hi.is_Rational or hi is sympy.oo):
+    """The declared domain (kind and interval, :meth:`ScalarDecl.value_set`) where it is one
+    interval with rational or infinite ends; None for a point (``[1, 1]``) or a symbolic end
+    (the point ``c`` and the derivative's sign must lie in a domain known here)."""
+    domain = decl.value_set()
+    if not isinstance(domain, sympy.Interval):
         return None
-    domain = sympy.Interval(lo, hi, lo_open or not lo.is_finite, hi_open or not hi.is_finite)
-    return domain if isinstance(domain, sympy.Interval) else None  # [1, 1] is FiniteSet(1): no derivative
-
-
-def _rational(end: object) -> sympy.Rational | None:
-    """An interval's end as a rational number, else None (absent or symbolic)."""
-    if end is None:
+    if not all(end.is_Rational or end.is_infinite for end in (domain.left, domain.right)):
         return None
-    value = sympy.sympify(end, strict=True)
-    return value if value.is_Rational else None
+    return domain
 
 
 def _along(gap: sympy.Expr, y: sympy.Symbol, domain: sympy.Interval, strict: bool, prove: Prover) -> str | None:
@@ -133,7 +115,8 @@ def _along(gap: sympy.Expr, y: sympy.Symbol, domain: sympy.Interval, strict: boo
         else:
             sub = Relation(sympy.Integer(0), "<=", (y - c) * derivative)
         if prove(sub) is not None:
-            where = {"lower": "the closed lower end", "upper": "the closed upper end"}.get(side, "a root of the derivative")
+            where = {"lower": "the closed lower end", "upper": "the closed upper end"}.get(
+                side, "a root of the derivative")
             return (f"in {y}: the gap is smooth on {domain}, {value} at {y} = {c} ({where}), and its derivative "
                     f"{derivative} has the sign of {y} - {c} there (mean value theorem)")
     return None

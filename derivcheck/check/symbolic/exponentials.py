@@ -32,7 +32,7 @@ import sympy
 
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from ...expr.scope import INTEGER_KINDS, MatrixDecl, ScalarDecl, Scope
+from ...expr.scope import MatrixDecl, Scope
 from .certificates import gap_certificate
 from .inequalities import is_real, positive
 

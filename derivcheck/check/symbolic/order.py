@@ -63,11 +63,12 @@ def provably_real(side: sympy.Basic, scope: Scope) -> bool:
     declared domains (``log(1 + x)`` for ``x in (-1, oo)``)."""
     if is_real(side, scope) or is_real(canonical(side, scope), scope):
         return True
-    if is_real(side.xreplace(domain_substitution(side, scope)), scope):
+    halves = domain_substitution(side, scope)
+    if is_real(side.xreplace(halves), scope):
         return True
     box = interval_substitution(side, scope)  # a bounded interval written exactly (log(1 - rho**2))
     if box:
-        boxed = side.xreplace({**domain_substitution(side, scope), **box})
+        boxed = side.xreplace({**halves, **box})
         # log's argument in one fraction: 1 - ((u**2 - 1)/(u**2 + 1))**2 is 4*u**2/(u**2 + 1)**2
         boxed = boxed.replace(lambda n: isinstance(n, sympy.log), lambda n: sympy.log(sympy.factor(n.args[0])))
         if is_real(boxed, scope):
@@ -218,5 +219,4 @@ def _forms(gap: sympy.Basic) -> list[sympy.Basic]:
 
 
 __all__ = ["OrderGoal", "OrderProver", "by_certificate", "by_derivative_sign", "by_entries", "by_moment_matrix",
-           "by_monotone_map",
-           "by_order_hypotheses", "by_radical_elimination", "by_sign", "by_standard_bounds", "provably_real"]
+           "by_monotone_map", "by_order_hypotheses", "by_radical_elimination", "by_sign", "by_standard_bounds", "provably_real"]

@@ -35,8 +35,8 @@ from .hypotheses import instances_at
 from .ideal import follows_from
 from .matrix_derivative import matrix_gradient
 from .moment_rules import moments_rewritten
-from .order import (OrderGoal, by_certificate, by_derivative_sign, by_entries, by_moment_matrix, by_monotone_map, by_order_hypotheses,
-                    by_radical_elimination, by_sign, by_standard_bounds, provably_real)
+from .order import (OrderGoal, by_certificate, by_derivative_sign, by_entries, by_moment_matrix, by_monotone_map,
+                    by_order_hypotheses, by_radical_elimination, by_sign, by_standard_bounds, provably_real)
 from .proof import Proof, shortened
 from .radicals import equal_by_radicals, has_radicals
 from .rational import equal_as_fractions, rational_with_denominators, vanishes_on_grids
