@@ -7,6 +7,7 @@ statuses (learned from click's ``exceptions.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ class InputErrors(DerivcheckError):
     def __init__(self, errors: list[InputError]) -> None:
         super().__init__("; ".join(e.format() for e in errors))
         self.errors = list(errors)
+        self.partial: Any = None
+        """A derivation built despite these errors (a missing title), to be checked beside them."""
 
     def format(self) -> str:
         return "\n".join(e.format() for e in self.errors)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 
 from ..errors import InputError, Span
-from .slips import syntax_hint, unicode_slip
+from .slips import RELATION_HINT, syntax_hint, unicode_slip
 from ..model import Text
 
 MAX_LENGTH = 5000
@@ -87,7 +87,8 @@ def read_segment(source: Source, start: int, end: int, hint: str | None = None) 
     except SyntaxError as exc:
         offset = max((exc.offset or 1) - 1, 0)
         slip = syntax_hint(segment, min(offset, len(segment) - 1), exc.msg)  # x², 2ab, a = b: say the fix
-        raise source.error(start + min(offset, len(segment) - 1), f"syntax error: {exc.msg}", slip or hint) from None
+        what = "a relation where an expression belongs" if slip == RELATION_HINT else f"syntax error: {exc.msg}"
+        raise source.error(start + min(offset, len(segment) - 1), what, slip or hint) from None
     except (RecursionError, MemoryError, ValueError) as exc:
         raise source.error(start, f"expression cannot be read ({type(exc).__name__})") from None
     _check_size(source, start, tree)

@@ -30,6 +30,10 @@ GREEK: dict[str, str] = {
 MODULES = frozenset({"np", "numpy", "math", "sp", "sympy", "torch", "scipy", "jnp", "tf"})
 """Module prefixes from array code (``np.exp``): functions are called by their plain names here."""
 
+RELATION_HINT = ("this takes an expression: a chain step `- eq: EXPR` means previous = EXPR; "
+                 "use `claim:` for a relation")
+"""The fix for ``- eq: a = b``: the error reads "a relation where an expression belongs"."""
+
 _NUMBER_NAME = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)([A-Za-z_]\w*)")
 _LONE_EQUALS = re.compile(r"(?<![<>=!])=(?!=)")
 
@@ -41,8 +45,8 @@ def syntax_hint(segment: str, offset: int, message: str) -> str | None:
     'write `**2` instead of `²`'
     >>> syntax_hint("2ab + 1", 0, "invalid decimal literal")
     'a number times a name needs `*`: write `2*a*b`'
-    >>> syntax_hint("a = b", 2, "invalid syntax")
-    'this takes an expression, not a relation: a chain step `- eq: EXPR` means previous = EXPR; write a relation as a `claim:`'
+    >>> syntax_hint("a = b", 2, "invalid syntax") == RELATION_HINT
+    True
     """
     if "invalid character" in message:
         char = next((c for c in message.split("'")[1:2] if c), segment[offset:offset + 1])
@@ -56,8 +60,7 @@ def syntax_hint(segment: str, offset: int, message: str) -> str | None:
             product = "*".join(name) if len(name) <= 4 and name.isalpha() else name
             return f"a number times a name needs `*`: write `{number}*{product}`"
     if _LONE_EQUALS.search(segment):
-        return ("this takes an expression, not a relation: a chain step `- eq: EXPR` means previous = EXPR; "
-                "write a relation as a `claim:`")
+        return RELATION_HINT
     return None
 
 
@@ -115,5 +118,5 @@ def function_hint(name: str) -> str:
             f"or define it under `define:`, e.g. `{name}(x): x**2`")
 
 
-__all__ = ["GREEK", "MODULES", "UNICODE_SPELLING", "function_hint", "module_hint", "name_hint", "syntax_hint",
+__all__ = ["GREEK", "MODULES", "RELATION_HINT", "UNICODE_SPELLING", "function_hint", "module_hint", "name_hint", "syntax_hint",
            "unicode_slip"]

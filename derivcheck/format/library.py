@@ -60,7 +60,9 @@ def load_library(paths: list[str]) -> tuple[list[Derivation], list[InputError]]:
     A derivation whose id was already used by an earlier file (in sorted path
     order) is reported at its id, and still returned: its own errors (an
     expression that does not parse, a step that fails) are reported too, not
-    hidden behind the duplicate.
+    hidden behind the duplicate. So is a derivation whose only problems are in its
+    name (a missing `title`, a bad id, an unknown top-level key): its errors are
+    collected and it is returned, built with a stand-in id or title.
     """
     errors: list[InputError] = []
     files: list[str] = []
@@ -76,7 +78,9 @@ def load_library(paths: list[str]) -> tuple[list[Derivation], list[InputError]]:
             derivation = load_derivation(path)
         except InputErrors as exc:
             errors.extend(exc.errors)
-            continue
+            if exc.partial is None:
+                continue
+            derivation = exc.partial  # only its name is at fault: its own errors are reported too
         earlier = first.get(derivation.id.value)
         if earlier is not None:
             errors.append(InputError(

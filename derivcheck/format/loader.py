@@ -51,9 +51,17 @@ def load_text(text: str, path: str) -> Derivation:
     tree, problems = read_tree(text, path)
     derivation = _Loader(path, problems).derivation(tree)
     if problems:
-        raise InputErrors(sorted(problems, key=lambda e: (e.span.line, e.span.col) if e.span else (0, 0)))
+        errors = InputErrors(sorted(problems, key=lambda e: (e.span.line, e.span.col) if e.span else (0, 0)))
+        errors.partial = derivation  # built despite problems of its name alone (see _Loader.derivation)
+        raise errors
     assert derivation is not None
     return derivation
+
+
+def _stand_in_id(path: str) -> str:
+    """A kebab-case id from a file name, for a derivation whose own id is missing or bad."""
+    stem = path.replace("\\", "/").rsplit("/", 1)[-1].split(".")[0]
+    return "-".join(re.findall(r"[a-z0-9]+", stem.lower())) or "unnamed"
 
 
 class _Loader(SymbolsSection, StepsSection, ChecksSection):
@@ -63,20 +71,28 @@ class _Loader(SymbolsSection, StepsSection, ChecksSection):
     # -- the top level --------------------------------------------------------------
 
     def derivation(self, root: Mapping) -> Derivation | None:
+        """The derivation, or None when a problem leaves its meaning unclear. Problems of
+        its name alone (``derivation``, ``title``, ``source``, an unknown top-level key) do
+        not: the derivation is still built, with a stand-in id and title, so that the rest
+        of the file is read and checked and its own errors are not hidden behind these."""
+        hard = len(self.errors)  # YAML problems found while reading the tree
         self.known_keys(root, TOP_KEYS, "at the top level")
         for key, hint in (("derivation", "add `derivation: my-derivation-id` (kebab-case)"),
-                          ("title", "add `title: <one line>`"),
-                          ("symbols", "add `symbols:` with `names: kind` lines, e.g. `a, b: real`")):
+                          ("title", "add `title: <one line>`")):
             if root.get(key) is None:
                 self.error(f"missing required key '{key}'", root.span, hint)
-        if root.get("steps") is None and root.get("checks") is None:
-            self.error("a derivation needs `steps` or `checks`", root.span,
-                       "add `steps:` starting with `- start: EXPR`, or `checks:`")
         ident = self.identifier(root.get("derivation"))
         title = self.text(root.get("title"), "`title`", "one line of text")
         if title is not None and "\n" in title.value.strip():
             self.error("`title` must be one line", title.span, "move details to `source`")
         source = self.text(root.get("source"), "`source`", "a citation: document, section, equation numbers")
+        soft = len(self.errors) - hard
+        if root.get("symbols") is None:
+            self.error("missing required key 'symbols'", root.span,
+                       "add `symbols:` with `names: kind` lines, e.g. `a, b: real`")
+        if root.get("steps") is None and root.get("checks") is None:
+            self.error("a derivation needs `steps` or `checks`", root.span,
+                       "add `steps:` starting with `- start: EXPR`, or `checks:`")
         symbols = self.declarations(root.get("symbols"))
         independent = self.independent(root.get("independent"))
         define = self.definitions(root.get("define"))
@@ -98,8 +114,10 @@ class _Loader(SymbolsSection, StepsSection, ChecksSection):
             self.error("top-level `expect: refuted` applies to nothing", expect.span,
                        "it applies to the top-level `claim`, or to `checks` when there is no claim; "
                        "put `expect: refuted` on the step instead")
-        if self.errors or ident is None or title is None or symbols is None:
+        if len(self.errors) > hard + soft or symbols is None:
             return None
+        ident = ident or Text(_stand_in_id(self.path), root.span)
+        title = title or Text("(no title)", root.span)
         return Derivation(
             path=self.path, id=ident, title=title, symbols=symbols, span=root.span, source=source,
             independent=independent, define=define, given=given, claim=claim, steps=steps or (),

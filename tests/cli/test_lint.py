@@ -109,3 +109,19 @@ def test_errors_are_listed_by_file_then_line(tmp_path: Path) -> None:
     a, b = str(tmp_path / "a.deriv.yaml"), str(tmp_path / "b.deriv.yaml")
     places = [line.split(": ", 1)[0].rsplit(":", 2)[:2] for line in result.output.splitlines()[:-1]]
     assert places == [[a, "5"], [a, "7"], [a, "8"], [b, "5"]], result.output
+
+
+def test_a_missing_title_does_not_hide_the_other_errors(tmp_path: Path) -> None:
+    # only its name is at fault: the derivation is still read and checked (a stand-in
+    # title), so its own expression errors are reported in the same run, and it fails
+    broken = write(tmp_path, "b", GOOD.replace("title: t\n", "").replace("- eq: a**2 + 2*a*b + b**2",
+                                                                         "- eq: a**2 + 2ab + b**2"))
+    clean = write(tmp_path, "c", GOOD.replace("title: t\n", "").replace("derivation: good", "derivation: c"))
+    result = CliRunner().invoke(main, ["lint", str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"{broken}:1:1: missing required key 'title'" in result.output
+    assert f"{broken}:6:" in result.output  # `2ab`, on the line of the `eq` step
+    verified = CliRunner().invoke(main, ["verify", str(tmp_path), "--no-numeric", "--no-cache", "-j", "1"])
+    assert verified.exit_code == 2, verified.output
+    assert f"{broken}:6:" in verified.output and f"{clean}:1:1: missing required key 'title'" in verified.output
+    assert not any(line.startswith("PASS") for line in verified.output.splitlines()), verified.output

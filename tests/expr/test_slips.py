@@ -29,8 +29,8 @@ CASES = {
                                           "plain name instead of `ₐ`)"),
     "juxtaposed": ('  - claim: "2ab = 2*a*b"\n', "(a number times a name needs `*`: write `2*a*b`)"),
     "relation-in-chain": ("  - start: x\n  - eq: x = x\n",
-                          "7:11: syntax error: invalid syntax (this takes an expression, not a relation: a chain step "
-                          "`- eq: EXPR` means previous = EXPR; write a relation as a `claim:`)"),
+                          "7:11: a relation where an expression belongs (this takes an expression: a chain step "
+                          "`- eq: EXPR` means previous = EXPR; use `claim:` for a relation)"),
     "function": ('  - claim: "f(x) = x"\n', "6:13: undeclared name `f` (declare it under `symbols:` as a function, "
                                             "e.g. `f: function(x)`, or define it under `define:`"),
     "not-comparable": ('  - claim: "Min(Integral(t, (t, 0, 1)) - 1/2, x) <= x"\n',

@@ -71,7 +71,7 @@ def build_items(derivation: Derivation, scope: Any, parse_expression, parse_rela
         items.append(item)
 
     if derivation.claim is not None:
-        items.append(_claim_item(derivation, scope, parse_relation, chains.chains, top_instances))
+        items.append(_claim_item(derivation, scope, parse_relation, chains, top_instances))
     for check in derivation.checks:
         items.append(_check_item(check, scope, parse_expression, top_instances, derivation.check_expectation(check)))
     _refuse_instances_outside_domains(derivation, scope, items)
@@ -108,6 +108,7 @@ class _Chains:
     scope: Any
     parse_expression: Any
     chains: list[list[tuple[Step, Any]]] = field(default_factory=list)
+    broken: list[str | None] = field(default_factory=list)  # per chain: its first step that could not be read
     current: list[tuple[Step, Any]] | None = None
     previous: Any = None  # the last expression expected to hold in the current chain
     previous_conditions: list[Any] = field(default_factory=list)  # what ``previous`` needs to have a value
@@ -117,6 +118,7 @@ class _Chains:
         expression cannot be read, and only then is the step an item of its own."""
         self.current = []
         self.chains.append(self.current)
+        self.broken.append(None)
         try:
             self.previous_conditions = []
             self.previous = self.parse_expression(step.expr, self.scope, self.previous_conditions)
@@ -124,8 +126,13 @@ class _Chains:
         except InputError as exc:
             self.previous = None
             item.error = exc.format()
+            self._break(item)
             return False
         return True
+
+    def _break(self, item: Item) -> None:
+        if self.broken and self.broken[-1] is None and self.current is not None:
+            self.broken[-1] = item.label
 
     def stop(self) -> None:
         """A ``claim`` step ends the current chain."""
@@ -141,6 +148,7 @@ class _Chains:
             item.error = exc.format()
             if item.expect == "holds":
                 self.previous = None
+                self._break(item)
             return
         if self.previous is None:
             item.error = item.error or "the previous expression of this chain could not be read"
@@ -205,10 +213,14 @@ def _claim_item(derivation, scope, parse_relation, chains, instances) -> Item:
         return item
     if expect == "refuted":
         return item  # the claim itself is checked: it must be refuted
-    if not chains or len(chains[0]) < 2:
+    if chains.broken and chains.broken[0] is not None:
+        item.error = (f"the chain that establishes the claim is broken at its {chains.broken[0]}, which "
+                      "could not be read (listed with its own error)")
+        return item
+    if not chains.chains or len(chains.chains[0]) < 2:
         item.error = "a `claim` needs a chain (a `start` step and at least one more) to establish it"
         return item
-    chain = chains[0]
+    chain = chains.chains[0]
     item.chain = [f"step-{s.index}" for s, _ in chain[1:]]
     item.chain_using = list(dict.fromkeys(u.value for s, _ in chain[1:] for u in s.using))
     ops = [CHAIN_OPS[s.relation] for s, _ in chain[1:]]

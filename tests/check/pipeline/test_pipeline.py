@@ -232,6 +232,21 @@ def test_error_verdict_for_unreadable_step() -> None:
     assert out["step-2"].verdict is Verdict.PROVED
 
 
+def test_a_claim_whose_chain_has_an_unreadable_step_names_that_step() -> None:
+    out = run("""
+        symbols:
+          x: real
+        claim: 2*x = x + x
+        steps:
+          - start: 2*x
+          - eq: x + x = 2*x
+          - eq: x + x
+        """)
+    assert out["step-2"].verdict is Verdict.ERROR and "a relation where an expression belongs" in out["step-2"].detail
+    assert out["claim"].verdict is Verdict.ERROR
+    assert "broken at its step 2 (eq)" in out["claim"].detail, out["claim"].detail
+
+
 def test_wrong_row_index_is_refuted_not_accepted_on_the_one_valid_configuration() -> None:
     # Most random index values fall outside the matrix; the few configurations that
     # remain must not be only those where i = n by accident.
