@@ -205,6 +205,20 @@ def _nearest(n: Any, quarter: Any) -> dict[int, list[int]]:
     return out
 
 
+def phase_candidates(sides: list[Any], n: sympy.Symbol, fixed: dict[sympy.Symbol, int],
+                     bottom: int | None, top: int | None) -> list[list[int]]:
+    """Per periodic argument in ``n`` alone (the symbols of ``fixed`` put in), the integers in
+    ``[bottom, top]`` where it comes nearest a quarter period, the most telling first: by
+    :func:`.phases.phase_integers` for a linear argument, scanned here for the others."""
+    from .phases import periodic_arguments, phase_integers
+
+    lists = [phase_integers(a, b, bottom, top) for a, b in periodic_arguments(sides, n, fixed)]
+    lists += [polynomial_phase_integers(c, bottom, top) for c in polynomial_arguments(sides, n, fixed)]
+    lists += [exponential_phase_integers(*e, bottom, top) for e in exponential_arguments(sides, n, fixed)]
+    lists += [float_phase_integers(g, n, bottom, top) for g in other_arguments(sides, n, fixed)]
+    return lists
+
+
 def _in_rounds(scanned: dict[int, list[int]]) -> list[int]:
     """Per target the nearest, then per target the second nearest, and so on, each once."""
     rounds = [[v for t in range(TARGETS) for v in scanned.get(t, [])[k:k + 1]] for k in range(KEPT)]
@@ -212,4 +226,4 @@ def _in_rounds(scanned: dict[int, list[int]]) -> list[int]:
 
 
 __all__ = ["EXPONENTIAL_SCAN", "FLOAT_SCAN", "POLYNOMIAL_SCAN", "exponential_arguments", "exponential_phase_integers",
-           "float_phase_integers", "other_arguments", "polynomial_arguments", "polynomial_phase_integers"]
+           "float_phase_integers", "other_arguments", "phase_candidates", "polynomial_arguments", "polynomial_phase_integers"]

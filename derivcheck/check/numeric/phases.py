@@ -41,6 +41,7 @@ candidates: a claim is refuted there only by the 50-digit confirmation.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from fractions import Fraction
 from typing import Any, Iterator
@@ -56,6 +57,8 @@ MAX_SHIFT_DENOMINATOR = 12  # a shift rho = r/s with a larger s has no continued
 MAX_ARGUMENTS = 4  # distinct periodic arguments examined per integer parameter
 TARGETS = 4  # quarter periods in a period
 PERIODIC = ("sin", "cos", "tan", "cot", "sec", "csc")
+JOINT_CANDIDATES = 4  # candidates of each integer combined: about one per quarter-period target
+MAX_JOINT = 64  # combinations of several integers near their quarter periods at once
 
 TEXT = (f"the integers nearest the quarter periods of sin/cos arguments a*n + b (of every |n| <= 10**"
         f"{len(str(EXHAUSTIVE)) - 1}, and of the continued-fraction convergents of 2*a/pi to "
@@ -307,5 +310,28 @@ def _approximations(x: Any, period: int) -> list[tuple[int, int]]:
     return out
 
 
-__all__ = ["EXHAUSTIVE", "FAR", "KEPT", "TARGETS", "TEXT", "distinct_arguments", "linear_argument",
+def joint_phases(lists: list[tuple[sympy.Symbol, list[int]]]) -> list[dict]:
+    """Configurations that put several integer parameters near their quarter periods at once:
+    ``cos(n) + cos(m) > -2 + 10**-9`` fails only where both are near pi (n = m = 355), which
+    no configuration moving one parameter reaches (red team 14). Each parameter's first
+    :data:`JOINT_CANDIDATES` candidates in the order :func:`.wide.phase_configs` tries them (the
+    nearest per target first, so about one per target), combined over at most 5 parameters,
+    the combinations with the fewest distinct positions first (all at their first, second,
+    ... candidate: ``sin(n) + sin(m) + sin(k) > -3 + 10**-4`` needs all three near 3 pi/2,
+    red team 15), at most :data:`MAX_JOINT`."""
+    by_parameter: dict[sympy.Symbol, list[int]] = {}
+    for k in range(max((len(values) for _, values in lists), default=0)):
+        for n, values in lists:
+            if k < len(values) and values[k] not in by_parameter.setdefault(n, []):
+                by_parameter[n].append(values[k])
+    names = sorted((n for n, values in by_parameter.items() if values), key=str)[:5]
+    if len(names) < 2:
+        return []
+    positions = itertools.product(*(range(min(JOINT_CANDIDATES, len(by_parameter[n]))) for n in names))
+    ordered = sorted(positions, key=lambda p: (len(set(p)), p))[:MAX_JOINT]
+    return [{n: by_parameter[n][i] for n, i in zip(names, p)} for p in ordered]
+
+
+__all__ = ["EXHAUSTIVE", "FAR", "JOINT_CANDIDATES", "KEPT", "MAX_JOINT", "TARGETS", "TEXT", "distinct_arguments",
+           "joint_phases", "linear_argument",
            "periodic_arguments", "phase_arguments", "phase_integers"]

@@ -57,6 +57,7 @@ MAX_CONFIRMATIONS = 6
 PRECISE_POINTS = 2  # float64 agreement re-checked in 50 digits at this many points (the largest gaps),
 PRECISE_SECONDS = 30.0  # a safety limit in CPU time (see limits.Deadline), not a budget
 SPECIAL_POINTS = 12  # and at most this many special points (kinks, poles, equality cases; .special_points)
+ELEMENT_PHASE_POINTS = 16  # and points of integer elements near a quarter period (.element_phases)
 MAX_EXTREMES = 6  # points where float64 says nothing settled in 50 digits (see _extremes),
 EXTREME_SECONDS = 1.0  # in a child limited to this CPU time
 ROUNDING_SETTLES = 12  # float disagreements settled in 50 digits (a rounding error is agreement there)
@@ -286,6 +287,12 @@ def _precise(trials: list["Trial"], prepared: Any, seed: int, valid: int, deadli
             holds, found = trial.settle(pt, seed, ties)
             if holds is False:
                 return _refuted_precisely(found, prepared, valid, "at a special point of the relation")
+    for trial, pt in _element_phases(searched):
+        cut = cut or deadline.passed()
+        holds, found = (None, None) if cut else trial.settle(pt, seed, ties)
+        if holds is False:
+            return _refuted_precisely(found, prepared, valid, "where an integer element puts a sine or cosine "
+                                                              "argument nearest a quarter period")
     if ties:
         # an equality case of a strict inequality, unless the gap is below every precision
         # tried (x**2 + y**2 > 0 at y = 0, x = log(6) - log(2) - log(3)): no evidence either way
@@ -314,6 +321,15 @@ def _precise(trials: list["Trial"], prepared: Any, seed: int, valid: int, deadli
         return inconclusive(valid, f"float64 agreement at {valid} points; its high-precision re-check "
                                     f"did not finish ({deadline.text()})")
     return None
+
+
+def _element_phases(trials: list["Trial"]) -> list[tuple["Trial", Any]]:
+    """At most ELEMENT_PHASE_POINTS points where integer-valued sequence elements put a periodic
+    argument nearest a quarter period (:mod:`.element_phases`), from each trial's first point."""
+    out: list[tuple[Trial, Any]] = []
+    for trial in trials:
+        out += [(trial, pt) for pt in trial.element_phase_points(ELEMENT_PHASE_POINTS - len(out))]
+    return out
 
 
 def _rechecked(ranked: list[tuple[float, int, int]], relation: Any) -> list[tuple[float, int, int]]:

@@ -27,6 +27,7 @@ from .evaluate import compare
 from .parameters import entry_matrices, parameters_of, random_replacement
 from .prepare import Prepared
 from .sampling import Param, Point, batch_of, exact_values, generator, matrix_text, point_at, sample_batch, symbol_values
+from .element_phases import element_phase_points
 from .special_points import special_points
 
 RESCUED_POINTS = 2  # points where float64 overflows, evaluated exactly when a configuration has no other
@@ -219,6 +220,13 @@ class Trial:
         n = next(iter(self.batch.values())).shape[0]
         bases = [point_at(self.params, self.batch, i) for i in dict.fromkeys([0, 1, n - 1]) if i < n]
         return special_points(self.main, self.params, bases, limit)
+
+    def element_phase_points(self, limit: int) -> list[dict[str, Any]]:
+        """Up to ``limit`` points near the quarter periods of integer elements (:mod:`.element_phases`),
+        from the first sampled point."""
+        if limit <= 0 or not self.params or not self.batch:
+            return []
+        return element_phase_points(self.main, self.params, point_at(self.params, self.batch, 0), limit)
 
     def fails(self, candidates: list[dict[str, Any]]) -> list[bool]:
         """For shrinking: which candidate points still break the relation (in float)."""

@@ -21,6 +21,8 @@ from typing import Any
 import sympy
 
 from ...expr.scope import MatrixDecl, ScalarDecl, Scope
+from . import element_phases
+from .phases import MAX_JOINT, joint_phases
 from .domains import integer_reach
 from .sampling import WIDE_TEXT
 
@@ -138,9 +140,7 @@ def phase_configs(relation: Any, trials: list[Any], ranges: dict, kinds: dict, s
     candidates in turn, at most MAX_PHASE_CONFIGS; sized as the wide ones."""
     from ..symbolic import provably_in_domain
     from .domains import integer_domain
-    from .nonlinear_phases import (exponential_arguments, exponential_phase_integers, float_phase_integers,
-                                   other_arguments, polynomial_arguments, polynomial_phase_integers)
-    from .phases import periodic_arguments, phase_integers
+    from .nonlinear_phases import phase_candidates
 
     valid = [t for t in trials if t.valid]
     if not valid or not ranges or any(t.main.space is not None for t in valid):
@@ -153,10 +153,7 @@ def phase_configs(relation: Any, trials: list[Any], ranges: dict, kinds: dict, s
         if n not in decls or (kinds[n] == "dimension" and _sets_a_shape(n, sides, scope)):
             continue  # a dimension that sizes a matrix is tried at the sizes of the ladder only
         bottom, top = integer_domain(kinds[n], decls[n].interval).reach
-        lists += [(n, phase_integers(a, b, bottom, top)) for a, b in periodic_arguments(sides, n, base)]
-        lists += [(n, polynomial_phase_integers(c, bottom, top)) for c in polynomial_arguments(sides, n, base)]
-        lists += [(n, exponential_phase_integers(*e, bottom, top)) for e in exponential_arguments(sides, n, base)]
-        lists += [(n, float_phase_integers(g, n, bottom, top)) for g in other_arguments(sides, n, base)]
+        lists += [(n, values) for values in phase_candidates(sides, n, base, bottom, top)]
     sizes = [sum(len(p.symbols) for p in t.params) for t in valid]
     flat = max(sizes) == min(sizes)
     tried = [t.config for t in trials]
@@ -180,37 +177,11 @@ def phase_configs(relation: Any, trials: list[Any], ranges: dict, kinds: dict, s
             if k < len(values) and len(out) < MAX_PHASE_CONFIGS:
                 add({n: values[k]})
     single = len(out)
-    for joint in _joint_phases(lists):
-        if len(out) - single >= MAX_JOINT_PHASE_CONFIGS:
+    for joint in joint_phases(lists):
+        if len(out) - single >= MAX_JOINT:
             break
         add(joint)
     return out
-
-
-MAX_JOINT_PHASE_CONFIGS = 64  # configurations with several integers near their quarter periods at once
-JOINT_CANDIDATES = 4  # candidates of each integer combined: about one per quarter-period target
-
-
-def _joint_phases(lists: list[tuple[sympy.Symbol, list[int]]]) -> list[dict]:
-    """Configurations that put several integer parameters near their quarter periods at once:
-    ``cos(n) + cos(m) > -2 + 10**-9`` fails only where both are near pi (n = m = 355), which
-    no configuration moving one parameter reaches (red team 14). Each parameter's first
-    :data:`JOINT_CANDIDATES` candidates in the order :func:`phase_configs` tries them (the
-    nearest per target first, so about one per target), combined over at most 5 parameters,
-    the combinations with the fewest distinct positions first (all at their first, second,
-    ... candidate: ``sin(n) + sin(m) + sin(k) > -3 + 10**-4`` needs all three near 3 pi/2,
-    red team 15), at most :data:`MAX_JOINT_PHASE_CONFIGS`."""
-    by_parameter: dict[sympy.Symbol, list[int]] = {}
-    for k in range(max((len(values) for _, values in lists), default=0)):
-        for n, values in lists:
-            if k < len(values) and values[k] not in by_parameter.setdefault(n, []):
-                by_parameter[n].append(values[k])
-    names = sorted((n for n, values in by_parameter.items() if values), key=str)[:5]
-    if len(names) < 2:
-        return []
-    positions = itertools.product(*(range(min(JOINT_CANDIDATES, len(by_parameter[n]))) for n in names))
-    ordered = sorted(positions, key=lambda p: (len(set(p)), p))[:MAX_JOINT_PHASE_CONFIGS]
-    return [{n: by_parameter[n][i] for n, i in zip(names, p)} for p in ordered]
 
 
 def _sets_a_shape(n: sympy.Symbol, sides: list[sympy.Basic], scope: Scope) -> bool:
@@ -247,7 +218,7 @@ def coverage(trials: list[Any]) -> str:
     if any(p.wide and p.kind in ("scalar", "matrix") and not p.domain.integer
            for t in trials if t.valid for p in t.params):
         parts.append(WIDE_TEXT)
-    if any(t.phase for t in trials):
+    if any(t.phase for t in trials) or any(element_phases.applies(t.main, t.params) for t in trials if t.valid):
         from .phases import TEXT
 
         parts.append(TEXT)

@@ -180,3 +180,34 @@ def test_the_50_digit_confirmation_resolves_1e_12_at_large_integers(size, argume
         relation = RealizedRelation("<", ((value, exact + offset),), None)
         verdict, found = settle(relation, [], [], {}, {}, 0)
         assert verdict is holds and (found is not None) == (not holds)
+
+
+def _derivation_outcomes(body: str) -> dict:  # type: ignore[type-arg]
+    from derivcheck.check.pipeline.derivation import check_derivation
+    from derivcheck.format.loader import load_text
+    from derivcheck.model import Options
+
+    report = check_derivation(load_text("derivation: t\ntitle: t\n" + body, "t.deriv.yaml"), Options())
+    assert not report.errors, report.errors
+    return {o.item: o for o in report.outcomes}
+
+
+def test_integer_sequence_elements_near_their_quarter_periods_are_refuted() -> None:
+    # an element is a coordinate of a point, drawn at random: the candidates are computed
+    # for it as for a parameter, alone and several at once (element_phases.py)
+    from derivcheck.model import Verdict
+
+    out = _derivation_outcomes(
+        "symbols:\n  k: natural sequence\n  j: integer sequence in [-10**6, 0]\n  x: real\nsteps:\n"
+        "  - claim: x**2 + cos(k[1]) < x**2 + 1 - 10**-11\n"
+        "  - claim: cos(k[1]) + cos(k[2]) > -2 + 10**-9\n"
+        "  - claim: sin(j[1]) > -1 + 10**-10\n"
+        "  - claim: x**2 + cos(k[1]) <= x**2 + 1\n"
+        "  - claim: cos(k[1]) + cos(k[2]) > -2\n")
+    for key in ("step-1", "step-2", "step-3"):
+        assert out[key].verdict is Verdict.REFUTED, (key, out[key].detail)
+        assert all(abs(int(v)) > 7 for k, v in out[key].counterexample.values.items() if "[" in k)
+    assert -10**6 <= int(out["step-3"].counterexample.values["j[1]"]) <= 0  # inside the declared bounds
+    for key in ("step-4", "step-5"):  # true look-alikes: pi is irrational
+        assert out[key].verdict is Verdict.NUMERIC, (key, out[key].detail)
+        assert "quarter periods" in out[key].detail, out[key].detail
