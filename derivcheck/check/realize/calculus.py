@@ -14,7 +14,7 @@ import sympy
 
 from ...expr import objects
 from .base import Realization, RealizeError, as_scalar, is_matrix
-from .integrals import gaussian_integral
+from .integrals import gaussian_integral, half_line_integral
 from .replacements import resolve_function
 
 
@@ -44,6 +44,10 @@ class CalculusRealizer:
             return sympy.Integer(0)
         if len(limits) == 1 and limits[0][1] == -sympy.oo and limits[0][2] == sympy.oo:
             closed = gaussian_integral(body, limits[0][0])  # quadrature cannot be trusted there
+            if closed is not None:
+                return closed
+        if len(limits) == 1 and sympy.oo in (limits[0][2], -limits[0][1]):
+            closed = half_line_integral(body, *limits[0])  # nor over a half-line
             if closed is not None:
                 return closed
         return sympy.Integral(body, *limits)

@@ -81,6 +81,76 @@ def gaussian_integral(body: sympy.Basic, var: sympy.Symbol) -> sympy.Basic | Non
     return sympy.Piecewise((value, sympy.re(a) < 0), *diverges)  # converges for Re(a) < 0
 
 
+MAX_HALF_LINE_TERMS = 64  # terms of an expanded integrand over a half-line given a closed form
+
+
+def half_line_integral(body: sympy.Basic, var: sympy.Symbol, lo: sympy.Basic, hi: sympy.Basic) -> sympy.Basic | None:
+    """The closed form of ``Integral(body, (var, lo, hi))`` over a half-line (one end
+    infinite, the other free of ``var``), or None when ``body`` does not expand into terms
+    ``C * var**k * exp(c*var + d)`` (``k`` a non-negative integer; ``C``, ``c``, ``d`` free of ``var``).
+
+    Each term is integrated by its elementary antiderivative ``F(x) = exp(c*x) * sum_j
+    (-1)**j * k!/(k - j)! * x**(k - j) / c**(j + 1)``, not by SymPy: toward ``+oo`` it
+    converges for ``Re(c) < 0`` to ``-C*exp(d)*F(lo)``, toward ``-oo`` for ``Re(c) > 0`` to
+    ``C*exp(d)*F(hi)``; otherwise, with real parameters, it diverges with the sign of the
+    integrand's tail (``C``, times ``(-1)**k`` toward ``-oo``), a :class:`Diverges`."""
+    lo, hi = sympy.sympify(lo, strict=True), sympy.sympify(hi, strict=True)
+    toward = 1 if hi == sympy.oo else -1 if lo == -sympy.oo else 0
+    end = lo if toward == 1 else hi
+    if toward == 0 or end.has(sympy.oo, -sympy.oo, sympy.zoo, var):
+        return None
+    terms = sympy.Add.make_args(sympy.expand(body))
+    if len(terms) > MAX_HALF_LINE_TERMS:
+        return None
+    total = sympy.Integer(0)
+    for term in terms:
+        parts = _power_times_exponential(term, var)
+        if parts is None:
+            return None
+        total += _half_line_term(*parts, end, toward)
+    return total
+
+
+def _power_times_exponential(term: sympy.Basic, var: sympy.Symbol) -> tuple | None:
+    """``(C, k, c, d)`` with ``term = C * var**k * exp(c*var + d)``, or None."""
+    const, rest = term.as_independent(var, as_Add=False)
+    k, exponent = 0, sympy.Integer(0)
+    for factor in sympy.Mul.make_args(rest):
+        if factor == 1:
+            continue
+        if factor == var:
+            k += 1
+        elif isinstance(factor, sympy.Pow) and factor.base == var and factor.exp.is_Integer and factor.exp > 0:
+            k += int(factor.exp)
+        elif isinstance(factor, sympy.exp):
+            exponent += factor.args[0]
+        else:
+            return None
+    try:
+        poly = sympy.Poly(sympy.expand(exponent), var)
+    except sympy.PolynomialError:
+        return None
+    if poly.degree() > 1 or any(c.has(var) for c in poly.coeffs()) or const.has(var):
+        return None
+    return const, k, poly.coeff_monomial(var), poly.coeff_monomial(1)
+
+
+def _half_line_term(const: sympy.Basic, k: int, c: sympy.Basic, d: sympy.Basic, end: sympy.Basic,
+                    toward: int) -> sympy.Basic:
+    """``Integral(const * x**k * exp(c*x + d))`` from ``end`` toward ``toward * oo``."""
+    antiderivative = sympy.exp(c * end) * sympy.Add(*(
+        (-1) ** j * sympy.factorial(k) / sympy.factorial(k - j) * end ** (k - j) / c ** (j + 1)
+        for j in range(k + 1)))
+    value = -toward * const * sympy.exp(d) * antiderivative
+    real = sympy.And(*(sympy.Eq(sympy.im(x), 0) for x in (const, c, d)))
+    tail = const * (1 if toward == 1 or k % 2 == 0 else -1)  # the integrand's sign far out
+    return sympy.Piecewise((value, toward * sympy.re(c) < 0),
+                           (sympy.Integer(0), sympy.Eq(const, 0)),
+                           (_diverges(1), sympy.And(real, sympy.re(tail) > 0)),
+                           (_diverges(-1), sympy.And(real, sympy.re(tail) < 0)),
+                           (sympy.nan, True))
+
+
 def extended_value(value: sympy.Basic) -> sympy.Basic | None:
     """``oo``/``-oo`` for a number that is a divergence (:class:`Diverges`) plus finite real
     terms or times nonzero reals, None for any other use of one (``D - D``, ``1/D``,
@@ -131,7 +201,9 @@ def untrusted_integrals(expr: sympy.Basic) -> list[sympy.Integral]:
     function taking an argument at most linear in the variable (:func:`_linear_arguments`);
     a nested integral judged on the inner closed forms it integrates (:func:`_inner_closed_forms`);
     over an infinite range, a sum of Gaussians ``C * p(x) * exp(a*x**2 + b*x + c)`` with
-    ``p`` a polynomial and ``a`` provably negative (each converges absolutely). Any other integral's closed form counts only
+    ``p`` a polynomial and ``a`` provably negative (each converges absolutely); over a half-line
+    with a finite end, a sum of ``C * p(x) * exp(c*x + d)`` with ``c`` provably of the sign that
+    decays toward the infinite end (:func:`_convergent_exponential`). Any other integral's closed form counts only
     with numeric agreement, re-checked in 50 digits against quadrature.
     """
     if not isinstance(expr, sympy.Basic) or not expr.has(sympy.Integral):
@@ -159,7 +231,38 @@ def _trusted_level(body: sympy.Basic, limit: tuple) -> bool:
                 and all(_smooth(b, var) for b in (lo, hi)))
     if {lo, hi} == {-sympy.oo, sympy.oo}:
         return _convergent_gaussian(body, var)
+    for end, toward in ((hi, 1), (lo, -1)):  # a half-line: the other end finite
+        other = lo if toward == 1 else hi
+        if end == toward * sympy.oo and other.is_finite is True and _smooth(other, var):
+            return _convergent_exponential(body, var, toward)
     return False
+
+
+def _convergent_exponential(body: sympy.Basic, var: sympy.Symbol, toward: int) -> bool:
+    """A sum of terms over a half-line toward ``toward * oo``, each a polynomial in ``var``
+    times ``exp(c*var + d)`` with ``c`` provably of the sign that makes it decay there
+    (``c < 0`` toward ``+oo``): each converges absolutely, and its antiderivative
+    ``-exp(c*var + d) * sum_k p^(k)(var) / (-c)**(k + 1)`` is elementary (the moments of the
+    exponential and Gamma laws, ``Integral(x**k*exp(-lam*x), (x, 0, oo))``)."""
+    terms = sympy.Add.make_args(sympy.expand(body))
+    return len(terms) <= 64 and all(_convergent_exponential_term(t, var, toward) for t in terms)
+
+
+def _convergent_exponential_term(term: sympy.Basic, var: sympy.Symbol, toward: int) -> bool:
+    const, rest = term.as_independent(var, as_Add=False)
+    exponent = sympy.Integer(0)
+    for factor in sympy.Mul.make_args(rest):
+        if isinstance(factor, sympy.exp):
+            exponent += factor.args[0]
+        elif factor != 1 and not (factor.is_polynomial(var) and not factor.has(sympy.Integral)):
+            return False
+    try:
+        poly = sympy.Poly(sympy.expand(exponent), var)
+    except sympy.PolynomialError:
+        return False
+    rate = poly.coeff_monomial(var)
+    return (poly.degree() == 1 and not rate.has(var) and (toward * rate).is_negative is True
+            and not const.has(sympy.Integral) and not any(c.has(sympy.Integral) for c in poly.coeffs()))
 
 
 def _inner_closed_forms(body: sympy.Basic) -> sympy.Basic | None:

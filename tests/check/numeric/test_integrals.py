@@ -9,7 +9,8 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derivcheck.check.realize.integrals import Diverges, extended_value, gaussian_integral, untrusted_integrals
+from derivcheck.check.realize.integrals import (Diverges, extended_value, gaussian_integral, half_line_integral,
+                                                untrusted_integrals)
 from derivcheck.expr import objects
 
 from test_numeric import Decls, agrees
@@ -132,7 +133,12 @@ _s = sympy.Symbol("s", real=True)
     sympy.Integral(sympy.Abs(sympy.sin(_x)), (_x, 0, _r)),  # kinks
     sympy.Integral(sympy.sign(sympy.sin(_x)), (_x, 0, _r)),
     sympy.Integral(sympy.Max(sympy.sin(_x), 0), (_x, 0, _r)),
-    sympy.Integral(sympy.exp(-_x**2), (_x, 0, sympy.oo)),  # an infinite range other than the real line
+    sympy.Integral(sympy.exp(-_x**2), (_x, 0, sympy.oo)),  # a half-line: a Gaussian tail (erf) is not trusted
+    sympy.Integral(_x * sympy.exp(-_r * _x), (_x, 0, sympy.oo)),  # diverges for r <= 0
+    sympy.Integral(sympy.exp(-_p * _x), (_x, -sympy.oo, 0)),  # decays the wrong way
+    sympy.Integral(sympy.exp(-_p * _x) / (1 + _x), (_x, 0, sympy.oo)),  # not a polynomial factor (Ei)
+    sympy.Integral(sympy.exp(-_p * _x + sympy.sin(_x)), (_x, 0, sympy.oo)),  # not a linear exponent
+    sympy.Integral(sympy.exp(-_p * _x) + 1, (_x, 0, sympy.oo)),  # one term does not decay
     sympy.Integral(sympy.exp(_x**2), (_x, -sympy.oo, sympy.oo)),  # diverges
     sympy.Integral(_x**2 * sympy.exp(_x**2 - _x), (_x, -sympy.oo, sympy.oo)),  # a moment of a divergent one
     sympy.Integral(sympy.exp(-_x**2) / (1 + _x**2), (_x, -sympy.oo, sympy.oo)),  # not a polynomial factor
@@ -161,6 +167,9 @@ def test_closed_forms_at_poles_kinks_and_infinite_ranges_are_not_trusted(integra
     sympy.Integral((_x - _r)**4 * sympy.exp(-(_x - _r)**2 / (2 * _p**2)), (_x, -sympy.oo, sympy.oo)),  # its moments
     sympy.Integral(_x * sympy.exp(-_x**2) + sympy.exp(-2 * _x**2 + _x), (_x, -sympy.oo, sympy.oo)),
     sympy.Integral(sympy.Integral(sympy.exp(_s), (_s, 0, _x)), (_x, 0, 1)),  # inner closed form exp(x) - 1
+    sympy.Integral(_x**3 * _p * sympy.exp(-_p * _x), (_x, 0, sympy.oo)),  # moments of the exponential law
+    sympy.Integral((_x - _r)**2 * sympy.exp(-2 * _x - _r), (_x, _r, sympy.oo)),
+    sympy.Integral(_x * sympy.exp(_p * _x), (_x, -sympy.oo, _r)),  # toward -oo, c > 0
 ])
 def test_closed_forms_of_smooth_integrands_are_trusted(integral: sympy.Integral) -> None:
     assert untrusted_integrals(integral) == []
@@ -182,3 +191,52 @@ def test_an_untrusted_integral_constant_is_settled_only_clear_of_cancellation() 
     assert _quadrature_settled(sympy.exp(sympy.Integral(sympy.exp(-t**2) * sympy.cos(t), (t, 0, 1))))
     # red team 15: a peak of width 1e-5 that both quadratures miss; SymPy's closed form sees it
     assert not _quadrature_settled(sympy.Integral(1 + sympy.exp(-10**10 * (t - 1 / sympy.pi) ** 2), (t, 0, 1)))
+
+
+@pytest.mark.parametrize("k", [0, 1, 2, 5])
+@pytest.mark.parametrize("c, end, toward", [(sympy.Rational(-3, 2), sympy.Rational(1, 3), 1),
+                                            (-2, -1, 1), (sympy.Rational(5, 2), sympy.Rational(-1, 2), -1)])
+def test_the_half_line_closed_form_is_the_integral(k: int, c, end, toward: int) -> None:
+    # derivcheck's own antiderivative, checked against 30-digit quadrature (mpmath's tanh-sinh)
+    import mpmath
+
+    body = 3 * x**k * sympy.exp(c * x + 1)
+    lo, hi = (end, oo) if toward == 1 else (-oo, end)
+    mine = half_line_integral(body, x, lo, hi)
+    with mpmath.workdps(30):
+        f = sympy.lambdify(x, body, "mpmath")
+        quad = mpmath.quad(f, [mpmath.mpf(sympy.N(lo, 40)) if lo != -oo else -mpmath.inf,
+                               mpmath.mpf(sympy.N(hi, 40)) if hi != oo else mpmath.inf])
+        assert abs(mpmath.mpf(sympy.N(mine, 40)) - quad) < mpmath.mpf(10)**-20 * (1 + abs(quad))
+
+
+@pytest.mark.parametrize("body, lo, hi, expected", [
+    (x**2 * sympy.exp(x), 0, oo, oo),  # grows
+    (-x * sympy.exp(0 * x), 1, oo, -oo),  # a polynomial alone
+    (x**3 * sympy.exp(-x), -oo, 0, -oo),  # an odd power toward -oo is negative there
+    (x**2 * sympy.exp(-x), -oo, 0, oo),
+])
+def test_a_divergent_half_line_integral_has_the_sign_of_its_tail(body, lo, hi, expected) -> None:
+    assert extended_value(half_line_integral(body, x, lo, hi)) == expected
+
+
+def test_half_line_integrands_of_other_forms_have_no_closed_form() -> None:
+    for body in (sympy.exp(-x**2), sympy.exp(-x) / (1 + x), x**sympy.Rational(1, 2) * sympy.exp(-x),
+                 sympy.sin(x) * sympy.exp(-x)):
+        assert half_line_integral(body, x, 0, oo) is None
+    assert half_line_integral(sympy.exp(-x), x, 0, 1) is None  # not a half-line
+
+
+def test_exponential_moments_are_proved_and_their_misprints_refuted() -> None:
+    from derivcheck.check.pipeline.derivation import check_derivation
+    from derivcheck.format.loader import load_text
+    from derivcheck.model import Options, Verdict
+
+    text = ("derivation: t\ntitle: t\nsymbols:\n  lam: positive\n  a, x: real\nsteps:\n"
+            "  - claim: Integral(x**2*lam*exp(-lam*x), (x, 0, oo)) = 2/lam**2\n"
+            "  - claim: Integral(x**2*exp(-x), (x, a, oo)) = exp(-a)*(a**2 + 2*a + 2)\n"
+            "  - claim: Integral(x*exp(-lam*x), (x, 0, oo)) = 1/lam\n"  # misprint: 1/lam**2
+            "  - claim: Integral(exp(-a*x), (x, 0, oo)) = 1/a\n")  # diverges for a <= 0
+    report = check_derivation(load_text(text, "t.deriv.yaml"), Options())
+    verdicts = [o.verdict for o in report.outcomes]
+    assert verdicts == [Verdict.PROVED, Verdict.PROVED, Verdict.REFUTED, Verdict.REFUTED], report.outcomes
