@@ -28,7 +28,8 @@ from ..realize import LazyDet, LazyInverseEntry, RealizeError, RealizedRelation
 from ...expr.constants import UNEVALUATED, constant_sign, enclosable
 from ..trees import unique_nodes
 from .point_values import (DIGITS, INFINITE, SIGN_DIGITS, SLACK_DIGITS, PointValues, evaluate_at,
-                           ladder, longest_digits, number_at, point_digits, sign_of_number)
+                           ladder, longest_digits, number_at, point_digits, sign_of_number, tiny_digits,
+                           tiny_rung)
 from .sampling import Param, Point, exact_values, readable
 
 MARGIN = sympy.Float("1e-30", DIGITS)
@@ -68,6 +69,7 @@ def settle(main: RealizedRelation, filters: list[RealizedRelation], params: list
         return None, None
     undecided = False
     for f in filters:
+        _precisions(f, values)  # a hypothesis holds at the point only as surely as the claim would
         for a, b in _pairs(f):
             held = _entry_holds(f.op, a, b, values)
             if held is False:
@@ -78,11 +80,7 @@ def settle(main: RealizedRelation, filters: list[RealizedRelation], params: list
             ties.append(point)
         return None, None
     settled = True
-    hidden = point_digits(main, values)
-    values.ladder = ladder(main, hidden)
-    # an equality holds only where the last precision reaches past what the relation's numbers
-    # and the point's exponentials hide (x*tanh(2000 + y**2) = x is below 1 by 1e-1737: red team 15)
-    values.resolvable = values.ladder[-1] >= max(2 * (DIGITS + longest_digits(main)), hidden + DIGITS)
+    _precisions(main, values)
     for lhs, rhs in main.cases:
         for a, b in _pairs(RealizedRelation(main.op, ((lhs, rhs),), None)):
             holds = _entry_holds(main.op, a, b, values)
@@ -103,9 +101,22 @@ def settle(main: RealizedRelation, filters: list[RealizedRelation], params: list
     return (True if settled else None), None
 
 
+def _precisions(relation: RealizedRelation, values: PointValues) -> None:
+    """The precisions ``relation`` is evaluated at here (``values.ladder``), and whether its
+    equalities can settle as holding (``values.resolvable``): only where the last precision
+    reaches past what the relation's numbers, the point's exponentials (``x*tanh(2000 + y**2)
+    = x`` is below 1 by 1e-1737: red team 15) and its tiny quantities (``x*(1 + sin(u)) =
+    x*(1 + u)`` at ``u = exp(-500 - y**2)`` differ by ``u**3/6``, 1e-652: red team 17,
+    :func:`.point_values.tiny_digits`) hide."""
+    hidden, tiny = point_digits(relation, values), tiny_digits(relation, values)
+    values.ladder = tiny_rung(ladder(relation, hidden), tiny)
+    values.resolvable = values.ladder[-1] >= max(2 * (DIGITS + longest_digits(relation)), hidden + DIGITS,
+                                                 tiny + DIGITS)
+
+
 def _holds(relation: RealizedRelation, values: "PointValues") -> bool:
     """Whether every entry of ``relation`` holds beyond doubt at the point (at its ladder)."""
-    values.ladder = ladder(relation, point_digits(relation, values))
+    _precisions(relation, values)
     return all(_entry_holds(relation.op, a, b, values) is True for a, b in _pairs(relation))
 
 

@@ -22,6 +22,7 @@ import sympy
 
 from ...expr.scope import MatrixDecl, ScalarDecl, Scope
 from . import element_phases
+from .phase_descent import descent_configs
 from .phases import MAX_JOINT, joint_phases
 from .domains import integer_reach
 from .sampling import WIDE_TEXT
@@ -181,7 +182,31 @@ def phase_configs(relation: Any, trials: list[Any], ranges: dict, kinds: dict, s
         if len(out) - single >= MAX_JOINT:
             break
         add(joint)
+    names = sorted({n for n, values in lists if values}, key=str)
+    if len(names) > 1:  # several at once, each at the quarter period its term needs (.phase_descent)
+        reach = {n: integer_domain(kinds[n], decls[n].interval).reach for n in names}
+
+        def candidates(n: sympy.Symbol, config: dict) -> list[int]:
+            lists_n = phase_candidates(sides, n, config, *reach[n])
+            return [v for k in range(max(map(len, lists_n), default=0)) for v in (l[k] for l in lists_n if k < len(l))]
+
+        for config in descent_configs((relation.lhs, relation.rhs), relation.op, base, names, candidates,
+                                      _first_point(valid[0])):
+            add({n: v for n, v in config.items() if n in names})
     return out
+
+
+def _first_point(trial: Any) -> dict:
+    """The exact values of the real scalars at ``trial``'s first point (for :mod:`.phase_descent`)."""
+    from ..realize import RealizeError
+    from .sampling import exact_values, point_at
+
+    if not trial.params or not trial.batch:
+        return {}
+    try:
+        return exact_values(trial.params, point_at(trial.params, trial.batch, 0))
+    except RealizeError:
+        return {}
 
 
 def _sets_a_shape(n: sympy.Symbol, sides: list[sympy.Basic], scope: Scope) -> bool:

@@ -182,3 +182,52 @@ def test_a_constant_whose_float_value_is_a_magnified_residue_decides_nothing(cla
         kept = check_numerically(R(x**2 + 10**70 * sympy.sqrt(sympy.Integral(1 / (1 + t**2), (t, 0, 2))), ">", 1),
                                  claims.scope, seed=7, device="cpu")
         assert str(kept.status) == "agree", kept.detail
+
+
+def test_an_equality_gap_of_a_power_of_a_tiny_quantity_is_not_agreement(claims: _Claims) -> None:
+    # red team 17: sin(u) and u differ by u**3/6, log(1 + t) and t by t**2/2; with u tiny at
+    # every point (1e-218) the gap (1e-652) lay below every precision tried, and the equality
+    # "held": the precision now reaches past order * (digits of the tiniest quantity)
+    x, y = claims.x, claims.y
+    u = sympy.exp(-500 - y**2)
+    t = (2 + y**2) ** -500
+    for claim in (R(x * (1 + sympy.sin(u)), "=", x * (1 + u)),
+                  R(x * (1 + sympy.log(1 + t)), "=", x * (1 + t)),
+                  R(x * (2 + sympy.tanh(u)), "=", x * (2 + u)),
+                  R(x * (1 + sympy.sin(sympy.Integer(10)**-250 * (1 + y))), "=", x * (1 + 10**-250 * (1 + y)))):
+        status, detail = claims.verdict(claim)
+        assert status != "agree", (claim, detail)
+    # a true identity with such a quantity is never refuted, but no precision here reaches
+    # past 1e-218 times the order: unknown, honestly
+    status, detail = claims.verdict(R(x * (1 + sympy.sin(u)**2 + sympy.cos(u)**2), "=", 2 * x))
+    assert status == "inconclusive", detail
+    # with a quantity that is only small (1e-8), the precision reaches past it: agreement
+    small = sympy.Integer(10)**-8 * (1 + y)
+    for claim in (R(x * (1 + sympy.sin(small)**2 + sympy.cos(small)**2), "=", 2 * x),
+                  R(x * sympy.exp(sympy.log(1 + small)), "=", x * (1 + small))):
+        status, detail = claims.verdict(claim)
+        assert status == "agree", (claim, detail)
+
+
+def test_a_hypothesis_with_a_hidden_gap_admits_no_point(claims: _Claims) -> None:
+    # red team 17: h: x*(1 + sin(u)) = x*(1 + u) holds only at x = 0, so the claim x = 0 is
+    # true; h was taken to hold at x = 1 (gap 1e-652) and the claim refuted there
+    x, y = claims.x, claims.y
+    u = sympy.exp(-500 - y**2)
+    status, detail = claims.verdict(R(x, "=", sympy.Integer(0)), [R(x * (1 + sympy.sin(u)), "=", x * (1 + u))])
+    assert status != "disagree", detail
+
+
+def test_tiny_digits_count_the_tiniest_quantity_times_the_order() -> None:
+    from derivcheck.check.numeric.point_values import PointValues, tiny_digits
+    from derivcheck.check.realize import RealizedRelation
+
+    x, y = sympy.Symbol("x", real=True), sympy.Symbol("y", real=True)
+    at = PointValues({x: sympy.Rational(1, 10**300), y: sympy.Rational(1, 2)}, {})
+    plain = PointValues({x: sympy.Rational(1, 3), y: sympy.Rational(1, 2)}, {})
+    relation = RealizedRelation("=", ((sympy.exp(x), 1 + x),), None)
+    assert tiny_digits(relation, at) >= 3 * 300  # exp(x) - 1 - x is x**2/2: 600 digits and more
+    assert tiny_digits(relation, plain) <= 10  # 1/3 hides nothing
+    # a cancellation is no tiny quantity: sin**2 + cos**2 - 1 reads as its largest term
+    cancelling = RealizedRelation("=", ((sympy.sin(y)**2 + sympy.cos(y)**2 - 1, sympy.Integer(0)),), None)
+    assert tiny_digits(cancelling, plain) == 0

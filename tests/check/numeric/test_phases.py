@@ -73,7 +73,10 @@ def test_true_look_alikes_are_not_refuted(claim, kind, interval) -> None:
     lambda n, m: R(sympy.sin(n) + sympy.sin(m), "<", 2 - TEN**-12),  # both near pi/2
     lambda n, m, k: R(sympy.sin(n) + sympy.sin(m) + sympy.sin(k), ">", -3 + TEN**-4),  # all near 3 pi/2
     lambda n, m, k, l: R(sympy.cos(n) + sympy.cos(m) + sympy.cos(k) + sympy.cos(l), ">", -4 + TEN**-8),
-], ids=["cosine-sum", "cosine-product", "sine-sum", "three-sines", "four-cosines"])
+    # red team 17: each at a different quarter period; an argument in two integers
+    lambda n, m, k, l: R(sympy.sin(n) - sympy.sin(m) + sympy.cos(k) - sympy.cos(l), ">", -4 + TEN**-10),
+    lambda n, m: R(sympy.cos(n) + sympy.cos(n + m), ">", -2 + TEN**-8),
+], ids=["cosine-sum", "cosine-product", "sine-sum", "three-sines", "four-cosines", "four-targets", "shared-argument"])
 def test_a_claim_false_only_with_integers_near_their_quarter_periods_at_once_is_refuted(claim) -> None:
     # red teams 14 and 15: each configuration moved one integer, so none reached both phases
     # at once; then three integers never reached 3 pi/2 together, four never pi
@@ -91,6 +94,8 @@ def test_two_integers_true_look_alike_is_not_refuted() -> None:
     d = Decls()
     n, m = d.scalar("n", "natural"), d.scalar("m", "natural")
     evidence = d.check(R(sympy.cos(n) + sympy.cos(m), ">", sympy.Integer(-2)), points=6)  # pi is irrational
+    assert evidence.status is Status.AGREE, evidence.detail
+    evidence = d.check(R(sympy.cos(n) + sympy.cos(n + m), ">", sympy.Integer(-2)), points=6)
     assert evidence.status is Status.AGREE, evidence.detail
 
 
