@@ -107,11 +107,10 @@ def _precisions(relation: RealizedRelation, values: PointValues) -> None:
     reaches past what the relation's numbers, the point's exponentials (``x*tanh(2000 + y**2)
     = x`` is below 1 by 1e-1737: red team 15) and its tiny quantities (``x*(1 + sin(u)) =
     x*(1 + u)`` at ``u = exp(-500 - y**2)`` differ by ``u**3/6``, 1e-652: red team 17,
-    :func:`.point_values.tiny_digits`) hide."""
-    hidden, tiny = point_digits(relation, values), tiny_digits(relation, values)
-    values.ladder = tiny_rung(ladder(relation, hidden), tiny)
-    values.resolvable = values.ladder[-1] >= max(2 * (DIGITS + longest_digits(relation)), hidden + DIGITS,
-                                                 tiny + DIGITS)
+    :func:`.point_values.tiny_digits`, read per entry by :func:`_entry_holds`) hide."""
+    hidden = point_digits(relation, values)
+    values.ladder = ladder(relation, hidden)
+    values.resolvable = values.ladder[-1] >= max(2 * (DIGITS + longest_digits(relation)), hidden + DIGITS)
 
 
 def _holds(relation: RealizedRelation, values: "PointValues") -> bool:
@@ -145,11 +144,18 @@ _UNRESOLVED = object()  # a gap within the precision: try more digits
 def _entry_holds(op: str, a: Any, b: Any, values: PointValues) -> bool | None:
     """True/False when settled beyond doubt, None when it cannot be told; a gap within
     the precision is evaluated again at each precision of ``values.ladder``."""
-    for k, digits in enumerate(values.ladder):
-        found = _entry_at(op, a, b, values, digits, last=k == len(values.ladder) - 1)
-        if found is not _UNRESOLVED:
-            return found
-    return None
+    tiny = tiny_digits([a, b], values)  # what a tiny quantity in this entry may hide (see _precisions)
+    rungs = tiny_rung(values.ladder, tiny)
+    resolvable = values.resolvable
+    values.resolvable = resolvable and rungs[-1] >= tiny + DIGITS
+    try:
+        for k, digits in enumerate(rungs):
+            found = _entry_at(op, a, b, values, digits, last=k == len(rungs) - 1)
+            if found is not _UNRESOLVED:
+                return found
+        return None
+    finally:
+        values.resolvable = resolvable
 
 
 def _entry_at(op: str, a: Any, b: Any, values: PointValues, digits: int, last: bool) -> Any:

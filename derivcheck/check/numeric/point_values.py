@@ -101,10 +101,6 @@ class _Reading:
         # them: which are evaluated exactly is chosen at each point (_most_hiding)
         self.point_nodes = [node for node in nodes if len(node.args) == 1
                             and (isinstance(node, sympy.exp) or type(node) in SATURATING) and free(node)]
-        # how many orders of a tiny quantity two sides may agree to (see tiny_digits)
-        self.order = 2 + len(nodes) + sum(min(int(node.exp), MAX_POWER) - 1 for node in nodes
-                                          if isinstance(node, sympy.Pow) and node.exp.is_Integer and node.exp > 1)
-        self.roots = _roots(relation)
         # the ranges of integration variables: a node inside an integral is read at its ends and middle
         self.ranges: dict[sympy.Symbol, list[tuple[Any, Any]]] = {}
         for node in nodes:
@@ -159,19 +155,25 @@ def point_digits(relation: RealizedRelation, at: PointValues) -> int:
 MAX_POWER = 64  # an integer power counts at most this many orders (see _Reading.order)
 
 
-def tiny_digits(relation: RealizedRelation, at: PointValues) -> int:
-    """The digits an equality's gap may lie below at this point because of a tiny quantity
-    in it: ``order * t``, where ``10**-t`` is the smallest magnitude of a node read without
-    cancellation (:func:`_magnitudes`: a point value in ``(0, 10**-300)``, ``exp(-500 -
-    y**2)``, ``(2 + y**2)**-800``, ``10**-250``) and ``order`` bounds how many orders of it
-    two sides may agree to: ``sin(u)`` and ``u`` differ by ``u**3/6``, a polynomial of degree
-    ``d`` matches a Taylor series to ``u**(d + 1)`` (red team 17). The bound is 2 plus the
-    relation's distinct nodes plus each integer power's exponent less one (at most 64): a
-    Taylor term or a nested function needs a node of its own. An equality holds at the
-    point only where the precision reaches past it (:func:`.confirm.settle`)."""
-    reading = _read(relation)
-    smallest = min(_magnitudes(reading.roots, at).values(), default=0.0)
-    return int(-smallest) * reading.order if smallest < 0 else 0  # whole digits: 1/2 hides nothing
+def tiny_digits(sides: list[Any], at: PointValues) -> int:
+    """The digits an equality's gap between ``sides`` (one entry of each side) may lie below
+    at this point because of a tiny quantity in it: ``order * t``, where ``10**-t`` is the
+    smallest magnitude of a node read without cancellation (:func:`_magnitudes`: a point
+    value in ``(0, 10**-300)``, ``exp(-500 - y**2)``, ``(2 + y**2)**-800``, ``10**-250``) and
+    ``order`` bounds how many orders of it two sides may agree to: ``sin(u)`` and ``u``
+    differ by ``u**3/6``, a polynomial of degree ``d`` matches a Taylor series to
+    ``u**(d + 1)`` (red team 17). The bound is 2 plus the distinct nodes plus each integer
+    power's exponent less one (at most :data:`MAX_POWER`): a Taylor term or a nested
+    function needs a node of its own. An equality holds at the point only where the
+    precision reaches past it (:func:`.confirm.settle`)."""
+    roots = [side for side in sides if isinstance(side, sympy.Basic)]
+    smallest = min(_magnitudes(roots, at).values(), default=0.0)
+    if smallest > -1:
+        return 0  # whole digits only: 1/2 hides nothing
+    nodes = unique_nodes(roots)
+    order = 2 + len(nodes) + sum(min(int(node.exp), MAX_POWER) - 1 for node in nodes
+                                 if isinstance(node, sympy.Pow) and node.exp.is_Integer and node.exp > 1)
+    return int(-smallest) * order
 
 
 def _magnitudes(roots: list[sympy.Basic], at: PointValues) -> dict[sympy.Basic, float]:
