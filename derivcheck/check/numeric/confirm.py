@@ -50,7 +50,8 @@ def confirm_violation(main: RealizedRelation, filters: list[RealizedRelation], p
 def settle(main: RealizedRelation, filters: list[RealizedRelation], params: list[Param],
            point: Point, config: dict[sympy.Symbol, int], seed: int | None,
            functions: dict[str, Any] | None = None, ties: list[Point] | None = None,
-           outside: list[Point] | None = None) -> tuple[bool | None, Counterexample | None]:
+           outside: list[Point] | None = None,
+           beyond: list[Point] | None = None) -> tuple[bool | None, Counterexample | None]:
     """``main`` at ``point`` in 50 digits: ``(True, None)`` when every entry holds beyond
     doubt, ``(False, counterexample)`` when one is violated (every filter holding, and the
     point shown inside the domain: :func:`_inside_domain`), ``(None, None)`` when it cannot
@@ -62,7 +63,9 @@ def settle(main: RealizedRelation, filters: list[RealizedRelation], params: list
     beyond doubt (``x > 0`` under ``x >= log(6) - log(2) - log(3)`` at ``x = 0``): a point
     that may be the relation's equality case. ``outside`` receives a violated point where a
     denominator (or an argument with a pole) is not told from 0: the relation may have no
-    value there (``x/(x + log(6) - log(2) - log(3))`` at ``x = 0`` reads 0)."""
+    value there (``x/(x + log(6) - log(2) - log(3))`` at ``x = 0`` reads 0). ``beyond``
+    receives a point left undecided only because a tiny quantity there hides more digits
+    than the ceiling (:func:`.point_values.tiny_digits`): another point may be read instead."""
     try:
         values = PointValues(exact_values(params, point), functions or {})
     except RealizeError:
@@ -78,6 +81,8 @@ def settle(main: RealizedRelation, filters: list[RealizedRelation], params: list
     if undecided:
         if ties is not None and values.unresolved and not _holds(main, values):
             ties.append(point)
+        if beyond is not None and values.beyond:
+            beyond.append(point)
         return None, None
     settled = True
     _precisions(main, values)
@@ -98,6 +103,8 @@ def settle(main: RealizedRelation, filters: list[RealizedRelation], params: list
             settled = settled and holds is True
     if not settled and values.tied and ties is not None:
         ties.append(point)
+    if not settled and values.beyond and beyond is not None:
+        beyond.append(point)
     return (True if settled else None), None
 
 
@@ -152,8 +159,11 @@ def _entry_holds(op: str, a: Any, b: Any, values: PointValues) -> bool | None:
         for k, digits in enumerate(rungs):
             found = _entry_at(op, a, b, values, digits, last=k == len(rungs) - 1)
             if found is not _UNRESOLVED:
-                return found
-        return None
+                break
+        else:
+            found = None
+        values.beyond = values.beyond or (found is None and resolvable and not values.resolvable)
+        return found
     finally:
         values.resolvable = resolvable
 

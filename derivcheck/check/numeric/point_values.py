@@ -46,6 +46,7 @@ class PointValues:
         self.tied = False  # a strict inequality's sides equal to every precision tried (see _entry_at)
         self.unresolved = False  # sides equal to every precision tried, with no certain sign of their difference
         self.vague = False  # a value here that no precision told (see settled_value)
+        self.beyond = False  # an equality undecided only as a tiny quantity hides past the ceiling
 
 
 def ladder(relation: RealizedRelation, at_point: int = 0) -> tuple[int, ...]:
@@ -157,23 +158,44 @@ MAX_POWER = 64  # an integer power counts at most this many orders (see _Reading
 
 def tiny_digits(sides: list[Any], at: PointValues) -> int:
     """The digits an equality's gap between ``sides`` (one entry of each side) may lie below
-    at this point because of a tiny quantity in it: ``order * t``, where ``10**-t`` is the
-    smallest magnitude of a node read without cancellation (:func:`_magnitudes`: a point
-    value in ``(0, 10**-300)``, ``exp(-500 - y**2)``, ``(2 + y**2)**-800``, ``10**-250``) and
-    ``order`` bounds how many orders of it two sides may agree to: ``sin(u)`` and ``u``
-    differ by ``u**3/6``, a polynomial of degree ``d`` matches a Taylor series to
-    ``u**(d + 1)`` (red team 17). The bound is 2 plus the distinct nodes plus each integer
-    power's exponent less one (at most :data:`MAX_POWER`): a Taylor term or a nested
-    function needs a node of its own. An equality holds at the point only where the
-    precision reaches past it (:func:`.confirm.settle`)."""
+    at this point because a tiny quantity is absorbed into a larger one: ``order * t``, where
+    ``t`` is the deepest absorption (:func:`_absorbed`: ``1 + u`` with ``u = exp(-500 - y**2)``
+    absorbs 217 digits, ``exp(x)`` at ``x = 10**-301`` absorbs 301, a side of size 1e-300
+    against the comparison's scale 1) and ``order`` bounds how many orders of it two sides
+    may agree to: ``sin(u)`` and ``u`` differ by ``u**3/6``, a polynomial of degree ``d``
+    matches a Taylor series to ``u**(d + 1)`` (red team 17). The bound is 2 plus the
+    distinct nodes plus each integer power's exponent less one (at most :data:`MAX_POWER`): a
+    Taylor term or a nested function needs a node of its own. A tiny quantity that nothing
+    absorbs (``log(D[1, 1])`` at ``D[1, 1] = 10**-20``) hides nothing. An equality holds at
+    the point only where the precision reaches past it (:func:`.confirm.settle`)."""
     roots = [side for side in sides if isinstance(side, sympy.Basic)]
-    smallest = min(_magnitudes(roots, at).values(), default=0.0)
-    if smallest > -1:
-        return 0  # whole digits only: 1/2 hides nothing
+    magnitudes = _magnitudes(roots, at)
+    depth = max([_absorbed(node, magnitudes) for node in magnitudes]
+                + [-magnitudes.get(side, 0.0) for side in roots] + [0.0])
+    if depth < 1:
+        return 0  # whole digits only
     nodes = unique_nodes(roots)
     order = 2 + len(nodes) + sum(min(int(node.exp), MAX_POWER) - 1 for node in nodes
                                  if isinstance(node, sympy.Pow) and node.exp.is_Integer and node.exp > 1)
-    return int(-smallest) * order
+    return int(depth) * order
+
+
+_ANALYTIC_AT_ZERO = (sympy.exp, sympy.sin, sympy.cos, sympy.tan, sympy.sinh, sympy.cosh, sympy.tanh, sympy.sech,
+                     sympy.asin, sympy.acos, sympy.atan, sympy.asinh, sympy.atanh, sympy.erf, sympy.erfc)
+"""Functions that are a simple number plus a power series at 0: ``f(u)`` absorbs a tiny ``u``."""
+
+
+def _absorbed(node: sympy.Basic, magnitudes: dict[sympy.Basic, float]) -> float:
+    """The digits by which ``node`` absorbs a tiny quantity: a sum's largest term over its
+    smallest, ``f(u)`` (:data:`_ANALYTIC_AT_ZERO`) or ``b**u`` at a tiny ``u``."""
+    if isinstance(node, sympy.Add):
+        terms = [magnitudes[a] for a in node.args if a in magnitudes]
+        return max(terms) - min(terms) if len(terms) > 1 else 0.0
+    if isinstance(node, _ANALYTIC_AT_ZERO):
+        return -magnitudes.get(node.args[0], 0.0)
+    if isinstance(node, sympy.Pow):
+        return -magnitudes.get(node.exp, 0.0)
+    return 0.0
 
 
 def _magnitudes(roots: list[sympy.Basic], at: PointValues) -> dict[sympy.Basic, float]:

@@ -58,6 +58,7 @@ PRECISE_POINTS = 2  # float64 agreement re-checked in 50 digits at this many poi
 PRECISE_SECONDS = 30.0  # a safety limit in CPU time (see limits.Deadline), not a budget
 SPECIAL_POINTS = 12  # and at most this many special points (kinks, poles, equality cases; .special_points)
 ELEMENT_PHASE_POINTS = 16  # and points of integer elements near a quarter period (.element_phases)
+SUBSTITUTES = 8  # re-checked points read instead of those where a tiny quantity hides past the ceiling
 MAX_EXTREMES = 6  # points where float64 says nothing settled in 50 digits (see _extremes),
 EXTREME_SECONDS = 1.0  # in a child limited to this CPU time
 ROUNDING_SETTLES = 12  # float disagreements settled in 50 digits (a rounding error is agreement there)
@@ -304,13 +305,22 @@ def _precise(trials: list["Trial"], prepared: Any, seed: int, valid: int, deadli
     cut = cut or cut_short
     settled = undecided = 0
     ranked = sorted(((-g, k, i) for k, t in enumerate(trials) for i, g in t.agreeing), key=lambda x: x[:2])
-    for _, k, i in _rechecked(ranked, prepared.relation):
+    chosen = _rechecked(ranked, prepared.relation)
+    # a point where a tiny quantity hides past the ceiling decides nothing: the next ranked
+    # one is read in its place, at most SUBSTITUTES times (where every point is so, unknown)
+    spare = [r for r in ranked if r not in chosen][:SUBSTITUTES]
+    while chosen:
+        _, k, i = chosen.pop(0)
         if deadline.passed():
             cut = True
             break
-        holds, found = trials[k].settle(point_at(trials[k].params, trials[k].batch, i), seed)
+        beyond: list = []
+        holds, found = trials[k].settle(point_at(trials[k].params, trials[k].batch, i), seed, beyond=beyond)
         if holds is False:
             return _refuted_precisely(found, prepared, valid, "at the point of largest float discrepancy")
+        if holds is None and beyond and spare:
+            chosen.append(spare.pop(0))
+            continue
         settled += holds is True
         undecided += holds is None
     if undecided > 0:

@@ -235,11 +235,11 @@ class Trial:
         return [bool(x) for x in (usable & ~firm)]
 
     def settle(self, point: dict[str, Any], seed: int, ties: list | None = None,
-               outside: list | None = None) -> tuple[bool | None, Counterexample | None]:
+               outside: list | None = None, beyond: list | None = None) -> tuple[bool | None, Counterexample | None]:
         """The relation at ``point`` in 50 digits (see :func:`derivcheck.check.numeric.confirm.settle`)."""
 
         holds, found = settle(self.main, self.filters, self.params, point, self.config, seed, self.functions,
-                              ties, outside)
+                              ties, outside, beyond)
         return holds, (self._shown(found, point) if found is not None else None)
 
     def _shown(self, found: Counterexample, point: dict[str, Any]) -> Counterexample:

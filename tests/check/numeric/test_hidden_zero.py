@@ -229,3 +229,6 @@ def test_tiny_digits_count_the_tiniest_quantity_times_the_order() -> None:
     assert tiny_digits(entry, plain) == 0  # 1/3 hides nothing
     # a cancellation is no tiny quantity: sin**2 + cos**2 - 1 reads as its largest term
     assert tiny_digits([sympy.sin(y)**2 + sympy.cos(y)**2 - 1, sympy.Integer(0)], plain) == 0
+    # a tiny quantity that nothing absorbs hides nothing: log(x**2) against 2*log(x) at 1e-300
+    assert tiny_digits([sympy.log(x**2), 2 * sympy.log(x)], at) == 0
+    assert tiny_digits([1 + sympy.sin(x), 1 + x], at) >= 3 * 300  # 1 + ... absorbs x
