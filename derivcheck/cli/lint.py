@@ -58,11 +58,27 @@ def lint_paths(paths: list[str]) -> LintResult:
             errors.append(exc.format())
             continue
         for item in items:
+            if item.error is None and item.distribution is not None:
+                item.error = _distribution_error(item, scope)
             if item.error is None:
                 continue
             located = item.error.startswith(derivation.path)
             errors.append(item.error if located or item.span is None else f"{item.span}: {item.error}")
     return LintResult(files=tuple(sorted(set(files))), errors=tuple(sorted(dict.fromkeys(errors), key=_location)))
+
+
+def _distribution_error(item, scope) -> str | None:  # type: ignore[no-untyped-def]
+    """The input error of a distribution check's fields (an undeclared index in `process`),
+    as verify would report it; parsing them loads no simulator (no torch)."""
+    from ..check.stochastic.plan import parse_plan
+
+    try:
+        parse_plan(item.distribution.fields, scope, item.instances)
+    except InputError as exc:
+        return exc.format()
+    except Exception:  # noqa: BLE001 - what verify reports as no evidence, not as bad input
+        return None
+    return None
 
 
 _LOCATED = re.compile(r"^(.*?):(\d+):(\d+): ")

@@ -125,3 +125,16 @@ def test_a_missing_title_does_not_hide_the_other_errors(tmp_path: Path) -> None:
     assert verified.exit_code == 2, verified.output
     assert f"{broken}:6:" in verified.output and f"{clean}:1:1: missing required key 'title'" in verified.output
     assert not any(line.startswith("PASS") for line in verified.output.splitlines()), verified.output
+
+
+def test_a_distribution_check_with_an_undeclared_index_fails_lint_as_verify(tmp_path: Path) -> None:
+    # unseen-3: lint passed a file whose `process` used an undeclared `t`; verify said exit 2
+    text = ("derivation: ema\ntitle: t\nsymbols:\n  a: real in (0, 1)\n  x: sequence\n"
+            "  eps: random sequence normal(0, 1)\nindependent: [[eps]]\nchecks:\n  - distribution:\n"
+            "      process: x[t] = a*x[t - 1] + (1 - a)*eps[t]\n      start: x[0] = 0\n"
+            "      claim: x[t] ~ Normal(0, (1 - a)*(1 - a**(2*t))/(1 + a))\n")
+    path = write(tmp_path, "ema", text)
+    result = CliRunner().invoke(main, ["lint", str(path)])
+    assert result.exit_code == 2 and f"{path}:10:" in result.output and "`t`" in result.output, result.output
+    fixed = write(tmp_path, "ema", text.replace("  a: real in (0, 1)\n", "  a: real in (0, 1)\n  t: natural\n"))
+    assert CliRunner().invoke(main, ["lint", str(fixed)]).exit_code == 0

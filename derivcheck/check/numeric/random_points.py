@@ -324,9 +324,12 @@ def _precise(trials: list["Trial"], prepared: Any, seed: int, valid: int, deadli
         settled += holds is True
         undecided += holds is None
     if undecided > 0:
+        integral = any(isinstance(side, sympy.Basic) and side.has(sympy.Integral)
+                       for side in (prepared.relation.lhs, prepared.relation.rhs))
         return inconclusive(valid, f"float64 agreement at {valid} points, not confirmed in high precision "
-                                    f"at {undecided} of {settled + undecided} points (an integral without a "
-                                    f"closed form, or a difference below the precision?)")
+                                    f"at {undecided} of {settled + undecided} points ("
+                                    + ("an integral without a closed form, or " if integral else "")
+                                    + "a difference below the precision?)")
     if cut:
         return inconclusive(valid, f"float64 agreement at {valid} points; its high-precision re-check "
                                     f"did not finish ({deadline.text()})")

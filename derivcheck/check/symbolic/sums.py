@@ -315,6 +315,9 @@ def undefined_term(expr: sympy.Basic) -> str | None:
         for k, a, b in node.limits:
             for factor in _singular_factors(node.function, k):
                 why = _zero_in_range(factor, k, a, b)
+                if why is not None and why.startswith("some "):  # not shown 0, only not proved nonzero
+                    return (f"the term of {node} may be undefined at {why} ({factor}, in a denominator or "
+                            f"a log, is not proved nonzero there)")
                 if why is not None:
                     return f"the term of {node} at {why} is undefined ({factor} = 0 in a denominator or a log)"
     return None
