@@ -35,6 +35,7 @@ _HOMES = {
     "check_derivation": "pipeline",
     "check_item": "pipeline",
     "build_items": "pipeline",
+    "parse_plan": "stochastic",
     "MutationReport": "mutation",
     "apply_judgements": "mutation",
     "run_mutation": "mutation",

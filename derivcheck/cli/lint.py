@@ -70,7 +70,7 @@ def lint_paths(paths: list[str]) -> LintResult:
 def _distribution_error(item, scope) -> str | None:  # type: ignore[no-untyped-def]
     """The input error of a distribution check's fields (an undeclared index in `process`),
     as verify would report it; parsing them loads no simulator (no torch)."""
-    from ..check.stochastic.plan import parse_plan
+    from ..check import parse_plan
 
     try:
         parse_plan(item.distribution.fields, scope, item.instances)

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from .distribution import check_distribution
 from .linear_law import prove_linear_law
+from .plan import parse_plan
 
 __all__ = [
     "check_distribution",
+    "parse_plan",
     "prove_linear_law",
 ]
