@@ -249,17 +249,10 @@ def _convergent_exponential(body: sympy.Basic, var: sympy.Symbol, toward: int) -
 
 
 def _convergent_exponential_term(term: sympy.Basic, var: sympy.Symbol, toward: int) -> bool:
-    const, rest = term.as_independent(var, as_Add=False)
-    exponent = sympy.Integer(0)
-    for factor in sympy.Mul.make_args(rest):
-        if isinstance(factor, sympy.exp):
-            exponent += factor.args[0]
-        elif factor != 1 and not (factor.is_polynomial(var) and not factor.has(sympy.Integral)):
-            return False
-    try:
-        poly = sympy.Poly(sympy.expand(exponent), var)
-    except sympy.PolynomialError:
+    parts = _polynomial_times_exponential(term, var)
+    if parts is None:
         return False
+    const, poly = parts
     rate = poly.coeff_monomial(var)
     return (poly.degree() == 1 and not rate.has(var) and (toward * rate).is_negative is True
             and not const.has(sympy.Integral) and not any(c.has(sympy.Integral) for c in poly.coeffs()))
@@ -320,6 +313,22 @@ def _numeric_division(body: sympy.Basic, var: sympy.Symbol) -> bool:
     return not divides or body.free_symbols <= {var}
 
 
+def _polynomial_times_exponential(term: sympy.Basic, var: sympy.Symbol) -> tuple[sympy.Basic, sympy.Poly] | None:
+    """``(C, q)`` with ``term = C * p(var) * exp(q(var))``, ``p`` and ``q`` polynomials (``q`` as a
+    ``Poly`` in ``var``), or None."""
+    const, rest = term.as_independent(var, as_Add=False)
+    exponent = sympy.Integer(0)
+    for factor in sympy.Mul.make_args(rest):
+        if isinstance(factor, sympy.exp):
+            exponent += factor.args[0]
+        elif factor != 1 and not (factor.is_polynomial(var) and not factor.has(sympy.Integral)):
+            return None
+    try:
+        return const, sympy.Poly(sympy.expand(exponent), var)
+    except sympy.PolynomialError:
+        return None
+
+
 def _convergent_gaussian(body: sympy.Basic, var: sympy.Symbol) -> bool:
     """A sum of terms, each a polynomial in ``var`` times a Gaussian (absolutely convergent)."""
     terms = sympy.Add.make_args(sympy.expand(body)) if isinstance(body, sympy.Add) or body.has(sympy.Add) else (body,)
@@ -327,17 +336,10 @@ def _convergent_gaussian(body: sympy.Basic, var: sympy.Symbol) -> bool:
 
 
 def _convergent_gaussian_term(body: sympy.Basic, var: sympy.Symbol) -> bool:
-    const, rest = body.as_independent(var, as_Add=False)
-    exponent = sympy.Integer(0)
-    for factor in sympy.Mul.make_args(rest):
-        if isinstance(factor, sympy.exp):
-            exponent += factor.args[0]
-        elif factor != 1 and not (factor.is_polynomial(var) and not factor.has(sympy.Integral)):
-            return False
-    try:
-        poly = sympy.Poly(sympy.expand(exponent), var)
-    except sympy.PolynomialError:
+    parts = _polynomial_times_exponential(body, var)
+    if parts is None:
         return False
+    const, poly = parts
     return poly.degree() == 2 and not poly.coeff_monomial(var**2).has(var) and \
         poly.coeff_monomial(var**2).is_negative is True and not const.has(sympy.Integral)
 
