@@ -28,8 +28,8 @@ from ..realize import LazyDet, LazyInverseEntry, RealizeError, RealizedRelation
 from ...expr.constants import UNEVALUATED, constant_sign, enclosable
 from ..trees import unique_nodes
 from .point_values import (DIGITS, INFINITE, SIGN_DIGITS, SLACK_DIGITS, PointValues, evaluate_at,
-                           ladder, longest_digits, number_at, point_digits, sign_of_number, tiny_digits,
-                           tiny_rung)
+                           ladder, longest_digits, number_at, point_digits, sign_of_number)
+from .absorption import tiny_digits, tiny_rung
 from .sampling import Param, Point, exact_values, readable
 
 MARGIN = sympy.Float("1e-30", DIGITS)
@@ -65,7 +65,7 @@ def settle(main: RealizedRelation, filters: list[RealizedRelation], params: list
     denominator (or an argument with a pole) is not told from 0: the relation may have no
     value there (``x/(x + log(6) - log(2) - log(3))`` at ``x = 0`` reads 0). ``beyond``
     receives a point left undecided only because a tiny quantity there hides more digits
-    than the ceiling (:func:`.point_values.tiny_digits`): another point may be read instead."""
+    than the ceiling (:func:`.absorption.tiny_digits`): another point may be read instead."""
     try:
         values = PointValues(exact_values(params, point), functions or {})
     except RealizeError:
@@ -114,7 +114,7 @@ def _precisions(relation: RealizedRelation, values: PointValues) -> None:
     reaches past what the relation's numbers, the point's exponentials (``x*tanh(2000 + y**2)
     = x`` is below 1 by 1e-1737: red team 15) and its tiny quantities (``x*(1 + sin(u)) =
     x*(1 + u)`` at ``u = exp(-500 - y**2)`` differ by ``u**3/6``, 1e-652: red team 17,
-    :func:`.point_values.tiny_digits`, read per entry by :func:`_entry_holds`) hide."""
+    :func:`.absorption.tiny_digits`, read per entry by :func:`_entry_holds`) hide."""
     hidden = point_digits(relation, values)
     values.ladder = ladder(relation, hidden)
     values.resolvable = values.ladder[-1] >= max(2 * (DIGITS + longest_digits(relation)), hidden + DIGITS)

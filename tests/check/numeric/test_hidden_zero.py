@@ -219,7 +219,8 @@ def test_a_hypothesis_with_a_hidden_gap_admits_no_point(claims: _Claims) -> None
 
 
 def test_tiny_digits_count_the_tiniest_quantity_times_the_order() -> None:
-    from derivcheck.check.numeric.point_values import PointValues, tiny_digits
+    from derivcheck.check.numeric.absorption import tiny_digits
+    from derivcheck.check.numeric.point_values import PointValues
 
     x, y = sympy.Symbol("x", real=True), sympy.Symbol("y", real=True)
     at = PointValues({x: sympy.Rational(1, 10**300), y: sympy.Rational(1, 2)}, {})
