@@ -23,7 +23,7 @@ import sympy
 from ...expr.scope import MatrixDecl, ScalarDecl, Scope
 from . import element_phases
 from .phase_descent import descent_configs
-from .phases import MAX_JOINT, joint_phases
+from .phases import MAX_JOINT, TEXT as PHASES_TEXT, joint_phases
 from .domains import integer_reach
 from .sampling import WIDE_TEXT
 
@@ -244,9 +244,7 @@ def coverage(trials: list[Any]) -> str:
            for t in trials if t.valid for p in t.params):
         parts.append(WIDE_TEXT)
     if any(t.phase for t in trials) or any(element_phases.applies(t.main, t.params) for t in trials if t.valid):
-        from .phases import TEXT
-
-        parts.append(TEXT)
+        parts.append(PHASES_TEXT)
     return ("; " + "; ".join(parts)) if parts else ""
 
 
