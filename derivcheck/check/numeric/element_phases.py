@@ -26,7 +26,7 @@ import sympy
 
 from ..realize import RealizeError, RealizedRelation
 from .phases import PERIODIC, joint_phases
-from .sampling import Param, Point, exact_values
+from .sampling import Param, Point, exact_values, interleaved
 
 MAX_ELEMENTS = 5  # integer elements examined per relation
 
@@ -53,8 +53,7 @@ def element_phase_points(relation: RealizedRelation, params: list[Param], base: 
         fixed = {plain[q.symbols[0]]: int(values[q.symbols[0]]) for q in elements if q is not p}
         bottom, top = p.domain.reach
         lists += [(n, found) for found in phase_candidates(sides, n, fixed, bottom, top) if found]
-    moves = [{n: values_[k]} for k in range(max((len(v) for _, v in lists), default=0))
-             for n, values_ in lists if k < len(values_)]
+    moves = interleaved([[{n: v} for v in found] for n, found in lists])
     # one element at a time fills at most half: the joint moves need the rest
     singles = moves[:max(limit // 2, 1)] if len(lists) > 1 else moves
     out: list[Point] = []

@@ -253,6 +253,11 @@ def symbol_values(params: list[Param], batch: dict[str, Any],
     return values, ok
 
 
+def interleaved(lists: list[list[Any]]) -> list[Any]:
+    """The first of each list, then the second of each, and so on."""
+    return [x for k in range(max((len(x) for x in lists), default=0)) for x in (l[k] for l in lists if k < len(l))]
+
+
 def point_at(params: list[Param], batch: dict[str, Any], i: int) -> Point:
     """Point ``i`` of a batch as plain Python values."""
     point: Point = {}

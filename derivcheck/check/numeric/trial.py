@@ -26,7 +26,8 @@ from .eigen import construct, eigen_pairs
 from .evaluate import compare
 from .parameters import entry_matrices, parameters_of, random_replacement
 from .prepare import Prepared
-from .sampling import Param, Point, batch_of, exact_values, generator, matrix_text, point_at, sample_batch, symbol_values
+from .sampling import (Param, Point, batch_of, exact_values, generator, interleaved, matrix_text, point_at,
+                       sample_batch, symbol_values)
 from .element_phases import element_phase_points
 from .special_points import special_points
 
@@ -147,7 +148,7 @@ class Trial:
         order = numpy.argsort(-largest, kind="stable").tolist()
         picked = [[i for i in order if mask[i]][:EXTREME_POINTS] for mask in (
             (tiny & candidates).tolist(), (overflowed & candidates).tolist())]
-        return [point_at(self.params, self.batch, i) for i in _interleaved(picked)]
+        return [point_at(self.params, self.batch, i) for i in interleaved(picked)]
 
     def far(self) -> list[Point]:
         """The first and the last point with one real scalar moved far (:func:`far_values`),
@@ -264,11 +265,6 @@ class Trial:
     def confirm(self, point: dict[str, Any], seed: int) -> Counterexample | None:
         found = confirm_violation(self.main, self.filters, self.params, point, self.config, seed, self.functions)
         return self._shown(found, point) if found is not None else None  # with the declared quantities built
-
-
-def _interleaved(lists: list[list[Any]]) -> list[Any]:
-    """The first of each list, then the second of each, and so on."""
-    return [x for k in range(max((len(x) for x in lists), default=0)) for x in (l[k] for l in lists if k < len(l))]
 
 
 _MEMOS: dict[tuple, tuple[Scope, dict]] = {}

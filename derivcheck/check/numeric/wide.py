@@ -12,7 +12,6 @@ only where its projected size stays small.
 
 from __future__ import annotations
 
-import itertools
 
 import random
 import zlib
@@ -25,7 +24,7 @@ from . import element_phases
 from .phase_descent import descent_configs
 from .phases import MAX_JOINT, TEXT as PHASES_TEXT, joint_phases
 from .domains import integer_reach
-from .sampling import WIDE_TEXT
+from .sampling import WIDE_TEXT, interleaved
 
 MAX_WIDE_PARAMS = 128  # a wide integer configuration is tried when its projected number of sampled scalars
 MAX_WIDE_ENTRIES = 64  # is below this; the larger dimension when its projected entries are below this
@@ -187,8 +186,7 @@ def phase_configs(relation: Any, trials: list[Any], ranges: dict, kinds: dict, s
         reach = {n: integer_domain(kinds[n], decls[n].interval).reach for n in names}
 
         def candidates(n: sympy.Symbol, config: dict) -> list[int]:
-            lists_n = phase_candidates(sides, n, config, *reach[n])
-            return [v for k in range(max(map(len, lists_n), default=0)) for v in (l[k] for l in lists_n if k < len(l))]
+            return interleaved(phase_candidates(sides, n, config, *reach[n]))
 
         for config in descent_configs((relation.lhs, relation.rhs), relation.op, base, names, candidates,
                                       _first_point(valid[0])):
