@@ -12,7 +12,6 @@ only where its projected size stays small.
 
 from __future__ import annotations
 
-
 import random
 import zlib
 from typing import Any
